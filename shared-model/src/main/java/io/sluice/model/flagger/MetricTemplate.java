@@ -1,0 +1,66 @@
+package io.sluice.model.flagger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.sluice.model.Extensible;
+import io.sluice.model.Resource;
+import java.util.List;
+import java.util.Map;
+
+/** A reusable metric query ({@code metrictemplates.flagger.app/v1beta1}). */
+@Group(Flagger.GROUP)
+@Version(Flagger.VERSION)
+@Kind("MetricTemplate")
+@Plural("metrictemplates")
+@Singular("metrictemplate")
+public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate.Status> {
+
+    /** {@code MetricTemplate.spec}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Spec extends Extensible {
+        @Required
+        public Provider provider;
+
+        @Required
+        @JsonPropertyDescription("The query, with {{ name }}, {{ namespace }}, {{ target }}, {{ service }}, {{ interval }} "
+                + "and {{ variables.<key> }} substituted.")
+        public String query;
+    }
+
+    /** {@code MetricTemplate.spec.provider}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Provider extends Extensible {
+        @Required
+        @JsonPropertyDescription("Metrics backend; Sluice queries prometheus.")
+        public String type;
+        @JsonPropertyDescription("Base URL of the backend.")
+        public String address;
+        @JsonPropertyDescription("Secret with token (Bearer) or username and password (Basic).")
+        public SecretReference secretRef;
+        @JsonPropertyDescription("Headers sent with every query.")
+        public Map<String, List<String>> headers;
+        public String region;
+        @JsonPropertyDescription("Skip TLS verification of the address.")
+        public Boolean insecureSkipVerify;
+    }
+
+    /** {@code MetricTemplate.status}; kept for compatibility, not written. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Status extends Extensible {
+        public List<CanaryCondition> conditions;
+    }
+
+    /** A Secret in the object's own namespace. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SecretReference extends Extensible {
+        @Required
+        public String name;
+    }
+
+}

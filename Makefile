@@ -1,0 +1,30 @@
+# Sluice — build, test and local tooling. `make help` lists the targets.
+MVN ?= mvn -B -ntp
+CRD_TEST = -pl shared-model -Dtest=CrdsAreCurrentTest -Dsurefire.failIfNoSpecifiedTests=false
+
+.PHONY: help build test crds verify-crds certs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+build: ## compile and package every module, without tests
+	$(MVN) install -DskipTests
+
+test: ## run every test of every module (CI runs this)
+	$(MVN) install
+
+crds: ## regenerate manifests/crds from the model classes
+	$(MVN) install -pl shared-model -am -DskipTests -q
+	$(MVN) test $(CRD_TEST) -Dsluice.crds.write=true
+
+verify-crds: ## fail when manifests/crds is stale against the model
+	$(MVN) install -pl shared-model -am -DskipTests -q
+	$(MVN) test $(CRD_TEST)
+
+certs: ## write a local CA and serving certificate into certs-local/
+	$(MVN) install -pl certs -am -DskipTests -q
+	$(MVN) -q exec:java -pl certs -Dexec.mainClass=io.sluice.certs.LocalCerts \
+	  -Dexec.args="--out $(CURDIR)/certs-local --service sluice-admission --namespace sluice-system --dns localhost --ip 127.0.0.1"
+
+clean: ## remove build output
+	$(MVN) -q clean

@@ -1,0 +1,21 @@
+package io.sluice.analyzer.gates;
+
+import io.sluice.model.flagger.Canary;
+
+/** Tells the outside world: alerts to chat providers, and every Event to event webhooks. */
+public interface Notifier {
+
+    /** Alert severities, lowest first. */
+    enum Severity { INFO, WARN, ERROR }
+
+    /**
+     * Sends {@code message} to the canary's alert providers whose severity admits it (or to the global Slack or
+     * MS Teams settings when the canary lists none). Fire and forget: failures are logged and counted.
+     *
+     * @param withMetadata include the canary's fields (target, failed checks, progress deadline, …)
+     */
+    void alert(Canary canary, String message, Severity severity, boolean withMetadata);
+
+    /** Forwards an emitted Event ({@code Normal} or {@code Warning}) to the canary's event webhooks or the global one. */
+    void event(Canary canary, String eventType, String message);
+}

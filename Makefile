@@ -28,3 +28,6 @@ certs: ## write a local CA and serving certificate into certs-local/
 
 clean: ## remove build output
 	$(MVN) -q clean
+
+# Each module adds its own targets (run, bench, demo, …) in <module>/module.mk.
+include $(wildcard */module.mk)

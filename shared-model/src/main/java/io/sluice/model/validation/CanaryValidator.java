@@ -266,7 +266,9 @@ public final class CanaryValidator {
             if (checks.required(field + ".name", h.name) && !names.add(h.name)) {
                 checks.add(field + ".name", "\"" + h.name + "\" is used by an earlier webhook; names must be unique");
             }
-            checks.oneOf(field + ".type", h.type, WEBHOOK_TYPES.subList(1, WEBHOOK_TYPES.size()));
+            if (h.type != null && !h.type.isEmpty()) {
+                checks.oneOf(field + ".type", h.type, WEBHOOK_TYPES.subList(1, WEBHOOK_TYPES.size()));
+            }
             if (checks.required(field + ".url", h.url)) {
                 checks.httpUrl(field + ".url", h.url);
             }

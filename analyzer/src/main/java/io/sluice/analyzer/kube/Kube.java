@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.model.Kinds;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.Future;
@@ -33,6 +34,12 @@ public final class Kube {
         this.client = client;
         this.pool = pool;
         this.leading = leading;
+        register(client);
+    }
+
+    /** Teaches the client's serializer Sluice's kinds; otherwise it reads them as generic resources. */
+    public static void register(KubernetesClient client) {
+        Kinds.RESOURCE_CLASSES.forEach(client.getKubernetesSerialization()::registerKubernetesResource);
     }
 
     public KubernetesSerialization serialization() {

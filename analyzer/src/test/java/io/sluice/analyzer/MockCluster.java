@@ -86,11 +86,21 @@ final class MockCluster implements AutoCloseable {
 
     /** {@code kubectl set image deployment/podinfo podinfod=…:<version>}. */
     void setImage(String version) {
-        client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0)
-                    .setImage("ghcr.io/stefanprodan/podinfo:" + version);
-            return d;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0)
+                            .setImage("ghcr.io/stefanprodan/podinfo:" + version);
+                    return d;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                // The analyzer scaled the Deployment in between; kubectl would retry the same way.
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Every Deployment's rollout finished: all replicas updated and available. */

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** Hand-written doubles of the gates: answers set by the test, and a record of every Event in emit order. */
-final class TestGates implements MetricGate, WebhookGate, Notifier {
+class TestGates implements MetricGate, WebhookGate, Notifier {
     volatile Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
     volatile Function<CanaryAnalysis.Webhook, HookOutcome> hooks = h -> new HookOutcome(h.name, true, 200, null);

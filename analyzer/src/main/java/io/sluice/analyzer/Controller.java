@@ -16,6 +16,7 @@ import io.sluice.analyzer.gates.MetricGate;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.RateLimiter;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.AbstractVerticle;
@@ -84,7 +85,7 @@ public final class Controller extends AbstractVerticle {
     public void start(Promise<Void> started) {
         context = vertx.getOrCreateContext();
         pool = vertx.createSharedWorkerExecutor(POOL, 8);
-        Kube kube = new Kube(client, pool, leading);
+        Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
         reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock);
         queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
             int dot = key.indexOf('/');

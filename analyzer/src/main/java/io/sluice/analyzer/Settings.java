@@ -16,14 +16,16 @@ import java.util.List;
  * @param maxBackoff             the longest wait between retries after infrastructure errors
  * @param clusterName            shown in alerts
  * @param instance               this process's identity (Event reportingInstance, lease holder)
+ * @param kubeQps                sustained API calls per second
+ * @param kubeBurst              API calls allowed in a burst
  */
 public record Settings(List<String> selectorLabels, List<String> includeLabelPrefixes, boolean configTracking,
         boolean waitForRouteAcceptance, Observations.NoDataPolicy noDataPolicy, Duration resync, Duration maxBackoff,
-        String clusterName, String instance) {
+        String clusterName, String instance, double kubeQps, int kubeBurst) {
 
     /** Flagger's defaults. */
     public static Settings defaults() {
         return new Settings(List.of("app", "name", "app.kubernetes.io/name"), List.of(), true, false,
-                Observations.NoDataPolicy.FAIL, Duration.ofMinutes(5), Duration.ofMinutes(2), "", "sluice-analyzer");
+                Observations.NoDataPolicy.FAIL, Duration.ofMinutes(5), Duration.ofMinutes(2), "", "sluice-analyzer", 100, 250);
     }
 }

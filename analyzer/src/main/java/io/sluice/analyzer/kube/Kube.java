@@ -29,8 +29,14 @@ public final class Kube {
     private final KubernetesClient client;
     private final WorkerExecutor pool;
     private final BooleanSupplier leading;
+    private final RateLimiter limiter;
 
     public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading) {
+        this(client, pool, leading, new RateLimiter(1e6, 1_000_000));
+    }
+
+    public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading, RateLimiter limiter) {
+        this.limiter = limiter;
         this.client = client;
         this.pool = pool;
         this.leading = leading;
@@ -48,7 +54,10 @@ public final class Kube {
 
     /** Runs a blocking read on the pool. */
     <T> Future<T> read(Callable<T> call) {
-        return pool.executeBlocking(call, false);
+        return pool.executeBlocking(() -> {
+            limiter.acquire();
+            return call.call();
+        }, false);
     }
 
     /** Runs a blocking write on the pool, unless leadership was lost: a follower must not write at all. */
@@ -57,6 +66,7 @@ public final class Kube {
             return Future.failedFuture(new NotLeaderException());
         }
         return pool.executeBlocking(() -> {
+            limiter.acquire();
             if (!leading.getAsBoolean()) {
                 throw new NotLeaderException();
             }

@@ -362,8 +362,10 @@ final class Reconciler {
         if (a instanceof Action.ReconcileServices r) {
             return services(s, r.apex());
         } else if (a instanceof Action.EnsurePrimary) {
+            // Copies are only created here; their data follows the target's only at promotion, or the primary would
+            // run the canary's configuration before the analysis judged it.
             return s.primary() != null || s.target() == null || s.selectorKey() == null
-                    ? syncConfigCopies(s) : syncConfigCopies(s).compose(v -> createPrimary(s));
+                    ? syncConfigCopies(s, false) : syncConfigCopies(s, false).compose(v -> createPrimary(s));
         } else if (a instanceof Action.ReconcileAutoscaler r) {
             return autoscaler(s, r.update());
         } else if (a instanceof Action.SetRoutes r) {
@@ -441,7 +443,7 @@ final class Reconciler {
     }
 
     /** The {@code -primary} copies of tracked configs, owned by the Canary (other owners kept, not controlling). */
-    private Future<Void> syncConfigCopies(Snapshot s) {
+    private Future<Void> syncConfigCopies(Snapshot s, boolean update) {
         Future<Void> chain = Future.succeededFuture();
         for (HasMetadata o : s.tracked()) {
             chain = chain.compose(v -> {
@@ -472,7 +474,7 @@ final class Reconciler {
                         return kube.create(copy).mapEmpty();
                     }
                     m.setResourceVersion(l.getMetadata().getResourceVersion());
-                    if (sameData(copy, l)) {
+                    if (!update || sameData(copy, l)) {
                         return Future.succeededFuture();
                     }
                     LOG.info("{} {}.{} synced", o.getKind(), name, ns);
@@ -558,7 +560,7 @@ final class Reconciler {
     private Future<Void> promote(Snapshot s, String revision) {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
-        return syncConfigCopies(s).compose(v -> kube.deployment(ns, tgt)).compose(target ->
+        return syncConfigCopies(s, true).compose(v -> kube.deployment(ns, tgt)).compose(target ->
                 kube.deployment(ns, tgt + "-primary").compose(primary -> {
                     if (target == null || primary == null || s.selectorKey() == null) {
                         return Future.failedFuture(new IllegalStateException(

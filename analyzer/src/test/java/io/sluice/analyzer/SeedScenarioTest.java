@@ -260,4 +260,65 @@ class SeedScenarioTest {
                 .satisfies(r -> assertThat(r.name).isEqualTo("weighted-route"));
         assertThat(cluster.weights()).containsExactly(70, 30);
     }
+
+    @Test
+    @DisplayName("a tracked ConfigMap gets a -primary copy, and a change to it starts a run but reaches the primary"
+            + " only at promotion")
+    void configTracking() throws Exception {
+        cluster.client.configMaps().inNamespace("test").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("podinfo-config").withNamespace("test").endMetadata()
+                .addToData("color", "blue").build()).create();
+        cluster.client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setEnvFrom(List.of(
+                    new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder().withNewConfigMapRef()
+                            .withName("podinfo-config").endConfigMapRef().build()));
+            return d;
+        });
+        bootstrap();
+        var copy = cluster.client.configMaps().inNamespace("test").withName("podinfo-config-primary").get();
+        assertThat(copy.getData()).containsEntry("color", "blue");
+        assertThat(copy.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("Canary"));
+        assertThat(cluster.deployment("podinfo-primary").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("podinfo-config-primary");
+        assertThat(cluster.canary().getStatus().trackedConfigs).containsKey("configmap/podinfo-config");
+
+        cluster.client.configMaps().inNamespace("test").withName("podinfo-config").edit(cm -> {
+            cm.getData().put("color", "green");
+            return cm;
+        });
+        watchEvent();
+        assertThat(phase()).isEqualTo("Progressing");
+        assertThat(cluster.client.configMaps().inNamespace("test").withName("podinfo-config-primary").get().getData())
+                .as("not before promotion").containsEntry("color", "blue");
+        for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
+            tick();
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        assertThat(cluster.client.configMaps().inNamespace("test").withName("podinfo-config-primary").get().getData())
+                .containsEntry("color", "green");
+    }
+
+    @Test
+    @DisplayName("revertOnDeletion: deleting the Canary restores the target and leaves the delegate routing to the"
+            + " primary, released from the Canary")
+    void revertOnDeletion() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().revertOnDeletion = true;
+            return c;
+        });
+        bootstrap();
+        watchEvent();
+        assertThat(cluster.canary().getMetadata().getFinalizers()).contains("finalizer.flagger.app");
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").delete();
+        assertThat(cluster.canary()).as("held by the finalizer").isNotNull();
+        for (int i = 0; i < 5 && cluster.canary() != null; i++) {
+            watchEvent();
+        }
+        assertThat(cluster.canary()).isNull();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.delegate().getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(gates.events).contains("Normal Terminating canary podinfo.test", "Normal Terminated canary podinfo.test");
+    }
 }

@@ -156,9 +156,31 @@ final class Reconciler {
     private Future<Outcome> invalid(Canary canary, List<Violation> violations, boolean due) {
         String text = "invalid canary " + canary.key() + ": "
                 + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-        Future<Void> said = due ? emit(canary, Action.EmitEvent.Type.Warning, text, Map.of()) : Future.succeededFuture();
-        return said.map(v -> new Outcome(CanaryDefaults.interval(canary.getSpec().effectiveAnalysis()), due, false,
-                canary.getStatus()));
+        CanaryStatus status = canary.getStatus() == null ? new CanaryStatus() : json.clone(canary.getStatus());
+        List<io.sluice.model.flagger.CanaryCondition> conditions = status.conditions == null
+                ? new ArrayList<>() : new ArrayList<>(status.conditions);
+        io.sluice.model.flagger.CanaryCondition old = conditions.stream()
+                .filter(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type)).findFirst().orElse(null);
+        if (old == null || !text.equals(old.message)) {
+            conditions.removeIf(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type));
+            io.sluice.model.flagger.CanaryCondition c = new io.sluice.model.flagger.CanaryCondition();
+            c.type = CanaryDecider.INVALID_SPEC_CONDITION;
+            c.status = "True";
+            c.reason = "ValidationFailed";
+            c.message = text;
+            String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+            c.lastUpdateTime = stamp;
+            c.lastTransitionTime = old == null ? stamp : old.lastTransitionTime;
+            conditions.add(c);
+        }
+        status.conditions = conditions;
+        status.observedGeneration = canary.getMetadata().getGeneration();
+        boolean said = due || old == null;
+        return writeStatus(canary, status)
+                .compose(v -> said ? emit(canary, Action.EmitEvent.Type.Warning, text, Map.of())
+                        : Future.<Void>succeededFuture())
+                .map(v -> new Outcome(CanaryDefaults.interval(canary.getSpec().effectiveAnalysis()), due, false,
+                        status));
     }
 
     private record Decided(Result.Decision decision, Observations observations) {

@@ -321,4 +321,30 @@ class SeedScenarioTest {
         assertThat(cluster.delegate().getMetadata().getOwnerReferences()).isEmpty();
         assertThat(gates.events).contains("Normal Terminating canary podinfo.test", "Normal Terminated canary podinfo.test");
     }
+
+    @Test
+    @DisplayName("a Canary that bypassed the webhook invalid gets an InvalidSpec condition and nothing is created")
+    void invalidSpec() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().analysis.stepWeights = List.of(10, 20);
+            c.getSpec().analysis.iterations = 3;
+            return c;
+        });
+        tick();
+        Canary canary = cluster.canary();
+        CanaryCondition invalid = canary.getStatus().conditions.stream().filter(c -> c.type.equals("InvalidSpec"))
+                .findFirst().orElseThrow();
+        assertThat(invalid.status).isEqualTo("True");
+        assertThat(invalid.message).startsWith("invalid canary podinfo.test: spec.analysis");
+        assertThat(gates.events).singleElement().asString().startsWith("Warning invalid canary podinfo.test: ");
+        assertThat(cluster.deployment("podinfo-primary")).isNull();
+
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().analysis.stepWeights = null;
+            c.getSpec().analysis.iterations = null;
+            return c;
+        });
+        tick();
+        assertThat(cluster.canary().getStatus().conditions).extracting(c -> c.type).containsExactly("Promoted");
+    }
 }

@@ -65,6 +65,8 @@ public final class CanaryDecider {
     static final String ANNOTATION_REVISION = "sluice.io/revision";
     static final String ANNOTATION_USER = "sluice.io/user";
     static final String ANNOTATION_SOURCE = "sluice.io/source";
+    /** The condition the shell sets when a Canary reached the cluster invalid (the webhook was bypassed). */
+    public static final String INVALID_SPEC_CONDITION = "InvalidSpec";
 
     private final CanarySpec spec;
     private final CanaryStatus old;
@@ -702,6 +704,10 @@ public final class CanaryDecider {
         CanaryPhase phase = next.phase();
         if (phase != null) {
             next.conditions = PromotedCondition.apply(old.conditions, phase, spec.targetRef.kind, stamp);
+        }
+        if (next.conditions != null) {
+            // Only valid specs get here: a condition left from an invalid version is over.
+            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type));
         }
         next.observedGeneration = obs.generation();
         if (Statuses.progressed(old, next) || old.lastTransitionTime == null && phase != null) {

@@ -59,6 +59,7 @@ public final class Controller extends AbstractVerticle {
     private Context context;
     private long resyncTimer = -1;
     private volatile boolean synced;
+    private ReconcileListener listener = ReconcileListener.NONE;
 
     /**
      * @param namespace the one namespace to watch, or null for all
@@ -76,6 +77,12 @@ public final class Controller extends AbstractVerticle {
         this.leading = leading;
     }
 
+    /** Set before deployment: who hears about every reconcile (the analyzer's metrics). */
+    public Controller listener(ReconcileListener l) {
+        this.listener = l;
+        return this;
+    }
+
     /** True once every informer finished its first list. */
     public boolean synced() {
         return synced;
@@ -86,7 +93,7 @@ public final class Controller extends AbstractVerticle {
         context = vertx.getOrCreateContext();
         pool = vertx.createSharedWorkerExecutor(POOL, 8);
         Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
-        reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock);
+        reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock).listener(listener);
         queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
             int dot = key.indexOf('/');
             return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);

@@ -68,6 +68,7 @@ final class Reconciler {
     private final WebhookGate webhooks;
     private final Notifier notifier;
     private final Clock clock;
+    private ReconcileListener listener = ReconcileListener.NONE;
 
     Reconciler(Kube kube, Settings settings, MetricGate metrics, WebhookGate webhooks, Notifier notifier, Clock clock) {
         this.kube = kube;
@@ -96,7 +97,20 @@ final class Reconciler {
      * interval ago, so that a restarted analyzer does not take the next step early.
      */
     Future<Outcome> reconcile(String ns, String name, Boolean due) {
-        return attempt(ns, name, due, null, 0);
+        long start = System.nanoTime();
+        return attempt(ns, name, due, null, 0).andThen(ar -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (ar.failed()) {
+                listener.failed(ns + "/" + name, ar.cause(), took);
+            } else if (ar.result().gone()) {
+                listener.forgotten(ns + "/" + name);
+            }
+        });
+    }
+
+    Reconciler listener(ReconcileListener l) {
+        this.listener = l;
+        return this;
     }
 
     private Future<Outcome> attempt(String ns, String name, Boolean dueOrNull, Observations earlier, int conflicts) {
@@ -123,8 +137,12 @@ final class Reconciler {
                         Snapshot current = new Snapshot(written, snap.target(), snap.revision(), snap.selectorKey(),
                                 snap.primary(), snap.hpa(), snap.parent(), snap.delegateAt(), snap.delegate(),
                                 snap.tracked(), result.observations());
-                        return act(current, d.actions())
-                                .map(v -> new Outcome(d.requeue(), d.consumedTick(), false, d.status()));
+                        long started = System.nanoTime();
+                        return act(current, d.actions()).map(v -> {
+                            listener.reconciled(written, canary.getStatus(), d.status(),
+                                    Duration.ofNanos(System.nanoTime() - started));
+                            return new Outcome(d.requeue(), d.consumedTick(), false, d.status());
+                        });
                     }, err -> {
                         if (Kube.isConflict(err) && conflicts < CONFLICT_RETRIES) {
                             LOG.debug("status of {}.{} changed underneath; deciding again", name, ns);

@@ -48,9 +48,28 @@ class SeedScenarioTest {
         await(vertx.close());
     }
 
+    final List<String> phasesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     Reconciler newReconciler() {
         return new Reconciler(new Kube(cluster.client, pool, () -> true), Settings.defaults(), gates, gates, gates,
-                clock);
+                clock).listener(new ReconcileListener() {
+                    @Override
+                    public void reconciled(Canary canary, io.sluice.model.flagger.CanaryStatus before,
+                            io.sluice.model.flagger.CanaryStatus after, Duration took) {
+                        if (phasesSeen.isEmpty() || !phasesSeen.get(phasesSeen.size() - 1).equals(after.phase)) {
+                            phasesSeen.add(after.phase);
+                        }
+                    }
+
+                    @Override
+                    public void failed(String key, Throwable error, Duration took) {
+                        phasesSeen.add("error: " + error);
+                    }
+
+                    @Override
+                    public void forgotten(String key) {
+                    }
+                });
     }
 
     static <T> T await(Future<T> f) throws Exception {
@@ -166,6 +185,8 @@ class SeedScenarioTest {
                 "Normal Copying podinfo.test template spec to podinfo-primary.test",
                 "Normal Routing all traffic to primary",
                 "Normal Promotion completed! Scaling down podinfo.test");
+        assertThat(phasesSeen).containsExactly("Initializing", "Initialized", "Progressing", "Promoting", "Finalising",
+                "Succeeded");
         Canary canary = cluster.canary();
         assertThat(canary.getStatus().lastPromotedSpec).isEqualTo(canary.getStatus().lastAppliedSpec);
         assertThat(canary.getStatus().currentRun.revision).isEqualTo(canary.getStatus().lastAppliedSpec);

@@ -386,7 +386,9 @@ final class Reconciler {
         Future<Void> chain = Future.succeededFuture();
         for (Action a : actions) {
             chain = chain.compose(v -> perform(s, a).recover(err -> {
-                if (err instanceof Kube.NotLeaderException) {
+                if (err instanceof Kube.NotLeaderException || Kube.isConflict(err)) {
+                    // Lost leadership, or someone wrote the object first: retried shortly, not worth an Event.
+                    LOG.info("{}: {} not done: {}", s.canary().key(), a, err.getMessage());
                     return Future.failedFuture(err);
                 }
                 LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
@@ -477,7 +479,7 @@ final class Reconciler {
 
     private Future<Void> createPrimary(Snapshot s) {
         Deployment p = Workloads.primary(s.canary(), s.target(), s.selectorKey(), s.revision(), trackedKeys(s),
-                settings.includeLabelPrefixes(), json);
+                settings.includeLabelPrefixes(), settings.selectorLabels(), json);
         LOG.info("Deployment {}.{} created", p.getMetadata().getName(), p.getMetadata().getNamespace());
         return kube.create(p).mapEmpty();
     }
@@ -607,7 +609,8 @@ final class Reconciler {
                                 "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
                     }
                     Deployment next = Workloads.promote(primary, target, s.selectorKey(), revision, trackedKeys(s),
-                            settings.includeLabelPrefixes(), s.canary().getSpec().autoscalerRef != null, json);
+                            settings.includeLabelPrefixes(), settings.selectorLabels(),
+                            s.canary().getSpec().autoscalerRef != null, json);
                     return kube.update(next).mapEmpty();
                 }));
     }

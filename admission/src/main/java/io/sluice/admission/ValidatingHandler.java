@@ -1,5 +1,6 @@
 package io.sluice.admission;
 
+import io.sluice.model.validation.Violation;
 import io.sluice.model.flagger.AlertProvider;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -170,7 +171,7 @@ final class ValidatingHandler implements AdmissionHandler {
 
     /** One denial with every violation, in the API server's own shape: a message listing them, and causes. */
     private static AdmissionResponse invalid(AdmissionRequest request, List<Violation> violations) {
-        String list = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+        String list = violations.stream().map(v -> v.field().isEmpty() ? v.message() : v.toString()).collect(Collectors.joining("; "));
         String message = String.format("%s.%s \"%s\" is invalid: %s", request.kind(), request.group(), request.name(),
                 list);
         List<AdmissionResponse.Cause> causes = violations.stream()

@@ -1,5 +1,6 @@
 package io.sluice.admission;
 
+import io.sluice.model.validation.Violation;
 import java.util.List;
 
 /** Checks one decoded object on its own; every violation is returned, not only the first. */

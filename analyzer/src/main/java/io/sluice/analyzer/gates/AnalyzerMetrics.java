@@ -128,7 +128,7 @@ public final class AnalyzerMetrics {
                 .help("Webhook calls by hook type and outcome (passed, refused, error).")
                 .labelNames("type", "outcome").withoutExemplars().build());
         alerts = register(r, Counter.builder().name("sluice_alerts_total")
-                .help("Alerts by provider type and outcome (sent, failed, filtered).")
+                .help("Alerts by provider type and outcome (sent, failed).")
                 .labelNames("provider", "outcome").withoutExemplars().build());
         eventsForwarded = register(r, Counter.builder().name("sluice_events_forwarded_total")
                 .help("Events forwarded to event webhooks, by outcome (sent, failed).")

@@ -161,9 +161,27 @@ public final class PrometheusMetricGate implements MetricGate {
         Future<MetricOutcome> guard = minRequests <= 0 ? Future.succeededFuture(null)
                 : client.query(endpoint, Queries.requestCount(scope), config.queryTimeout())
                         .map(result -> trafficGuard(canary, metric, scope, minRequests, result));
-        return guard.compose(stop -> stop != null ? Future.succeededFuture(stop)
-                : client.query(endpoint, query, config.queryTimeout()).map(result -> successRate
-                        ? judgeSuccessRate(canary, metric, result) : judgeDuration(canary, metric, result)));
+        return guard.compose(stop -> {
+            if (stop != null) {
+                return Future.succeededFuture(stop);
+            }
+            Future<Result> result = client.query(endpoint, query, config.queryTimeout());
+            if (!successRate) {
+                return result.map(r -> judgeDuration(canary, metric, r));
+            }
+            return result.compose(r -> r instanceof Result.NoValues ? allFailed(endpoint, scope) : Future.succeededFuture(r))
+                    .map(r -> judgeSuccessRate(canary, metric, r));
+        });
+    }
+
+    /**
+     * The success-rate query has no value both without traffic and when every response was a 5xx (the numerator then
+     * has no series at all). Asking for the request rate alone tells the two apart, so that a canary failing every
+     * request is judged at 0% instead of looking like a quiet one, which the hold policy would wait out.
+     */
+    private Future<Result> allFailed(Endpoint endpoint, Queries.Scope scope) {
+        return client.query(endpoint, Queries.requestRate(scope), config.queryTimeout()).map(total ->
+                total instanceof Result.Value v && v.value() > 0 ? new Result.Value(0) : new Result.NoValues());
     }
 
     private MetricOutcome trafficGuard(Canary canary, CanaryAnalysis.Metric metric, Queries.Scope scope, long min,

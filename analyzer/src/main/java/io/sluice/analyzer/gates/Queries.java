@@ -53,6 +53,11 @@ final class Queries {
                 + " }[" + s.interval() + "] ) ) by (le) )";
     }
 
+    /** The canary workload's request rate, 5xx included. */
+    static String requestRate(Scope s) {
+        return " sum( rate( istio_requests_total{ " + s.matchers() + " }[" + s.interval() + "] ) )";
+    }
+
     /** The requests the canary workload served over the interval, for the minimum-traffic guard. */
     static String requestCount(Scope s) {
         return " sum( increase( istio_requests_total{ " + s.matchers() + " }[" + s.interval() + "] ) )";

@@ -210,6 +210,19 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void aSuccessRateWithoutValueButWithRequestsIsZeroPercent() {
+        // Every response a 5xx: the numerator has no series, yet the workload has traffic.
+        prometheus.reply(r -> Reply.ok(r.param("query").contains("response_code")
+                ? PrometheusAnswers.vector() : PrometheusAnswers.vector("4.2")));
+        Canary canary = Fixtures.podinfo();
+        MetricOutcome outcome = await(gate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(outcome.message()).isEqualTo("Halt podinfo.test advancement success rate 0.00% < 99%");
+        assertThat(prometheus.last().param("query")).isEqualTo(" sum( rate( istio_requests_total{ reporter=\"destination\", "
+                + "destination_workload_namespace=\"test\", destination_workload=~\"podinfo\" }[1m] ) )");
+    }
+
+    @Test
     void durationWithoutDataHasFlaggersTextWithoutTheErrorSuffix() {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector()));
         Canary canary = Fixtures.podinfo();

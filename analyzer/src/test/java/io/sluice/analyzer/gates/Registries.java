@@ -1,20 +1,14 @@
 package io.sluice.analyzer.gates;
 
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** A fresh registry per test. */
+/** A fresh registry per test, built the way the analyzer's main builds its own. */
 final class Registries {
     private Registries() {
     }
 
-    /**
-     * Micrometer's one-argument constructor looks up a tracer class that micrometer-registry-prometheus excludes from
-     * its dependencies; passing no span context avoids it.
-     */
     static PrometheusMeterRegistry fresh() {
-        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, null);
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 }

@@ -92,7 +92,38 @@ public record GatesConfig(
         }
     }
 
-    /** Settings with every default, for the given Prometheus URL. */
+    /**
+     * Reads {@code --min-requests}: {@code request-success-rate=20,request-duration=20}; blank means none.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code <builtin metric>=<non-negative integer>}
+     */
+    public static Map<String, Long> parseMinRequests(String text) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return out;
+        }
+        for (String entry : text.split(",")) {
+            String[] kv = entry.split("=", 2);
+            String metric = kv[0].trim();
+            if (kv.length != 2 || !Queries.isBuiltin(metric)) {
+                throw new IllegalArgumentException("--min-requests: \"" + entry.trim() + "\" is not "
+                        + "<metric>=<requests> with metric request-success-rate or request-duration");
+            }
+            try {
+                long min = Long.parseLong(kv[1].trim());
+                if (min < 0) {
+                    throw new NumberFormatException();
+                }
+                out.put(metric, min);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--min-requests: \"" + entry.trim()
+                        + "\" needs a non-negative whole number of requests");
+            }
+        }
+        return out;
+    }
+
+    /** Settings with every default. */
     public static Builder builder() {
         return new Builder();
     }

@@ -106,6 +106,90 @@ public final class PrometheusMetricGate implements MetricGate {
         });
     }
 
+    /** Whether a canary's metric providers answer, and the Event that says so. */
+    public record ProviderAvailability(boolean available, String message) {
+    }
+
+    /**
+     * Asks every provider the canary's metrics use for {@code vector(1)}: the Prometheus of the builtin metrics (the
+     * canary's {@code metricsServer} or {@code --metrics-server}) and each template's. Flagger does this while a
+     * canary initializes and only reports it: a Normal Event {@code all the metrics providers are available!} or an
+     * Error Event {@code Error checking metric providers: <err>} (Flagger's texts, misspelling included). Empty
+     * when the canary has no metrics, since then there is nothing to report.
+     */
+    public Future<java.util.Optional<ProviderAvailability>> checkProviders(Canary canary) {
+        CanaryAnalysis analysis = canary.getSpec().effectiveAnalysis();
+        List<CanaryAnalysis.Metric> list = analysis == null || analysis.metrics == null ? List.of() : analysis.metrics;
+        if (list.isEmpty()) {
+            return Future.succeededFuture(java.util.Optional.empty());
+        }
+        Future<String> problem = Future.succeededFuture(null);
+        for (CanaryAnalysis.Metric metric : list) {
+            problem = problem.compose(found -> found != null ? Future.succeededFuture(found) : providerProblem(canary, metric));
+        }
+        return problem.map(found -> java.util.Optional.of(found == null
+                ? new ProviderAvailability(true, "all the metrics providers are available!")
+                : new ProviderAvailability(false, "Error checking metric providers: " + found)));
+    }
+
+    private Future<String> providerProblem(Canary canary, CanaryAnalysis.Metric metric) {
+        if (Queries.isBuiltin(metric.name)) {
+            String address = hasText(canary.getSpec().metricsServer) ? canary.getSpec().metricsServer : config.metricsServer();
+            return online(Endpoint.of(address)).map(err -> err == null ? null : "prometheus not avaiable: " + err);
+        }
+        if (metric.templateRef == null) {
+            return Future.succeededFuture(null);
+        }
+        String ns = CanaryDefaults.namespace(metric.templateRef, canary.getMetadata().getNamespace());
+        String ref = metric.templateRef.name + "." + ns;
+        return lookup.template(ns, metric.templateRef.name).transform(ar -> {
+            if (ar.failed()) {
+                return Future.succeededFuture("metric template " + ref + " error: " + message(ar.cause()));
+            }
+            MetricTemplate template = ar.result();
+            String type = providerType(template);
+            if (OTHER_PROVIDERS.contains(type) || template.getSpec() == null || template.getSpec().provider == null) {
+                // Reported by the check itself, with its own text; availability is about reaching a provider.
+                return Future.succeededFuture(null);
+            }
+            MetricTemplate.Provider provider = template.getSpec().provider;
+            String address = hasText(provider.address) ? provider.address
+                    : hasText(canary.getSpec().metricsServer) ? canary.getSpec().metricsServer : config.metricsServer();
+            Future<Credentials> credentials = provider.secretRef == null || !hasText(provider.secretRef.name)
+                    ? Future.succeededFuture(new Credentials.None())
+                    : lookup.secretData(ns, provider.secretRef.name).map(PrometheusMetricGate::credentialsOf);
+            return credentials.transform(cr -> cr.failed()
+                    ? Future.succeededFuture("metric template " + ref + " secret " + provider.secretRef.name + " error: "
+                            + message(cr.cause()))
+                    : online(new Endpoint(address, provider.headers, cr.result(),
+                            Boolean.TRUE.equals(provider.insecureSkipVerify)))
+                            .map(err -> err == null ? null : type + " in metric template " + ref + " not avaiable: " + err));
+        });
+    }
+
+    /** Null when the endpoint answers {@code vector(1)} with 1, else why not. */
+    private Future<String> online(Endpoint endpoint) {
+        return client.query(endpoint, "vector(1)", config.queryTimeout()).map(result -> {
+            if (result instanceof Result.Value v && v.value() == 1) {
+                return null;
+            }
+            if (result instanceof Result.Failed f) {
+                return "running query failed: " + f.error();
+            }
+            return "value is not 1 for query: vector(1)";
+        });
+    }
+
+    private static Credentials credentialsOf(Map<String, String> data) {
+        if (hasText(data.get("token"))) {
+            return new Credentials.Bearer(data.get("token").trim());
+        }
+        if (hasText(data.get("username")) && data.get("password") != null) {
+            return new Credentials.Basic(data.get("username"), data.get("password"));
+        }
+        return new Credentials.None();
+    }
+
     /** The builtin or inline part of an entry; {@code null} when it has neither. */
     private Future<MetricOutcome> direct(Canary canary, CanaryAnalysis.Metric metric) {
         if (Queries.isBuiltin(metric.name)) {

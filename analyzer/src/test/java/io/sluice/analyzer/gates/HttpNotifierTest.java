@@ -259,6 +259,13 @@ class HttpNotifierTest {
     }
 
     @Test
+    void anAddressThatIsNotAUrlIsAFailureThatIsCounted() {
+        provider("chat", "msteams", "not a url", null);
+        Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+        assertThat(alerts("msteams", "failed")).isEqualTo(1.0);
+    }
+
+    @Test
     void alertsGoThroughTheProxy() {
         AlertProvider p = provider("chat", "slack", "http://chat.example.invalid/hook", null);
         p.getSpec().proxy = chat.url();

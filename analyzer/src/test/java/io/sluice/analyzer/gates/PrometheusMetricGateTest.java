@@ -413,6 +413,50 @@ class PrometheusMetricGateTest {
                 .containsExactly(Verdict.NO_DATA);
     }
 
+    @Test
+    void reportsThatEveryProviderIsAvailable() {
+        lookup.putTemplate(template("tpl", "test", "prometheus", prometheus.url(), null, "x"));
+        prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
+        Canary canary = Fixtures.podinfo();
+        canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
+        PrometheusMetricGate.ProviderAvailability availability = Wait.result(gate().checkProviders(canary)).orElseThrow();
+        assertThat(availability).isEqualTo(new PrometheusMetricGate.ProviderAvailability(true,
+                "all the metrics providers are available!"));
+        assertThat(prometheus.requests()).extracting(r -> r.param("query")).containsOnly("vector(1)");
+    }
+
+    @Test
+    void reportsAnUnavailablePrometheusWithFlaggersText() {
+        prometheus.reply(r -> new Reply(502, "bad gateway"));
+        PrometheusMetricGate.ProviderAvailability availability =
+                Wait.result(gate().checkProviders(Fixtures.podinfo())).orElseThrow();
+        assertThat(availability.available()).isFalse();
+        assertThat(availability.message()).isEqualTo("Error checking metric providers: prometheus not avaiable: "
+                + "running query failed: error response: Status 502 Bad Gateway: bad gateway");
+    }
+
+    @Test
+    void reportsAnUnavailableTemplateProvider() {
+        prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
+        try (LocalHttpServer other = new LocalHttpServer(vertx)) {
+            other.reply(r -> Reply.ok(PrometheusAnswers.vector("0")));
+            lookup.putTemplate(template("tpl", "test", "prometheus", other.url(), null, "x"));
+            Canary canary = Fixtures.podinfo();
+            canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
+            assertThat(Wait.result(gate().checkProviders(canary)).orElseThrow().message())
+                    .isEqualTo("Error checking metric providers: prometheus in metric template tpl.test not avaiable: "
+                            + "value is not 1 for query: vector(1)");
+        }
+    }
+
+    @Test
+    void reportsNothingForACanaryWithoutMetrics() {
+        Canary canary = Fixtures.podinfo();
+        canary.getSpec().analysis.metrics = null;
+        assertThat(Wait.result(gate().checkProviders(canary))).isEmpty();
+        assertThat(prometheus.requests()).isEmpty();
+    }
+
     private static CanaryAnalysis.Metric templateMetric(String template, String name) {
         CanaryAnalysis.Metric metric = Fixtures.metric(name == null ? template : name, "1m", null, 10.0);
         metric.templateRef = new CanaryAnalysis.TemplateReference(template, "test");

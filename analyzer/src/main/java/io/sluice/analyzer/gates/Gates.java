@@ -62,15 +62,15 @@ public final class Gates implements AutoCloseable {
         return new WebClientOptions().setUserAgent("sluice-analyzer");
     }
 
-    public MetricGate metricGate() {
+    public PrometheusMetricGate metricGate() {
         return metricGate;
     }
 
-    public WebhookGate webhookGate() {
+    public HttpWebhookGate webhookGate() {
         return webhookGate;
     }
 
-    public Notifier notifier() {
+    public HttpNotifier notifier() {
         return notifier;
     }
 

@@ -59,8 +59,8 @@ public final class Alerts {
         return new Alert("Canary is holding its weight: " + reason, Severity.WARN, false);
     }
 
-    /** Sluice: the hold lasted past its deadline ({@code deadline} in Go's duration text, e.g. {@code 10m0s}). */
-    public static Alert holdDeadlineExceeded(String deadline) {
-        return new Alert("Rolling back: no metric data for " + deadline, Severity.ERROR, false);
+    /** Sluice: the hold lasted past its deadline, printed as Go prints durations ({@code 10m0s}). */
+    public static Alert holdDeadlineExceeded(java.time.Duration deadline) {
+        return new Alert("Rolling back: no metric data for " + GoFormat.duration(deadline), Severity.ERROR, false);
     }
 }

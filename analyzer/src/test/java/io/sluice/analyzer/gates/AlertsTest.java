@@ -33,7 +33,7 @@ class AlertsTest {
             public void event(Canary canary, String eventType, String message) {
             }
         };
-        Alerts.holdDeadlineExceeded("1m0s").send(recording, Fixtures.podinfo());
+        Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(60)).send(recording, Fixtures.podinfo());
         assertThat(sent).containsExactly("podinfo.test ERROR false Rolling back: no metric data for 1m0s");
     }
 }

@@ -397,7 +397,7 @@ public final class PrometheusMetricGate implements MetricGate {
             credentials = lookup.secretData(ns, secret).transform(ar -> {
                 if (ar.failed()) {
                     return Future.failedFuture(new IllegalStateException("Metric template " + ref + " secret "
-                            + secret + "." + ns + " error: " + message(ar.cause())));
+                            + secret + " error: " + message(ar.cause())));
                 }
                 Map<String, String> data = ar.result();
                 if (hasText(data.get("token"))) {

@@ -344,7 +344,7 @@ class PrometheusMetricGateTest {
                         null, "Metric template tpl.test query render error: {{ .Namespace }}: unknown action; use one of "
                                 + "ingress, interval, name, namespace, route, service, target or variables.<key>"),
                 Arguments.of("a missing secret is a secret error", "tpl", "vector(1)", "prometheus", "nosuch",
-                        "Metric template tpl.test secret nosuch.test error: secrets \"nosuch\" not found in namespace test"),
+                        "Metric template tpl.test secret nosuch error: secrets \"nosuch\" not found in namespace test"),
                 Arguments.of("a secret without credentials is a provider error", "tpl", "vector(1)", "prometheus", "empty",
                         "Metric template tpl.test provider prometheus error: secret empty.test holds neither token nor "
                                 + "username and password"),

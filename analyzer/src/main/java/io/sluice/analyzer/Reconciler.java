@@ -282,7 +282,7 @@ final class Reconciler {
                                     && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER),
                             targetFacts, problem != null ? problem : configProblem, primaryFacts, configs.checksums(),
                             hpa == null || hpa.getSpec() == null ? null : hpa.getSpec().getMinReplicas(), routes, due,
-                            noDataPolicy(canary), Map.of(), Map.of());
+                            noDataPolicy(canary), settings.noDataDeadline(), Map.of(), Map.of());
                     return new Snapshot(canary, target, revision, key, primary, hpa, rt.parent(), rt.where(),
                             rt.delegate(), configs.objects(), obs);
                 }));

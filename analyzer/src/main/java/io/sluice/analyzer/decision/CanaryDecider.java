@@ -530,8 +530,10 @@ public final class CanaryDecider {
             }
             boolean noData = o.verdict() == MetricOutcome.Verdict.NO_DATA || o.verdict() == MetricOutcome.Verdict.ERROR;
             if (noData && obs.noDataPolicy() == Observations.NoDataPolicy.HOLD) {
-                if (stalled()) {
-                    return rollback(Rollback.DEADLINE, noProgress(o.message()));
+                long holdSeconds = obs.noDataDeadline() != null ? obs.noDataDeadline().getSeconds()
+                        : CanaryDefaults.progressDeadlineSeconds(spec);
+                if (stalledFor(holdSeconds)) {
+                    return rollback(Rollback.DEADLINE, Texts.noProgressFor(holdSeconds, o.message()));
                 }
                 event(Type.Warning, Texts.holdingNoData(o.message()));
                 return finish(interval(), true, false);
@@ -750,11 +752,15 @@ public final class CanaryDecider {
 
     /** No progress (no status change) for longer than the progress deadline. */
     private boolean stalled() {
+        return stalledFor(CanaryDefaults.progressDeadlineSeconds(spec));
+    }
+
+    private boolean stalledFor(long seconds) {
         Instant since = parse(old.lastTransitionTime);
         if (since == null) {
             return false;
         }
-        return Duration.between(since, now).getSeconds() > CanaryDefaults.progressDeadlineSeconds(spec);
+        return Duration.between(since, now).getSeconds() > seconds;
     }
 
     private String noProgress(String cause) {

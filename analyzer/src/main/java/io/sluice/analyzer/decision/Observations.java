@@ -23,13 +23,16 @@ import java.util.Map;
  * @param analysisDue     the analysis interval elapsed: checks may run and steps may be taken. Reconciles
  *                        started by a watch event between intervals only detect, converge and react to deletion
  * @param noDataPolicy    what a metric without data means
+ * @param noDataDeadline  under the hold policy, how long a run may go without progress; null means the Canary's
+ *                        progress deadline
  * @param hookOutcomes    outcomes of the checks already run in this tick, by {@link Check#key()}
  * @param metricOutcomes  likewise, for metrics
  */
 public record Observations(String name, String namespace, long generation, boolean deleting, boolean hasFinalizer,
         Workload target, String targetProblem, Workload primary, Map<String, String> trackedConfigs,
         Integer hpaMinReplicas, Routes routes, boolean analysisDue, NoDataPolicy noDataPolicy,
-        Map<String, HookOutcome> hookOutcomes, Map<String, MetricOutcome> metricOutcomes) {
+        java.time.Duration noDataDeadline, Map<String, HookOutcome> hookOutcomes,
+        Map<String, MetricOutcome> metricOutcomes) {
 
     /** How a metric check without data (or with its provider down) counts. */
     public enum NoDataPolicy {
@@ -58,13 +61,13 @@ public record Observations(String name, String namespace, long generation, boole
             throw new IllegalArgumentException("not a check outcome: " + outcome);
         }
         return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem, primary,
-                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, hooks, metrics);
+                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline, hooks, metrics);
     }
 
     /** The same observations with the check outcomes of {@code earlier} (kept across a re-read after a conflict). */
     public Observations withOutcomesOf(Observations earlier) {
         return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem, primary,
-                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, earlier.hookOutcomes,
+                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline, earlier.hookOutcomes,
                 earlier.metricOutcomes);
     }
 

@@ -172,7 +172,7 @@ public final class Texts {
 
     /** Sluice: how long a run may sit without progress, in the words of the rollback Event. */
     static String noProgressFor(long seconds, String cause) {
-        return "no progress for " + seconds + "s (progressDeadlineSeconds): " + cause;
+        return "no progress for " + seconds + "s: " + cause;
     }
 
     /** Sluice: Gloo Mesh refused the delegate RouteTable, so the step cannot count. */

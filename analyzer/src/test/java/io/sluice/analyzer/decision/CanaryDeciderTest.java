@@ -307,7 +307,7 @@ class CanaryDeciderTest {
                     w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, false);
                     w.tickUntil(5, "Failed");
                     assertThat(w.events).anyMatch(e -> e.startsWith("Warning Rolling back podinfo.test progress"
-                            + " deadline exceeded no progress for 60s (progressDeadlineSeconds): canary deployment"));
+                            + " deadline exceeded no progress for 60s: canary deployment"));
                 }),
                 row("a canary Kubernetes gave up on rolls back at once", w -> {
                     w.initialized().newRevision("rev-2").event();
@@ -409,6 +409,19 @@ class CanaryDeciderTest {
                     w.tickUntil(5, "Failed");
                     assertThat(w.events).anyMatch(e -> e.startsWith(
                             "Warning Rolling back podinfo.test progress deadline exceeded"));
+                }),
+                row("the hold policy rolls back after its own deadline when one is set", w -> {
+                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.noDataDeadline = java.time.Duration.ofSeconds(30);
+                    w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.phase()).as("20s without progress: still holding").isEqualTo("Progressing");
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                    assertThat(w.events).contains("Warning Rolling back podinfo.test progress deadline exceeded no"
+                            + " progress for 30s: no values");
                 }),
                 row("lastTransitionTime only moves when the status changes (Sluice quirk)", w -> {
                     w.metrics = CanaryDeciderTest::failRate;

@@ -31,6 +31,7 @@ final class World {
     boolean finalizer;
     boolean promotedPrimarySettles = true;
     Observations.NoDataPolicy noData = Observations.NoDataPolicy.FAIL;
+    Duration noDataDeadline;
     Function<CanaryAnalysis.Webhook, HookOutcome> hooks = h -> new HookOutcome(h.name, true, 200, null);
     Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
@@ -83,7 +84,7 @@ final class World {
 
     Observations observations(boolean due) {
         return new Observations("podinfo", "test", 1, deleting, finalizer, target, null, primary, configs, null, routes,
-                due, noData, Map.of(), Map.of());
+                due, noData, noDataDeadline, Map.of(), Map.of());
     }
 
     /** One analysis tick: the interval elapses first. */

@@ -60,6 +60,7 @@ public final class Controller extends AbstractVerticle {
     private long resyncTimer = -1;
     private volatile boolean synced;
     private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.Check.ProvidersOutcome>> providers;
 
     /**
      * @param namespace the one namespace to watch, or null for all
@@ -83,6 +84,13 @@ public final class Controller extends AbstractVerticle {
         return this;
     }
 
+    /** Set before deployment: how to ask the metric providers whether they answer. */
+    public Controller providers(
+            java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.Check.ProvidersOutcome>> check) {
+        this.providers = check;
+        return this;
+    }
+
     /** True once every informer finished its first list. */
     public boolean synced() {
         return synced;
@@ -94,6 +102,9 @@ public final class Controller extends AbstractVerticle {
         pool = vertx.createSharedWorkerExecutor(POOL, 8);
         Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
         reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock).listener(listener);
+        if (providers != null) {
+            reconciler.providers(providers);
+        }
         queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
             int dot = key.indexOf('/');
             return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.analyzer.decision.Check;
 import io.sluice.analyzer.decision.Observations;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
@@ -286,7 +287,10 @@ public final class Main implements Callable<Integer> {
         Runnable startController = () -> {
             Controller c = new Controller(client, settings, scope, gates.metricGate(), gates.webhookGate(),
                     gates.notifier(), Clock.systemUTC(), leading::get)
-                    .listener(new MetricsListener(metrics, Clock.systemUTC()));
+                    .listener(new MetricsListener(metrics, Clock.systemUTC()))
+                    .providers(canary -> gates.metricGate().checkProviders(canary).map(found -> found
+                            .map(p -> new Check.ProvidersOutcome(p.available(), p.message()))
+                            .orElse(new Check.ProvidersOutcome(true, null))));
             running.set(c);
             vertx.deployVerticle(c).onFailure(err -> {
                 log.error("controller failed to start: {}", err.toString());

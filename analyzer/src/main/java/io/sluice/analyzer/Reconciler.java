@@ -69,6 +69,8 @@ final class Reconciler {
     private final Notifier notifier;
     private final Clock clock;
     private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Function<Canary, Future<Check.ProvidersOutcome>> providers =
+            c -> Future.succeededFuture(new Check.ProvidersOutcome(true, null));
 
     Reconciler(Kube kube, Settings settings, MetricGate metrics, WebhookGate webhooks, Notifier notifier, Clock clock) {
         this.kube = kube;
@@ -106,6 +108,12 @@ final class Reconciler {
                 listener.forgotten(ns + "/" + name);
             }
         });
+    }
+
+    /** How to ask the metric providers whether they answer (reported while initializing). */
+    Reconciler providers(java.util.function.Function<Canary, Future<Check.ProvidersOutcome>> check) {
+        this.providers = check;
+        return this;
     }
 
     Reconciler listener(ReconcileListener l) {
@@ -230,7 +238,13 @@ final class Reconciler {
         Check c = checks.get(i);
         Future<Boolean> passed;
         Observations[] out = {obs};
-        if (c instanceof Check.Hook h) {
+        if (c instanceof Check.Providers) {
+            passed = providers.apply(canary).otherwise(err -> new Check.ProvidersOutcome(false,
+                    "Error checking metric providers: " + err.getMessage())).map(o -> {
+                        out[0] = obs.with(c, o);
+                        return o.available();
+                    });
+        } else if (c instanceof Check.Hook h) {
             passed = webhooks.call(canary, h.hook(), h.phase()).map(o -> {
                 out[0] = obs.with(c, o);
                 return o.passed();
@@ -282,7 +296,7 @@ final class Reconciler {
                                     && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER),
                             targetFacts, problem != null ? problem : configProblem, primaryFacts, configs.checksums(),
                             hpa == null || hpa.getSpec() == null ? null : hpa.getSpec().getMinReplicas(), routes, due,
-                            noDataPolicy(canary), settings.noDataDeadline(), Map.of(), Map.of());
+                            noDataPolicy(canary), settings.noDataDeadline(), Map.of(), Map.of(), null);
                     return new Snapshot(canary, target, revision, key, primary, hpa, rt.parent(), rt.where(),
                             rt.delegate(), configs.objects(), obs);
                 }));

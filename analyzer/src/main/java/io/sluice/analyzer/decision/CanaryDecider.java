@@ -142,6 +142,16 @@ public final class CanaryDecider {
             next.iterations = 0;
         }
         converge(false, false);
+        boolean hasMetrics = analysis != null && analysis.metrics != null && !analysis.metrics.isEmpty();
+        if (!skipAnalysis() && hasMetrics && obs.analysisDue()) {
+            // Flagger reports its providers while a canary initializes; the answer never blocks the bootstrap.
+            if (obs.providers() == null) {
+                return new Result.RunChecks(List.of(new Check.Providers()), false);
+            }
+            if (obs.providers().message() != null) {
+                event(obs.providers().available() ? Type.Normal : Type.Warning, obs.providers().message());
+            }
+        }
         if (obs.primary() == null) {
             // Created by EnsurePrimary right after this write; its watch event brings the next reconcile.
             return finish(SHORT, obs.analysisDue(), true);

@@ -49,17 +49,29 @@ class CanaryDeciderTest {
                     assertThat(w.target.specReplicas()).isZero();
                     assertThat(w.routes.primary()).isEqualTo(100);
                     assertThat(w.status.lastAppliedSpec).isEqualTo("rev-1").isEqualTo(w.status.lastPromotedSpec);
-                    assertThat(w.events).containsExactly("Normal Initialization done! podinfo.test");
+                    assertThat(w.events).containsExactly("Normal all the metrics providers are available!",
+                            "Normal Initialization done! podinfo.test");
                     CanaryCondition c = PromotedCondition.find(w.status.conditions);
                     assertThat(c.status).isEqualTo("True");
                     assertThat(c.message).isEqualTo("Deployment initialization completed.");
+                }),
+                row("an unreachable metrics provider is reported while initializing and does not block it", w -> {
+                    w.providers = new Check.ProvidersOutcome(false,
+                            "Error checking metric providers: prometheus not avaiable: connection refused");
+                    w.tick();
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Initialized");
+                    assertThat(w.events).containsExactly("Warning Error checking metric providers: prometheus not"
+                            + " avaiable: connection refused", "Normal Initialization done! podinfo.test");
                 }),
                 row("bootstrap waits for the primary and says why", w -> {
                     w.tick();
                     w.primary = new Workload("rev-1", 2, null, 1, 1, 0, 2, 0, false);
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");
-                    assertThat(w.events).containsExactly("Warning podinfo-primary.test not ready: waiting for rollout"
+                    assertThat(w.events).containsExactly("Normal all the metrics providers are available!",
+                            "Normal all the metrics providers are available!",
+                            "Warning podinfo-primary.test not ready: waiting for rollout"
                             + " to finish: 0 out of 2 new replicas have been updated");
                 }),
                 row("bootstrap fails when the primary makes no progress for the deadline", w -> {
@@ -382,8 +394,8 @@ class CanaryDeciderTest {
                     w.tick();
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");
-                    assertThat(w.events).containsExactly("Warning RouteTable podinfo.test not found: the routeTableRef"
-                            + " names no RouteTable");
+                    assertThat(w.events).filteredOn(e -> e.startsWith("Warning")).containsExactly(
+                            "Warning RouteTable podinfo.test not found: the routeTableRef names no RouteTable");
                 }),
                 row("metrics without data count as failed checks by default", w -> {
                     w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "Halt advancement no"

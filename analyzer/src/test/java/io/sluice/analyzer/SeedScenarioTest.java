@@ -368,4 +368,19 @@ class SeedScenarioTest {
         tick();
         assertThat(cluster.canary().getStatus().conditions).extracting(c -> c.type).containsExactly("Promoted");
     }
+
+    @Test
+    @DisplayName("a status write that conflicts is decided again from a fresh read, with each Event said once")
+    void conflictingStatusWriteIsDecidedAgain() throws Exception {
+        bootstrap();
+        gates.events.clear();
+        cluster.setImage("6.0.1");
+        String path = "/apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo/status";
+        cluster.conflictOnce.set(path);
+        watchEvent();
+        assertThat(cluster.conflictOnce.get()).as("the conflict was served").isNull();
+        assertThat(phase()).isEqualTo("Progressing");
+        assertThat(gates.events).containsExactly("Normal New revision detected! Scaling up podinfo.test");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+    }
 }

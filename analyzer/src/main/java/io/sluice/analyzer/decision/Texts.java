@@ -4,7 +4,7 @@ package io.sluice.analyzer.decision;
  * Every Event and alert text the decision writes, in one place. The wording is Flagger's, byte for byte, because
  * dashboards, alert rules and people's runbooks match on it; only the texts marked "Sluice" are new.
  */
-public final class Texts {
+final class Texts {
     private Texts() {
     }
 

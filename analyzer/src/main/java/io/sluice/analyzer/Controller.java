@@ -1,8 +1,6 @@
 package io.sluice.analyzer;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -248,11 +246,4 @@ public final class Controller extends AbstractVerticle {
         }
     }
 
-    int known() {
-        return queue.size();
-    }
-
-    static boolean isConfig(HasMetadata o) {
-        return o instanceof ConfigMap || o instanceof Secret;
-    }
 }

@@ -437,7 +437,7 @@ final class Reconciler {
         } else if (a instanceof Action.EmitEvent e) {
             return emit(s.canary(), e.type(), e.message(), e.annotations());
         } else if (a instanceof Action.SendAlert al) {
-            notifier.alert(s.canary(), al.message(), al.severity(), true);
+            notifier.alert(s.canary(), al.message(), al.severity(), al.withMetadata());
             return Future.succeededFuture();
         } else if (a instanceof Action.CallHooks c) {
             return postHooks(s.canary(), c);

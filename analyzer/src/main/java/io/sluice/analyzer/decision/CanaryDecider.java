@@ -183,7 +183,7 @@ public final class CanaryDecider {
         next.lastPromotedSpec = next.lastAppliedSpec;
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Normal, Texts.initializationDone(key));
-        alert(Texts.initializedAlert(spec.targetRef.kind), Severity.INFO);
+        alertWithFields(Texts.initializedAlert(spec.targetRef.kind), Severity.INFO);
         return finish(interval(), true, false);
     }
 
@@ -228,7 +228,7 @@ public final class CanaryDecider {
             return finish(interval(), true, false);
         }
         event(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations());
-        alert(Texts.NEW_REVISION_ALERT, Severity.INFO);
+        alertWithFields(Texts.NEW_REVISION_ALERT, Severity.INFO);
         actions.add(new Action.ScaleTarget(scaleUpReplicas()));
         sync(CanaryPhase.Progressing, 0, 0, 0);
         next.currentRun = newRun();
@@ -290,6 +290,7 @@ public final class CanaryDecider {
             pre.passed().forEach(o -> event(Type.Normal, Texts.preRolloutPassed(o.hook())));
             if (pre.failed() != null) {
                 event(Type.Warning, Texts.preRolloutFailed(key, pre.failed().hook(), pre.failed().error()));
+                alert(Texts.preRolloutFailedAlert(pre.failed().hook(), pre.failed().error()), Severity.WARN);
                 next.failedChecks = Statuses.n(old.failedChecks) + 1;
                 return finish(interval(), true, false);
             }
@@ -543,7 +544,8 @@ public final class CanaryDecider {
                 long holdSeconds = obs.noDataDeadline() != null ? obs.noDataDeadline().getSeconds()
                         : CanaryDefaults.progressDeadlineSeconds(spec);
                 if (stalledFor(holdSeconds)) {
-                    return rollback(Rollback.DEADLINE, Texts.noProgressFor(holdSeconds, o.message()));
+                    alert(Texts.holdDeadlineAlert(holdSeconds), Severity.ERROR);
+                    return rollback(Rollback.HOLD, Texts.noProgressFor(holdSeconds, o.message()));
                 }
                 event(Type.Warning, Texts.holdingNoData(o.message()));
                 return finish(interval(), true, false);
@@ -645,7 +647,7 @@ public final class CanaryDecider {
 
     // ---------------------------------------------------------------- endings
 
-    private enum Rollback { THRESHOLD, MANUAL, DEADLINE }
+    private enum Rollback { THRESHOLD, MANUAL, DEADLINE, HOLD }
 
     private Result rollback(Rollback why, String err) {
         int failed = Statuses.n(old.failedChecks);
@@ -656,6 +658,9 @@ public final class CanaryDecider {
         } else if (why == Rollback.DEADLINE) {
             event(Type.Warning, Texts.deadlineExceeded(key, err));
             alert(Texts.deadlineAlert(err), Severity.ERROR);
+        } else if (why == Rollback.HOLD) {
+            // The hold's own alert was sent by the caller; the Event says what ran out.
+            event(Type.Warning, Texts.deadlineExceeded(key, err));
         }
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Warning, Texts.canaryFailed(key));
@@ -863,7 +868,12 @@ public final class CanaryDecider {
     }
 
     private void alert(String message, Severity severity) {
-        actions.add(new Action.SendAlert(message, severity));
+        actions.add(new Action.SendAlert(message, severity, false));
+    }
+
+    /** The alerts that open a bootstrap or a run carry the canary's fields (target, threshold, deadline). */
+    private void alertWithFields(String message, Severity severity) {
+        actions.add(new Action.SendAlert(message, severity, true));
     }
 
     /** The outcome so far of a group of hooks that must all pass, run in order. */

@@ -180,6 +180,20 @@ final class Texts {
         return "RouteTable " + table + " not accepted by Gloo Mesh: " + message;
     }
 
+    /** Sluice: a pre-rollout hook halted the run. */
+    static String preRolloutFailedAlert(String hook, String err) {
+        return "Pre-rollout check " + hook + " failed: " + err;
+    }
+
+    /** Sluice: the hold lasted past its deadline; the duration as Go prints whole seconds (10m0s, 1h0m0s, 30s). */
+    static String holdDeadlineAlert(long seconds) {
+        long h = seconds / 3600;
+        long m = seconds % 3600 / 60;
+        long s = seconds % 60;
+        String d = h > 0 ? h + "h" + m + "m" + s + "s" : m > 0 ? m + "m" + s + "s" : s + "s";
+        return "Rolling back: no metric data for " + d;
+    }
+
     /** Sluice: the hold policy for metrics without data. */
     static String holdingNoData(String message) {
         return message + " (holding the weight: no-data policy is hold)";

@@ -156,6 +156,19 @@ class CanaryDeciderTest {
                             "Warning Halt podinfo.test advancement pre-rollout check acceptance-test failed exit status 1",
                             "Normal Starting canary analysis for podinfo.test");
                 }),
+                row("the alerts opening a bootstrap and a run carry the canary's fields; the others do not", w -> {
+                    w.initialized();
+                    w.actions.clear();
+                    w.tick();
+                    w.newRevision("rev-2").event();
+                    assertThat(w.actions).contains(new Action.SendAlert(
+                            "New revision detected, progressing canary analysis.",
+                            io.sluice.analyzer.gates.Notifier.Severity.INFO, true));
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.tickUntil(10, "Failed");
+                    assertThat(w.actions).contains(new Action.SendAlert("Failed checks threshold reached 5",
+                            io.sluice.analyzer.gates.Notifier.Severity.ERROR, false));
+                }),
                 row("a failing rollout webhook halts advancement with its error and counts", w -> {
                     w.hooks = h -> new HookOutcome(h.name, !h.name.equals("load-test"), 500, "500 Internal Server Error");
                     w.initialized().newRevision("rev-2").event();
@@ -434,6 +447,8 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Failed");
                     assertThat(w.events).contains("Warning Rolling back podinfo.test progress deadline exceeded no"
                             + " progress for 30s: no values");
+                    assertThat(w.actions).contains(new Action.SendAlert("Rolling back: no metric data for 30s",
+                            io.sluice.analyzer.gates.Notifier.Severity.ERROR, false));
                 }),
                 row("lastTransitionTime only moves when the status changes (Sluice quirk)", w -> {
                     w.metrics = CanaryDeciderTest::failRate;

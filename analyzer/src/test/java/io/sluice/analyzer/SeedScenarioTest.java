@@ -383,4 +383,35 @@ class SeedScenarioTest {
         assertThat(gates.events).containsExactly("Normal New revision detected! Scaling up podinfo.test");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
     }
+
+    @Test
+    @DisplayName("with an autoscalerRef the primary gets its own HPA and the canary is scaled up to the HPA's minimum")
+    void primaryAutoscaler() throws Exception {
+        cluster.client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").resource(
+                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata().withName("podinfo").withNamespace("test").endMetadata()
+                        .withNewSpec().withMinReplicas(3).withMaxReplicas(6)
+                        .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName("podinfo")
+                        .endScaleTargetRef().endSpec().build()).create();
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().autoscalerRef = new io.sluice.model.flagger.CanarySpec.AutoscalerReference();
+            c.getSpec().autoscalerRef.apiVersion = "autoscaling/v2";
+            c.getSpec().autoscalerRef.kind = "HorizontalPodAutoscaler";
+            c.getSpec().autoscalerRef.name = "podinfo";
+            return c;
+        });
+        bootstrap();
+        var hpa = cluster.client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test")
+                .withName("podinfo-primary").get();
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("podinfo-primary");
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
+        assertThat(hpa.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("Canary"));
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+
+        cluster.setImage("6.0.1");
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+    }
 }

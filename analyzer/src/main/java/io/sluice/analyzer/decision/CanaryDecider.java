@@ -667,9 +667,6 @@ public final class CanaryDecider {
         actions.add(new Action.ScaleTarget(0));
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
         sync(CanaryPhase.Failed, 0, failed, 0);
-        if (old.phase() == null || old.phase() == CanaryPhase.Initializing) {
-            next.lastPromotedSpec = old.lastPromotedSpec;
-        }
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
         return finish(interval(), true, false);
     }

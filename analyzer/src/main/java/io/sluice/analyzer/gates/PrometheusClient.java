@@ -55,28 +55,13 @@ final class PrometheusClient {
         }
     }
 
-    /** What a query returned. */
-    sealed interface Result {
-        /** The sample value (the last one when several series matched). */
-        record Value(double value) implements Result {
-        }
-
-        /** No sample, or NaN (e.g. 0/0 without traffic). */
-        record NoValues() implements Result {
-        }
-
-        /** Prometheus could not be asked, or answered with an error or something that is not a query result. */
-        record Failed(String error) implements Result {
-        }
-    }
-
     /** Sends {@code query} (whitespace collapsed); the future always succeeds. */
-    Future<Result> query(Endpoint endpoint, String query, Duration timeout) {
+    Future<QueryResult> query(Endpoint endpoint, String query, Duration timeout) {
         String url;
         try {
             url = queryUrl(endpoint.address());
         } catch (IllegalArgumentException e) {
-            return Future.succeededFuture(new Result.Failed(e.getMessage()));
+            return Future.succeededFuture(new QueryResult.Failed(e.getMessage()));
         }
         long ms = Math.max(1, timeout.toMillis());
         HttpRequest<Buffer> request = (endpoint.insecureSkipVerify() ? insecure : verified)
@@ -93,7 +78,7 @@ final class PrometheusClient {
         return request.send()
                 .timeout(ms, TimeUnit.MILLISECONDS)
                 .map(PrometheusClient::parse)
-                .otherwise(e -> new Result.Failed("request failed: GET " + url + ": " + describe(e, timeout)));
+                .otherwise(e -> new QueryResult.Failed("request failed: GET " + url + ": " + describe(e, timeout)));
     }
 
     /** {@code <address>/api/v1/query}, keeping any path of the address (Prometheus behind a path prefix). */
@@ -124,11 +109,11 @@ final class PrometheusClient {
         return base + "/api/v1/query";
     }
 
-    static Result parse(HttpResponse<Buffer> response) {
+    static QueryResult parse(HttpResponse<Buffer> response) {
         String body = response.bodyAsString();
         body = body == null ? "" : body;
         if (response.statusCode() >= 400) {
-            return new Result.Failed("error response: Status " + response.statusCode() + " " + response.statusMessage()
+            return new QueryResult.Failed("error response: Status " + response.statusCode() + " " + response.statusMessage()
                     + ": " + abbreviate(body.trim()));
         }
         try {
@@ -144,14 +129,14 @@ final class PrometheusClient {
             if (items == null) {
                 return unusable("no data.result field", body);
             }
-            Result last = new Result.NoValues();
+            QueryResult last = new QueryResult.NoValues();
             for (int i = 0; i < items.size(); i++) {
                 JsonObject item = items.getJsonObject(i);
                 if (item.containsKey("values")) {
-                    return new Result.Failed("query returned multiple values");
+                    return new QueryResult.Failed("query returned multiple values");
                 }
                 last = sample(item.getJsonArray("value"));
-                if (last instanceof Result.Failed) {
+                if (last instanceof QueryResult.Failed) {
                     return last;
                 }
             }
@@ -161,17 +146,17 @@ final class PrometheusClient {
         }
     }
 
-    private static Result sample(JsonArray pair) {
+    private static QueryResult sample(JsonArray pair) {
         if (pair == null || pair.size() < 2 || !(pair.getValue(1) instanceof String text)) {
-            return new Result.Failed("error unmarshaling result: a sample is not a [time, \"value\"] pair: " + pair);
+            return new QueryResult.Failed("error unmarshaling result: a sample is not a [time, \"value\"] pair: " + pair);
         }
         double value;
         try {
             value = parseGoFloat(text);
         } catch (NumberFormatException e) {
-            return new Result.Failed("error unmarshaling result: sample value \"" + text + "\" is not a number");
+            return new QueryResult.Failed("error unmarshaling result: sample value \"" + text + "\" is not a number");
         }
-        return Double.isNaN(value) ? new Result.NoValues() : new Result.Value(value);
+        return Double.isNaN(value) ? new QueryResult.NoValues() : new QueryResult.Value(value);
     }
 
     /** Prometheus writes samples the way Go's strconv reads them: {@code NaN}, {@code +Inf}, {@code -Inf}. */
@@ -184,8 +169,8 @@ final class PrometheusClient {
         };
     }
 
-    private static Result unusable(String why, String body) {
-        return new Result.Failed("error unmarshaling result: " + why + ", '" + abbreviate(body) + "'");
+    private static QueryResult unusable(String why, String body) {
+        return new QueryResult.Failed("error unmarshaling result: " + why + ", '" + abbreviate(body) + "'");
     }
 
     static String abbreviate(String s) {

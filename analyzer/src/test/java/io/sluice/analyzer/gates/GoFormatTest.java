@@ -37,6 +37,8 @@ class GoFormatTest {
         "zero is a bare 0                                          | 0         | 0",
         "a long fraction is the shortest text that reads back      | 0.1       | 0.1",
         "large exponents keep two or more digits                   | 1e100     | 1e+100",
+        "a value Java 17 prints with a digit too many              | 2.82879384806159E17 | 2.82879384806159e+17",
+        "the smallest normal double                                | 2.2250738585072014E-308 | 2.2250738585072014e-308",
     })
     void shortestForm(String name, double value, String expected) {
         assertThat(GoFormat.shortest(value)).isEqualTo(expected);

@@ -414,6 +414,28 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void insecureSkipVerifyAcceptsASelfSignedPrometheusAndOtherwiseItIsAnError() {
+        io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+        io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                        .setHost("127.0.0.1").setPort(0).setSsl(true).setKeyCertOptions(certificate.keyCertOptions()))
+                .requestHandler(req -> req.response().end(PrometheusAnswers.vector("1")));
+        Wait.result(tls.listen());
+        try {
+            MetricTemplate template = template("tls", "test", "prometheus", "https://127.0.0.1:" + tls.actualPort(), null,
+                    "vector(1)");
+            lookup.putTemplate(template);
+            MetricOutcome refused = await(gate().check(Fixtures.podinfo(), templateMetric("tls", null)));
+            assertThat(refused.verdict()).isEqualTo(Verdict.ERROR);
+            assertThat(refused.message()).startsWith("Metric query failed for tls: request failed: GET https://127.0.0.1:");
+
+            template.getSpec().provider.insecureSkipVerify = true;
+            assertThat(await(gate().check(Fixtures.podinfo(), templateMetric("tls", null))).verdict()).isEqualTo(Verdict.PASS);
+        } finally {
+            Wait.result(tls.close());
+        }
+    }
+
+    @Test
     void reportsThatEveryProviderIsAvailable() {
         lookup.putTemplate(template("tpl", "test", "prometheus", prometheus.url(), null, "x"));
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));

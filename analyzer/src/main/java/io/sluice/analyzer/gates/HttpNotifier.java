@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpNotifier implements Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(HttpNotifier.class);
+    /** Chat services answer with a word or two; only the start of an error page is logged. */
+    private static final int MAX_BODY_KEPT = 4096;
 
     private final WebClient client;
     private final EventForwarder events;
@@ -181,16 +183,17 @@ public final class HttpNotifier implements Notifier {
         if (token != null) {
             request.bearerTokenAuthentication(token);
         }
-        return request.sendJsonObject(payload).timeout(ms, TimeUnit.MILLISECONDS).transform(ar -> {
+        CappedBody answer = new CappedBody(MAX_BODY_KEPT);
+        return request.as(answer.codec()).sendJsonObject(payload).timeout(ms, TimeUnit.MILLISECONDS).transform(ar -> {
             if (ar.failed()) {
                 return failed(canary, type, "alert to " + type + " failed: "
                         + PrometheusClient.describe(ar.cause(), config.alertTimeout()));
             }
             int status = ar.result().statusCode();
             if (status < 200 || status >= 300) {
-                String body = ar.result().bodyAsString();
+                String body = answer.text().trim();
                 return failed(canary, type, "alert to " + type + " failed: status " + status
-                        + (body == null || body.isBlank() ? "" : ": " + PrometheusClient.abbreviate(body.trim())));
+                        + (body.isEmpty() ? "" : ": " + PrometheusClient.abbreviate(body)));
             }
             metrics.countAlert(type, "sent");
             return Future.succeededFuture();

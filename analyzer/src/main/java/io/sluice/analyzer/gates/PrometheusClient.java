@@ -6,7 +6,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,6 +21,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class PrometheusClient {
     private static final int MAX_BODY_IN_MESSAGE = 512;
+    /** Far above any aggregated answer; a larger one is refused rather than held in memory. */
+    static final int MAX_BODY = 16 * 1024 * 1024;
 
     private final WebClient verified;
     private final WebClient insecure;
@@ -75,9 +76,10 @@ final class PrometheusClient {
         } else if (endpoint.credentials() instanceof Credentials.Basic b) {
             request.basicAuthentication(b.username(), b.password());
         }
-        return request.send()
+        CappedBody body = new CappedBody(MAX_BODY);
+        return request.as(body.codec()).send()
                 .timeout(ms, TimeUnit.MILLISECONDS)
-                .map(PrometheusClient::parse)
+                .map(response -> parse(response.statusCode(), response.statusMessage(), body))
                 .otherwise(e -> new QueryResult.Failed("request failed: GET " + url + ": " + describe(e, timeout)));
     }
 
@@ -109,12 +111,15 @@ final class PrometheusClient {
         return base + "/api/v1/query";
     }
 
-    static QueryResult parse(HttpResponse<Buffer> response) {
-        String body = response.bodyAsString();
-        body = body == null ? "" : body;
-        if (response.statusCode() >= 400) {
-            return new QueryResult.Failed("error response: Status " + response.statusCode() + " " + response.statusMessage()
-                    + ": " + abbreviate(body.trim()));
+    static QueryResult parse(int status, String statusMessage, CappedBody capped) {
+        String body = capped.text();
+        if (status >= 400) {
+            return new QueryResult.Failed("error response: Status " + status + " " + statusMessage + ": "
+                    + abbreviate(body.trim()));
+        }
+        if (capped.truncated()) {
+            return new QueryResult.Failed("error unmarshaling result: the answer is larger than "
+                    + (MAX_BODY / 1024 / 1024) + " MiB");
         }
         try {
             JsonObject json = new JsonObject(body);

@@ -223,6 +223,18 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void anAnswerLargerThanTheCapIsRefusedNotHeldInMemory() {
+        String huge = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + " ".repeat(
+                PrometheusClient.MAX_BODY) + "]}}";
+        prometheus.reply(r -> Reply.ok(huge));
+        Canary canary = Fixtures.podinfo();
+        MetricOutcome outcome = await(gate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+        assertThat(outcome.message()).isEqualTo("Prometheus query failed: running query failed: error unmarshaling "
+                + "result: the answer is larger than 16 MiB");
+    }
+
+    @Test
     void durationWithoutDataHasFlaggersTextWithoutTheErrorSuffix() {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector()));
         Canary canary = Fixtures.podinfo();

@@ -58,33 +58,42 @@ final class PrometheusClient {
 
     /** Sends {@code query} (whitespace collapsed); the future always succeeds. */
     Future<QueryResult> query(Endpoint endpoint, String query, Duration timeout) {
-        String url;
+        Target target;
         try {
-            url = queryUrl(endpoint.address());
+            target = target(endpoint.address());
         } catch (IllegalArgumentException e) {
             return Future.succeededFuture(new QueryResult.Failed(e.getMessage()));
         }
         long ms = Math.max(1, timeout.toMillis());
         HttpRequest<Buffer> request = (endpoint.insecureSkipVerify() ? insecure : verified)
-                .getAbs(url)
+                .getAbs(target.url())
                 .addQueryParam("query", Queries.collapse(query))
                 .idleTimeout(ms)
                 .connectTimeout(ms);
         endpoint.headers().forEach(request::putHeader);
-        if (endpoint.credentials() instanceof Credentials.Bearer b) {
+        Credentials credentials = endpoint.credentials() instanceof Credentials.None && target.userInfo() != null
+                ? target.userInfo() : endpoint.credentials();
+        if (credentials instanceof Credentials.Bearer b) {
             request.bearerTokenAuthentication(b.token());
-        } else if (endpoint.credentials() instanceof Credentials.Basic b) {
+        } else if (credentials instanceof Credentials.Basic b) {
             request.basicAuthentication(b.username(), b.password());
         }
         CappedBody body = new CappedBody(MAX_BODY);
         return request.as(body.codec()).send()
                 .timeout(ms, TimeUnit.MILLISECONDS)
                 .map(response -> parse(response.statusCode(), response.statusMessage(), body))
-                .otherwise(e -> new QueryResult.Failed("request failed: GET " + url + ": " + describe(e, timeout)));
+                .otherwise(e -> new QueryResult.Failed("request failed: GET " + target.url() + ": " + describe(e, timeout)));
     }
 
-    /** {@code <address>/api/v1/query}, keeping any path of the address (Prometheus behind a path prefix). */
-    static String queryUrl(String address) {
+    /**
+     * The query URL and the credentials of an address: {@code <address>/api/v1/query}, keeping any path (Prometheus
+     * behind a path prefix). User info in the address ({@code http://user:password@host}) becomes Basic credentials and
+     * is left out of the URL, so a password never reaches an Event or a log.
+     */
+    record Target(String url, Credentials.Basic userInfo) {
+    }
+
+    static Target target(String address) {
         if (address == null || address.isBlank()) {
             throw new IllegalArgumentException("no Prometheus address: set the Canary's metricsServer, the template's "
                     + "provider.address or the analyzer's --metrics-server");
@@ -93,22 +102,27 @@ final class PrometheusClient {
         try {
             uri = new URI(address.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid Prometheus address \"" + address + "\": " + e.getMessage());
+            throw new IllegalArgumentException("invalid Prometheus address \"" + HttpWebhookGate.redact(address) + "\": "
+                    + e.getMessage());
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
-            throw new IllegalArgumentException("invalid Prometheus address \"" + address
+            throw new IllegalArgumentException("invalid Prometheus address \"" + HttpWebhookGate.redact(address)
                     + "\": expected an absolute http or https URL");
         }
-        String base = address.trim();
-        int q = base.indexOf('?');
-        if (q >= 0) {
-            base = base.substring(0, q);
+        Credentials.Basic userInfo = null;
+        if (uri.getUserInfo() != null) {
+            String[] parts = uri.getUserInfo().split(":", 2);
+            userInfo = new Credentials.Basic(parts[0], parts.length > 1 ? parts[1] : "");
         }
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
         }
-        return base + "/api/v1/query";
+        String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost();
+        String url = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + path
+                + "/api/v1/query";
+        return new Target(url, userInfo);
     }
 
     static QueryResult parse(int status, String statusMessage, CappedBody capped) {

@@ -288,6 +288,18 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void userInfoInTheAddressBecomesBasicCredentialsAndStaysOutOfMessages() {
+        prometheus.reply(r -> new Reply(500, "down"));
+        Canary canary = Fixtures.podinfo();
+        canary.getSpec().metricsServer = prometheus.url().replace("http://", "http://reader:s3cret@") + "/";
+        MetricOutcome outcome = await(gate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        assertThat(prometheus.last().header("Authorization"))
+                .isEqualTo("Basic " + Base64.getEncoder().encodeToString("reader:s3cret".getBytes()));
+        assertThat(prometheus.last().path()).isEqualTo("/api/v1/query");
+        assertThat(outcome.message()).doesNotContain("s3cret");
+    }
+
+    @Test
     void aMetricsServerThatIsNotAnHttpUrlIsAnErrorThatSaysSo() {
         Canary canary = Fixtures.podinfo();
         canary.getSpec().metricsServer = "prometheus:9090";

@@ -44,6 +44,19 @@ class GoFormatTest {
         assertThat(GoFormat.shortest(value)).isEqualTo(expected);
     }
 
+    @org.junit.jupiter.api.Test
+    void theShortestFormAlwaysReadsBackAsTheSameNumber() {
+        java.util.Random random = new java.util.Random(20261126);
+        for (int i = 0; i < 4_000; i++) {
+            double v = i % 2 == 0 ? Double.longBitsToDouble(random.nextLong()) : random.nextDouble() * 1000;
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                continue;
+            }
+            String text = GoFormat.shortest(v);
+            assertThat(Double.parseDouble(text)).as(text).isEqualTo(v);
+        }
+    }
+
     @ParameterizedTest(name = "{0}: {1} ns prints as {2}")
     @CsvSource(delimiter = '|', value = {
         "zero is 0s                                               | 0                | 0s",

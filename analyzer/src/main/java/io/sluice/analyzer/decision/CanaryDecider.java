@@ -1,5 +1,6 @@
 package io.sluice.analyzer.decision;
 
+import io.sluice.model.WellKnown;
 import io.sluice.analyzer.decision.Action.EmitEvent;
 import io.sluice.analyzer.decision.Action.EmitEvent.Type;
 import io.sluice.analyzer.gates.HookOutcome;
@@ -62,9 +63,9 @@ import java.util.Objects;
 public final class CanaryDecider {
     /** How soon to look again while waiting on something a watch will also report. */
     static final Duration SHORT = Duration.ofSeconds(5);
-    static final String ANNOTATION_REVISION = "sluice.io/revision";
-    static final String ANNOTATION_USER = "sluice.io/user";
-    static final String ANNOTATION_SOURCE = "sluice.io/source";
+    static final String ANNOTATION_REVISION = WellKnown.EVENT_REVISION_ANNOTATION;
+    static final String ANNOTATION_USER = WellKnown.EVENT_USER_ANNOTATION;
+    static final String ANNOTATION_SOURCE = WellKnown.EVENT_SOURCE_ANNOTATION;
     /** The condition the shell sets when a Canary reached the cluster invalid (the webhook was bypassed). */
     public static final String INVALID_SPEC_CONDITION = "InvalidSpec";
 

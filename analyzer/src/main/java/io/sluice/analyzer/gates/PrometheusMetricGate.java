@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.model.WellKnown;
 import io.sluice.analyzer.gates.MetricOutcome.Verdict;
 import io.sluice.analyzer.gates.PrometheusClient.Endpoint;
 import io.sluice.model.flagger.Canary;
@@ -25,13 +26,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PrometheusMetricGate implements MetricGate {
     /** Per-Canary cluster name for the builtin queries' cluster filter; overrides {@code --cluster-name}. */
-    public static final String CLUSTER_NAME_ANNOTATION = "sluice.io/cluster-name";
+    public static final String CLUSTER_NAME_ANNOTATION = WellKnown.CLUSTER_NAME_ANNOTATION;
     /**
      * Per-Canary minimum-traffic guard, e.g. {@code request-success-rate=20,request-duration=20}; overrides
      * {@code --min-requests}. A builtin metric whose canary served fewer requests over the metric's interval is
      * {@link Verdict#NO_DATA}.
      */
-    public static final String MIN_REQUESTS_ANNOTATION = "sluice.io/min-requests";
+    public static final String MIN_REQUESTS_ANNOTATION = WellKnown.MIN_REQUESTS_ANNOTATION;
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusMetricGate.class);
     private static final String PROMETHEUS = TemplateSources.PROMETHEUS;

@@ -32,7 +32,7 @@ import java.util.UUID;
 /** The objects a Canary owns, built from the target (spec §4.1–4.3, §4.6). Pure: nothing here talks to a server. */
 public final class Workloads {
     /** On the primary Deployment: the revision last copied into it, so a lost promotion is noticed and redone. */
-    public static final String PROMOTED_REVISION_ANNOTATION = "sluice.io/promoted-revision";
+    public static final String PROMOTED_REVISION_ANNOTATION = WellKnown.PROMOTED_REVISION_ANNOTATION;
 
     private Workloads() {
     }

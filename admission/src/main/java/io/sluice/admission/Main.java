@@ -15,6 +15,7 @@ import io.sluice.model.validation.CanaryValidator;
 import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -205,7 +206,9 @@ public final class Main implements Callable<Integer> {
                 .withIpAddresses(extraIps.stream().filter(s -> !s.isBlank()).toList())
                 .withValidity(leafValidity);
 
-        Vertx vertx = Vertx.vertx();
+        int instances = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+        // As many event loops as servers; a small pool for the little blocking work besides API calls (crypto).
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances).setWorkerPoolSize(4));
         Config config = new ConfigBuilder(Config.autoConfigure(null))
                 .withConnectionTimeout((int) connect.toMillis())
                 .withRequestTimeout((int) request.toMillis())
@@ -233,7 +236,6 @@ public final class Main implements Callable<Integer> {
 
         cluster.start().onFailure(e -> LOG.error("caches did not start; /readyz stays unready: {}", e.toString()));
         CountDownLatch stopped = new CountDownLatch(1);
-        int instances = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
         io.vertx.ext.web.Router router = AdmissionRoutes.router(vertx, validate, mutate, maxBodyBytes, deadline,
                 metrics, registry, checks);
         Future<String> serving0 = certificates.start(tls::install).compose(v -> HttpsVerticle.deploy(vertx, tls,

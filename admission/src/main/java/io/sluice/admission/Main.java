@@ -239,7 +239,11 @@ public final class Main implements Callable<Integer> {
         io.vertx.ext.web.Router router = AdmissionRoutes.router(vertx, validate, mutate, maxBodyBytes, deadline,
                 metrics, registry, checks);
         Future<String> serving0 = certificates.start(tls::install).compose(v -> HttpsVerticle.deploy(vertx, tls,
-                new HttpServerOptions().setHost(bindAddress).setPort(port), router, instances));
+                new HttpServerOptions().setHost(bindAddress).setPort(port)
+                        // A client that stops sending mid-request is cut off instead of holding a connection forever;
+                        // longer than the API server's own 90 s keep-alive, so it closes idle connections first.
+                        .setIdleTimeout(120).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS),
+                router, instances));
         serving0.onSuccess(id -> LOG.info("serving HTTPS on {}:{} with {} event loops ({} certificates)",
                 bindAddress, port, instances, files ? "file" : "self-managed")).onFailure(e -> {
             LOG.error("could not start serving: {}", e.toString());

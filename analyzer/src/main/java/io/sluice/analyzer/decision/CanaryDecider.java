@@ -65,6 +65,8 @@ public final class CanaryDecider {
     static final String ANNOTATION_REVISION = "sluice.io/revision";
     static final String ANNOTATION_USER = "sluice.io/user";
     static final String ANNOTATION_SOURCE = "sluice.io/source";
+    /** The condition the shell sets when a Canary reached the cluster invalid (the webhook was bypassed). */
+    public static final String INVALID_SPEC_CONDITION = "InvalidSpec";
 
     private final CanarySpec spec;
     private final CanaryStatus old;
@@ -140,6 +142,16 @@ public final class CanaryDecider {
             next.iterations = 0;
         }
         converge(false, false);
+        boolean hasMetrics = analysis != null && analysis.metrics != null && !analysis.metrics.isEmpty();
+        if (!skipAnalysis() && hasMetrics && obs.analysisDue()) {
+            // Flagger reports its providers while a canary initializes; the answer never blocks the bootstrap.
+            if (obs.providers() == null) {
+                return new Result.RunChecks(List.of(new Check.Providers()), false);
+            }
+            if (obs.providers().message() != null) {
+                event(obs.providers().available() ? Type.Normal : Type.Warning, obs.providers().message());
+            }
+        }
         if (obs.primary() == null) {
             // Created by EnsurePrimary right after this write; its watch event brings the next reconcile.
             return finish(SHORT, obs.analysisDue(), true);
@@ -171,7 +183,7 @@ public final class CanaryDecider {
         next.lastPromotedSpec = next.lastAppliedSpec;
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Normal, Texts.initializationDone(key));
-        alert(Texts.initializedAlert(spec.targetRef.kind), Severity.INFO);
+        alertWithFields(Texts.initializedAlert(spec.targetRef.kind), Severity.INFO);
         return finish(interval(), true, false);
     }
 
@@ -216,7 +228,7 @@ public final class CanaryDecider {
             return finish(interval(), true, false);
         }
         event(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations());
-        alert(Texts.NEW_REVISION_ALERT, Severity.INFO);
+        alertWithFields(Texts.NEW_REVISION_ALERT, Severity.INFO);
         actions.add(new Action.ScaleTarget(scaleUpReplicas()));
         sync(CanaryPhase.Progressing, 0, 0, 0);
         next.currentRun = newRun();
@@ -278,6 +290,7 @@ public final class CanaryDecider {
             pre.passed().forEach(o -> event(Type.Normal, Texts.preRolloutPassed(o.hook())));
             if (pre.failed() != null) {
                 event(Type.Warning, Texts.preRolloutFailed(key, pre.failed().hook(), pre.failed().error()));
+                alert(Texts.preRolloutFailedAlert(pre.failed().hook(), pre.failed().error()), Severity.WARN);
                 next.failedChecks = Statuses.n(old.failedChecks) + 1;
                 return finish(interval(), true, false);
             }
@@ -528,8 +541,11 @@ public final class CanaryDecider {
             }
             boolean noData = o.verdict() == MetricOutcome.Verdict.NO_DATA || o.verdict() == MetricOutcome.Verdict.ERROR;
             if (noData && obs.noDataPolicy() == Observations.NoDataPolicy.HOLD) {
-                if (stalled()) {
-                    return rollback(Rollback.DEADLINE, noProgress(o.message()));
+                long holdSeconds = obs.noDataDeadline() != null ? obs.noDataDeadline().getSeconds()
+                        : CanaryDefaults.progressDeadlineSeconds(spec);
+                if (stalledFor(holdSeconds)) {
+                    alert(Texts.holdDeadlineAlert(holdSeconds), Severity.ERROR);
+                    return rollback(Rollback.HOLD, Texts.noProgressFor(holdSeconds, o.message()));
                 }
                 event(Type.Warning, Texts.holdingNoData(o.message()));
                 return finish(interval(), true, false);
@@ -631,7 +647,7 @@ public final class CanaryDecider {
 
     // ---------------------------------------------------------------- endings
 
-    private enum Rollback { THRESHOLD, MANUAL, DEADLINE }
+    private enum Rollback { THRESHOLD, MANUAL, DEADLINE, HOLD }
 
     private Result rollback(Rollback why, String err) {
         int failed = Statuses.n(old.failedChecks);
@@ -642,15 +658,15 @@ public final class CanaryDecider {
         } else if (why == Rollback.DEADLINE) {
             event(Type.Warning, Texts.deadlineExceeded(key, err));
             alert(Texts.deadlineAlert(err), Severity.ERROR);
+        } else if (why == Rollback.HOLD) {
+            // The hold's own alert was sent by the caller; the Event says what ran out.
+            event(Type.Warning, Texts.deadlineExceeded(key, err));
         }
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Warning, Texts.canaryFailed(key));
         actions.add(new Action.ScaleTarget(0));
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
         sync(CanaryPhase.Failed, 0, failed, 0);
-        if (old.phase() == null || old.phase() == CanaryPhase.Initializing) {
-            next.lastPromotedSpec = old.lastPromotedSpec;
-        }
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
         return finish(interval(), true, false);
     }
@@ -703,6 +719,10 @@ public final class CanaryDecider {
         if (phase != null) {
             next.conditions = PromotedCondition.apply(old.conditions, phase, spec.targetRef.kind, stamp);
         }
+        if (next.conditions != null) {
+            // Only valid specs get here: a condition left from an invalid version is over.
+            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type));
+        }
         next.observedGeneration = obs.generation();
         if (Statuses.progressed(old, next) || old.lastTransitionTime == null && phase != null) {
             next.lastTransitionTime = stamp;
@@ -744,11 +764,15 @@ public final class CanaryDecider {
 
     /** No progress (no status change) for longer than the progress deadline. */
     private boolean stalled() {
+        return stalledFor(CanaryDefaults.progressDeadlineSeconds(spec));
+    }
+
+    private boolean stalledFor(long seconds) {
         Instant since = parse(old.lastTransitionTime);
         if (since == null) {
             return false;
         }
-        return Duration.between(since, now).getSeconds() > CanaryDefaults.progressDeadlineSeconds(spec);
+        return Duration.between(since, now).getSeconds() > seconds;
     }
 
     private String noProgress(String cause) {
@@ -841,7 +865,12 @@ public final class CanaryDecider {
     }
 
     private void alert(String message, Severity severity) {
-        actions.add(new Action.SendAlert(message, severity));
+        actions.add(new Action.SendAlert(message, severity, false));
+    }
+
+    /** The alerts that open a bootstrap or a run carry the canary's fields (target, threshold, deadline). */
+    private void alertWithFields(String message, Severity severity) {
+        actions.add(new Action.SendAlert(message, severity, true));
     }
 
     /** The outcome so far of a group of hooks that must all pass, run in order. */

@@ -18,6 +18,21 @@ public sealed interface Check {
         }
     }
 
+    /** Ask every metric provider the Canary uses whether it answers (reported while initializing, never blocking). */
+    record Providers() implements Check {
+        @Override
+        public String key() {
+            return "providers";
+        }
+    }
+
+    /**
+     * What {@link Providers} found: the Event text and whether everything answered; {@code message} is null when
+     * the Canary has no metrics (nothing to report).
+     */
+    record ProvidersOutcome(boolean available, String message) {
+    }
+
     /** Query {@code metric} and judge it. */
     record Metric(CanaryAnalysis.Metric metric) implements Check {
         @Override

@@ -23,13 +23,17 @@ import java.util.Map;
  * @param analysisDue     the analysis interval elapsed: checks may run and steps may be taken. Reconciles
  *                        started by a watch event between intervals only detect, converge and react to deletion
  * @param noDataPolicy    what a metric without data means
+ * @param noDataDeadline  under the hold policy, how long a run may go without progress; null means the Canary's
+ *                        progress deadline
  * @param hookOutcomes    outcomes of the checks already run in this tick, by {@link Check#key()}
  * @param metricOutcomes  likewise, for metrics
+ * @param providers       the outcome of the provider check of this tick, or null when not run
  */
 public record Observations(String name, String namespace, long generation, boolean deleting, boolean hasFinalizer,
         Workload target, String targetProblem, Workload primary, Map<String, String> trackedConfigs,
         Integer hpaMinReplicas, Routes routes, boolean analysisDue, NoDataPolicy noDataPolicy,
-        Map<String, HookOutcome> hookOutcomes, Map<String, MetricOutcome> metricOutcomes) {
+        java.time.Duration noDataDeadline, Map<String, HookOutcome> hookOutcomes,
+        Map<String, MetricOutcome> metricOutcomes, Check.ProvidersOutcome providers) {
 
     /** How a metric check without data (or with its provider down) counts. */
     public enum NoDataPolicy {
@@ -48,6 +52,13 @@ public record Observations(String name, String namespace, long generation, boole
 
     /** These observations plus the outcome of {@code check}. */
     public Observations with(Check check, Object outcome) {
+        Check.ProvidersOutcome p = providers;
+        if (outcome instanceof Check.ProvidersOutcome po) {
+            p = po;
+            return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem,
+                    primary, trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline,
+                    hookOutcomes, metricOutcomes, p);
+        }
         Map<String, HookOutcome> hooks = new HashMap<>(hookOutcomes);
         Map<String, MetricOutcome> metrics = new HashMap<>(metricOutcomes);
         if (outcome instanceof HookOutcome h) {
@@ -58,14 +69,14 @@ public record Observations(String name, String namespace, long generation, boole
             throw new IllegalArgumentException("not a check outcome: " + outcome);
         }
         return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem, primary,
-                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, hooks, metrics);
+                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline, hooks, metrics, p);
     }
 
     /** The same observations with the check outcomes of {@code earlier} (kept across a re-read after a conflict). */
     public Observations withOutcomesOf(Observations earlier) {
         return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem, primary,
-                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, earlier.hookOutcomes,
-                earlier.metricOutcomes);
+                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline, earlier.hookOutcomes,
+                earlier.metricOutcomes, earlier.providers);
     }
 
     String key() {

@@ -4,7 +4,7 @@ package io.sluice.analyzer.decision;
  * Every Event and alert text the decision writes, in one place. The wording is Flagger's, byte for byte, because
  * dashboards, alert rules and people's runbooks match on it; only the texts marked "Sluice" are new.
  */
-public final class Texts {
+final class Texts {
     private Texts() {
     }
 
@@ -172,12 +172,26 @@ public final class Texts {
 
     /** Sluice: how long a run may sit without progress, in the words of the rollback Event. */
     static String noProgressFor(long seconds, String cause) {
-        return "no progress for " + seconds + "s (progressDeadlineSeconds): " + cause;
+        return "no progress for " + seconds + "s: " + cause;
     }
 
     /** Sluice: Gloo Mesh refused the delegate RouteTable, so the step cannot count. */
     static String routesRejected(String table, String message) {
         return "RouteTable " + table + " not accepted by Gloo Mesh: " + message;
+    }
+
+    /** Sluice: a pre-rollout hook halted the run. */
+    static String preRolloutFailedAlert(String hook, String err) {
+        return "Pre-rollout check " + hook + " failed: " + err;
+    }
+
+    /** Sluice: the hold lasted past its deadline; the duration as Go prints whole seconds (10m0s, 1h0m0s, 30s). */
+    static String holdDeadlineAlert(long seconds) {
+        long h = seconds / 3600;
+        long m = seconds % 3600 / 60;
+        long s = seconds % 60;
+        String d = h > 0 ? h + "h" + m + "m" + s + "s" : m > 0 ? m + "m" + s + "s" : s + "s";
+        return "Rolling back: no metric data for " + d;
     }
 
     /** Sluice: the hold policy for metrics without data. */

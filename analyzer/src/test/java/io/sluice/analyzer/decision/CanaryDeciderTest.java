@@ -49,17 +49,29 @@ class CanaryDeciderTest {
                     assertThat(w.target.specReplicas()).isZero();
                     assertThat(w.routes.primary()).isEqualTo(100);
                     assertThat(w.status.lastAppliedSpec).isEqualTo("rev-1").isEqualTo(w.status.lastPromotedSpec);
-                    assertThat(w.events).containsExactly("Normal Initialization done! podinfo.test");
+                    assertThat(w.events).containsExactly("Normal all the metrics providers are available!",
+                            "Normal Initialization done! podinfo.test");
                     CanaryCondition c = PromotedCondition.find(w.status.conditions);
                     assertThat(c.status).isEqualTo("True");
                     assertThat(c.message).isEqualTo("Deployment initialization completed.");
+                }),
+                row("an unreachable metrics provider is reported while initializing and does not block it", w -> {
+                    w.providers = new Check.ProvidersOutcome(false,
+                            "Error checking metric providers: prometheus not avaiable: connection refused");
+                    w.tick();
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Initialized");
+                    assertThat(w.events).containsExactly("Warning Error checking metric providers: prometheus not"
+                            + " avaiable: connection refused", "Normal Initialization done! podinfo.test");
                 }),
                 row("bootstrap waits for the primary and says why", w -> {
                     w.tick();
                     w.primary = new Workload("rev-1", 2, null, 1, 1, 0, 2, 0, false);
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");
-                    assertThat(w.events).containsExactly("Warning podinfo-primary.test not ready: waiting for rollout"
+                    assertThat(w.events).containsExactly("Normal all the metrics providers are available!",
+                            "Normal all the metrics providers are available!",
+                            "Warning podinfo-primary.test not ready: waiting for rollout"
                             + " to finish: 0 out of 2 new replicas have been updated");
                 }),
                 row("bootstrap fails when the primary makes no progress for the deadline", w -> {
@@ -143,6 +155,19 @@ class CanaryDeciderTest {
                     assertThat(w.events).containsSubsequence("Normal Starting canary analysis for podinfo.test",
                             "Warning Halt podinfo.test advancement pre-rollout check acceptance-test failed exit status 1",
                             "Normal Starting canary analysis for podinfo.test");
+                }),
+                row("the alerts opening a bootstrap and a run carry the canary's fields; the others do not", w -> {
+                    w.initialized();
+                    w.actions.clear();
+                    w.tick();
+                    w.newRevision("rev-2").event();
+                    assertThat(w.actions).contains(new Action.SendAlert(
+                            "New revision detected, progressing canary analysis.",
+                            io.sluice.analyzer.gates.Notifier.Severity.INFO, true));
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.tickUntil(10, "Failed");
+                    assertThat(w.actions).contains(new Action.SendAlert("Failed checks threshold reached 5",
+                            io.sluice.analyzer.gates.Notifier.Severity.ERROR, false));
                 }),
                 row("a failing rollout webhook halts advancement with its error and counts", w -> {
                     w.hooks = h -> new HookOutcome(h.name, !h.name.equals("load-test"), 500, "500 Internal Server Error");
@@ -307,7 +332,7 @@ class CanaryDeciderTest {
                     w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, false);
                     w.tickUntil(5, "Failed");
                     assertThat(w.events).anyMatch(e -> e.startsWith("Warning Rolling back podinfo.test progress"
-                            + " deadline exceeded no progress for 60s (progressDeadlineSeconds): canary deployment"));
+                            + " deadline exceeded no progress for 60s: canary deployment"));
                 }),
                 row("a canary Kubernetes gave up on rolls back at once", w -> {
                     w.initialized().newRevision("rev-2").event();
@@ -382,8 +407,8 @@ class CanaryDeciderTest {
                     w.tick();
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");
-                    assertThat(w.events).containsExactly("Warning RouteTable podinfo.test not found: the routeTableRef"
-                            + " names no RouteTable");
+                    assertThat(w.events).filteredOn(e -> e.startsWith("Warning")).containsExactly(
+                            "Warning RouteTable podinfo.test not found: the routeTableRef names no RouteTable");
                 }),
                 row("metrics without data count as failed checks by default", w -> {
                     w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "Halt advancement no"
@@ -409,6 +434,21 @@ class CanaryDeciderTest {
                     w.tickUntil(5, "Failed");
                     assertThat(w.events).anyMatch(e -> e.startsWith(
                             "Warning Rolling back podinfo.test progress deadline exceeded"));
+                }),
+                row("the hold policy rolls back after its own deadline when one is set", w -> {
+                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.noDataDeadline = java.time.Duration.ofSeconds(30);
+                    w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.phase()).as("20s without progress: still holding").isEqualTo("Progressing");
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                    assertThat(w.events).contains("Warning Rolling back podinfo.test progress deadline exceeded no"
+                            + " progress for 30s: no values");
+                    assertThat(w.actions).contains(new Action.SendAlert("Rolling back: no metric data for 30s",
+                            io.sluice.analyzer.gates.Notifier.Severity.ERROR, false));
                 }),
                 row("lastTransitionTime only moves when the status changes (Sluice quirk)", w -> {
                     w.metrics = CanaryDeciderTest::failRate;

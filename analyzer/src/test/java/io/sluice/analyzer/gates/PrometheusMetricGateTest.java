@@ -223,6 +223,18 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void anAnswerLargerThanTheCapIsRefusedNotHeldInMemory() {
+        String huge = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + " ".repeat(
+                PrometheusClient.MAX_BODY) + "]}}";
+        prometheus.reply(r -> Reply.ok(huge));
+        Canary canary = Fixtures.podinfo();
+        MetricOutcome outcome = await(gate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+        assertThat(outcome.message()).isEqualTo("Prometheus query failed: running query failed: error unmarshaling "
+                + "result: the answer is larger than 16 MiB");
+    }
+
+    @Test
     void durationWithoutDataHasFlaggersTextWithoutTheErrorSuffix() {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector()));
         Canary canary = Fixtures.podinfo();
@@ -273,6 +285,18 @@ class PrometheusMetricGateTest {
         assertThat(outcome.message()).startsWith("Prometheus query failed: running query failed: request failed: GET "
                 + url + "/api/v1/query: ");
         prometheus = new LocalHttpServer(vertx);
+    }
+
+    @Test
+    void userInfoInTheAddressBecomesBasicCredentialsAndStaysOutOfMessages() {
+        prometheus.reply(r -> new Reply(500, "down"));
+        Canary canary = Fixtures.podinfo();
+        canary.getSpec().metricsServer = prometheus.url().replace("http://", "http://reader:s3cret@") + "/";
+        MetricOutcome outcome = await(gate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        assertThat(prometheus.last().header("Authorization"))
+                .isEqualTo("Basic " + Base64.getEncoder().encodeToString("reader:s3cret".getBytes()));
+        assertThat(prometheus.last().path()).isEqualTo("/api/v1/query");
+        assertThat(outcome.message()).doesNotContain("s3cret");
     }
 
     @Test
@@ -411,6 +435,28 @@ class PrometheusMetricGateTest {
         canary.getMetadata().setAnnotations(Map.of());
         assertThat(Wait.result(gate().checkAll(canary))).extracting(MetricOutcome::verdict)
                 .containsExactly(Verdict.NO_DATA);
+    }
+
+    @Test
+    void insecureSkipVerifyAcceptsASelfSignedPrometheusAndOtherwiseItIsAnError() {
+        io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+        io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                        .setHost("127.0.0.1").setPort(0).setSsl(true).setKeyCertOptions(certificate.keyCertOptions()))
+                .requestHandler(req -> req.response().end(PrometheusAnswers.vector("1")));
+        Wait.result(tls.listen());
+        try {
+            MetricTemplate template = template("tls", "test", "prometheus", "https://127.0.0.1:" + tls.actualPort(), null,
+                    "vector(1)");
+            lookup.putTemplate(template);
+            MetricOutcome refused = await(gate().check(Fixtures.podinfo(), templateMetric("tls", null)));
+            assertThat(refused.verdict()).isEqualTo(Verdict.ERROR);
+            assertThat(refused.message()).startsWith("Metric query failed for tls: request failed: GET https://127.0.0.1:");
+
+            template.getSpec().provider.insecureSkipVerify = true;
+            assertThat(await(gate().check(Fixtures.podinfo(), templateMetric("tls", null))).verdict()).isEqualTo(Verdict.PASS);
+        } finally {
+            Wait.result(tls.close());
+        }
     }
 
     @Test

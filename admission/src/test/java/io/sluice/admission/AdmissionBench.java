@@ -80,8 +80,7 @@ public final class AdmissionBench {
                 if (!server.isAlive() || Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("bench server did not start; see " + dir.resolve("server.log"));
                 }
-                Thread.onSpinWait();
-                Thread.yield();
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
             }
             String[] ports = Files.readString(ready).trim().split(" ");
             int bare = Integer.parseInt(ports[0]);

@@ -15,6 +15,7 @@ import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
 import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.gates.PrometheusMetricGate;
 import io.sluice.analyzer.kube.Kube;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -288,9 +289,7 @@ public final class Main implements Callable<Integer> {
             Controller c = new Controller(client, settings, scope, gates.metricGate(), gates.webhookGate(),
                     gates.notifier(), Clock.systemUTC(), leading::get)
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
-                    .providers(canary -> gates.metricGate().checkProviders(canary).map(found -> found
-                            .map(p -> new Check.ProvidersOutcome(p.available(), p.message()))
-                            .orElse(new Check.ProvidersOutcome(true, null))));
+                    .providers(providerCheck(gates.metricGate()));
             running.set(c);
             vertx.deployVerticle(c).onFailure(err -> {
                 log.error("controller failed to start: {}", err.toString());
@@ -330,6 +329,17 @@ public final class Main implements Callable<Integer> {
         done.await();
         election.cancel(true);
         return 0;
+    }
+
+    /**
+     * The metric providers' availability as the decision wants it; reported while a Canary initializes (spec §6.6).
+     * Shared with the tick scenario that runs the real gates, so that the test wires what the process wires.
+     */
+    static java.util.function.Function<io.sluice.model.flagger.Canary,
+            io.vertx.core.Future<Check.ProvidersOutcome>> providerCheck(PrometheusMetricGate gate) {
+        return canary -> gate.checkProviders(canary).map(found -> found
+                .map(p -> new Check.ProvidersOutcome(p.available(), p.message()))
+                .orElse(new Check.ProvidersOutcome(true, null)));
     }
 
     private static String version() {

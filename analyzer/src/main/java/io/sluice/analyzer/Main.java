@@ -120,7 +120,8 @@ public final class Main implements Callable<Integer> {
     Duration retryPeriod;
 
     @Option(names = "--cluster-name", defaultValue = "${env:SLUICE_CLUSTER_NAME:-}",
-            description = "Cluster name shown in alerts (env SLUICE_CLUSTER_NAME).")
+            description = "The Gloo Mesh cluster this analyzer serves: the first field of every alert, and a filter"
+                    + " on --metrics-cluster-label in the builtin metric queries (env SLUICE_CLUSTER_NAME).")
     String clusterName;
 
     @Option(names = "--log-format", defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",

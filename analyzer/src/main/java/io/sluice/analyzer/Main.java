@@ -9,13 +9,10 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.analyzer.decision.Check;
-import io.sluice.analyzer.decision.Observations;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
 import io.sluice.analyzer.gates.NoDataPolicy;
-import io.sluice.analyzer.gates.PrometheusMetricGate;
 import io.sluice.analyzer.kube.Kube;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -238,12 +235,8 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--log-format must be text or json, not " + logFormat);
         }
-        Observations.NoDataPolicy policy = switch (noDataPolicy) {
-            case "fail" -> Observations.NoDataPolicy.FAIL;
-            case "hold" -> Observations.NoDataPolicy.HOLD;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--no-data-policy must be fail or hold, not " + noDataPolicy);
-        };
+        NoDataPolicy policy = NoDataPolicy.parse(noDataPolicy).orElseThrow(() -> new CommandLine.ParameterException(
+                new CommandLine(this), "--no-data-policy must be fail or hold, not " + noDataPolicy));
         if (!"gloo-mesh".equals(meshProvider)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--mesh-provider must be gloo-mesh: Sluice routes through Gloo Mesh only");
@@ -257,7 +250,7 @@ public final class Main implements Callable<Integer> {
         try {
             gatesConfig = GatesConfig.builder().metricsServer(metricsServer).meshProvider(meshProvider)
                     .queryTimeout(queryTimeout).clusterName(clusterName).clusterLabel(clusterLabel)
-                    .noDataPolicy(policy == Observations.NoDataPolicy.HOLD ? NoDataPolicy.HOLD : NoDataPolicy.FAIL)
+                    .noDataPolicy(policy)
                     .noDataDeadline(noDataDeadline).minRequests(GatesConfig.parseMinRequests(minRequests))
                     .eventWebhook(eventWebhook).eventWebhookTimeout(eventWebhookTimeout)
                     .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser))
@@ -290,7 +283,7 @@ public final class Main implements Callable<Integer> {
             Controller c = new Controller(client, settings, scope, gates.metricGate(), gates.webhookGate(),
                     gates.notifier(), Clock.systemUTC(), leading::get)
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
-                    .providers(providerCheck(gates.metricGate()));
+                    .providers(gates.metricGate()::checkProviders);
             running.set(c);
             vertx.deployVerticle(c).onFailure(err -> {
                 log.error("controller failed to start: {}", err.toString());
@@ -330,17 +323,6 @@ public final class Main implements Callable<Integer> {
         done.await();
         election.cancel(true);
         return 0;
-    }
-
-    /**
-     * The metric providers' availability as the decision wants it; reported while a Canary initializes (spec §6.6).
-     * Shared with the tick scenario that runs the real gates, so that the test wires what the process wires.
-     */
-    static java.util.function.Function<io.sluice.model.flagger.Canary,
-            io.vertx.core.Future<Check.ProvidersOutcome>> providerCheck(PrometheusMetricGate gate) {
-        return canary -> gate.checkProviders(canary).map(found -> found
-                .map(p -> new Check.ProvidersOutcome(p.available(), p.message()))
-                .orElse(new Check.ProvidersOutcome(true, null)));
     }
 
     private static String version() {

@@ -5,6 +5,7 @@ import io.sluice.analyzer.decision.Action.EmitEvent;
 import io.sluice.analyzer.decision.Action.EmitEvent.Type;
 import io.sluice.analyzer.gates.HookOutcome;
 import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.gates.NoDataPolicy;
 import io.sluice.analyzer.gates.Alerts;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
@@ -539,6 +540,8 @@ public final class CanaryDecider {
             return finish(interval(), true, false);
         }
         List<Check> metrics = metricChecks();
+        // Under hold, a metric without data does not end the tick: a breach on a later metric must still count.
+        MetricOutcome silent = null;
         for (int i = 0; i < metrics.size(); i++) {
             MetricOutcome o = obs.metricOutcomes().get(metrics.get(i).key());
             if (o == null) {
@@ -547,26 +550,30 @@ public final class CanaryDecider {
             if (o.passed()) {
                 continue;
             }
-            boolean noData = o.verdict() == MetricOutcome.Verdict.NO_DATA || o.verdict() == MetricOutcome.Verdict.ERROR;
-            if (noData && obs.noDataPolicy() == Observations.NoDataPolicy.HOLD) {
-                long holdSeconds = obs.noDataDeadline() != null ? obs.noDataDeadline().getSeconds()
-                        : CanaryDefaults.progressDeadlineSeconds(spec);
-                if (stalledFor(holdSeconds)) {
-                    alert(Alerts.holdDeadlineExceeded(Duration.ofSeconds(holdSeconds)));
-                    return rollback(Rollback.HOLD, Texts.noProgressFor(holdSeconds, o.message()));
-                }
-                event(Type.Warning, Texts.holdingNoData(o.message()));
-                if (condition(old, HOLDING_CONDITION) == null) {
-                    alert(Alerts.holding(o.message()));
-                }
-                holding = o.message();
-                return finish(interval(), true, false);
+            if (!obs.noDataPolicy().countsAsFailedCheck(o)) {
+                silent = silent == null ? o : silent;
+                continue;
             }
             event(Type.Warning, o.message());
             next.failedChecks = Statuses.n(old.failedChecks) + 1;
             return finish(interval(), true, false);
         }
-        return null;
+        return silent == null ? null : hold(silent);
+    }
+
+    /** The no-data policy {@code hold}: keep the weight, say why once, roll back when the hold outlasts its deadline. */
+    private Result hold(MetricOutcome o) {
+        Duration deadline = NoDataPolicy.holdDeadline(spec, obs.noDataDeadline());
+        if (stalledFor(deadline.getSeconds())) {
+            alert(Alerts.holdDeadlineExceeded(deadline));
+            return rollback(Rollback.HOLD, Texts.noProgressFor(deadline.getSeconds(), o.message()));
+        }
+        event(Type.Warning, Texts.holdingNoData(o.message()));
+        if (condition(old, HOLDING_CONDITION) == null) {
+            alert(Alerts.holding(o.message()));
+        }
+        holding = o.message();
+        return finish(interval(), true, false);
     }
 
     /** Builtin and inline metrics first, then template metrics, each in list order (Flagger's order). */

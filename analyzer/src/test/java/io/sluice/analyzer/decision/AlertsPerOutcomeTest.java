@@ -105,7 +105,7 @@ class AlertsPerOutcomeTest {
                     w.tick();
                 }, NEW_REVISION, "WARN Canary promotion is waiting for approval."),
                 row("a hold for missing data warns once when it begins, however many ticks it lasts", w -> {
-                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
                     w.noDataDeadline = Duration.ofMinutes(10);
                     w.newRevision("rev-2").event();
                     w.tick();
@@ -116,7 +116,7 @@ class AlertsPerOutcomeTest {
                     w.tick();
                 }, NEW_REVISION, "WARN Canary is holding its weight: " + NO_DATA),
                 row("a second hold after data came back warns again", w -> {
-                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
                     w.noDataDeadline = Duration.ofMinutes(10);
                     w.spec.analysis.maxWeight = 100;
                     w.spec.analysis.stepWeight = 10;
@@ -131,7 +131,7 @@ class AlertsPerOutcomeTest {
                 }, NEW_REVISION, "WARN Canary is holding its weight: " + NO_DATA,
                         "WARN Canary is holding its weight: " + NO_DATA),
                 row("a hold that outlasts its deadline rolls back with an error", w -> {
-                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
                     w.noDataDeadline = Duration.ofSeconds(30);
                     w.newRevision("rev-2").event();
                     w.tick();

@@ -465,8 +465,8 @@ class PrometheusMetricGateTest {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-        PrometheusMetricGate.ProviderAvailability availability = Wait.result(gate().checkProviders(canary)).orElseThrow();
-        assertThat(availability).isEqualTo(new PrometheusMetricGate.ProviderAvailability(true,
+        ProviderAvailability availability = Wait.result(gate().checkProviders(canary));
+        assertThat(availability).isEqualTo(new ProviderAvailability(true,
                 "all the metrics providers are available!"));
         assertThat(prometheus.requests()).extracting(r -> r.param("query")).containsOnly("vector(1)");
     }
@@ -474,8 +474,7 @@ class PrometheusMetricGateTest {
     @Test
     void reportsAnUnavailablePrometheusWithFlaggersText() {
         prometheus.reply(r -> new Reply(502, "bad gateway"));
-        PrometheusMetricGate.ProviderAvailability availability =
-                Wait.result(gate().checkProviders(Fixtures.podinfo())).orElseThrow();
+        ProviderAvailability availability = Wait.result(gate().checkProviders(Fixtures.podinfo()));
         assertThat(availability.available()).isFalse();
         assertThat(availability.message()).isEqualTo("Error checking metric providers: prometheus not avaiable: "
                 + "running query failed: error response: Status 502 Bad Gateway: bad gateway");
@@ -489,7 +488,7 @@ class PrometheusMetricGateTest {
             lookup.putTemplate(template("tpl", "test", "prometheus", other.url(), null, "x"));
             Canary canary = Fixtures.podinfo();
             canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-            assertThat(Wait.result(gate().checkProviders(canary)).orElseThrow().message())
+            assertThat(Wait.result(gate().checkProviders(canary)).message())
                     .isEqualTo("Error checking metric providers: prometheus in metric template tpl.test not avaiable: "
                             + "value is not 1 for query: vector(1)");
         }
@@ -499,7 +498,7 @@ class PrometheusMetricGateTest {
     void reportsNothingForACanaryWithoutMetrics() {
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics = null;
-        assertThat(Wait.result(gate().checkProviders(canary))).isEmpty();
+        assertThat(Wait.result(gate().checkProviders(canary))).isEqualTo(ProviderAvailability.NOTHING_TO_REPORT);
         assertThat(prometheus.requests()).isEmpty();
     }
 

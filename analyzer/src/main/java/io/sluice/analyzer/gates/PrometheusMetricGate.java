@@ -8,7 +8,6 @@ import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -59,39 +58,6 @@ public final class PrometheusMetricGate implements MetricGate {
                 return Future.succeededFuture(first);
             }
             return templated(canary, metric).map(second -> second != null ? second : first);
-        });
-    }
-
-    /**
-     * Every metric of the canary in Flagger's order: builtin and inline checks in list order, then template checks in
-     * list order. A {@link Verdict#FAIL} stops the rest; so does a no-data or error outcome under the {@code fail}
-     * policy. Under {@code hold} the remaining checks still run, so that a real threshold breach is not hidden behind
-     * a silent metric.
-     */
-    @Override
-    public Future<List<MetricOutcome>> checkAll(Canary canary) {
-        CanaryAnalysis analysis = canary.getSpec().effectiveAnalysis();
-        List<CanaryAnalysis.Metric> list = analysis == null || analysis.metrics == null ? List.of() : analysis.metrics;
-        NoDataPolicy policy = NoDataPolicy.resolve(canary, config.noDataPolicy());
-        List<Supplier<Future<MetricOutcome>>> steps = new ArrayList<>();
-        list.forEach(m -> steps.add(() -> direct(canary, m)));
-        list.forEach(m -> steps.add(() -> templated(canary, m)));
-        return runInOrder(steps, 0, new ArrayList<>(), policy);
-    }
-
-    private Future<List<MetricOutcome>> runInOrder(List<Supplier<Future<MetricOutcome>>> steps, int i,
-                                                   List<MetricOutcome> done, NoDataPolicy policy) {
-        if (i == steps.size()) {
-            return Future.succeededFuture(done);
-        }
-        return steps.get(i).get().compose(outcome -> {
-            if (outcome != null) {
-                done.add(outcome);
-                if (policy.countsAsFailedCheck(outcome)) {
-                    return Future.succeededFuture(done);
-                }
-            }
-            return runInOrder(steps, i + 1, done, policy);
         });
     }
 

@@ -27,6 +27,22 @@ class AlertsPerOutcomeTest {
         return Arguments.of(name, scenario, List.of(alerts));
     }
 
+    /** Adds a gate hook of {@code type} that refuses as the load tester's closed gate does. */
+    static World refusing(World w, String type) {
+        w.spec.analysis.webhooks.add(World.hook("gate", type));
+        w.hooks = h -> new HookOutcome(h.name, !h.name.equals("gate"), 403, "Forbidden");
+        return w;
+    }
+
+    /** The no-data policy {@code hold}; a run that reaches weight 30, after which the success rate has no data. */
+    static void holdingAfterTheFirstStep(World w, Duration deadline) {
+        w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
+        w.noDataDeadline = deadline;
+        w.newRevision("rev-2").event();
+        w.tick();
+        w.metrics = AlertsPerOutcomeTest::noData;
+    }
+
     static MetricOutcome noData(io.sluice.model.flagger.CanaryAnalysis.Metric m) {
         return new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, NO_DATA);
     }
@@ -83,46 +99,32 @@ class AlertsPerOutcomeTest {
                         + " not ready: waiting for rollout to finish: observed deployment generation less than desired"
                         + " generation"),
                 row("a refused confirm-rollout parks the run and warns once", w -> {
-                    w.spec.analysis.webhooks.add(World.hook("gate", "confirm-rollout"));
-                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("gate"), 403, "Forbidden");
-                    w.newRevision("rev-2").event();
+                    refusing(w, "confirm-rollout").newRevision("rev-2").event();
                     w.tick();
                     w.tick();
                 }, "WARN Canary is waiting for approval."),
                 row("a refused confirm-traffic-increase warns on every refused step", w -> {
-                    w.spec.analysis.webhooks.add(World.hook("more", "confirm-traffic-increase"));
-                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("more"), 403, "Forbidden");
-                    w.newRevision("rev-2").event();
+                    refusing(w, "confirm-traffic-increase").newRevision("rev-2").event();
                     w.tick();
                     w.tick();
                 }, NEW_REVISION, "WARN Canary traffic increase is waiting for approval.",
                         "WARN Canary traffic increase is waiting for approval."),
                 row("a refused confirm-promotion parks the run and warns once", w -> {
-                    w.spec.analysis.webhooks.add(World.hook("promote", "confirm-promotion"));
-                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("promote"), 403, "Forbidden");
-                    w.newRevision("rev-2").event();
+                    refusing(w, "confirm-promotion").newRevision("rev-2").event();
                     w.tickUntil(6, "WaitingPromotion");
                     w.tick();
                 }, NEW_REVISION, "WARN Canary promotion is waiting for approval."),
                 row("a hold for missing data warns once when it begins, however many ticks it lasts", w -> {
-                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
-                    w.noDataDeadline = Duration.ofMinutes(10);
-                    w.newRevision("rev-2").event();
-                    w.tick();
-                    w.metrics = AlertsPerOutcomeTest::noData;
+                    holdingAfterTheFirstStep(w, Duration.ofMinutes(10));
                     w.tick();
                     w.event();
                     w.tick();
                     w.tick();
                 }, NEW_REVISION, "WARN Canary is holding its weight: " + NO_DATA),
                 row("a second hold after data came back warns again", w -> {
-                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
-                    w.noDataDeadline = Duration.ofMinutes(10);
                     w.spec.analysis.maxWeight = 100;
                     w.spec.analysis.stepWeight = 10;
-                    w.newRevision("rev-2").event();
-                    w.tick();
-                    w.metrics = AlertsPerOutcomeTest::noData;
+                    holdingAfterTheFirstStep(w, Duration.ofMinutes(10));
                     w.tick();
                     w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
                     w.tick();
@@ -131,11 +133,7 @@ class AlertsPerOutcomeTest {
                 }, NEW_REVISION, "WARN Canary is holding its weight: " + NO_DATA,
                         "WARN Canary is holding its weight: " + NO_DATA),
                 row("a hold that outlasts its deadline rolls back with an error", w -> {
-                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
-                    w.noDataDeadline = Duration.ofSeconds(30);
-                    w.newRevision("rev-2").event();
-                    w.tick();
-                    w.metrics = AlertsPerOutcomeTest::noData;
+                    holdingAfterTheFirstStep(w, Duration.ofSeconds(30));
                     w.tickUntil(4, "Failed");
                 }, NEW_REVISION, "WARN Canary is holding its weight: " + NO_DATA,
                         "ERROR Rolling back: no metric data for 30s"));

@@ -435,6 +435,18 @@ class CanaryDeciderTest {
                     assertThat(w.events).anyMatch(e -> e.startsWith(
                             "Warning Rolling back podinfo.test progress deadline exceeded"));
                 }),
+                row("template metrics run after the builtins whatever their place in the list (Flagger's order)", w -> {
+                    CanaryAnalysis.Metric tpl = new CanaryAnalysis.Metric();
+                    tpl.name = "errors";
+                    tpl.templateRef = new CanaryAnalysis.TemplateReference("errors", null);
+                    w.spec.analysis.metrics.add(0, tpl);
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.calls.clear();
+                    w.tick();
+                    assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
+                            "metric/request-success-rate", "metric/request-duration", "metric/errors");
+                }),
                 row("under the hold policy a breach on a later metric still counts", w -> {
                     w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
                     w.metrics = m -> m.name.equals("request-success-rate")

@@ -408,36 +408,6 @@ class PrometheusMetricGateTest {
     }
 
     @Test
-    void checkAllRunsBuiltinsBeforeTemplatesAndStopsAtTheFirstFailure() {
-        lookup.putTemplate(template("tpl", "test", "prometheus", prometheus.url(), null, "templated_query"));
-        List<String> asked = new ArrayList<>();
-        prometheus.reply(r -> {
-            String q = r.param("query");
-            asked.add(q.contains("templated_query") ? "template" : q.contains("histogram_quantile") ? "duration" : "rate");
-            return Reply.ok(PrometheusAnswers.vector(q.contains("histogram_quantile") ? "900" : "100"));
-        });
-        Canary canary = Fixtures.podinfo();
-        canary.getSpec().analysis.metrics.add(0, templateMetric("tpl", "first-in-list"));
-        List<MetricOutcome> outcomes = Wait.result(gate().checkAll(canary));
-        assertThat(asked).containsExactly("rate", "duration");
-        assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.PASS, Verdict.FAIL);
-    }
-
-    @Test
-    void underTheHoldPolicyNoDataDoesNotHideALaterFailure() {
-        prometheus.reply(r -> Reply.ok(r.param("query").contains("histogram_quantile")
-                ? PrometheusAnswers.vector("900") : PrometheusAnswers.vector()));
-        Canary canary = Fixtures.podinfo();
-        canary.getMetadata().setAnnotations(Map.of("sluice.io/no-data-policy", "hold"));
-        List<MetricOutcome> outcomes = Wait.result(gate().checkAll(canary));
-        assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.NO_DATA, Verdict.FAIL);
-
-        canary.getMetadata().setAnnotations(Map.of());
-        assertThat(Wait.result(gate().checkAll(canary))).extracting(MetricOutcome::verdict)
-                .containsExactly(Verdict.NO_DATA);
-    }
-
-    @Test
     void insecureSkipVerifyAcceptsASelfSignedPrometheusAndOtherwiseItIsAnError() {
         io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
         io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()

@@ -69,6 +69,12 @@ class RealGatesScenarioTest {
     final List<Long> queryMicros = Collections.synchronizedList(new ArrayList<>());
     final List<Long> hookMicros = Collections.synchronizedList(new ArrayList<>());
 
+    @org.junit.jupiter.api.BeforeAll
+    static void freshFigures() throws Exception {
+        // The figures of this run only: verify without clean keeps target/ between builds.
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("target", "real-gates-latency.txt"));
+    }
+
     @BeforeEach
     void start() throws Exception {
         assumeTrue(RealPrometheus.binary().isPresent(), RealPrometheus.MISSING);

@@ -244,14 +244,13 @@ public final class Main implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(Main.class);
         String identity = System.getenv().getOrDefault("HOSTNAME", "sluice-analyzer-" + UUID.randomUUID());
         Settings settings = new Settings(selectorLabels, includeLabelPrefix.stream().filter(s -> !s.isEmpty()).toList(),
-                configTracking, waitForAcceptance, policy, noDataDeadline, resync, Duration.ofMinutes(2), clusterName,
+                configTracking, waitForAcceptance, policy, noDataDeadline, resync, Duration.ofMinutes(2),
                 identity, qps, burst);
         GatesConfig gatesConfig;
         try {
             gatesConfig = GatesConfig.builder().metricsServer(metricsServer).meshProvider(meshProvider)
                     .queryTimeout(queryTimeout).clusterName(clusterName).clusterLabel(clusterLabel)
-                    .noDataPolicy(policy)
-                    .noDataDeadline(noDataDeadline).minRequests(GatesConfig.parseMinRequests(minRequests))
+                    .minRequests(GatesConfig.parseMinRequests(minRequests))
                     .eventWebhook(eventWebhook).eventWebhookTimeout(eventWebhookTimeout)
                     .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser))
                     .msTeams(new GatesConfig.ChatSettings(msTeamsUrl, msTeamsProxy, "", ""))

@@ -148,7 +148,7 @@ final class Reconciler {
                                 snap.primary(), snap.hpa(), snap.parent(), snap.delegateAt(), snap.delegate(),
                                 snap.tracked(), result.observations());
                         long started = System.nanoTime();
-                        return act(current, d.actions()).map(v -> {
+                        return act(current, d.actions()).compose(v -> annotationWarning(written, due)).map(v -> {
                             listener.reconciled(written, canary.getStatus(), d.status(),
                                     Duration.ofNanos(System.nanoTime() - started));
                             return new Outcome(d.requeue(), d.consumedTick(), false, d.status());
@@ -163,6 +163,16 @@ final class Reconciler {
                 });
             });
         });
+    }
+
+    /**
+     * A no-data policy annotation that names no policy is ignored (the flag's policy applies) and said once per
+     * interval, like an invalid spec: the owner should learn that the annotation does nothing.
+     */
+    private Future<Void> annotationWarning(Canary canary, boolean due) {
+        return NoDataPolicy.annotationProblem(canary).filter(p -> due)
+                .map(p -> emit(canary, Action.EmitEvent.Type.Warning, p, Map.of()))
+                .orElse(Future.succeededFuture());
     }
 
     private Duration untilDue(Canary canary) {

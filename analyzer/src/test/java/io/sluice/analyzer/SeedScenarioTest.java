@@ -353,6 +353,23 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a no-data policy annotation that names no policy is a Warning at each interval, and the flag's"
+            + " policy applies")
+    void unknownNoDataPolicyAnnotationIsAWarning() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getMetadata().setAnnotations(java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION,
+                    "maybe"));
+            return c;
+        });
+        bootstrap();
+        String warning = "Warning annotation sluice.io/no-data-policy has the value \"maybe\"; expected fail or hold,"
+                + " using the analyzer's default";
+        assertThat(gates.events).as("said on the tick, not on the watch event").containsOnlyOnce(warning);
+        tick();
+        assertThat(gates.events).filteredOn(warning::equals).hasSize(2);
+    }
+
+    @Test
     @DisplayName("a status write that conflicts is decided again from a fresh read, with each Event said once")
     void conflictingStatusWriteIsDecidedAgain() throws Exception {
         bootstrap();

@@ -58,7 +58,7 @@ public final class Controller extends AbstractVerticle {
     private long resyncTimer = -1;
     private volatile boolean synced;
     private ReconcileListener listener = ReconcileListener.NONE;
-    private java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.Check.ProvidersOutcome>> providers;
+    private java.util.function.Function<Canary, Future<io.sluice.analyzer.gates.ProviderAvailability>> providers;
 
     /**
      * @param namespace the one namespace to watch, or null for all
@@ -84,7 +84,7 @@ public final class Controller extends AbstractVerticle {
 
     /** Set before deployment: how to ask the metric providers whether they answer. */
     public Controller providers(
-            java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.Check.ProvidersOutcome>> check) {
+            java.util.function.Function<Canary, Future<io.sluice.analyzer.gates.ProviderAvailability>> check) {
         this.providers = check;
         return this;
     }

@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.analyzer.decision.Check;
-import io.sluice.analyzer.decision.Observations;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
@@ -119,7 +117,8 @@ public final class Main implements Callable<Integer> {
     Duration retryPeriod;
 
     @Option(names = "--cluster-name", defaultValue = "${env:SLUICE_CLUSTER_NAME:-}",
-            description = "Cluster name shown in alerts (env SLUICE_CLUSTER_NAME).")
+            description = "The Gloo Mesh cluster this analyzer serves: the first field of every alert, and a filter"
+                    + " on --metrics-cluster-label in the builtin metric queries (env SLUICE_CLUSTER_NAME).")
     String clusterName;
 
     @Option(names = "--log-format", defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
@@ -236,12 +235,8 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--log-format must be text or json, not " + logFormat);
         }
-        Observations.NoDataPolicy policy = switch (noDataPolicy) {
-            case "fail" -> Observations.NoDataPolicy.FAIL;
-            case "hold" -> Observations.NoDataPolicy.HOLD;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--no-data-policy must be fail or hold, not " + noDataPolicy);
-        };
+        NoDataPolicy policy = NoDataPolicy.parse(noDataPolicy).orElseThrow(() -> new CommandLine.ParameterException(
+                new CommandLine(this), "--no-data-policy must be fail or hold, not " + noDataPolicy));
         if (!"gloo-mesh".equals(meshProvider)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--mesh-provider must be gloo-mesh: Sluice routes through Gloo Mesh only");
@@ -249,14 +244,13 @@ public final class Main implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(Main.class);
         String identity = System.getenv().getOrDefault("HOSTNAME", "sluice-analyzer-" + UUID.randomUUID());
         Settings settings = new Settings(selectorLabels, includeLabelPrefix.stream().filter(s -> !s.isEmpty()).toList(),
-                configTracking, waitForAcceptance, policy, noDataDeadline, resync, Duration.ofMinutes(2), clusterName,
+                configTracking, waitForAcceptance, policy, noDataDeadline, resync, Duration.ofMinutes(2),
                 identity, qps, burst);
         GatesConfig gatesConfig;
         try {
             gatesConfig = GatesConfig.builder().metricsServer(metricsServer).meshProvider(meshProvider)
                     .queryTimeout(queryTimeout).clusterName(clusterName).clusterLabel(clusterLabel)
-                    .noDataPolicy(policy == Observations.NoDataPolicy.HOLD ? NoDataPolicy.HOLD : NoDataPolicy.FAIL)
-                    .noDataDeadline(noDataDeadline).minRequests(GatesConfig.parseMinRequests(minRequests))
+                    .minRequests(GatesConfig.parseMinRequests(minRequests))
                     .eventWebhook(eventWebhook).eventWebhookTimeout(eventWebhookTimeout)
                     .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser))
                     .msTeams(new GatesConfig.ChatSettings(msTeamsUrl, msTeamsProxy, "", ""))
@@ -288,9 +282,7 @@ public final class Main implements Callable<Integer> {
             Controller c = new Controller(client, settings, scope, gates.metricGate(), gates.webhookGate(),
                     gates.notifier(), Clock.systemUTC(), leading::get)
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
-                    .providers(canary -> gates.metricGate().checkProviders(canary).map(found -> found
-                            .map(p -> new Check.ProvidersOutcome(p.available(), p.message()))
-                            .orElse(new Check.ProvidersOutcome(true, null))));
+                    .providers(gates.metricGate()::checkProviders);
             running.set(c);
             vertx.deployVerticle(c).onFailure(err -> {
                 log.error("controller failed to start: {}", err.toString());

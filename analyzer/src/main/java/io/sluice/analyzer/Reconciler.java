@@ -20,6 +20,8 @@ import io.sluice.analyzer.decision.Result;
 import io.sluice.analyzer.decision.Routes;
 import io.sluice.analyzer.decision.Workload;
 import io.sluice.analyzer.gates.MetricGate;
+import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.gates.ProviderAvailability;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.ConfigTracker;
@@ -69,8 +71,8 @@ final class Reconciler {
     private final Notifier notifier;
     private final Clock clock;
     private ReconcileListener listener = ReconcileListener.NONE;
-    private java.util.function.Function<Canary, Future<Check.ProvidersOutcome>> providers =
-            c -> Future.succeededFuture(new Check.ProvidersOutcome(true, null));
+    private java.util.function.Function<Canary, Future<ProviderAvailability>> providers =
+            c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
 
     Reconciler(Kube kube, Settings settings, MetricGate metrics, WebhookGate webhooks, Notifier notifier, Clock clock) {
         this.kube = kube;
@@ -111,7 +113,7 @@ final class Reconciler {
     }
 
     /** How to ask the metric providers whether they answer (reported while initializing). */
-    Reconciler providers(java.util.function.Function<Canary, Future<Check.ProvidersOutcome>> check) {
+    Reconciler providers(java.util.function.Function<Canary, Future<ProviderAvailability>> check) {
         this.providers = check;
         return this;
     }
@@ -146,7 +148,7 @@ final class Reconciler {
                                 snap.primary(), snap.hpa(), snap.parent(), snap.delegateAt(), snap.delegate(),
                                 snap.tracked(), result.observations());
                         long started = System.nanoTime();
-                        return act(current, d.actions()).map(v -> {
+                        return act(current, d.actions()).compose(v -> annotationWarning(written, due)).map(v -> {
                             listener.reconciled(written, canary.getStatus(), d.status(),
                                     Duration.ofNanos(System.nanoTime() - started));
                             return new Outcome(d.requeue(), d.consumedTick(), false, d.status());
@@ -161,6 +163,16 @@ final class Reconciler {
                 });
             });
         });
+    }
+
+    /**
+     * A no-data policy annotation that names no policy is ignored (the flag's policy applies) and said once per
+     * interval, like an invalid spec: the owner should learn that the annotation does nothing.
+     */
+    private Future<Void> annotationWarning(Canary canary, boolean due) {
+        return NoDataPolicy.annotationProblem(canary).filter(p -> due)
+                .map(p -> emit(canary, Action.EmitEvent.Type.Warning, p, Map.of()))
+                .orElse(Future.succeededFuture());
     }
 
     private Duration untilDue(Canary canary) {
@@ -239,7 +251,7 @@ final class Reconciler {
         Future<Boolean> passed;
         Observations[] out = {obs};
         if (c instanceof Check.Providers) {
-            passed = providers.apply(canary).otherwise(err -> new Check.ProvidersOutcome(false,
+            passed = providers.apply(canary).otherwise(err -> new ProviderAvailability(false,
                     "Error checking metric providers: " + err.getMessage())).map(o -> {
                         out[0] = obs.with(c, o);
                         return o.available();
@@ -296,7 +308,8 @@ final class Reconciler {
                                     && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER),
                             targetFacts, problem != null ? problem : configProblem, primaryFacts, configs.checksums(),
                             hpa == null || hpa.getSpec() == null ? null : hpa.getSpec().getMinReplicas(), routes, due,
-                            noDataPolicy(canary), settings.noDataDeadline(), Map.of(), Map.of(), null);
+                            NoDataPolicy.resolve(canary, settings.noDataPolicy()), settings.noDataDeadline(), Map.of(),
+                            Map.of(), null);
                     return new Snapshot(canary, target, revision, key, primary, hpa, rt.parent(), rt.where(),
                             rt.delegate(), configs.objects(), obs);
                 }));
@@ -311,18 +324,6 @@ final class Reconciler {
     private static String promotedRevision(Deployment primary) {
         Map<String, String> a = primary.getMetadata().getAnnotations();
         return a == null ? null : a.get(Workloads.PROMOTED_REVISION_ANNOTATION);
-    }
-
-    private Observations.NoDataPolicy noDataPolicy(Canary canary) {
-        Map<String, String> a = canary.getMetadata().getAnnotations();
-        String v = a == null ? null : a.get(WellKnown.NO_DATA_POLICY_ANNOTATION);
-        if ("hold".equalsIgnoreCase(v)) {
-            return Observations.NoDataPolicy.HOLD;
-        }
-        if ("fail".equalsIgnoreCase(v)) {
-            return Observations.NoDataPolicy.FAIL;
-        }
-        return settings.noDataPolicy();
     }
 
     private record Configs(Map<String, String> checksums, List<HasMetadata> objects, String problem) {

@@ -176,15 +176,7 @@ class SeedScenarioTest {
         assertThat(weights).containsSubsequence(List.of(70, 30), List.of(40, 60), List.of(100, 0));
         assertThat(image("podinfo-primary")).endsWith(":6.0.1");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
-        assertThat(gates.events).containsExactly(
-                "Normal New revision detected! Scaling up podinfo.test",
-                "Normal Starting canary analysis for podinfo.test",
-                "Normal Pre-rollout check acceptance-test passed",
-                "Normal Advance podinfo.test canary weight 30",
-                "Normal Advance podinfo.test canary weight 60",
-                "Normal Copying podinfo.test template spec to podinfo-primary.test",
-                "Normal Routing all traffic to primary",
-                "Normal Promotion completed! Scaling down podinfo.test");
+        assertThat(gates.events).containsExactlyElementsOf(SeedEvents.PROMOTION);
         assertThat(phasesSeen).containsExactly("Initializing", "Initialized", "Progressing", "Promoting", "Finalising",
                 "Succeeded");
         Canary canary = cluster.canary();
@@ -213,17 +205,8 @@ class SeedScenarioTest {
         assertThat(cluster.weights()).containsExactly(100, 0);
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
         assertThat(image("podinfo-primary")).endsWith(":6.0.0");
-        assertThat(gates.events).containsExactly(
-                "Normal Starting canary analysis for podinfo.test",
-                "Normal Pre-rollout check acceptance-test passed",
-                "Normal Advance podinfo.test canary weight 30",
-                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
-                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
-                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
-                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
-                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
-                "Warning Rolling back podinfo.test failed checks threshold reached 5",
-                "Warning Canary failed! Scaling down podinfo.test");
+        assertThat(gates.events).containsExactlyElementsOf(
+                SeedEvents.rollback("Halt podinfo.test advancement success rate 89.02% < 99%"));
     }
 
     @Test
@@ -367,6 +350,23 @@ class SeedScenarioTest {
         });
         tick();
         assertThat(cluster.canary().getStatus().conditions).extracting(c -> c.type).containsExactly("Promoted");
+    }
+
+    @Test
+    @DisplayName("a no-data policy annotation that names no policy is a Warning at each interval, and the flag's"
+            + " policy applies")
+    void unknownNoDataPolicyAnnotationIsAWarning() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getMetadata().setAnnotations(java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION,
+                    "maybe"));
+            return c;
+        });
+        bootstrap();
+        String warning = "Warning annotation sluice.io/no-data-policy has the value \"maybe\"; expected fail or hold,"
+                + " using the analyzer's default";
+        assertThat(gates.events).as("said on the tick, not on the watch event").containsOnlyOnce(warning);
+        tick();
+        assertThat(gates.events).filteredOn(warning::equals).hasSize(2);
     }
 
     @Test

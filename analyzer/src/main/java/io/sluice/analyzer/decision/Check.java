@@ -18,19 +18,15 @@ public sealed interface Check {
         }
     }
 
-    /** Ask every metric provider the Canary uses whether it answers (reported while initializing, never blocking). */
+    /**
+     * Ask every metric provider the Canary uses whether it answers (reported while initializing, never blocking); the
+     * outcome is a {@link io.sluice.analyzer.gates.ProviderAvailability}.
+     */
     record Providers() implements Check {
         @Override
         public String key() {
             return "providers";
         }
-    }
-
-    /**
-     * What {@link Providers} found: the Event text and whether everything answered; {@code message} is null when
-     * the Canary has no metrics (nothing to report).
-     */
-    record ProvidersOutcome(boolean available, String message) {
     }
 
     /** Query {@code metric} and judge it. */

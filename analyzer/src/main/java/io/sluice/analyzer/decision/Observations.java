@@ -2,6 +2,8 @@ package io.sluice.analyzer.decision;
 
 import io.sluice.analyzer.gates.HookOutcome;
 import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.gates.ProviderAvailability;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,7 +24,7 @@ import java.util.Map;
  * @param routes          the delegate RouteTable as read
  * @param analysisDue     the analysis interval elapsed: checks may run and steps may be taken. Reconciles
  *                        started by a watch event between intervals only detect, converge and react to deletion
- * @param noDataPolicy    what a metric without data means
+ * @param noDataPolicy    what a metric without data means (the Canary's annotation, else the analyzer's flag)
  * @param noDataDeadline  under the hold policy, how long a run may go without progress; null means the Canary's
  *                        progress deadline
  * @param hookOutcomes    outcomes of the checks already run in this tick, by {@link Check#key()}
@@ -33,15 +35,7 @@ public record Observations(String name, String namespace, long generation, boole
         Workload target, String targetProblem, Workload primary, Map<String, String> trackedConfigs,
         Integer hpaMinReplicas, Routes routes, boolean analysisDue, NoDataPolicy noDataPolicy,
         java.time.Duration noDataDeadline, Map<String, HookOutcome> hookOutcomes,
-        Map<String, MetricOutcome> metricOutcomes, Check.ProvidersOutcome providers) {
-
-    /** How a metric check without data (or with its provider down) counts. */
-    public enum NoDataPolicy {
-        /** Flagger's behaviour: a failed check. */
-        FAIL,
-        /** Keep the weight, count nothing, warn; roll back only when the run makes no progress for the deadline. */
-        HOLD
-    }
+        Map<String, MetricOutcome> metricOutcomes, ProviderAvailability providers) {
 
     public Observations {
         trackedConfigs = trackedConfigs == null ? Map.of() : Map.copyOf(trackedConfigs);
@@ -52,8 +46,8 @@ public record Observations(String name, String namespace, long generation, boole
 
     /** These observations plus the outcome of {@code check}. */
     public Observations with(Check check, Object outcome) {
-        Check.ProvidersOutcome p = providers;
-        if (outcome instanceof Check.ProvidersOutcome po) {
+        ProviderAvailability p = providers;
+        if (outcome instanceof ProviderAvailability po) {
             p = po;
             return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem,
                     primary, trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline,

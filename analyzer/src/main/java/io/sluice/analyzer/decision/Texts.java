@@ -1,8 +1,9 @@
 package io.sluice.analyzer.decision;
 
 /**
- * Every Event and alert text the decision writes, in one place. The wording is Flagger's, byte for byte, because
- * dashboards, alert rules and people's runbooks match on it; only the texts marked "Sluice" are new.
+ * Every Event text the decision writes, in one place; alert texts live in {@link io.sluice.analyzer.gates.Alerts}. The
+ * wording is Flagger's, byte for byte, because dashboards, alert rules and people's runbooks match on it; only the
+ * texts marked "Sluice" are new.
  */
 final class Texts {
     private Texts() {
@@ -24,15 +25,11 @@ final class Texts {
         return "Initialization done! " + key;
     }
 
-    static String initializedAlert(String kind) {
-        return "New " + kind + " detected, initialization completed.";
-    }
 
     static String waitingForApproval(String key, String hook) {
         return "Halt " + key + " advancement waiting for approval " + hook;
     }
 
-    static final String WAITING_ALERT = "Canary is waiting for approval.";
 
     static String confirmRolloutPassed(String hook) {
         return "Confirm-rollout check " + hook + " passed";
@@ -42,7 +39,6 @@ final class Texts {
         return "New revision detected! Scaling up " + target + "." + ns;
     }
 
-    static final String NEW_REVISION_ALERT = "New revision detected, progressing canary analysis.";
 
     static String restarting(String target, String ns) {
         return "New revision detected! Restarting analysis for " + target + "." + ns;
@@ -72,7 +68,6 @@ final class Texts {
         return "Halt " + key + " advancement waiting for traffic increase approval " + hook;
     }
 
-    static final String TRAFFIC_INCREASE_ALERT = "Canary traffic increase is waiting for approval.";
 
     static String advanceWeight(String key, int weight) {
         return "Advance " + key + " canary weight " + weight;
@@ -92,7 +87,6 @@ final class Texts {
         return "Halt " + key + " advancement waiting for promotion approval " + hook;
     }
 
-    static final String PROMOTION_ALERT = "Canary promotion is waiting for approval.";
 
     static String copying(String target, String ns) {
         return "Copying " + target + "." + ns + " template spec to " + target + "-primary." + ns;
@@ -108,13 +102,11 @@ final class Texts {
         return "Promotion completed! Scaling down " + target + "." + ns;
     }
 
-    static final String PROMOTED_ALERT = "Canary analysis completed successfully, promotion finished.";
 
     static String promotionSkipped(String target, String ns) {
         return "Promotion completed! Canary analysis was skipped for " + target + "." + ns;
     }
 
-    static final String SKIPPED_ALERT = "Canary analysis was skipped, promotion finished.";
 
     static String rollbackNotSignaling(String hook) {
         return "Rollback hook " + hook + " not signaling a rollback";
@@ -128,23 +120,16 @@ final class Texts {
         return "Rolling back " + key + " manual webhook invoked";
     }
 
-    static final String MANUAL_ROLLBACK_ALERT = "Rolling back manual webhook invoked";
 
     static String thresholdReached(String key, int n) {
         return "Rolling back " + key + " failed checks threshold reached " + n;
     }
 
-    static String thresholdAlert(int n) {
-        return "Failed checks threshold reached " + n;
-    }
 
     static String deadlineExceeded(String key, String err) {
         return "Rolling back " + key + " progress deadline exceeded " + err;
     }
 
-    static String deadlineAlert(String err) {
-        return "Progress deadline exceeded " + err;
-    }
 
     static String canaryFailed(String key) {
         return "Canary failed! Scaling down " + key;
@@ -154,9 +139,6 @@ final class Texts {
         return "Promotion of " + target + "." + ns + " failed, primary not ready: " + err;
     }
 
-    static String promotionFailedAlert(String err) {
-        return "Promotion failed, primary not ready: " + err;
-    }
 
     static String terminating(String key) {
         return "Terminating canary " + key;
@@ -180,19 +162,7 @@ final class Texts {
         return "RouteTable " + table + " not accepted by Gloo Mesh: " + message;
     }
 
-    /** Sluice: a pre-rollout hook halted the run. */
-    static String preRolloutFailedAlert(String hook, String err) {
-        return "Pre-rollout check " + hook + " failed: " + err;
-    }
 
-    /** Sluice: the hold lasted past its deadline; the duration as Go prints whole seconds (10m0s, 1h0m0s, 30s). */
-    static String holdDeadlineAlert(long seconds) {
-        long h = seconds / 3600;
-        long m = seconds % 3600 / 60;
-        long s = seconds % 60;
-        String d = h > 0 ? h + "h" + m + "m" + s + "s" : m > 0 ? m + "m" + s + "s" : s + "s";
-        return "Rolling back: no metric data for " + d;
-    }
 
     /** Sluice: the hold policy for metrics without data. */
     static String holdingNoData(String message) {

@@ -8,10 +8,8 @@ import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,62 +62,25 @@ public final class PrometheusMetricGate implements MetricGate {
     }
 
     /**
-     * Every metric of the canary in Flagger's order: builtin and inline checks in list order, then template checks in
-     * list order. A {@link Verdict#FAIL} stops the rest; so does a no-data or error outcome under the {@code fail}
-     * policy. Under {@code hold} the remaining checks still run, so that a real threshold breach is not hidden behind
-     * a silent metric.
-     */
-    @Override
-    public Future<List<MetricOutcome>> checkAll(Canary canary) {
-        CanaryAnalysis analysis = canary.getSpec().effectiveAnalysis();
-        List<CanaryAnalysis.Metric> list = analysis == null || analysis.metrics == null ? List.of() : analysis.metrics;
-        NoDataPolicy policy = NoDataPolicy.resolve(canary, config.noDataPolicy());
-        List<Supplier<Future<MetricOutcome>>> steps = new ArrayList<>();
-        list.forEach(m -> steps.add(() -> direct(canary, m)));
-        list.forEach(m -> steps.add(() -> templated(canary, m)));
-        return runInOrder(steps, 0, new ArrayList<>(), policy);
-    }
-
-    private Future<List<MetricOutcome>> runInOrder(List<Supplier<Future<MetricOutcome>>> steps, int i,
-                                                   List<MetricOutcome> done, NoDataPolicy policy) {
-        if (i == steps.size()) {
-            return Future.succeededFuture(done);
-        }
-        return steps.get(i).get().compose(outcome -> {
-            if (outcome != null) {
-                done.add(outcome);
-                if (policy.countsAsFailedCheck(outcome)) {
-                    return Future.succeededFuture(done);
-                }
-            }
-            return runInOrder(steps, i + 1, done, policy);
-        });
-    }
-
-    /** Whether a canary's metric providers answer, and the Event that says so. */
-    public record ProviderAvailability(boolean available, String message) {
-    }
-
-    /**
      * Asks every provider the canary's metrics use for {@code vector(1)}: the Prometheus of the builtin metrics (the
      * canary's {@code metricsServer} or {@code --metrics-server}) and each template's. Flagger does this while a
      * canary initializes and only reports it: a Normal Event {@code all the metrics providers are available!} or an
      * Error Event {@code Error checking metric providers: <err>} (Flagger's texts, misspelling included). Empty
-     * when the canary has no metrics, since then there is nothing to report.
+     * {@link ProviderAvailability#NOTHING_TO_REPORT} when the canary has no metrics. The future always succeeds.
      */
-    public Future<Optional<ProviderAvailability>> checkProviders(Canary canary) {
+    public Future<ProviderAvailability> checkProviders(Canary canary) {
         CanaryAnalysis analysis = canary.getSpec().effectiveAnalysis();
         List<CanaryAnalysis.Metric> list = analysis == null || analysis.metrics == null ? List.of() : analysis.metrics;
         if (list.isEmpty()) {
-            return Future.succeededFuture(Optional.empty());
+            return Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
         }
         Future<String> problem = Future.succeededFuture(null);
         for (CanaryAnalysis.Metric metric : list) {
             problem = problem.compose(found -> found != null ? Future.succeededFuture(found) : providerProblem(canary, metric));
         }
-        return problem.map(found -> Optional.of(found == null
+        return problem.map(found -> found == null
                 ? new ProviderAvailability(true, "all the metrics providers are available!")
-                : new ProviderAvailability(false, "Error checking metric providers: " + found)));
+                : new ProviderAvailability(false, "Error checking metric providers: " + found));
     }
 
     private Future<String> providerProblem(Canary canary, CanaryAnalysis.Metric metric) {

@@ -56,7 +56,7 @@ class CanaryDeciderTest {
                     assertThat(c.message).isEqualTo("Deployment initialization completed.");
                 }),
                 row("an unreachable metrics provider is reported while initializing and does not block it", w -> {
-                    w.providers = new Check.ProvidersOutcome(false,
+                    w.providers = new io.sluice.analyzer.gates.ProviderAvailability(false,
                             "Error checking metric providers: prometheus not avaiable: connection refused");
                     w.tick();
                     w.event();
@@ -421,7 +421,7 @@ class CanaryDeciderTest {
                     assertThat(w.events).last().asString().startsWith("Warning Halt advancement no values found");
                 }),
                 row("metrics without data under the hold policy keep the weight and count nothing", w -> {
-                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
                     w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.ERROR, null,
                             "Prometheus query failed: connection refused");
                     w.initialized().newRevision("rev-2").event();
@@ -435,8 +435,35 @@ class CanaryDeciderTest {
                     assertThat(w.events).anyMatch(e -> e.startsWith(
                             "Warning Rolling back podinfo.test progress deadline exceeded"));
                 }),
+                row("template metrics run after the builtins whatever their place in the list (Flagger's order)", w -> {
+                    CanaryAnalysis.Metric tpl = new CanaryAnalysis.Metric();
+                    tpl.name = "errors";
+                    tpl.templateRef = new CanaryAnalysis.TemplateReference("errors", null);
+                    w.spec.analysis.metrics.add(0, tpl);
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.calls.clear();
+                    w.tick();
+                    assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
+                            "metric/request-success-rate", "metric/request-duration", "metric/errors");
+                }),
+                row("under the hold policy a breach on a later metric still counts", w -> {
+                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
+                    w.metrics = m -> m.name.equals("request-success-rate")
+                            ? new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values")
+                            : new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 1.515,
+                                    "Halt podinfo.test advancement request duration 1.515s > 500ms");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.calls).contains("metric/request-success-rate", "metric/request-duration");
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                    assertThat(w.events).last().isEqualTo(
+                            "Warning Halt podinfo.test advancement request duration 1.515s > 500ms");
+                    assertThat(w.status.conditions).noneMatch(c -> CanaryDecider.HOLDING_CONDITION.equals(c.type));
+                }),
                 row("the hold policy rolls back after its own deadline when one is set", w -> {
-                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
                     w.noDataDeadline = java.time.Duration.ofSeconds(30);
                     w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values");
                     w.initialized().newRevision("rev-2").event();
@@ -517,15 +544,7 @@ class CanaryDeciderTest {
                 row("the seed's successful run emits Flagger's events in order", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.tickUntil(10, "Succeeded");
-                    assertThat(w.events).containsExactly(
-                            "Normal New revision detected! Scaling up podinfo.test",
-                            "Normal Starting canary analysis for podinfo.test",
-                            "Normal Pre-rollout check acceptance-test passed",
-                            "Normal Advance podinfo.test canary weight 30",
-                            "Normal Advance podinfo.test canary weight 60",
-                            "Normal Copying podinfo.test template spec to podinfo-primary.test",
-                            "Normal Routing all traffic to primary",
-                            "Normal Promotion completed! Scaling down podinfo.test");
+                    assertThat(w.events).containsExactlyElementsOf(io.sluice.analyzer.SeedEvents.PROMOTION);
                     assertThat(w.target.specReplicas()).isZero();
                     assertThat(w.calls).containsSubsequence("hook/pre-rollout/acceptance-test@Progressing",
                             "hook/rollout/load-test@Progressing", "metric/request-success-rate",

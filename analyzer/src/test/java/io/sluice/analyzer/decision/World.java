@@ -30,9 +30,9 @@ final class World {
     boolean deleting;
     boolean finalizer;
     boolean promotedPrimarySettles = true;
-    Observations.NoDataPolicy noData = Observations.NoDataPolicy.FAIL;
+    io.sluice.analyzer.gates.NoDataPolicy noData = io.sluice.analyzer.gates.NoDataPolicy.FAIL;
     Duration noDataDeadline;
-    Check.ProvidersOutcome providers = new Check.ProvidersOutcome(true, "all the metrics providers are available!");
+    io.sluice.analyzer.gates.ProviderAvailability providers = new io.sluice.analyzer.gates.ProviderAvailability(true, "all the metrics providers are available!");
     Function<CanaryAnalysis.Webhook, HookOutcome> hooks = h -> new HookOutcome(h.name, true, 200, null);
     Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);

@@ -408,36 +408,6 @@ class PrometheusMetricGateTest {
     }
 
     @Test
-    void checkAllRunsBuiltinsBeforeTemplatesAndStopsAtTheFirstFailure() {
-        lookup.putTemplate(template("tpl", "test", "prometheus", prometheus.url(), null, "templated_query"));
-        List<String> asked = new ArrayList<>();
-        prometheus.reply(r -> {
-            String q = r.param("query");
-            asked.add(q.contains("templated_query") ? "template" : q.contains("histogram_quantile") ? "duration" : "rate");
-            return Reply.ok(PrometheusAnswers.vector(q.contains("histogram_quantile") ? "900" : "100"));
-        });
-        Canary canary = Fixtures.podinfo();
-        canary.getSpec().analysis.metrics.add(0, templateMetric("tpl", "first-in-list"));
-        List<MetricOutcome> outcomes = Wait.result(gate().checkAll(canary));
-        assertThat(asked).containsExactly("rate", "duration");
-        assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.PASS, Verdict.FAIL);
-    }
-
-    @Test
-    void underTheHoldPolicyNoDataDoesNotHideALaterFailure() {
-        prometheus.reply(r -> Reply.ok(r.param("query").contains("histogram_quantile")
-                ? PrometheusAnswers.vector("900") : PrometheusAnswers.vector()));
-        Canary canary = Fixtures.podinfo();
-        canary.getMetadata().setAnnotations(Map.of("sluice.io/no-data-policy", "hold"));
-        List<MetricOutcome> outcomes = Wait.result(gate().checkAll(canary));
-        assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.NO_DATA, Verdict.FAIL);
-
-        canary.getMetadata().setAnnotations(Map.of());
-        assertThat(Wait.result(gate().checkAll(canary))).extracting(MetricOutcome::verdict)
-                .containsExactly(Verdict.NO_DATA);
-    }
-
-    @Test
     void insecureSkipVerifyAcceptsASelfSignedPrometheusAndOtherwiseItIsAnError() {
         io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
         io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
@@ -465,8 +435,8 @@ class PrometheusMetricGateTest {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-        PrometheusMetricGate.ProviderAvailability availability = Wait.result(gate().checkProviders(canary)).orElseThrow();
-        assertThat(availability).isEqualTo(new PrometheusMetricGate.ProviderAvailability(true,
+        ProviderAvailability availability = Wait.result(gate().checkProviders(canary));
+        assertThat(availability).isEqualTo(new ProviderAvailability(true,
                 "all the metrics providers are available!"));
         assertThat(prometheus.requests()).extracting(r -> r.param("query")).containsOnly("vector(1)");
     }
@@ -474,8 +444,7 @@ class PrometheusMetricGateTest {
     @Test
     void reportsAnUnavailablePrometheusWithFlaggersText() {
         prometheus.reply(r -> new Reply(502, "bad gateway"));
-        PrometheusMetricGate.ProviderAvailability availability =
-                Wait.result(gate().checkProviders(Fixtures.podinfo())).orElseThrow();
+        ProviderAvailability availability = Wait.result(gate().checkProviders(Fixtures.podinfo()));
         assertThat(availability.available()).isFalse();
         assertThat(availability.message()).isEqualTo("Error checking metric providers: prometheus not avaiable: "
                 + "running query failed: error response: Status 502 Bad Gateway: bad gateway");
@@ -489,7 +458,7 @@ class PrometheusMetricGateTest {
             lookup.putTemplate(template("tpl", "test", "prometheus", other.url(), null, "x"));
             Canary canary = Fixtures.podinfo();
             canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-            assertThat(Wait.result(gate().checkProviders(canary)).orElseThrow().message())
+            assertThat(Wait.result(gate().checkProviders(canary)).message())
                     .isEqualTo("Error checking metric providers: prometheus in metric template tpl.test not avaiable: "
                             + "value is not 1 for query: vector(1)");
         }
@@ -499,7 +468,7 @@ class PrometheusMetricGateTest {
     void reportsNothingForACanaryWithoutMetrics() {
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics = null;
-        assertThat(Wait.result(gate().checkProviders(canary))).isEmpty();
+        assertThat(Wait.result(gate().checkProviders(canary))).isEqualTo(ProviderAvailability.NOTHING_TO_REPORT);
         assertThat(prometheus.requests()).isEmpty();
     }
 

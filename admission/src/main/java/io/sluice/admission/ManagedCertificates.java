@@ -42,7 +42,6 @@ final class ManagedCertificates implements CertificateSource {
     private final Duration recheck;
     private Function<ServingCertificate, Future<Void>> install;
     private volatile KeyAndCert leaf;
-    private volatile String published = "";
     private long timer = -1;
     private boolean stopped;
 
@@ -113,15 +112,13 @@ final class ManagedCertificates implements CertificateSource {
                 .orElseGet(() -> Future.failedFuture(new IllegalStateException("the CA vanished while being written"))));
     }
 
+    /**
+     * Publishes every round, not only when the bundle changed: a webhook configuration created or re-created
+     * after start-up (a re-applied manifest, a Helm upgrade) must get the bundle too. The store patches only
+     * configurations whose caBundle differs, so a round where nothing changed costs two reads.
+     */
     private Future<Void> publish(CaBundle bundle) {
-        String pem = bundle.toPem();
-        if (pem.equals(published)) {
-            return Future.succeededFuture();
-        }
-        return store.publish(bundle).onSuccess(v -> {
-            published = pem;
-            LOG.info("CA bundle published: {}", bundle);
-        });
+        return store.publish(bundle);
     }
 
     private Future<Void> publish(CaStore.StoredCa stored, Instant now) {

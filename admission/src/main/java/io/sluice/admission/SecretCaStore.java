@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CA in a Secret ({@code ca.crt}, {@code ca.key}, {@code previous.crt}), written with the resourceVersion it
@@ -21,6 +23,7 @@ import java.util.Optional;
  * {@code caBundle} of the two webhook configurations.
  */
 final class SecretCaStore implements CaStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SecretCaStore.class);
     static final String CERT = "ca.crt";
     static final String KEY = "ca.key";
     static final String PREVIOUS = "previous.crt";
@@ -81,7 +84,11 @@ final class SecretCaStore implements CaStore {
     @Override
     public Future<Void> publish(CaBundle bundle) {
         String base64 = Base64.getEncoder().encodeToString(bundle.toPem().getBytes(StandardCharsets.UTF_8));
-        return calls.publishCaBundle(mutatingConfig, validatingConfig, base64).mapEmpty();
+        return calls.publishCaBundle(mutatingConfig, validatingConfig, base64).onSuccess(changed -> {
+            if (!changed.isEmpty()) {
+                LOG.info("CA bundle published into {}: {}", changed, bundle);
+            }
+        }).mapEmpty();
     }
 
     private static Future<Secret> conflictAware(Future<Secret> write) {

@@ -252,8 +252,9 @@ public final class Main implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             certificates.stop();
             cluster.stop();
-            vertx.close().toCompletionStage().toCompletableFuture().join();
+            // The client runs on this Vert.x instance: close it first, then the event loops under it.
             client.close();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
             stopped.countDown();
         }, "sluice-shutdown"));
         stopped.await();

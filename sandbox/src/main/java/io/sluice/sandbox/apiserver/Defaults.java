@@ -1,0 +1,27 @@
+package io.sluice.sandbox.apiserver;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The few API-server defaults the sandbox's clients rely on. Pod-template defaults are left out
+ * on purpose: Sluice's revision function must not depend on them.
+ */
+final class Defaults {
+
+  private Defaults() {}
+
+  static void apply(ResourceType type, JsonObject object) {
+    if (type.kind().equals("Deployment") && type.group().equals("apps")) {
+      JsonObject spec = object.getJsonObject("spec");
+      if (spec != null && spec.getValue("replicas") == null) {
+        spec.put("replicas", 1);
+      }
+    }
+    if (type.kind().equals("Service") && type.group().isEmpty()) {
+      JsonObject spec = object.getJsonObject("spec");
+      if (spec != null && spec.getString("type") == null) {
+        spec.put("type", "ClusterIP");
+      }
+    }
+  }
+}

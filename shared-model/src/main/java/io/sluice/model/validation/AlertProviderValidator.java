@@ -1,0 +1,33 @@
+package io.sluice.model.validation;
+
+import io.sluice.model.flagger.AlertProvider;
+import java.util.List;
+
+/** Judges an AlertProvider on its own. */
+public final class AlertProviderValidator {
+    public static final List<String> TYPES = List.of("slack", "msteams", "discord", "rocket", "gchat");
+
+    private AlertProviderValidator() {
+    }
+
+    public static List<Violation> validate(AlertProvider provider) {
+        Checks checks = new Checks();
+        AlertProvider.Spec spec = provider.getSpec();
+        if (!checks.required("spec", spec)) {
+            return checks.violations();
+        }
+        if (checks.required("spec.type", spec.type)) {
+            checks.oneOf("spec.type", spec.type, TYPES);
+        }
+        boolean address = spec.address != null && !spec.address.isEmpty();
+        if (!address && spec.secretRef == null) {
+            checks.add("spec.address", "is required unless spec.secretRef names a Secret with an address key");
+        }
+        checks.httpUrl("spec.address", spec.address);
+        checks.httpUrl("spec.proxy", spec.proxy);
+        if (spec.secretRef != null) {
+            checks.required("spec.secretRef.name", spec.secretRef.name);
+        }
+        return checks.violations();
+    }
+}

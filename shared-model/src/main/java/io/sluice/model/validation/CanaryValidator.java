@@ -1,0 +1,320 @@
+package io.sluice.model.validation;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.sluice.model.WellKnown;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.flagger.CanaryService;
+import io.sluice.model.flagger.CanarySpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Judges a Canary on its own, without reading other objects. Both services use it: the admission webhook to
+ * reject a bad spec when it is applied, the analyzer to refuse one that reached the cluster another way.
+ * Every violation is reported, not just the first.
+ */
+public final class CanaryValidator {
+    /** Metrics the analyzer knows without a MetricTemplate. */
+    public static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
+    public static final List<String> WEBHOOK_TYPES = List.of("", "confirm-rollout", "pre-rollout", "rollout",
+            "confirm-traffic-increase", "confirm-promotion", "post-rollout", "rollback", "event");
+    public static final List<String> ALERT_SEVERITIES = List.of("", "info", "warn", "error");
+    public static final List<String> SUPPORTED_PROVIDERS = List.of(WellKnown.PROVIDER_GLOO_MESH);
+    private static final List<String> SAME_SITE = List.of("Strict", "Lax", "None");
+
+    private CanaryValidator() {
+    }
+
+    /** Every violation of {@code canary}, in the order of its fields; empty when it is valid. */
+    public static List<Violation> validate(Canary canary) {
+        Checks checks = new Checks();
+        CanarySpec spec = canary.getSpec();
+        if (!checks.required("spec", spec)) {
+            return checks.violations();
+        }
+        provider(checks, spec);
+        target(checks, spec);
+        autoscaler(checks, spec.autoscalerRef);
+        service(checks, spec);
+        if (spec.progressDeadlineSeconds != null) {
+            checks.atLeast("spec.progressDeadlineSeconds", spec.progressDeadlineSeconds, 1);
+        }
+        if (spec.analysis != null) {
+            analysis(checks, "spec.analysis", spec.analysis);
+        } else if (spec.canaryAnalysis != null) {
+            analysis(checks, "spec.canaryAnalysis", spec.canaryAnalysis);
+        } else if (!Boolean.TRUE.equals(spec.skipAnalysis)) {
+            checks.add("spec.analysis", "is required (or set spec.skipAnalysis to promote without analysis)");
+        }
+        return checks.violations();
+    }
+
+    private static void provider(Checks checks, CanarySpec spec) {
+        if (spec.provider != null && !spec.provider.isEmpty() && !SUPPORTED_PROVIDERS.contains(spec.provider)) {
+            checks.add("spec.provider", "\"" + spec.provider + "\" is not supported: Sluice routes through Gloo Mesh, "
+                    + "use " + WellKnown.PROVIDER_GLOO_MESH + " or leave it empty");
+        }
+        // An empty provider means the analyzer's default, which is gloo-mesh: it needs the parent table too.
+        CanarySpec.CrossNamespaceReference ref = spec.routeTableRef;
+        if (ref == null) {
+            checks.add("spec.routeTableRef", "is required with the gloo-mesh provider: name the parent RouteTable "
+                    + "that delegates to the one Sluice generates");
+            return;
+        }
+        checks.required("spec.routeTableRef.name", ref.name);
+        checks.required("spec.routeTableRef.namespace", ref.namespace);
+        checks.dnsLabel("spec.routeTableRef.namespace", ref.namespace, "namespace");
+        if (ref.kind != null && !ref.kind.isEmpty() && !ref.kind.equals("RouteTable")) {
+            checks.add("spec.routeTableRef.kind", "must be RouteTable, got \"" + ref.kind + "\"");
+        }
+        if (ref.apiVersion != null && !ref.apiVersion.isEmpty()
+                && !ref.apiVersion.equals("networking.gloo.solo.io/v2")) {
+            checks.add("spec.routeTableRef.apiVersion", "must be networking.gloo.solo.io/v2, got \"" + ref.apiVersion + "\"");
+        }
+    }
+
+    private static void target(Checks checks, CanarySpec spec) {
+        CanarySpec.TargetReference ref = spec.targetRef;
+        if (!checks.required("spec.targetRef", ref)) {
+            return;
+        }
+        if (checks.required("spec.targetRef.kind", ref.kind) && !ref.kind.equals("Deployment")) {
+            checks.add("spec.targetRef.kind", "\"" + ref.kind + "\" is not supported: Sluice releases Deployments");
+        }
+        if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("apps/v1")) {
+            checks.add("spec.targetRef.apiVersion", "must be apps/v1 for a Deployment, got \"" + ref.apiVersion + "\"");
+        }
+        if (checks.required("spec.targetRef.name", ref.name)) {
+            checks.dnsLabel("spec.targetRef.name", ref.name + "-primary", "the primary Deployment name");
+        }
+    }
+
+    private static void autoscaler(Checks checks, CanarySpec.AutoscalerReference ref) {
+        if (ref == null) {
+            return;
+        }
+        if (checks.required("spec.autoscalerRef.kind", ref.kind) && !ref.kind.equals("HorizontalPodAutoscaler")) {
+            checks.add("spec.autoscalerRef.kind", "\"" + ref.kind + "\" is not supported: use HorizontalPodAutoscaler");
+        }
+        if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("autoscaling/v2")) {
+            checks.add("spec.autoscalerRef.apiVersion", "must be autoscaling/v2, got \"" + ref.apiVersion + "\"");
+        }
+        checks.required("spec.autoscalerRef.name", ref.name);
+        if (ref.primaryScalerReplicas != null) {
+            checks.atLeast("spec.autoscalerRef.primaryScalerReplicas.minReplicas", ref.primaryScalerReplicas.minReplicas, 1);
+            checks.atLeast("spec.autoscalerRef.primaryScalerReplicas.maxReplicas", ref.primaryScalerReplicas.maxReplicas, 1);
+            Integer min = ref.primaryScalerReplicas.minReplicas;
+            Integer max = ref.primaryScalerReplicas.maxReplicas;
+            if (min != null && max != null && min > max) {
+                checks.add("spec.autoscalerRef.primaryScalerReplicas", "minReplicas " + min + " is greater than maxReplicas " + max);
+            }
+        }
+    }
+
+    private static void service(Checks checks, CanarySpec spec) {
+        CanaryService service = spec.service;
+        if (service == null) {
+            checks.add("spec.service", "is required: Sluice routes to the Services it generates from it");
+            return;
+        }
+        if (checks.required("spec.service.port", service.port)) {
+            checks.range("spec.service.port", service.port, 1, 65535);
+        }
+        IntOrString targetPort = service.targetPort;
+        if (targetPort != null) {
+            if (targetPort.getIntVal() != null) {
+                checks.range("spec.service.targetPort", targetPort.getIntVal(), 1, 65535);
+            } else {
+                checks.portName("spec.service.targetPort", targetPort.getStrVal());
+            }
+        }
+        if (service.portName != null && !service.portName.isEmpty()) {
+            checks.dnsLabel("spec.service.portName", service.portName, "port name");
+        }
+        String base = service.name != null && !service.name.isEmpty() ? service.name
+                : spec.targetRef != null ? spec.targetRef.name : null;
+        if (base != null && !base.isEmpty()) {
+            String field = service.name != null && !service.name.isEmpty() ? "spec.service.name" : "spec.targetRef.name";
+            checks.dnsLabel(field, base, "the apex Service name");
+            checks.dnsLabel(field, base + "-primary", "the primary Service name");
+            checks.dnsLabel(field, base + "-canary", "the canary Service name");
+        }
+        checks.duration("spec.service.timeout", service.timeout);
+        if (service.retries != null) {
+            checks.atLeast("spec.service.retries.attempts", service.retries.attempts, 0);
+            checks.duration("spec.service.retries.perTryTimeout", service.retries.perTryTimeout);
+        }
+    }
+
+    private static void analysis(Checks checks, String path, CanaryAnalysis analysis) {
+        checks.duration(path + ".interval", analysis.interval);
+        checks.atLeast(path + ".threshold", analysis.threshold, 1);
+        strategy(checks, path, analysis);
+        checks.range(path + ".stepWeightPromotion", analysis.stepWeightPromotion, 0, 100);
+        checks.range(path + ".mirrorWeight", analysis.mirrorWeight, 0, 100);
+        checks.range(path + ".primaryReadyThreshold", analysis.primaryReadyThreshold, 0, 100);
+        checks.range(path + ".canaryReadyThreshold", analysis.canaryReadyThreshold, 0, 100);
+        if (Boolean.TRUE.equals(analysis.mirror)) {
+            checks.add(path + ".mirror", "traffic mirroring is not supported by the gloo-mesh provider");
+        }
+        metrics(checks, path + ".metrics", analysis.metrics);
+        webhooks(checks, path + ".webhooks", analysis.webhooks);
+        alerts(checks, path + ".alerts", analysis.alerts);
+        sessionAffinity(checks, path + ".sessionAffinity", analysis.sessionAffinity);
+    }
+
+    /** Exactly one of stepWeight, stepWeights or iterations; match only with iterations. */
+    private static void strategy(Checks checks, String path, CanaryAnalysis analysis) {
+        boolean step = analysis.stepWeight != null;
+        boolean steps = analysis.stepWeights != null && !analysis.stepWeights.isEmpty();
+        boolean iterations = analysis.iterations != null;
+        int chosen = (step ? 1 : 0) + (steps ? 1 : 0) + (iterations ? 1 : 0);
+        if (chosen == 0) {
+            checks.add(path, "set one of stepWeight or stepWeights (progressive canary) or iterations "
+                    + "(blue/green, or A/B testing with match)");
+        } else if (chosen > 1) {
+            if (iterations) {
+                checks.add(path + ".iterations", "cannot be combined with " + (step ? "stepWeight" : "stepWeights")
+                        + ": iterations selects blue/green or A/B testing, which route all matching traffic at once "
+                        + "instead of in weight steps");
+            } else {
+                checks.add(path + ".stepWeights", "cannot be combined with stepWeight: give either a fixed step "
+                        + "or an explicit list of weights");
+            }
+        }
+        checks.range(path + ".stepWeight", analysis.stepWeight, 1, 100);
+        checks.range(path + ".maxWeight", analysis.maxWeight, 1, 100);
+        if (iterations) {
+            checks.atLeast(path + ".iterations", analysis.iterations, 1);
+        }
+        if (analysis.stepWeights != null) {
+            Integer previous = null;
+            for (int i = 0; i < analysis.stepWeights.size(); i++) {
+                String field = Checks.index(path + ".stepWeights", i);
+                Integer w = analysis.stepWeights.get(i);
+                if (w == null) {
+                    checks.add(field, "is required");
+                    continue;
+                }
+                checks.range(field, w, 1, 100);
+                if (previous != null && w <= previous) {
+                    checks.add(field, "must be greater than the previous step (" + previous + ")");
+                }
+                previous = w;
+            }
+        }
+        if (analysis.match != null && !analysis.match.isEmpty() && !iterations) {
+            checks.add(path + ".match", "A/B testing needs iterations: set analysis.iterations to the number of "
+                    + "ticks matching requests go to the canary");
+        }
+    }
+
+    private static void metrics(Checks checks, String path, List<CanaryAnalysis.Metric> metrics) {
+        if (metrics == null) {
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            String field = Checks.index(path, i);
+            CanaryAnalysis.Metric m = metrics.get(i);
+            if (m == null) {
+                checks.add(field, "is required");
+                continue;
+            }
+            if (checks.required(field + ".name", m.name) && !names.add(m.name)) {
+                checks.add(field + ".name", "\"" + m.name + "\" is used by an earlier metric; names must be unique");
+            }
+            checks.duration(field + ".interval", m.interval);
+            boolean builtin = m.name != null && BUILTIN_METRICS.contains(m.name);
+            if (m.templateRef != null) {
+                checks.required(field + ".templateRef.name", m.templateRef.name);
+                if (m.templateRef.namespace != null && !m.templateRef.namespace.isEmpty()) {
+                    checks.dnsLabel(field + ".templateRef.namespace", m.templateRef.namespace, "namespace");
+                }
+            } else if (!builtin && (m.query == null || m.query.isBlank()) && m.name != null) {
+                checks.add(field + ".templateRef", "is required: \"" + m.name + "\" is not a builtin metric ("
+                        + String.join(", ", BUILTIN_METRICS) + ")");
+            }
+            if (m.thresholdRange != null) {
+                Double min = m.thresholdRange.min;
+                Double max = m.thresholdRange.max;
+                if (min == null && max == null) {
+                    checks.add(field + ".thresholdRange", "needs min, max or both");
+                } else if (min != null && max != null && min > max) {
+                    checks.add(field + ".thresholdRange", "min " + fmt(min) + " is greater than max " + fmt(max));
+                }
+            } else if (m.threshold == null) {
+                checks.add(field + ".thresholdRange", "is required: give min, max or both");
+            }
+        }
+    }
+
+    private static void webhooks(Checks checks, String path, List<CanaryAnalysis.Webhook> hooks) {
+        if (hooks == null) {
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < hooks.size(); i++) {
+            String field = Checks.index(path, i);
+            CanaryAnalysis.Webhook h = hooks.get(i);
+            if (h == null) {
+                checks.add(field, "is required");
+                continue;
+            }
+            if (checks.required(field + ".name", h.name) && !names.add(h.name)) {
+                checks.add(field + ".name", "\"" + h.name + "\" is used by an earlier webhook; names must be unique");
+            }
+            if (h.type != null && !h.type.isEmpty()) {
+                checks.oneOf(field + ".type", h.type, WEBHOOK_TYPES.subList(1, WEBHOOK_TYPES.size()));
+            }
+            if (checks.required(field + ".url", h.url)) {
+                checks.httpUrl(field + ".url", h.url);
+            }
+            checks.duration(field + ".timeout", h.timeout);
+            checks.atLeast(field + ".retries", h.retries, 0);
+        }
+    }
+
+    private static void alerts(Checks checks, String path, List<CanaryAnalysis.Alert> alerts) {
+        if (alerts == null) {
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < alerts.size(); i++) {
+            String field = Checks.index(path, i);
+            CanaryAnalysis.Alert a = alerts.get(i);
+            if (a == null) {
+                checks.add(field, "is required");
+                continue;
+            }
+            if (checks.required(field + ".name", a.name) && !names.add(a.name)) {
+                checks.add(field + ".name", "\"" + a.name + "\" is used by an earlier alert; names must be unique");
+            }
+            if (a.severity != null && !a.severity.isEmpty()) {
+                checks.oneOf(field + ".severity", a.severity, ALERT_SEVERITIES.subList(1, ALERT_SEVERITIES.size()));
+            }
+            if (checks.required(field + ".providerRef", a.providerRef)) {
+                checks.required(field + ".providerRef.name", a.providerRef.name);
+            }
+        }
+    }
+
+    private static void sessionAffinity(Checks checks, String path, CanaryAnalysis.SessionAffinity affinity) {
+        if (affinity == null) {
+            return;
+        }
+        checks.required(path + ".cookieName", affinity.cookieName);
+        if (affinity.cookieName != null && affinity.cookieName.equals(affinity.primaryCookieName)) {
+            checks.add(path + ".primaryCookieName", "must differ from cookieName (\"" + affinity.cookieName
+                    + "\"): the two cookies pin requests to different versions");
+        }
+        checks.atLeast(path + ".maxAge", affinity.maxAge, 0);
+        checks.oneOf(path + ".sameSite", affinity.sameSite, SAME_SITE);
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+}

@@ -1,0 +1,73 @@
+package io.sluice.model.validation;
+
+import io.sluice.model.flagger.MetricTemplate;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Judges a MetricTemplate on its own: a provider Sluice can query and a query whose placeholders it can fill. */
+public final class MetricTemplateValidator {
+    /** Sluice queries Prometheus-compatible backends only. */
+    public static final List<String> PROVIDER_TYPES = List.of("prometheus");
+    private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
+    private static final Pattern KNOWN = Pattern.compile(
+            "\\.?(name|namespace|target|service|interval)|\\.?variables\\.[A-Za-z_][A-Za-z0-9_]*");
+
+    private MetricTemplateValidator() {
+    }
+
+    public static List<Violation> validate(MetricTemplate template) {
+        Checks checks = new Checks();
+        MetricTemplate.Spec spec = template.getSpec();
+        if (!checks.required("spec", spec)) {
+            return checks.violations();
+        }
+        if (checks.required("spec.provider", spec.provider)) {
+            MetricTemplate.Provider p = spec.provider;
+            if (checks.required("spec.provider.type", p.type) && !PROVIDER_TYPES.contains(p.type)) {
+                checks.add("spec.provider.type", "\"" + p.type + "\" is not supported: Sluice queries prometheus");
+            }
+            checks.httpUrl("spec.provider.address", p.address);
+            if (p.secretRef != null) {
+                checks.required("spec.provider.secretRef.name", p.secretRef.name);
+            }
+            if (p.headers != null) {
+                for (Map.Entry<String, List<String>> h : p.headers.entrySet()) {
+                    if (h.getKey() == null || h.getKey().isBlank()) {
+                        checks.add("spec.provider.headers", "header names must not be empty");
+                    }
+                }
+            }
+        }
+        if (checks.required("spec.query", spec.query)) {
+            query(checks, spec.query);
+        }
+        return checks.violations();
+    }
+
+    private static void query(Checks checks, String query) {
+        int open = count(query, "{{");
+        int close = count(query, "}}");
+        if (open != close) {
+            checks.add("spec.query", "has " + open + " '{{' but " + close + " '}}'");
+            return;
+        }
+        Matcher m = ACTION.matcher(query);
+        while (m.find()) {
+            String action = m.group(1);
+            if (!KNOWN.matcher(action).matches()) {
+                checks.add("spec.query", "unknown placeholder {{ " + action + " }}: use name, namespace, target, "
+                        + "service, interval or variables.<key>");
+            }
+        }
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,99 @@
+package io.sluice.model.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.model.flagger.AlertProvider;
+import io.sluice.model.flagger.MetricTemplate;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class OtherValidatorsTest {
+
+    static MetricTemplate template() {
+        MetricTemplate t = new MetricTemplate();
+        t.setSpec(new MetricTemplate.Spec());
+        t.getSpec().provider = new MetricTemplate.Provider();
+        t.getSpec().provider.type = "prometheus";
+        t.getSpec().provider.address = "http://prometheus.monitoring:9090";
+        t.getSpec().query = "sum(rate(http_errors{namespace=\"{{ namespace }}\",app=\"{{ target }}\"}[{{ interval }}]))"
+                + " / {{ variables.scale }}";
+        return t;
+    }
+
+    static AlertProvider provider() {
+        AlertProvider p = new AlertProvider();
+        p.setSpec(new AlertProvider.Spec());
+        p.getSpec().type = "slack";
+        p.getSpec().address = "https://hooks.slack.example/services/T0/B0/X";
+        return p;
+    }
+
+    @Test
+    void aWellFormedTemplateAndProviderAreValid() {
+        assertThat(MetricTemplateValidator.validate(template())).isEmpty();
+        assertThat(AlertProviderValidator.validate(provider())).isEmpty();
+    }
+
+    static Stream<Arguments> templateRules() {
+        return Stream.of(
+                Arguments.of("a template needs a provider", (Consumer<MetricTemplate>) t -> t.getSpec().provider = null,
+                        "spec.provider", "is required"),
+                Arguments.of("only prometheus is queried", (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "datadog",
+                        "spec.provider.type", "not supported"),
+                Arguments.of("the address is an http URL", (Consumer<MetricTemplate>) t -> t.getSpec().provider.address = "prometheus:9090",
+                        "spec.provider.address", "must use http or https"),
+                Arguments.of("a query is required", (Consumer<MetricTemplate>) t -> t.getSpec().query = "",
+                        "spec.query", "is required"),
+                Arguments.of("placeholders are balanced", (Consumer<MetricTemplate>) t -> t.getSpec().query = "up{job=\"{{ target \"}",
+                        "spec.query", "'{{'"),
+                Arguments.of("placeholders are known", (Consumer<MetricTemplate>) t -> t.getSpec().query = "up{pod=\"{{ pod }}\"}",
+                        "spec.query", "unknown placeholder {{ pod }}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templateRules")
+    void templateRulesReportTheirField(String rule, Consumer<MetricTemplate> breakIt, String field, String message) {
+        MetricTemplate t = template();
+        breakIt.accept(t);
+        assertThat(MetricTemplateValidator.validate(t)).anySatisfy(v -> {
+            assertThat(v.field()).isEqualTo(field);
+            assertThat(v.message()).contains(message);
+        });
+    }
+
+    static Stream<Arguments> providerRules() {
+        return Stream.of(
+                Arguments.of("the type comes from the list", (Consumer<AlertProvider>) p -> p.getSpec().type = "pagerduty",
+                        "spec.type", "must be one of"),
+                Arguments.of("an address or a secret is needed", (Consumer<AlertProvider>) p -> p.getSpec().address = null,
+                        "spec.address", "is required unless"),
+                Arguments.of("the proxy is an http URL", (Consumer<AlertProvider>) p -> p.getSpec().proxy = "socks5://proxy:1080",
+                        "spec.proxy", "must use http or https"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providerRules")
+    void providerRulesReportTheirField(String rule, Consumer<AlertProvider> breakIt, String field, String message) {
+        AlertProvider p = provider();
+        breakIt.accept(p);
+        List<Violation> violations = AlertProviderValidator.validate(p);
+        assertThat(violations).anySatisfy(v -> {
+            assertThat(v.field()).isEqualTo(field);
+            assertThat(v.message()).contains(message);
+        });
+    }
+
+    @Test
+    void aSecretStandsInForTheAddress() {
+        AlertProvider p = provider();
+        p.getSpec().address = null;
+        p.getSpec().secretRef = new MetricTemplate.SecretReference();
+        p.getSpec().secretRef.name = "slack-url";
+        assertThat(AlertProviderValidator.validate(p)).isEmpty();
+    }
+}

@@ -188,14 +188,31 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     req.body().onFailure(e -> LOG.debug("request body lost: {}", e.getMessage()))
-        .onSuccess(body -> route(req, path, body)
-            .onFailure(e -> fail(req, e)));
+        .onSuccess(body -> {
+          Future<Void> done;
+          try {
+            done = route(req, path, body);
+          } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+          }
+          done.onFailure(e -> fail(req, e));
+        });
   }
 
   private Future<Void> route(HttpServerRequest req, String path, Buffer body) {
     Optional<JsonObject> discovered = discoveryDocument(req.method(), path);
     if (discovered.isPresent()) {
       return respond(req, 200, discovered.get(), List.of());
+    }
+    if (req.method().equals(HttpMethod.GET) && path.startsWith("/openapi/v3")) {
+      String gv = path.substring("/openapi/v3".length()).replaceAll("^/|/$", "");
+      Optional<JsonObject> doc = gv.isEmpty() ? Optional.of(discovery.openApiIndex())
+          : gv.startsWith("api/") ? discovery.openApiDocument("", gv.substring(4))
+          : gv.startsWith("apis/") && gv.split("/").length == 3
+              ? discovery.openApiDocument(gv.split("/")[1], gv.split("/")[2]) : Optional.empty();
+      if (doc.isPresent()) {
+        return respond(req, 200, doc.get(), List.of());
+      }
     }
     if (path.startsWith("/openapi/")) {
       return respond(req, 404, new ApiError(404, "NotFound", "the server could not find the requested resource")

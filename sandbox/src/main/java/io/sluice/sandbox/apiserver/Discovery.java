@@ -124,4 +124,46 @@ final class Discovery {
     return Optional.of(new JsonObject().put("kind", "APIResourceList").put("apiVersion", "v1")
         .put("groupVersion", gv).put("resources", list));
   }
+
+  /**
+   * The OpenAPI v3 index. kubectl reads it to learn that the server validates fields itself
+   * ({@code fieldValidation} on PATCH); without it, kubectl insists on validating client-side
+   * against a schema download and refuses to apply.
+   */
+  JsonObject openApiIndex() {
+    JsonObject paths = new JsonObject();
+    Set<String> gvs = new LinkedHashSet<>();
+    types.forEach(t -> gvs.add(t.group().isEmpty() ? "api/" + t.version() : "apis/" + t.group() + "/" + t.version()));
+    gvs.forEach(gv -> paths.put(gv, new JsonObject().put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=sandbox")));
+    return new JsonObject().put("paths", paths);
+  }
+
+  /** A minimal OpenAPI v3 document of one group version: the PATCH operation of every kind. */
+  Optional<JsonObject> openApiDocument(String group, String version) {
+    JsonObject paths = new JsonObject();
+    for (ResourceType t : types) {
+      if (!t.group().equals(group) || !t.version().equals(version)) {
+        continue;
+      }
+      String prefix = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+      String path = prefix + (t.namespaced() ? "/namespaces/{namespace}/" : "/") + t.plural() + "/{name}";
+      JsonObject gvk = new JsonObject().put("group", group).put("version", version).put("kind", t.kind());
+      JsonArray params = new JsonArray();
+      for (String q : List.of("dryRun", "fieldManager", "fieldValidation", "force")) {
+        params.add(new JsonObject().put("name", q).put("in", "query").put("schema", new JsonObject().put("type", "string")));
+      }
+      paths.put(path, new JsonObject().put("patch", new JsonObject()
+          .put("operationId", "patch" + t.kind())
+          .put("x-kubernetes-group-version-kind", gvk)
+          .put("x-kubernetes-action", "patch")
+          .put("parameters", params)
+          .put("responses", new JsonObject().put("200", new JsonObject().put("description", "OK")))));
+    }
+    if (paths.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new JsonObject().put("openapi", "3.0.0")
+        .put("info", new JsonObject().put("title", "Sluice sandbox").put("version", "v1.30.0"))
+        .put("paths", paths).put("components", new JsonObject().put("schemas", new JsonObject())));
+  }
 }

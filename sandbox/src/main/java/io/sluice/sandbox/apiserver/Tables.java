@@ -29,7 +29,7 @@ final class Tables {
     boolean custom = !printer.isEmpty();
     if (custom) {
       printer.forEach(c -> columns.add(column(c.getString("name"), c.getString("type", "string"),
-          c.getString("description", ""))));
+          c.getString("description", "")).put("priority", c.getInteger("priority", 0))));
     } else {
       builtinColumns(type.kind()).forEach(c -> columns.add(column(c, "string", c)));
       columns.add(column("Age", "date", "age"));

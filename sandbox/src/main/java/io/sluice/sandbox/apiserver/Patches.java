@@ -40,6 +40,7 @@ final class Patches {
       Map.entry("hostAliases", "ip"),
       Map.entry("conditions", "type"),
       Map.entry("ownerReferences", "uid"),
+      Map.entry("webhooks", "name"),
       Map.entry("ports", "*port"));
 
   private Patches() {}

@@ -71,6 +71,11 @@ public final class ApiServer implements AutoCloseable {
   private final Pki.Pem servingCert;
   private HttpServer front;
 
+  static {
+    // The store logs every request at INFO through java.util.logging; the front logs what matters.
+    java.util.logging.Logger.getLogger(MockWebServer.class.getName()).setLevel(java.util.logging.Level.WARNING);
+  }
+
   private ApiServer(Vertx vertx, Clock clock, ServiceResolver services) {
     this.vertx = vertx;
     this.clock = clock;

@@ -85,7 +85,8 @@ public final class Pki {
 
   private Pem issue(String subject, List<String> names, boolean client) {
     try {
-      KeyPair keys = keys();
+      // Client keys are RSA, as kubeadm issues them: some clients (fabric8) read only RSA PKCS#8 keys.
+      KeyPair keys = client ? rsaKeys() : keys();
       Instant now = Instant.now();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
           Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(VALIDITY)),
@@ -121,6 +122,12 @@ public final class Pki {
   private static KeyPair keys() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(256);
+    return generator.generateKeyPair();
+  }
+
+  private static KeyPair rsaKeys() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
     return generator.generateKeyPair();
   }
 

@@ -1,8 +1,10 @@
 # Sluice — build, test and local tooling. `make help` lists the targets.
 MVN ?= mvn -B -ntp
 CRD_TEST = -pl shared-model -Dtest=CrdsAreCurrentTest -Dsurefire.failIfNoSpecifiedTests=false
+# command:package pairs the tests need from Debian; modules append theirs in module.mk.
+TEST_PACKAGES = prometheus:prometheus
 
-.PHONY: help build test crds verify-crds certs clean
+.PHONY: help build test test-packages crds verify-crds certs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -10,8 +12,11 @@ help: ## list the targets
 build: ## compile and package every module, without tests
 	$(MVN) install -DskipTests
 
-test: ## run every test of every module (CI runs this)
+test: test-packages ## run every test of every module (CI runs this)
 	$(MVN) install
+
+test-packages: ## install the Debian packages the tests need, when missing (as root)
+	@scripts/ensure-packages.sh $(TEST_PACKAGES)
 
 crds: ## regenerate manifests/crds from the model classes
 	$(MVN) install -pl shared-model -am -DskipTests -q

@@ -71,9 +71,13 @@ public final class ApiServer implements AutoCloseable {
   private final Pki.Pem servingCert;
   private HttpServer front;
 
+  // The store logs every request at INFO through java.util.logging; the front logs what matters.
+  // Held here because java.util.logging keeps loggers only weakly, and with them their level.
+  private static final java.util.logging.Logger STORE_LOG =
+      java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+
   static {
-    // The store logs every request at INFO through java.util.logging; the front logs what matters.
-    java.util.logging.Logger.getLogger(MockWebServer.class.getName()).setLevel(java.util.logging.Level.WARNING);
+    STORE_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
   private ApiServer(Vertx vertx, Clock clock, ServiceResolver services) {

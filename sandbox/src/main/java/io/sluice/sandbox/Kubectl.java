@@ -14,7 +14,7 @@ public final class Kubectl {
   public record Result(int exit, String out, String err) {
     public Result ok() {
       if (exit != 0) {
-        throw new AssertionError("kubectl failed (" + exit + "): " + err + out);
+        throw new IllegalStateException("kubectl failed (" + exit + "): " + err + out);
       }
       return this;
     }
@@ -40,7 +40,7 @@ public final class Kubectl {
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
+          throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish within 60 s");
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
@@ -49,10 +49,10 @@ public final class Kubectl {
         Files.deleteIfExists(err);
       }
     } catch (IOException e) {
-      throw new AssertionError("cannot run kubectl: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+      throw new IllegalStateException("interrupted", e);
     }
   }
 }

@@ -38,7 +38,13 @@ public final class Environment implements AutoCloseable {
 
   /** How the environment is started. */
   public record Options(Path repo, Duration scrapeInterval, List<String> analyzerArgs, boolean startAdmission,
-      boolean startAnalyzer) {}
+      boolean startAnalyzer, Classpaths classpaths) {}
+
+  /** Where the services' classes come from: the built modules ({@code make}) or the test classpath. */
+  @FunctionalInterface
+  public interface Classpaths {
+    String of(String module, String mainClass);
+  }
 
   private final Options options;
   private final Sandbox sandbox;
@@ -114,7 +120,7 @@ public final class Environment implements AutoCloseable {
       return;
     }
     Path kubeconfig = sandbox.kubeconfig(ADMISSION_USER, SA_GROUPS);
-    admission = SluiceProcess.start(options.repo(), "admission", ADMISSION_MAIN, List.of(
+    admission = SluiceProcess.start(options.classpaths().of("admission", ADMISSION_MAIN), "admission", ADMISSION_MAIN, List.of(
         "--bind-address", "127.0.0.1", "--port", Integer.toString(admissionPort),
         "--namespace", SYSTEM_NAMESPACE, "--service-name", ADMISSION_SERVICE, "--extra-ip", "127.0.0.1",
         "--mutating-webhook-configuration", "sluice-admission", "--validating-webhook-configuration", "sluice-admission",
@@ -144,7 +150,8 @@ public final class Environment implements AutoCloseable {
     for (String a : options.analyzerArgs()) {
       args.add(a.replace("{prometheus}", prometheus));
     }
-    analyzer = SluiceProcess.start(options.repo(), "analyzer", ANALYZER_MAIN, args, kubeconfig, sandbox.dir());
+    analyzer = SluiceProcess.start(options.classpaths().of("analyzer", ANALYZER_MAIN), "analyzer", ANALYZER_MAIN, args,
+        kubeconfig, sandbox.dir());
   }
 
   /** Applies the seed's manifests as a user would: the namespaces first, then the directory. */

@@ -41,8 +41,9 @@ public final class Main {
 
     Environment.Options options(boolean admission, boolean analyzer) {
       List<String> args = analyzerArgs == null ? List.of("--metrics-server={prometheus}") : analyzerArgs;
-      return new Environment.Options(repo.toAbsolutePath().normalize(),
-          Duration.ofSeconds(Long.parseLong(scrape.replace("s", ""))), args, admission, analyzer);
+      Path root = repo.toAbsolutePath().normalize();
+      return new Environment.Options(root, Duration.ofSeconds(Long.parseLong(scrape.replace("s", ""))), args, admission,
+          analyzer, (module, mainClass) -> SluiceProcess.builtClasspath(root, module, mainClass));
     }
 
     /** Stops at once, naming what is missing and how to get it. */

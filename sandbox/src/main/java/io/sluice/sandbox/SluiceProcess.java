@@ -41,15 +41,23 @@ public final class SluiceProcess implements AutoCloseable {
     return null;
   }
 
-  public static SluiceProcess start(Path repo, String module, String mainClass, List<String> args, Path kubeconfig,
-      Path logDir) {
+  /** The module's classes and runtime dependencies, as {@code make sandbox-build} leaves them. */
+  public static String builtClasspath(Path repo, String module, String mainClass) {
     String why = missing(repo, module, mainClass);
     if (why != null) {
       throw new IllegalStateException(why);
     }
     try {
-      String classpath = repo.resolve(module).resolve("target/classes") + java.io.File.pathSeparator
+      return repo.resolve(module).resolve("target/classes") + java.io.File.pathSeparator
           + Files.readString(repo.resolve(module).resolve("target/classpath.txt")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static SluiceProcess start(String classpath, String module, String mainClass, List<String> args,
+      Path kubeconfig, Path logDir) {
+    try {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath, mainClass));
       cmd.addAll(args);

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,17 +41,16 @@ class SeedEndToEndTest {
   static GatewayClient gateway;
   static final Path LOGS = REPO.resolve("sandbox/target/e2e-logs");
 
+  /** Why the scenario cannot run on this machine or in this tree, or null. */
+  static String skipReason;
+
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Kubectl.available(), "kubectl is not installed: skipping the end-to-end tests (apt-get install -y kubectl)");
-    assumeTrue(Prometheus.installed(), "prometheus is not installed: skipping the end-to-end tests "
-        + "(apt-get install -y prometheus)");
-    assumeTrue(Tools.onPath("hey") && Tools.onPath("curl"), "hey or curl is not installed: skipping the end-to-end "
-        + "tests (apt-get install -y hey curl)");
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    for (String main : List.of(Environment.ADMISSION_MAIN, Environment.ANALYZER_MAIN)) {
-      assumeTrue(onClasspath(main), main + " is not in this tree yet: skipping the end-to-end tests");
+    skipReason = skipReason();
+    if (skipReason != null) {
+      return;
     }
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), List.of("--metrics-server={prometheus}"),
         true, true, (module, mainClass) -> classpath));
     env.applySeed();
@@ -73,6 +73,29 @@ class SeedEndToEndTest {
       return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
     });
     gateway = new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), SeedRun.HOST);
+  }
+
+  static String skipReason() {
+    if (!Kubectl.available()) {
+      return "kubectl is not installed: skipping the end-to-end tests (apt-get install -y kubectl)";
+    }
+    if (!Prometheus.installed()) {
+      return "prometheus is not installed: skipping the end-to-end tests (apt-get install -y prometheus)";
+    }
+    if (!Tools.onPath("hey") || !Tools.onPath("curl")) {
+      return "hey or curl is not installed: skipping the end-to-end tests (apt-get install -y hey curl)";
+    }
+    for (String main : List.of(Environment.ADMISSION_MAIN, Environment.ANALYZER_MAIN)) {
+      if (!onClasspath(main)) {
+        return main + " is not in this tree yet: skipping the end-to-end tests";
+      }
+    }
+    return null;
+  }
+
+  @BeforeEach
+  void runnable() {
+    assumeTrue(skipReason == null, skipReason);
   }
 
   static boolean onClasspath(String className) {

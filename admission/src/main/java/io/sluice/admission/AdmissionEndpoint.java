@@ -1,0 +1,231 @@
+package io.sluice.admission;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One AdmissionReview endpoint: reads and checks the review, hands the request to its handler and writes the
+ * answer. Every answer is an {@code admission.k8s.io/v1} AdmissionReview carrying the request's uid whenever
+ * one could be read; malformed input gets a 4xx with a message that says what is wrong, never a stack trace.
+ *
+ * <p>HTTP status codes: 200 for every review that has a uid (the decision is inside); 400 for a body that is
+ * not a usable review; 405 for a method other than POST; 413 for a body over the cap; 415 for a body that is not
+ * declared as JSON.
+ */
+final class AdmissionEndpoint {
+    static final String API_VERSION = "admission.k8s.io/v1";
+    static final String KIND = "AdmissionReview";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionEndpoint.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final String webhook;
+    private final AdmissionHandler handler;
+    private final long bodyLimit;
+    private final Duration deadline;
+    private final AdmissionMetrics metrics;
+
+    /**
+     * @param webhook   name used in logs and metrics ({@code validate}, {@code mutate})
+     * @param bodyLimit largest accepted body in bytes
+     * @param deadline  longest a handler may take; the API server gives up after the webhook's timeoutSeconds
+     */
+    AdmissionEndpoint(String webhook, AdmissionHandler handler, long bodyLimit, Duration deadline,
+            AdmissionMetrics metrics) {
+        this.webhook = webhook;
+        this.handler = handler;
+        this.bodyLimit = bodyLimit;
+        this.deadline = deadline;
+        this.metrics = metrics;
+    }
+
+    void mount(Router router, String path) {
+        router.post(path)
+                .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+                .handler(this::requireJson)
+                .handler(this::review)
+                .failureHandler(this::failure);
+        router.route(path).handler(ctx -> {
+            ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+            reject(ctx, 405, "", "method " + ctx.request().method() + " is not allowed: send the AdmissionReview with POST");
+        });
+    }
+
+    private void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        String mediaType = type == null ? "" : type.split(";", 2)[0].trim();
+        if (!mediaType.equalsIgnoreCase("application/json")) {
+            reject(ctx, 415, "", "Content-Type must be application/json, got "
+                    + (type == null ? "none" : "'" + type + "'"));
+            return;
+        }
+        ctx.next();
+    }
+
+    private void failure(RoutingContext ctx) {
+        if (ctx.statusCode() == 413) {
+            reject(ctx, 413, "", "request body exceeds the limit of " + bodyLimit + " bytes");
+        } else {
+            LOG.error("webhook={} request failed before review", webhook, ctx.failure());
+            reject(ctx, 400, "", "request could not be read");
+        }
+    }
+
+    private void review(RoutingContext ctx) {
+        long start = System.nanoTime();
+        Buffer body = ctx.body().buffer();
+        JsonNode review;
+        try {
+            review = body == null ? null : JSON.readTree(body.getBytes());
+        } catch (JacksonException e) {
+            reject(ctx, 400, "", "request body is not valid JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (review == null || !review.isObject()) {
+            reject(ctx, 400, "", "request body is not an AdmissionReview: expected a JSON object");
+            return;
+        }
+        JsonNode request = review.path("request");
+        JsonNode uidNode = request.path("uid");
+        String uid = uidNode.isString() ? uidNode.stringValue() : "";
+        String kind = review.path("kind").asString("");
+        String apiVersion = review.path("apiVersion").asString("");
+        if (!KIND.equals(kind)) {
+            reject(ctx, 400, uid, "request body is not an AdmissionReview: kind is '" + kind + "'");
+            return;
+        }
+        if (!API_VERSION.equals(apiVersion)) {
+            reject(ctx, 400, uid, "AdmissionReview apiVersion '" + apiVersion + "' is not served: Sluice serves "
+                    + API_VERSION + " only (set admissionReviewVersions: [v1])");
+            return;
+        }
+        if (!request.isObject()) {
+            reject(ctx, 400, uid, "AdmissionReview has no request");
+            return;
+        }
+        if (uid.isEmpty()) {
+            reject(ctx, 400, "", "AdmissionReview request has no uid");
+            return;
+        }
+        AdmissionRequest req = AdmissionRequest.of(request);
+        Future<AdmissionResponse> decided;
+        try {
+            decided = handler.handle(req);
+        } catch (RuntimeException e) {
+            decided = Future.failedFuture(e);
+        }
+        // The answer is written on this request's event loop, whatever thread completes the handler's future,
+        // and the deadline is a timer on the same loop.
+        Context context = ctx.vertx().getOrCreateContext();
+        Promise<AdmissionResponse> bounded = Promise.promise();
+        long timer = ctx.vertx().setTimer(deadline.toMillis(), id -> bounded.tryFail(new TimeoutException()));
+        decided.onComplete(ar -> context.runOnContext(v -> {
+            ctx.vertx().cancelTimer(timer);
+            if (ar.succeeded()) {
+                bounded.tryComplete(ar.result());
+            } else {
+                bounded.tryFail(ar.cause());
+            }
+        }));
+        bounded.future()
+                .recover(e -> {
+                    LOG.error("webhook={} uid={} kind={} object={} handler failed", webhook, uid, req.kindLabel(),
+                            req.objectKey(), e);
+                    String why = e instanceof TimeoutException
+                            ? "Sluice did not decide within " + deadline.toMillis() + " ms"
+                            : "Sluice failed to decide (see the admission service log for uid " + uid + ")";
+                    return Future.succeededFuture(AdmissionResponse.errored(500, why));
+                })
+                .onSuccess(response -> answer(ctx, req, response, start));
+    }
+
+    private void answer(RoutingContext ctx, AdmissionRequest req, AdmissionResponse response, long start) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        ObjectNode out = reviewNode(req.uid(), response);
+        send(ctx, 200, out);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        metrics.request(webhook, req.kind(), req.operation(), response.decision(), took);
+        LOG.info("webhook={} uid={} user={} kind={} object={} operation={} dryRun={} decision={} code={} "
+                        + "patchOps={} warnings={} message=\"{}\" micros={}",
+                webhook, req.uid(), req.username(), req.kindLabel(), req.objectKey(), req.operation(), req.dryRun(),
+                response.decision(), response.code(), response.patch() == null ? 0 : response.patch().size(),
+                response.warnings().size(), response.message(), took.toNanos() / 1000);
+    }
+
+    private void reject(RoutingContext ctx, int httpStatus, String uid, String message) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        AdmissionResponse response = AdmissionResponse.errored(httpStatus, message);
+        send(ctx, httpStatus, reviewNode(uid, response));
+        metrics.request(webhook, "", "", "rejected", Duration.ZERO);
+        LOG.warn("webhook={} uid={} decision=rejected code={} remote={} message=\"{}\"", webhook, uid, httpStatus,
+                ctx.request().remoteAddress(), message);
+    }
+
+    private static void send(RoutingContext ctx, int httpStatus, ObjectNode review) {
+        ctx.response()
+                .setStatusCode(httpStatus)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Buffer.buffer(JSON.writeValueAsBytes(review)));
+    }
+
+    /** The AdmissionReview v1 that carries {@code response}; public shape documented by Kubernetes. */
+    static ObjectNode reviewNode(String uid, AdmissionResponse response) {
+        ObjectNode review = JSON.createObjectNode();
+        review.put("apiVersion", API_VERSION);
+        review.put("kind", KIND);
+        ObjectNode out = review.putObject("response");
+        out.put("uid", uid);
+        out.put("allowed", response.allow());
+        if (!response.allow() || response.code() != 0) {
+            ObjectNode status = out.putObject("status");
+            status.putObject("metadata");
+            status.put("status", response.allow() ? "Success" : "Failure");
+            if (!response.message().isEmpty()) {
+                status.put("message", response.message());
+            }
+            if (!response.reason().isEmpty()) {
+                status.put("reason", response.reason());
+            }
+            if (!response.causes().isEmpty()) {
+                ArrayNode causes = status.putObject("details").putArray("causes");
+                for (AdmissionResponse.Cause c : response.causes()) {
+                    ObjectNode cause = causes.addObject();
+                    cause.put("reason", c.reason());
+                    cause.put("message", c.message());
+                    cause.put("field", c.field());
+                }
+            }
+            status.put("code", response.code());
+        }
+        if (response.patch() != null) {
+            out.put("patchType", "JSONPatch");
+            out.put("patch", Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(response.patch())));
+        }
+        if (!response.warnings().isEmpty()) {
+            ArrayNode warnings = out.putArray("warnings");
+            response.warnings().forEach(warnings::add);
+        }
+        return review;
+    }
+}

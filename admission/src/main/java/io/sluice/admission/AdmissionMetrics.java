@@ -1,0 +1,62 @@
+package io.sluice.admission;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The admission service's own meters. Names are Prometheus-style once scraped:
+ * {@code sluice_admission_requests_total}, {@code sluice_admission_request_duration_seconds} (a histogram) and
+ * {@code sluice_admission_status_write_failures_total}.
+ */
+final class AdmissionMetrics {
+    private final MeterRegistry registry;
+    private final Counter statusWriteFailures;
+    private final Counter statusWrites;
+
+    AdmissionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.statusWriteFailures = Counter.builder("sluice.admission.status.write.failures")
+                .description("admittedRevision writes to a Canary's status that failed or ran out of time")
+                .register(registry);
+        this.statusWrites = Counter.builder("sluice.admission.status.writes")
+                .description("admittedRevision writes to a Canary's status that succeeded")
+                .register(registry);
+    }
+
+    /** One answered request; {@code kind} is empty when the body could not be read far enough to know it. */
+    void request(String webhook, String kind, String operation, String decision, Duration took) {
+        String k = kind.isEmpty() ? "unknown" : kind;
+        String op = operation.isEmpty() ? "unknown" : operation;
+        Counter.builder("sluice.admission.requests")
+                .description("AdmissionReview requests answered, by webhook, kind, operation and decision")
+                .tag("webhook", webhook).tag("kind", k).tag("operation", op).tag("decision", decision)
+                .register(registry).increment();
+        Timer.builder("sluice.admission.request.duration")
+                .description("time from a complete request body to the answer")
+                .tag("webhook", webhook).tag("kind", k).tag("operation", op)
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry).record(took);
+    }
+
+    void statusWriteFailed() {
+        statusWriteFailures.increment();
+    }
+
+    void statusWritten() {
+        statusWrites.increment();
+    }
+
+    double statusWriteFailures() {
+        return statusWriteFailures.count();
+    }
+
+    double statusWrites() {
+        return statusWrites.count();
+    }
+}

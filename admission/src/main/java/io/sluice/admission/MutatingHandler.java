@@ -1,0 +1,147 @@
+package io.sluice.admission;
+
+import io.fabric8.zjsonpatch.JsonDiff;
+import io.sluice.model.Revisions;
+import io.sluice.model.flagger.Canary;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Mutates {@code apps/v1} Deployments that a Canary targets, on CREATE and UPDATE: records a new pod-template
+ * revision in the Canary's {@code status.admittedRevision} and keeps the analyzer's replica count (see
+ * {@link ReplicaGuard}). The Deployment is handled as a generic JSON tree and the answer is the JSON Patch between
+ * the tree as received and as changed, so fields Sluice does not model are never touched.
+ *
+ * <p>The status write is a hint for the analyzer, which confirms every revision against the Deployment it
+ * watches: when the write fails or runs out of its time budget the request is still admitted.
+ */
+final class MutatingHandler implements AdmissionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(MutatingHandler.class);
+
+    private final ClusterView cluster;
+    private final StatusWriter writer;
+    private final SourceClassifier sources;
+    private final String analyzerIdentity;
+    private final Duration writeBudget;
+    private final Clock clock;
+    private final AdmissionMetrics metrics;
+
+    MutatingHandler(ClusterView cluster, StatusWriter writer, SourceClassifier sources, String analyzerIdentity,
+            Duration writeBudget, Clock clock, AdmissionMetrics metrics) {
+        this.cluster = cluster;
+        this.writer = writer;
+        this.sources = sources;
+        this.analyzerIdentity = analyzerIdentity;
+        this.writeBudget = writeBudget;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<AdmissionResponse> handle(AdmissionRequest request) {
+        boolean write = request.operation().equals("CREATE") || request.operation().equals("UPDATE");
+        if (!write || !request.subResource().isEmpty() || !"apps".equals(request.group())
+                || !"Deployment".equals(request.kind())) {
+            return Future.succeededFuture(AdmissionResponse.allowed());
+        }
+        String malformed = shapeProblem(request.object());
+        if (malformed != null) {
+            return Future.succeededFuture(AdmissionResponse.errored(400,
+                    "request.object is not a Deployment: " + malformed));
+        }
+        List<Canary> owners = cluster.canariesTargeting(request.namespace(), "Deployment", request.name());
+        if (owners.isEmpty()) {
+            return Future.succeededFuture(AdmissionResponse.allowed());
+        }
+        Canary canary = owners.get(0);
+        AdmissionResponse response = replicas(request);
+        return recordRevision(request, canary).map(response);
+    }
+
+    private AdmissionResponse replicas(AdmissionRequest request) {
+        if (!request.operation().equals("UPDATE") || !request.hasOldObject()
+                || analyzerIdentity.equals(request.username())) {
+            return AdmissionResponse.allowed();
+        }
+        ObjectNode changed = (ObjectNode) request.object().deepCopy();
+        if (!ReplicaGuard.keepStoredReplicas(request.oldObject(), changed)) {
+            return AdmissionResponse.allowed();
+        }
+        return AdmissionResponse.patched(JsonDiff.asJson(request.object(), changed));
+    }
+
+    private Future<Void> recordRevision(AdmissionRequest request, Canary canary) {
+        JsonNode template = Revisions.templateOf(request.object());
+        String revision = Revisions.ofTemplate(template);
+        if (!AdmittedRevisions.isNew(canary, revision)) {
+            return Future.succeededFuture();
+        }
+        String canaryKey = canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
+        if (request.dryRun()) {
+            LOG.info("uid={} canary={} revision={} dry run: admittedRevision not written", request.uid(), canaryKey,
+                    revision);
+            return Future.succeededFuture();
+        }
+        AdmittedRevisions.Admitted admitted = new AdmittedRevisions.Admitted(revision, Revisions.images(template),
+                request.username(), request.groups(), sources.classify(request.username(), request.object()),
+                clock.instant(), request.uid());
+        String patch = AdmittedRevisions.mergePatch(canary, admitted);
+        Future<Void> write;
+        try {
+            write = writer.patchCanaryStatus(canary.getMetadata().getNamespace(), canary.getMetadata().getName(), patch);
+        } catch (RuntimeException e) {
+            write = Future.failedFuture(e);
+        }
+        return write.timeout(writeBudget.toMillis(), TimeUnit.MILLISECONDS)
+                .onSuccess(v -> {
+                    metrics.statusWritten();
+                    LOG.info("uid={} canary={} revision={} source={} admittedRevision written", request.uid(),
+                            canaryKey, revision, admitted.source());
+                })
+                .recover(e -> {
+                    metrics.statusWriteFailed();
+                    LOG.warn("uid={} canary={} revision={} admittedRevision not written, the analyzer's watch "
+                            + "will still see the revision: {}", request.uid(), canaryKey, revision, e.toString());
+                    return Future.succeededFuture();
+                });
+    }
+
+    /** Why {@code object} cannot be a Deployment, or null. Only what this handler relies on is checked. */
+    private static String shapeProblem(JsonNode object) {
+        if (!object.isObject()) {
+            return "missing or not a JSON object";
+        }
+        JsonNode metadata = object.path("metadata");
+        if (!metadata.isMissingNode() && !metadata.isObject()) {
+            return "metadata must be an object";
+        }
+        JsonNode annotations = metadata.path("annotations");
+        if (!annotations.isMissingNode() && !annotations.isNull() && !annotations.isObject()) {
+            return "metadata.annotations must be an object";
+        }
+        JsonNode spec = object.path("spec");
+        if (!spec.isMissingNode() && !spec.isObject()) {
+            return "spec must be an object";
+        }
+        JsonNode replicas = spec.path("replicas");
+        if (!replicas.isMissingNode() && !replicas.isNull() && !replicas.isIntegralNumber()) {
+            return "spec.replicas must be an integer";
+        }
+        JsonNode template = spec.path("template");
+        if (!template.isMissingNode() && !template.isObject()) {
+            return "spec.template must be an object";
+        }
+        JsonNode containers = template.path("spec").path("containers");
+        if (!containers.isMissingNode() && !containers.isArray()) {
+            return "spec.template.spec.containers must be an array";
+        }
+        return null;
+    }
+}

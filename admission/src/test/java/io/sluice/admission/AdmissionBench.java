@@ -1,0 +1,268 @@
+package io.sluice.admission;
+
+import static io.sluice.admission.Fixtures.await;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.certs.CaRequest;
+import io.sluice.certs.CertificateIssuer;
+import io.sluice.certs.KeyAndCert;
+import io.sluice.certs.ServingRequest;
+import io.sluice.model.Revisions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Load test of the mutating endpoint ({@code make bench-admission}), not a unit test. In one JVM: the admission
+ * routes over HTTPS with a Canary in the cache (each request hashes the template, records the revision through a
+ * no-op status writer and patches replicas), a bare Vert.x HTTPS endpoint answering a fixed allowed review (the
+ * ceiling), and a closed-loop load generator: each connection sends a review, waits for the answer, sends the next.
+ *
+ * <p>Arguments: {@code [seconds per run] [warm-up seconds] [concurrency...]}; defaults 10, 5, 1 50 200.
+ */
+public final class AdmissionBench {
+    /** The server JVM's flags: those of the Deployment in manifests/admission (override with -Dbench.server.jvm). */
+    static final String SERVER_JVM = "-Xms32m -Xmx96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
+            + "-XX:MaxMetaspaceSize=96m -Xss512k";
+
+    record Result(String target, int connections, long requests, double seconds, long p50Micros, long p99Micros,
+            long errors) {
+        double throughput() {
+            return requests / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("serve")) {
+            serve(Path.of(args[1]));
+            return;
+        }
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int[] levels = args.length > 2
+                ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 50, 200};
+        // The servers run in their own JVM, so that its resident memory is the server's alone.
+        Path dir = Files.createTempDirectory("sluice-bench");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(System.getProperty("bench.server.jvm", SERVER_JVM).split(" ")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AdmissionBench.class.getName(),
+                "serve", dir.toString()));
+        Process server = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile()).start();
+        try {
+            Path ready = dir.resolve("ready");
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (!Files.exists(ready)) {
+                if (!server.isAlive() || Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("bench server did not start; see " + dir.resolve("server.log"));
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+            String[] ports = Files.readString(ready).trim().split(" ");
+            int bare = Integer.parseInt(ports[0]);
+            int admission = Integer.parseInt(ports[1]);
+            String caPem = Files.readString(dir.resolve("ca.pem"));
+            Buffer review = Buffer.buffer(Files.readString(dir.resolve("review.json")));
+            Vertx vertx = Vertx.vertx(new VertxOptions());
+            System.out.printf("review body: %d bytes; %d s per run after %d s warm-up; %d CPUs; server JVM: %s%n",
+                    review.length(), seconds, warmup, Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("bench.server.jvm", SERVER_JVM));
+            System.out.printf("%-10s %6s %10s %9s %9s %7s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
+                    "errors");
+            long peakRss = 0;
+            for (int connections : levels) {
+                Result ceiling = run(vertx, caPem, bare, "/mutate", review, "bare", connections, warmup, seconds);
+                peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
+                Result sluice = run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission",
+                        connections, warmup, seconds);
+                peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
+                print(ceiling);
+                print(sluice);
+                System.out.printf("%-10s %6d   throughput %.0f%% of bare, p99 %.2fx bare%n", "ratio", connections,
+                        100.0 * sluice.throughput() / ceiling.throughput(),
+                        (double) sluice.p99Micros() / Math.max(1, ceiling.p99Micros()));
+            }
+            System.out.printf("server resident memory: VmRSS now %d MiB, highest sampled %d MiB, VmHWM %d MiB%n",
+                    status(server.pid(), "VmRSS:") / 1024, peakRss / 1024, status(server.pid(), "VmHWM:") / 1024);
+            await(vertx.close());
+        } finally {
+            server.destroy();
+        }
+    }
+
+    /** The server side: both endpoints on 127.0.0.1, announced through files in {@code dir}. */
+    private static void serve(Path dir) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions());
+        Instant now = Instant.now();
+        KeyAndCert ca = CertificateIssuer.createCa(CaRequest.of("bench CA"), now);
+        KeyAndCert leaf = CertificateIssuer.issueServing(ca, ServingRequest.of("sluice-admission", "sluice-system")
+                .withExtraDnsNames(List.of("localhost")).withIpAddresses(List.of("127.0.0.1")), now);
+        ServingTls tls = new ServingTls();
+        await(tls.install(ServingCertificate.of(leaf)));
+
+        ObjectNode reviewTree = realisticReview();
+        InMemoryClusterView cluster = new InMemoryClusterView();
+        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded",
+                Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject")))));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AdmissionMetrics metrics = new AdmissionMetrics(registry);
+        StatusWriter noWrite = (namespace, name, patch) -> Future.succeededFuture();
+        MutatingHandler mutate = new MutatingHandler(cluster, noWrite, SourceClassifier.withDefaults(Map.of(),
+                Map.of()), "analyzer", Duration.ofSeconds(2), Clock.systemUTC(), metrics);
+        ValidatingHandler validate = new ValidatingHandler(new ObjectDecoder(), c -> List.of(), t -> List.of(),
+                p -> List.of(), cluster);
+        HttpServerOptions base = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
+        HttpServer admission = await(vertx.createHttpServer(tls.serverOptions(base))
+                .requestHandler(AdmissionRoutes.router(vertx, validate, mutate, 3 * 1024 * 1024, Duration.ofSeconds(4),
+                        metrics, registry, List.of()))
+                .listen());
+        Buffer fixed = Buffer.buffer(AdmissionEndpoint.reviewNode(
+                reviewTree.path("request").path("uid").asString(), AdmissionResponse.allowed()).toString());
+        HttpServer bare = await(vertx.createHttpServer(tls.serverOptions(base))
+                .requestHandler(req -> req.body().onSuccess(b -> req.response()
+                        .putHeader("Content-Type", "application/json").end(fixed)))
+                .listen());
+        Files.writeString(dir.resolve("ca.pem"), ca.certPem());
+        Files.writeString(dir.resolve("review.json"), reviewTree.toString());
+        Files.writeString(dir.resolve("ready.tmp"), bare.actualPort() + " " + admission.actualPort());
+        Files.move(dir.resolve("ready.tmp"), dir.resolve("ready"));
+    }
+
+    /**
+     * Flux's apply of the seed's Deployment (replicas changed, new image), with the last-applied annotation a
+     * kubectl-managed object carries: about 10 KB of JSON, as the API server sends it.
+     */
+    private static ObjectNode realisticReview() {
+        ObjectNode review = Fixtures.review("flux-apply-podinfo.json");
+        for (String which : new String[] {"object", "oldObject"}) {
+            ObjectNode object = (ObjectNode) review.path("request").path(which);
+            ObjectNode applied = object.objectNode();
+            applied.put("apiVersion", "apps/v1").put("kind", "Deployment");
+            applied.set("metadata", object.path("metadata").deepCopy());
+            ((ObjectNode) applied.path("metadata")).remove(List.of("managedFields", "annotations", "uid",
+                    "resourceVersion", "generation", "creationTimestamp"));
+            applied.set("spec", review.path("request").path("oldObject").path("spec").deepCopy());
+            ((ObjectNode) object.path("metadata").path("annotations"))
+                    .put("kubectl.kubernetes.io/last-applied-configuration", applied.toString() + "\n");
+        }
+        return review;
+    }
+
+    private static void print(Result r) {
+        System.out.printf("%-10s %6d %10.0f %9.2f %9.2f %7d%n", r.target(), r.connections(), r.throughput(),
+                r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.errors());
+    }
+
+    private static Result run(Vertx vertx, String caPem, int port, String path, Buffer review, String target,
+            int connections, int warmup, int seconds) {
+        WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
+                        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
+                        .setKeepAlive(true).setDefaultHost("localhost").setDefaultPort(port),
+                new PoolOptions().setHttp1MaxSize(connections));
+        long[] latencies = new long[4_000_000];
+        long[] count = new long[2];
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicBoolean stop = new AtomicBoolean(false);
+        Promise<Void> done = Promise.promise();
+        int[] running = {connections};
+        for (int i = 0; i < connections; i++) {
+            loop(client, path, review, latencies, count, measuring, stop, () -> {
+                synchronized (running) {
+                    if (--running[0] == 0) {
+                        done.complete();
+                    }
+                }
+            });
+        }
+        await(vertx.timer(warmup * 1000L));
+        long start = System.nanoTime();
+        measuring.set(true);
+        await(vertx.timer(seconds * 1000L));
+        measuring.set(false);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
+        await(done.future());
+        client.close();
+        long n;
+        long errors;
+        long[] sample;
+        synchronized (count) {
+            n = count[0];
+            errors = count[1];
+            sample = Arrays.copyOf(latencies, (int) Math.min(n, latencies.length));
+        }
+        Arrays.sort(sample);
+        return new Result(target, connections, n, elapsed, percentile(sample, 0.50), percentile(sample, 0.99),
+                errors);
+    }
+
+    private static void loop(WebClient client, String path, Buffer review, long[] latencies, long[] count,
+            AtomicBoolean measuring, AtomicBoolean stop, Runnable finished) {
+        if (stop.get()) {
+            finished.run();
+            return;
+        }
+        long sent = System.nanoTime();
+        client.post(path).putHeader("Content-Type", "application/json").sendBuffer(review).onComplete(ar -> {
+            long micros = (System.nanoTime() - sent) / 1000;
+            if (measuring.get()) {
+                synchronized (count) {
+                    if (ar.succeeded() && ar.result().statusCode() == 200) {
+                        if (count[0] < latencies.length) {
+                            latencies[(int) count[0]] = micros;
+                        }
+                        count[0]++;
+                    } else {
+                        count[1]++;
+                    }
+                }
+            }
+            loop(client, path, review, latencies, count, measuring, stop, finished);
+        });
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** A field of {@code /proc/<pid>/status}, in KiB; -1 when unreadable (not Linux). */
+    private static long status(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

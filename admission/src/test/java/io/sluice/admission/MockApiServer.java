@@ -1,0 +1,75 @@
+package io.sluice.admission;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** fabric8's mock API server in CRUD mode on 127.0.0.1, with Sluice's CRDs registered. */
+final class MockApiServer implements AutoCloseable {
+    final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+            new KubernetesCrudDispatcher(List.of()), false);
+    final KubernetesClient client;
+
+    MockApiServer() {
+        try {
+            server.init(InetAddress.getByName("127.0.0.1"), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        client = server.createClient();
+        Path root = repositoryRoot();
+        for (String crd : new String[] {"crds/canaries.flagger.app.yaml", "crds/metrictemplates.flagger.app.yaml",
+                "crds/alertproviders.flagger.app.yaml", "test-crds/routetables.networking.gloo.solo.io.yaml"}) {
+            try (InputStream in = Files.newInputStream(root.resolve("manifests").resolve(crd))) {
+                CustomResourceDefinition definition = client.getKubernetesSerialization()
+                        .unmarshal(in, CustomResourceDefinition.class);
+                client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("manifests/crds"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("manifests/crds not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code deadline}. */
+    static void waitFor(String what, Duration deadline, BooleanSupplier condition) {
+        Instant end = Instant.now().plus(deadline);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("timed out after " + deadline + " waiting for " + what);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,130 @@
+package io.sluice.admission;
+
+import static io.sluice.admission.Fixtures.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.sluice.model.Revisions;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanarySpec;
+import io.sluice.model.flagger.CanaryStatus;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The mutating path against the mock API server: informer caches, the status subresource, the worker pool. */
+class StatusWriteTest {
+    MockApiServer api;
+    Vertx vertx;
+    KubeCalls calls;
+    InformerClusterView view;
+    AdmissionMetrics metrics;
+    MutatingHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        api = new MockApiServer();
+        vertx = Vertx.vertx();
+        calls = new KubeCalls(vertx, api.client, 2);
+        view = new InformerClusterView(api.client);
+        metrics = Fixtures.metrics();
+        handler = new MutatingHandler(view, calls, SourceClassifier.withDefaults(Map.of(), Map.of()),
+                "system:serviceaccount:sluice-system:sluice-analyzer", Duration.ofSeconds(5),
+                Clock.fixed(Instant.parse("2026-11-26T10:02:17Z"), ZoneOffset.UTC), metrics);
+    }
+
+    @AfterEach
+    void tearDown() {
+        view.stop();
+        await(vertx.close());
+        api.close();
+    }
+
+    private Canary storeSeedCanary(String lastAppliedSpec) {
+        Canary canary = new Canary();
+        canary.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("test").build());
+        canary.setSpec(new CanarySpec());
+        canary.getSpec().targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
+        Canary stored = api.client.resource(canary).create();
+        stored.setStatus(new CanaryStatus());
+        stored.getStatus().phase = "Succeeded";
+        stored.getStatus().lastAppliedSpec = lastAppliedSpec;
+        stored.getStatus().failedChecks = 0;
+        stored.getStatus().canaryWeight = 0;
+        api.client.resource(stored).updateStatus();
+        await(view.start());
+        MockApiServer.waitFor("the Canary in the cache", Duration.ofSeconds(10),
+                () -> !view.canariesTargeting("test", "Deployment", "podinfo").isEmpty()
+                        && view.canariesTargeting("test", "Deployment", "podinfo").get(0).getStatus() != null);
+        return stored;
+    }
+
+    private Canary read() {
+        return api.client.resources(Canary.class).inNamespace("test").withName("podinfo").get();
+    }
+
+    @Test
+    void kubectlSetImageWritesAdmittedRevisionAndNothingElse() {
+        ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
+        String synced = Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject")));
+        Canary before = storeSeedCanary(synced);
+
+        AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
+
+        assertThat(response.allow()).isTrue();
+        Canary after = read();
+        CanaryStatus.AdmittedRevision admitted = after.getStatus().admittedRevision;
+        assertThat(admitted).isNotNull();
+        assertThat(admitted.revision).isEqualTo(
+                Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("object"))));
+        assertThat(admitted.images).containsExactly(Map.entry("podinfod", "ghcr.io/stefanprodan/podinfo:6.0.1"));
+        assertThat(admitted.source).isEqualTo("kubectl");
+        assertThat(admitted.user).isEqualTo("kubernetes-admin");
+        assertThat(admitted.admittedAt).isEqualTo("2026-11-26T10:02:17Z");
+        assertThat(admitted.uid).isEqualTo("0d2b5c1e-7f43-4e8a-b1a6-3c9e5d7f2a10");
+        // The analyzer's fields and the spec are untouched.
+        assertThat(after.getStatus().phase).isEqualTo("Succeeded");
+        assertThat(after.getStatus().lastAppliedSpec).isEqualTo(synced);
+        assertThat(after.getStatus().failedChecks).isZero();
+        assertThat(after.getSpec().targetRef.name).isEqualTo(before.getSpec().targetRef.name);
+        assertThat(metrics.statusWrites()).isEqualTo(1);
+    }
+
+    @Test
+    void aDryRunWritesNothing() {
+        ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
+        ((ObjectNode) review.path("request")).put("dryRun", true);
+        storeSeedCanary(Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject"))));
+
+        AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(read().getStatus().admittedRevision).isNull();
+        assertThat(metrics.statusWrites()).isZero();
+    }
+
+    @Test
+    void aCanaryThatVanishedIsAFailedWriteNotAFailedRequest() {
+        ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
+        storeSeedCanary("0000000000000000");
+        api.client.resources(Canary.class).inNamespace("test").withName("podinfo").withTimeout(5,
+                java.util.concurrent.TimeUnit.SECONDS).delete();
+        // The cache may still hold it: the write is what fails.
+        InMemoryClusterView staleCache = new InMemoryClusterView();
+        staleCache.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded", "x"));
+        MutatingHandler stale = new MutatingHandler(staleCache, calls, SourceClassifier.withDefaults(Map.of(), Map.of()), "analyzer", Duration.ofSeconds(5),
+                Clock.systemUTC(), metrics);
+
+        AdmissionResponse response = await(stale.handle(Fixtures.request(review)));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(metrics.statusWriteFailures()).isEqualTo(1);
+    }
+}

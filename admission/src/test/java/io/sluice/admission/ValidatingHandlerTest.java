@@ -1,0 +1,218 @@
+package io.sluice.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.model.validation.AlertProviderValidator;
+import io.sluice.model.validation.CanaryValidator;
+import io.sluice.model.validation.MetricTemplateValidator;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.node.ObjectNode;
+
+class ValidatingHandlerTest {
+    InMemoryClusterView cluster;
+    ValidatingHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        cluster = new InMemoryClusterView();
+        cluster.routeTables.add("test/podinfo");
+        handler = new ValidatingHandler(new ObjectDecoder(), CanaryValidator::validate,
+                MetricTemplateValidator::validate, AlertProviderValidator::validate, cluster);
+    }
+
+    static ObjectNode seedCanary(Consumer<ObjectNode> change) {
+        ObjectNode review = Fixtures.review("canary-create-podinfo.json");
+        change.accept((ObjectNode) review.path("request"));
+        return review;
+    }
+
+    static ObjectNode spec(ObjectNode request) {
+        return (ObjectNode) request.path("object").path("spec");
+    }
+
+    AdmissionResponse decide(ObjectNode review) {
+        return handler.decide(Fixtures.request(review));
+    }
+
+    @Test
+    void theSeedCanaryIsAdmittedWithoutWarnings() {
+        AdmissionResponse response = decide(seedCanary(r -> { }));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.warnings()).isEmpty();
+    }
+
+    @Test
+    void everyViolationIsReportedInOneDenialWithFieldPaths() {
+        AdmissionResponse response = decide(seedCanary(r -> {
+            ((ObjectNode) spec(r).path("analysis")).put("stepWeight", -5).put("maxWeight", 500);
+            spec(r).put("provider", "istio");
+        }));
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.code()).isEqualTo(422);
+        assertThat(response.message()).startsWith("Canary.flagger.app \"podinfo\" is invalid: ");
+        assertThat(response.causes()).extracting(AdmissionResponse.Cause::field)
+                .contains("spec.provider", "spec.analysis.stepWeight", "spec.analysis.maxWeight");
+        for (AdmissionResponse.Cause cause : response.causes()) {
+            assertThat(response.message()).contains(cause.field() + ": " + cause.message());
+        }
+    }
+
+    static Stream<Arguments> undecodable() {
+        return Stream.of(
+                Arguments.of("a string where an integer belongs names the field",
+                        (Consumer<ObjectNode>) r -> ((ObjectNode) spec(r).path("analysis")).put("threshold", "five"),
+                        "spec.analysis.threshold: must be an integer"),
+                Arguments.of("a numeric string is not taken for a number",
+                        (Consumer<ObjectNode>) r -> spec(r).put("progressDeadlineSeconds", "60"),
+                        "spec.progressDeadlineSeconds: must be an integer"),
+                Arguments.of("a string where a list belongs names the field",
+                        (Consumer<ObjectNode>) r -> ((ObjectNode) spec(r).path("analysis")).put("metrics", "all"),
+                        "spec.analysis.metrics: must be an array"),
+                Arguments.of("a number where an object belongs names the field",
+                        (Consumer<ObjectNode>) r -> spec(r).put("targetRef", 7),
+                        "spec.targetRef: must be an object"),
+                Arguments.of("a bad element of a list names its index",
+                        (Consumer<ObjectNode>) r -> ((ObjectNode) spec(r).path("analysis").path("metrics").get(0))
+                                .put("thresholdRange", "high"),
+                        "spec.analysis.metrics[0].thresholdRange: must be an object"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("undecodable")
+    void anObjectThatDoesNotDecodeIsDeniedWithItsPath(String name, Consumer<ObjectNode> damage, String expected) {
+        AdmissionResponse response = decide(seedCanary(damage));
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.message()).endsWith(expected);
+        assertThat(response.message()).doesNotContain("java.").doesNotContain("tools.jackson");
+    }
+
+    @Test
+    void aSecondCanaryForTheSameTargetIsDenied() {
+        cluster.canaries.add(Fixtures.canary("podinfo-old", "podinfo", "Succeeded", "abc"));
+
+        AdmissionResponse response = decide(seedCanary(r -> { }));
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.message())
+                .isEqualTo("Canary test/podinfo-old already targets Deployment podinfo: a workload is released by "
+                        + "one Canary only");
+    }
+
+    @Test
+    void updatingTheOnlyCanaryOfATargetIsNotACollisionWithItself() {
+        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded", "abc"));
+
+        AdmissionResponse response = decide(seedCanary(r -> {
+            r.put("operation", "UPDATE");
+            r.set("oldObject", r.path("object").deepCopy());
+        }));
+
+        assertThat(response.allow()).isTrue();
+    }
+
+    @Test
+    void missingReferencesAreWarningsNotDenials() {
+        cluster.routeTables.clear();
+        AdmissionResponse response = decide(seedCanary(r -> {
+            ObjectNode analysis = (ObjectNode) spec(r).path("analysis");
+            ((ObjectNode) analysis.path("metrics").get(0)).putObject("templateRef").put("name", "latency");
+            analysis.putArray("alerts").addObject().put("name", "on-call").putObject("providerRef")
+                    .put("name", "slack").put("namespace", "ops");
+        }));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.warnings()).containsExactly(
+                "spec.routeTableRef: RouteTable test/podinfo does not exist yet; the canary waits for it",
+                "spec.analysis.metrics[0].templateRef: MetricTemplate test/latency does not exist yet; the check "
+                        + "fails until it does",
+                "spec.analysis.alerts[0].providerRef: AlertProvider ops/slack does not exist yet; the alert is not "
+                        + "sent until it does");
+    }
+
+    @Test
+    void noWarningIsGuessedBeforeTheCachesAreSynced() {
+        cluster.routeTables.clear();
+        cluster.synced = false;
+
+        assertThat(decide(seedCanary(r -> { })).warnings()).isEmpty();
+    }
+
+    static Stream<Arguments> targetChanges() {
+        return Stream.of(
+                Arguments.of("moving the target of a progressing canary is denied", "Progressing", false),
+                Arguments.of("moving the target of a canary waiting for promotion is denied", "WaitingPromotion", false),
+                Arguments.of("moving the target of a waiting canary is denied", "Waiting", false),
+                Arguments.of("moving the target of a succeeded canary is allowed", "Succeeded", true),
+                Arguments.of("moving the target of a failed canary is allowed", "Failed", true),
+                Arguments.of("moving the target of a canary without status is allowed", "", true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targetChanges")
+    void theTargetOfARunningCanaryIsFrozen(String name, String phase, boolean allowed) {
+        AdmissionResponse response = decide(seedCanary(r -> {
+            r.put("operation", "UPDATE");
+            ObjectNode old = (ObjectNode) r.path("object").deepCopy();
+            if (!phase.isEmpty()) {
+                old.putObject("status").put("phase", phase);
+            }
+            r.set("oldObject", old);
+            ((ObjectNode) spec(r).path("targetRef")).put("name", "podinfo-v2");
+        }));
+
+        assertThat(response.allow()).isEqualTo(allowed);
+        if (!allowed) {
+            assertThat(response.message()).startsWith("spec.targetRef cannot change while the canary is " + phase);
+            assertThat(response.causes()).extracting(AdmissionResponse.Cause::field).containsExactly("spec.targetRef");
+        }
+    }
+
+    @Test
+    void aMetricTemplateIsValidatedWithTheSharedRules() {
+        ObjectNode review = seedCanary(r -> {
+            ((ObjectNode) r.path("kind")).put("kind", "MetricTemplate");
+            ObjectNode template = r.putObject("object");
+            template.put("apiVersion", "flagger.app/v1beta1").put("kind", "MetricTemplate");
+            template.putObject("metadata").put("name", "latency").put("namespace", "test");
+            template.putObject("spec").putObject("provider").put("type", "datadog");
+            r.put("name", "latency");
+        });
+
+        AdmissionResponse response = decide(review);
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.causes()).extracting(AdmissionResponse.Cause::field).contains("spec.provider.type");
+    }
+
+    @Test
+    void anAlertProviderIsValidatedWithTheSharedRules() {
+        ObjectNode review = seedCanary(r -> {
+            ((ObjectNode) r.path("kind")).put("kind", "AlertProvider");
+            ObjectNode provider = r.putObject("object");
+            provider.put("apiVersion", "flagger.app/v1beta1").put("kind", "AlertProvider");
+            provider.putObject("metadata").put("name", "on-call").put("namespace", "test");
+            provider.putObject("spec").put("type", "pager");
+            r.put("name", "on-call");
+        });
+
+        AdmissionResponse response = decide(review);
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.causes()).extracting(AdmissionResponse.Cause::field).contains("spec.type");
+    }
+
+    @Test
+    void statusUpdatesAndDeletesAreNotJudged() {
+        assertThat(decide(seedCanary(r -> r.put("subResource", "status"))).allow()).isTrue();
+        assertThat(decide(seedCanary(r -> r.put("operation", "DELETE"))).allow()).isTrue();
+    }
+}

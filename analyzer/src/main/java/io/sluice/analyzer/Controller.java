@@ -1,0 +1,240 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.analyzer.gates.MetricGate;
+import io.sluice.analyzer.gates.Notifier;
+import io.sluice.analyzer.gates.WebhookGate;
+import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.RateLimiter;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analyzer's controller: informers feed Canary keys into the work queue, the queue runs reconciles. Informer
+ * callbacks run on fabric8's threads and only hop onto this verticle's context to enqueue.
+ */
+public final class Controller extends AbstractVerticle {
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+    /** Name of the worker pool that runs every blocking Kubernetes call. */
+    public static final String POOL = "sluice-kube";
+
+    private final KubernetesClient client;
+    private final Settings settings;
+    private final String namespace;
+    private final MetricGate metrics;
+    private final WebhookGate webhooks;
+    private final Notifier notifier;
+    private final Clock clock;
+    private final BooleanSupplier leading;
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private SharedIndexInformer<Canary> canaries;
+    private WorkerExecutor pool;
+    private WorkQueue queue;
+    private Reconciler reconciler;
+    private Context context;
+    private long resyncTimer = -1;
+    private volatile boolean synced;
+
+    /**
+     * @param namespace the one namespace to watch, or null for all
+     * @param leading   whether this process holds the lease; writes stop the moment it turns false
+     */
+    public Controller(KubernetesClient client, Settings settings, String namespace, MetricGate metrics,
+            WebhookGate webhooks, Notifier notifier, Clock clock, BooleanSupplier leading) {
+        this.client = client;
+        this.settings = settings;
+        this.namespace = namespace;
+        this.metrics = metrics;
+        this.webhooks = webhooks;
+        this.notifier = notifier;
+        this.clock = clock;
+        this.leading = leading;
+    }
+
+    /** True once every informer finished its first list. */
+    public boolean synced() {
+        return synced;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        context = vertx.getOrCreateContext();
+        pool = vertx.createSharedWorkerExecutor(POOL, 8);
+        Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
+        reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock);
+        queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
+            int dot = key.indexOf('/');
+            return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
+        });
+        pool.executeBlocking(() -> {
+            canaries = op(client.resources(Canary.class)).runnableInformer(0);
+            canaries.addEventHandler(handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
+            informers.add(canaries);
+            watch(op(client.apps().deployments()), d -> forTarget(d));
+            watch(op(client.services()), s -> forOwner(s));
+            watch(op(client.resources(RouteTable.class)), rt -> forNamespace(rt.getMetadata().getNamespace()));
+            if (settings.configTracking()) {
+                watch(op(client.configMaps()), cm -> forNamespace(cm.getMetadata().getNamespace()));
+                watch(op(client.secrets()), s -> forNamespace(s.getMetadata().getNamespace()));
+            }
+            for (SharedIndexInformer<?> i : informers) {
+                i.start().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            }
+            return null;
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                started.fail(ar.cause());
+                return;
+            }
+            synced = true;
+            LOG.info("informers synced; watching {}", namespace == null ? "all namespaces" : "namespace " + namespace);
+            canaries.getStore().list().forEach(c -> enqueue(key(c)));
+            resyncTimer = vertx.setPeriodic(settings.resync().toMillis(),
+                    t -> canaries.getStore().list().forEach(c -> queue.add(key(c))));
+            started.complete();
+        });
+    }
+
+    @Override
+    public void stop(Promise<Void> stopped) {
+        if (queue != null) {
+            queue.stop();
+        }
+        vertx.cancelTimer(resyncTimer);
+        informers.forEach(SharedIndexInformer::stop);
+        if (pool != null) {
+            pool.close();
+        }
+        stopped.complete();
+    }
+
+    private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>> Informable<T> op(
+            MixedOperation<T, L, R> o) {
+        return namespace == null ? o.inAnyNamespace() : o.inNamespace(namespace);
+    }
+
+    private <T extends HasMetadata> void watch(Informable<T> op, Consumer<T> onChange) {
+        SharedIndexInformer<T> i = op.runnableInformer(0);
+        i.addEventHandler(handler(onChange, (a, b) -> {
+            if (!Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
+                onChange.accept(b);
+            }
+        }, onChange));
+        informers.add(i);
+    }
+
+    private static <T> ResourceEventHandler<T> handler(Consumer<T> add, java.util.function.BiConsumer<T, T> update,
+            Consumer<T> delete) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                add.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                update.accept(oldObj, newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                delete.accept(obj);
+            }
+        };
+    }
+
+    private static String key(HasMetadata o) {
+        return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    }
+
+    /** Hops onto the verticle's context: the queue is only ever touched there. */
+    private void enqueue(String key) {
+        context.runOnContext(v -> queue.add(key));
+    }
+
+    private void onCanary(Canary c) {
+        enqueue(key(c));
+    }
+
+    /** Our own status writes come back as updates too; only what can change a decision is enqueued. */
+    private void onCanaryUpdate(Canary before, Canary after) {
+        boolean spec = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
+        boolean deleting = after.getMetadata().getDeletionTimestamp() != null;
+        boolean finalizers = !Objects.equals(before.getMetadata().getFinalizers(), after.getMetadata().getFinalizers());
+        boolean admitted = !Objects.equals(revisionOf(before), revisionOf(after));
+        boolean annotations = !Objects.equals(before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations());
+        if (spec || deleting || finalizers || admitted || annotations) {
+            enqueue(key(after));
+        }
+    }
+
+    private static String revisionOf(Canary c) {
+        return c.getStatus() == null || c.getStatus().admittedRevision == null ? null
+                : c.getStatus().admittedRevision.revision;
+    }
+
+    private void forTarget(Deployment d) {
+        String ns = d.getMetadata().getNamespace();
+        String name = d.getMetadata().getName();
+        for (Canary c : canaries.getStore().list()) {
+            if (!ns.equals(c.getMetadata().getNamespace()) || c.getSpec() == null || c.getSpec().targetRef == null) {
+                continue;
+            }
+            String tgt = c.getSpec().targetRef.name;
+            if (name.equals(tgt) || name.equals(tgt + "-primary")) {
+                enqueue(key(c));
+            }
+        }
+    }
+
+    private void forOwner(Service s) {
+        if (s.getMetadata().getOwnerReferences() == null) {
+            return;
+        }
+        s.getMetadata().getOwnerReferences().stream().filter(o -> "Canary".equals(o.getKind()))
+                .forEach(o -> enqueue(s.getMetadata().getNamespace() + "/" + o.getName()));
+    }
+
+    private void forNamespace(String ns) {
+        for (Canary c : canaries.getStore().list()) {
+            boolean routeNs = c.getSpec() != null && c.getSpec().routeTableRef != null
+                    && ns.equals(c.getSpec().routeTableRef.namespace);
+            if (ns.equals(c.getMetadata().getNamespace()) || routeNs) {
+                enqueue(key(c));
+            }
+        }
+    }
+
+    int known() {
+        return queue.size();
+    }
+
+    static boolean isConfig(HasMetadata o) {
+        return o instanceof ConfigMap || o instanceof Secret;
+    }
+}

@@ -1,0 +1,28 @@
+package io.sluice.analyzer;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.function.BooleanSupplier;
+
+/** {@code /healthz} (the process runs), {@code /readyz} (caches synced, or standing by), {@code /metrics}. */
+final class HealthServer {
+    private HealthServer() {
+    }
+
+    static Future<HttpServer> start(Vertx vertx, String host, int port, BooleanSupplier ready,
+            PrometheusMeterRegistry registry) {
+        Router router = Router.router(vertx);
+        router.get("/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("OK"));
+        router.get("/readyz").handler(rc -> {
+            boolean ok = ready.getAsBoolean();
+            rc.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "text/plain")
+                    .end(ok ? "OK" : "not ready");
+        });
+        router.get("/metrics").handler(rc -> rc.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+        return vertx.createHttpServer().requestHandler(router).listen(port, host);
+    }
+}

@@ -1,0 +1,20 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.sluice.analyzer.decision.Observations;
+import io.sluice.analyzer.kube.GlooRouter;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import java.util.List;
+
+/**
+ * What one reconcile read, once: the decision's observations plus the live objects the actions work on.
+ *
+ * @param tracked the tracked ConfigMaps and Secrets (their {@code -primary} copies are kept in line)
+ */
+record Snapshot(Canary canary, Deployment target, String revision, String selectorKey, Deployment primary,
+        HorizontalPodAutoscaler hpa, RouteTable parent, GlooRouter.Delegate delegateAt, RouteTable delegate,
+        List<HasMetadata> tracked, Observations observations) {
+}

@@ -1,0 +1,130 @@
+package io.sluice.analyzer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Canary keys waiting to be reconciled. One reconcile in flight per key; events that arrive meanwhile coalesce into
+ * one more run. Per key, one timer: the next analysis tick, or the retry after an infrastructure error (with
+ * exponential backoff). Used on the verticle's context only, so it needs no locks.
+ */
+final class WorkQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+    private final Vertx vertx;
+    private final Duration maxBackoff;
+    private final BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile;
+    private final Set<String> inFlight = new HashSet<>();
+    private final Set<String> again = new HashSet<>();
+    private final Set<String> due = new HashSet<>();
+    private final Set<String> known = new HashSet<>();
+    private final Map<String, Long> timers = new HashMap<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+    private boolean stopped;
+
+    /** {@code reconcile(key, due)}; {@code due == null} means first sight. */
+    WorkQueue(Vertx vertx, Duration maxBackoff, BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile) {
+        this.vertx = vertx;
+        this.maxBackoff = maxBackoff;
+        this.reconcile = reconcile;
+    }
+
+    /** Something about {@code key} changed: reconcile soon (at once unless one is running). */
+    void add(String key) {
+        if (stopped) {
+            return;
+        }
+        if (inFlight.contains(key)) {
+            again.add(key);
+            return;
+        }
+        run(key);
+    }
+
+    private void run(String key) {
+        inFlight.add(key);
+        Boolean isDue = known.add(key) ? null : due.contains(key);
+        reconcile.apply(key, isDue).onComplete(ar -> {
+            inFlight.remove(key);
+            if (stopped) {
+                return;
+            }
+            if (ar.failed()) {
+                int n = failures.merge(key, 1, Integer::sum);
+                long ms = Math.min(maxBackoff.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(n - 1, 20));
+                LOG.warn("reconcile of {} failed (attempt {}), retrying in {} ms: {}", key, n, ms,
+                        ar.cause().toString());
+                if (isDue == null) {
+                    due.add(key);
+                }
+                schedule(key, Duration.ofMillis(ms), false);
+            } else {
+                failures.remove(key);
+                Reconciler.Outcome o = ar.result();
+                if (o.gone()) {
+                    forget(key);
+                    return;
+                }
+                if (o.consumedTick()) {
+                    due.remove(key);
+                    schedule(key, o.requeue(), true);
+                } else if (Boolean.TRUE.equals(isDue) || isDue == null) {
+                    // The tick is still owed (e.g. Gloo has not accepted the weights): try again soon.
+                    due.add(key);
+                    schedule(key, o.requeue(), false);
+                } else if (!timers.containsKey(key)) {
+                    schedule(key, o.requeue(), true);
+                }
+            }
+            if (again.remove(key)) {
+                run(key);
+            }
+        });
+    }
+
+    private void schedule(String key, Duration delay, boolean makesDue) {
+        Long old = timers.remove(key);
+        if (old != null) {
+            vertx.cancelTimer(old);
+        }
+        long id = vertx.setTimer(Math.max(1, delay.toMillis()), t -> {
+            timers.remove(key);
+            if (makesDue) {
+                due.add(key);
+            }
+            add(key);
+        });
+        timers.put(key, id);
+    }
+
+    /** The Canary is gone: drop its timer and state. */
+    void forget(String key) {
+        Long old = timers.remove(key);
+        if (old != null) {
+            vertx.cancelTimer(old);
+        }
+        due.remove(key);
+        known.remove(key);
+        failures.remove(key);
+    }
+
+    /** Stops all timers; nothing more runs (used when leadership is lost). */
+    void stop() {
+        stopped = true;
+        timers.values().forEach(vertx::cancelTimer);
+        timers.clear();
+    }
+
+    int size() {
+        return known.size();
+    }
+}

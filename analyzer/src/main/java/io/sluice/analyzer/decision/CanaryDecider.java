@@ -1,0 +1,872 @@
+package io.sluice.analyzer.decision;
+
+import io.sluice.analyzer.decision.Action.EmitEvent;
+import io.sluice.analyzer.decision.Action.EmitEvent.Type;
+import io.sluice.analyzer.gates.HookOutcome;
+import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.gates.Notifier.Severity;
+import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.flagger.CanaryDefaults;
+import io.sluice.model.flagger.CanaryPhase;
+import io.sluice.model.flagger.CanarySpec;
+import io.sluice.model.flagger.CanaryStatus;
+import io.sluice.model.flagger.PromotedCondition;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The canary state machine: from what was read, the new status and what to do. Pure: no I/O, no clock, no
+ * client; the same inputs always give the same result, so the shell may call it again after a write conflict.
+ *
+ * <p>A tick may need webhook or metric outcomes before it can end. Then {@link #decide} returns
+ * {@link Result.RunChecks}; the shell runs them and calls again with the outcomes in the observations, until a
+ * {@link Result.Decision} comes back. The status is written once, at the end.
+ *
+ * <p>Transitions (Deployment target; Flagger's table, spec §2.1, with Sluice's changes marked *):
+ * <pre>
+ * from                        | event                                                   | to
+ * ----------------------------+---------------------------------------------------------+------------------
+ * (none) / Initializing       | primary ready (not waited for with skipAnalysis),       | Initialized
+ *                             | apex Service, target at 0, delegate RouteTable written  |
+ * (none) / Initializing       | primary stuck, or no progress for the deadline *        | Failed
+ * Initialized/Succeeded/Failed| new revision or config; a confirm-rollout hook says no  | Waiting
+ * Initialized/Succeeded/Failed| new revision or config; confirm-rollout hooks pass      | Progressing (target scaled up)
+ *   / Waiting                 |                                                         |
+ * Progressing/WaitingPromotion| new revision again                                      | Progressing (restart)
+ * Progressing/WaitingPromotion| failed checks reach the threshold at the start of a tick| Failed
+ *                             | a rollback hook passes; canary stuck; no progress for   |
+ *                             | the deadline while not ready *                          |
+ * Progressing                 | promotion point; a confirm-promotion hook says no       | WaitingPromotion
+ * Progressing/WaitingPromotion| promotion point; confirm-promotion hooks pass           | Promoting (template copied)
+ * Progressing (skipAnalysis)  | canary ready                                            | Succeeded
+ * Promoting                   | all traffic back on the primary                         | Finalising
+ * Finalising                  | target scaled to 0                                      | Succeeded
+ * Promoting / Finalising      | primary stuck or no progress for the deadline           | Failed, all traffic on canary
+ * any, being deleted          | revertOnDeletion and the finalizer present              | Terminating
+ * </pre>
+ *
+ * <p>Where Sluice differs from Flagger on purpose: {@code failedChecks} keeps its count after a rollback;
+ * {@code canaryWeight} shows the weight routed (also in WaitingPromotion and Blue/Green's all-to-canary step);
+ * {@code lastTransitionTime} moves only when the status changes; the progress deadline holds in every phase that
+ * waits for a workload, measured from the last progress of the run (its start, or its last step); a weight step
+ * counts only once Gloo Mesh accepted it; a Promoting run with nothing left to shift finalises instead of
+ * stalling.
+ */
+public final class CanaryDecider {
+    /** How soon to look again while waiting on something a watch will also report. */
+    static final Duration SHORT = Duration.ofSeconds(5);
+    static final String ANNOTATION_REVISION = "sluice.io/revision";
+    static final String ANNOTATION_USER = "sluice.io/user";
+    static final String ANNOTATION_SOURCE = "sluice.io/source";
+
+    private final CanarySpec spec;
+    private final CanaryStatus old;
+    private final CanaryStatus next;
+    private final Observations obs;
+    private final Instant now;
+    private final CanaryAnalysis analysis;
+    private final List<Action> actions = new ArrayList<>();
+    private final String tgt;
+    private final String ns;
+    private final String key;
+
+    private CanaryDecider(CanarySpec spec, CanaryStatus status, Observations obs, Instant now) {
+        this.spec = spec;
+        this.old = status == null ? new CanaryStatus() : status;
+        this.next = Statuses.copy(status);
+        this.obs = obs;
+        this.now = now;
+        this.analysis = spec.effectiveAnalysis();
+        this.tgt = spec.targetRef.name;
+        this.ns = obs.namespace();
+        this.key = obs.key();
+    }
+
+    /** Decides one tick of a Canary. */
+    public static Result decide(CanarySpec spec, CanaryStatus status, Observations observations, Instant now) {
+        return new CanaryDecider(spec, status, observations, now).run();
+    }
+
+    private Result run() {
+        if (obs.deleting()) {
+            return onDeleting();
+        }
+        boolean revert = Boolean.TRUE.equals(spec.revertOnDeletion);
+        if (revert && !obs.hasFinalizer()) {
+            actions.add(new Action.AddFinalizer());
+        } else if (!revert && obs.hasFinalizer()) {
+            actions.add(new Action.RemoveFinalizer());
+        }
+        if (Boolean.TRUE.equals(spec.suspend)) {
+            if (obs.analysisDue()) {
+                event(Type.Normal, Texts.skippingSuspended());
+            }
+            return finish(interval(), true, false);
+        }
+        if (obs.target() == null || obs.targetProblem() != null) {
+            if (obs.analysisDue()) {
+                event(Type.Warning, obs.targetProblem() != null ? obs.targetProblem() : Texts.targetMissing(tgt, ns));
+            }
+            return finish(interval(), true, false);
+        }
+        CanaryPhase phase = old.phase();
+        if (phase == null) {
+            return onInitializing();
+        }
+        return switch (phase) {
+            case Initializing -> onInitializing();
+            case Initialized, Succeeded, Failed, Terminating, Terminated -> onIdle(phase);
+            case Waiting -> onWaiting();
+            case Progressing, WaitingPromotion -> onProgressing(phase);
+            case Promoting -> onPromoting();
+            case Finalising -> onFinalising();
+        };
+    }
+
+    // ---------------------------------------------------------------- phases
+
+    private Result onInitializing() {
+        if (old.phase() == null) {
+            next.phase = CanaryPhase.Initializing.name();
+            next.canaryWeight = 0;
+            next.failedChecks = 0;
+            next.iterations = 0;
+        }
+        converge(false, false);
+        if (obs.primary() == null) {
+            // Created by EnsurePrimary right after this write; its watch event brings the next reconcile.
+            return finish(SHORT, obs.analysisDue(), true);
+        }
+        if (!skipAnalysis()) {
+            Readiness r = Readiness.of(tgt + "-primary", obs.primary(), CanaryDefaults.primaryReadyThreshold(analysis));
+            if (!r.ready()) {
+                if (r.state() == Readiness.State.STUCK) {
+                    return rollback(Rollback.DEADLINE, r.reason());
+                }
+                if (stalled()) {
+                    return rollback(Rollback.DEADLINE, noProgress(Texts.primaryNotReady(tgt, ns, r.reason())));
+                }
+                if (obs.analysisDue()) {
+                    event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
+                }
+                return finish(SHORT, obs.analysisDue(), true);
+            }
+        }
+        if (obs.routes().problem() != null) {
+            if (obs.analysisDue()) {
+                event(Type.Warning, obs.routes().problem());
+            }
+            return finish(interval(), obs.analysisDue(), false);
+        }
+        actions.add(new Action.ReconcileServices(true));
+        actions.add(new Action.ScaleTarget(0));
+        sync(CanaryPhase.Initialized, 0, 0, 0);
+        next.lastPromotedSpec = next.lastAppliedSpec;
+        actions.add(new Action.SetRoutes(100, 0));
+        event(Type.Normal, Texts.initializationDone(key));
+        alert(Texts.initializedAlert(spec.targetRef.kind), Severity.INFO);
+        return finish(interval(), true, false);
+    }
+
+    private Result onIdle(CanaryPhase phase) {
+        converge(true, false);
+        boolean canaryServes = phase == CanaryPhase.Failed && Statuses.n(old.canaryWeight) == 100;
+        if (!changed()) {
+            if (!canaryServes && obs.target().specReplicas() > 0) {
+                // Someone scaled the target back up without a new revision: the primary serves, so it goes to 0.
+                actions.add(new Action.ScaleTarget(0));
+            }
+            return finish(interval(), obs.analysisDue(), false);
+        }
+        return startRun(phase);
+    }
+
+    private Result onWaiting() {
+        converge(true, false);
+        if (!obs.analysisDue()) {
+            return finish(interval(), false, false);
+        }
+        return startRun(CanaryPhase.Waiting);
+    }
+
+    /** The start gate: confirm-rollout hooks, then the run begins with the canary scaled up. */
+    private Result startRun(CanaryPhase phase) {
+        Gate g = gate("confirm-rollout", phase);
+        if (g.pending() != null) {
+            return g.pending();
+        }
+        g.passed().forEach(o -> event(Type.Normal, Texts.confirmRolloutPassed(o.hook())));
+        if (g.failed() != null) {
+            if (phase != CanaryPhase.Waiting) {
+                next.phase = CanaryPhase.Waiting.name();
+                next.canaryWeight = 0;
+                next.iterations = 0;
+                event(Type.Warning, Texts.waitingForApproval(key, g.failed().hook()));
+                if (!g.failedHook().muteAlert()) {
+                    alert(Texts.WAITING_ALERT, Severity.WARN);
+                }
+            }
+            return finish(interval(), true, false);
+        }
+        event(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations());
+        alert(Texts.NEW_REVISION_ALERT, Severity.INFO);
+        actions.add(new Action.ScaleTarget(scaleUpReplicas()));
+        sync(CanaryPhase.Progressing, 0, 0, 0);
+        next.currentRun = newRun();
+        actions.add(new Action.SetRoutes(100, 0));
+        return finish(interval(), true, false);
+    }
+
+    private Result onProgressing(CanaryPhase phase) {
+        converge(true, false);
+        if (changed()) {
+            event(Type.Normal, Texts.restarting(tgt, ns), runAnnotations());
+            actions.add(new Action.SetRoutes(100, 0));
+            actions.add(new Action.ScaleTarget(Math.max(1, scaleUpReplicas())));
+            sync(CanaryPhase.Progressing, 0, 0, 0);
+            next.currentRun = newRun();
+            return finish(interval(), true, false);
+        }
+        if (!obs.analysisDue()) {
+            return finish(interval(), false, false);
+        }
+        Result waiting = awaitPrimary(false);
+        if (waiting != null) {
+            return waiting;
+        }
+        Readiness canary = Readiness.of(tgt, obs.target(), CanaryDefaults.canaryReadyThreshold(analysis));
+        if (!canary.ready()) {
+            String text = Texts.canaryNotReady(tgt, ns, canary.reason());
+            if (canary.state() == Readiness.State.STUCK) {
+                event(Type.Warning, text);
+                return rollback(Rollback.DEADLINE, canary.reason());
+            }
+            if (stalled()) {
+                return rollback(Rollback.DEADLINE, noProgress(text));
+            }
+            event(Type.Warning, text);
+            return finish(interval(), true, false);
+        }
+        if (skipAnalysis()) {
+            return promoteWithoutAnalysis();
+        }
+        Result held = awaitRoutes(false);
+        if (held != null) {
+            return held;
+        }
+        Result manual = rollbackHooks(phase);
+        if (manual != null) {
+            return manual;
+        }
+        if (Statuses.n(old.failedChecks) >= CanaryDefaults.threshold(analysis)) {
+            return rollback(Rollback.THRESHOLD, "");
+        }
+        int weight = Statuses.n(old.canaryWeight);
+        if (weight == 0 && Statuses.n(old.iterations) == 0) {
+            event(Type.Normal, Texts.startingAnalysis(tgt, ns));
+            Gate pre = gate("pre-rollout", CanaryPhase.Progressing);
+            if (pre.pending() != null) {
+                return pre.pending();
+            }
+            pre.passed().forEach(o -> event(Type.Normal, Texts.preRolloutPassed(o.hook())));
+            if (pre.failed() != null) {
+                event(Type.Warning, Texts.preRolloutFailed(key, pre.failed().hook(), pre.failed().error()));
+                next.failedChecks = Statuses.n(old.failedChecks) + 1;
+                return finish(interval(), true, false);
+            }
+        } else {
+            Result analysed = analyse();
+            if (analysed != null) {
+                return analysed;
+            }
+        }
+        int iterations = CanaryDefaults.iterations(analysis);
+        boolean hasMatch = analysis != null && analysis.match != null && !analysis.match.isEmpty();
+        if (iterations > 0 && hasMatch) {
+            return abTesting(phase, iterations);
+        }
+        if (iterations > 0) {
+            return blueGreen(phase, iterations);
+        }
+        return progressive(phase);
+    }
+
+    private Result onPromoting() {
+        converge(true, true);
+        if (!obs.analysisDue()) {
+            return finish(interval(), false, false);
+        }
+        if (obs.primary() != null && !Objects.equals(obs.primary().revision(), old.lastAppliedSpec)) {
+            // The copy did not land (a crash between the status write and the update): copy again, then wait.
+            actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
+            return finish(interval(), true, false);
+        }
+        Result waiting = awaitPrimary(true);
+        if (waiting != null) {
+            return waiting;
+        }
+        Result held = awaitRoutes(true);
+        if (held != null) {
+            return held;
+        }
+        int weight = Statuses.n(old.canaryWeight);
+        int step = CanaryDefaults.stepWeightPromotion(analysis);
+        if (step <= 0 || weight == 0) {
+            event(Type.Normal, Texts.ROUTING_ALL_TO_PRIMARY);
+            actions.add(new Action.SetRoutes(100, 0));
+            setPhase(CanaryPhase.Finalising);
+            return finish(interval(), true, false);
+        }
+        int primary = Math.min(100, 100 - weight + step);
+        int canary = Math.max(0, weight - step);
+        actions.add(new Action.SetRoutes(primary, 100 - primary));
+        event(Type.Normal, Texts.advancePrimary(key, primary));
+        if (primary == 100) {
+            setPhase(CanaryPhase.Finalising);
+        } else {
+            next.canaryWeight = canary;
+        }
+        return finish(interval(), true, false);
+    }
+
+    private Result onFinalising() {
+        converge(true, false);
+        if (!obs.analysisDue()) {
+            return finish(interval(), false, false);
+        }
+        Result waiting = awaitPrimary(true);
+        if (waiting != null) {
+            return waiting;
+        }
+        actions.add(new Action.ScaleTarget(0));
+        setPhase(CanaryPhase.Succeeded);
+        actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
+        event(Type.Normal, Texts.promotionCompleted(tgt, ns));
+        alert(Texts.PROMOTED_ALERT, Severity.INFO);
+        return finish(interval(), true, false);
+    }
+
+    private Result onDeleting() {
+        if (!obs.hasFinalizer()) {
+            return finish(interval(), false, true);
+        }
+        if (!Boolean.TRUE.equals(spec.revertOnDeletion) || obs.target() == null) {
+            actions.add(new Action.RemoveFinalizer());
+            return finish(interval(), false, true);
+        }
+        if (old.phase() != CanaryPhase.Terminating) {
+            setPhase(CanaryPhase.Terminating);
+            event(Type.Normal, Texts.terminating(key));
+        }
+        int replicas = obs.primary() != null && obs.primary().specReplicas() > 0
+                ? obs.primary().specReplicas()
+                : scaleUpReplicas();
+        if (obs.target().specReplicas() != replicas) {
+            actions.add(new Action.RestoreTarget(replicas));
+            return finish(SHORT, obs.analysisDue(), true);
+        }
+        Readiness r = Readiness.of(tgt, obs.target(), CanaryDefaults.canaryReadyThreshold(analysis));
+        if (!r.ready()) {
+            if (obs.analysisDue()) {
+                event(Type.Warning, "canary not ready during finalizing: " + r.reason());
+            }
+            return finish(SHORT, obs.analysisDue(), true);
+        }
+        actions.add(new Action.ReleaseRoutes());
+        actions.add(new Action.RemoveFinalizer());
+        event(Type.Normal, Texts.terminated(key));
+        return finish(interval(), true, true);
+    }
+
+    // ---------------------------------------------------------------- strategies
+
+    private Result progressive(CanaryPhase phase) {
+        int weight = Statuses.n(old.canaryWeight);
+        int step = Weights.nextStep(analysis, weight);
+        if (step <= 0) {
+            return finish(interval(), true, false);
+        }
+        if (phase != CanaryPhase.WaitingPromotion) {
+            Gate g = gate("confirm-traffic-increase", CanaryPhase.Progressing);
+            if (g.pending() != null) {
+                return g.pending();
+            }
+            g.passed().forEach(o -> event(Type.Normal, Texts.trafficIncreasePassed(o.hook())));
+            if (g.failed() != null) {
+                event(Type.Warning, Texts.waitingTrafficIncrease(key, g.failed().hook()));
+                if (!g.failedHook().muteAlert()) {
+                    alert(Texts.TRAFFIC_INCREASE_ALERT, Severity.WARN);
+                }
+                return finish(interval(), true, false);
+            }
+        }
+        if (weight < CanaryDefaults.maxWeight(analysis)) {
+            // Clamped to 100, never to maxWeight: 30 → 60 with maxWeight 50, as Flagger does and the seed shows.
+            int w = Math.min(100, weight + step);
+            actions.add(new Action.SetRoutes(100 - w, w));
+            next.canaryWeight = w;
+            event(Type.Normal, Texts.advanceWeight(key, w));
+            return finish(interval(), true, false);
+        }
+        Result blocked = promotionGate(phase);
+        if (blocked != null) {
+            return blocked;
+        }
+        return promote();
+    }
+
+    private Result blueGreen(CanaryPhase phase, int iterations) {
+        int done = Statuses.n(old.iterations);
+        if (iterations > done) {
+            next.iterations = done + 1;
+            event(Type.Normal, Texts.advanceIteration(key, done + 1, iterations));
+            return finish(interval(), true, false);
+        }
+        Result blocked = promotionGate(phase);
+        if (blocked != null) {
+            return blocked;
+        }
+        if (iterations == done) {
+            event(Type.Normal, Texts.ROUTING_ALL_TO_CANARY);
+            actions.add(new Action.SetRoutes(0, 100));
+            next.canaryWeight = 100;
+            next.iterations = done + 1;
+            return finish(interval(), true, false);
+        }
+        return promote();
+    }
+
+    private Result abTesting(CanaryPhase phase, int iterations) {
+        int done = Statuses.n(old.iterations);
+        if (iterations > done) {
+            // The weights apply to the match route only: matching requests go to the canary, the rest to primary.
+            actions.add(new Action.SetRoutes(0, 100));
+            next.canaryWeight = 100;
+            next.iterations = done + 1;
+            event(Type.Normal, Texts.advanceIteration(key, done + 1, iterations));
+            return finish(interval(), true, false);
+        }
+        Result blocked = promotionGate(phase);
+        if (blocked != null) {
+            return blocked;
+        }
+        return promote();
+    }
+
+    /** The confirm-promotion gate; {@code null} when every hook passed. */
+    private Result promotionGate(CanaryPhase phase) {
+        Gate g = gate("confirm-promotion", CanaryPhase.Progressing);
+        if (g.pending() != null) {
+            return g.pending();
+        }
+        g.passed().forEach(o -> event(Type.Normal, Texts.promotionPassed(o.hook())));
+        if (g.failed() == null) {
+            return null;
+        }
+        int iterations = CanaryDefaults.iterations(analysis);
+        if (iterations > 0) {
+            next.iterations = iterations - 1;
+        }
+        if (phase != CanaryPhase.WaitingPromotion) {
+            next.phase = CanaryPhase.WaitingPromotion.name();
+            event(Type.Warning, Texts.waitingPromotion(key, g.failed().hook()));
+            if (!g.failedHook().muteAlert()) {
+                alert(Texts.PROMOTION_ALERT, Severity.WARN);
+            }
+        }
+        return finish(interval(), true, false);
+    }
+
+    private Result promote() {
+        event(Type.Normal, Texts.copying(tgt, ns));
+        actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
+        next.phase = CanaryPhase.Promoting.name();
+        return finish(interval(), true, false);
+    }
+
+    private Result promoteWithoutAnalysis() {
+        actions.add(new Action.SetRoutes(100, 0));
+        event(Type.Normal, Texts.copying(tgt, ns));
+        actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
+        actions.add(new Action.ReconcileAutoscaler(true));
+        actions.add(new Action.ScaleTarget(0));
+        setPhase(CanaryPhase.Succeeded);
+        actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
+        event(Type.Normal, Texts.promotionSkipped(tgt, ns));
+        alert(Texts.SKIPPED_ALERT, Severity.INFO);
+        return finish(interval(), true, false);
+    }
+
+    // ---------------------------------------------------------------- analysis
+
+    /** Rollout hooks, then metrics; {@code null} when all passed. */
+    private Result analyse() {
+        Gate hooks = gate("rollout", CanaryPhase.Progressing);
+        if (hooks.pending() != null) {
+            return hooks.pending();
+        }
+        if (hooks.failed() != null) {
+            event(Type.Warning, Texts.externalCheckFailed(key, hooks.failed().hook(), hooks.failed().error()));
+            next.failedChecks = Statuses.n(old.failedChecks) + 1;
+            return finish(interval(), true, false);
+        }
+        List<Check> metrics = metricChecks();
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricOutcome o = obs.metricOutcomes().get(metrics.get(i).key());
+            if (o == null) {
+                return new Result.RunChecks(metrics.subList(i, metrics.size()), false);
+            }
+            if (o.passed()) {
+                continue;
+            }
+            boolean noData = o.verdict() == MetricOutcome.Verdict.NO_DATA || o.verdict() == MetricOutcome.Verdict.ERROR;
+            if (noData && obs.noDataPolicy() == Observations.NoDataPolicy.HOLD) {
+                if (stalled()) {
+                    return rollback(Rollback.DEADLINE, noProgress(o.message()));
+                }
+                event(Type.Warning, Texts.holdingNoData(o.message()));
+                return finish(interval(), true, false);
+            }
+            event(Type.Warning, o.message());
+            next.failedChecks = Statuses.n(old.failedChecks) + 1;
+            return finish(interval(), true, false);
+        }
+        return null;
+    }
+
+    /** Builtin and inline metrics first, then template metrics, each in list order (Flagger's order). */
+    private List<Check> metricChecks() {
+        List<Check> builtin = new ArrayList<>();
+        List<Check> templates = new ArrayList<>();
+        if (analysis != null && analysis.metrics != null) {
+            for (CanaryAnalysis.Metric m : analysis.metrics) {
+                (m.templateRef != null ? templates : builtin).add(new Check.Metric(m));
+            }
+        }
+        builtin.addAll(templates);
+        return builtin;
+    }
+
+    /** Manual rollback hooks: the first that passes rolls the run back. */
+    private Result rollbackHooks(CanaryPhase phase) {
+        List<CanaryAnalysis.Webhook> hooks = hooks("rollback");
+        for (int i = 0; i < hooks.size(); i++) {
+            Check.Hook c = new Check.Hook(hooks.get(i), phase);
+            HookOutcome o = obs.hookOutcomes().get(c.key());
+            if (o == null) {
+                List<Check> rest = new ArrayList<>();
+                hooks.subList(i, hooks.size()).forEach(h -> rest.add(new Check.Hook(h, phase)));
+                return new Result.RunChecks(rest, true);
+            }
+            if (o.passed()) {
+                event(Type.Warning, Texts.rollbackCheckPassed(o.hook()));
+                event(Type.Warning, Texts.manualRollback(key));
+                alert(Texts.MANUAL_ROLLBACK_ALERT, Severity.WARN);
+                return rollback(Rollback.MANUAL, "");
+            }
+            event(Type.Normal, Texts.rollbackNotSignaling(o.hook()));
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- waits
+
+    /** Waits for the primary; {@code null} when ready. A stuck primary after promotion fails the promotion. */
+    private Result awaitPrimary(boolean promoted) {
+        if (skipAnalysis()) {
+            return null;
+        }
+        Readiness r = Readiness.of(tgt + "-primary", obs.primary(), CanaryDefaults.primaryReadyThreshold(analysis));
+        if (r.ready()) {
+            return null;
+        }
+        String text = Texts.primaryNotReady(tgt, ns, r.reason());
+        if (r.state() == Readiness.State.STUCK || stalled()) {
+            String err = r.state() == Readiness.State.STUCK ? r.reason() : noProgress(text);
+            return promoted ? failedPromotion(err) : rollback(Rollback.DEADLINE, err);
+        }
+        event(Type.Warning, text);
+        return finish(interval(), true, false);
+    }
+
+    /**
+     * A step counts only once the delegate routes the status's weights and Gloo Mesh accepted them; until then
+     * the tick is held (not consumed), so the watch on the RouteTable resumes it.
+     */
+    private Result awaitRoutes(boolean promoted) {
+        Routes routes = obs.routes();
+        int weight = Statuses.n(old.canaryWeight);
+        if (routes.problem() != null) {
+            if (stalled()) {
+                return promoted ? failedPromotion(noProgress(routes.problem()))
+                        : rollback(Rollback.DEADLINE, noProgress(routes.problem()));
+            }
+            event(Type.Warning, routes.problem());
+            return finish(interval(), true, false);
+        }
+        if (routes.acceptance() == Routes.Acceptance.REJECTED) {
+            String text = Texts.routesRejected(routes.table(), routes.rejection());
+            if (stalled()) {
+                return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
+            }
+            event(Type.Warning, text);
+            return finish(interval(), true, false);
+        }
+        if (!routes.routes(100 - weight, weight) || routes.acceptance() == Routes.Acceptance.PENDING) {
+            if (stalled()) {
+                String text = "RouteTable " + routes.table() + " not accepted at weight " + weight;
+                return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
+            }
+            return finish(SHORT, false, false);
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    private enum Rollback { THRESHOLD, MANUAL, DEADLINE }
+
+    private Result rollback(Rollback why, String err) {
+        int failed = Statuses.n(old.failedChecks);
+        int threshold = CanaryDefaults.threshold(analysis);
+        if (failed >= threshold) {
+            event(Type.Warning, Texts.thresholdReached(key, failed));
+            alert(Texts.thresholdAlert(failed), Severity.ERROR);
+        } else if (why == Rollback.DEADLINE) {
+            event(Type.Warning, Texts.deadlineExceeded(key, err));
+            alert(Texts.deadlineAlert(err), Severity.ERROR);
+        }
+        actions.add(new Action.SetRoutes(100, 0));
+        event(Type.Warning, Texts.canaryFailed(key));
+        actions.add(new Action.ScaleTarget(0));
+        // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
+        sync(CanaryPhase.Failed, 0, failed, 0);
+        if (old.phase() == null || old.phase() == CanaryPhase.Initializing) {
+            next.lastPromotedSpec = old.lastPromotedSpec;
+        }
+        actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
+        return finish(interval(), true, false);
+    }
+
+    private Result failedPromotion(String err) {
+        event(Type.Warning, Texts.promotionFailed(tgt, ns, err));
+        alert(Texts.promotionFailedAlert(err), Severity.ERROR);
+        actions.add(new Action.SetRoutes(0, 100));
+        sync(CanaryPhase.Failed, 100, Statuses.n(old.failedChecks), 0);
+        actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
+        return finish(interval(), true, false);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void converge(boolean apex, boolean autoscalerUpdate) {
+        actions.add(new Action.ReconcileServices(apex));
+        actions.add(new Action.EnsurePrimary());
+        if (spec.autoscalerRef != null) {
+            actions.add(new Action.ReconcileAutoscaler(autoscalerUpdate));
+        }
+    }
+
+    /** Flagger's sync: counters as given, plus the target's current revision and config checksums. */
+    private void sync(CanaryPhase phase, int weight, int failedChecks, int iterations) {
+        next.phase = phase.name();
+        next.canaryWeight = weight;
+        next.failedChecks = failedChecks;
+        next.iterations = iterations;
+        next.lastAppliedSpec = obs.target().revision();
+        next.trackedConfigs = obs.trackedConfigs().isEmpty() ? null : new LinkedHashMap<>(obs.trackedConfigs());
+    }
+
+    /** Flagger's setPhase, except that WaitingPromotion keeps the routed weight (handled by the caller). */
+    private void setPhase(CanaryPhase phase) {
+        next.phase = phase.name();
+        if (phase != CanaryPhase.Progressing && phase != CanaryPhase.Waiting && phase != CanaryPhase.Promoting) {
+            next.canaryWeight = 0;
+            next.iterations = 0;
+        }
+        if (phase == CanaryPhase.Initialized || phase == CanaryPhase.Succeeded) {
+            next.lastPromotedSpec = old.lastAppliedSpec;
+        }
+    }
+
+    /** The tick's end: condition, observed generation, transition time (only when something changed), routes. */
+    private Result finish(Duration requeue, boolean consumed, boolean noRoutes) {
+        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        CanaryPhase phase = next.phase();
+        if (phase != null) {
+            next.conditions = PromotedCondition.apply(old.conditions, phase, spec.targetRef.kind, stamp);
+        }
+        next.observedGeneration = obs.generation();
+        if (Statuses.progressed(old, next) || old.lastTransitionTime == null && phase != null) {
+            next.lastTransitionTime = stamp;
+        }
+        boolean routed = actions.stream().anyMatch(a -> a instanceof Action.SetRoutes
+                || a instanceof Action.ReleaseRoutes);
+        if (!routed && !noRoutes && phase != null) {
+            // Every tick repairs the delegate toward the status's weights: the status is the intent.
+            int w = Statuses.n(next.canaryWeight);
+            actions.add(new Action.SetRoutes(100 - w, w));
+        }
+        return new Result.Decision(next, List.copyOf(actions), requeue, consumed);
+    }
+
+    private boolean changed() {
+        String revision = obs.target().revision();
+        boolean specChanged;
+        if (old.lastAppliedSpec == null || old.lastAppliedSpec.isEmpty()) {
+            specChanged = true;
+        } else if (revision.equals(old.lastPromotedSpec)) {
+            specChanged = false;
+        } else {
+            specChanged = !revision.equals(old.lastAppliedSpec);
+        }
+        return specChanged || configsChanged();
+    }
+
+    private boolean configsChanged() {
+        Map<String, String> now = obs.trackedConfigs();
+        Map<String, String> before = old.trackedConfigs;
+        if (now.isEmpty() && (before == null || before.isEmpty())) {
+            return false;
+        }
+        if (before == null || before.size() != now.size()) {
+            return true;
+        }
+        return !before.equals(now);
+    }
+
+    /** No progress (no status change) for longer than the progress deadline. */
+    private boolean stalled() {
+        Instant since = parse(old.lastTransitionTime);
+        if (since == null) {
+            return false;
+        }
+        return Duration.between(since, now).getSeconds() > CanaryDefaults.progressDeadlineSeconds(spec);
+    }
+
+    private String noProgress(String cause) {
+        return Texts.noProgressFor(CanaryDefaults.progressDeadlineSeconds(spec), cause);
+    }
+
+    private static Instant parse(String time) {
+        if (time == null || time.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(time);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Replicas for the canary: the owner's wish kept by admission first, then Flagger's rule. */
+    private int scaleUpReplicas() {
+        Workload t = obs.target();
+        if (t.desiredReplicas() != null && t.desiredReplicas() > 0) {
+            return t.desiredReplicas();
+        }
+        if (t.specReplicas() > 0) {
+            return t.specReplicas();
+        }
+        if (obs.hpaMinReplicas() != null) {
+            return Math.max(1, obs.hpaMinReplicas());
+        }
+        if (obs.primary() != null && obs.primary().specReplicas() > 0) {
+            return obs.primary().specReplicas();
+        }
+        return 1;
+    }
+
+    private CanaryStatus.CurrentRun newRun() {
+        CanaryStatus.CurrentRun run = new CanaryStatus.CurrentRun();
+        run.revision = obs.target().revision();
+        run.startedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        CanaryStatus.AdmittedRevision admitted = old.admittedRevision;
+        // The admission record is a hint: only trusted when it names the revision the Deployment really has.
+        if (admitted != null && run.revision.equals(admitted.revision)) {
+            run.user = admitted.user;
+            run.source = admitted.source;
+        }
+        return run;
+    }
+
+    private Map<String, String> runAnnotations() {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put(ANNOTATION_REVISION, obs.target().revision());
+        CanaryStatus.AdmittedRevision admitted = old.admittedRevision;
+        if (admitted != null && obs.target().revision().equals(admitted.revision)) {
+            if (admitted.user != null) {
+                a.put(ANNOTATION_USER, admitted.user);
+            }
+            if (admitted.source != null) {
+                a.put(ANNOTATION_SOURCE, admitted.source);
+            }
+        }
+        return a;
+    }
+
+    private boolean skipAnalysis() {
+        return CanaryDefaults.skipAnalysis(spec);
+    }
+
+    private Duration interval() {
+        return CanaryDefaults.interval(analysis);
+    }
+
+    private List<CanaryAnalysis.Webhook> hooks(String type) {
+        List<CanaryAnalysis.Webhook> out = new ArrayList<>();
+        if (analysis != null && analysis.webhooks != null) {
+            for (CanaryAnalysis.Webhook h : analysis.webhooks) {
+                if (type.equals(CanaryDefaults.webhookType(h))) {
+                    out.add(h);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void event(Type type, String message) {
+        actions.add(new EmitEvent(type, message));
+    }
+
+    private void event(Type type, String message, Map<String, String> annotations) {
+        actions.add(new EmitEvent(type, message, annotations));
+    }
+
+    private void alert(String message, Severity severity) {
+        actions.add(new Action.SendAlert(message, severity));
+    }
+
+    /** The outcome so far of a group of hooks that must all pass, run in order. */
+    private record Gate(Result pending, List<HookOutcome> passed, HookOutcome failed, Hook failedHook) {
+    }
+
+    private record Hook(boolean muteAlert) {
+    }
+
+    private Gate gate(String type, CanaryPhase phase) {
+        List<CanaryAnalysis.Webhook> hooks = hooks(type);
+        List<HookOutcome> passed = new ArrayList<>();
+        for (int i = 0; i < hooks.size(); i++) {
+            CanaryAnalysis.Webhook h = hooks.get(i);
+            HookOutcome o = obs.hookOutcomes().get(new Check.Hook(h, phase).key());
+            if (o == null) {
+                List<Check> rest = new ArrayList<>();
+                hooks.subList(i, hooks.size()).forEach(r -> rest.add(new Check.Hook(r, phase)));
+                return new Gate(new Result.RunChecks(rest, false), passed, null, null);
+            }
+            if (!o.passed()) {
+                return new Gate(null, passed, o, new Hook(Boolean.TRUE.equals(h.muteAlert)));
+            }
+            passed.add(o);
+        }
+        return new Gate(null, passed, null, null);
+    }
+}

@@ -1,0 +1,28 @@
+package io.sluice.analyzer.decision;
+
+import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.flagger.CanaryDefaults;
+import io.sluice.model.flagger.CanaryPhase;
+
+/** A check the decision needs the outcome of before it can finish a tick: a webhook call or a metric query. */
+public sealed interface Check {
+
+    /** Identifies the check within one tick. */
+    String key();
+
+    /** Call {@code hook} with {@code phase} as the payload's phase. */
+    record Hook(CanaryAnalysis.Webhook hook, CanaryPhase phase) implements Check {
+        @Override
+        public String key() {
+            return "hook/" + CanaryDefaults.webhookType(hook) + "/" + hook.name;
+        }
+    }
+
+    /** Query {@code metric} and judge it. */
+    record Metric(CanaryAnalysis.Metric metric) implements Check {
+        @Override
+        public String key() {
+            return "metric/" + metric.name;
+        }
+    }
+}

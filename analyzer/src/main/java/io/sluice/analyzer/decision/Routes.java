@@ -1,0 +1,37 @@
+package io.sluice.analyzer.decision;
+
+/**
+ * What the analyzer read of the delegate RouteTable.
+ *
+ * @param problem   why the routes cannot be managed (missing parent, no delegate route, a delegate owned by
+ *                  someone else), as the Warning Event text; {@code null} when fine
+ * @param primary   the primary's weight in {@code weighted-route}, or {@code null} when the delegate is absent
+ * @param canary    the canary's weight, or {@code null} when the delegate is absent
+ * @param acceptance whether Gloo Mesh has accepted the delegate's current generation
+ * @param table     {@code <name>.<namespace>} of the delegate, for messages
+ */
+public record Routes(String problem, Integer primary, Integer canary, Acceptance acceptance, String rejection,
+        String table) {
+
+    /** Gloo Mesh's verdict on the current generation, after the wait-for-acceptance setting is applied. */
+    public enum Acceptance { ACCEPTED, PENDING, REJECTED }
+
+    /** A delegate routing {@code primary}/{@code canary}, accepted. */
+    public static Routes accepted(int primary, int canary) {
+        return new Routes(null, primary, canary, Acceptance.ACCEPTED, null, null);
+    }
+
+    /** No delegate yet. */
+    public static Routes absent() {
+        return new Routes(null, null, null, Acceptance.PENDING, null, null);
+    }
+
+    /** Routes that cannot be managed, for the reason given. */
+    public static Routes broken(String problem) {
+        return new Routes(problem, null, null, Acceptance.PENDING, null, null);
+    }
+
+    boolean routes(int p, int c) {
+        return primary != null && canary != null && primary == p && canary == c;
+    }
+}

@@ -1,0 +1,29 @@
+package io.sluice.analyzer.decision;
+
+/**
+ * What the analyzer read of a Deployment (the target or the primary), reduced to what decisions need.
+ *
+ * @param revision          revision of the pod template ({@code Revisions.ofTemplate}); for the primary, the
+ *                          revision last promoted into it as recorded on the object, or {@code null}
+ * @param specReplicas      {@code spec.replicas} (a missing value counts as 1, as Kubernetes defaults it)
+ * @param desiredReplicas   the {@code sluice.io/desired-replicas} annotation, or {@code null}
+ * @param generation        {@code metadata.generation}
+ * @param observedGeneration {@code status.observedGeneration}
+ * @param updatedReplicas   {@code status.updatedReplicas}
+ * @param replicas          {@code status.replicas}
+ * @param availableReplicas {@code status.availableReplicas}
+ * @param deadlineExceeded  the {@code Progressing} condition has reason {@code ProgressDeadlineExceeded}
+ */
+public record Workload(String revision, int specReplicas, Integer desiredReplicas, long generation,
+        long observedGeneration, int updatedReplicas, int replicas, int availableReplicas, boolean deadlineExceeded) {
+
+    /** A workload whose rollout finished with {@code n} replicas. */
+    public static Workload settled(String revision, int n) {
+        return new Workload(revision, n, null, 1, 1, n, n, n, false);
+    }
+
+    Workload withReplicas(int n) {
+        return new Workload(revision, n, desiredReplicas, generation, observedGeneration, updatedReplicas, replicas,
+                availableReplicas, deadlineExceeded);
+    }
+}

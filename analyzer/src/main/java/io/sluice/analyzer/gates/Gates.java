@@ -1,0 +1,100 @@
+package io.sluice.analyzer.gates;
+
+import io.sluice.model.flagger.Canary;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+
+/**
+ * The analyzer's gates, wired: metric checks, webhooks, alerts and Event forwarding over one pair of HTTP clients.
+ *
+ * <pre>{@code
+ * AnalyzerMetrics metrics = new AnalyzerMetrics(registry, version, config.meshProvider());
+ * Gates gates = Gates.create(vertx, config, lookup, metrics);
+ * gates.metricGate().checkAll(canary) ...
+ * }</pre>
+ */
+public final class Gates implements AutoCloseable {
+    /**
+     * Connections per host. Many canaries share one Prometheus and one load tester; a small pool would queue healthy
+     * checks behind slow ones (each request still has its own deadline).
+     */
+    static final int CONNECTIONS_PER_HOST = 64;
+
+    private final GatesConfig config;
+    private final WebClient verified;
+    private final WebClient insecure;
+    private final PrometheusMetricGate metricGate;
+    private final HttpWebhookGate webhookGate;
+    private final HttpNotifier notifier;
+    private final AnalyzerMetrics metrics;
+
+    private Gates(GatesConfig config, WebClient verified, WebClient insecure, PrometheusMetricGate metricGate,
+                  HttpWebhookGate webhookGate, HttpNotifier notifier, AnalyzerMetrics metrics) {
+        this.config = config;
+        this.verified = verified;
+        this.insecure = insecure;
+        this.metricGate = metricGate;
+        this.webhookGate = webhookGate;
+        this.notifier = notifier;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param vertx   the analyzer's Vert.x; timers and HTTP run on its event loops, nothing blocks
+     * @param config  the settings ({@code analyzer/GATES.md})
+     * @param lookup  MetricTemplates, Secrets and AlertProviders, from the Kubernetes side's caches
+     * @param metrics the analyzer's {@code /metrics}, which the gates count into
+     */
+    public static Gates create(Vertx vertx, GatesConfig config, ObjectLookup lookup, AnalyzerMetrics metrics) {
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_HOST).setHttp2MaxSize(CONNECTIONS_PER_HOST);
+        WebClient verified = WebClient.create(vertx, options(), pool);
+        WebClient insecure = WebClient.create(vertx, options().setTrustAll(true).setVerifyHost(false), pool);
+        HttpWebhookGate hooks = new HttpWebhookGate(verified, insecure, Delay.timers(vertx), config, metrics);
+        return new Gates(config, verified, insecure,
+                new PrometheusMetricGate(new PrometheusClient(verified, insecure), lookup, config, metrics),
+                hooks, new HttpNotifier(verified, hooks, lookup, config, metrics), metrics);
+    }
+
+    private static WebClientOptions options() {
+        return new WebClientOptions().setUserAgent("sluice-analyzer");
+    }
+
+    public PrometheusMetricGate metricGate() {
+        return metricGate;
+    }
+
+    public HttpWebhookGate webhookGate() {
+        return webhookGate;
+    }
+
+    public HttpNotifier notifier() {
+        return notifier;
+    }
+
+    public AnalyzerMetrics metrics() {
+        return metrics;
+    }
+
+    public GatesConfig config() {
+        return config;
+    }
+
+    /** The no-data policy of {@code canary}: its annotation, else {@code --no-data-policy}. */
+    public NoDataPolicy noDataPolicy(Canary canary) {
+        return NoDataPolicy.resolve(canary, config.noDataPolicy());
+    }
+
+    /** How long {@code canary} may hold for missing data: {@code --no-data-deadline}, else its progress deadline. */
+    public Duration noDataDeadline(Canary canary) {
+        return NoDataPolicy.holdDeadline(canary, config.noDataDeadline());
+    }
+
+    @Override
+    public void close() {
+        verified.close();
+        insecure.close();
+    }
+}

@@ -1,0 +1,137 @@
+package io.sluice.analyzer.gates;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The PromQL Sluice sends: the builtin Istio queries (Gloo Mesh's data plane is Istio) and the rendering of
+ * MetricTemplate queries.
+ *
+ * <p>Queries are sent with every whitespace run collapsed to one space, as Flagger sends them, so that a query
+ * copied from Flagger's logs or tests reads the same in Sluice's.
+ */
+final class Queries {
+    static final String SUCCESS_RATE = "request-success-rate";
+    static final String DURATION = "request-duration";
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern ACTION = Pattern.compile("\\{\\{(-\\s)?(.*?)(\\s-)?}}", Pattern.DOTALL);
+    private static final Pattern VARIABLE = Pattern.compile("variables\\.([A-Za-z0-9_\\-]+)");
+
+    private Queries() {
+    }
+
+    static boolean isBuiltin(String metricName) {
+        return SUCCESS_RATE.equals(metricName) || DURATION.equals(metricName);
+    }
+
+    /** Where a builtin query looks: the canary's namespace and workload, the range, and optionally a cluster. */
+    record Scope(String namespace, String target, String interval, String clusterLabel, String cluster) {
+        /** The matchers shared by every builtin query, each followed by a comma and a space. */
+        String matchers() {
+            StringBuilder m = new StringBuilder()
+                    .append("reporter=\"destination\", ")
+                    .append("destination_workload_namespace=\"").append(escape(namespace)).append("\", ")
+                    .append("destination_workload=~\"").append(escape(target)).append('"');
+            if (!clusterLabel.isEmpty() && !cluster.isEmpty()) {
+                m.append(", ").append(clusterLabel).append("=\"").append(escape(cluster)).append('"');
+            }
+            return m.toString();
+        }
+    }
+
+    /** {@code request-success-rate}: percent of non-5xx responses of the canary workload. */
+    static String successRate(Scope s) {
+        return " sum( rate( istio_requests_total{ " + s.matchers() + ", response_code!~\"5.*\" }[" + s.interval()
+                + "] ) ) / sum( rate( istio_requests_total{ " + s.matchers() + " }[" + s.interval() + "] ) ) * 100";
+    }
+
+    /** {@code request-duration}: the 99th percentile latency of the canary workload, in milliseconds. */
+    static String duration(Scope s) {
+        return " histogram_quantile( 0.99, sum( rate( istio_request_duration_milliseconds_bucket{ " + s.matchers()
+                + " }[" + s.interval() + "] ) ) by (le) )";
+    }
+
+    /** The canary workload's request rate, 5xx included. */
+    static String requestRate(Scope s) {
+        return " sum( rate( istio_requests_total{ " + s.matchers() + " }[" + s.interval() + "] ) )";
+    }
+
+    /** The requests the canary workload served over the interval, for the minimum-traffic guard. */
+    static String requestCount(Scope s) {
+        return " sum( increase( istio_requests_total{ " + s.matchers() + " }[" + s.interval() + "] ) )";
+    }
+
+    /** The text Prometheus receives: every whitespace run collapsed to one space. */
+    static String collapse(String query) {
+        return WHITESPACE.matcher(query).replaceAll(" ");
+    }
+
+    /** A query template that cannot be rendered; the message says why and names the offending action. */
+    static final class RenderException extends Exception {
+        RenderException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Renders a MetricTemplate query. The actions are those of Flagger's templates: {@code {{ name }}},
+     * {@code {{ namespace }}}, {@code {{ target }}}, {@code {{ service }}}, {@code {{ ingress }}}, {@code {{ route }}},
+     * {@code {{ interval }}} and {@code {{ variables.<key> }}}, with Go's {@code {{- }} / {{ -}}} trim markers. Anything
+     * else, and a key missing from {@code variables}, is an error rather than an empty string: a query with a hole in it
+     * would measure something else.
+     */
+    static String render(String template, Map<String, String> values, Map<String, String> variables)
+            throws RenderException {
+        StringBuilder out = new StringBuilder();
+        Matcher m = ACTION.matcher(template);
+        int last = 0;
+        while (m.find()) {
+            String text = template.substring(last, m.start());
+            if (m.group(1) != null) {
+                text = text.stripTrailing();
+            }
+            out.append(text);
+            out.append(value(m.group(2).trim(), values, variables));
+            last = m.end();
+            if (m.group(3) != null) {
+                while (last < template.length() && Character.isWhitespace(template.charAt(last))) {
+                    last++;
+                }
+            }
+        }
+        String rest = template.substring(last);
+        int open = rest.indexOf("{{");
+        if (open >= 0) {
+            throw new RenderException("unclosed action \"" + abbreviate(rest.substring(open)) + "\"");
+        }
+        return out.append(rest).toString();
+    }
+
+    private static String value(String action, Map<String, String> values, Map<String, String> variables)
+            throws RenderException {
+        if (values.containsKey(action)) {
+            return values.get(action);
+        }
+        Matcher v = VARIABLE.matcher(action);
+        if (v.matches()) {
+            String key = v.group(1);
+            if (variables == null || !variables.containsKey(key)) {
+                throw new RenderException("{{ " + action + " }}: templateVariables has no key \"" + key + "\"");
+            }
+            return variables.get(key);
+        }
+        throw new RenderException("{{ " + action + " }}: unknown action; use one of " + String.join(", ",
+                new java.util.TreeSet<>(values.keySet())) + " or variables.<key>");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    /** A PromQL string literal's content: backslashes and double quotes escaped. */
+    static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -1,0 +1,174 @@
+package io.sluice.analyzer.kube;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.model.Kinds;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Every blocking Kubernetes call of the analyzer, run on the named worker pool and returned as a {@link Future},
+ * so that nothing blocks an event loop. Writes are refused once this process is no longer the leader.
+ */
+public final class Kube {
+    private final KubernetesClient client;
+    private final WorkerExecutor pool;
+    private final BooleanSupplier leading;
+    private final RateLimiter limiter;
+
+    public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading) {
+        this(client, pool, leading, new RateLimiter(1e6, 1_000_000));
+    }
+
+    public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading, RateLimiter limiter) {
+        this.limiter = limiter;
+        this.client = client;
+        this.pool = pool;
+        this.leading = leading;
+        register(client);
+    }
+
+    /** Teaches the client's serializer Sluice's kinds; otherwise it reads them as generic resources. */
+    public static void register(KubernetesClient client) {
+        Kinds.RESOURCE_CLASSES.forEach(client.getKubernetesSerialization()::registerKubernetesResource);
+    }
+
+    public KubernetesSerialization serialization() {
+        return client.getKubernetesSerialization();
+    }
+
+    /** Runs a blocking read on the pool. */
+    <T> Future<T> read(Callable<T> call) {
+        return pool.executeBlocking(() -> {
+            limiter.acquire();
+            return call.call();
+        }, false);
+    }
+
+    /** Runs a blocking write on the pool, unless leadership was lost: a follower must not write at all. */
+    <T> Future<T> write(Callable<T> call) {
+        if (!leading.getAsBoolean()) {
+            return Future.failedFuture(new NotLeaderException());
+        }
+        return pool.executeBlocking(() -> {
+            limiter.acquire();
+            if (!leading.getAsBoolean()) {
+                throw new NotLeaderException();
+            }
+            return call.call();
+        }, false);
+    }
+
+    /** Thrown instead of writing when this process lost (or never had) the lease. */
+    public static final class NotLeaderException extends IllegalStateException {
+        NotLeaderException() {
+            super("not the leader: writes are disabled");
+        }
+    }
+
+    /** True for a 409 from the API server: someone else wrote first. */
+    public static boolean isConflict(Throwable t) {
+        return t instanceof KubernetesClientException k && k.getCode() == 409;
+    }
+
+    static boolean isNotFound(Throwable t) {
+        return t instanceof KubernetesClientException k && k.getCode() == 404;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public Future<Canary> canary(String ns, String name) {
+        return read(() -> client.resources(Canary.class).inNamespace(ns).withName(name).get());
+    }
+
+    /** The Deployment as the raw JSON tree the API server sent (for revisions), or null. */
+    public Future<GenericKubernetesResource> rawDeployment(String ns, String name) {
+        return read(() -> client.genericKubernetesResources("apps/v1", "Deployment").inNamespace(ns).withName(name).get());
+    }
+
+    public Future<Deployment> deployment(String ns, String name) {
+        return read(() -> client.apps().deployments().inNamespace(ns).withName(name).get());
+    }
+
+    public Future<RouteTable> routeTable(String ns, String name) {
+        return read(() -> client.resources(RouteTable.class).inNamespace(ns).withName(name).get());
+    }
+
+    public Future<HorizontalPodAutoscaler> hpa(String ns, String name) {
+        return read(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(name).get());
+    }
+
+    public Future<ConfigMap> configMapOf(String ns, String name) {
+        return read(() -> client.configMaps().inNamespace(ns).withName(name).get());
+    }
+
+    public Future<Secret> secretOf(String ns, String name) {
+        return read(() -> client.secrets().inNamespace(ns).withName(name).get());
+    }
+
+    public Future<Service> serviceOf(String ns, String name) {
+        return read(() -> client.services().inNamespace(ns).withName(name).get());
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** Writes the status subresource, fenced by the resourceVersion the Canary carries (409 when stale). */
+    public Future<Canary> updateStatus(Canary canary) {
+        return write(() -> client.resources(Canary.class).inNamespace(canary.getMetadata().getNamespace())
+                .resource(canary).updateStatus());
+    }
+
+    /** Replaces the Canary's metadata and spec, fenced by its resourceVersion (used for finalizers). */
+    public Future<Canary> updateCanary(Canary canary) {
+        return write(() -> client.resources(Canary.class).inNamespace(canary.getMetadata().getNamespace())
+                .resource(canary).update());
+    }
+
+    /** Creates {@code desired}. */
+    public <T extends HasMetadata> Future<T> create(T desired) {
+        return write(() -> client.resource(desired).create());
+    }
+
+    /** Replaces {@code desired}, fenced by its resourceVersion. */
+    public <T extends HasMetadata> Future<T> update(T desired) {
+        return write(() -> client.resource(desired).update());
+    }
+
+    /** Sets {@code spec.replicas} of a Deployment with a JSON merge patch (no arrays involved). */
+    public Future<Void> scale(String ns, String name, int replicas) {
+        return write(() -> {
+            client.apps().deployments().inNamespace(ns).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+            return null;
+        });
+    }
+
+    public Future<Event> event(Event event) {
+        return write(() -> client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create());
+    }
+
+    public Future<RouteTable> createRouteTable(RouteTable table) {
+        return write(() -> client.resources(RouteTable.class).inNamespace(table.getMetadata().getNamespace())
+                .resource(table).create());
+    }
+
+    public Future<RouteTable> updateRouteTable(RouteTable table) {
+        return write(() -> client.resources(RouteTable.class).inNamespace(table.getMetadata().getNamespace())
+                .resource(table).update());
+    }
+}

@@ -1,0 +1,336 @@
+package io.sluice.analyzer.kube;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.decision.Workload;
+import io.sluice.model.WellKnown;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryDefaults;
+import io.sluice.model.flagger.CanaryService;
+import io.sluice.model.flagger.Flagger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The objects a Canary owns, built from the target (spec §4.1–4.3, §4.6). Pure: nothing here talks to a server. */
+public final class Workloads {
+    /** On the primary Deployment: the revision last copied into it, so a lost promotion is noticed and redone. */
+    public static final String PROMOTED_REVISION_ANNOTATION = "sluice.io/promoted-revision";
+
+    private Workloads() {
+    }
+
+    /** The selector label key (first of {@code selectorLabels} in the target's matchLabels), or null. */
+    public static String selectorKey(Deployment target, List<String> selectorLabels) {
+        LabelSelector sel = target.getSpec() == null ? null : target.getSpec().getSelector();
+        Map<String, String> match = sel == null ? null : sel.getMatchLabels();
+        if (match == null) {
+            return null;
+        }
+        for (String k : selectorLabels) {
+            if (match.containsKey(k)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Flagger's error text when no selector label is found. */
+    public static String selectorProblem(String target, String ns, List<String> selectorLabels) {
+        return "deployment " + target + "." + ns + " spec.selector.matchLabels must contain one of "
+                + "[" + String.join(" ", selectorLabels) + "]";
+    }
+
+    /** A controller owner reference to the Canary: garbage collection removes what it owns. */
+    public static OwnerReference ownerRef(Canary canary) {
+        return new OwnerReferenceBuilder().withApiVersion(Flagger.API_VERSION).withKind("Canary")
+                .withName(canary.getMetadata().getName()).withUid(canary.getMetadata().getUid())
+                .withController(true).withBlockOwnerDeletion(true).build();
+    }
+
+    public static boolean controlledBy(ObjectMeta meta, Canary canary) {
+        if (meta.getOwnerReferences() == null) {
+            return false;
+        }
+        return meta.getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                && "Canary".equals(o.getKind()) && canary.getMetadata().getName().equals(o.getName()));
+    }
+
+    /** The decision's view of a Deployment. */
+    public static Workload facts(Deployment d, String revision) {
+        DeploymentSpec spec = d.getSpec();
+        var st = d.getStatus();
+        int specReplicas = spec == null || spec.getReplicas() == null ? 1 : spec.getReplicas();
+        Integer desired = null;
+        Map<String, String> ann = d.getMetadata().getAnnotations();
+        if (ann != null && ann.get(WellKnown.DESIRED_REPLICAS_ANNOTATION) != null) {
+            try {
+                desired = Integer.parseInt(ann.get(WellKnown.DESIRED_REPLICAS_ANNOTATION).trim());
+            } catch (NumberFormatException e) {
+                desired = null;
+            }
+        }
+        boolean deadline = false;
+        if (st != null && st.getConditions() != null) {
+            for (DeploymentCondition c : st.getConditions()) {
+                if ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason())) {
+                    deadline = true;
+                }
+            }
+        }
+        long generation = d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
+        return new Workload(revision, specReplicas, desired, generation,
+                st == null || st.getObservedGeneration() == null ? 0 : st.getObservedGeneration(),
+                st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas(),
+                st == null || st.getReplicas() == null ? 0 : st.getReplicas(),
+                st == null || st.getAvailableReplicas() == null ? 0 : st.getAvailableReplicas(), deadline);
+    }
+
+    static Map<String, String> withoutToolkit(Map<String, String> in) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (in != null) {
+            in.forEach((k, v) -> {
+                if (!k.contains(WellKnown.FLUX_TOOLKIT_KEY_PART)) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
+    }
+
+    static Map<String, String> byPrefix(Map<String, String> in, List<String> prefixes) {
+        Map<String, String> out = new LinkedHashMap<>();
+        withoutToolkit(in).forEach((k, v) -> {
+            for (String p : prefixes) {
+                if (p.equals("*") || k.startsWith(p)) {
+                    out.put(k, v);
+                    return;
+                }
+            }
+        });
+        return out;
+    }
+
+    /** {@code <tgt>-primary}, built from the target's current template. */
+    public static Deployment primary(Canary canary, Deployment target, String key, String revision, Set<String> tracked,
+            List<String> includeLabelPrefixes, KubernetesSerialization json) {
+        String value = target.getSpec().getSelector().getMatchLabels().get(key);
+        Deployment p = new Deployment();
+        ObjectMeta meta = new ObjectMeta();
+        meta.setName(target.getMetadata().getName() + "-primary");
+        meta.setNamespace(target.getMetadata().getNamespace());
+        Map<String, String> labels = byPrefix(target.getMetadata().getLabels(), includeLabelPrefixes);
+        labels.put(key, value + "-primary");
+        meta.setLabels(labels);
+        Map<String, String> ann = withoutToolkit(target.getMetadata().getAnnotations());
+        ann.remove(WellKnown.DESIRED_REPLICAS_ANNOTATION);
+        ann.put(PROMOTED_REVISION_ANNOTATION, revision);
+        meta.setAnnotations(ann);
+        meta.setOwnerReferences(List.of(ownerRef(canary)));
+        p.setMetadata(meta);
+        DeploymentSpec spec = new DeploymentSpec();
+        int replicas = target.getSpec().getReplicas() == null ? 0 : target.getSpec().getReplicas();
+        Integer desired = facts(target, revision).desiredReplicas();
+        spec.setReplicas(desired != null && desired > 0 ? desired : replicas > 0 ? replicas : 1);
+        spec.setSelector(new LabelSelector(null, Map.of(key, value + "-primary")));
+        copyRollout(target.getSpec(), spec);
+        spec.setTemplate(primaryTemplate(target, key, value, tracked, json));
+        p.setSpec(spec);
+        return p;
+    }
+
+    /** Copies the target's template and rollout settings into an existing primary: a promotion. */
+    public static Deployment promote(Deployment primary, Deployment target, String key, String revision,
+            Set<String> tracked, List<String> includeLabelPrefixes, boolean hasAutoscaler, KubernetesSerialization json) {
+        String value = target.getSpec().getSelector().getMatchLabels().get(key);
+        Deployment p = json.clone(primary);
+        copyRollout(target.getSpec(), p.getSpec());
+        if (!hasAutoscaler) {
+            Integer desired = facts(target, revision).desiredReplicas();
+            Integer replicas = target.getSpec().getReplicas();
+            p.getSpec().setReplicas(desired != null && desired > 0 ? desired
+                    : replicas != null && replicas > 0 ? replicas : p.getSpec().getReplicas());
+        }
+        p.getSpec().setTemplate(primaryTemplate(target, key, value, tracked, json));
+        Map<String, String> labels = byPrefix(target.getMetadata().getLabels(), includeLabelPrefixes);
+        labels.put(key, value + "-primary");
+        p.getMetadata().setLabels(labels);
+        Map<String, String> ann = byPrefix(target.getMetadata().getAnnotations(), includeLabelPrefixes);
+        ann.put(PROMOTED_REVISION_ANNOTATION, revision);
+        p.getMetadata().setAnnotations(ann);
+        return p;
+    }
+
+    private static void copyRollout(DeploymentSpec from, DeploymentSpec to) {
+        to.setProgressDeadlineSeconds(from.getProgressDeadlineSeconds());
+        to.setMinReadySeconds(from.getMinReadySeconds());
+        to.setRevisionHistoryLimit(from.getRevisionHistoryLimit());
+        to.setStrategy(from.getStrategy());
+    }
+
+    private static PodTemplateSpec primaryTemplate(Deployment target, String key, String value, Set<String> tracked,
+            KubernetesSerialization json) {
+        PodTemplateSpec t = json.clone(target.getSpec().getTemplate());
+        if (t.getMetadata() == null) {
+            t.setMetadata(new ObjectMeta());
+        }
+        Map<String, String> labels = withoutToolkit(t.getMetadata().getLabels());
+        labels.put(key, value + "-primary");
+        t.getMetadata().setLabels(labels);
+        Map<String, String> ann = withoutToolkit(t.getMetadata().getAnnotations());
+        // A fresh id forces a rolling update of the primary even when only referenced configs changed.
+        ann.put(WellKnown.PRIMARY_ID_ANNOTATION, UUID.randomUUID().toString());
+        t.getMetadata().setAnnotations(ann);
+        ConfigTracker.usePrimaryCopies(t.getSpec(), tracked);
+        return t;
+    }
+
+    /** The three Services (§4.2): apex and primary select the primary's pods, canary the target's. */
+    public static Service service(Canary canary, String name, String key, String selectorValue,
+            CanaryService.CustomMetadata extra) {
+        CanaryService svc = canary.getSpec().service;
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(key, name);
+        if (extra != null && extra.labels != null) {
+            labels.putAll(extra.labels);
+        }
+        Map<String, String> ann = withoutToolkit(extra == null ? null : extra.annotations);
+        ServicePortBuilder port = new ServicePortBuilder().withName(CanaryDefaults.portName(svc)).withProtocol("TCP")
+                .withPort(svc.port).withTargetPort(targetPort(svc));
+        if (svc.appProtocol != null && !svc.appProtocol.isEmpty()) {
+            port.withAppProtocol(svc.appProtocol);
+        }
+        ServiceBuilder b = new ServiceBuilder().withNewMetadata().withName(name)
+                .withNamespace(canary.getMetadata().getNamespace()).withLabels(labels).withAnnotations(ann)
+                .withOwnerReferences(ownerRef(canary)).endMetadata()
+                .withNewSpec().withType("ClusterIP").withSelector(Map.of(key, selectorValue))
+                .withPorts(port.build()).endSpec();
+        Service s = b.build();
+        if (Boolean.TRUE.equals(svc.headless)) {
+            s.getSpec().setClusterIP("None");
+        }
+        if (svc.trafficDistribution != null) {
+            s.getSpec().setTrafficDistribution(svc.trafficDistribution);
+        }
+        return s;
+    }
+
+    private static IntOrString targetPort(CanaryService svc) {
+        return CanaryDefaults.targetPort(svc);
+    }
+
+    /**
+     * The live Service brought in line with {@code desired}, or null when nothing differs. Ports and selector are
+     * always ours; labels and annotations only when this Canary controls the Service, keeping unmanaged keys.
+     */
+    public static Service merge(Service live, Service desired, Canary canary) {
+        Service out = new ServiceBuilder(live).build();
+        boolean changed = false;
+        if (!samePorts(live.getSpec().getPorts(), desired.getSpec().getPorts())) {
+            List<ServicePort> ports = new ArrayList<>();
+            for (ServicePort d : desired.getSpec().getPorts()) {
+                ServicePort np = new ServicePortBuilder(d).build();
+                if (live.getSpec().getPorts() != null) {
+                    live.getSpec().getPorts().stream().filter(l -> d.getName().equals(l.getName())).findFirst()
+                            .ifPresent(l -> np.setNodePort(l.getNodePort()));
+                }
+                ports.add(np);
+            }
+            out.getSpec().setPorts(ports);
+            changed = true;
+        }
+        if (!desired.getSpec().getSelector().equals(live.getSpec().getSelector())) {
+            out.getSpec().setSelector(desired.getSpec().getSelector());
+            changed = true;
+        }
+        if (controlledBy(live.getMetadata(), canary)) {
+            CanaryService.UnmanagedMetadata keep = canary.getSpec().service.unmanagedMetadata;
+            Map<String, String> labels = keepUnmanaged(desired.getMetadata().getLabels(), live.getMetadata().getLabels(),
+                    keep == null ? null : keep.labels);
+            Map<String, String> ann = keepUnmanaged(desired.getMetadata().getAnnotations(),
+                    live.getMetadata().getAnnotations(), keep == null ? null : keep.annotations);
+            if (!labels.equals(nz(live.getMetadata().getLabels()))) {
+                out.getMetadata().setLabels(labels);
+                changed = true;
+            }
+            if (!ann.equals(nz(live.getMetadata().getAnnotations()))) {
+                out.getMetadata().setAnnotations(ann);
+                changed = true;
+            }
+        }
+        return changed ? out : null;
+    }
+
+    private static Map<String, String> nz(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+
+    private static Map<String, String> keepUnmanaged(Map<String, String> desired, Map<String, String> live,
+            List<String> unmanaged) {
+        Map<String, String> out = new LinkedHashMap<>(nz(desired));
+        if (unmanaged != null && live != null) {
+            for (String k : unmanaged) {
+                if (live.containsKey(k)) {
+                    out.put(k, live.get(k));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean samePorts(List<ServicePort> a, List<ServicePort> b) {
+        if (a == null || b == null || a.size() != b.size()) {
+            return false;
+        }
+        for (ServicePort d : b) {
+            boolean found = a.stream().anyMatch(l -> java.util.Objects.equals(l.getName(), d.getName())
+                    && java.util.Objects.equals(l.getPort(), d.getPort())
+                    && java.util.Objects.equals(l.getTargetPort(), d.getTargetPort())
+                    && java.util.Objects.equals(l.getAppProtocol(), d.getAppProtocol()));
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code <hpa>-primary}, scaling the primary with the target autoscaler's bounds and metrics (§4.3). */
+    public static HorizontalPodAutoscaler primaryHpa(Canary canary, HorizontalPodAutoscaler original,
+            KubernetesSerialization json) {
+        HorizontalPodAutoscaler h = new HorizontalPodAutoscaler();
+        ObjectMeta meta = new ObjectMeta();
+        meta.setName(original.getMetadata().getName() + "-primary");
+        meta.setNamespace(original.getMetadata().getNamespace());
+        meta.setLabels(withoutToolkit(original.getMetadata().getLabels()));
+        meta.setOwnerReferences(List.of(ownerRef(canary)));
+        h.setMetadata(meta);
+        HorizontalPodAutoscalerSpec spec = json.clone(original.getSpec());
+        spec.getScaleTargetRef().setName(canary.getSpec().targetRef.name + "-primary");
+        var overrides = canary.getSpec().autoscalerRef.primaryScalerReplicas;
+        if (overrides != null && overrides.minReplicas != null) {
+            spec.setMinReplicas(overrides.minReplicas);
+        }
+        if (overrides != null && overrides.maxReplicas != null) {
+            spec.setMaxReplicas(overrides.maxReplicas);
+        }
+        h.setSpec(spec);
+        return h;
+    }
+}

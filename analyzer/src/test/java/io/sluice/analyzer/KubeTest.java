@@ -1,0 +1,49 @@
+package io.sluice.analyzer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.analyzer.kube.Kube;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class KubeTest {
+    MockCluster cluster;
+    Vertx vertx;
+    WorkerExecutor pool;
+
+    @BeforeEach
+    void start() {
+        cluster = new MockCluster().seed();
+        vertx = Vertx.vertx();
+        pool = vertx.createSharedWorkerExecutor(Controller.POOL, 2);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        cluster.close();
+    }
+
+    @Test
+    @DisplayName("a process that lost the lease writes nothing, while reads still work")
+    void followersDoNotWrite() throws Exception {
+        AtomicBoolean leading = new AtomicBoolean(true);
+        Kube kube = new Kube(cluster.client, pool, leading::get);
+        kube.scale("test", "podinfo", 3).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+
+        leading.set(false);
+        var refused = kube.scale("test", "podinfo", 0).toCompletionStage().toCompletableFuture();
+        assertThat(refused).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
+                .havingRootCause().isInstanceOf(Kube.NotLeaderException.class);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(kube.canary("test", "podinfo").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isNotNull();
+    }
+}

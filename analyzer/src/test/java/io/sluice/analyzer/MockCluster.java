@@ -1,0 +1,150 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fabric8 mock API server (CRUD mode) on 127.0.0.1 with Sluice's CRDs and the seed's objects. It runs no
+ * controllers: {@link #settle()} plays the Deployment controller by marking every rollout finished.
+ */
+final class MockCluster implements AutoCloseable {
+    static final Path ROOT = Path.of("..");
+    final KubernetesMockServer server;
+    final KubernetesClient client;
+
+    MockCluster() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of()), false);
+        try {
+            server.init(InetAddress.getByName("127.0.0.1"), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        client = server.createClient();
+        io.sluice.analyzer.kube.Kube.register(client);
+        crd("manifests/crds/canaries.flagger.app.yaml");
+        crd("manifests/test-crds/routetables.networking.gloo.solo.io.yaml");
+    }
+
+    private void crd(String file) {
+        try (InputStream in = new FileInputStream(ROOT.resolve(file).toFile())) {
+            client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    <T extends io.fabric8.kubernetes.api.model.HasMetadata> T example(String file, Class<T> type) {
+        try (InputStream in = new FileInputStream(ROOT.resolve("manifests/examples/podinfo").resolve(file).toFile())) {
+            return client.getKubernetesSerialization().unmarshal(in, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The seed: podinfo Deployment, the parent RouteTable and the Canary. */
+    MockCluster seed() {
+        client.apps().deployments().inNamespace("test").resource(podinfo("6.0.0")).create();
+        client.resources(RouteTable.class).inNamespace("test").resource(example("routetable.yaml", RouteTable.class))
+                .create();
+        client.resources(Canary.class).inNamespace("test").resource(example("canary.yaml", Canary.class)).create();
+        settle();
+        return this;
+    }
+
+    static Deployment podinfo(String version) {
+        return new DeploymentBuilder().withNewMetadata().withName("podinfo").withNamespace("test")
+                .addToLabels("app", "podinfo").endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "podinfo").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "podinfo").endMetadata()
+                .withNewSpec().addToContainers(new ContainerBuilder().withName("podinfod")
+                        .withImage("ghcr.io/stefanprodan/podinfo:" + version)
+                        .withPorts(new ContainerPortBuilder().withName("http").withContainerPort(9898).build())
+                        .build())
+                .endSpec().endTemplate().endSpec().build();
+    }
+
+    /** {@code kubectl set image deployment/podinfo podinfod=…:<version>}. */
+    void setImage(String version) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0)
+                            .setImage("ghcr.io/stefanprodan/podinfo:" + version);
+                    return d;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                // The analyzer scaled the Deployment in between; kubectl would retry the same way.
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Every Deployment's rollout finished: all replicas updated and available. */
+    void settle() {
+        for (Deployment d : client.apps().deployments().inNamespace("test").list().getItems()) {
+            int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            Long gen = d.getMetadata().getGeneration();
+            d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(gen).withReplicas(n).withUpdatedReplicas(n)
+                    .withAvailableReplicas(n).withReadyReplicas(n).build());
+            client.apps().deployments().inNamespace("test").resource(d).updateStatus();
+        }
+    }
+
+    Canary canary() {
+        return client.resources(Canary.class).inNamespace("test").withName("podinfo").get();
+    }
+
+    RouteTable delegate() {
+        return client.resources(RouteTable.class).inNamespace("test").withName("podinfo-delegate").get();
+    }
+
+    Deployment deployment(String name) {
+        return client.apps().deployments().inNamespace("test").withName(name).get();
+    }
+
+    /** Weights of {@code weighted-route}, primary then canary. */
+    List<Integer> weights() {
+        RouteTable d = delegate();
+        var dest = d.getSpec().http.stream().filter(r -> "weighted-route".equals(r.name)).findFirst().orElseThrow()
+                .forwardTo.destinations;
+        return List.of(dest.get(0).weight, dest.get(1).weight);
+    }
+
+    List<Event> events() {
+        return client.v1().events().inNamespace("test").list().getItems();
+    }
+
+    static Map<String, String> map(String k, String v) {
+        return Map.of(k, v);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,263 @@
+package io.sluice.analyzer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.kube.Kube;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryCondition;
+import io.sluice.model.flagger.PromotedCondition;
+import io.sluice.model.gloo.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The seed scenario, tick by tick, against the mock API server (spec §10.2, DESIGN.md's flow). */
+class SeedScenarioTest {
+    static final Duration INTERVAL = Duration.ofSeconds(20);
+    MockCluster cluster;
+    Vertx vertx;
+    WorkerExecutor pool;
+    final TestGates gates = new TestGates();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-05-17T08:09:51Z"));
+    Reconciler reconciler;
+
+    @BeforeEach
+    void start() {
+        cluster = new MockCluster().seed();
+        vertx = Vertx.vertx();
+        pool = vertx.createSharedWorkerExecutor(Controller.POOL, 4);
+        reconciler = newReconciler();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        cluster.close();
+        await(vertx.close());
+    }
+
+    Reconciler newReconciler() {
+        return new Reconciler(new Kube(cluster.client, pool, () -> true), Settings.defaults(), gates, gates, gates,
+                clock);
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    Reconciler.Outcome tick() throws Exception {
+        clock.advance(INTERVAL);
+        Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", true));
+        cluster.settle();
+        return o;
+    }
+
+    Reconciler.Outcome watchEvent() throws Exception {
+        clock.advance(Duration.ofMillis(50));
+        Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", false));
+        cluster.settle();
+        return o;
+    }
+
+    String phase() {
+        return cluster.canary().getStatus().phase;
+    }
+
+    void bootstrap() throws Exception {
+        tick();
+        watchEvent();
+        assertThat(phase()).isEqualTo("Initialized");
+    }
+
+    String image(String deployment) {
+        return cluster.deployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    @Test
+    @DisplayName("bootstrap creates the primary, the three Services and the delegate RouteTable, then scales the target to 0")
+    void bootstrapCreatesTheOwnedObjects() throws Exception {
+        tick();
+        assertThat(phase()).isEqualTo("Initializing");
+        watchEvent();
+
+        Canary canary = cluster.canary();
+        assertThat(canary.getStatus().phase).isEqualTo("Initialized");
+        assertThat(canary.getStatus().canaryWeight).isZero();
+        CanaryCondition promoted = PromotedCondition.find(canary.getStatus().conditions);
+        assertThat(promoted.status).isEqualTo("True");
+        assertThat(promoted.reason).isEqualTo("Initialized");
+
+        Deployment primary = cluster.deployment("podinfo-primary");
+        assertThat(primary.getSpec().getSelector().getMatchLabels()).containsExactlyEntriesOf(
+                MockCluster.map("app", "podinfo-primary"));
+        assertThat(primary.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("app", "podinfo-primary");
+        assertThat(primary.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("Canary"));
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+
+        for (String[] svc : new String[][] {{"podinfo", "podinfo-primary"}, {"podinfo-primary", "podinfo-primary"},
+                {"podinfo-canary", "podinfo"}}) {
+            Service s = cluster.client.services().inNamespace("test").withName(svc[0]).get();
+            assertThat(s.getSpec().getSelector()).containsExactlyEntriesOf(MockCluster.map("app", svc[1]));
+            assertThat(s.getMetadata().getLabels()).containsEntry("expose", "true").containsEntry("app", svc[0]);
+            assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(9898);
+        }
+
+        RouteTable delegate = cluster.delegate();
+        assertThat(delegate.getMetadata().getLabels()).containsEntry("expose", "true");
+        assertThat(delegate.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("Canary");
+            assertThat(o.getController()).isTrue();
+        });
+        assertThat(delegate.getSpec().hosts).as("a child carries no hosts").isNull();
+        var route = delegate.getSpec().http.get(0);
+        assertThat(route.name).isEqualTo("weighted-route");
+        assertThat(route.forwardTo.destinations).extracting(d -> d.ref.name, d -> d.port.number, d -> d.weight)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("podinfo-primary", 9898, 100),
+                        org.assertj.core.groups.Tuple.tuple("podinfo-canary", 9898, 0));
+
+        List<Event> events = cluster.events();
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getMessage()).isEqualTo("Initialization done! podinfo.test");
+            assertThat(e.getReason()).isEqualTo("Synced");
+            assertThat(e.getType()).isEqualTo("Normal");
+            assertThat(e.getSource().getComponent()).isEqualTo("sluice");
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("Canary");
+        });
+    }
+
+    @Test
+    @DisplayName("a set image is promoted through weights 30 and 60 with the seed's Events in order")
+    void promotesTheSeedRelease() throws Exception {
+        bootstrap();
+        gates.events.clear();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        assertThat(phase()).as("detected on the watch event, before any interval").isEqualTo("Progressing");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+
+        List<List<Integer>> weights = new ArrayList<>();
+        for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
+            tick();
+            weights.add(cluster.weights());
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        assertThat(weights).containsSubsequence(List.of(70, 30), List.of(40, 60), List.of(100, 0));
+        assertThat(image("podinfo-primary")).endsWith(":6.0.1");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        assertThat(gates.events).containsExactly(
+                "Normal New revision detected! Scaling up podinfo.test",
+                "Normal Starting canary analysis for podinfo.test",
+                "Normal Pre-rollout check acceptance-test passed",
+                "Normal Advance podinfo.test canary weight 30",
+                "Normal Advance podinfo.test canary weight 60",
+                "Normal Copying podinfo.test template spec to podinfo-primary.test",
+                "Normal Routing all traffic to primary",
+                "Normal Promotion completed! Scaling down podinfo.test");
+        Canary canary = cluster.canary();
+        assertThat(canary.getStatus().lastPromotedSpec).isEqualTo(canary.getStatus().lastAppliedSpec);
+        assertThat(canary.getStatus().currentRun.revision).isEqualTo(canary.getStatus().lastAppliedSpec);
+    }
+
+    @Test
+    @DisplayName("failing success rate rolls the release back after five failed checks")
+    void rollsBackOnFailingChecks() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.2");
+        watchEvent();
+        gates.events.clear();
+        gates.metrics = m -> m.name.equals("request-success-rate")
+                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                        "Halt podinfo.test advancement success rate 89.02% < 99%")
+                : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
+        for (int i = 0; i < 10 && !"Failed".equals(phase()); i++) {
+            tick();
+        }
+        Canary canary = cluster.canary();
+        assertThat(canary.getStatus().phase).isEqualTo("Failed");
+        assertThat(canary.getStatus().failedChecks).as("kept after the rollback").isEqualTo(5);
+        assertThat(canary.getStatus().canaryWeight).isZero();
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        assertThat(image("podinfo-primary")).endsWith(":6.0.0");
+        assertThat(gates.events).containsExactly(
+                "Normal Starting canary analysis for podinfo.test",
+                "Normal Pre-rollout check acceptance-test passed",
+                "Normal Advance podinfo.test canary weight 30",
+                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
+                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
+                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
+                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
+                "Warning Halt podinfo.test advancement success rate 89.02% < 99%",
+                "Warning Rolling back podinfo.test failed checks threshold reached 5",
+                "Warning Canary failed! Scaling down podinfo.test");
+    }
+
+    @Test
+    @DisplayName("a second analyzer started mid-run continues from the status without repeating a step")
+    void restartContinuesFromStatus() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        tick();
+        assertThat(cluster.weights()).containsExactly(70, 30);
+
+        reconciler = newReconciler();
+        clock.advance(Duration.ofSeconds(5));
+        await(reconciler.reconcile("test", "podinfo", null));
+        assertThat(cluster.weights()).as("first sight, interval not up: no early step").containsExactly(70, 30);
+        clock.advance(Duration.ofSeconds(15));
+        await(reconciler.reconcile("test", "podinfo", null));
+        assertThat(cluster.weights()).containsExactly(40, 60);
+        for (int i = 0; i < 6 && !"Succeeded".equals(phase()); i++) {
+            tick();
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        assertThat(gates.events).filteredOn(e -> e.contains("canary weight 30")).hasSize(1);
+        assertThat(gates.events).filteredOn(e -> e.contains("canary weight 60")).hasSize(1);
+        assertThat(gates.events).filteredOn(e -> e.startsWith("Normal Copying")).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a missing parent RouteTable is a Warning Event, not a crash")
+    void missingParentIsAWarning() throws Exception {
+        cluster.client.resources(RouteTable.class).inNamespace("test").withName("podinfo").delete();
+        tick();
+        watchEvent();
+        tick();
+        assertThat(phase()).isEqualTo("Initializing");
+        assertThat(gates.events).contains("Warning RouteTable podinfo.test not found: spec.routeTableRef must name the"
+                + " parent RouteTable that delegates to the RouteTable Sluice manages");
+        assertThat(cluster.delegate()).isNull();
+    }
+
+    @Test
+    @DisplayName("drift in the delegate RouteTable is corrected and the weights are kept")
+    void driftIsCorrected() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        tick();
+        RouteTable d = cluster.delegate();
+        d.getSpec().http.get(0).name = "renamed-by-hand";
+        d.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 100;
+        d.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 0;
+        cluster.client.resources(RouteTable.class).inNamespace("test").resource(d).update();
+        watchEvent();
+        assertThat(cluster.delegate().getSpec().http).singleElement()
+                .satisfies(r -> assertThat(r.name).isEqualTo("weighted-route"));
+        assertThat(cluster.weights()).containsExactly(70, 30);
+    }
+}

@@ -1,0 +1,503 @@
+package io.sluice.analyzer.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.analyzer.gates.HookOutcome;
+import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.flagger.CanaryCondition;
+import io.sluice.model.flagger.CanaryStatus;
+import io.sluice.model.flagger.HttpMatch;
+import io.sluice.model.flagger.PromotedCondition;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** One named case per behaviour of the state machine (spec §2–3), plus each of Sluice's deliberate differences. */
+class CanaryDeciderTest {
+
+    private static final String FAILING_RATE = "Halt podinfo.test advancement success rate 89.02% < 99%";
+
+    static Arguments row(String name, Consumer<World> scenario) {
+        return Arguments.of(name, scenario);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("behaviours")
+    void behaves(String name, Consumer<World> scenario) {
+        scenario.accept(new World());
+    }
+
+    static MetricOutcome failRate(CanaryAnalysis.Metric m) {
+        return m.name.equals("request-success-rate")
+                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02, FAILING_RATE)
+                : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 1.0, null);
+    }
+
+    static Stream<Arguments> behaviours() {
+        return Stream.of(
+                row("a new Canary goes through Initializing to Initialized with the target scaled to zero", w -> {
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Initializing");
+                    assertThat(w.actions).contains(new Action.EnsurePrimary(), new Action.ReconcileServices(false));
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Initialized");
+                    assertThat(w.target.specReplicas()).isZero();
+                    assertThat(w.routes.primary()).isEqualTo(100);
+                    assertThat(w.status.lastAppliedSpec).isEqualTo("rev-1").isEqualTo(w.status.lastPromotedSpec);
+                    assertThat(w.events).containsExactly("Normal Initialization done! podinfo.test");
+                    CanaryCondition c = PromotedCondition.find(w.status.conditions);
+                    assertThat(c.status).isEqualTo("True");
+                    assertThat(c.message).isEqualTo("Deployment initialization completed.");
+                }),
+                row("bootstrap waits for the primary and says why", w -> {
+                    w.tick();
+                    w.primary = new Workload("rev-1", 2, null, 1, 1, 0, 2, 0, false);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Initializing");
+                    assertThat(w.events).containsExactly("Warning podinfo-primary.test not ready: waiting for rollout"
+                            + " to finish: 0 out of 2 new replicas have been updated");
+                }),
+                row("bootstrap fails when the primary makes no progress for the deadline", w -> {
+                    w.tick();
+                    w.primary = new Workload("rev-1", 2, null, 1, 1, 0, 2, 0, false);
+                    w.tick();
+                    w.tick();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                    assertThat(w.events).anyMatch(e -> e.startsWith(
+                            "Warning Rolling back podinfo.test progress deadline exceeded no progress for 60s"));
+                }),
+                row("a new revision starts the run at once on a watch event, not at the next interval", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    assertThat(w.events).containsExactly("Normal New revision detected! Scaling up podinfo.test");
+                    assertThat(w.target.specReplicas()).isEqualTo(2);
+                    assertThat(w.status.lastAppliedSpec).isEqualTo("rev-2");
+                    assertThat(w.status.currentRun.revision).isEqualTo("rev-2");
+                    assertThat(w.last.consumedTick()).isTrue();
+                }),
+                row("the run records user and source of an admitted revision that the Deployment confirms", w -> {
+                    w.initialized();
+                    w.status.admittedRevision = admitted("rev-2", "jane", "kubectl");
+                    w.newRevision("rev-2").event();
+                    assertThat(w.status.currentRun.user).isEqualTo("jane");
+                    assertThat(w.status.currentRun.source).isEqualTo("kubectl");
+                    Action.EmitEvent e = (Action.EmitEvent) w.actions.stream()
+                            .filter(a -> a instanceof Action.EmitEvent).findFirst().orElseThrow();
+                    assertThat(e.annotations()).containsEntry("sluice.io/user", "jane")
+                            .containsEntry("sluice.io/source", "kubectl").containsEntry("sluice.io/revision", "rev-2");
+                }),
+                row("an admitted revision the Deployment does not have yet starts nothing", w -> {
+                    w.initialized();
+                    w.status.admittedRevision = admitted("rev-9", "jane", "flux");
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Initialized");
+                    assertThat(w.events).isEmpty();
+                }),
+                row("scaling up honours the desired-replicas annotation first", w -> {
+                    w.initialized();
+                    w.target = new Workload("rev-2", 0, 5, 2, 2, 0, 0, 0, false);
+                    w.event();
+                    assertThat(w.actions).contains(new Action.ScaleTarget(5));
+                }),
+                row("without the annotation a target at zero is scaled to the primary's replicas", w -> {
+                    w.initialized();
+                    w.target = new Workload("rev-2", 0, null, 2, 2, 0, 0, 0, false);
+                    w.event();
+                    assertThat(w.actions).contains(new Action.ScaleTarget(2));
+                }),
+                row("a failing confirm-rollout hook parks the run in Waiting and warns once", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("gate", "confirm-rollout"));
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("gate"), 403, "denied");
+                    w.initialized().newRevision("rev-2").event();
+                    assertThat(w.phase()).isEqualTo("Waiting");
+                    w.tick();
+                    assertThat(w.events).containsExactly("Warning Halt podinfo.test advancement waiting for approval gate");
+                    assertThat(w.calls).containsExactly("hook/confirm-rollout/gate@Initialized",
+                            "hook/confirm-rollout/gate@Waiting");
+                    assertThat(w.status.lastAppliedSpec).as("not synced while waiting").isEqualTo("rev-1");
+                }),
+                row("Waiting starts the run once the confirm-rollout hooks pass", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("gate", "confirm-rollout"));
+                    w.hooks = h -> new HookOutcome(h.name, false, 403, "denied");
+                    w.initialized().newRevision("rev-2").event();
+                    w.hooks = h -> new HookOutcome(h.name, true, 200, null);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    assertThat(w.events).endsWith("Normal Confirm-rollout check gate passed",
+                            "Normal New revision detected! Scaling up podinfo.test");
+                }),
+                row("a failing pre-rollout hook counts a failed check and the start is retried", w -> {
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("acceptance-test"), 500, "exit status 1");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.failedChecks()).isEqualTo(2);
+                    assertThat(w.weight()).isZero();
+                    assertThat(w.events).containsSubsequence("Normal Starting canary analysis for podinfo.test",
+                            "Warning Halt podinfo.test advancement pre-rollout check acceptance-test failed exit status 1",
+                            "Normal Starting canary analysis for podinfo.test");
+                }),
+                row("a failing rollout webhook halts advancement with its error and counts", w -> {
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("load-test"), 500, "500 Internal Server Error");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.events).last().isEqualTo(
+                            "Warning Halt podinfo.test advancement external check load-test failed 500 Internal Server Error");
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                    assertThat(w.weight()).isEqualTo(30);
+                    assertThat(w.calls).doesNotContain("metric/request-success-rate");
+                }),
+                row("rolls back when failed checks reach the threshold at the start of the next tick", w -> {
+                    w.spec.analysis.threshold = 1;
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                    w.calls.clear();
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                    assertThat(w.calls).as("the final tick runs no analysis").containsExactly("call/post-rollout@Failed");
+                    assertThat(w.events).endsWith("Warning Rolling back podinfo.test failed checks threshold reached 1",
+                            "Warning Canary failed! Scaling down podinfo.test");
+                    assertThat(w.routes.canary()).isZero();
+                    assertThat(w.target.specReplicas()).isZero();
+                }),
+                row("failedChecks keeps the count that caused the rollback (Sluice quirk)", w -> {
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Failed");
+                    assertThat(w.failedChecks()).isEqualTo(5);
+                    assertThat(w.weight()).isZero();
+                    CanaryCondition c = PromotedCondition.find(w.status.conditions);
+                    assertThat(c.status).isEqualTo("False");
+                    assertThat(c.message).isEqualTo("Canary analysis failed, Deployment scaled to zero.");
+                }),
+                row("a failing confirm-traffic-increase hook holds the weight without counting", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("more", "confirm-traffic-increase"));
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("more"), 403, "no");
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    assertThat(w.failedChecks()).isZero();
+                    assertThat(w.events).last().isEqualTo(
+                            "Warning Halt podinfo.test advancement waiting for traffic increase approval more");
+                }),
+                row("a failing confirm-promotion hook parks the run in WaitingPromotion showing the routed weight"
+                        + " (Sluice quirk)", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("promote", "confirm-promotion"));
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("promote"), 403, "no");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(6, "WaitingPromotion");
+                    assertThat(w.weight()).isEqualTo(60);
+                    assertThat(w.routes.canary()).isEqualTo(60);
+                    assertThat(w.events).last().isEqualTo(
+                            "Warning Halt podinfo.test advancement waiting for promotion approval promote");
+                    w.hooks = h -> new HookOutcome(h.name, true, 200, null);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Promoting");
+                    assertThat(w.events).endsWith("Normal Confirm-promotion check promote passed",
+                            "Normal Copying podinfo.test template spec to podinfo-primary.test");
+                }),
+                row("checks keep running in WaitingPromotion and failures still count", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("promote", "confirm-promotion"));
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("promote"), 403, "no");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(6, "WaitingPromotion");
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("WaitingPromotion");
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                }),
+                row("stepWeightPromotion moves traffic back to the primary in steps", w -> {
+                    w.spec.analysis.stepWeight = 100;
+                    w.spec.analysis.maxWeight = null;
+                    w.spec.analysis.stepWeightPromotion = 50;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(5, "Promoting");
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Promoting");
+                    assertThat(w.weight()).isEqualTo(50);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Finalising");
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Succeeded");
+                    assertThat(w.events).containsSubsequence("Normal Advance podinfo.test primary weight 50",
+                            "Normal Advance podinfo.test primary weight 100",
+                            "Normal Promotion completed! Scaling down podinfo.test");
+                }),
+                row("a new revision mid-run restarts the analysis from weight 0", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    w.newRevision("rev-3").event();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    assertThat(w.weight()).isZero();
+                    assertThat(w.routes.canary()).isZero();
+                    assertThat(w.status.lastAppliedSpec).isEqualTo("rev-3");
+                    assertThat(w.events).last().isEqualTo(
+                            "Normal New revision detected! Restarting analysis for podinfo.test");
+                }),
+                row("a new revision while promoting is not a restart", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(5, "Promoting");
+                    w.newRevision("rev-3").event();
+                    assertThat(w.phase()).isEqualTo("Promoting");
+                    w.tickUntil(4, "Succeeded");
+                    assertThat(w.status.lastPromotedSpec).isEqualTo("rev-2");
+                    w.event();
+                    assertThat(w.phase()).as("picked up as a new run after Succeeded").isEqualTo("Progressing");
+                }),
+                row("skipAnalysis promotes at the first tick once the canary is ready", w -> {
+                    w.spec.skipAnalysis = true;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Succeeded");
+                    assertThat(w.primary.revision()).isEqualTo("rev-2");
+                    assertThat(w.calls).doesNotContain("hook/pre-rollout/acceptance-test@Progressing")
+                            .contains("call/post-rollout@Succeeded");
+                    assertThat(w.events).endsWith("Normal Copying podinfo.test template spec to podinfo-primary.test",
+                            "Normal Promotion completed! Canary analysis was skipped for podinfo.test");
+                }),
+                row("a suspended Canary only reports that it is skipped", w -> {
+                    w.initialized();
+                    w.spec.suspend = true;
+                    w.newRevision("rev-2").tick();
+                    assertThat(w.phase()).isEqualTo("Initialized");
+                    assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
+                }),
+                row("a passing rollback hook rolls the run back at once", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("stop", "rollback"));
+                    w.hooks = h -> new HookOutcome(h.name, true, 200, null);
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                    assertThat(w.events).containsSubsequence("Warning Rollback check stop passed",
+                            "Warning Rolling back podinfo.test manual webhook invoked",
+                            "Warning Canary failed! Scaling down podinfo.test");
+                }),
+                row("a rollback hook that does not signal is reported and the run goes on", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("stop", "rollback"));
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("stop"), 404, "no");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    assertThat(w.events).contains("Normal Rollback hook stop not signaling a rollback");
+                }),
+                row("a canary that is not ready holds the run and warns", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, false);
+                    w.tick();
+                    assertThat(w.weight()).isZero();
+                    assertThat(w.events).last().isEqualTo("Warning canary deployment podinfo.test not ready: waiting"
+                            + " for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available");
+                }),
+                row("a canary not ready for longer than the progress deadline rolls back and says so", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, false);
+                    w.tickUntil(5, "Failed");
+                    assertThat(w.events).anyMatch(e -> e.startsWith("Warning Rolling back podinfo.test progress"
+                            + " deadline exceeded no progress for 60s (progressDeadlineSeconds): canary deployment"));
+                }),
+                row("a canary Kubernetes gave up on rolls back at once", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, true);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                }),
+                row("a primary that never becomes ready after promotion fails with all traffic on the canary", w -> {
+                    w.promotedPrimarySettles = false;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(5, "Promoting");
+                    w.tickUntil(6, "Failed");
+                    assertThat(w.weight()).isEqualTo(100);
+                    assertThat(w.routes.canary()).isEqualTo(100);
+                    assertThat(w.target.specReplicas()).as("the canary keeps serving").isEqualTo(2);
+                    assertThat(w.events).anyMatch(e -> e.startsWith("Warning Promotion of podinfo.test failed,"
+                            + " primary not ready: "));
+                }),
+                row("Blue/Green runs its iterations, routes all traffic to the canary, then promotes", w -> {
+                    w.spec.analysis.stepWeight = null;
+                    w.spec.analysis.maxWeight = null;
+                    w.spec.analysis.iterations = 2;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(6, "Promoting");
+                    assertThat(w.events).containsSubsequence("Normal Advance podinfo.test canary iteration 1/2",
+                            "Normal Advance podinfo.test canary iteration 2/2", "Normal Routing all traffic to canary",
+                            "Normal Copying podinfo.test template spec to podinfo-primary.test");
+                    w.tickUntil(3, "Succeeded");
+                    assertThat(w.routes.primary()).isEqualTo(100);
+                }),
+                row("A/B testing sends matching traffic to the canary for each iteration, then promotes", w -> {
+                    w.spec.analysis.stepWeight = null;
+                    w.spec.analysis.maxWeight = null;
+                    w.spec.analysis.iterations = 2;
+                    HttpMatch m = new HttpMatch();
+                    m.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
+                    w.spec.analysis.match = List.of(m);
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.routes.canary()).isEqualTo(100);
+                    w.tickUntil(5, "Promoting");
+                    assertThat(w.events).containsSubsequence("Normal Advance podinfo.test canary iteration 1/2",
+                            "Normal Advance podinfo.test canary iteration 2/2",
+                            "Normal Copying podinfo.test template spec to podinfo-primary.test");
+                    assertThat(w.events).doesNotContain("Normal Routing all traffic to canary");
+                }),
+                row("a step waits until Gloo Mesh accepted the new weights", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test");
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    assertThat(w.last.consumedTick()).as("the tick stays owed").isFalse();
+                    w.routes = Routes.accepted(70, 30);
+                    w.event();
+                    assertThat(w.weight()).as("a due tick left owed runs on the next event").isEqualTo(30);
+                    w.reconcile(true);
+                    assertThat(w.weight()).isEqualTo(60);
+                }),
+                row("a rejected RouteTable holds the run with a Warning", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.REJECTED, "INVALID: bad weights",
+                            "podinfo-delegate.test");
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    assertThat(w.events).last().isEqualTo("Warning RouteTable podinfo-delegate.test not accepted by"
+                            + " Gloo Mesh: INVALID: bad weights");
+                }),
+                row("a missing parent RouteTable is a Warning and bootstrap waits", w -> {
+                    w.routes = Routes.broken("RouteTable podinfo.test not found: the routeTableRef names no RouteTable");
+                    w.tick();
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Initializing");
+                    assertThat(w.events).containsExactly("Warning RouteTable podinfo.test not found: the routeTableRef"
+                            + " names no RouteTable");
+                }),
+                row("metrics without data count as failed checks by default", w -> {
+                    w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "Halt advancement no"
+                            + " values found for istio metric request-success-rate probably podinfo.test is not"
+                            + " receiving traffic: running query failed: no values found");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                    assertThat(w.events).last().asString().startsWith("Warning Halt advancement no values found");
+                }),
+                row("metrics without data under the hold policy keep the weight and count nothing", w -> {
+                    w.noData = Observations.NoDataPolicy.HOLD;
+                    w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.ERROR, null,
+                            "Prometheus query failed: connection refused");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.failedChecks()).isZero();
+                    assertThat(w.weight()).isEqualTo(30);
+                    assertThat(w.events).last().isEqualTo("Warning Prometheus query failed: connection refused"
+                            + " (holding the weight: no-data policy is hold)");
+                    w.tickUntil(5, "Failed");
+                    assertThat(w.events).anyMatch(e -> e.startsWith(
+                            "Warning Rolling back podinfo.test progress deadline exceeded"));
+                }),
+                row("lastTransitionTime only moves when the status changes (Sluice quirk)", w -> {
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Failed");
+                    String failedAt = w.status.lastTransitionTime;
+                    w.tick();
+                    w.tick();
+                    assertThat(w.status.lastTransitionTime).isEqualTo(failedAt);
+                    assertThat(w.last.actions()).noneMatch(a -> a instanceof Action.EmitEvent);
+                }),
+                row("watch events between intervals run no checks and take no step", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.calls.clear();
+                    w.event();
+                    w.event();
+                    assertThat(w.calls).isEmpty();
+                    assertThat(w.weight()).isZero();
+                }),
+                row("reverting a failed release to the promoted revision starts no run", w -> {
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Failed");
+                    w.events.clear();
+                    w.newRevision("rev-1").event();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                    assertThat(w.events).isEmpty();
+                }),
+                row("a change of a tracked ConfigMap starts a run", w -> {
+                    w.configs = Map.of("configmap/podinfo-config", "aaaa");
+                    w.initialized();
+                    w.configs = Map.of("configmap/podinfo-config", "bbbb");
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    assertThat(w.status.trackedConfigs).containsEntry("configmap/podinfo-config", "bbbb");
+                }),
+                row("someone scaling the idle target back up is undone", w -> {
+                    w.initialized();
+                    w.target = Workload.settled("rev-1", 3);
+                    w.event();
+                    assertThat(w.target.specReplicas()).isZero();
+                }),
+                row("revertOnDeletion adds the finalizer; deletion restores the target and releases the routes", w -> {
+                    w.spec.revertOnDeletion = true;
+                    w.initialized();
+                    assertThat(w.finalizer).isTrue();
+                    w.deleting = true;
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Terminating");
+                    assertThat(w.target.specReplicas()).isEqualTo(2);
+                    w.event();
+                    assertThat(w.finalizer).isFalse();
+                    assertThat(w.actions).contains(new Action.ReleaseRoutes());
+                    assertThat(w.events).containsExactly("Normal Terminating canary podinfo.test",
+                            "Normal Terminated canary podinfo.test");
+                }),
+                row("the Promoted condition keeps its transition time while its status holds", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    String since = PromotedCondition.find(w.status.conditions).lastTransitionTime;
+                    w.tick();
+                    w.tick();
+                    CanaryCondition c = PromotedCondition.find(w.status.conditions);
+                    assertThat(c.reason).isEqualTo("Progressing");
+                    assertThat(c.lastTransitionTime).isEqualTo(since);
+                }),
+                row("the seed's successful run emits Flagger's events in order", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Succeeded");
+                    assertThat(w.events).containsExactly(
+                            "Normal New revision detected! Scaling up podinfo.test",
+                            "Normal Starting canary analysis for podinfo.test",
+                            "Normal Pre-rollout check acceptance-test passed",
+                            "Normal Advance podinfo.test canary weight 30",
+                            "Normal Advance podinfo.test canary weight 60",
+                            "Normal Copying podinfo.test template spec to podinfo-primary.test",
+                            "Normal Routing all traffic to primary",
+                            "Normal Promotion completed! Scaling down podinfo.test");
+                    assertThat(w.target.specReplicas()).isZero();
+                    assertThat(w.calls).containsSubsequence("hook/pre-rollout/acceptance-test@Progressing",
+                            "hook/rollout/load-test@Progressing", "metric/request-success-rate",
+                            "metric/request-duration", "call/post-rollout@Succeeded");
+                }));
+    }
+
+    private static CanaryStatus.AdmittedRevision admitted(String revision, String user, String source) {
+        CanaryStatus.AdmittedRevision a = new CanaryStatus.AdmittedRevision();
+        a.revision = revision;
+        a.user = user;
+        a.source = source;
+        return a;
+    }
+}

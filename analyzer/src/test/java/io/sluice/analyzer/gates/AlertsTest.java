@@ -1,0 +1,39 @@
+package io.sluice.analyzer.gates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.analyzer.gates.Notifier.Severity;
+import io.sluice.model.flagger.Canary;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AlertsTest {
+
+    @Test
+    void flaggersAlertsKeepTheirTextsAndSeverities() {
+        assertThat(Alerts.initialized("Deployment"))
+                .isEqualTo(new Alerts.Alert("New Deployment detected, initialization completed.", Severity.INFO, true));
+        assertThat(Alerts.thresholdReached(5))
+                .isEqualTo(new Alerts.Alert("Failed checks threshold reached 5", Severity.ERROR, false));
+        assertThat(Alerts.WAITING_FOR_APPROVAL.severity()).isEqualTo(Severity.WARN);
+        assertThat(Alerts.NEW_REVISION.withMetadata()).isTrue();
+    }
+
+    @Test
+    void sendHandsTheAlertToTheNotifier() {
+        List<String> sent = new ArrayList<>();
+        Notifier recording = new Notifier() {
+            @Override
+            public void alert(Canary canary, String message, Severity severity, boolean withMetadata) {
+                sent.add(canary.key() + " " + severity + " " + withMetadata + " " + message);
+            }
+
+            @Override
+            public void event(Canary canary, String eventType, String message) {
+            }
+        };
+        Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(60)).send(recording, Fixtures.podinfo());
+        assertThat(sent).containsExactly("podinfo.test ERROR false Rolling back: no metric data for 1m0s");
+    }
+}

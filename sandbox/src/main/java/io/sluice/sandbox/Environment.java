@@ -2,7 +2,6 @@ package io.sluice.sandbox;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,6 +35,10 @@ public final class Environment implements AutoCloseable {
   public static final String ADMISSION_USER = "system:serviceaccount:sluice-system:sluice-admission";
   private static final List<String> SA_GROUPS = List.of("system:serviceaccounts", "system:serviceaccounts:sluice-system");
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  /** The analyzer's flags in the sandbox; {@code {prometheus}} and {@code {port}} are filled in at start. */
+  public static final List<String> ANALYZER_ARGS = List.of("--metrics-server={prometheus}",
+      "--listen-address=127.0.0.1", "--port={port}", "--cluster-name=sluice-sandbox");
 
   /** How the environment is started. */
   public record Options(Path repo, Duration scrapeInterval, List<String> analyzerArgs, boolean startAdmission,
@@ -89,30 +93,12 @@ public final class Environment implements AutoCloseable {
     }
   }
 
-  /** The webhook configurations Sluice's admission serves; it publishes its own CA into them. */
+  /**
+   * The webhook configurations Sluice ships ({@code manifests/admission/webhooks.yaml}), applied as
+   * an administrator would; the admission service publishes its own CA into them.
+   */
   private void installWebhookConfigurations() {
-    String mutating = """
-        {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
-         "metadata": {"name": "sluice-admission"},
-         "webhooks": [{"name": "deployments.admission.sluice.io", "admissionReviewVersions": ["v1"],
-           "sideEffects": "NoneOnDryRun", "failurePolicy": "Ignore", "timeoutSeconds": 5,
-           "clientConfig": {"service": {"namespace": "sluice-system", "name": "sluice-admission", "path": "/mutate",
-             "port": 443}},
-           "rules": [{"operations": ["CREATE", "UPDATE"], "apiGroups": ["apps"], "apiVersions": ["v1"],
-             "resources": ["deployments"], "scope": "Namespaced"}]}]}
-        """;
-    String validating = """
-        {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
-         "metadata": {"name": "sluice-admission"},
-         "webhooks": [{"name": "canaries.admission.sluice.io", "admissionReviewVersions": ["v1"],
-           "sideEffects": "None", "failurePolicy": "Fail", "timeoutSeconds": 5,
-           "clientConfig": {"service": {"namespace": "sluice-system", "name": "sluice-admission", "path": "/validate",
-             "port": 443}},
-           "rules": [{"operations": ["CREATE", "UPDATE"], "apiGroups": ["flagger.app"], "apiVersions": ["v1beta1"],
-             "resources": ["canaries", "metrictemplates", "alertproviders"], "scope": "Namespaced"}]}]}
-        """;
-    admin.resource(JSON.unmarshal(mutating, MutatingWebhookConfiguration.class)).create();
-    admin.resource(JSON.unmarshal(validating, ValidatingWebhookConfiguration.class)).create();
+    kubectl.run("apply", "-f", options.repo().resolve("manifests/admission/webhooks.yaml").toString()).ok();
   }
 
   public void startAdmission() {
@@ -147,11 +133,17 @@ public final class Environment implements AutoCloseable {
     Path kubeconfig = sandbox.kubeconfig(ANALYZER_USER, SA_GROUPS);
     List<String> args = new ArrayList<>();
     String prometheus = sandbox.prometheus().orElseThrow().url();
+    String port = Integer.toString(freePort());
     for (String a : options.analyzerArgs()) {
-      args.add(a.replace("{prometheus}", prometheus));
+      args.add(a.replace("{prometheus}", prometheus).replace("{port}", port));
     }
+    // The analyzer runs outside the cluster; the Canary's webhook URLs (http://flagger-loadtester.test/)
+    // reach the load tester through the sandbox's proxy into the cluster, the way HTTP_PROXY works.
+    String proxy = sandbox.cluster().clusterProxyUrl();
+    Map<String, String> env = Map.of("HTTP_PROXY", proxy, "http_proxy", proxy, "NO_PROXY", "127.0.0.1,localhost",
+        "no_proxy", "127.0.0.1,localhost");
     analyzer = SluiceProcess.start(options.classpaths().of("analyzer", ANALYZER_MAIN), "analyzer", ANALYZER_MAIN, args,
-        kubeconfig, sandbox.dir());
+        kubeconfig, env, sandbox.dir());
   }
 
   /** Applies the seed's manifests as a user would: the namespaces first, then the directory. */

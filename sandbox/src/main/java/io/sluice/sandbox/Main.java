@@ -33,14 +33,15 @@ public final class Main {
     Path repo;
 
     @Option(names = "--analyzer-arg", description = "A flag for the analyzer; {prometheus} is replaced by the "
-        + "sandbox Prometheus URL (default: --metrics-server={prometheus}).")
+        + "sandbox Prometheus URL, {port} by a free loopback port (default: --metrics-server={prometheus} "
+        + "--listen-address=127.0.0.1 --port={port} --cluster-name=sluice-sandbox).")
     List<String> analyzerArgs;
 
     @Option(names = "--scrape-interval", defaultValue = "2s", description = "Prometheus scrape interval.")
     String scrape;
 
     Environment.Options options(boolean admission, boolean analyzer) {
-      List<String> args = analyzerArgs == null ? List.of("--metrics-server={prometheus}") : analyzerArgs;
+      List<String> args = analyzerArgs == null ? Environment.ANALYZER_ARGS : analyzerArgs;
       Path root = repo.toAbsolutePath().normalize();
       return new Environment.Options(root, Duration.ofSeconds(Long.parseLong(scrape.replace("s", ""))), args, admission,
           analyzer, (module, mainClass) -> SluiceProcess.builtClasspath(root, module, mainClass));

@@ -140,8 +140,18 @@ public final class SeedRun {
         }
       }
     }
-    all.sort(Comparator.comparing(SeedRun::time).thenComparing(e -> e.getJsonObject("metadata").getString("name")));
+    // Event times have a second's precision; within a second the store's write order decides.
+    all.sort(Comparator.comparing((JsonObject e) -> time(e).length() >= 19 ? time(e).substring(0, 19) : time(e))
+        .thenComparingLong(SeedRun::resourceVersion));
     return all;
+  }
+
+  private static long resourceVersion(JsonObject e) {
+    try {
+      return Long.parseLong(e.getJsonObject("metadata").getString("resourceVersion", "0"));
+    } catch (NumberFormatException x) {
+      return 0;
+    }
   }
 
   static String time(JsonObject e) {

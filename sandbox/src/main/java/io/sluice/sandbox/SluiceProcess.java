@@ -57,6 +57,11 @@ public final class SluiceProcess implements AutoCloseable {
 
   public static SluiceProcess start(String classpath, String module, String mainClass, List<String> args,
       Path kubeconfig, Path logDir) {
+    return start(classpath, module, mainClass, args, kubeconfig, Map.of(), logDir);
+  }
+
+  public static SluiceProcess start(String classpath, String module, String mainClass, List<String> args,
+      Path kubeconfig, Map<String, String> extraEnv, Path logDir) {
     try {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath, mainClass));
@@ -65,6 +70,7 @@ public final class SluiceProcess implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> env = pb.environment();
       env.put("KUBECONFIG", kubeconfig.toString());
+      env.putAll(extraEnv);
       return new SluiceProcess(module, pb.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + module, e);

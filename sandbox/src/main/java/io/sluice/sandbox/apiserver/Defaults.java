@@ -11,6 +11,15 @@ final class Defaults {
   private Defaults() {}
 
   static void apply(ResourceType type, JsonObject object) {
+    if (type.kind().equals("Namespace") && type.group().isEmpty()) {
+      // The API server labels every namespace with its name; webhook namespaceSelectors rely on it.
+      JsonObject meta = object.getJsonObject("metadata");
+      JsonObject labels = meta.getJsonObject("labels");
+      if (labels == null) {
+        meta.put("labels", labels = new JsonObject());
+      }
+      labels.put("kubernetes.io/metadata.name", meta.getString("name"));
+    }
     if (type.kind().equals("Deployment") && type.group().equals("apps")) {
       JsonObject spec = object.getJsonObject("spec");
       if (spec != null && spec.getValue("replicas") == null) {

@@ -73,6 +73,7 @@ public final class Cluster implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final AtomicLong roundRobin = new AtomicLong();
   private HttpServer gateway;
+  private HttpServer clusterProxy;
 
   private Cluster(Vertx vertx, KubernetesClient client, Prometheus prometheus) {
     this.vertx = vertx;
@@ -94,6 +95,11 @@ public final class Cluster implements AutoCloseable {
         .requestHandler(c::route).listen()
         .compose(g -> {
           c.gateway = g;
+          return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+              .requestHandler(c::proxyToCluster).listen();
+        })
+        .compose(p -> {
+          c.clusterProxy = p;
           return vertx.executeBlocking(() -> {
             c.watch();
             return c;
@@ -104,6 +110,15 @@ public final class Cluster implements AutoCloseable {
   /** The gateway's loopback address: send requests with the RouteTable's host as {@code Host}. */
   public int gatewayPort() {
     return gateway.actualPort();
+  }
+
+  /**
+   * An HTTP forward proxy into the cluster: a process outside it (Sluice's analyzer calling
+   * {@code http://flagger-loadtester.test/}) reaches Services by their cluster names through it,
+   * as {@code HTTP_PROXY} clients do.
+   */
+  public String clusterProxyUrl() {
+    return "http://127.0.0.1:" + clusterProxy.actualPort();
   }
 
   /** A Service outside the sandbox's pods (Sluice's admission webhook) reachable at a loopback address. */
@@ -344,20 +359,44 @@ public final class Cluster implements AutoCloseable {
     return out.toString();
   }
 
+  private static final Pattern ABSOLUTE = Pattern.compile(
+      "http://([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.svc(\\.cluster\\.local)?)?(:\\d+)?(/.*)?");
+
+  private void proxyToCluster(HttpServerRequest req) {
+    Matcher m = ABSOLUTE.matcher(req.uri());
+    if (!m.matches()) {
+      req.response().setStatusCode(req.method().name().equals("CONNECT") ? 501 : 400)
+          .end("the sandbox proxy forwards plain HTTP to cluster Services (http://<service>.<namespace>/...), not "
+              + req.uri());
+      return;
+    }
+    String path = m.group(8) == null ? "/" : m.group(8);
+    if (!serviceProxies.containsKey(m.group(3) + "/" + m.group(1))) {
+      req.response().setStatusCode(502).end("no Service " + m.group(1) + " in namespace " + m.group(3));
+      return;
+    }
+    forward(req, path, m.group(3), m.group(1), "unknown", "unknown");
+  }
+
   private void forward(HttpServerRequest req, String namespace, String service, String source, String sourceNs) {
+    forward(req, req.uri(), namespace, service, source, sourceNs);
+  }
+
+  private void forward(HttpServerRequest req, String uri, String namespace, String service, String source,
+      String sourceNs) {
     List<Pod> candidates = endpointsCached(namespace, service);
     if (candidates.isEmpty()) {
       req.response().setStatusCode(503).end("no healthy upstream");
       return;
     }
     Pod pod = candidates.get((int) (roundRobin.getAndIncrement() % candidates.size()));
-    send(req, pod, source, sourceNs);
+    send(req, uri, pod, source, sourceNs);
   }
 
-  private void send(HttpServerRequest req, Pod pod, String source, String sourceNs) {
+  private void send(HttpServerRequest req, String uri, Pod pod, String source, String sourceNs) {
     req.pause();
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost("127.0.0.1").setPort(pod.port())
-        .setURI(req.uri()).setTimeout(65_000);
+        .setURI(uri).setTimeout(65_000);
     req.headers().forEach(h -> {
       if (!h.getKey().equalsIgnoreCase("Host") && !h.getKey().equalsIgnoreCase("Connection")) {
         options.addHeader(h.getKey(), h.getValue());
@@ -418,7 +457,7 @@ public final class Cluster implements AutoCloseable {
       req.response().setStatusCode(503).end("no healthy upstream");
       return;
     }
-    send(req, candidates.get((int) (roundRobin.getAndIncrement() % candidates.size())), "istio-ingressgateway",
+    send(req, req.uri(), candidates.get((int) (roundRobin.getAndIncrement() % candidates.size())), "istio-ingressgateway",
         "istio-gateways");
   }
 
@@ -542,6 +581,9 @@ public final class Cluster implements AutoCloseable {
     serviceProxies.values().forEach(s -> closing.add(s.close()));
     if (gateway != null) {
       closing.add(gateway.close());
+    }
+    if (clusterProxy != null) {
+      closing.add(clusterProxy.close());
     }
     closing.add(forwarder.close());
     Future.join(closing).toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)

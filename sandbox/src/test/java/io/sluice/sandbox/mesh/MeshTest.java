@@ -199,6 +199,21 @@ class MeshTest {
         .endsWith("exit status 1");
   }
 
+  @Test
+  void processesOutsideReachServicesByClusterNameThroughTheProxy() throws Exception {
+    Wait.until("podinfo ready", Duration.ofSeconds(30), () -> ready("podinfo"));
+    URI proxy = URI.create(sandbox.cluster().clusterProxyUrl());
+    HttpClient viaProxy = HttpClient.newBuilder()
+        .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(proxy.getHost(), proxy.getPort()))).build();
+    HttpResponse<String> r = viaProxy.send(HttpRequest.newBuilder(URI.create("http://podinfo-canary.test:9898/"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(r.body()).getString("version")).isEqualTo("6.0.1");
+    HttpResponse<String> unknown = viaProxy.send(HttpRequest.newBuilder(URI.create("http://nothing.test/"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(502);
+  }
+
   static HttpResponse<String> post(int port, String cmd) throws Exception {
     String payload = new JsonObject().put("name", "podinfo").put("namespace", "test").put("phase", "Progressing")
         .put("metadata", new JsonObject().put("type", "bash").put("cmd", cmd)).encode();

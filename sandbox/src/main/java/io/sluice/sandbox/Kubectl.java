@@ -30,9 +30,38 @@ public final class Kubectl {
     return Tools.onPath("kubectl");
   }
 
+  /**
+   * kubectl before 1.27 validates client-side against an OpenAPI v2 download, which the sandbox
+   * does not serve (newer ones learn from the OpenAPI v3 index that the server validates); with
+   * such a kubectl (Debian's kubernetes-client is 1.20) writes are sent with --validate=false.
+   */
+  private static volatile Boolean oldClient;
+
+  static boolean oldClient() {
+    if (oldClient == null) {
+      try {
+        Process p = new ProcessBuilder("kubectl", "version", "--client", "-o", "json").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"minor\"\\s*:\\s*\"(\\d+)").matcher(out);
+        oldClient = m.find() && Integer.parseInt(m.group(1)) < 27;
+      } catch (IOException e) {
+        oldClient = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        oldClient = false;
+      }
+    }
+    return oldClient;
+  }
+
   public Result run(String... args) {
     List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
     cmd.addAll(List.of(args));
+    boolean fromFile = List.of(args).contains("-f");
+    if (args.length > 0 && List.of("apply", "create", "replace").contains(args[0]) && fromFile && oldClient()) {
+      cmd.add("--validate=false");
+    }
     try {
       Path out = Files.createTempFile("kubectl", ".out");
       Path err = Files.createTempFile("kubectl", ".err");

@@ -49,6 +49,9 @@ final class AdmissionChain {
   private final Function<String, Future<JsonObject>> store;
   private final ServiceResolver services;
   private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+  // Every write reaches the store through this server, so a cache dropped on each write to these
+  // kinds is exact, and admission costs no store round trips in the common case.
+  private final Map<String, Future<JsonObject>> cache = new ConcurrentHashMap<>();
 
   AdmissionChain(Vertx vertx, Function<String, Future<JsonObject>> store, ServiceResolver services) {
     this.vertx = vertx;
@@ -56,11 +59,24 @@ final class AdmissionChain {
     this.services = services;
   }
 
+  /** Called before any write to webhook configurations or namespaces is stored. */
+  void invalidate() {
+    cache.clear();
+  }
+
+  private Future<JsonObject> cached(String path) {
+    Future<JsonObject> f = cache.computeIfAbsent(path, store);
+    return f.recover(e -> {
+      cache.remove(path, f);
+      return Future.failedFuture(e);
+    });
+  }
+
   Future<Admitted> admit(Attributes a) {
     List<String> warnings = new ArrayList<>();
     Future<JsonObject> namespaceLabels = a.namespace() == null || a.namespace().isEmpty()
         ? Future.succeededFuture(new JsonObject())
-        : store.apply("/api/v1/namespaces/" + a.namespace())
+        : cached("/api/v1/namespaces/" + a.namespace())
             .map(ns -> ns == null ? new JsonObject()
                 : ns.getJsonObject("metadata", new JsonObject()).getJsonObject("labels", new JsonObject()));
     return namespaceLabels.compose(nsLabels -> webhooks(MUTATING).compose(mutating -> {
@@ -93,7 +109,7 @@ final class AdmissionChain {
   }
 
   private Future<List<JsonObject>> webhooks(String path) {
-    return store.apply(path).map(list -> {
+    return cached(path).map(list -> {
       List<JsonObject> configs = list == null ? List.of()
           : list.getJsonArray("items", new JsonArray()).stream().map(o -> (JsonObject) o)
               .sorted(Comparator.comparing(c -> c.getJsonObject("metadata").getString("name"))).toList();

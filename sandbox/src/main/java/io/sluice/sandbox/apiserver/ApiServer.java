@@ -59,6 +59,8 @@ public final class ApiServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final int MAX_PATCH_RETRIES = 5;
+  private static final java.util.Set<String> INVALIDATING = java.util.Set.of("namespaces",
+      "mutatingwebhookconfigurations", "validatingwebhookconfigurations");
 
   private final Vertx vertx;
   private final Clock clock;
@@ -88,7 +90,8 @@ public final class ApiServer implements AutoCloseable {
         "kubernetes.default", "kubernetes.default.svc"));
     this.store = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
-    this.storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    this.storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     this.storeWebSockets = vertx.createWebSocketClient();
     this.admission = new AdmissionChain(vertx, this::readStore, services);
   }
@@ -239,6 +242,19 @@ public final class ApiServer implements AutoCloseable {
     }
     Request r = new Request(req, rp, type.get(), body, user(req));
     HttpMethod m = req.method();
+    if (!m.equals(HttpMethod.GET) && INVALIDATING.contains(rp.plural())) {
+      // Dropped before (no admission may see the old state once the write is sent) and after
+      // (nothing read while the write was in flight may stay cached).
+      admission.invalidate();
+      return dispatch(r, m).onComplete(x -> admission.invalidate());
+    }
+    return dispatch(r, m);
+  }
+
+  private Future<Void> dispatch(Request r, HttpMethod m) {
+    HttpServerRequest req = r.http();
+    ResourcePath rp = r.path();
+    Buffer body = r.body();
     if (m.equals(HttpMethod.GET) && Tables.wantsTable(req.getHeader("Accept")) && !isWatch(req)) {
       return table(r);
     }

@@ -7,7 +7,7 @@ SANDBOX_JAVA = java -cp "sandbox/target/classes:$$(cat sandbox/target/classpath.
 
 sandbox-build: ## build the sandbox and Sluice's two services (classes and runtime classpaths)
 	$(MVN) -q -pl $(SANDBOX_MODULES) -am package -DskipTests dependency:build-classpath \
-	  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
 
 demo: test-packages sandbox-build ## play the seed in the sandbox: 6.0.1 promoted, 6.0.2 rolled back
 	@$(SANDBOX_JAVA) demo --repo $(CURDIR)

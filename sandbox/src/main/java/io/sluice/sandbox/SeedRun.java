@@ -58,7 +58,9 @@ public final class SeedRun {
     List<String> printed = new ArrayList<>();
     try {
       boolean[] running = {false};
+      boolean announced = false;
       String last = "";
+      String lastPrinted = "";
       Instant end = started.plus(deadline);
       Object lock = new Object();
       while (Instant.now().isBefore(end)) {
@@ -69,7 +71,19 @@ public final class SeedRun {
         String line = phase + "/" + status.getValue("canaryWeight");
         if (!line.equals(last)) {
           last = line;
-          out.print(env.kubectl().run("-n", NAMESPACE, "get", "canary", CANARY, "--no-headers").out());
+          String printedLine = env.kubectl().run("-n", NAMESPACE, "get", "canary", CANARY, "--no-headers").out();
+          if (!printedLine.equals(lastPrinted)) {
+            out.print(printedLine);
+            lastPrinted = printedLine;
+          }
+        }
+        JsonObject admitted = status.getJsonObject("admittedRevision");
+        if (!announced && admitted != null && image.equals(admitted.getJsonObject("images", new JsonObject())
+            .getString("podinfod"))) {
+          announced = true;
+          out.println("  admitted revision " + admitted.getString("revision") + " (" + image + ") from "
+              + admitted.getString("user") + " via " + admitted.getString("source") + " at "
+              + admitted.getString("admittedAt"));
         }
         for (String e : newEvents(env, seenEvents)) {
           out.println("  event  " + e);

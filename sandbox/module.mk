@@ -5,9 +5,11 @@ SANDBOX_JAVA = java -cp "sandbox/target/classes:$$(cat sandbox/target/classpath.
 
 .PHONY: demo sandbox bench-detection sandbox-build
 
-sandbox-build: ## build the sandbox and Sluice's two services (classes and runtime classpaths)
+# The classpaths include test-scoped dependencies, as the services' own `make run-…` targets do: the
+# admission module declares vertx-web-client (needed at run time by fabric8's Vert.x transport) as test-scoped.
+sandbox-build: ## build the sandbox and Sluice's two services (classes and classpaths)
 	$(MVN) -q -pl $(SANDBOX_MODULES) -am package -DskipTests dependency:build-classpath \
-	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
+	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=test
 
 demo: test-packages sandbox-build ## play the seed in the sandbox: 6.0.1 promoted, 6.0.2 rolled back
 	@$(SANDBOX_JAVA) demo --repo $(CURDIR)

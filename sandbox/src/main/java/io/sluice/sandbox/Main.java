@@ -96,19 +96,23 @@ public final class Main {
         out.println();
         SeedRun.Outcome promoted = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.1", false,
             Duration.ofSeconds(runTimeout), out);
+        boolean events1 = SeedRun.promotedAsSeed(SeedRun.lastRunMessages(env));
         out.println();
         SeedRun.Outcome rolledBack = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.2", true,
             Duration.ofSeconds(runTimeout), out);
-        boolean ok1 = promoted.phase().equals("Succeeded") && promoted.primaryImage().endsWith(":6.0.1");
-        boolean ok2 = rolledBack.phase().equals("Failed") && rolledBack.primaryImage().endsWith(":6.0.1");
+        boolean events2 = SeedRun.rolledBackAsSeed(SeedRun.lastRunMessages(env));
+        boolean ok1 = promoted.phase().equals("Succeeded") && promoted.primaryImage().endsWith(":6.0.1") && events1;
+        boolean ok2 = rolledBack.phase().equals("Failed") && rolledBack.primaryImage().endsWith(":6.0.1") && events2;
         out.println();
         out.println("Summary");
         out.printf("  6.0.1: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n", promoted.phase(),
             promoted.took().toSeconds(), promoted.canaryWeights(), promoted.primaryImage(),
-            who(promoted.admittedRevision()), ok1 ? "promoted, as in the seed" : "NOT as in the seed");
+            who(promoted.admittedRevision()), ok1 ? "promoted, as in the seed"
+                : "NOT as in the seed" + (events1 ? "" : " (Events differ from the seed's sequence)"));
         out.printf("  6.0.2: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
             rolledBack.phase(), rolledBack.took().toSeconds(), rolledBack.canaryWeights(), rolledBack.primaryImage(),
-            who(rolledBack.admittedRevision()), ok2 ? "rolled back, as in the seed" : "NOT as in the seed");
+            who(rolledBack.admittedRevision()), ok2 ? "rolled back, as in the seed"
+                : "NOT as in the seed" + (events2 ? "" : " (Events differ from the seed's sequence)"));
         return ok1 && ok2 ? 0 : 1;
       }
     }

@@ -33,7 +33,50 @@ public final class SeedRun {
   public record Outcome(String phase, String primaryImage, List<String> events, List<Integer> canaryWeights,
       JsonObject admittedRevision, Map<String, Long> routed, Duration took) {}
 
+  /** The seed's promotion, in order; the "no values found" warning may come or not. */
+  public static final List<String> PROMOTION = List.of(
+      "New revision detected! Scaling up podinfo.test",
+      "Starting canary analysis for podinfo.test",
+      "Pre-rollout check acceptance-test passed",
+      "Advance podinfo.test canary weight 30",
+      "Advance podinfo.test canary weight 60",
+      "Copying podinfo.test template spec to podinfo-primary.test",
+      "Routing all traffic to primary",
+      "Promotion completed! Scaling down podinfo.test");
+
+  /** The seed's rollback, in order, once the "Halt …" warnings are set aside. */
+  public static final List<String> ROLLBACK = List.of(
+      "New revision detected! Scaling up podinfo.test",
+      "Starting canary analysis for podinfo.test",
+      "Pre-rollout check acceptance-test passed",
+      "Advance podinfo.test canary weight 30",
+      "Rolling back podinfo.test failed checks threshold reached 5",
+      "Canary failed! Scaling down podinfo.test");
+
   private SeedRun() {}
+
+  /** The Canary's Event messages from the last "New revision detected!" on. */
+  public static List<String> lastRunMessages(Environment env) {
+    List<String> all = events(env).stream().map(SeedRun::message).toList();
+    int start = 0;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).startsWith("New revision detected!")) {
+        start = i;
+      }
+    }
+    return all.subList(start, all.size());
+  }
+
+  /** Whether the last run's Events are the seed's promotion. */
+  public static boolean promotedAsSeed(List<String> messages) {
+    return messages.stream().filter(m -> !m.startsWith("Halt advancement no values found")).toList().equals(PROMOTION);
+  }
+
+  /** Whether the last run's Events are the seed's rollback, with at least one success-rate halt. */
+  public static boolean rolledBackAsSeed(List<String> messages) {
+    return messages.stream().filter(m -> !m.startsWith("Halt")).toList().equals(ROLLBACK)
+        && messages.stream().anyMatch(m -> m.matches("Halt podinfo\\.test advancement success rate \\d+\\.\\d\\d% < 99%"));
+  }
 
   public static Outcome play(Environment env, String image, boolean faults, Duration deadline, PrintStream out) {
     Instant started = Instant.now();

@@ -208,16 +208,8 @@ class SeedEndToEndTest {
     return SeedRun.events(env).stream().map(SeedRun::message).toList();
   }
 
-  /** The messages from the last "New revision detected!" on. */
   static List<String> lastRun() {
-    List<String> all = messages();
-    int start = 0;
-    for (int i = 0; i < all.size(); i++) {
-      if (all.get(i).startsWith("New revision detected!")) {
-        start = i;
-      }
-    }
-    return all.subList(start, all.size());
+    return SeedRun.lastRunMessages(env);
   }
 
   static String primaryImage() {
@@ -236,15 +228,8 @@ class SeedEndToEndTest {
     }
     requireProxySupport();
     assertThat(outcome.phase()).isEqualTo("Succeeded");
-    assertThat(lastRun()).filteredOn(m -> !m.startsWith("Halt advancement no values found")).containsExactly(
-        "New revision detected! Scaling up podinfo.test",
-        "Starting canary analysis for podinfo.test",
-        "Pre-rollout check acceptance-test passed",
-        "Advance podinfo.test canary weight 30",
-        "Advance podinfo.test canary weight 60",
-        "Copying podinfo.test template spec to podinfo-primary.test",
-        "Routing all traffic to primary",
-        "Promotion completed! Scaling down podinfo.test");
+    assertThat(lastRun()).filteredOn(m -> !m.startsWith("Halt advancement no values found"))
+        .containsExactlyElementsOf(SeedRun.PROMOTION);
     assertThat(outcome.canaryWeights()).containsSubsequence(30, 60, 0);
     assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");
     assertThat(outcome.admittedRevision()).isNotNull();
@@ -269,13 +254,7 @@ class SeedEndToEndTest {
     requireProxySupport();
     assertThat(outcome.phase()).isEqualTo("Failed");
     List<String> run = lastRun();
-    assertThat(run).filteredOn(m -> !m.startsWith("Halt")).containsExactly(
-        "New revision detected! Scaling up podinfo.test",
-        "Starting canary analysis for podinfo.test",
-        "Pre-rollout check acceptance-test passed",
-        "Advance podinfo.test canary weight 30",
-        "Rolling back podinfo.test failed checks threshold reached 5",
-        "Canary failed! Scaling down podinfo.test");
+    assertThat(run).filteredOn(m -> !m.startsWith("Halt")).containsExactlyElementsOf(SeedRun.ROLLBACK);
     assertThat(run).anyMatch(m -> m.matches("Halt podinfo\\.test advancement success rate \\d+\\.\\d\\d% < 99%"));
     assertThat(outcome.canaryWeights()).containsSubsequence(30, 0);
     assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");

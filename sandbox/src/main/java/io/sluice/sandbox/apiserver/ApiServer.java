@@ -255,8 +255,8 @@ public final class ApiServer implements AutoCloseable {
     HttpServerRequest req = r.http();
     ResourcePath rp = r.path();
     Buffer body = r.body();
-    if (m.equals(HttpMethod.GET) && Tables.wantsTable(req.getHeader("Accept")) && !isWatch(req)) {
-      return table(r);
+    if (m.equals(HttpMethod.GET) && !isWatch(req) && (rp.name() == null || Tables.wantsTable(req.getHeader("Accept")))) {
+      return read(r);
     }
     if (m.equals(HttpMethod.POST) && rp.name() == null) {
       return create(r);
@@ -318,14 +318,47 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private Future<Void> table(Request r) {
-    return forward(HttpMethod.GET, r.http().uri(), Buffer.buffer(), MultiMap.caseInsensitiveMultiMap())
+  /**
+   * A read the store cannot answer alone: typed list kinds, field selectors (the store ignores most of them, and
+   * {@code kubectl describe} finds an object's Events through {@code involvedObject.*}) and
+   * server-side printing.
+   */
+  private Future<Void> read(Request r) {
+    String selector = r.http().getParam("fieldSelector");
+    String uri = selector == null ? r.http().uri() : withoutParam(r.http().uri(), "fieldSelector");
+    return forward(HttpMethod.GET, uri, Buffer.buffer(), MultiMap.caseInsensitiveMultiMap())
         .compose(resp -> {
           if (resp.status() != 200) {
             return raw(r.http(), resp);
           }
-          return respond(r.http(), 200, Tables.toTable(r.type(), new JsonObject(resp.body()), clock.instant()), List.of());
+          JsonObject body = new JsonObject(resp.body());
+          if (body.containsKey("items") && "List".equals(body.getString("kind"))) {
+            // The store answers every collection as a generic List; typed clients (kubectl
+            // describe's Event search) expect the kind's own list type.
+            body.put("kind", r.type().kind() + "List").put("apiVersion", r.type().apiVersion());
+            if (!body.containsKey("metadata")) {
+              body.put("metadata", new JsonObject());
+            }
+          }
+          if (selector != null && body.containsKey("items")) {
+            body.put("items", new io.vertx.core.json.JsonArray(body.getJsonArray("items").stream()
+                .filter(o -> FieldSelectors.matches(selector, (JsonObject) o)).toList()));
+          }
+          if (Tables.wantsTable(r.http().getHeader("Accept"))) {
+            body = Tables.toTable(r.type(), body, clock.instant());
+          }
+          return respond(r.http(), 200, body, List.of());
         });
+  }
+
+  private static String withoutParam(String uri, String param) {
+    int q = uri.indexOf('?');
+    if (q < 0) {
+      return uri;
+    }
+    String kept = java.util.Arrays.stream(uri.substring(q + 1).split("&"))
+        .filter(p -> !p.startsWith(param + "=")).collect(java.util.stream.Collectors.joining("&"));
+    return uri.substring(0, q) + (kept.isEmpty() ? "" : "?" + kept);
   }
 
   private Future<Void> create(Request r) {

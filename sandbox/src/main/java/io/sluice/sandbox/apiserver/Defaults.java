@@ -31,6 +31,13 @@ final class Defaults {
       if (spec != null && spec.getString("type") == null) {
         spec.put("type", "ClusterIP");
       }
+      if (spec != null && spec.getString("clusterIP") == null && !"ExternalName".equals(spec.getString("type"))) {
+        // A stable address from the service range, as the allocator would hand out; nothing routes to it.
+        int h = (object.getJsonObject("metadata").getString("namespace", "") + "/"
+            + object.getJsonObject("metadata").getString("name", "")).hashCode() & 0xffff;
+        String ip = "10.96." + (h >> 8) + "." + Math.max(1, h & 0xff);
+        spec.put("clusterIP", ip).put("clusterIPs", new io.vertx.core.json.JsonArray().add(ip));
+      }
     }
   }
 }

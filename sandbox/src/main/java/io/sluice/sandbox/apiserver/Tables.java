@@ -27,7 +27,12 @@ final class Tables {
     JsonArray columns = new JsonArray().add(column("Name", "string", "name"));
     List<JsonObject> printer = type.printerColumns().stream().map(o -> (JsonObject) o).toList();
     boolean custom = !printer.isEmpty();
-    if (custom) {
+    boolean event = type.kind().equals("Event");
+    if (event) {
+      // As kubectl shows Events: the name is only in the wide output.
+      columns.getJsonObject(0).put("priority", 1);
+      builtinColumns(type.kind()).forEach(c -> columns.add(column(c, "string", c)));
+    } else if (custom) {
       printer.forEach(c -> columns.add(column(c.getString("name"), c.getString("type", "string"),
           c.getString("description", "")).put("priority", c.getInteger("priority", 0))));
     } else {
@@ -38,7 +43,10 @@ final class Tables {
     for (JsonObject item : items) {
       JsonObject metadata = item.getJsonObject("metadata", new JsonObject());
       JsonArray cells = new JsonArray().add(metadata.getString("name"));
-      if (custom) {
+      if (event) {
+        builtinCells(type.kind(), item).forEach(cells::add);
+        cells.set(1, age(cells.getValue(1), now));
+      } else if (custom) {
         for (JsonObject c : printer) {
           Object value = JsonPaths.read(item, c.getString("jsonPath"));
           cells.add("date".equals(c.getString("type")) ? age(value, now) : value == null ? "" : value);
@@ -66,6 +74,7 @@ final class Tables {
       case "Deployment" -> List.of("Ready", "Up-to-date", "Available");
       case "Service" -> List.of("Type", "Cluster-IP", "Ports");
       case "Namespace" -> List.of("Status");
+      case "Event" -> List.of("Last Seen", "Type", "Reason", "Object", "Message");
       default -> List.of();
     };
   }
@@ -82,8 +91,25 @@ final class Tables {
               .map(p -> ((JsonObject) p).getValue("port") + "/" + ((JsonObject) p).getString("protocol", "TCP"))
               .toList()));
       case "Namespace" -> List.of(status.getString("phase", "Active"));
+      case "Event" -> {
+        JsonObject about = item.getJsonObject("involvedObject", item.getJsonObject("regarding", new JsonObject()));
+        Object last = firstNonEmpty(item.getValue("lastTimestamp"), item.getValue("deprecatedLastTimestamp"),
+            item.getValue("eventTime"), item.getJsonObject("metadata", new JsonObject()).getValue("creationTimestamp"));
+        yield java.util.Arrays.asList(last, item.getString("type", ""), item.getString("reason", ""),
+            about.getString("kind", "").toLowerCase() + "/" + about.getString("name", ""),
+            item.getString("message", item.getString("note", "")));
+      }
       default -> List.of();
     };
+  }
+
+  private static Object firstNonEmpty(Object... values) {
+    for (Object v : values) {
+      if (v != null && !v.toString().isEmpty()) {
+        return v;
+      }
+    }
+    return null;
   }
 
   static String age(Object timestamp, Instant now) {

@@ -120,7 +120,26 @@ class KubectlAgainstApiServerTest {
     assertThat(r.err()).contains("doesn't have a resource type \"widgets\"");
   }
 
-  static Path tmp() throws Exception {
-    return Files.createTempDirectory("sandbox");
+  @Test
+  void describeFindsTheCanarysEventsAndGetEventsPrintsTheirColumns(@TempDir Path dir) throws Exception {
+    JsonObject canary = await(api.get("/apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo"));
+    JsonObject event = new JsonObject().put("apiVersion", "v1").put("kind", "Event")
+        .put("metadata", new JsonObject().put("name", "podinfo.sandbox1").put("namespace", "test"))
+        .put("involvedObject", new JsonObject().put("apiVersion", "flagger.app/v1beta1").put("kind", "Canary")
+            .put("name", "podinfo").put("namespace", "test").put("uid", canary.getJsonObject("metadata").getString("uid")))
+        .put("type", "Normal").put("reason", "Synced").put("message", "New revision detected! Scaling up podinfo.test")
+        .put("source", new JsonObject().put("component", "sluice")).put("count", 1)
+        .put("firstTimestamp", "2026-01-01T00:00:00Z").put("lastTimestamp", "2026-01-01T00:00:00Z");
+    JsonObject other = event.copy().put("message", "about something else");
+    other.getJsonObject("metadata").put("name", "other.sandbox1");
+    other.getJsonObject("involvedObject").put("name", "other").put("uid", "x");
+    Files.writeString(dir.resolve("event.json"), event.encode());
+    Files.writeString(dir.resolve("other.json"), other.encode());
+    kubectl.run("apply", "-f", dir.resolve("event.json").toString(), "-f", dir.resolve("other.json").toString()).ok();
+    String described = kubectl.run("-n", "test", "describe", "canary", "podinfo").ok().out();
+    assertThat(described).contains("New revision detected! Scaling up podinfo.test").doesNotContain("about something else");
+    String events = kubectl.run("-n", "test", "get", "events").ok().out();
+    assertThat(events.lines().findFirst().orElseThrow()).contains("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
+    assertThat(events).contains("canary/podinfo");
   }
 }

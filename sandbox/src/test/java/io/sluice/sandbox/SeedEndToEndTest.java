@@ -126,8 +126,10 @@ class SeedEndToEndTest {
 
   @AfterAll
   static void stop() {
-    if (env != null) {
+    if (gateway != null) {
       gateway.close();
+    }
+    if (env != null) {
       env.keepLogs(LOGS);
       Path dir = env.sandbox().dir();
       env.close();

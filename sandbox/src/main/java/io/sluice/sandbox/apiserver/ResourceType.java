@@ -27,6 +27,11 @@ record ResourceType(
     return groupVersion();
   }
 
+  /** Served from a CRD rather than built in. */
+  boolean custom() {
+    return !group.isEmpty() && !group.endsWith("k8s.io") && !group.equals("apps") && !group.equals("autoscaling");
+  }
+
   JsonObject apiResource() {
     JsonObject r = new JsonObject()
         .put("name", plural)

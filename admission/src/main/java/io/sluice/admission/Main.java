@@ -15,7 +15,7 @@ import io.sluice.model.validation.CanaryValidator;
 import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +47,11 @@ public final class Main implements Callable<Integer> {
             description = "HTTPS port for the webhooks, /healthz, /readyz and /metrics (env SLUICE_PORT; default "
                     + "${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--event-loops", defaultValue = "${env:SLUICE_EVENT_LOOPS:-0}",
+            description = "HTTPS server instances, one per event loop, sharing the port; 0 means one per CPU "
+                    + "(env SLUICE_EVENT_LOOPS; default ${DEFAULT-VALUE}).")
+    int eventLoops;
 
     @Option(names = "--tls-cert-file", defaultValue = "${env:SLUICE_TLS_CERT_FILE:-}",
             description = "PEM certificate (and chain) to serve, e.g. from a cert-manager Secret; reloaded when it "
@@ -201,7 +206,9 @@ public final class Main implements Callable<Integer> {
                 .withIpAddresses(extraIps.stream().filter(s -> !s.isBlank()).toList())
                 .withValidity(leafValidity);
 
-        Vertx vertx = Vertx.vertx();
+        int instances = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+        // As many event loops as servers; a small pool for the little blocking work besides API calls (crypto).
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances).setWorkerPoolSize(4));
         Config config = new ConfigBuilder(Config.autoConfigure(null))
                 .withConnectionTimeout((int) connect.toMillis())
                 .withRequestTimeout((int) request.toMillis())
@@ -229,16 +236,16 @@ public final class Main implements Callable<Integer> {
 
         cluster.start().onFailure(e -> LOG.error("caches did not start; /readyz stays unready: {}", e.toString()));
         CountDownLatch stopped = new CountDownLatch(1);
-        Future<HttpServer> serving0 = certificates.start(tls::install).compose(v -> vertx.createHttpServer(
-                        tls.serverOptions(new HttpServerOptions().setHost(bindAddress).setPort(port)))
-                .requestHandler(AdmissionRoutes.router(vertx, validate, mutate, maxBodyBytes, deadline, metrics,
-                        registry, checks))
-                .listen());
-        serving0.onSuccess(server -> {
-            tls.attach(server);
-            LOG.info("serving HTTPS on {}:{} ({} certificates)", bindAddress, server.actualPort(),
-                    files ? "file" : "self-managed");
-        }).onFailure(e -> {
+        io.vertx.ext.web.Router router = AdmissionRoutes.router(vertx, validate, mutate, maxBodyBytes, deadline,
+                metrics, registry, checks);
+        Future<String> serving0 = certificates.start(tls::install).compose(v -> HttpsVerticle.deploy(vertx, tls,
+                new HttpServerOptions().setHost(bindAddress).setPort(port)
+                        // A client that stops sending mid-request is cut off instead of holding a connection forever;
+                        // longer than the API server's own 90 s keep-alive, so it closes idle connections first.
+                        .setIdleTimeout(120).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS),
+                router, instances));
+        serving0.onSuccess(id -> LOG.info("serving HTTPS on {}:{} with {} event loops ({} certificates)",
+                bindAddress, port, instances, files ? "file" : "self-managed")).onFailure(e -> {
             LOG.error("could not start serving: {}", e.toString());
             stopped.countDown();
         });

@@ -41,8 +41,8 @@ final class ManagedCertificates implements CertificateSource {
     private final Clock clock;
     private final Duration recheck;
     private Function<ServingCertificate, Future<Void>> install;
-    private KeyAndCert leaf;
-    private String published = "";
+    private volatile KeyAndCert leaf;
+    private volatile String published = "";
     private long timer = -1;
     private boolean stopped;
 
@@ -85,24 +85,26 @@ final class ManagedCertificates implements CertificateSource {
     private Future<CaStore.StoredCa> currentCa(Instant now) {
         return store.read().compose(found -> {
             if (found.isEmpty()) {
-                KeyAndCert ca = CertificateIssuer.createCa(caRequest, now);
-                LOG.info("no CA stored yet: created one, serial={} notAfter={}",
-                        ca.cert().getSerialNumber().toString(16), ca.cert().getNotAfter().toInstant());
-                return store.create(ca).recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
+                return crypto(() -> CertificateIssuer.createCa(caRequest, now)).compose(ca -> {
+                    LOG.info("no CA stored yet: created one, serial={} notAfter={}",
+                            ca.cert().getSerialNumber().toString(16), ca.cert().getNotAfter().toInstant());
+                    return store.create(ca);
+                }).recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
             }
             CaStore.StoredCa stored = found.get();
             RenewalVerdict verdict = policy.assessCa(stored.ca().cert(), now);
             if (verdict.decision() != RenewalDecision.ROTATE_CA) {
                 return Future.succeededFuture(stored);
             }
-            KeyAndCert ca = CertificateIssuer.createCa(caRequest, now);
             List<X509Certificate> previous = new ArrayList<>();
             previous.add(stored.ca().cert());
             previous.addAll(stored.previous());
             List<X509Certificate> keep = CaBundle.merge(List.of(), previous, now).certificates();
-            LOG.info("rotating the CA: {}; new serial={}", verdict.reason(), ca.cert().getSerialNumber().toString(16));
-            return store.replace(stored, ca, keep)
-                    .recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
+            return crypto(() -> CertificateIssuer.createCa(caRequest, now)).compose(ca -> {
+                LOG.info("rotating the CA: {}; new serial={}", verdict.reason(),
+                        ca.cert().getSerialNumber().toString(16));
+                return store.replace(stored, ca, keep);
+            }).recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
         });
     }
 
@@ -134,13 +136,19 @@ final class ManagedCertificates implements CertificateSource {
         if (verdict.decision() == RenewalDecision.NOOP) {
             return Future.succeededFuture(policy.nextChange(ca, leaf.cert(), now));
         }
-        KeyAndCert next = CertificateIssuer.issueServing(stored.ca(), serving, now);
-        LOG.info("issuing a serving certificate: {}; serial={} notAfter={}", verdict.reason(),
-                next.cert().getSerialNumber().toString(16), next.cert().getNotAfter().toInstant());
-        return install.apply(ServingCertificate.of(next)).map(v -> {
-            leaf = next;
-            return policy.nextChange(ca, next.cert(), now);
+        return crypto(() -> CertificateIssuer.issueServing(stored.ca(), serving, now)).compose(next -> {
+            LOG.info("issuing a serving certificate: {}; serial={} notAfter={}", verdict.reason(),
+                    next.cert().getSerialNumber().toString(16), next.cert().getNotAfter().toInstant());
+            return install.apply(ServingCertificate.of(next)).map(v -> {
+                leaf = next;
+                return policy.nextChange(ca, next.cert(), now);
+            });
         });
+    }
+
+    /** Key generation and signing take milliseconds of CPU: never on an event loop. */
+    private Future<KeyAndCert> crypto(java.util.concurrent.Callable<KeyAndCert> work) {
+        return vertx.executeBlocking(work, false);
     }
 
     @Override

@@ -70,6 +70,9 @@ final class MutatingHandler implements AdmissionHandler {
                 || analyzerIdentity.equals(request.username())) {
             return AdmissionResponse.allowed();
         }
+        if (request.object().path("spec").path("replicas").equals(request.oldObject().path("spec").path("replicas"))) {
+            return AdmissionResponse.allowed();
+        }
         ObjectNode changed = (ObjectNode) request.object().deepCopy();
         if (!ReplicaGuard.keepStoredReplicas(request.oldObject(), changed)) {
             return AdmissionResponse.allowed();
@@ -79,6 +82,11 @@ final class MutatingHandler implements AdmissionHandler {
 
     private Future<Void> recordRevision(AdmissionRequest request, Canary canary) {
         JsonNode template = Revisions.templateOf(request.object());
+        if (request.hasOldObject() && template.equals(Revisions.templateOf(request.oldObject()))) {
+            // This request changes no pod template, so it admits no revision; recording it would also name the
+            // wrong sender (say, a replica change by Flux after a kubectl set image made while Sluice was down).
+            return Future.succeededFuture();
+        }
         String revision = Revisions.ofTemplate(template);
         if (!AdmittedRevisions.isNew(canary, revision)) {
             return Future.succeededFuture();

@@ -7,7 +7,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +23,7 @@ final class ServingTls {
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
     private volatile ServingCertificate current;
-    private volatile HttpServer server;
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
     boolean loaded() {
         return current != null;
@@ -41,9 +44,9 @@ final class ServingTls {
         return options;
     }
 
-    /** Called once the server listens; from then on {@link #install} swaps certificates into it. */
+    /** Called once a server listens (one per event loop); from then on {@link #install} swaps certificates in. */
     void attach(HttpServer listening) {
-        this.server = listening;
+        servers.add(listening);
     }
 
     /** Serves {@code next} from now on. Completes when the running server uses it. */
@@ -51,15 +54,18 @@ final class ServingTls {
         ServingCertificate previous = current;
         current = next;
         BigInteger serial = next.pair().cert().getSerialNumber();
-        HttpServer s = server;
-        if (s == null) {
+        if (servers.isEmpty()) {
             LOG.info("certificate loaded: serial={} subject={} notAfter={}", serial.toString(16),
                     next.pair().cert().getSubjectX500Principal().getName(), next.pair().cert().getNotAfter().toInstant());
             return Future.succeededFuture();
         }
         ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(keyCert(next));
         ssl.setEnabledSecureTransportProtocols(PROTOCOLS);
-        return s.updateSSLOptions(ssl, true)
+        List<Future<Boolean>> updates = new ArrayList<>();
+        for (HttpServer s : servers) {
+            updates.add(s.updateSSLOptions(ssl, true));
+        }
+        return Future.all(updates)
                 .onSuccess(updated -> LOG.info("certificate swapped into the running server: serial={} (was {}) "
                                 + "notAfter={}", serial.toString(16),
                         previous == null ? "none" : previous.pair().cert().getSerialNumber().toString(16),

@@ -1,6 +1,5 @@
 package io.sluice.admission;
 
-import io.sluice.model.validation.Violation;
 import io.sluice.model.flagger.AlertProvider;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -8,6 +7,7 @@ import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.Flagger;
 import io.sluice.model.flagger.MetricTemplate;
+import io.sluice.model.validation.Violation;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

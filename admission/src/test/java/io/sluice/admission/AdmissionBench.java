@@ -9,12 +9,12 @@ import io.sluice.certs.CertificateIssuer;
 import io.sluice.certs.KeyAndCert;
 import io.sluice.certs.ServingRequest;
 import io.sluice.model.Revisions;
+import io.sluice.model.flagger.CanaryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -44,7 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class AdmissionBench {
     /** The server JVM's flags: those of the Deployment in manifests/admission (override with -Dbench.server.jvm). */
     static final String SERVER_JVM = "-Xms32m -Xmx96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
-            + "-XX:MaxMetaspaceSize=96m -Xss512k";
+            + "-XX:MaxMetaspaceSize=96m -Xss512k -Dlogback.configurationFile="
+            + AdmissionBench.class.getResource("/logback.xml").getPath();
 
     record Result(String target, int connections, long requests, double seconds, long p50Micros, long p99Micros,
             long errors) {
@@ -79,8 +80,7 @@ public final class AdmissionBench {
                 if (!server.isAlive() || Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("bench server did not start; see " + dir.resolve("server.log"));
                 }
-                Thread.onSpinWait();
-                Thread.yield();
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
             }
             String[] ports = Files.readString(ready).trim().split(" ");
             int bare = Integer.parseInt(ports[0]);
@@ -130,25 +130,35 @@ public final class AdmissionBench {
                 Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject")))));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AdmissionMetrics metrics = new AdmissionMetrics(registry);
-        StatusWriter noWrite = (namespace, name, patch) -> Future.succeededFuture();
+        // No API server: the write lands in the cached Canary, as the informer would deliver it a moment later.
+        StatusWriter noWrite = (namespace, name, patch) -> {
+            CanaryStatus.AdmittedRevision admitted = new CanaryStatus.AdmittedRevision();
+            admitted.revision = Fixtures.json(patch).path("status").path("admittedRevision").path("revision")
+                    .asString();
+            cluster.canaries.get(0).getStatus().admittedRevision = admitted;
+            return Future.succeededFuture();
+        };
         MutatingHandler mutate = new MutatingHandler(cluster, noWrite, SourceClassifier.withDefaults(Map.of(),
                 Map.of()), "analyzer", Duration.ofSeconds(2), Clock.systemUTC(), metrics);
         ValidatingHandler validate = new ValidatingHandler(new ObjectDecoder(), c -> List.of(), t -> List.of(),
                 p -> List.of(), cluster);
-        HttpServerOptions base = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
-        HttpServer admission = await(vertx.createHttpServer(tls.serverOptions(base))
-                .requestHandler(AdmissionRoutes.router(vertx, validate, mutate, 3 * 1024 * 1024, Duration.ofSeconds(4),
-                        metrics, registry, List.of()))
-                .listen());
+        io.vertx.ext.web.Router router = AdmissionRoutes.router(vertx, validate, mutate, 3 * 1024 * 1024,
+                Duration.ofSeconds(4), metrics, registry, List.of());
         Buffer fixed = Buffer.buffer(AdmissionEndpoint.reviewNode(
                 reviewTree.path("request").path("uid").asString(), AdmissionResponse.allowed()).toString());
-        HttpServer bare = await(vertx.createHttpServer(tls.serverOptions(base))
-                .requestHandler(req -> req.body().onSuccess(b -> req.response()
-                        .putHeader("Content-Type", "application/json").end(fixed)))
-                .listen());
+        io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> bareHandler = req -> req.body()
+                .onSuccess(b -> req.response().putHeader("Content-Type", "application/json").end(fixed));
+        // As many server instances per endpoint as the service runs by default: one per CPU.
+        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
+        int admission = freePort();
+        int bare = freePort();
+        await(HttpsVerticle.deploy(vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(admission), router,
+                instances));
+        await(HttpsVerticle.deploy(vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(bare),
+                bareHandler, instances));
         Files.writeString(dir.resolve("ca.pem"), ca.certPem());
         Files.writeString(dir.resolve("review.json"), reviewTree.toString());
-        Files.writeString(dir.resolve("ready.tmp"), bare.actualPort() + " " + admission.actualPort());
+        Files.writeString(dir.resolve("ready.tmp"), bare + " " + admission);
         Files.move(dir.resolve("ready.tmp"), dir.resolve("ready"));
     }
 
@@ -250,6 +260,13 @@ public final class AdmissionBench {
             return 0;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** A port free on 127.0.0.1 a moment ago; the bench servers then share it across their event loops. */
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
     }
 
     /** A field of {@code /proc/<pid>/status}, in KiB; -1 when unreadable (not Linux). */

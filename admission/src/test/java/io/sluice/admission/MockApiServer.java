@@ -62,8 +62,8 @@ final class MockApiServer implements AutoCloseable {
             if (Instant.now().isAfter(end)) {
                 throw new AssertionError("timed out after " + deadline + " waiting for " + what);
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            // A short park between polls, not a guess at how long the condition takes.
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
     }
 

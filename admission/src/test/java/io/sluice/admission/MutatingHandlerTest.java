@@ -177,6 +177,21 @@ class MutatingHandlerTest {
     }
 
     @Test
+    void anUpdateThatLeavesTheTemplateAloneRecordsNoRevision() {
+        ObjectNode review = Fixtures.review("flux-apply-podinfo.json");
+        ObjectNode request = (ObjectNode) review.path("request");
+        ((ObjectNode) request.path("object").path("spec")).set("template",
+                request.path("oldObject").path("spec").path("template").deepCopy());
+        // The analyzer never synced this template: still, this request did not bring it.
+        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded", "0000000000000000"));
+
+        AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
+
+        assertThat(writer.writes).isEmpty();
+        assertThat(response.patch()).isNotNull();
+    }
+
+    @Test
     void theSameRevisionIsRecordedOnce() {
         ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
         Canary canary = seedCanary(review);

@@ -1,8 +1,6 @@
 package io.sluice.analyzer;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,6 +57,8 @@ public final class Controller extends AbstractVerticle {
     private Context context;
     private long resyncTimer = -1;
     private volatile boolean synced;
+    private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Function<Canary, Future<io.sluice.analyzer.gates.ProviderAvailability>> providers;
 
     /**
      * @param namespace the one namespace to watch, or null for all
@@ -76,6 +76,19 @@ public final class Controller extends AbstractVerticle {
         this.leading = leading;
     }
 
+    /** Set before deployment: who hears about every reconcile (the analyzer's metrics). */
+    public Controller listener(ReconcileListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Set before deployment: how to ask the metric providers whether they answer. */
+    public Controller providers(
+            java.util.function.Function<Canary, Future<io.sluice.analyzer.gates.ProviderAvailability>> check) {
+        this.providers = check;
+        return this;
+    }
+
     /** True once every informer finished its first list. */
     public boolean synced() {
         return synced;
@@ -86,7 +99,10 @@ public final class Controller extends AbstractVerticle {
         context = vertx.getOrCreateContext();
         pool = vertx.createSharedWorkerExecutor(POOL, 8);
         Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
-        reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock);
+        reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock).listener(listener);
+        if (providers != null) {
+            reconciler.providers(providers);
+        }
         queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
             int dot = key.indexOf('/');
             return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
@@ -230,11 +246,4 @@ public final class Controller extends AbstractVerticle {
         }
     }
 
-    int known() {
-        return queue.size();
-    }
-
-    static boolean isConfig(HasMetadata o) {
-        return o instanceof ConfigMap || o instanceof Secret;
-    }
 }

@@ -1,6 +1,5 @@
 package io.sluice.analyzer;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -13,7 +12,7 @@ final class HealthServer {
     }
 
     static Future<HttpServer> start(Vertx vertx, String host, int port, BooleanSupplier ready,
-            PrometheusMeterRegistry registry) {
+            java.util.function.Supplier<String> scrape) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("OK"));
         router.get("/readyz").handler(rc -> {
@@ -22,7 +21,7 @@ final class HealthServer {
                     .end(ok ? "OK" : "not ready");
         });
         router.get("/metrics").handler(rc -> rc.response()
-                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(scrape.get()));
         return vertx.createHttpServer().requestHandler(router).listen(port, host);
     }
 }

@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.analyzer.decision.Observations;
+import io.sluice.analyzer.gates.AnalyzerMetrics;
+import io.sluice.analyzer.gates.Gates;
+import io.sluice.analyzer.gates.GatesConfig;
+import io.sluice.analyzer.gates.NoDataPolicy;
 import io.sluice.analyzer.kube.Kube;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -115,7 +117,8 @@ public final class Main implements Callable<Integer> {
     Duration retryPeriod;
 
     @Option(names = "--cluster-name", defaultValue = "${env:SLUICE_CLUSTER_NAME:-}",
-            description = "Cluster name shown in alerts (env SLUICE_CLUSTER_NAME).")
+            description = "The Gloo Mesh cluster this analyzer serves: the first field of every alert, and a filter"
+                    + " on --metrics-cluster-label in the builtin metric queries (env SLUICE_CLUSTER_NAME).")
     String clusterName;
 
     @Option(names = "--log-format", defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
@@ -135,6 +138,76 @@ public final class Main implements Callable<Integer> {
                     + " it with the annotation sluice.io/no-data-policy (env SLUICE_NO_DATA_POLICY)."
                     + " Default: ${DEFAULT-VALUE}.")
     String noDataPolicy;
+
+    @Option(names = "--no-data-deadline", defaultValue = "${env:SLUICE_NO_DATA_DEADLINE:-}",
+            converter = DurationConverter.class,
+            description = "How long the hold policy may hold a run without data before rolling it back; empty means"
+                    + " each Canary's progressDeadlineSeconds (env SLUICE_NO_DATA_DEADLINE).")
+    Duration noDataDeadline;
+
+    @Option(names = "--metrics-query-timeout", defaultValue = "${env:SLUICE_METRICS_QUERY_TIMEOUT:-5s}",
+            converter = DurationConverter.class,
+            description = "Deadline of one Prometheus query (env SLUICE_METRICS_QUERY_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+    Duration queryTimeout;
+
+    @Option(names = "--metrics-cluster-label", defaultValue = "${env:SLUICE_METRICS_CLUSTER_LABEL:-destination_cluster}",
+            description = "Istio label holding the cluster name, used with --cluster-name to filter the builtin"
+                    + " queries; empty turns the filter off (env SLUICE_METRICS_CLUSTER_LABEL). Default: ${DEFAULT-VALUE}.")
+    String clusterLabel;
+
+    @Option(names = "--min-requests", defaultValue = "${env:SLUICE_MIN_REQUESTS:-}",
+            description = "Fewest requests per query interval that count as data, per builtin metric, e.g."
+                    + " request-success-rate=20,request-duration=20 (env SLUICE_MIN_REQUESTS). Default: none.")
+    String minRequests;
+
+    @Option(names = "--event-webhook", defaultValue = "${env:EVENT_WEBHOOK_URL:-}",
+            description = "URL receiving every Event of Canaries that define no event webhook (env EVENT_WEBHOOK_URL).")
+    String eventWebhook;
+
+    @Option(names = "--event-webhook-timeout", defaultValue = "${env:SLUICE_EVENT_WEBHOOK_TIMEOUT:-10s}",
+            converter = DurationConverter.class,
+            description = "Timeout of the global event webhook (env SLUICE_EVENT_WEBHOOK_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+    Duration eventWebhookTimeout;
+
+    @Option(names = "--slack-url", defaultValue = "${env:SLACK_URL:-}",
+            description = "Global Slack webhook for Canaries without analysis.alerts (env SLACK_URL).")
+    String slackUrl;
+
+    @Option(names = "--slack-proxy-url", defaultValue = "${env:SLACK_PROXY_URL:-}",
+            description = "Proxy for the global Slack webhook (env SLACK_PROXY_URL).")
+    String slackProxy;
+
+    @Option(names = "--slack-channel", defaultValue = "${env:SLACK_CHANNEL:-general}",
+            description = "Channel of the global Slack webhook (env SLACK_CHANNEL). Default: ${DEFAULT-VALUE}.")
+    String slackChannel;
+
+    @Option(names = "--slack-user", defaultValue = "${env:SLACK_USER:-flagger}",
+            description = "Sender name of the global Slack webhook (env SLACK_USER). Default: ${DEFAULT-VALUE}.")
+    String slackUser;
+
+    @Option(names = "--msteams-url", defaultValue = "${env:MSTEAMS_URL:-}",
+            description = "Global MS Teams webhook for Canaries without analysis.alerts (env MSTEAMS_URL).")
+    String msTeamsUrl;
+
+    @Option(names = "--msteams-proxy-url", defaultValue = "${env:MSTEAMS_PROXY_URL:-}",
+            description = "Proxy for the global MS Teams webhook (env MSTEAMS_PROXY_URL).")
+    String msTeamsProxy;
+
+    @Option(names = "--alert-timeout", defaultValue = "${env:SLUICE_ALERT_TIMEOUT:-5s}",
+            converter = DurationConverter.class,
+            description = "Timeout of one alert POST (env SLUICE_ALERT_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+    Duration alertTimeout;
+
+    @Option(names = "--webhook-backoff-min", defaultValue = "${env:SLUICE_WEBHOOK_BACKOFF_MIN:-1s}",
+            converter = DurationConverter.class,
+            description = "Delay before the first webhook retry (env SLUICE_WEBHOOK_BACKOFF_MIN). Default: ${DEFAULT-VALUE}.")
+    Duration backoffMin;
+
+    @Option(names = "--webhook-backoff-max", defaultValue = "${env:SLUICE_WEBHOOK_BACKOFF_MAX:-30s}",
+            converter = DurationConverter.class,
+            description = "Cap of the doubling delay between webhook retries (env SLUICE_WEBHOOK_BACKOFF_MAX)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration backoffMax;
 
     @Option(names = "--resync", defaultValue = "${env:SLUICE_RESYNC:-5m}", converter = DurationConverter.class,
             description = "Reconcile every Canary at least this often, as a failsafe (env SLUICE_RESYNC)."
@@ -162,12 +235,8 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--log-format must be text or json, not " + logFormat);
         }
-        Observations.NoDataPolicy policy = switch (noDataPolicy) {
-            case "fail" -> Observations.NoDataPolicy.FAIL;
-            case "hold" -> Observations.NoDataPolicy.HOLD;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--no-data-policy must be fail or hold, not " + noDataPolicy);
-        };
+        NoDataPolicy policy = NoDataPolicy.parse(noDataPolicy).orElseThrow(() -> new CommandLine.ParameterException(
+                new CommandLine(this), "--no-data-policy must be fail or hold, not " + noDataPolicy));
         if (!"gloo-mesh".equals(meshProvider)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--mesh-provider must be gloo-mesh: Sluice routes through Gloo Mesh only");
@@ -175,29 +244,45 @@ public final class Main implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(Main.class);
         String identity = System.getenv().getOrDefault("HOSTNAME", "sluice-analyzer-" + UUID.randomUUID());
         Settings settings = new Settings(selectorLabels, includeLabelPrefix.stream().filter(s -> !s.isEmpty()).toList(),
-                configTracking, waitForAcceptance, policy, resync, Duration.ofMinutes(2), clusterName, identity, qps,
-                burst);
+                configTracking, waitForAcceptance, policy, noDataDeadline, resync, Duration.ofMinutes(2),
+                identity, qps, burst);
+        GatesConfig gatesConfig;
+        try {
+            gatesConfig = GatesConfig.builder().metricsServer(metricsServer).meshProvider(meshProvider)
+                    .queryTimeout(queryTimeout).clusterName(clusterName).clusterLabel(clusterLabel)
+                    .minRequests(GatesConfig.parseMinRequests(minRequests))
+                    .eventWebhook(eventWebhook).eventWebhookTimeout(eventWebhookTimeout)
+                    .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser))
+                    .msTeams(new GatesConfig.ChatSettings(msTeamsUrl, msTeamsProxy, "", ""))
+                    .alertTimeout(alertTimeout).backoff(backoffMin, backoffMax).build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
 
         Vertx vertx = Vertx.vertx();
         KubernetesClient client = client(vertx);
         Kube.register(client);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AnalyzerMetrics metrics = new AnalyzerMetrics(registry, version(), meshProvider);
         AtomicBoolean leading = new AtomicBoolean(!leaderElection);
-        Gauge.builder("sluice_analyzer_leader", () -> leading.get() ? 1 : 0)
-                .description("1 while this process holds the lease and writes").register(registry);
-        // Until the metric, webhook and alert gates are wired in, every check fails with a message that says so.
-        UnconfiguredGates gates = new UnconfiguredGates();
+        metrics.setLeader(leading.get());
+        // The gates read MetricTemplates, Secrets and AlertProviders through their own small pool.
+        Kube lookups = new Kube(client, vertx.createSharedWorkerExecutor(Controller.POOL + "-lookups", 2), leading::get);
+        Gates gates = Gates.create(vertx, gatesConfig, new KubeObjectLookup(lookups), metrics);
         AtomicReference<Controller> running = new AtomicReference<>();
         String scope = namespace == null || namespace.isEmpty() ? null : namespace;
 
         HealthServer.start(vertx, listenAddress, port,
-                () -> !leading.get() || running.get() != null && running.get().synced(), registry)
+                () -> !leading.get() || running.get() != null && running.get().synced(), metrics::scrape)
                 .toCompletionStage().toCompletableFuture().get();
         log.info("sluice-analyzer {} listening on {}:{}; metrics server {}", identity, listenAddress, port,
                 metricsServer);
 
         Runnable startController = () -> {
-            Controller c = new Controller(client, settings, scope, gates, gates, gates, Clock.systemUTC(), leading::get);
+            Controller c = new Controller(client, settings, scope, gates.metricGate(), gates.webhookGate(),
+                    gates.notifier(), Clock.systemUTC(), leading::get)
+                    .listener(new MetricsListener(metrics, Clock.systemUTC()))
+                    .providers(gates.metricGate()::checkProviders);
             running.set(c);
             vertx.deployVerticle(c).onFailure(err -> {
                 log.error("controller failed to start: {}", err.toString());
@@ -224,10 +309,12 @@ public final class Main implements Callable<Integer> {
                 .withLeaderCallbacks(new LeaderCallbacks(() -> {
                     log.info("acquired lease {}/{}: starting", leaseNamespace, leaseName);
                     leading.set(true);
+                    metrics.setLeader(true);
                     startController.run();
                 }, () -> {
                     // Writes stop before anything else: the Kube class checks this flag before every write.
                     leading.set(false);
+                    metrics.setLeader(false);
                     log.error("lost lease {}/{}: stopping writes and exiting", leaseNamespace, leaseName);
                     System.exit(1);
                 }, leader -> log.info("lease {}/{} held by {}", leaseNamespace, leaseName, leader)))
@@ -235,6 +322,11 @@ public final class Main implements Callable<Integer> {
         done.await();
         election.cancel(true);
         return 0;
+    }
+
+    private static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private KubernetesClient client(Vertx vertx) {
@@ -252,6 +344,9 @@ public final class Main implements Callable<Integer> {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
+            if (value == null || value.isEmpty()) {
+                return null;
+            }
             return io.sluice.model.Durations.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
                     "'" + value + "' is not a duration such as 15s, 1m or 1m30s"));
         }

@@ -20,6 +20,8 @@ import io.sluice.analyzer.decision.Result;
 import io.sluice.analyzer.decision.Routes;
 import io.sluice.analyzer.decision.Workload;
 import io.sluice.analyzer.gates.MetricGate;
+import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.gates.ProviderAvailability;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.ConfigTracker;
@@ -68,6 +70,9 @@ final class Reconciler {
     private final WebhookGate webhooks;
     private final Notifier notifier;
     private final Clock clock;
+    private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Function<Canary, Future<ProviderAvailability>> providers =
+            c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
 
     Reconciler(Kube kube, Settings settings, MetricGate metrics, WebhookGate webhooks, Notifier notifier, Clock clock) {
         this.kube = kube;
@@ -96,7 +101,26 @@ final class Reconciler {
      * interval ago, so that a restarted analyzer does not take the next step early.
      */
     Future<Outcome> reconcile(String ns, String name, Boolean due) {
-        return attempt(ns, name, due, null, 0);
+        long start = System.nanoTime();
+        return attempt(ns, name, due, null, 0).andThen(ar -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (ar.failed()) {
+                listener.failed(ns + "/" + name, ar.cause(), took);
+            } else if (ar.result().gone()) {
+                listener.forgotten(ns + "/" + name);
+            }
+        });
+    }
+
+    /** How to ask the metric providers whether they answer (reported while initializing). */
+    Reconciler providers(java.util.function.Function<Canary, Future<ProviderAvailability>> check) {
+        this.providers = check;
+        return this;
+    }
+
+    Reconciler listener(ReconcileListener l) {
+        this.listener = l;
+        return this;
     }
 
     private Future<Outcome> attempt(String ns, String name, Boolean dueOrNull, Observations earlier, int conflicts) {
@@ -123,8 +147,12 @@ final class Reconciler {
                         Snapshot current = new Snapshot(written, snap.target(), snap.revision(), snap.selectorKey(),
                                 snap.primary(), snap.hpa(), snap.parent(), snap.delegateAt(), snap.delegate(),
                                 snap.tracked(), result.observations());
-                        return act(current, d.actions())
-                                .map(v -> new Outcome(d.requeue(), d.consumedTick(), false, d.status()));
+                        long started = System.nanoTime();
+                        return act(current, d.actions()).compose(v -> annotationWarning(written, due)).map(v -> {
+                            listener.reconciled(written, canary.getStatus(), d.status(),
+                                    Duration.ofNanos(System.nanoTime() - started));
+                            return new Outcome(d.requeue(), d.consumedTick(), false, d.status());
+                        });
                     }, err -> {
                         if (Kube.isConflict(err) && conflicts < CONFLICT_RETRIES) {
                             LOG.debug("status of {}.{} changed underneath; deciding again", name, ns);
@@ -135,6 +163,16 @@ final class Reconciler {
                 });
             });
         });
+    }
+
+    /**
+     * A no-data policy annotation that names no policy is ignored (the flag's policy applies) and said once per
+     * interval, like an invalid spec: the owner should learn that the annotation does nothing.
+     */
+    private Future<Void> annotationWarning(Canary canary, boolean due) {
+        return NoDataPolicy.annotationProblem(canary).filter(p -> due)
+                .map(p -> emit(canary, Action.EmitEvent.Type.Warning, p, Map.of()))
+                .orElse(Future.succeededFuture());
     }
 
     private Duration untilDue(Canary canary) {
@@ -156,9 +194,31 @@ final class Reconciler {
     private Future<Outcome> invalid(Canary canary, List<Violation> violations, boolean due) {
         String text = "invalid canary " + canary.key() + ": "
                 + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-        Future<Void> said = due ? emit(canary, Action.EmitEvent.Type.Warning, text, Map.of()) : Future.succeededFuture();
-        return said.map(v -> new Outcome(CanaryDefaults.interval(canary.getSpec().effectiveAnalysis()), due, false,
-                canary.getStatus()));
+        CanaryStatus status = canary.getStatus() == null ? new CanaryStatus() : json.clone(canary.getStatus());
+        List<io.sluice.model.flagger.CanaryCondition> conditions = status.conditions == null
+                ? new ArrayList<>() : new ArrayList<>(status.conditions);
+        io.sluice.model.flagger.CanaryCondition old = conditions.stream()
+                .filter(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type)).findFirst().orElse(null);
+        if (old == null || !text.equals(old.message)) {
+            conditions.removeIf(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type));
+            io.sluice.model.flagger.CanaryCondition c = new io.sluice.model.flagger.CanaryCondition();
+            c.type = CanaryDecider.INVALID_SPEC_CONDITION;
+            c.status = "True";
+            c.reason = "ValidationFailed";
+            c.message = text;
+            String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+            c.lastUpdateTime = stamp;
+            c.lastTransitionTime = old == null ? stamp : old.lastTransitionTime;
+            conditions.add(c);
+        }
+        status.conditions = conditions;
+        status.observedGeneration = canary.getMetadata().getGeneration();
+        boolean said = due || old == null;
+        return writeStatus(canary, status)
+                .compose(v -> said ? emit(canary, Action.EmitEvent.Type.Warning, text, Map.of())
+                        : Future.<Void>succeededFuture())
+                .map(v -> new Outcome(CanaryDefaults.interval(canary.getSpec().effectiveAnalysis()), due, false,
+                        status));
     }
 
     private record Decided(Result.Decision decision, Observations observations) {
@@ -190,7 +250,13 @@ final class Reconciler {
         Check c = checks.get(i);
         Future<Boolean> passed;
         Observations[] out = {obs};
-        if (c instanceof Check.Hook h) {
+        if (c instanceof Check.Providers) {
+            passed = providers.apply(canary).otherwise(err -> new ProviderAvailability(false,
+                    "Error checking metric providers: " + err.getMessage())).map(o -> {
+                        out[0] = obs.with(c, o);
+                        return o.available();
+                    });
+        } else if (c instanceof Check.Hook h) {
             passed = webhooks.call(canary, h.hook(), h.phase()).map(o -> {
                 out[0] = obs.with(c, o);
                 return o.passed();
@@ -242,7 +308,8 @@ final class Reconciler {
                                     && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER),
                             targetFacts, problem != null ? problem : configProblem, primaryFacts, configs.checksums(),
                             hpa == null || hpa.getSpec() == null ? null : hpa.getSpec().getMinReplicas(), routes, due,
-                            noDataPolicy(canary), Map.of(), Map.of());
+                            NoDataPolicy.resolve(canary, settings.noDataPolicy()), settings.noDataDeadline(), Map.of(),
+                            Map.of(), null);
                     return new Snapshot(canary, target, revision, key, primary, hpa, rt.parent(), rt.where(),
                             rt.delegate(), configs.objects(), obs);
                 }));
@@ -257,18 +324,6 @@ final class Reconciler {
     private static String promotedRevision(Deployment primary) {
         Map<String, String> a = primary.getMetadata().getAnnotations();
         return a == null ? null : a.get(Workloads.PROMOTED_REVISION_ANNOTATION);
-    }
-
-    private Observations.NoDataPolicy noDataPolicy(Canary canary) {
-        Map<String, String> a = canary.getMetadata().getAnnotations();
-        String v = a == null ? null : a.get(WellKnown.NO_DATA_POLICY_ANNOTATION);
-        if ("hold".equalsIgnoreCase(v)) {
-            return Observations.NoDataPolicy.HOLD;
-        }
-        if ("fail".equalsIgnoreCase(v)) {
-            return Observations.NoDataPolicy.FAIL;
-        }
-        return settings.noDataPolicy();
     }
 
     private record Configs(Map<String, String> checksums, List<HasMetadata> objects, String problem) {
@@ -346,7 +401,9 @@ final class Reconciler {
         Future<Void> chain = Future.succeededFuture();
         for (Action a : actions) {
             chain = chain.compose(v -> perform(s, a).recover(err -> {
-                if (err instanceof Kube.NotLeaderException) {
+                if (err instanceof Kube.NotLeaderException || Kube.isConflict(err)) {
+                    // Lost leadership, or someone wrote the object first: retried shortly, not worth an Event.
+                    LOG.info("{}: {} not done: {}", s.canary().key(), a, err.getMessage());
                     return Future.failedFuture(err);
                 }
                 LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
@@ -362,8 +419,10 @@ final class Reconciler {
         if (a instanceof Action.ReconcileServices r) {
             return services(s, r.apex());
         } else if (a instanceof Action.EnsurePrimary) {
+            // Copies are only created here; their data follows the target's only at promotion, or the primary would
+            // run the canary's configuration before the analysis judged it.
             return s.primary() != null || s.target() == null || s.selectorKey() == null
-                    ? syncConfigCopies(s) : syncConfigCopies(s).compose(v -> createPrimary(s));
+                    ? syncConfigCopies(s, false) : syncConfigCopies(s, false).compose(v -> createPrimary(s));
         } else if (a instanceof Action.ReconcileAutoscaler r) {
             return autoscaler(s, r.update());
         } else if (a instanceof Action.SetRoutes r) {
@@ -379,7 +438,7 @@ final class Reconciler {
         } else if (a instanceof Action.EmitEvent e) {
             return emit(s.canary(), e.type(), e.message(), e.annotations());
         } else if (a instanceof Action.SendAlert al) {
-            notifier.alert(s.canary(), al.message(), al.severity(), true);
+            notifier.alert(s.canary(), al.message(), al.severity(), al.withMetadata());
             return Future.succeededFuture();
         } else if (a instanceof Action.CallHooks c) {
             return postHooks(s.canary(), c);
@@ -435,13 +494,13 @@ final class Reconciler {
 
     private Future<Void> createPrimary(Snapshot s) {
         Deployment p = Workloads.primary(s.canary(), s.target(), s.selectorKey(), s.revision(), trackedKeys(s),
-                settings.includeLabelPrefixes(), json);
+                settings.includeLabelPrefixes(), settings.selectorLabels(), json);
         LOG.info("Deployment {}.{} created", p.getMetadata().getName(), p.getMetadata().getNamespace());
         return kube.create(p).mapEmpty();
     }
 
     /** The {@code -primary} copies of tracked configs, owned by the Canary (other owners kept, not controlling). */
-    private Future<Void> syncConfigCopies(Snapshot s) {
+    private Future<Void> syncConfigCopies(Snapshot s, boolean update) {
         Future<Void> chain = Future.succeededFuture();
         for (HasMetadata o : s.tracked()) {
             chain = chain.compose(v -> {
@@ -472,7 +531,7 @@ final class Reconciler {
                         return kube.create(copy).mapEmpty();
                     }
                     m.setResourceVersion(l.getMetadata().getResourceVersion());
-                    if (sameData(copy, l)) {
+                    if (!update || sameData(copy, l)) {
                         return Future.succeededFuture();
                     }
                     LOG.info("{} {}.{} synced", o.getKind(), name, ns);
@@ -558,14 +617,15 @@ final class Reconciler {
     private Future<Void> promote(Snapshot s, String revision) {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
-        return syncConfigCopies(s).compose(v -> kube.deployment(ns, tgt)).compose(target ->
+        return syncConfigCopies(s, true).compose(v -> kube.deployment(ns, tgt)).compose(target ->
                 kube.deployment(ns, tgt + "-primary").compose(primary -> {
                     if (target == null || primary == null || s.selectorKey() == null) {
                         return Future.failedFuture(new IllegalStateException(
                                 "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
                     }
                     Deployment next = Workloads.promote(primary, target, s.selectorKey(), revision, trackedKeys(s),
-                            settings.includeLabelPrefixes(), s.canary().getSpec().autoscalerRef != null, json);
+                            settings.includeLabelPrefixes(), settings.selectorLabels(),
+                            s.canary().getSpec().autoscalerRef != null, json);
                     return kube.update(next).mapEmpty();
                 }));
     }

@@ -1,6 +1,6 @@
 package io.sluice.analyzer;
 
-import io.sluice.analyzer.decision.Observations;
+import io.sluice.analyzer.gates.NoDataPolicy;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,20 +12,21 @@ import java.util.List;
  * @param configTracking         track referenced ConfigMaps and Secrets
  * @param waitForRouteAcceptance wait for Gloo Mesh to accept a delegate that has never had a status written
  * @param noDataPolicy           how a metric without data counts
+ * @param noDataDeadline         how long the hold policy may hold; null means each Canary's progress deadline
  * @param resync                 how often every Canary is reconciled even when nothing was watched
  * @param maxBackoff             the longest wait between retries after infrastructure errors
- * @param clusterName            shown in alerts
  * @param instance               this process's identity (Event reportingInstance, lease holder)
  * @param kubeQps                sustained API calls per second
  * @param kubeBurst              API calls allowed in a burst
  */
 public record Settings(List<String> selectorLabels, List<String> includeLabelPrefixes, boolean configTracking,
-        boolean waitForRouteAcceptance, Observations.NoDataPolicy noDataPolicy, Duration resync, Duration maxBackoff,
-        String clusterName, String instance, double kubeQps, int kubeBurst) {
+        boolean waitForRouteAcceptance, NoDataPolicy noDataPolicy, Duration noDataDeadline, Duration resync,
+        Duration maxBackoff, String instance, double kubeQps, int kubeBurst) {
 
     /** Flagger's defaults. */
     public static Settings defaults() {
         return new Settings(List.of("app", "name", "app.kubernetes.io/name"), List.of(), true, false,
-                Observations.NoDataPolicy.FAIL, Duration.ofMinutes(5), Duration.ofMinutes(2), "", "sluice-analyzer", 100, 250);
+                NoDataPolicy.FAIL, null, Duration.ofMinutes(5), Duration.ofMinutes(2), "sluice-analyzer", 100,
+                250);
     }
 }

@@ -123,8 +123,4 @@ final class WorkQueue {
         timers.values().forEach(vertx::cancelTimer);
         timers.clear();
     }
-
-    int size() {
-        return known.size();
-    }
 }

@@ -3,9 +3,16 @@ package io.sluice.analyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class MainTest {
@@ -22,6 +29,42 @@ class MainTest {
         }
         assertThat(cli.getUsageMessage()).contains("wait-for-route-acceptance", "leader-election",
                 "--no-data-policy", "--kube-qps", "--selector-labels");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GATES.md", "README.md"})
+    @DisplayName("every flag a document names is an option of Main, documented with its environment variable")
+    void documentedFlagsExist(String document) throws Exception {
+        java.util.Set<String> options = new java.util.HashSet<>();
+        CommandLine cli = new CommandLine(new Main());
+        cli.getCommandSpec().options().forEach(o -> options.addAll(List.of(o.names())));
+        List<String> named = flagsInTables(Files.readString(Path.of(document)));
+        assertThat(named).as("flags found in " + document).hasSizeGreaterThan(10);
+        for (String flag : named) {
+            assertThat(options).as(document + " names " + flag).contains(flag);
+            assertThat(String.join(" ", cli.getCommandSpec().findOption(flag).description())).as(flag)
+                    .contains("(env ");
+        }
+    }
+
+    @Test
+    @DisplayName("README's flag table lists every option of Main")
+    void readmeListsEveryFlag() throws Exception {
+        List<String> named = flagsInTables(Files.readString(Path.of("README.md")));
+        for (CommandLine.Model.OptionSpec o : new CommandLine(new Main()).getCommandSpec().options()) {
+            if (!o.usageHelp() && !o.versionHelp()) {
+                assertThat(named).as("README.md documents " + o.longestName()).contains(o.longestName());
+            }
+        }
+    }
+
+    /** Flags in the first column of markdown table rows; {@code --[no-]x} names {@code --x}. */
+    private static List<String> flagsInTables(String markdown) {
+        Matcher m = Pattern.compile("--(?:\\[no-])?([a-z][a-z-]*[a-z])").matcher("");
+        return markdown.lines().filter(l -> l.startsWith("| `--")).flatMap(l -> {
+            String first = l.substring(1, l.indexOf('|', 1));
+            return m.reset(first).results().map(r -> "--" + r.group(1)).toList().stream();
+        }).distinct().toList();
     }
 
     @Test

@@ -31,10 +31,26 @@ final class MockCluster implements AutoCloseable {
     static final Path ROOT = Path.of("..");
     final KubernetesMockServer server;
     final KubernetesClient client;
+    /** The next update (PUT) of this path answers 409, as a real API server does after a concurrent write. */
+    final java.util.concurrent.atomic.AtomicReference<String> conflictOnce = new java.util.concurrent.atomic.AtomicReference<>();
 
     MockCluster() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+                new KubernetesCrudDispatcher(List.of()) {
+                    @Override
+                    public io.fabric8.mockwebserver.http.MockResponse handleUpdate(
+                            io.fabric8.mockwebserver.http.RecordedRequest request) {
+                        String path = request.getPath();
+                        String armed = conflictOnce.get();
+                        if (path != null && path.equals(armed) && conflictOnce.compareAndSet(armed, null)) {
+                            return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(409)
+                                    .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                            + "\"reason\":\"Conflict\",\"code\":409,"
+                                            + "\"message\":\"the object has been modified\"}");
+                        }
+                        return super.handleUpdate(request);
+                    }
+                }, false);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (IOException e) {

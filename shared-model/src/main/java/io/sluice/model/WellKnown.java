@@ -17,6 +17,20 @@ public final class WellKnown {
     /** Per-Canary override of the no-data policy of the metric gates ({@code fail} or {@code hold}). */
     public static final String NO_DATA_POLICY_ANNOTATION = "sluice.io/no-data-policy";
 
+    /** Per-Canary cluster name for the metric queries' {@code destination_cluster} filter. */
+    public static final String CLUSTER_NAME_ANNOTATION = "sluice.io/cluster-name";
+
+    /** Per-Canary minimum request count below which a builtin metric reads as "no data". */
+    public static final String MIN_REQUESTS_ANNOTATION = "sluice.io/min-requests";
+
+    /** On the {@code New revision detected!} Event: the revision, user and source that started the run. */
+    public static final String EVENT_REVISION_ANNOTATION = "sluice.io/revision";
+    public static final String EVENT_USER_ANNOTATION = "sluice.io/user";
+    public static final String EVENT_SOURCE_ANNOTATION = "sluice.io/source";
+
+    /** On the primary Deployment: the revision last promoted into it. */
+    public static final String PROMOTED_REVISION_ANNOTATION = "sluice.io/promoted-revision";
+
     /** Finalizer added when {@code spec.revertOnDeletion} is set. */
     public static final String FINALIZER = "finalizer.flagger.app";
 

@@ -46,8 +46,8 @@ public sealed interface Action {
         }
     }
 
-    /** Send an alert to the canary's alert providers. */
-    record SendAlert(String message, Notifier.Severity severity) implements Action {
+    /** Send an alert to the canary's alert providers; {@code withMetadata} adds the canary's fields. */
+    record SendAlert(String message, Notifier.Severity severity, boolean withMetadata) implements Action {
     }
 
     /** Call every webhook of {@code type} with {@code phase} (post-rollout hooks), reporting each as an Event. */

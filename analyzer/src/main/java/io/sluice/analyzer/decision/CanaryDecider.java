@@ -1,10 +1,12 @@
 package io.sluice.analyzer.decision;
 
+import io.sluice.model.WellKnown;
 import io.sluice.analyzer.decision.Action.EmitEvent;
 import io.sluice.analyzer.decision.Action.EmitEvent.Type;
 import io.sluice.analyzer.gates.HookOutcome;
 import io.sluice.analyzer.gates.MetricOutcome;
-import io.sluice.analyzer.gates.Notifier.Severity;
+import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.gates.Alerts;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryPhase;
@@ -62,9 +64,16 @@ import java.util.Objects;
 public final class CanaryDecider {
     /** How soon to look again while waiting on something a watch will also report. */
     static final Duration SHORT = Duration.ofSeconds(5);
-    static final String ANNOTATION_REVISION = "sluice.io/revision";
-    static final String ANNOTATION_USER = "sluice.io/user";
-    static final String ANNOTATION_SOURCE = "sluice.io/source";
+    static final String ANNOTATION_REVISION = WellKnown.EVENT_REVISION_ANNOTATION;
+    static final String ANNOTATION_USER = WellKnown.EVENT_USER_ANNOTATION;
+    static final String ANNOTATION_SOURCE = WellKnown.EVENT_SOURCE_ANNOTATION;
+    /** The condition the shell sets when a Canary reached the cluster invalid (the webhook was bypassed). */
+    public static final String INVALID_SPEC_CONDITION = "InvalidSpec";
+    /**
+     * Sluice: the condition a run carries while the no-data policy {@code hold} keeps its weight. It marks the hold
+     * in the status so that the hold's alert goes out once, when the hold begins, not on every tick.
+     */
+    public static final String HOLDING_CONDITION = "Holding";
 
     private final CanarySpec spec;
     private final CanaryStatus old;
@@ -76,6 +85,8 @@ public final class CanaryDecider {
     private final String tgt;
     private final String ns;
     private final String key;
+    /** The reason this tick held for missing metric data; null when it did not hold. */
+    private String holding;
 
     private CanaryDecider(CanarySpec spec, CanaryStatus status, Observations obs, Instant now) {
         this.spec = spec;
@@ -140,6 +151,16 @@ public final class CanaryDecider {
             next.iterations = 0;
         }
         converge(false, false);
+        boolean hasMetrics = analysis != null && analysis.metrics != null && !analysis.metrics.isEmpty();
+        if (!skipAnalysis() && hasMetrics && obs.analysisDue()) {
+            // Flagger reports its providers while a canary initializes; the answer never blocks the bootstrap.
+            if (obs.providers() == null) {
+                return new Result.RunChecks(List.of(new Check.Providers()), false);
+            }
+            if (obs.providers().message() != null) {
+                event(obs.providers().available() ? Type.Normal : Type.Warning, obs.providers().message());
+            }
+        }
         if (obs.primary() == null) {
             // Created by EnsurePrimary right after this write; its watch event brings the next reconcile.
             return finish(SHORT, obs.analysisDue(), true);
@@ -171,7 +192,7 @@ public final class CanaryDecider {
         next.lastPromotedSpec = next.lastAppliedSpec;
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Normal, Texts.initializationDone(key));
-        alert(Texts.initializedAlert(spec.targetRef.kind), Severity.INFO);
+        alert(Alerts.initialized(spec.targetRef.kind));
         return finish(interval(), true, false);
     }
 
@@ -210,13 +231,13 @@ public final class CanaryDecider {
                 next.iterations = 0;
                 event(Type.Warning, Texts.waitingForApproval(key, g.failed().hook()));
                 if (!g.failedHook().muteAlert()) {
-                    alert(Texts.WAITING_ALERT, Severity.WARN);
+                    alert(Alerts.WAITING_FOR_APPROVAL);
                 }
             }
             return finish(interval(), true, false);
         }
         event(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations());
-        alert(Texts.NEW_REVISION_ALERT, Severity.INFO);
+        alert(Alerts.NEW_REVISION);
         actions.add(new Action.ScaleTarget(scaleUpReplicas()));
         sync(CanaryPhase.Progressing, 0, 0, 0);
         next.currentRun = newRun();
@@ -278,6 +299,7 @@ public final class CanaryDecider {
             pre.passed().forEach(o -> event(Type.Normal, Texts.preRolloutPassed(o.hook())));
             if (pre.failed() != null) {
                 event(Type.Warning, Texts.preRolloutFailed(key, pre.failed().hook(), pre.failed().error()));
+                alert(Alerts.preRolloutFailed(pre.failed().hook(), pre.failed().error()));
                 next.failedChecks = Statuses.n(old.failedChecks) + 1;
                 return finish(interval(), true, false);
             }
@@ -349,7 +371,7 @@ public final class CanaryDecider {
         setPhase(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionCompleted(tgt, ns));
-        alert(Texts.PROMOTED_ALERT, Severity.INFO);
+        alert(Alerts.COMPLETED);
         return finish(interval(), true, false);
     }
 
@@ -402,7 +424,7 @@ public final class CanaryDecider {
             if (g.failed() != null) {
                 event(Type.Warning, Texts.waitingTrafficIncrease(key, g.failed().hook()));
                 if (!g.failedHook().muteAlert()) {
-                    alert(Texts.TRAFFIC_INCREASE_ALERT, Severity.WARN);
+                    alert(Alerts.WAITING_FOR_TRAFFIC_INCREASE);
                 }
                 return finish(interval(), true, false);
             }
@@ -478,7 +500,7 @@ public final class CanaryDecider {
             next.phase = CanaryPhase.WaitingPromotion.name();
             event(Type.Warning, Texts.waitingPromotion(key, g.failed().hook()));
             if (!g.failedHook().muteAlert()) {
-                alert(Texts.PROMOTION_ALERT, Severity.WARN);
+                alert(Alerts.WAITING_FOR_PROMOTION);
             }
         }
         return finish(interval(), true, false);
@@ -500,7 +522,7 @@ public final class CanaryDecider {
         setPhase(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionSkipped(tgt, ns));
-        alert(Texts.SKIPPED_ALERT, Severity.INFO);
+        alert(Alerts.SKIPPED);
         return finish(interval(), true, false);
     }
 
@@ -518,6 +540,8 @@ public final class CanaryDecider {
             return finish(interval(), true, false);
         }
         List<Check> metrics = metricChecks();
+        // Under hold, a metric without data does not end the tick: a breach on a later metric must still count.
+        MetricOutcome silent = null;
         for (int i = 0; i < metrics.size(); i++) {
             MetricOutcome o = obs.metricOutcomes().get(metrics.get(i).key());
             if (o == null) {
@@ -526,19 +550,30 @@ public final class CanaryDecider {
             if (o.passed()) {
                 continue;
             }
-            boolean noData = o.verdict() == MetricOutcome.Verdict.NO_DATA || o.verdict() == MetricOutcome.Verdict.ERROR;
-            if (noData && obs.noDataPolicy() == Observations.NoDataPolicy.HOLD) {
-                if (stalled()) {
-                    return rollback(Rollback.DEADLINE, noProgress(o.message()));
-                }
-                event(Type.Warning, Texts.holdingNoData(o.message()));
-                return finish(interval(), true, false);
+            if (!obs.noDataPolicy().countsAsFailedCheck(o)) {
+                silent = silent == null ? o : silent;
+                continue;
             }
             event(Type.Warning, o.message());
             next.failedChecks = Statuses.n(old.failedChecks) + 1;
             return finish(interval(), true, false);
         }
-        return null;
+        return silent == null ? null : hold(silent);
+    }
+
+    /** The no-data policy {@code hold}: keep the weight, say why once, roll back when the hold outlasts its deadline. */
+    private Result hold(MetricOutcome o) {
+        Duration deadline = NoDataPolicy.holdDeadline(spec, obs.noDataDeadline());
+        if (stalledFor(deadline.getSeconds())) {
+            alert(Alerts.holdDeadlineExceeded(deadline));
+            return rollback(Rollback.HOLD, Texts.noProgressFor(deadline.getSeconds(), o.message()));
+        }
+        event(Type.Warning, Texts.holdingNoData(o.message()));
+        if (condition(old, HOLDING_CONDITION) == null) {
+            alert(Alerts.holding(o.message()));
+        }
+        holding = o.message();
+        return finish(interval(), true, false);
     }
 
     /** Builtin and inline metrics first, then template metrics, each in list order (Flagger's order). */
@@ -568,7 +603,7 @@ public final class CanaryDecider {
             if (o.passed()) {
                 event(Type.Warning, Texts.rollbackCheckPassed(o.hook()));
                 event(Type.Warning, Texts.manualRollback(key));
-                alert(Texts.MANUAL_ROLLBACK_ALERT, Severity.WARN);
+                alert(Alerts.MANUAL_ROLLBACK);
                 return rollback(Rollback.MANUAL, "");
             }
             event(Type.Normal, Texts.rollbackNotSignaling(o.hook()));
@@ -631,33 +666,33 @@ public final class CanaryDecider {
 
     // ---------------------------------------------------------------- endings
 
-    private enum Rollback { THRESHOLD, MANUAL, DEADLINE }
+    private enum Rollback { THRESHOLD, MANUAL, DEADLINE, HOLD }
 
     private Result rollback(Rollback why, String err) {
         int failed = Statuses.n(old.failedChecks);
         int threshold = CanaryDefaults.threshold(analysis);
         if (failed >= threshold) {
             event(Type.Warning, Texts.thresholdReached(key, failed));
-            alert(Texts.thresholdAlert(failed), Severity.ERROR);
+            alert(Alerts.thresholdReached(failed));
         } else if (why == Rollback.DEADLINE) {
             event(Type.Warning, Texts.deadlineExceeded(key, err));
-            alert(Texts.deadlineAlert(err), Severity.ERROR);
+            alert(Alerts.progressDeadlineExceeded(err));
+        } else if (why == Rollback.HOLD) {
+            // The hold's own alert was sent by the caller; the Event says what ran out.
+            event(Type.Warning, Texts.deadlineExceeded(key, err));
         }
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Warning, Texts.canaryFailed(key));
         actions.add(new Action.ScaleTarget(0));
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
         sync(CanaryPhase.Failed, 0, failed, 0);
-        if (old.phase() == null || old.phase() == CanaryPhase.Initializing) {
-            next.lastPromotedSpec = old.lastPromotedSpec;
-        }
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
         return finish(interval(), true, false);
     }
 
     private Result failedPromotion(String err) {
         event(Type.Warning, Texts.promotionFailed(tgt, ns, err));
-        alert(Texts.promotionFailedAlert(err), Severity.ERROR);
+        alert(Alerts.promotionFailed(err));
         actions.add(new Action.SetRoutes(0, 100));
         sync(CanaryPhase.Failed, 100, Statuses.n(old.failedChecks), 0);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
@@ -703,6 +738,11 @@ public final class CanaryDecider {
         if (phase != null) {
             next.conditions = PromotedCondition.apply(old.conditions, phase, spec.targetRef.kind, stamp);
         }
+        if (next.conditions != null) {
+            // Only valid specs get here: a condition left from an invalid version is over.
+            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type));
+        }
+        holdingCondition(stamp);
         next.observedGeneration = obs.generation();
         if (Statuses.progressed(old, next) || old.lastTransitionTime == null && phase != null) {
             next.lastTransitionTime = stamp;
@@ -715,6 +755,40 @@ public final class CanaryDecider {
             actions.add(new Action.SetRoutes(100 - w, w));
         }
         return new Result.Decision(next, List.copyOf(actions), requeue, consumed);
+    }
+
+    /**
+     * Sets the {@link #HOLDING_CONDITION} while a hold lasts (keeping its transition time, which is when the hold
+     * began) and drops it once a due tick did not hold or the run moved on.
+     */
+    private void holdingCondition(String stamp) {
+        io.sluice.model.flagger.CanaryCondition held = condition(old, HOLDING_CONDITION);
+        if (holding == null) {
+            if (held != null && next.conditions != null && (obs.analysisDue() || Statuses.progressed(old, next))) {
+                next.conditions.removeIf(c -> HOLDING_CONDITION.equals(c.type));
+            }
+            return;
+        }
+        if (next.conditions == null) {
+            next.conditions = new ArrayList<>();
+        }
+        next.conditions.removeIf(c -> HOLDING_CONDITION.equals(c.type));
+        io.sluice.model.flagger.CanaryCondition c = new io.sluice.model.flagger.CanaryCondition();
+        c.type = HOLDING_CONDITION;
+        c.status = "True";
+        c.reason = "NoMetricData";
+        c.message = holding;
+        // Unchanged while the same reason holds: a hold should not rewrite the status on every tick.
+        c.lastUpdateTime = held != null && holding.equals(held.message) ? held.lastUpdateTime : stamp;
+        c.lastTransitionTime = held == null ? stamp : held.lastTransitionTime;
+        next.conditions.add(c);
+    }
+
+    private static io.sluice.model.flagger.CanaryCondition condition(CanaryStatus status, String type) {
+        if (status.conditions == null) {
+            return null;
+        }
+        return status.conditions.stream().filter(c -> type.equals(c.type)).findFirst().orElse(null);
     }
 
     private boolean changed() {
@@ -744,11 +818,15 @@ public final class CanaryDecider {
 
     /** No progress (no status change) for longer than the progress deadline. */
     private boolean stalled() {
+        return stalledFor(CanaryDefaults.progressDeadlineSeconds(spec));
+    }
+
+    private boolean stalledFor(long seconds) {
         Instant since = parse(old.lastTransitionTime);
         if (since == null) {
             return false;
         }
-        return Duration.between(since, now).getSeconds() > CanaryDefaults.progressDeadlineSeconds(spec);
+        return Duration.between(since, now).getSeconds() > seconds;
     }
 
     private String noProgress(String cause) {
@@ -840,8 +918,9 @@ public final class CanaryDecider {
         actions.add(new EmitEvent(type, message, annotations));
     }
 
-    private void alert(String message, Severity severity) {
-        actions.add(new Action.SendAlert(message, severity));
+    /** Texts, severities and whether the canary's fields go along live with {@link Alerts}, the one place for them. */
+    private void alert(Alerts.Alert alert) {
+        actions.add(new Action.SendAlert(alert.message(), alert.severity(), alert.withMetadata()));
     }
 
     /** The outcome so far of a group of hooks that must all pass, run in order. */

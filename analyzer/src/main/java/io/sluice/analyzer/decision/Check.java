@@ -18,6 +18,17 @@ public sealed interface Check {
         }
     }
 
+    /**
+     * Ask every metric provider the Canary uses whether it answers (reported while initializing, never blocking); the
+     * outcome is a {@link io.sluice.analyzer.gates.ProviderAvailability}.
+     */
+    record Providers() implements Check {
+        @Override
+        public String key() {
+            return "providers";
+        }
+    }
+
     /** Query {@code metric} and judge it. */
     record Metric(CanaryAnalysis.Metric metric) implements Check {
         @Override

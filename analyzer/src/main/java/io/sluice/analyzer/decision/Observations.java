@@ -2,6 +2,8 @@ package io.sluice.analyzer.decision;
 
 import io.sluice.analyzer.gates.HookOutcome;
 import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.gates.ProviderAvailability;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,22 +24,18 @@ import java.util.Map;
  * @param routes          the delegate RouteTable as read
  * @param analysisDue     the analysis interval elapsed: checks may run and steps may be taken. Reconciles
  *                        started by a watch event between intervals only detect, converge and react to deletion
- * @param noDataPolicy    what a metric without data means
+ * @param noDataPolicy    what a metric without data means (the Canary's annotation, else the analyzer's flag)
+ * @param noDataDeadline  under the hold policy, how long a run may go without progress; null means the Canary's
+ *                        progress deadline
  * @param hookOutcomes    outcomes of the checks already run in this tick, by {@link Check#key()}
  * @param metricOutcomes  likewise, for metrics
+ * @param providers       the outcome of the provider check of this tick, or null when not run
  */
 public record Observations(String name, String namespace, long generation, boolean deleting, boolean hasFinalizer,
         Workload target, String targetProblem, Workload primary, Map<String, String> trackedConfigs,
         Integer hpaMinReplicas, Routes routes, boolean analysisDue, NoDataPolicy noDataPolicy,
-        Map<String, HookOutcome> hookOutcomes, Map<String, MetricOutcome> metricOutcomes) {
-
-    /** How a metric check without data (or with its provider down) counts. */
-    public enum NoDataPolicy {
-        /** Flagger's behaviour: a failed check. */
-        FAIL,
-        /** Keep the weight, count nothing, warn; roll back only when the run makes no progress for the deadline. */
-        HOLD
-    }
+        java.time.Duration noDataDeadline, Map<String, HookOutcome> hookOutcomes,
+        Map<String, MetricOutcome> metricOutcomes, ProviderAvailability providers) {
 
     public Observations {
         trackedConfigs = trackedConfigs == null ? Map.of() : Map.copyOf(trackedConfigs);
@@ -48,6 +46,13 @@ public record Observations(String name, String namespace, long generation, boole
 
     /** These observations plus the outcome of {@code check}. */
     public Observations with(Check check, Object outcome) {
+        ProviderAvailability p = providers;
+        if (outcome instanceof ProviderAvailability po) {
+            p = po;
+            return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem,
+                    primary, trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline,
+                    hookOutcomes, metricOutcomes, p);
+        }
         Map<String, HookOutcome> hooks = new HashMap<>(hookOutcomes);
         Map<String, MetricOutcome> metrics = new HashMap<>(metricOutcomes);
         if (outcome instanceof HookOutcome h) {
@@ -58,14 +63,14 @@ public record Observations(String name, String namespace, long generation, boole
             throw new IllegalArgumentException("not a check outcome: " + outcome);
         }
         return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem, primary,
-                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, hooks, metrics);
+                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline, hooks, metrics, p);
     }
 
     /** The same observations with the check outcomes of {@code earlier} (kept across a re-read after a conflict). */
     public Observations withOutcomesOf(Observations earlier) {
         return new Observations(name, namespace, generation, deleting, hasFinalizer, target, targetProblem, primary,
-                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, earlier.hookOutcomes,
-                earlier.metricOutcomes);
+                trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy, noDataDeadline, earlier.hookOutcomes,
+                earlier.metricOutcomes, earlier.providers);
     }
 
     String key() {

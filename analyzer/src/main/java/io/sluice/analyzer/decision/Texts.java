@@ -1,10 +1,11 @@
 package io.sluice.analyzer.decision;
 
 /**
- * Every Event and alert text the decision writes, in one place. The wording is Flagger's, byte for byte, because
- * dashboards, alert rules and people's runbooks match on it; only the texts marked "Sluice" are new.
+ * Every Event text the decision writes, in one place; alert texts live in {@link io.sluice.analyzer.gates.Alerts}. The
+ * wording is Flagger's, byte for byte, because dashboards, alert rules and people's runbooks match on it; only the
+ * texts marked "Sluice" are new.
  */
-public final class Texts {
+final class Texts {
     private Texts() {
     }
 
@@ -24,15 +25,11 @@ public final class Texts {
         return "Initialization done! " + key;
     }
 
-    static String initializedAlert(String kind) {
-        return "New " + kind + " detected, initialization completed.";
-    }
 
     static String waitingForApproval(String key, String hook) {
         return "Halt " + key + " advancement waiting for approval " + hook;
     }
 
-    static final String WAITING_ALERT = "Canary is waiting for approval.";
 
     static String confirmRolloutPassed(String hook) {
         return "Confirm-rollout check " + hook + " passed";
@@ -42,7 +39,6 @@ public final class Texts {
         return "New revision detected! Scaling up " + target + "." + ns;
     }
 
-    static final String NEW_REVISION_ALERT = "New revision detected, progressing canary analysis.";
 
     static String restarting(String target, String ns) {
         return "New revision detected! Restarting analysis for " + target + "." + ns;
@@ -72,7 +68,6 @@ public final class Texts {
         return "Halt " + key + " advancement waiting for traffic increase approval " + hook;
     }
 
-    static final String TRAFFIC_INCREASE_ALERT = "Canary traffic increase is waiting for approval.";
 
     static String advanceWeight(String key, int weight) {
         return "Advance " + key + " canary weight " + weight;
@@ -92,7 +87,6 @@ public final class Texts {
         return "Halt " + key + " advancement waiting for promotion approval " + hook;
     }
 
-    static final String PROMOTION_ALERT = "Canary promotion is waiting for approval.";
 
     static String copying(String target, String ns) {
         return "Copying " + target + "." + ns + " template spec to " + target + "-primary." + ns;
@@ -108,13 +102,11 @@ public final class Texts {
         return "Promotion completed! Scaling down " + target + "." + ns;
     }
 
-    static final String PROMOTED_ALERT = "Canary analysis completed successfully, promotion finished.";
 
     static String promotionSkipped(String target, String ns) {
         return "Promotion completed! Canary analysis was skipped for " + target + "." + ns;
     }
 
-    static final String SKIPPED_ALERT = "Canary analysis was skipped, promotion finished.";
 
     static String rollbackNotSignaling(String hook) {
         return "Rollback hook " + hook + " not signaling a rollback";
@@ -128,23 +120,16 @@ public final class Texts {
         return "Rolling back " + key + " manual webhook invoked";
     }
 
-    static final String MANUAL_ROLLBACK_ALERT = "Rolling back manual webhook invoked";
 
     static String thresholdReached(String key, int n) {
         return "Rolling back " + key + " failed checks threshold reached " + n;
     }
 
-    static String thresholdAlert(int n) {
-        return "Failed checks threshold reached " + n;
-    }
 
     static String deadlineExceeded(String key, String err) {
         return "Rolling back " + key + " progress deadline exceeded " + err;
     }
 
-    static String deadlineAlert(String err) {
-        return "Progress deadline exceeded " + err;
-    }
 
     static String canaryFailed(String key) {
         return "Canary failed! Scaling down " + key;
@@ -154,9 +139,6 @@ public final class Texts {
         return "Promotion of " + target + "." + ns + " failed, primary not ready: " + err;
     }
 
-    static String promotionFailedAlert(String err) {
-        return "Promotion failed, primary not ready: " + err;
-    }
 
     static String terminating(String key) {
         return "Terminating canary " + key;
@@ -172,13 +154,15 @@ public final class Texts {
 
     /** Sluice: how long a run may sit without progress, in the words of the rollback Event. */
     static String noProgressFor(long seconds, String cause) {
-        return "no progress for " + seconds + "s (progressDeadlineSeconds): " + cause;
+        return "no progress for " + seconds + "s: " + cause;
     }
 
     /** Sluice: Gloo Mesh refused the delegate RouteTable, so the step cannot count. */
     static String routesRejected(String table, String message) {
         return "RouteTable " + table + " not accepted by Gloo Mesh: " + message;
     }
+
+
 
     /** Sluice: the hold policy for metrics without data. */
     static String holdingNoData(String message) {

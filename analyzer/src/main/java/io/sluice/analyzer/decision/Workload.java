@@ -21,9 +21,4 @@ public record Workload(String revision, int specReplicas, Integer desiredReplica
     public static Workload settled(String revision, int n) {
         return new Workload(revision, n, null, 1, 1, n, n, n, false);
     }
-
-    Workload withReplicas(int n) {
-        return new Workload(revision, n, desiredReplicas, generation, observedGeneration, updatedReplicas, replicas,
-                availableReplicas, deadlineExceeded);
-    }
 }

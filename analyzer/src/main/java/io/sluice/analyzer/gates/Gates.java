@@ -13,7 +13,7 @@ import java.time.Duration;
  * <pre>{@code
  * AnalyzerMetrics metrics = new AnalyzerMetrics(registry, version, config.meshProvider());
  * Gates gates = Gates.create(vertx, config, lookup, metrics);
- * gates.metricGate().checkAll(canary) ...
+ * gates.metricGate().check(canary, metric) ...
  * }</pre>
  */
 public final class Gates implements AutoCloseable {
@@ -80,16 +80,6 @@ public final class Gates implements AutoCloseable {
 
     public GatesConfig config() {
         return config;
-    }
-
-    /** The no-data policy of {@code canary}: its annotation, else {@code --no-data-policy}. */
-    public NoDataPolicy noDataPolicy(Canary canary) {
-        return NoDataPolicy.resolve(canary, config.noDataPolicy());
-    }
-
-    /** How long {@code canary} may hold for missing data: {@code --no-data-deadline}, else its progress deadline. */
-    public Duration noDataDeadline(Canary canary) {
-        return NoDataPolicy.holdDeadline(canary, config.noDataDeadline());
     }
 
     @Override

@@ -6,15 +6,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Every setting of the gates. {@code analyzer/GATES.md} documents each one with its command-line flag.
+ * Every setting of the gates. {@code analyzer/GATES.md} documents each one with its command-line flag. The no-data
+ * policy and its deadline are the state machine's ({@code Settings}): the gates only report outcomes.
  *
  * @param metricsServer       Prometheus base URL for the builtin metrics when a Canary sets no {@code metricsServer}
  * @param meshProvider        provider of Canaries that set none ({@code gloo-mesh})
  * @param queryTimeout        deadline of one Prometheus query
  * @param clusterName         the Gloo cluster this analyzer serves; filters the builtin queries and heads every alert
  * @param clusterLabel        the Istio label holding the cluster name; empty turns the cluster filter off
- * @param noDataPolicy        what a check without data does by default ({@link NoDataPolicy})
- * @param noDataDeadline      how long a run may hold for data; {@code null} means the canary's progress deadline
  * @param minRequests         builtin metric name to the fewest requests per query interval that count as data
  * @param eventWebhook        URL receiving every Event of canaries that define no {@code event} webhook; empty for none
  * @param eventWebhookTimeout timeout of the global event webhook
@@ -31,8 +30,6 @@ public record GatesConfig(
         Duration queryTimeout,
         String clusterName,
         String clusterLabel,
-        NoDataPolicy noDataPolicy,
-        Duration noDataDeadline,
         Map<String, Long> minRequests,
         String eventWebhook,
         Duration eventWebhookTimeout,
@@ -52,7 +49,6 @@ public record GatesConfig(
         requirePositive(queryTimeout, "queryTimeout");
         clusterName = clusterName == null ? "" : clusterName;
         clusterLabel = clusterLabel == null ? "" : clusterLabel;
-        Objects.requireNonNull(noDataPolicy, "noDataPolicy");
         minRequests = Map.copyOf(minRequests == null ? Map.of() : minRequests);
         for (String metric : minRequests.keySet()) {
             if (!Queries.isBuiltin(metric)) {
@@ -135,8 +131,6 @@ public record GatesConfig(
         private Duration queryTimeout = Duration.ofSeconds(5);
         private String clusterName = "";
         private String clusterLabel = DEFAULT_CLUSTER_LABEL;
-        private NoDataPolicy noDataPolicy = NoDataPolicy.FAIL;
-        private Duration noDataDeadline;
         private Map<String, Long> minRequests = Map.of();
         private String eventWebhook = "";
         private Duration eventWebhookTimeout = Duration.ofSeconds(10);
@@ -175,15 +169,7 @@ public record GatesConfig(
             return this;
         }
 
-        public Builder noDataPolicy(NoDataPolicy v) {
-            noDataPolicy = v;
-            return this;
-        }
 
-        public Builder noDataDeadline(Duration v) {
-            noDataDeadline = v;
-            return this;
-        }
 
         public Builder minRequests(Map<String, Long> v) {
             minRequests = v;
@@ -227,9 +213,8 @@ public record GatesConfig(
         }
 
         public GatesConfig build() {
-            return new GatesConfig(metricsServer, meshProvider, queryTimeout, clusterName, clusterLabel, noDataPolicy,
-                    noDataDeadline, minRequests, eventWebhook, eventWebhookTimeout, slack, msTeams, alertTimeout,
-                    backoffMin, backoffMax, clock);
+            return new GatesConfig(metricsServer, meshProvider, queryTimeout, clusterName, clusterLabel, minRequests,
+                    eventWebhook, eventWebhookTimeout, slack, msTeams, alertTimeout, backoffMin, backoffMax, clock);
         }
     }
 }

@@ -38,13 +38,29 @@ final class GoFormat {
         if (v == 0) {
             return sign + "0";
         }
-        BigDecimal exact = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
+        BigDecimal exact = shortestDecimal(Math.abs(v));
         String digits = exact.unscaledValue().toString();
         int exp = digits.length() - 1 - exact.scale();
         if (exp < -4 || exp >= 6) {
             return sign + exponent(digits, exp);
         }
         return sign + exact.toPlainString();
+    }
+
+    /**
+     * The decimal with the fewest significant digits that reads back as {@code v}, the closest one when several have
+     * that many: what Go prints. Computed from the exact binary value rather than {@link Double#toString}, which on
+     * Java 17 sometimes prints a digit more than needed.
+     */
+    private static BigDecimal shortestDecimal(double v) {
+        BigDecimal exact = new BigDecimal(v);
+        for (int digits = 1; digits < 17; digits++) {
+            BigDecimal candidate = exact.round(new java.math.MathContext(digits, RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == v) {
+                return candidate.stripTrailingZeros();
+            }
+        }
+        return exact.round(new java.math.MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
     }
 
     private static String exponent(String digits, int exp) {

@@ -25,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Alerts to chat providers and Events to event webhooks, both fire and forget: a failure is logged and counted
- * ({@code sluice_alerts_total}, {@code sluice_events_forwarded_total}) and never stalls a canary.
+ * Alerts to chat providers and (through {@link EventForwarder}) Events to event webhooks, both fire and forget: a
+ * failure is logged and counted ({@code sluice_alerts_total}, {@code sluice_events_forwarded_total}) and never stalls a
+ * canary.
  *
  * <p>Alert routing: a canary without {@code analysis.alerts} alerts the global Slack and MS Teams webhooks (each that
  * is set; every severity). Otherwise each entry's provider gets the alerts at or above the entry's severity: {@code
@@ -35,16 +36,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpNotifier implements Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(HttpNotifier.class);
+    /** Chat services answer with a word or two; only the start of an error page is logged. */
+    private static final int MAX_BODY_KEPT = 4096;
 
     private final WebClient client;
-    private final HttpWebhookGate hooks;
+    private final EventForwarder events;
     private final ObjectLookup lookup;
     private final GatesConfig config;
     private final AnalyzerMetrics metrics;
 
     HttpNotifier(WebClient client, HttpWebhookGate hooks, ObjectLookup lookup, GatesConfig config, AnalyzerMetrics metrics) {
         this.client = client;
-        this.hooks = hooks;
+        this.events = new EventForwarder(hooks, config, metrics);
         this.lookup = lookup;
         this.config = config;
         this.metrics = metrics;
@@ -180,16 +183,17 @@ public final class HttpNotifier implements Notifier {
         if (token != null) {
             request.bearerTokenAuthentication(token);
         }
-        return request.sendJsonObject(payload).timeout(ms, TimeUnit.MILLISECONDS).transform(ar -> {
+        CappedBody answer = new CappedBody(MAX_BODY_KEPT);
+        return request.as(answer.codec()).sendJsonObject(payload).timeout(ms, TimeUnit.MILLISECONDS).transform(ar -> {
             if (ar.failed()) {
                 return failed(canary, type, "alert to " + type + " failed: "
                         + PrometheusClient.describe(ar.cause(), config.alertTimeout()));
             }
             int status = ar.result().statusCode();
             if (status < 200 || status >= 300) {
-                String body = ar.result().bodyAsString();
+                String body = answer.text().trim();
                 return failed(canary, type, "alert to " + type + " failed: status " + status
-                        + (body == null || body.isBlank() ? "" : ": " + PrometheusClient.abbreviate(body.trim())));
+                        + (body.isEmpty() ? "" : ": " + PrometheusClient.abbreviate(body)));
             }
             metrics.countAlert(type, "sent");
             return Future.succeededFuture();
@@ -257,41 +261,9 @@ public final class HttpNotifier implements Notifier {
         return fields;
     }
 
-    /**
-     * Forwards an Event to the canary's {@code event} webhooks, or to the global event webhook when it has none. The
-     * future completes (always successfully) once every hook answered or failed.
-     */
+    /** Forwards an Event; the future completes (always successfully) once every hook answered or failed. */
     Future<Void> forward(Canary canary, String eventType, String message, CanaryPhase phase) {
-        CanaryAnalysis analysis = canary.getSpec() == null ? null : canary.getSpec().effectiveAnalysis();
-        List<CanaryAnalysis.Webhook> eventHooks = analysis == null || analysis.webhooks == null ? List.of()
-                : analysis.webhooks.stream().filter(h -> "event".equals(CanaryDefaults.webhookType(h))).toList();
-        List<Future<Void>> posts = new ArrayList<>();
-        java.time.Instant now = config.clock().instant();
-        if (eventHooks.isEmpty()) {
-            if (!config.eventWebhook().isEmpty()) {
-                posts.add(forwardTo(canary, new HttpWebhookGate.Target("event-webhook", "event", config.eventWebhook(),
-                        config.eventWebhookTimeout(), 0, false),
-                        WebhookPayloads.event(canary, phase, Map.of(), eventType, message, now)));
-            }
-        } else {
-            for (CanaryAnalysis.Webhook hook : eventHooks) {
-                posts.add(forwardTo(canary, new HttpWebhookGate.Target(hook.name, "event", hook.url,
-                        CanaryDefaults.webhookTimeout(hook), CanaryDefaults.webhookRetries(hook),
-                        Boolean.TRUE.equals(hook.disableTLS)),
-                        WebhookPayloads.event(canary, phase, hook.metadata, eventType, message, now)));
-            }
-        }
-        return Future.join(posts).<Void>mapEmpty().otherwiseEmpty();
-    }
-
-    private Future<Void> forwardTo(Canary canary, HttpWebhookGate.Target target, JsonObject payload) {
-        return hooks.post(target, payload).map(outcome -> {
-            metrics.countEventForward(outcome.passed() ? "sent" : "failed");
-            if (!outcome.passed()) {
-                LOG.warn("canary={} event not forwarded to {}: {}", canary.key(), target.name(), outcome.error());
-            }
-            return null;
-        });
+        return events.forward(canary, eventType, message, phase);
     }
 
     private static String orDefault(String value, String fallback) {

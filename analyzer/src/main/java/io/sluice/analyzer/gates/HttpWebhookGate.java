@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpWebhookGate implements WebhookGate {
     private static final Logger LOG = LoggerFactory.getLogger(HttpWebhookGate.class);
     private static final int MAX_BODY_IN_ERROR = 1024;
+    /** Only the start of an answer is ever shown; the rest is not kept. */
+    private static final int MAX_BODY_KEPT = 4 * MAX_BODY_IN_ERROR;
     private static final Set<String> HOOK_TYPES = Set.of("confirm-rollout", "pre-rollout", "rollout",
             "confirm-traffic-increase", "confirm-promotion", "post-rollout", "rollback", "event");
 
@@ -86,16 +88,18 @@ public final class HttpWebhookGate implements WebhookGate {
 
     private Future<HookOutcome> attempt(Target target, Buffer body, int attempt) {
         long ms = Math.max(1, target.timeout().toMillis());
+        CappedBody answer = new CappedBody(MAX_BODY_KEPT);
         return (target.skipTlsVerify() ? insecure : verified)
                 .postAbs(target.url())
                 .putHeader("Content-Type", "application/json")
                 .connectTimeout(ms)
                 .idleTimeout(ms)
+                .as(answer.codec())
                 .sendBuffer(body)
                 .timeout(ms, TimeUnit.MILLISECONDS)
                 .transform(ar -> {
                     if (ar.succeeded()) {
-                        return answered(target, body, attempt, ar.result());
+                        return answered(target, body, attempt, ar.result(), answer);
                     }
                     Throwable cause = ar.cause();
                     if (isTls(cause)) {
@@ -107,12 +111,13 @@ public final class HttpWebhookGate implements WebhookGate {
                 });
     }
 
-    private Future<HookOutcome> answered(Target target, Buffer body, int attempt, HttpResponse<Buffer> response) {
+    private Future<HookOutcome> answered(Target target, Buffer body, int attempt, HttpResponse<Void> response,
+                                         CappedBody answer) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return Future.succeededFuture(new HookOutcome(target.name(), true, status, null));
         }
-        String text = bodyText(response);
+        String text = bodyText(answer);
         if (status == 429 || (status >= 500 && status != 501)) {
             String why = status + " " + response.statusMessage() + (text.isEmpty() ? "" : ": " + text);
             return retryOrGiveUp(target, body, attempt, status, why, response.getHeader("Retry-After"));
@@ -147,10 +152,10 @@ public final class HttpWebhookGate implements WebhookGate {
         return d.compareTo(backoffMax) > 0 || d.isNegative() ? backoffMax : d;
     }
 
-    private static String bodyText(HttpResponse<Buffer> response) {
-        String text = response.bodyAsString();
-        text = text == null ? "" : text.trim();
-        return text.length() <= MAX_BODY_IN_ERROR ? text : text.substring(0, MAX_BODY_IN_ERROR) + "…";
+    private static String bodyText(CappedBody answer) {
+        String text = answer.text().trim();
+        return text.length() <= MAX_BODY_IN_ERROR && !answer.truncated() ? text
+                : text.substring(0, Math.min(text.length(), MAX_BODY_IN_ERROR)) + "…";
     }
 
     private static boolean isTls(Throwable t) {

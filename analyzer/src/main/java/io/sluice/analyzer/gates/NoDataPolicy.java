@@ -3,6 +3,7 @@ package io.sluice.analyzer.gates;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryDefaults;
+import io.sluice.model.flagger.CanarySpec;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -67,10 +68,15 @@ public enum NoDataPolicy {
      * canary's progress deadline ({@code spec.progressDeadlineSeconds}, 600 s by default).
      */
     public static Duration holdDeadline(Canary canary, Duration globalDeadline) {
+        return holdDeadline(canary.getSpec(), globalDeadline);
+    }
+
+    /** {@link #holdDeadline(Canary, Duration)} from the spec alone, for the pure decision. */
+    public static Duration holdDeadline(CanarySpec spec, Duration globalDeadline) {
         if (globalDeadline != null && !globalDeadline.isZero() && !globalDeadline.isNegative()) {
             return globalDeadline;
         }
-        return Duration.ofSeconds(CanaryDefaults.progressDeadlineSeconds(canary.getSpec()));
+        return Duration.ofSeconds(CanaryDefaults.progressDeadlineSeconds(spec));
     }
 
     private static String annotation(Canary canary) {

@@ -6,7 +6,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,6 +21,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class PrometheusClient {
     private static final int MAX_BODY_IN_MESSAGE = 512;
+    /** Far above any aggregated answer; a larger one is refused rather than held in memory. */
+    static final int MAX_BODY = 16 * 1024 * 1024;
 
     private final WebClient verified;
     private final WebClient insecure;
@@ -55,49 +56,44 @@ final class PrometheusClient {
         }
     }
 
-    /** What a query returned. */
-    sealed interface Result {
-        /** The sample value (the last one when several series matched). */
-        record Value(double value) implements Result {
-        }
-
-        /** No sample, or NaN (e.g. 0/0 without traffic). */
-        record NoValues() implements Result {
-        }
-
-        /** Prometheus could not be asked, or answered with an error or something that is not a query result. */
-        record Failed(String error) implements Result {
-        }
-    }
-
     /** Sends {@code query} (whitespace collapsed); the future always succeeds. */
-    Future<Result> query(Endpoint endpoint, String query, Duration timeout) {
-        String url;
+    Future<QueryResult> query(Endpoint endpoint, String query, Duration timeout) {
+        Target target;
         try {
-            url = queryUrl(endpoint.address());
+            target = target(endpoint.address());
         } catch (IllegalArgumentException e) {
-            return Future.succeededFuture(new Result.Failed(e.getMessage()));
+            return Future.succeededFuture(new QueryResult.Failed(e.getMessage()));
         }
         long ms = Math.max(1, timeout.toMillis());
         HttpRequest<Buffer> request = (endpoint.insecureSkipVerify() ? insecure : verified)
-                .getAbs(url)
+                .getAbs(target.url())
                 .addQueryParam("query", Queries.collapse(query))
                 .idleTimeout(ms)
                 .connectTimeout(ms);
         endpoint.headers().forEach(request::putHeader);
-        if (endpoint.credentials() instanceof Credentials.Bearer b) {
+        Credentials credentials = endpoint.credentials() instanceof Credentials.None && target.userInfo() != null
+                ? target.userInfo() : endpoint.credentials();
+        if (credentials instanceof Credentials.Bearer b) {
             request.bearerTokenAuthentication(b.token());
-        } else if (endpoint.credentials() instanceof Credentials.Basic b) {
+        } else if (credentials instanceof Credentials.Basic b) {
             request.basicAuthentication(b.username(), b.password());
         }
-        return request.send()
+        CappedBody body = new CappedBody(MAX_BODY);
+        return request.as(body.codec()).send()
                 .timeout(ms, TimeUnit.MILLISECONDS)
-                .map(PrometheusClient::parse)
-                .otherwise(e -> new Result.Failed("request failed: GET " + url + ": " + describe(e, timeout)));
+                .map(response -> parse(response.statusCode(), response.statusMessage(), body))
+                .otherwise(e -> new QueryResult.Failed("request failed: GET " + target.url() + ": " + describe(e, timeout)));
     }
 
-    /** {@code <address>/api/v1/query}, keeping any path of the address (Prometheus behind a path prefix). */
-    static String queryUrl(String address) {
+    /**
+     * The query URL and the credentials of an address: {@code <address>/api/v1/query}, keeping any path (Prometheus
+     * behind a path prefix). User info in the address ({@code http://user:password@host}) becomes Basic credentials and
+     * is left out of the URL, so a password never reaches an Event or a log.
+     */
+    record Target(String url, Credentials.Basic userInfo) {
+    }
+
+    static Target target(String address) {
         if (address == null || address.isBlank()) {
             throw new IllegalArgumentException("no Prometheus address: set the Canary's metricsServer, the template's "
                     + "provider.address or the analyzer's --metrics-server");
@@ -106,30 +102,38 @@ final class PrometheusClient {
         try {
             uri = new URI(address.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid Prometheus address \"" + address + "\": " + e.getMessage());
+            throw new IllegalArgumentException("invalid Prometheus address \"" + HttpWebhookGate.redact(address) + "\": "
+                    + e.getMessage());
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
-            throw new IllegalArgumentException("invalid Prometheus address \"" + address
+            throw new IllegalArgumentException("invalid Prometheus address \"" + HttpWebhookGate.redact(address)
                     + "\": expected an absolute http or https URL");
         }
-        String base = address.trim();
-        int q = base.indexOf('?');
-        if (q >= 0) {
-            base = base.substring(0, q);
+        Credentials.Basic userInfo = null;
+        if (uri.getUserInfo() != null) {
+            String[] parts = uri.getUserInfo().split(":", 2);
+            userInfo = new Credentials.Basic(parts[0], parts.length > 1 ? parts[1] : "");
         }
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
         }
-        return base + "/api/v1/query";
+        String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost();
+        String url = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + path
+                + "/api/v1/query";
+        return new Target(url, userInfo);
     }
 
-    static Result parse(HttpResponse<Buffer> response) {
-        String body = response.bodyAsString();
-        body = body == null ? "" : body;
-        if (response.statusCode() >= 400) {
-            return new Result.Failed("error response: Status " + response.statusCode() + " " + response.statusMessage()
-                    + ": " + abbreviate(body.trim()));
+    static QueryResult parse(int status, String statusMessage, CappedBody capped) {
+        String body = capped.text();
+        if (status >= 400) {
+            return new QueryResult.Failed("error response: Status " + status + " " + statusMessage + ": "
+                    + abbreviate(body.trim()));
+        }
+        if (capped.truncated()) {
+            return new QueryResult.Failed("error unmarshaling result: the answer is larger than "
+                    + (MAX_BODY / 1024 / 1024) + " MiB");
         }
         try {
             JsonObject json = new JsonObject(body);
@@ -144,14 +148,14 @@ final class PrometheusClient {
             if (items == null) {
                 return unusable("no data.result field", body);
             }
-            Result last = new Result.NoValues();
+            QueryResult last = new QueryResult.NoValues();
             for (int i = 0; i < items.size(); i++) {
                 JsonObject item = items.getJsonObject(i);
                 if (item.containsKey("values")) {
-                    return new Result.Failed("query returned multiple values");
+                    return new QueryResult.Failed("query returned multiple values");
                 }
                 last = sample(item.getJsonArray("value"));
-                if (last instanceof Result.Failed) {
+                if (last instanceof QueryResult.Failed) {
                     return last;
                 }
             }
@@ -161,17 +165,17 @@ final class PrometheusClient {
         }
     }
 
-    private static Result sample(JsonArray pair) {
+    private static QueryResult sample(JsonArray pair) {
         if (pair == null || pair.size() < 2 || !(pair.getValue(1) instanceof String text)) {
-            return new Result.Failed("error unmarshaling result: a sample is not a [time, \"value\"] pair: " + pair);
+            return new QueryResult.Failed("error unmarshaling result: a sample is not a [time, \"value\"] pair: " + pair);
         }
         double value;
         try {
             value = parseGoFloat(text);
         } catch (NumberFormatException e) {
-            return new Result.Failed("error unmarshaling result: sample value \"" + text + "\" is not a number");
+            return new QueryResult.Failed("error unmarshaling result: sample value \"" + text + "\" is not a number");
         }
-        return Double.isNaN(value) ? new Result.NoValues() : new Result.Value(value);
+        return Double.isNaN(value) ? new QueryResult.NoValues() : new QueryResult.Value(value);
     }
 
     /** Prometheus writes samples the way Go's strconv reads them: {@code NaN}, {@code +Inf}, {@code -Inf}. */
@@ -184,8 +188,8 @@ final class PrometheusClient {
         };
     }
 
-    private static Result unusable(String why, String body) {
-        return new Result.Failed("error unmarshaling result: " + why + ", '" + abbreviate(body) + "'");
+    private static QueryResult unusable(String why, String body) {
+        return new QueryResult.Failed("error unmarshaling result: " + why + ", '" + abbreviate(body) + "'");
     }
 
     static String abbreviate(String s) {

@@ -109,6 +109,16 @@ public final class Kube {
         return read(() -> client.resources(RouteTable.class).inNamespace(ns).withName(name).get());
     }
 
+    public Future<io.sluice.model.flagger.MetricTemplate> metricTemplate(String ns, String name) {
+        return read(() -> client.resources(io.sluice.model.flagger.MetricTemplate.class).inNamespace(ns).withName(name)
+                .get());
+    }
+
+    public Future<io.sluice.model.flagger.AlertProvider> alertProvider(String ns, String name) {
+        return read(() -> client.resources(io.sluice.model.flagger.AlertProvider.class).inNamespace(ns).withName(name)
+                .get());
+    }
+
     public Future<HorizontalPodAutoscaler> hpa(String ns, String name) {
         return read(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(name).get());
     }

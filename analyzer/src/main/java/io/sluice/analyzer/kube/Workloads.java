@@ -32,7 +32,7 @@ import java.util.UUID;
 /** The objects a Canary owns, built from the target (spec §4.1–4.3, §4.6). Pure: nothing here talks to a server. */
 public final class Workloads {
     /** On the primary Deployment: the revision last copied into it, so a lost promotion is noticed and redone. */
-    public static final String PROMOTED_REVISION_ANNOTATION = "sluice.io/promoted-revision";
+    public static final String PROMOTED_REVISION_ANNOTATION = WellKnown.PROMOTED_REVISION_ANNOTATION;
 
     private Workloads() {
     }
@@ -130,7 +130,7 @@ public final class Workloads {
 
     /** {@code <tgt>-primary}, built from the target's current template. */
     public static Deployment primary(Canary canary, Deployment target, String key, String revision, Set<String> tracked,
-            List<String> includeLabelPrefixes, KubernetesSerialization json) {
+            List<String> includeLabelPrefixes, List<String> selectorKeys, KubernetesSerialization json) {
         String value = target.getSpec().getSelector().getMatchLabels().get(key);
         Deployment p = new Deployment();
         ObjectMeta meta = new ObjectMeta();
@@ -151,14 +151,15 @@ public final class Workloads {
         spec.setReplicas(desired != null && desired > 0 ? desired : replicas > 0 ? replicas : 1);
         spec.setSelector(new LabelSelector(null, Map.of(key, value + "-primary")));
         copyRollout(target.getSpec(), spec);
-        spec.setTemplate(primaryTemplate(target, key, value, tracked, json));
+        spec.setTemplate(primaryTemplate(target, key, value, tracked, selectorKeys, json));
         p.setSpec(spec);
         return p;
     }
 
     /** Copies the target's template and rollout settings into an existing primary: a promotion. */
     public static Deployment promote(Deployment primary, Deployment target, String key, String revision,
-            Set<String> tracked, List<String> includeLabelPrefixes, boolean hasAutoscaler, KubernetesSerialization json) {
+            Set<String> tracked, List<String> includeLabelPrefixes, List<String> selectorKeys, boolean hasAutoscaler,
+            KubernetesSerialization json) {
         String value = target.getSpec().getSelector().getMatchLabels().get(key);
         Deployment p = json.clone(primary);
         copyRollout(target.getSpec(), p.getSpec());
@@ -168,7 +169,7 @@ public final class Workloads {
             p.getSpec().setReplicas(desired != null && desired > 0 ? desired
                     : replicas != null && replicas > 0 ? replicas : p.getSpec().getReplicas());
         }
-        p.getSpec().setTemplate(primaryTemplate(target, key, value, tracked, json));
+        p.getSpec().setTemplate(primaryTemplate(target, key, value, tracked, selectorKeys, json));
         Map<String, String> labels = byPrefix(target.getMetadata().getLabels(), includeLabelPrefixes);
         labels.put(key, value + "-primary");
         p.getMetadata().setLabels(labels);
@@ -186,7 +187,7 @@ public final class Workloads {
     }
 
     private static PodTemplateSpec primaryTemplate(Deployment target, String key, String value, Set<String> tracked,
-            KubernetesSerialization json) {
+            List<String> selectorKeys, KubernetesSerialization json) {
         PodTemplateSpec t = json.clone(target.getSpec().getTemplate());
         if (t.getMetadata() == null) {
             t.setMetadata(new ObjectMeta());
@@ -199,7 +200,58 @@ public final class Workloads {
         ann.put(WellKnown.PRIMARY_ID_ANNOTATION, UUID.randomUUID().toString());
         t.getMetadata().setAnnotations(ann);
         ConfigTracker.usePrimaryCopies(t.getSpec(), tracked);
+        rewriteSpreading(t.getSpec(), target.getMetadata().getName(), selectorKeys);
         return t;
+    }
+
+    /**
+     * Pod anti-affinity and topology spread of the primary must count the primary's pods, not the canary's: a
+     * selector-label value equal to the target's name becomes {@code <name>-primary} (pod affinity is left alone).
+     */
+    static void rewriteSpreading(io.fabric8.kubernetes.api.model.PodSpec pod, String targetName,
+            List<String> selectorKeys) {
+        if (pod == null) {
+            return;
+        }
+        List<LabelSelector> selectors = new ArrayList<>();
+        var anti = pod.getAffinity() == null ? null : pod.getAffinity().getPodAntiAffinity();
+        if (anti != null) {
+            if (anti.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
+                anti.getRequiredDuringSchedulingIgnoredDuringExecution().forEach(t -> selectors.add(t.getLabelSelector()));
+            }
+            if (anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
+                anti.getPreferredDuringSchedulingIgnoredDuringExecution().forEach(w -> {
+                    if (w.getPodAffinityTerm() != null) {
+                        selectors.add(w.getPodAffinityTerm().getLabelSelector());
+                    }
+                });
+            }
+        }
+        if (pod.getTopologySpreadConstraints() != null) {
+            pod.getTopologySpreadConstraints().forEach(c -> selectors.add(c.getLabelSelector()));
+        }
+        for (LabelSelector sel : selectors) {
+            if (sel == null) {
+                continue;
+            }
+            if (sel.getMatchLabels() != null) {
+                Map<String, String> labels = new LinkedHashMap<>(sel.getMatchLabels());
+                labels.replaceAll((k, v) -> selectorKeys.contains(k) && targetName.equals(v) ? v + "-primary" : v);
+                sel.setMatchLabels(labels);
+            }
+            if (sel.getMatchExpressions() != null) {
+                for (var e : sel.getMatchExpressions()) {
+                    if (selectorKeys.contains(e.getKey()) && e.getValues() != null) {
+                        List<String> values = new ArrayList<>(e.getValues());
+                        int i = values.indexOf(targetName);
+                        if (i >= 0) {
+                            values.set(i, targetName + "-primary");
+                        }
+                        e.setValues(values);
+                    }
+                }
+            }
+        }
     }
 
     /** The three Services (§4.2): apex and primary select the primary's pods, canary the target's. */

@@ -25,6 +25,20 @@ class DecisionPurityTest {
                 .check(DECISION);
     }
 
+    /**
+     * The decision uses a few value classes of the gates package ({@code Alerts}, {@code MetricOutcome}, {@code
+     * HookOutcome}, {@code Notifier.Severity}); they must stay free of Vert.x too, or the purity above would be
+     * only skin-deep.
+     */
+    @Test
+    void reachesNoVertxThroughTheGatesItUses() {
+        JavaClasses reachable = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.sluice.analyzer.decision", "io.sluice.analyzer.gates", "io.sluice.model");
+        noClasses().that().resideInAPackage("io.sluice.analyzer.decision..")
+                .should().transitivelyDependOnClassesThat().resideInAnyPackage("io.vertx..")
+                .check(reachable);
+    }
+
     @Test
     void readsNoClock() {
         noClasses().that().resideInAPackage("io.sluice.analyzer.decision..")

@@ -30,7 +30,9 @@ final class World {
     boolean deleting;
     boolean finalizer;
     boolean promotedPrimarySettles = true;
-    Observations.NoDataPolicy noData = Observations.NoDataPolicy.FAIL;
+    io.sluice.analyzer.gates.NoDataPolicy noData = io.sluice.analyzer.gates.NoDataPolicy.FAIL;
+    Duration noDataDeadline;
+    io.sluice.analyzer.gates.ProviderAvailability providers = new io.sluice.analyzer.gates.ProviderAvailability(true, "all the metrics providers are available!");
     Function<CanaryAnalysis.Webhook, HookOutcome> hooks = h -> new HookOutcome(h.name, true, 200, null);
     Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
@@ -83,7 +85,7 @@ final class World {
 
     Observations observations(boolean due) {
         return new Observations("podinfo", "test", 1, deleting, finalizer, target, null, primary, configs, null, routes,
-                due, noData, Map.of(), Map.of());
+                due, noData, noDataDeadline, Map.of(), Map.of(), null);
     }
 
     /** One analysis tick: the interval elapses first. */
@@ -116,6 +118,11 @@ final class World {
     private Observations runChecks(Observations obs, Result.RunChecks run) {
         for (Check c : run.checks()) {
             boolean passed;
+            if (c instanceof Check.Providers) {
+                obs = obs.with(c, providers);
+                calls.add("providers");
+                continue;
+            }
             if (c instanceof Check.Hook h) {
                 HookOutcome o = hooks.apply(h.hook());
                 calls.add(h.key() + "@" + h.phase());

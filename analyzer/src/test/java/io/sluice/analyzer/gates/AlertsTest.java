@@ -6,7 +6,11 @@ import io.sluice.analyzer.gates.Notifier.Severity;
 import io.sluice.model.flagger.Canary;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AlertsTest {
 
@@ -35,5 +39,21 @@ class AlertsTest {
         };
         Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(60)).send(recording, Fixtures.podinfo());
         assertThat(sent).containsExactly("podinfo.test ERROR false Rolling back: no metric data for 1m0s");
+    }
+
+    static Stream<Arguments> holds() {
+        return Stream.of(
+                Arguments.of("seconds alone print as seconds", 30L, "Rolling back: no metric data for 30s"),
+                Arguments.of("minutes keep their zero seconds as Go prints them", 600L,
+                        "Rolling back: no metric data for 10m0s"),
+                Arguments.of("hours keep their zero minutes and seconds", 3600L,
+                        "Rolling back: no metric data for 1h0m0s"),
+                Arguments.of("mixed units print every part", 3725L, "Rolling back: no metric data for 1h2m5s"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("holds")
+    void holdDeadlineInGoDurationFormat(String name, long seconds, String expected) {
+        assertThat(Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(seconds)).message()).isEqualTo(expected);
     }
 }

@@ -18,8 +18,6 @@ class GatesConfigTest {
         assertThat(config.meshProvider()).isEqualTo("gloo-mesh");
         assertThat(config.queryTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.clusterLabel()).isEqualTo("destination_cluster");
-        assertThat(config.noDataPolicy()).isEqualTo(NoDataPolicy.FAIL);
-        assertThat(config.noDataDeadline()).isNull();
         assertThat(config.eventWebhookTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.alertTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.backoffMin()).isEqualTo(Duration.ofSeconds(1));

@@ -37,9 +37,24 @@ class GoFormatTest {
         "zero is a bare 0                                          | 0         | 0",
         "a long fraction is the shortest text that reads back      | 0.1       | 0.1",
         "large exponents keep two or more digits                   | 1e100     | 1e+100",
+        "a value Java 17 prints with a digit too many              | 2.82879384806159E17 | 2.82879384806159e+17",
+        "the smallest normal double                                | 2.2250738585072014E-308 | 2.2250738585072014e-308",
     })
     void shortestForm(String name, double value, String expected) {
         assertThat(GoFormat.shortest(value)).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theShortestFormAlwaysReadsBackAsTheSameNumber() {
+        java.util.Random random = new java.util.Random(20261126);
+        for (int i = 0; i < 4_000; i++) {
+            double v = i % 2 == 0 ? Double.longBitsToDouble(random.nextLong()) : random.nextDouble() * 1000;
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                continue;
+            }
+            String text = GoFormat.shortest(v);
+            assertThat(Double.parseDouble(text)).as(text).isEqualTo(v);
+        }
     }
 
     @ParameterizedTest(name = "{0}: {1} ns prints as {2}")

@@ -183,6 +183,13 @@ class HttpWebhookGateTest {
     }
 
     @Test
+    void aLongRefusalIsCutInTheError() {
+        server.reply(r -> new Reply(403, "x".repeat(100_000)));
+        HookOutcome outcome = call(hook("rollout", null, null));
+        assertThat(outcome.error()).hasSize(1025).endsWith("x…");
+    }
+
+    @Test
     void honoursRetryAfterOnTooManyRequests() {
         AtomicInteger calls = new AtomicInteger();
         server.reply(r -> calls.incrementAndGet() == 1 ? new Reply(429, "slow down") : Reply.ok(""));

@@ -223,6 +223,18 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void anAnswerLargerThanTheCapIsRefusedNotHeldInMemory() {
+        String huge = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + " ".repeat(
+                PrometheusClient.MAX_BODY) + "]}}";
+        prometheus.reply(r -> Reply.ok(huge));
+        Canary canary = Fixtures.podinfo();
+        MetricOutcome outcome = await(gate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+        assertThat(outcome.message()).isEqualTo("Prometheus query failed: running query failed: error unmarshaling "
+                + "result: the answer is larger than 16 MiB");
+    }
+
+    @Test
     void durationWithoutDataHasFlaggersTextWithoutTheErrorSuffix() {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector()));
         Canary canary = Fixtures.podinfo();
@@ -273,6 +285,18 @@ class PrometheusMetricGateTest {
         assertThat(outcome.message()).startsWith("Prometheus query failed: running query failed: request failed: GET "
                 + url + "/api/v1/query: ");
         prometheus = new LocalHttpServer(vertx);
+    }
+
+    @Test
+    void userInfoInTheAddressBecomesBasicCredentialsAndStaysOutOfMessages() {
+        prometheus.reply(r -> new Reply(500, "down"));
+        Canary canary = Fixtures.podinfo();
+        canary.getSpec().metricsServer = prometheus.url().replace("http://", "http://reader:s3cret@") + "/";
+        MetricOutcome outcome = await(gate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        assertThat(prometheus.last().header("Authorization"))
+                .isEqualTo("Basic " + Base64.getEncoder().encodeToString("reader:s3cret".getBytes()));
+        assertThat(prometheus.last().path()).isEqualTo("/api/v1/query");
+        assertThat(outcome.message()).doesNotContain("s3cret");
     }
 
     @Test
@@ -384,33 +408,25 @@ class PrometheusMetricGateTest {
     }
 
     @Test
-    void checkAllRunsBuiltinsBeforeTemplatesAndStopsAtTheFirstFailure() {
-        lookup.putTemplate(template("tpl", "test", "prometheus", prometheus.url(), null, "templated_query"));
-        List<String> asked = new ArrayList<>();
-        prometheus.reply(r -> {
-            String q = r.param("query");
-            asked.add(q.contains("templated_query") ? "template" : q.contains("histogram_quantile") ? "duration" : "rate");
-            return Reply.ok(PrometheusAnswers.vector(q.contains("histogram_quantile") ? "900" : "100"));
-        });
-        Canary canary = Fixtures.podinfo();
-        canary.getSpec().analysis.metrics.add(0, templateMetric("tpl", "first-in-list"));
-        List<MetricOutcome> outcomes = Wait.result(gate().checkAll(canary));
-        assertThat(asked).containsExactly("rate", "duration");
-        assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.PASS, Verdict.FAIL);
-    }
+    void insecureSkipVerifyAcceptsASelfSignedPrometheusAndOtherwiseItIsAnError() {
+        io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+        io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                        .setHost("127.0.0.1").setPort(0).setSsl(true).setKeyCertOptions(certificate.keyCertOptions()))
+                .requestHandler(req -> req.response().end(PrometheusAnswers.vector("1")));
+        Wait.result(tls.listen());
+        try {
+            MetricTemplate template = template("tls", "test", "prometheus", "https://127.0.0.1:" + tls.actualPort(), null,
+                    "vector(1)");
+            lookup.putTemplate(template);
+            MetricOutcome refused = await(gate().check(Fixtures.podinfo(), templateMetric("tls", null)));
+            assertThat(refused.verdict()).isEqualTo(Verdict.ERROR);
+            assertThat(refused.message()).startsWith("Metric query failed for tls: request failed: GET https://127.0.0.1:");
 
-    @Test
-    void underTheHoldPolicyNoDataDoesNotHideALaterFailure() {
-        prometheus.reply(r -> Reply.ok(r.param("query").contains("histogram_quantile")
-                ? PrometheusAnswers.vector("900") : PrometheusAnswers.vector()));
-        Canary canary = Fixtures.podinfo();
-        canary.getMetadata().setAnnotations(Map.of("sluice.io/no-data-policy", "hold"));
-        List<MetricOutcome> outcomes = Wait.result(gate().checkAll(canary));
-        assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.NO_DATA, Verdict.FAIL);
-
-        canary.getMetadata().setAnnotations(Map.of());
-        assertThat(Wait.result(gate().checkAll(canary))).extracting(MetricOutcome::verdict)
-                .containsExactly(Verdict.NO_DATA);
+            template.getSpec().provider.insecureSkipVerify = true;
+            assertThat(await(gate().check(Fixtures.podinfo(), templateMetric("tls", null))).verdict()).isEqualTo(Verdict.PASS);
+        } finally {
+            Wait.result(tls.close());
+        }
     }
 
     @Test
@@ -419,8 +435,8 @@ class PrometheusMetricGateTest {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-        PrometheusMetricGate.ProviderAvailability availability = Wait.result(gate().checkProviders(canary)).orElseThrow();
-        assertThat(availability).isEqualTo(new PrometheusMetricGate.ProviderAvailability(true,
+        ProviderAvailability availability = Wait.result(gate().checkProviders(canary));
+        assertThat(availability).isEqualTo(new ProviderAvailability(true,
                 "all the metrics providers are available!"));
         assertThat(prometheus.requests()).extracting(r -> r.param("query")).containsOnly("vector(1)");
     }
@@ -428,8 +444,7 @@ class PrometheusMetricGateTest {
     @Test
     void reportsAnUnavailablePrometheusWithFlaggersText() {
         prometheus.reply(r -> new Reply(502, "bad gateway"));
-        PrometheusMetricGate.ProviderAvailability availability =
-                Wait.result(gate().checkProviders(Fixtures.podinfo())).orElseThrow();
+        ProviderAvailability availability = Wait.result(gate().checkProviders(Fixtures.podinfo()));
         assertThat(availability.available()).isFalse();
         assertThat(availability.message()).isEqualTo("Error checking metric providers: prometheus not avaiable: "
                 + "running query failed: error response: Status 502 Bad Gateway: bad gateway");
@@ -443,7 +458,7 @@ class PrometheusMetricGateTest {
             lookup.putTemplate(template("tpl", "test", "prometheus", other.url(), null, "x"));
             Canary canary = Fixtures.podinfo();
             canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-            assertThat(Wait.result(gate().checkProviders(canary)).orElseThrow().message())
+            assertThat(Wait.result(gate().checkProviders(canary)).message())
                     .isEqualTo("Error checking metric providers: prometheus in metric template tpl.test not avaiable: "
                             + "value is not 1 for query: vector(1)");
         }
@@ -453,7 +468,7 @@ class PrometheusMetricGateTest {
     void reportsNothingForACanaryWithoutMetrics() {
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics = null;
-        assertThat(Wait.result(gate().checkProviders(canary))).isEmpty();
+        assertThat(Wait.result(gate().checkProviders(canary))).isEqualTo(ProviderAvailability.NOTHING_TO_REPORT);
         assertThat(prometheus.requests()).isEmpty();
     }
 

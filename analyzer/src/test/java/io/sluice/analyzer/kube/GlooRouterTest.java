@@ -201,4 +201,12 @@ class GlooRouterTest {
         assertThat(seen.primary()).isEqualTo(100);
         assertThat(seen.canary()).isZero();
     }
+
+    @Test
+    void weightsThatDoNotSumTo100CannotBeAskedFor() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.sluice.analyzer.decision.Action.SetRoutes(0, 0))
+                .hasMessage("weights must sum to 100, got 0/0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.sluice.analyzer.decision.Action.SetRoutes(70, 40))
+                .hasMessage("weights must sum to 100, got 70/40");
+    }
 }

@@ -43,7 +43,7 @@ class WorkloadsTest {
     void thePrimarySelectsOnlyItsOwnPodsAndUsesTheConfigCopies() {
         Canary canary = GlooRouterTest.canary();
         Deployment p = Workloads.primary(canary, target(), "app", "rev-1", Set.of("configmap/podinfo-config"),
-                List.of(), JSON);
+                List.of(), List.of("app", "name"), JSON);
         assertThat(p.getMetadata().getName()).isEqualTo("podinfo-primary");
         assertThat(p.getSpec().getSelector().getMatchLabels()).containsExactlyEntriesOf(Map.of("app", "podinfo-primary"));
         assertThat(p.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("app", "podinfo-primary")
@@ -130,5 +130,31 @@ class WorkloadsTest {
                 new ConfigTracker.Ref("secret", "podinfo-tls", false),
                 new ConfigTracker.Ref("secret", "api-key", true),
                 new ConfigTracker.Ref("configmap", "init-config", false));
+    }
+
+    @Test
+    void antiAffinityAndTopologySpreadCountThePrimarysOwnPods() {
+        Deployment t = target();
+        PodSpec pod = t.getSpec().getTemplate().getSpec();
+        pod.setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution().withTopologyKey("kubernetes.io/hostname")
+                .withNewLabelSelector().addToMatchLabels("app", "podinfo").endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity()
+                .withNewPodAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withTopologyKey("zone").withNewLabelSelector().addToMatchLabels("app", "podinfo").endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAffinity().build());
+        pod.setTopologySpreadConstraints(List.of(new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder()
+                .withMaxSkew(1).withTopologyKey("zone").withWhenUnsatisfiable("DoNotSchedule")
+                .withNewLabelSelector().addNewMatchExpression().withKey("app").withOperator("In")
+                .withValues("podinfo", "other").endMatchExpression().endLabelSelector().build()));
+        Deployment p = Workloads.primary(GlooRouterTest.canary(), t, "app", "rev-1", Set.of(), List.of(),
+                List.of("app"), JSON);
+        PodSpec ps = p.getSpec().getTemplate().getSpec();
+        assertThat(ps.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0)
+                .getLabelSelector().getMatchLabels()).containsEntry("app", "podinfo-primary");
+        assertThat(ps.getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0)
+                .getLabelSelector().getMatchLabels()).as("affinity is left alone").containsEntry("app", "podinfo");
+        assertThat(ps.getTopologySpreadConstraints().get(0).getLabelSelector().getMatchExpressions().get(0).getValues())
+                .containsExactly("podinfo-primary", "other");
     }
 }

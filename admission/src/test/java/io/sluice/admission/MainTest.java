@@ -1,0 +1,44 @@
+package io.sluice.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Field;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+class MainTest {
+
+    @Test
+    void everyFlagIsDocumentedWithItsEnvironmentVariable() {
+        int flags = 0;
+        for (Field field : Main.class.getDeclaredFields()) {
+            Option option = field.getAnnotation(Option.class);
+            if (option == null) {
+                continue;
+            }
+            flags++;
+            String name = option.names()[0];
+            String description = String.join(" ", option.description());
+            assertThat(option.defaultValue()).as(name + " reads an environment variable").startsWith("${env:");
+            String variable = option.defaultValue().substring("${env:".length(), option.defaultValue().indexOf(":-"));
+            assertThat(description).as(name + " names " + variable).contains("env " + variable);
+        }
+        assertThat(flags).isEqualTo(new CommandLine(new Main()).getCommandSpec().options().size() - 2);
+    }
+
+    @Test
+    void aDurationThatDoesNotParseIsAClearError() {
+        assertThatThrownBy(() -> Main.duration("--status-write-budget", "two seconds"))
+                .hasMessage("--status-write-budget: 'two seconds' is not a duration (e.g. 500ms, 2s, 10m)");
+    }
+
+    @Test
+    void sourcePairsMustBeNameEqualsSource() {
+        assertThat(Main.pairs("--source-manager", List.of("pulumi=other", " "))).containsEntry("pulumi", "other");
+        assertThatThrownBy(() -> Main.pairs("--source-manager", List.of("pulumi")))
+                .hasMessage("--source-manager: 'pulumi' is not name=source");
+    }
+}

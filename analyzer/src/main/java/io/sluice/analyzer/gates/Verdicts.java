@@ -1,0 +1,148 @@
+package io.sluice.analyzer.gates;
+
+import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.model.flagger.CanaryAnalysis;
+import java.time.Duration;
+
+/**
+ * Turns a query result into a {@link MetricOutcome}: the threshold rules and the Event texts. Pure: no I/O, no clock,
+ * so every rule is a table test.
+ *
+ * @param canaryKey {@code <canary name>.<namespace>}, as the Halt texts name it
+ * @param targetKey {@code <target name>.<namespace>}, as the no-data texts name it
+ */
+record Verdicts(String canaryKey, String targetKey) {
+    /** The observer family the texts name; Gloo Mesh's metrics are Istio's. */
+    static final String OBSERVER = "istio";
+
+    /** {@code request-success-rate}: percent, inclusive bounds, the deprecated {@code threshold} as a minimum. */
+    MetricOutcome successRate(CanaryAnalysis.Metric metric, QueryResult result) {
+        if (result instanceof QueryResult.NoValues) {
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null, "Halt advancement no values found for "
+                    + OBSERVER + " metric " + metric.name + " probably " + targetKey
+                    + " is not receiving traffic: running query failed: no values found");
+        }
+        if (result instanceof QueryResult.Failed f) {
+            return builtinError(metric, f);
+        }
+        double v = ((QueryResult.Value) result).value();
+        String halt = "Halt " + canaryKey + " advancement success rate " + GoFormat.fixed2(v) + "% ";
+        CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
+        if (range != null) {
+            if (range.min != null && v < range.min) {
+                return fail(metric, v, halt + "< " + GoFormat.shortest(range.min) + "%");
+            }
+            if (range.max != null && v > range.max) {
+                return fail(metric, v, halt + "> " + GoFormat.shortest(range.max) + "%");
+            }
+        } else if (metric.threshold != null && metric.threshold > v) {
+            return fail(metric, v, halt + "< " + GoFormat.shortest(metric.threshold) + "%");
+        }
+        return pass(metric, v);
+    }
+
+    /**
+     * {@code request-duration}: the p99 in milliseconds, truncated to whole milliseconds and compared and printed as a
+     * duration, the way Flagger reads it. The value recorded is in seconds, as Flagger's dashboard expects.
+     */
+    MetricOutcome duration(CanaryAnalysis.Metric metric, QueryResult result) {
+        if (result instanceof QueryResult.NoValues) {
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null, "Halt advancement no values found for "
+                    + OBSERVER + " metric " + metric.name + " probably " + targetKey + " is not receiving traffic");
+        }
+        if (result instanceof QueryResult.Failed f) {
+            return builtinError(metric, f);
+        }
+        Duration value = millis(((QueryResult.Value) result).value());
+        double seconds = value.toNanos() / 1e9;
+        String halt = "Halt " + canaryKey + " advancement request duration " + GoFormat.duration(value) + " ";
+        CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
+        if (range != null) {
+            if (range.min != null && value.compareTo(millis(range.min)) < 0) {
+                return fail(metric, seconds, halt + "< " + GoFormat.duration(millis(range.min)));
+            }
+            if (range.max != null && value.compareTo(millis(range.max)) > 0) {
+                return fail(metric, seconds, halt + "> " + GoFormat.duration(millis(range.max)));
+            }
+        } else if (metric.threshold != null && value.compareTo(millis(metric.threshold)) > 0) {
+            return fail(metric, seconds, halt + "> " + GoFormat.duration(millis(metric.threshold)));
+        }
+        return pass(metric, seconds);
+    }
+
+    /** The minimum-traffic guard: {@code null} when there was enough traffic to judge. */
+    MetricOutcome traffic(CanaryAnalysis.Metric metric, String interval, long min, QueryResult result) {
+        if (result instanceof QueryResult.Failed f) {
+            return builtinError(metric, f);
+        }
+        double count = result instanceof QueryResult.Value v ? v.value() : 0;
+        if (count >= min) {
+            return null;
+        }
+        return new MetricOutcome(metric.name, Verdict.NO_DATA, null, "Halt advancement too little traffic for "
+                + OBSERVER + " metric " + metric.name + " of " + targetKey + ": " + (long) Math.floor(count)
+                + " requests in " + interval + ", at least " + min + " needed");
+    }
+
+    /** The deprecated inline {@code query}. */
+    MetricOutcome inline(CanaryAnalysis.Metric metric, QueryResult result) {
+        if (result instanceof QueryResult.NoValues) {
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
+                    "Halt advancement no values found for metric: " + metric.name);
+        }
+        if (result instanceof QueryResult.Failed f) {
+            return error(metric, "Prometheus query failed for " + metric.name + ": " + f.error());
+        }
+        return custom(metric, ((QueryResult.Value) result).value());
+    }
+
+    /** A MetricTemplate's query. */
+    MetricOutcome template(CanaryAnalysis.Metric metric, QueryResult result) {
+        if (result instanceof QueryResult.NoValues) {
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
+                    "Halt advancement no values found for custom metric: " + metric.name + ": no values found");
+        }
+        if (result instanceof QueryResult.Failed f) {
+            return error(metric, "Metric query failed for " + metric.name + ": " + f.error());
+        }
+        return custom(metric, ((QueryResult.Value) result).value());
+    }
+
+    /** Inclusive bounds; without a range the deprecated {@code threshold} is a maximum. */
+    MetricOutcome custom(CanaryAnalysis.Metric metric, double v) {
+        String halt = "Halt " + canaryKey + " advancement " + metric.name + " " + GoFormat.fixed2(v) + " ";
+        CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
+        if (range != null) {
+            if (range.min != null && v < range.min) {
+                return fail(metric, v, halt + "< " + GoFormat.shortest(range.min));
+            }
+            if (range.max != null && v > range.max) {
+                return fail(metric, v, halt + "> " + GoFormat.shortest(range.max));
+            }
+        } else if (metric.threshold != null && v > metric.threshold) {
+            return fail(metric, v, halt + "> " + GoFormat.shortest(metric.threshold));
+        }
+        return pass(metric, v);
+    }
+
+    static MetricOutcome error(CanaryAnalysis.Metric metric, String message) {
+        return new MetricOutcome(metric.name, Verdict.ERROR, null, message);
+    }
+
+    private static MetricOutcome builtinError(CanaryAnalysis.Metric metric, QueryResult.Failed f) {
+        return error(metric, "Prometheus query failed: running query failed: " + f.error());
+    }
+
+    private static MetricOutcome pass(CanaryAnalysis.Metric metric, double value) {
+        return new MetricOutcome(metric.name, Verdict.PASS, value, null);
+    }
+
+    private static MetricOutcome fail(CanaryAnalysis.Metric metric, double value, String message) {
+        return new MetricOutcome(metric.name, Verdict.FAIL, value, message);
+    }
+
+    /** Go converts the float to a whole number of milliseconds by truncation; so does Sluice. */
+    private static Duration millis(double ms) {
+        return Duration.ofMillis((long) ms);
+    }
+}

@@ -1,0 +1,109 @@
+package io.sluice.analyzer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class WorkQueueTest {
+    final Vertx vertx = Vertx.vertx();
+    final Context context = vertx.getOrCreateContext();
+    final List<Boolean> dues = new CopyOnWriteArrayList<>();
+    final List<Promise<Reconciler.Outcome>> pending = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    WorkQueue queue() {
+        return new WorkQueue(vertx, Duration.ofSeconds(2), (key, due) -> {
+            dues.add(due);
+            Promise<Reconciler.Outcome> p = Promise.promise();
+            pending.add(p);
+            return p.future();
+        });
+    }
+
+    void onContext(Runnable r) {
+        context.runOnContext(v -> r.run());
+    }
+
+    /** Waits until {@code n} reconciles have started. */
+    void awaitRuns(int n) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pending.size() < n) {
+            assertThat(System.nanoTime()).as("reconcile " + n + " did not start").isLessThan(end);
+            CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS)).get();
+        }
+    }
+
+    static Reconciler.Outcome consumed(Duration next) {
+        return new Reconciler.Outcome(next, true, false, null);
+    }
+
+    @Test
+    @DisplayName("events for a Canary that is being reconciled coalesce into one more run")
+    void coalesces() throws Exception {
+        WorkQueue q = queue();
+        onContext(() -> q.add("test/podinfo"));
+        awaitRuns(1);
+        onContext(() -> {
+            q.add("test/podinfo");
+            q.add("test/podinfo");
+            q.add("test/podinfo");
+        });
+        onContext(() -> pending.get(0).complete(consumed(Duration.ofMinutes(1))));
+        awaitRuns(2);
+        onContext(() -> pending.get(1).complete(consumed(Duration.ofMinutes(1))));
+        // A marker run proves the queue went idle with exactly two reconciles of the first key.
+        onContext(() -> q.add("test/other"));
+        awaitRuns(3);
+        assertThat(pending).hasSize(3);
+    }
+
+    @Test
+    @DisplayName("the first reconcile is first sight; the interval timer makes the next one due")
+    void dueAfterTheInterval() throws Exception {
+        WorkQueue q = queue();
+        onContext(() -> q.add("test/podinfo"));
+        awaitRuns(1);
+        onContext(() -> pending.get(0).complete(consumed(Duration.ofMillis(30))));
+        awaitRuns(2);
+        onContext(() -> pending.get(1).complete(consumed(Duration.ofMinutes(1))));
+        onContext(() -> q.add("test/podinfo"));
+        awaitRuns(3);
+        assertThat(dues).containsExactly(null, true, false);
+    }
+
+    @Test
+    @DisplayName("a failed reconcile is retried after a backoff and the tick it owed stays owed")
+    void retriesWithBackoff() throws Exception {
+        WorkQueue q = queue();
+        onContext(() -> q.add("test/podinfo"));
+        awaitRuns(1);
+        onContext(() -> pending.get(0).fail(new IllegalStateException("API server unavailable")));
+        awaitRuns(2);
+        assertThat(dues).containsExactly(null, true);
+    }
+
+    @Test
+    @DisplayName("a tick the decision did not use is offered again on the next reconcile")
+    void unusedTickStaysDue() throws Exception {
+        WorkQueue q = queue();
+        onContext(() -> q.add("test/podinfo"));
+        awaitRuns(1);
+        onContext(() -> pending.get(0).complete(new Reconciler.Outcome(Duration.ofMillis(20), false, false, null)));
+        awaitRuns(2);
+        assertThat(dues).containsExactly(null, true);
+    }
+}

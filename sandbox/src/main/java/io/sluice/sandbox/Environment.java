@@ -36,9 +36,13 @@ public final class Environment implements AutoCloseable {
   private static final List<String> SA_GROUPS = List.of("system:serviceaccounts", "system:serviceaccounts:sluice-system");
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  /** The analyzer's flags in the sandbox; {@code {prometheus}} and {@code {port}} are filled in at start. */
+  /**
+   * The analyzer's flags in the sandbox; {@code {prometheus}} and {@code {port}} are filled in at
+   * start. The cluster is the seed's {@code cluster1}, the name the sidecars report in
+   * {@code destination_cluster}.
+   */
   public static final List<String> ANALYZER_ARGS = List.of("--metrics-server={prometheus}",
-      "--listen-address=127.0.0.1", "--port={port}", "--cluster-name=sluice-sandbox");
+      "--listen-address=127.0.0.1", "--port={port}", "--cluster-name=cluster1");
 
   /** How the environment is started. */
   public record Options(Path repo, Duration scrapeInterval, List<String> analyzerArgs, boolean startAdmission,

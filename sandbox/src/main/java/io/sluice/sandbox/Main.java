@@ -34,7 +34,7 @@ public final class Main {
 
     @Option(names = "--analyzer-arg", description = "A flag for the analyzer; {prometheus} is replaced by the "
         + "sandbox Prometheus URL, {port} by a free loopback port (default: --metrics-server={prometheus} "
-        + "--listen-address=127.0.0.1 --port={port} --cluster-name=sluice-sandbox).")
+        + "--listen-address=127.0.0.1 --port={port} --cluster-name=cluster1).")
     List<String> analyzerArgs;
 
     @Option(names = "--scrape-interval", defaultValue = "2s", description = "Prometheus scrape interval.")

@@ -71,7 +71,10 @@ public final class SluiceProcess implements AutoCloseable {
       Map<String, String> env = pb.environment();
       env.put("KUBECONFIG", kubeconfig.toString());
       env.putAll(extraEnv);
-      return new SluiceProcess(module, pb.start(), log);
+      Process process = pb.start();
+      // Even if this JVM dies without closing the sandbox (a killed test run), the service goes too.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + module));
+      return new SluiceProcess(module, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + module, e);
     }

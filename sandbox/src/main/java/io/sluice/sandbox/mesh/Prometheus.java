@@ -62,6 +62,9 @@ public final class Prometheus implements AutoCloseable {
           "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + p.port,
           "--storage.tsdb.retention.time=2h", "--log.level=warn")
           .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+      Process started = p.process;
+      // Even if this JVM dies without closing the sandbox (a killed test run), Prometheus goes too.
+      Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "stop-prometheus"));
       p.awaitReady(Duration.ofSeconds(30));
       return p;
     } catch (IOException e) {

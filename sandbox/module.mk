@@ -1,0 +1,21 @@
+# The sandbox: the seed end to end on one machine (see sandbox/README.md).
+TEST_PACKAGES += hey:hey curl:curl kubectl:kubernetes-client
+SANDBOX_MODULES = sandbox,admission,analyzer
+SANDBOX_JAVA = java -cp "sandbox/target/classes:$$(cat sandbox/target/classpath.txt)" io.sluice.sandbox.Main
+
+.PHONY: demo sandbox bench-detection sandbox-build
+
+# The classpaths include test-scoped dependencies, as the services' own `make run-…` targets do: the
+# admission module declares vertx-web-client (needed at run time by fabric8's Vert.x transport) as test-scoped.
+sandbox-build: ## build the sandbox and Sluice's two services (classes and classpaths)
+	$(MVN) -q -pl $(SANDBOX_MODULES) -am package -DskipTests dependency:build-classpath \
+	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=test
+
+demo: test-packages sandbox-build ## play the seed in the sandbox: 6.0.1 promoted, 6.0.2 rolled back
+	@$(SANDBOX_JAVA) demo --repo $(CURDIR)
+
+sandbox: test-packages sandbox-build ## start the sandbox with Sluice and the seed's objects, explore with kubectl
+	@$(SANDBOX_JAVA) up --repo $(CURDIR)
+
+bench-detection: test-packages sandbox-build ## 50 revisions: time to 'New revision detected!' (p50/p99)
+	@$(SANDBOX_JAVA) bench-detection --repo $(CURDIR)

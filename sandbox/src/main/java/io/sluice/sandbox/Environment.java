@@ -1,0 +1,247 @@
+package io.sluice.sandbox;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The sandbox with Sluice in it: the webhook configurations that route Deployment and Canary
+ * writes to Sluice's admission service, the admission and analyzer processes, and the seed's
+ * manifests. Shared by {@code make demo}, {@code make sandbox}, the benchmark and the e2e tests.
+ */
+public final class Environment implements AutoCloseable {
+
+  public static final String SYSTEM_NAMESPACE = "sluice-system";
+  public static final String ADMISSION_SERVICE = "sluice-admission";
+  public static final String ADMISSION_MAIN = "io.sluice.admission.Main";
+  public static final String ANALYZER_MAIN = "io.sluice.analyzer.Main";
+  public static final String ANALYZER_USER = "system:serviceaccount:sluice-system:sluice-analyzer";
+  public static final String ADMISSION_USER = "system:serviceaccount:sluice-system:sluice-admission";
+  private static final List<String> SA_GROUPS = List.of("system:serviceaccounts", "system:serviceaccounts:sluice-system");
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  /**
+   * The analyzer's flags in the sandbox; {@code {prometheus}} and {@code {port}} are filled in at
+   * start. The cluster is the seed's {@code cluster1}, the name the sidecars report in
+   * {@code destination_cluster}.
+   */
+  public static final List<String> ANALYZER_ARGS = List.of("--metrics-server={prometheus}",
+      "--listen-address=127.0.0.1", "--port={port}", "--cluster-name=cluster1");
+
+  /** How the environment is started. */
+  public record Options(Path repo, Duration scrapeInterval, List<String> analyzerArgs, boolean startAdmission,
+      boolean startAnalyzer, Classpaths classpaths) {}
+
+  /** Where the services' classes come from: the built modules ({@code make}) or the test classpath. */
+  @FunctionalInterface
+  public interface Classpaths {
+    String of(String module, String mainClass);
+  }
+
+  private final Options options;
+  private final Sandbox sandbox;
+  private final KubernetesClient admin;
+  private final Kubectl kubectl;
+  private SluiceProcess admission;
+  private SluiceProcess analyzer;
+  private int admissionPort;
+
+  private Environment(Options options, Sandbox sandbox) {
+    this.options = options;
+    this.sandbox = sandbox;
+    this.admin = sandbox.client(sandbox.adminKubeconfig());
+    this.kubectl = new Kubectl(sandbox.adminKubeconfig());
+  }
+
+  public static Environment start(Options options) {
+    Sandbox sandbox = Sandbox.start(options.repo(), options.scrapeInterval(), true);
+    Environment env = new Environment(options, sandbox);
+    try {
+      env.boot();
+      return env;
+    } catch (RuntimeException e) {
+      env.close();
+      throw e;
+    }
+  }
+
+  private void boot() {
+    kubectl.run("create", "namespace", SYSTEM_NAMESPACE).ok();
+    if (options.startAdmission()) {
+      installWebhookConfigurations();
+    }
+    admissionPort = freePort();
+    sandbox.registerExternalService(SYSTEM_NAMESPACE, ADMISSION_SERVICE,
+        SocketAddress.inetSocketAddress(admissionPort, "127.0.0.1"));
+    if (options.startAdmission()) {
+      startAdmission();
+    }
+    if (options.startAnalyzer()) {
+      startAnalyzer();
+    }
+  }
+
+  /**
+   * The webhook configurations Sluice ships ({@code manifests/admission/webhooks.yaml}), applied as
+   * an administrator would; the admission service publishes its own CA into them.
+   */
+  private void installWebhookConfigurations() {
+    kubectl.run("apply", "-f", options.repo().resolve("manifests/admission/webhooks.yaml").toString()).ok();
+  }
+
+  public void startAdmission() {
+    if (admission != null && admission.alive()) {
+      return;
+    }
+    Path kubeconfig = sandbox.kubeconfig(ADMISSION_USER, SA_GROUPS);
+    admission = SluiceProcess.start(options.classpaths().of("admission", ADMISSION_MAIN), "admission", ADMISSION_MAIN, List.of(
+        "--bind-address", "127.0.0.1", "--port", Integer.toString(admissionPort),
+        "--namespace", SYSTEM_NAMESPACE, "--service-name", ADMISSION_SERVICE, "--extra-ip", "127.0.0.1",
+        "--mutating-webhook-configuration", "sluice-admission", "--validating-webhook-configuration", "sluice-admission",
+        "--analyzer-identity", ANALYZER_USER), kubeconfig, sandbox.dir());
+    await("the admission service to publish its CA into the webhook configurations", Duration.ofSeconds(90), () -> {
+      if (!admission.alive()) {
+        throw new IllegalStateException("the admission service exited:\n" + admission.tail(30));
+      }
+      MutatingWebhookConfiguration m = admin.admissionRegistration().v1().mutatingWebhookConfigurations()
+          .withName("sluice-admission").get();
+      String ca = m == null ? null : m.getWebhooks().get(0).getClientConfig().getCaBundle();
+      return ca != null && !ca.isEmpty() ? ca : null;
+    });
+  }
+
+  /** Stops the admission service (the webhook then fails open: failurePolicy Ignore). */
+  public void stopAdmission() {
+    if (admission != null) {
+      admission.close();
+    }
+  }
+
+  public void startAnalyzer() {
+    Path kubeconfig = sandbox.kubeconfig(ANALYZER_USER, SA_GROUPS);
+    List<String> args = new ArrayList<>();
+    String prometheus = sandbox.prometheus().orElseThrow().url();
+    String port = Integer.toString(freePort());
+    for (String a : options.analyzerArgs()) {
+      args.add(a.replace("{prometheus}", prometheus).replace("{port}", port));
+    }
+    // The analyzer runs outside the cluster; the Canary's webhook URLs (http://flagger-loadtester.test/)
+    // reach the load tester through the sandbox's proxy into the cluster, the way HTTP_PROXY works.
+    String proxy = sandbox.cluster().clusterProxyUrl();
+    Map<String, String> env = Map.of("HTTP_PROXY", proxy, "http_proxy", proxy, "NO_PROXY", "127.0.0.1,localhost",
+        "no_proxy", "127.0.0.1,localhost");
+    analyzer = SluiceProcess.start(options.classpaths().of("analyzer", ANALYZER_MAIN), "analyzer", ANALYZER_MAIN, args,
+        kubeconfig, env, sandbox.dir());
+  }
+
+  /** Applies the seed's manifests as a user would: the namespaces first, then the directory. */
+  public void applySeed() {
+    Path examples = options.repo().resolve("manifests/examples/podinfo");
+    kubectl.run("apply", "-f", examples.resolve("namespace.yaml").toString()).ok();
+    kubectl.run("apply", "-f", examples.toString()).ok();
+  }
+
+  public Kubectl kubectl() {
+    return kubectl;
+  }
+
+  public KubernetesClient admin() {
+    return admin;
+  }
+
+  public Sandbox sandbox() {
+    return sandbox;
+  }
+
+  public Optional<SluiceProcess> analyzer() {
+    return Optional.ofNullable(analyzer);
+  }
+
+  public Optional<SluiceProcess> admission() {
+    return Optional.ofNullable(admission);
+  }
+
+  /** The Canary as JSON, or null. */
+  public JsonObject canary(String namespace, String name) {
+    GenericKubernetesResource r = admin.genericKubernetesResources("flagger.app/v1beta1", "Canary")
+        .inNamespace(namespace).withName(name).get();
+    return r == null ? null : new JsonObject(JSON.asJson(r));
+  }
+
+  /** Checks that the analyzer is still running, so a wait fails at once with its log when it died. */
+  public void checkAlive() {
+    if (analyzer != null && !analyzer.alive()) {
+      throw new IllegalStateException("the analyzer exited:\n" + analyzer.tail(40));
+    }
+  }
+
+  public static <T> T await(String what, Duration timeout, Supplier<T> probe) {
+    Instant deadline = Instant.now().plus(timeout);
+    Object lock = new Object();
+    while (Instant.now().isBefore(deadline)) {
+      T value = probe.get();
+      if (value != null && !Boolean.FALSE.equals(value)) {
+        return value;
+      }
+      synchronized (lock) {
+        try {
+          lock.wait(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for " + what, e);
+        }
+      }
+    }
+    throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Copies the Sluice service logs somewhere that outlives the sandbox directory (tests keep them). */
+  public void keepLogs(Path target) {
+    try {
+      Files.createDirectories(target);
+      for (SluiceProcess p : new SluiceProcess[] {admission, analyzer}) {
+        if (p != null && Files.exists(p.log())) {
+          Files.copy(p.log(), target.resolve(p.name() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (analyzer != null) {
+      analyzer.close();
+    }
+    if (admission != null) {
+      admission.close();
+    }
+    admin.close();
+    sandbox.close();
+  }
+}

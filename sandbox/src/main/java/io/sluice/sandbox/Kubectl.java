@@ -1,0 +1,87 @@
+package io.sluice.sandbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real kubectl against a sandbox kubeconfig (tests skip when kubectl is absent). */
+public final class Kubectl {
+
+  public record Result(int exit, String out, String err) {
+    public Result ok() {
+      if (exit != 0) {
+        throw new IllegalStateException("kubectl failed (" + exit + "): " + err + out);
+      }
+      return this;
+    }
+  }
+
+  private final Path kubeconfig;
+
+  public Kubectl(Path kubeconfig) {
+    this.kubeconfig = kubeconfig;
+  }
+
+  public static boolean available() {
+    return Tools.onPath("kubectl");
+  }
+
+  /**
+   * kubectl before 1.27 validates client-side against an OpenAPI v2 download, which the sandbox
+   * does not serve (newer ones learn from the OpenAPI v3 index that the server validates); with
+   * such a kubectl (Debian's kubernetes-client is 1.20) writes are sent with --validate=false.
+   */
+  private static volatile Boolean oldClient;
+
+  static boolean oldClient() {
+    if (oldClient == null) {
+      try {
+        Process p = new ProcessBuilder("kubectl", "version", "--client", "-o", "json").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"minor\"\\s*:\\s*\"(\\d+)").matcher(out);
+        oldClient = m.find() && Integer.parseInt(m.group(1)) < 27;
+      } catch (IOException e) {
+        oldClient = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        oldClient = false;
+      }
+    }
+    return oldClient;
+  }
+
+  public Result run(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    cmd.addAll(List.of(args));
+    boolean fromFile = List.of(args).contains("-f");
+    if (args.length > 0 && List.of("apply", "create", "replace").contains(args[0]) && fromFile && oldClient()) {
+      cmd.add("--validate=false");
+    }
+    try {
+      Path out = Files.createTempFile("kubectl", ".out");
+      Path err = Files.createTempFile("kubectl", ".err");
+      try {
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish within 60 s");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

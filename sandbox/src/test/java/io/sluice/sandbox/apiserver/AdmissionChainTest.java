@@ -1,0 +1,192 @@
+package io.sluice.sandbox.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sluice.sandbox.Kubectl;
+import io.sluice.sandbox.tls.Pki;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admission chain against a small test webhook over TLS: what the webhook receives, patches
+ * applied, denials, failure policies, dry runs and timeouts, all through a real kubectl.
+ */
+class AdmissionChainTest {
+
+  static Vertx vertx;
+  static ApiServer api;
+  static Kubectl kubectl;
+  static HttpServer webhook;
+  static Path dir;
+  static final List<JsonObject> reviews = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start(@TempDir Path tmp) throws Exception {
+    assumeTrue(Kubectl.available(), "kubectl is not installed: skipping the admission chain tests "
+        + "(install it with `apt-get install -y kubectl` or `apt-get install -y kubernetes-client`)");
+    dir = tmp;
+    vertx = Vertx.vertx();
+    api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
+    Pki.Pem cert = api.pki().issue("test-webhook", List.of("127.0.0.1", "localhost"));
+    webhook = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(cert.certificate()))
+            .addKeyValue(Buffer.buffer(cert.privateKey()))))
+        .requestHandler(req -> req.body().onSuccess(body -> {
+          JsonObject review = body.toJsonObject();
+          reviews.add(review);
+          JsonObject request = review.getJsonObject("request");
+          JsonObject response = new JsonObject().put("uid", request.getString("uid")).put("allowed", true);
+          switch (req.path()) {
+            case "/mutate" -> response.put("patchType", "JSONPatch").put("patch", Base64.getEncoder().encodeToString(
+                "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"seen-by\":\"test-webhook\"}}]"
+                    .getBytes(StandardCharsets.UTF_8))).put("warnings", new JsonArray().add("mutated by the test"));
+            case "/deny" -> response.put("allowed", false).put("result", new JsonObject()
+                .put("message", "spec.analysis.interval: must be a duration").put("code", 400));
+            case "/slow" -> {
+              vertx.setTimer(3000, t -> req.response().end(review.copy().put("response", response).encode()));
+              return;
+            }
+            default -> { }
+          }
+          req.response().putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview")
+                  .put("response", response).encode());
+        })).listen());
+    kubectl = new Kubectl(api.writeKubeconfig(tmp.resolve("kubeconfig"), "kubernetes-admin",
+        List.of("kubeadm:cluster-admins")));
+    kubectl.run("create", "namespace", "test").ok();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+      webhook.close().await();
+      vertx.close().await();
+    }
+  }
+
+  @BeforeEach
+  void clean() {
+    kubectl.run("delete", "mutatingwebhookconfigurations,validatingwebhookconfigurations", "--all").ok();
+    kubectl.run("-n", "test", "delete", "configmaps", "--all").ok();
+    reviews.clear();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  void register(String kind, String path, String failurePolicy, String sideEffects, int timeoutSeconds) throws Exception {
+    String url = path.startsWith("https") ? path : "https://127.0.0.1:" + webhook.actualPort() + path;
+    JsonObject config = new JsonObject().put("apiVersion", "admissionregistration.k8s.io/v1").put("kind", kind)
+        .put("metadata", new JsonObject().put("name", "test"))
+        .put("webhooks", new JsonArray().add(new JsonObject().put("name", "test.sluice.io")
+            .put("admissionReviewVersions", new JsonArray().add("v1")).put("sideEffects", sideEffects)
+            .put("failurePolicy", failurePolicy).put("timeoutSeconds", timeoutSeconds)
+            .put("clientConfig", new JsonObject().put("url", url).put("caBundle",
+                Base64.getEncoder().encodeToString(api.caPem().getBytes(StandardCharsets.UTF_8))))
+            .put("rules", new JsonArray().add(new JsonObject().put("operations", new JsonArray().add("CREATE").add("UPDATE"))
+                .put("apiGroups", new JsonArray().add("")).put("apiVersions", new JsonArray().add("v1"))
+                .put("resources", new JsonArray().add("configmaps"))))));
+    Path file = dir.resolve("webhook.json");
+    Files.writeString(file, config.encode());
+    kubectl.run("apply", "-f", file.toString()).ok();
+  }
+
+  @Test
+  void mutatingWebhookSeesTheKubectlUserAndItsPatchIsStored() throws Exception {
+    register("MutatingWebhookConfiguration", "/mutate", "Fail", "None", 5);
+    Kubectl.Result r = kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b").ok();
+    assertThat(r.err()).contains("mutated by the test");
+    JsonObject cm = await(api.get("/api/v1/namespaces/test/configmaps/demo"));
+    assertThat(cm.getJsonObject("metadata").getJsonObject("annotations").getString("seen-by")).isEqualTo("test-webhook");
+    JsonObject request = reviews.get(0).getJsonObject("request");
+    assertThat(request.getString("operation")).isEqualTo("CREATE");
+    assertThat(request.getString("namespace")).isEqualTo("test");
+    assertThat(request.getString("name")).isEqualTo("demo");
+    assertThat(request.getJsonObject("resource").getString("resource")).isEqualTo("configmaps");
+    assertThat(request.getJsonObject("userInfo").getString("username")).isEqualTo("kubernetes-admin");
+    assertThat(request.getJsonObject("userInfo").getJsonArray("groups")).contains("kubeadm:cluster-admins");
+    assertThat(request.getJsonObject("object").getJsonObject("metadata").getJsonArray("managedFields")
+        .getJsonObject(0).getString("manager")).isEqualTo("kubectl-create");
+    assertThat(request.getBoolean("dryRun")).isFalse();
+  }
+
+  @Test
+  void updateCarriesTheOldObject() throws Exception {
+    kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b").ok();
+    register("ValidatingWebhookConfiguration", "/allow", "Fail", "None", 5);
+    kubectl.run("-n", "test", "patch", "configmap", "demo", "-p", "{\"data\":{\"a\":\"c\"}}").ok();
+    JsonObject request = reviews.get(0).getJsonObject("request");
+    assertThat(request.getString("operation")).isEqualTo("UPDATE");
+    assertThat(request.getJsonObject("oldObject").getJsonObject("data").getString("a")).isEqualTo("b");
+    assertThat(request.getJsonObject("object").getJsonObject("data").getString("a")).isEqualTo("c");
+  }
+
+  @Test
+  void deniedRequestCarriesTheWebhooksMessage() {
+    try {
+      register("ValidatingWebhookConfiguration", "/deny", "Fail", "None", 5);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    Kubectl.Result r = kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("admission webhook \"test.sluice.io\" denied the request: "
+        + "spec.analysis.interval: must be a duration");
+    assertThat(kubectl.run("-n", "test", "get", "configmap", "demo").exit()).isNotZero();
+  }
+
+  @Test
+  void unreachableWebhookFailsClosedOrOpenByPolicy() throws Exception {
+    register("ValidatingWebhookConfiguration", "https://127.0.0.1:1/none", "Fail", "None", 2);
+    Kubectl.Result closed = kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b");
+    assertThat(closed.exit()).isNotZero();
+    assertThat(closed.err()).contains("failed calling webhook \"test.sluice.io\"");
+    register("ValidatingWebhookConfiguration", "https://127.0.0.1:1/none", "Ignore", "None", 2);
+    kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b").ok();
+  }
+
+  @Test
+  void slowWebhookTimesOut() throws Exception {
+    register("ValidatingWebhookConfiguration", "/slow", "Fail", "None", 1);
+    Kubectl.Result r = kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("failed calling webhook");
+  }
+
+  @Test
+  void dryRunReachesOnlyWebhooksWithoutSideEffectsAndStoresNothing() throws Exception {
+    register("MutatingWebhookConfiguration", "/mutate", "Fail", "NoneOnDryRun", 5);
+    kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b", "--dry-run=server").ok();
+    assertThat(reviews).hasSize(1);
+    assertThat(reviews.get(0).getJsonObject("request").getBoolean("dryRun")).isTrue();
+    assertThat(kubectl.run("-n", "test", "get", "configmap", "demo").exit()).isNotZero();
+    register("MutatingWebhookConfiguration", "/mutate", "Fail", "Some", 5);
+    Kubectl.Result r = kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b",
+        "--dry-run=server");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("does not support dry run");
+  }
+}

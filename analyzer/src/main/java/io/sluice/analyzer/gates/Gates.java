@@ -59,7 +59,10 @@ public final class Gates implements AutoCloseable {
     }
 
     private static WebClientOptions options() {
-        return new WebClientOptions().setUserAgent("sluice-analyzer");
+        WebClientOptions options = new WebClientOptions().setUserAgent("sluice-analyzer");
+        ProxySettings proxy = ProxySettings.fromEnvironment(System.getenv());
+        proxy.proxy().ifPresent(p -> options.setProxyOptions(p).setNonProxyHosts(proxy.nonProxyHosts()));
+        return options;
     }
 
     public PrometheusMetricGate metricGate() {

@@ -9,7 +9,7 @@ test-admission: ## run the admission module's tests (with the modules it depends
 
 build-admission: ## compile the admission module and write its runtime class path
 	$(MVN) -q verify -pl admission -am -DskipTests dependency:build-classpath \
-	  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
+	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=test
 
 admission-help: build-admission ## print the admission service's flags
 	java -cp admission/target/classes:$$(cat $(ADMISSION_CP)) io.sluice.admission.Main --help

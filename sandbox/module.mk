@@ -5,8 +5,7 @@ SANDBOX_JAVA = java -cp "sandbox/target/classes:$$(cat sandbox/target/classpath.
 
 .PHONY: demo sandbox bench-detection sandbox-build
 
-# The classpaths include test-scoped dependencies, as the services' own `make run-…` targets do: the
-# admission module declares vertx-web-client (needed at run time by fabric8's Vert.x transport) as test-scoped.
+# The classpaths include test-scoped dependencies, as the services' own `make run-…` targets do.
 sandbox-build: ## build the sandbox and Sluice's two services (classes and classpaths)
 	$(MVN) -q -pl $(SANDBOX_MODULES) -am package -DskipTests dependency:build-classpath \
 	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=test

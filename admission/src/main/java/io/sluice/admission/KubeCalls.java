@@ -45,6 +45,7 @@ final class KubeCalls implements StatusWriter {
     /** Teaches the client's serializer Sluice's kinds; without it, reads by kind return generic resources. */
     static void registerModel(KubernetesClient client) {
         Kinds.RESOURCE_CLASSES.forEach(client.getKubernetesSerialization()::registerKubernetesResource);
+        Kinds.LIST_KINDS.forEach(l -> client.getKubernetesSerialization().registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
     }
 
     private <T> Future<T> blocking(Callable<T> call) {

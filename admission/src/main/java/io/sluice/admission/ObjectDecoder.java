@@ -35,6 +35,7 @@ final class ObjectDecoder {
     ObjectDecoder() {
         this.serialization = new StrictSerialization();
         Kinds.RESOURCE_CLASSES.forEach(serialization::registerKubernetesResource);
+        Kinds.LIST_KINDS.forEach(l -> serialization.registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
     }
 
     /**

@@ -14,6 +14,7 @@ public final class Fixtures {
 
     static {
         Kinds.RESOURCE_CLASSES.forEach(SERIALIZATION::registerKubernetesResource);
+        Kinds.LIST_KINDS.forEach(l -> SERIALIZATION.registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
     }
     public static final Path EXAMPLES = Path.of("..", "manifests", "examples", "podinfo");
 

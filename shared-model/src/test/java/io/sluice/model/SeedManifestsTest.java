@@ -48,6 +48,15 @@ class SeedManifestsTest {
     }
 
     @Test
+    void aListOfCanariesReadsWithItsOwnListKind() {
+        String list = "{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"CanaryList\",\"metadata\":{\"resourceVersion\":\"7\"},"
+                + "\"items\":[" + Fixtures.SERIALIZATION.asJson(Fixtures.example("canary.yaml", Canary.class)) + "]}";
+        Object read = Fixtures.SERIALIZATION.unmarshal(list);
+        assertThat(read).isInstanceOf(io.sluice.model.flagger.CanaryList.class);
+        assertThat(((io.sluice.model.flagger.CanaryList) read).getItems()).singleElement().isInstanceOf(Canary.class);
+    }
+
+    @Test
     void theSeedsCanaryIsValid() {
         assertThat(CanaryValidator.validate(Fixtures.example("canary.yaml", Canary.class))).isEmpty();
     }

@@ -46,6 +46,7 @@ public final class Kube {
     /** Teaches the client's serializer Sluice's kinds; otherwise it reads them as generic resources. */
     public static void register(KubernetesClient client) {
         Kinds.RESOURCE_CLASSES.forEach(client.getKubernetesSerialization()::registerKubernetesResource);
+        Kinds.LIST_KINDS.forEach(l -> client.getKubernetesSerialization().registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
     }
 
     public KubernetesSerialization serialization() {

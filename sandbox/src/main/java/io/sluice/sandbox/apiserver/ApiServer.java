@@ -59,13 +59,6 @@ public final class ApiServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final int MAX_PATCH_RETRIES = 5;
-  /**
-   * Custom resources' lists are answered with their own kind ({@code CanaryList}) as a real API
-   * server does only when {@code -Dsandbox.typedCustomLists=true}: Sluice's analyzer cannot yet
-   * read a typed Canary list (its informer fails on a ClassCastException), so by default they keep
-   * the store's generic {@code List}.
-   */
-  static final boolean TYPED_CUSTOM_LISTS = Boolean.getBoolean("sandbox.typedCustomLists");
   private static final java.util.Set<String> INVALIDATING = java.util.Set.of("namespaces",
       "mutatingwebhookconfigurations", "validatingwebhookconfigurations");
 
@@ -339,10 +332,9 @@ public final class ApiServer implements AutoCloseable {
             return raw(r.http(), resp);
           }
           JsonObject body = new JsonObject(resp.body());
-          if (body.containsKey("items") && "List".equals(body.getString("kind"))
-              && (TYPED_CUSTOM_LISTS || !r.type().custom())) {
-            // The store answers every collection as a generic List; typed clients (kubectl
-            // describe's Event search) expect the kind's own list type.
+          if (body.containsKey("items") && "List".equals(body.getString("kind"))) {
+            // The store answers every collection as a generic List; a real API server answers with
+            // the kind's own list type (CanaryList), and typed clients rely on it.
             body.put("kind", r.type().kind() + "List").put("apiVersion", r.type().apiVersion());
             if (!body.containsKey("metadata")) {
               body.put("metadata", new JsonObject());

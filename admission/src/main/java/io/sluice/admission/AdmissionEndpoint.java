@@ -60,7 +60,8 @@ final class AdmissionEndpoint {
 
     void mount(Router router, String path) {
         router.post(path)
-                .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+                // Sized from Content-Length (never past the cap): the body is not regrown and copied as it arrives.
+                .handler(BodyHandler.create(false).setBodyLimit(bodyLimit).setPreallocateBodyBuffer(true))
                 .handler(this::requireJson)
                 .handler(this::review)
                 .failureHandler(this::failure);

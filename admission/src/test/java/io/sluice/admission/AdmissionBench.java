@@ -42,10 +42,13 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Arguments: {@code [seconds per run] [warm-up seconds] [concurrency...]}; defaults 10, 5, 1 50 200.
  */
 public final class AdmissionBench {
-    /** The server JVM's flags: those of the Deployment in manifests/admission (override with -Dbench.server.jvm). */
-    static final String SERVER_JVM = "-Xms32m -Xmx96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
-            + "-XX:MaxMetaspaceSize=96m -Xss512k -Dlogback.configurationFile="
-            + AdmissionBench.class.getResource("/logback.xml").getPath();
+    /**
+     * The server JVM's flags: {@code make bench-admission} passes ADMISSION_JAVA_OPTS of admission/module.mk, the
+     * flags of the Deployment in manifests/admission, as {@code -Dbench.server.jvm}. The shipped logback.xml is
+     * added, so that the server logs (asynchronously) what the service logs.
+     */
+    static final String SERVER_JVM = System.getProperty("bench.server.jvm", "-Xmx64m -XX:+UseSerialGC")
+            + " -Dlogback.configurationFile=" + AdmissionBench.class.getResource("/logback.xml").getPath();
 
     record Result(String target, int connections, long requests, double seconds, long p50Micros, long p99Micros,
             long errors) {
@@ -68,7 +71,7 @@ public final class AdmissionBench {
         Path dir = Files.createTempDirectory("sluice-bench");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("bench.server.jvm", SERVER_JVM).split(" ")));
+        command.addAll(List.of(SERVER_JVM.trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), AdmissionBench.class.getName(),
                 "serve", dir.toString()));
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
@@ -90,7 +93,7 @@ public final class AdmissionBench {
             Vertx vertx = Vertx.vertx(new VertxOptions());
             System.out.printf("review body: %d bytes; %d s per run after %d s warm-up; %d CPUs; server JVM: %s%n",
                     review.length(), seconds, warmup, Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("bench.server.jvm", SERVER_JVM));
+                    SERVER_JVM);
             System.out.printf("%-10s %6s %10s %9s %9s %7s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
                     "errors");
             long peakRss = 0;
@@ -116,7 +119,10 @@ public final class AdmissionBench {
 
     /** The server side: both endpoints on 127.0.0.1, announced through files in {@code dir}. */
     private static void serve(Path dir) throws Exception {
-        Vertx vertx = Vertx.vertx(new VertxOptions());
+        // As many server instances per endpoint as the service runs by default: one per CPU, on the service's own
+        // Vert.x settings (one event loop per CPU, shared by both endpoints as the service's routes share them).
+        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
+        Vertx vertx = Vertx.vertx(Main.vertxOptions(instances));
         Instant now = Instant.now();
         KeyAndCert ca = CertificateIssuer.createCa(CaRequest.of("bench CA"), now);
         KeyAndCert leaf = CertificateIssuer.issueServing(ca, ServingRequest.of("sluice-admission", "sluice-system")
@@ -148,8 +154,6 @@ public final class AdmissionBench {
                 reviewTree.path("request").path("uid").asString(), AdmissionResponse.allowed()).toString());
         io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> bareHandler = req -> req.body()
                 .onSuccess(b -> req.response().putHeader("Content-Type", "application/json").end(fixed));
-        // As many server instances per endpoint as the service runs by default: one per CPU.
-        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
         int admission = freePort();
         int bare = freePort();
         await(HttpsVerticle.deploy(vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(admission), router,

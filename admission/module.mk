@@ -1,6 +1,13 @@
 # Admission service targets, included by the root Makefile.
 ADMISSION_CP = admission/target/classpath.txt
-ADMISSION_JAVA_OPTS ?= -Xms64m -Xmx128m -XX:+UseSerialGC
+# The JVM flags of the Deployment in manifests/admission (keep the two equal; README "JVM flags" says why each):
+# run-admission and the bench's server JVM use them.
+ADMISSION_JAVA_OPTS ?= -Xms64m -Xmx64m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m \
+  -Xss512k -XX:MaxDirectMemorySize=32m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError
+# The Deployment's MALLOC_ARENA_MAX: fewer glibc malloc arenas, less resident memory held by freed native blocks.
+ADMISSION_ENV = MALLOC_ARENA_MAX=2
+# The bench's load generator is not the service: room for its latency samples, and its own collector.
+BENCH_CLIENT_JAVA_OPTS ?= -Xmx256m -XX:+UseSerialGC
 
 .PHONY: test-admission build-admission run-admission bench-admission admission-help
 
@@ -15,8 +22,9 @@ admission-help: build-admission ## print the admission service's flags
 	java -cp admission/target/classes:$$(cat $(ADMISSION_CP)) io.sluice.admission.Main --help
 
 run-admission: build-admission ## run the admission service locally against the current kubeconfig (ARGS=... for flags)
-	java $(ADMISSION_JAVA_OPTS) -cp admission/target/classes:$$(cat $(ADMISSION_CP)) io.sluice.admission.Main $(ARGS)
+	$(ADMISSION_ENV) java $(ADMISSION_JAVA_OPTS) -cp admission/target/classes:$$(cat $(ADMISSION_CP)) io.sluice.admission.Main $(ARGS)
 
 bench-admission: build-admission ## load the mutating webhook over HTTPS at 1/50/200 connections vs a bare endpoint (BENCH_ARGS="secs warmup conns...")
-	java $(ADMISSION_JAVA_OPTS) -cp admission/target/test-classes:admission/target/classes:$$(cat $(ADMISSION_CP)) \
+	$(ADMISSION_ENV) java $(BENCH_CLIENT_JAVA_OPTS) -Dbench.server.jvm="$(ADMISSION_JAVA_OPTS)" \
+	  -cp admission/target/test-classes:admission/target/classes:$$(cat $(ADMISSION_CP)) \
 	  io.sluice.admission.AdmissionBench $(BENCH_ARGS)

@@ -185,6 +185,14 @@ public final class Main implements Callable<Integer> {
         return out;
     }
 
+    /** The Vert.x the service runs on; the benchmark's server uses the same. */
+    static VertxOptions vertxOptions(int eventLoops) {
+        // As many event loops as servers; a small pool for the little blocking work besides API calls (crypto).
+        // Every thread costs a stack and, once it allocates buffers, a Netty thread cache.
+        return new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(4)
+                .setInternalBlockingPoolSize(2);
+    }
+
     @Override
     public Integer call() throws Exception {
         boolean files = !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty();
@@ -207,8 +215,7 @@ public final class Main implements Callable<Integer> {
                 .withValidity(leafValidity);
 
         int instances = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
-        // As many event loops as servers; a small pool for the little blocking work besides API calls (crypto).
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances).setWorkerPoolSize(4));
+        Vertx vertx = Vertx.vertx(vertxOptions(instances));
         Config config = new ConfigBuilder(Config.autoConfigure(null))
                 .withConnectionTimeout((int) connect.toMillis())
                 .withRequestTimeout((int) request.toMillis())

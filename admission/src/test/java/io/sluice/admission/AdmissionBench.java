@@ -39,18 +39,42 @@ import tools.jackson.databind.node.ObjectNode;
  * no-op status writer and patches replicas), a bare Vert.x HTTPS endpoint answering a fixed allowed review (the
  * ceiling), and a closed-loop load generator: each connection sends a review, waits for the answer, sends the next.
  *
- * <p>Arguments: {@code [seconds per run] [warm-up seconds] [concurrency...]}; defaults 10, 5, 1 50 200.
+ * <p>Arguments: {@code [seconds per endpoint] [warm-up seconds] [concurrency...]}; defaults 10, 5, 1 50 200. The
+ * measured seconds are split into {@code -Dbench.rounds} (5) rounds in which the two endpoints take turns.
  */
 public final class AdmissionBench {
-    /** The server JVM's flags: those of the Deployment in manifests/admission (override with -Dbench.server.jvm). */
-    static final String SERVER_JVM = "-Xms32m -Xmx96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
-            + "-XX:MaxMetaspaceSize=96m -Xss512k -Dlogback.configurationFile="
-            + AdmissionBench.class.getResource("/logback.xml").getPath();
+    /**
+     * The server JVM's flags: {@code make bench-admission} passes ADMISSION_JAVA_OPTS of admission/module.mk, the
+     * flags of the Deployment in manifests/admission, as {@code -Dbench.server.jvm}. The shipped logback.xml is
+     * added, so that the server logs (asynchronously) what the service logs.
+     */
+    static final String SERVER_JVM = System.getProperty("bench.server.jvm", "-Xmx64m -XX:+UseSerialGC")
+            + " -Dlogback.configurationFile=" + AdmissionBench.class.getResource("/logback.xml").getPath();
 
     record Result(String target, int connections, long requests, double seconds, long p50Micros, long p99Micros,
-            long errors) {
+            long errors, long[] sortedMicros) {
         double throughput() {
             return requests / seconds;
+        }
+
+        /** All rounds of one endpoint as one measurement: requests over measured time, percentiles of all samples. */
+        static Result merge(List<Result> rounds) {
+            long requests = 0;
+            long errors = 0;
+            double seconds = 0;
+            long[] all = new long[0];
+            for (Result r : rounds) {
+                requests += r.requests();
+                errors += r.errors();
+                seconds += r.seconds();
+                int from = all.length;
+                all = Arrays.copyOf(all, from + r.sortedMicros().length);
+                System.arraycopy(r.sortedMicros(), 0, all, from, r.sortedMicros().length);
+            }
+            Arrays.sort(all);
+            Result first = rounds.get(0);
+            return new Result(first.target(), first.connections(), requests, seconds, percentile(all, 0.50),
+                    percentile(all, 0.99), errors, all);
         }
     }
 
@@ -61,6 +85,7 @@ public final class AdmissionBench {
         }
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int rounds = Math.max(1, Math.min(seconds, Integer.getInteger("bench.rounds", 5)));
         int[] levels = args.length > 2
                 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, 50, 200};
@@ -68,7 +93,7 @@ public final class AdmissionBench {
         Path dir = Files.createTempDirectory("sluice-bench");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("bench.server.jvm", SERVER_JVM).split(" ")));
+        command.addAll(List.of(SERVER_JVM.trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), AdmissionBench.class.getName(),
                 "serve", dir.toString()));
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
@@ -88,18 +113,31 @@ public final class AdmissionBench {
             String caPem = Files.readString(dir.resolve("ca.pem"));
             Buffer review = Buffer.buffer(Files.readString(dir.resolve("review.json")));
             Vertx vertx = Vertx.vertx(new VertxOptions());
-            System.out.printf("review body: %d bytes; %d s per run after %d s warm-up; %d CPUs; server JVM: %s%n",
-                    review.length(), seconds, warmup, Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("bench.server.jvm", SERVER_JVM));
+            System.out.printf("review body: %d bytes; %d s per endpoint in %d alternating rounds after %d s warm-up; "
+                            + "%d CPUs; server JVM: %s%n",
+                    review.length(), seconds, rounds, warmup, Runtime.getRuntime().availableProcessors(),
+                    SERVER_JVM);
             System.out.printf("%-10s %6s %10s %9s %9s %7s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
                     "errors");
             long peakRss = 0;
             for (int connections : levels) {
-                Result ceiling = run(vertx, caPem, bare, "/mutate", review, "bare", connections, warmup, seconds);
-                peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
-                Result sluice = run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission",
-                        connections, warmup, seconds);
-                peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
+                // The machine is shared: a build next door can halve the throughput within a minute. The two
+                // endpoints therefore take turns, in rounds that add up to the time asked for, so that both see the
+                // same neighbours; the first round of each carries the whole warm-up, later ones a short one to
+                // open their connections again.
+                List<Result> bareRounds = new ArrayList<>();
+                List<Result> sluiceRounds = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    int warm = round == 0 ? warmup : 1;
+                    bareRounds.add(run(vertx, caPem, bare, "/mutate", review, "bare", connections, warm,
+                            seconds / rounds));
+                    peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
+                    sluiceRounds.add(run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission",
+                            connections, warm, seconds / rounds));
+                    peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
+                }
+                Result ceiling = Result.merge(bareRounds);
+                Result sluice = Result.merge(sluiceRounds);
                 print(ceiling);
                 print(sluice);
                 System.out.printf("%-10s %6d   throughput %.0f%% of bare, p99 %.2fx bare%n", "ratio", connections,
@@ -116,7 +154,10 @@ public final class AdmissionBench {
 
     /** The server side: both endpoints on 127.0.0.1, announced through files in {@code dir}. */
     private static void serve(Path dir) throws Exception {
-        Vertx vertx = Vertx.vertx(new VertxOptions());
+        // As many server instances per endpoint as the service runs by default: one per CPU, on the service's own
+        // Vert.x settings (one event loop per CPU, shared by both endpoints as the service's routes share them).
+        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
+        Vertx vertx = Vertx.vertx(Main.vertxOptions(instances));
         Instant now = Instant.now();
         KeyAndCert ca = CertificateIssuer.createCa(CaRequest.of("bench CA"), now);
         KeyAndCert leaf = CertificateIssuer.issueServing(ca, ServingRequest.of("sluice-admission", "sluice-system")
@@ -148,8 +189,6 @@ public final class AdmissionBench {
                 reviewTree.path("request").path("uid").asString(), AdmissionResponse.allowed()).toString());
         io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> bareHandler = req -> req.body()
                 .onSuccess(b -> req.response().putHeader("Content-Type", "application/json").end(fixed));
-        // As many server instances per endpoint as the service runs by default: one per CPU.
-        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
         int admission = freePort();
         int bare = freePort();
         await(HttpsVerticle.deploy(vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(admission), router,
@@ -227,7 +266,7 @@ public final class AdmissionBench {
         }
         Arrays.sort(sample);
         return new Result(target, connections, n, elapsed, percentile(sample, 0.50), percentile(sample, 0.99),
-                errors);
+                errors, sample);
     }
 
     private static void loop(WebClient client, String path, Buffer review, long[] latencies, long[] count,

@@ -322,4 +322,27 @@ class AdmissionEndpointTest {
             }
         }
     }
+
+    static Stream<Arguments> answers() {
+        ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+        patch.addObject().put("op", "replace").put("path", "/spec/replicas").put("value", 0);
+        patch.addObject().put("op", "add").put("path", "/metadata/annotations/sluice.io~1desired-replicas")
+                .put("value", "3");
+        return Stream.of(
+                Arguments.of("a plain allow", "705ab4f5-6393-11e8-b7cc-42010a800002", AdmissionResponse.allowed()),
+                Arguments.of("an allow with a patch", "705ab4f5", AdmissionResponse.patched(patch)),
+                Arguments.of("a uid that needs escaping", "a\"b\\c\u00e9\u2028\n", AdmissionResponse.patched(patch)),
+                Arguments.of("an empty uid", "", AdmissionResponse.allowed()),
+                Arguments.of("a denial", "u", AdmissionResponse.denied("no", 403)),
+                Arguments.of("an allow with warnings", "u", AdmissionResponse.allowed().withWarnings(List.of("w"))),
+                Arguments.of("an error", "u", AdmissionResponse.errored(500, "boom")));
+    }
+
+    @ParameterizedTest(name = "{0} is written as the same bytes as its tree")
+    @MethodSource("answers")
+    void theAnswerBytesAreTheSerialisedReviewTree(String name, String uid, AdmissionResponse response) {
+        byte[] fromTree = Fixtures.JSON.writeValueAsBytes(AdmissionEndpoint.reviewNode(uid, response));
+
+        assertThat(AdmissionEndpoint.reviewBytes(uid, response).getBytes()).isEqualTo(fromTree);
+    }
 }

@@ -255,6 +255,20 @@ public final class CanaryDecider {
             next.currentRun = newRun();
             return finish(interval(), true, false);
         }
+        if (obs.target().specReplicas() == 0) {
+            // The run's scale-up was lost or undone: a canary without pods is not ready, so nothing is judged or
+            // stepped (nor copied) until it is repaired, on every reconcile since the write is idempotent.
+            actions.add(new Action.ScaleTarget(scaleUpReplicas()));
+            if (!obs.analysisDue()) {
+                return finish(interval(), false, false);
+            }
+            String text = Texts.canaryNotReady(tgt, ns, Texts.NO_REPLICAS);
+            event(Type.Warning, text);
+            if (stalled()) {
+                return rollback(Rollback.DEADLINE, noProgress(text));
+            }
+            return finish(interval(), true, false);
+        }
         if (!obs.analysisDue()) {
             return finish(interval(), false, false);
         }

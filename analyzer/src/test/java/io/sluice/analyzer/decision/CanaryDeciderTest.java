@@ -334,6 +334,20 @@ class CanaryDeciderTest {
                     assertThat(w.events).anyMatch(e -> e.startsWith("Warning Rolling back podinfo.test progress"
                             + " deadline exceeded no progress for 60s: canary deployment"));
                 }),
+                row("a run whose target lost its scale-up scales it up again and takes no step meanwhile", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.target = Workload.settled("rev-2", 0);
+                    w.actions.clear();
+                    w.calls.clear();
+                    w.tick();
+                    assertThat(w.weight()).isZero();
+                    assertThat(w.actions).contains(new Action.ScaleTarget(2));
+                    assertThat(w.calls).as("no analysis without pods").isEmpty();
+                    assertThat(w.events).last().isEqualTo("Warning canary deployment podinfo.test not ready: waiting"
+                            + " for rollout to finish: 0 replicas desired, scaling up");
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                }),
                 row("a canary Kubernetes gave up on rolls back at once", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, true);

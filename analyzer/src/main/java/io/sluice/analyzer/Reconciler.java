@@ -617,8 +617,24 @@ final class Reconciler {
     private Future<Void> promote(Snapshot s, String revision) {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
-        return syncConfigCopies(s, true).compose(v -> kube.deployment(ns, tgt)).compose(target ->
-                kube.deployment(ns, tgt + "-primary").compose(primary -> {
+        return kube.rawDeployment(ns, tgt).compose(raw -> {
+            String now = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            if (raw != null && !Objects.equals(now, revision)) {
+                // The template changed after the analysis: copying it would promote what nobody analysed. The next
+                // reconcile sees the new revision and restarts the run.
+                return emit(s.canary(), Action.EmitEvent.Type.Warning, "Promotion of " + tgt + "." + ns
+                        + " skipped: its template changed to revision " + now + " after revision " + revision
+                        + " was analysed", Map.of());
+            }
+            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, raw == null ? null : toDeployment(raw),
+                    revision));
+        });
+    }
+
+    private Future<Void> promoteCopy(Snapshot s, Deployment target, String revision) {
+        String ns = s.canary().getMetadata().getNamespace();
+        String tgt = s.canary().getSpec().targetRef.name;
+        return kube.deployment(ns, tgt + "-primary").compose(primary -> {
                     if (target == null || primary == null || s.selectorKey() == null) {
                         return Future.failedFuture(new IllegalStateException(
                                 "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
@@ -627,7 +643,7 @@ final class Reconciler {
                             settings.includeLabelPrefixes(), settings.selectorLabels(),
                             s.canary().getSpec().autoscalerRef != null, json);
                     return kube.update(next).mapEmpty();
-                }));
+                });
     }
 
     private Future<Void> postHooks(Canary canary, Action.CallHooks call) {

@@ -185,6 +185,38 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a template changed during the promotion tick's checks is not copied: the primary keeps the old"
+            + " template and the run restarts")
+    void templateChangedDuringPromotionIsNotCopied() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        for (int i = 0; i < 4 && !cluster.weights().equals(List.of(40, 60)); i++) {
+            tick();
+        }
+        assertThat(cluster.weights()).containsExactly(40, 60);
+        String analysed = cluster.canary().getStatus().lastAppliedSpec;
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        gates.metrics = m -> {
+            if (changed.compareAndSet(false, true)) {
+                cluster.setImage("6.0.2");
+            }
+            return new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
+        };
+        tick();
+        assertThat(changed).isTrue();
+        assertThat(image("podinfo-primary")).as("the unanalysed template is not promoted").endsWith(":6.0.0");
+        assertThat(gates.events).anyMatch(e -> e.startsWith("Warning Promotion of podinfo.test skipped: its template"
+                + " changed"));
+        watchEvent();
+        assertThat(phase()).isEqualTo("Progressing");
+        assertThat(cluster.canary().getStatus().lastAppliedSpec).isNotEqualTo(analysed);
+        assertThat(cluster.canary().getStatus().canaryWeight).isZero();
+        assertThat(gates.events).last().isEqualTo("Normal New revision detected! Restarting analysis for podinfo.test");
+        assertThat(image("podinfo-primary")).endsWith(":6.0.0");
+    }
+
+    @Test
     @DisplayName("failing success rate rolls the release back after five failed checks")
     void rollsBackOnFailingChecks() throws Exception {
         bootstrap();

@@ -248,12 +248,7 @@ public final class CanaryDecider {
     private Result onProgressing(CanaryPhase phase) {
         converge(true, false);
         if (changed()) {
-            event(Type.Normal, Texts.restarting(tgt, ns), runAnnotations());
-            actions.add(new Action.SetRoutes(100, 0));
-            actions.add(new Action.ScaleTarget(Math.max(1, scaleUpReplicas())));
-            sync(CanaryPhase.Progressing, 0, 0, 0);
-            next.currentRun = newRun();
-            return finish(interval(), true, false);
+            return restartRun();
         }
         if (obs.target().specReplicas() == 0) {
             // The run's scale-up was lost or undone: a canary without pods is not ready, so nothing is judged or
@@ -334,12 +329,28 @@ public final class CanaryDecider {
         return progressive(phase);
     }
 
+    /** A new revision mid-run: the analysis starts again from weight 0. */
+    private Result restartRun() {
+        event(Type.Normal, Texts.restarting(tgt, ns), runAnnotations());
+        actions.add(new Action.SetRoutes(100, 0));
+        actions.add(new Action.ScaleTarget(Math.max(1, scaleUpReplicas())));
+        sync(CanaryPhase.Progressing, 0, 0, 0);
+        next.currentRun = newRun();
+        return finish(interval(), true, false);
+    }
+
     private Result onPromoting() {
         converge(true, true);
+        boolean copied = obs.primary() == null || Objects.equals(obs.primary().revision(), old.lastAppliedSpec);
+        if (!copied && !Objects.equals(obs.target().revision(), old.lastAppliedSpec)) {
+            // The template changed before the analysed one was copied (the shell refuses such a copy): what the
+            // target holds now was never analysed, so it is a new revision mid-run, not a promotion.
+            return restartRun();
+        }
         if (!obs.analysisDue()) {
             return finish(interval(), false, false);
         }
-        if (obs.primary() != null && !Objects.equals(obs.primary().revision(), old.lastAppliedSpec)) {
+        if (!copied) {
             // The copy did not land (a crash between the status write and the update): copy again, then wait.
             actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
             return finish(interval(), true, false);

@@ -397,22 +397,42 @@ final class Reconciler {
 
     // ------------------------------------------------------------------ act
 
+    /**
+     * Runs the actions in order, best effort: the status is already written, so a reconcile that retries decides from
+     * it and would never repeat what this one dropped. A failed write skips the later writes (scaling the canary down
+     * while the routes still send it traffic would be worse than waiting), but Events, alerts and hooks always run; the
+     * first failure is reported afterwards for backoff, and the converging writes are repaired on the next reconcile.
+     */
     private Future<Void> act(Snapshot s, List<Action> actions) {
+        Throwable[] first = {null};
         Future<Void> chain = Future.succeededFuture();
         for (Action a : actions) {
-            chain = chain.compose(v -> perform(s, a).recover(err -> {
-                if (err instanceof Kube.NotLeaderException || Kube.isConflict(err)) {
-                    // Lost leadership, or someone wrote the object first: retried shortly, not worth an Event.
-                    LOG.info("{}: {} not done: {}", s.canary().key(), a, err.getMessage());
-                    return Future.failedFuture(err);
+            chain = chain.compose(v -> {
+                if (first[0] != null && !alwaysRuns(a)) {
+                    LOG.info("{}: {} skipped after an earlier failure", s.canary().key(), a);
+                    return Future.succeededFuture();
                 }
-                LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
-                String text = err.getMessage() == null ? err.toString() : err.getMessage();
-                return emit(s.canary(), Action.EmitEvent.Type.Warning, text, Map.of())
-                        .compose(x -> Future.failedFuture(err));
-            }));
+                return perform(s, a).recover(err -> {
+                    if (first[0] == null) {
+                        first[0] = err;
+                    }
+                    if (err instanceof Kube.NotLeaderException || Kube.isConflict(err)) {
+                        // Lost leadership, or someone wrote the object first: retried shortly, not worth an Event.
+                        LOG.info("{}: {} not done: {}", s.canary().key(), a, err.getMessage());
+                        return Future.succeededFuture();
+                    }
+                    LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
+                    String text = err.getMessage() == null ? err.toString() : err.getMessage();
+                    return emit(s.canary(), Action.EmitEvent.Type.Warning, text, Map.of());
+                });
+            });
         }
-        return chain;
+        return chain.compose(v -> first[0] == null ? Future.succeededFuture() : Future.failedFuture(first[0]));
+    }
+
+    /** What tells people and hooks about the decision: never held back by a failed write. */
+    private static boolean alwaysRuns(Action a) {
+        return a instanceof Action.EmitEvent || a instanceof Action.SendAlert || a instanceof Action.CallHooks;
     }
 
     private Future<Void> perform(Snapshot s, Action a) {

@@ -242,6 +242,45 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a failed delegate RouteTable write during a rollback still says Canary failed and calls the"
+            + " post-rollout hooks; the routes are repaired on the next reconcile")
+    void failedRouteWriteDuringRollbackDropsNothing() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            var h = new io.sluice.model.flagger.CanaryAnalysis.Webhook();
+            h.name = "notify";
+            h.type = "post-rollout";
+            h.url = "http://flagger-loadtester.test/";
+            c.getSpec().analysis.webhooks.add(h);
+            return c;
+        });
+        bootstrap();
+        cluster.setImage("6.0.2");
+        watchEvent();
+        gates.metrics = m -> m.name.equals("request-success-rate")
+                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                        "Halt podinfo.test advancement success rate 89.02% < 99%")
+                : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
+        for (int i = 0; i < 10 && cluster.canary().getStatus().failedChecks < 5; i++) {
+            tick();
+        }
+        assertThat(cluster.weights()).containsExactly(70, 30);
+        gates.events.clear();
+        gates.calls.clear();
+        cluster.conflictOnce.set("/apis/networking.gloo.solo.io/v2/namespaces/test/routetables/podinfo-delegate");
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff");
+        assertThat(cluster.conflictOnce.get()).as("the conflict was served").isNull();
+        assertThat(phase()).isEqualTo("Failed");
+        assertThat(gates.events).contains("Warning Canary failed! Scaling down podinfo.test");
+        assertThat(gates.calls).contains("hook/notify@Failed");
+        assertThat(cluster.weights()).as("not written yet").containsExactly(70, 30);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("not scaled down while the canary still gets traffic").isEqualTo(2);
+        watchEvent();
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
     @DisplayName("a second analyzer started mid-run continues from the status without repeating a step")
     void restartContinuesFromStatus() throws Exception {
         bootstrap();

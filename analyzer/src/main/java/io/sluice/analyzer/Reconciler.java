@@ -603,8 +603,7 @@ final class Reconciler {
         return kube.routeTable(where.namespace(), where.name()).compose(live -> {
             RouteTable desired = GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
             if (release) {
-                desired.getMetadata().getOwnerReferences().removeIf(o -> "Canary".equals(o.getKind())
-                        && s.canary().getMetadata().getName().equals(o.getName()));
+                GlooRouter.release(desired, s.canary());
             }
             if (live == null) {
                 if (release) {

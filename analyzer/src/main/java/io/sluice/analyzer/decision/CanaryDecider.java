@@ -169,9 +169,12 @@ public final class CanaryDecider {
             Readiness r = Readiness.of(tgt + "-primary", obs.primary(), CanaryDefaults.primaryReadyThreshold(analysis));
             if (!r.ready()) {
                 if (r.state() == Readiness.State.STUCK) {
+                    event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
                     return rollback(Rollback.DEADLINE, r.reason());
                 }
                 if (stalled()) {
+                    // Flagger's readiness Warning first (spec §3.2 step 18), then Sluice's deadline Event.
+                    event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
                     return rollback(Rollback.DEADLINE, noProgress(Texts.primaryNotReady(tgt, ns, r.reason())));
                 }
                 if (obs.analysisDue()) {
@@ -278,10 +281,11 @@ public final class CanaryDecider {
                 event(Type.Warning, text);
                 return rollback(Rollback.DEADLINE, canary.reason());
             }
+            // Flagger's readiness Warning (spec §3.2 step 22), before Sluice's deadline Event when the run stalled.
+            event(Type.Warning, text);
             if (stalled()) {
                 return rollback(Rollback.DEADLINE, noProgress(text));
             }
-            event(Type.Warning, text);
             return finish(interval(), true, false);
         }
         if (skipAnalysis()) {
@@ -650,7 +654,12 @@ public final class CanaryDecider {
         String text = Texts.primaryNotReady(tgt, ns, r.reason());
         if (r.state() == Readiness.State.STUCK || stalled()) {
             String err = r.state() == Readiness.State.STUCK ? r.reason() : noProgress(text);
-            return promoted ? failedPromotion(err) : rollback(Rollback.DEADLINE, err);
+            if (promoted) {
+                return failedPromotion(err);
+            }
+            // Flagger's readiness Warning (spec §3.2 step 18), then Sluice's deadline Event.
+            event(Type.Warning, text);
+            return rollback(Rollback.DEADLINE, err);
         }
         event(Type.Warning, text);
         return finish(interval(), true, false);

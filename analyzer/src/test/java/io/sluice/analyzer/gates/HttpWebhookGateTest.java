@@ -240,6 +240,18 @@ class HttpWebhookGateTest {
     }
 
     @Test
+    void neverEchoesCredentialsOfUrlsItCannotUse() {
+        assertThat(HttpWebhookGate.redact("https://xoxb-t0ken@hooks.example/x")).isEqualTo("https://xxxxx@hooks.example/x");
+        assertThat(HttpWebhookGate.redact("http://bot:s3cret@host with space/")).doesNotContain("s3cret");
+        assertThat(HttpWebhookGate.urlProblem("http://bot:s3cret@host with space/")).doesNotContain("s3cret")
+                .startsWith("invalid webhook url");
+        assertThat(HttpWebhookGate.urlProblem("ftp://bot:s3cret@host/")).doesNotContain("s3cret");
+        assertThat(HttpWebhookGate.origin("https://hooks.slack.com/services/T000/B000/XXXXSECRET"))
+                .isEqualTo("https://hooks.slack.com");
+        assertThat(HttpWebhookGate.origin("not a url XXXXSECRET")).doesNotContain("XXXXSECRET");
+    }
+
+    @Test
     void redactsPasswordsInUrls() {
         assertThat(HttpWebhookGate.redact("https://bot:hunter2@hooks.example/x")).isEqualTo("https://bot:xxxxx@hooks.example/x");
         assertThat(HttpWebhookGate.redact("http://127.0.0.1:8080/")).isEqualTo("http://127.0.0.1:8080/");

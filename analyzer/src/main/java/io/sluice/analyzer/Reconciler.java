@@ -49,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -698,6 +697,23 @@ final class Reconciler {
     }
 
     /**
+     * One name per (involved object, type, reason, message, annotations), so that a repeated Event is aggregated
+     * ({@code count} raised) rather than created again on every interval.
+     */
+    static String eventName(Canary canary, Action.EmitEvent.Type type, String message, Map<String, String> annotations) {
+        String identity = String.join("\u0000", canary.getMetadata().getNamespace(), canary.getMetadata().getName(),
+                Objects.toString(canary.getMetadata().getUid(), ""), type.name(), "Synced", message,
+                new java.util.TreeMap<>(annotations).toString());
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return canary.getMetadata().getName() + "." + java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    /**
      * Records a Kubernetes Event (reason {@code Synced}, texts as Flagger's; the source component is {@code sluice},
      * the one deliberate difference) and forwards it to the event webhooks. A failed Event is logged, never fatal.
      */
@@ -706,7 +722,7 @@ final class Reconciler {
         notifier.event(canary, type.name(), message);
         String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         Event e = new EventBuilder().withNewMetadata()
-                .withName(canary.getMetadata().getName() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                .withName(eventName(canary, type, message, annotations))
                 .withNamespace(canary.getMetadata().getNamespace()).withAnnotations(annotations.isEmpty() ? null : annotations)
                 .endMetadata()
                 .withNewInvolvedObject().withApiVersion(canary.getApiVersion()).withKind("Canary")

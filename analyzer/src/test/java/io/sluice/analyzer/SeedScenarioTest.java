@@ -441,6 +441,29 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("the same Warning said on two ticks is one Event with count 2, not two objects")
+    void repeatedEventsAreAggregated() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getMetadata().setAnnotations(java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION,
+                    "maybe"));
+            return c;
+        });
+        bootstrap();
+        tick();
+        String text = "annotation sluice.io/no-data-policy has the value \"maybe\"; expected fail or hold, using the"
+                + " analyzer's default";
+        assertThat(gates.events).filteredOn(("Warning " + text)::equals).hasSize(2);
+        List<Event> same = cluster.events().stream().filter(e -> text.equals(e.getMessage())).toList();
+        assertThat(same).singleElement().satisfies(e -> {
+            assertThat(e.getCount()).isEqualTo(2);
+            assertThat(e.getLastTimestamp()).isGreaterThan(e.getFirstTimestamp());
+            assertThat(e.getType()).isEqualTo("Warning");
+        });
+        assertThat(cluster.events()).filteredOn(e -> e.getMessage().startsWith("Initialization done!")).singleElement()
+                .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+    }
+
+    @Test
     @DisplayName("a status write that conflicts is decided again from a fresh read, with each Event said once")
     void conflictingStatusWriteIsDecidedAgain() throws Exception {
         bootstrap();

@@ -25,6 +25,7 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -50,7 +51,7 @@ public final class Controller extends AbstractVerticle {
     private final Clock clock;
     private final BooleanSupplier leading;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private SharedIndexInformer<Canary> canaries;
+    private volatile SharedIndexInformer<Canary> canaries;
     private WorkerExecutor pool;
     private WorkQueue queue;
     private Reconciler reconciler;
@@ -103,12 +104,17 @@ public final class Controller extends AbstractVerticle {
         if (providers != null) {
             reconciler.providers(providers);
         }
+        reconciler.siblings(c -> canaries == null || c.getSpec() == null || c.getSpec().targetRef == null ? List.of()
+                : canaries.getIndexer().byIndex(BY_TARGET,
+                        targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
         queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
             int dot = key.indexOf('/');
             return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
         });
         pool.executeBlocking(() -> {
             canaries = op(client.resources(Canary.class)).runnableInformer(0);
+            canaries.addIndexers(Map.of(BY_TARGET, c -> c.getSpec() == null || c.getSpec().targetRef == null
+                    ? List.of() : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name))));
             canaries.addEventHandler(handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
             informers.add(canaries);
             watch(op(client.apps().deployments()), d -> forTarget(d));
@@ -182,6 +188,13 @@ public final class Controller extends AbstractVerticle {
                 delete.accept(obj);
             }
         };
+    }
+
+    /** The index of Canaries by the workload they target, {@code namespace/name}. */
+    private static final String BY_TARGET = "target";
+
+    private static String targetKey(String ns, String target) {
+        return ns + "/" + target;
     }
 
     private static String key(HasMetadata o) {

@@ -70,6 +70,7 @@ final class Reconciler {
     private final Notifier notifier;
     private final Clock clock;
     private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Function<Canary, List<Canary>> siblings = c -> List.of();
     private java.util.function.Function<Canary, Future<ProviderAvailability>> providers =
             c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
 
@@ -134,6 +135,14 @@ final class Reconciler {
                         .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status()));
             }
             boolean due = dueOrNull == null || dueOrNull;
+            Canary first = olderOnSameTarget(canary);
+            if (first != null) {
+                return blocked(canary, CanaryDecider.TARGET_CONFLICT_CONDITION, "TargetConflict",
+                        "canary " + canary.key() + " targets " + canary.getSpec().targetRef.kind + " "
+                                + canary.getSpec().targetRef.name + "." + canary.getMetadata().getNamespace()
+                                + ", which canary " + first.key() + " already manages: nothing is done until one of"
+                                + " them is deleted or retargeted", due);
+            }
             List<Violation> invalid = CanaryValidator.validate(canary);
             if (!invalid.isEmpty()) {
                 return invalid(canary, invalid, due);
@@ -189,21 +198,57 @@ final class Reconciler {
         }
     }
 
+    /**
+     * The Canary created first (then by name) among others in its namespace that target the same workload, when it is
+     * not this one: two Canaries driving one Deployment would fight over its replicas and the routes.
+     */
+    private Canary olderOnSameTarget(Canary canary) {
+        if (canary.getMetadata().getDeletionTimestamp() != null || canary.getSpec() == null
+                || canary.getSpec().targetRef == null) {
+            return null;
+        }
+        java.util.Comparator<Canary> age = java.util.Comparator
+                .comparing((Canary c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), "~"))
+                .thenComparing(c -> c.getMetadata().getName());
+        return siblings.apply(canary).stream()
+                .filter(c -> c.getSpec() != null && c.getSpec().targetRef != null
+                        && Objects.equals(c.getMetadata().getNamespace(), canary.getMetadata().getNamespace())
+                        && Objects.equals(c.getSpec().targetRef.name, canary.getSpec().targetRef.name)
+                        && Objects.equals(c.getSpec().targetRef.kind, canary.getSpec().targetRef.kind)
+                        && !Objects.equals(c.getMetadata().getName(), canary.getMetadata().getName()))
+                .filter(c -> age.compare(c, canary) < 0)
+                .min(age).orElse(null);
+    }
+
+    /** Where the Canaries that may share this one's target come from (the informer's store). */
+    Reconciler siblings(java.util.function.Function<Canary, List<Canary>> lookup) {
+        this.siblings = lookup;
+        return this;
+    }
+
     /** A spec the webhook would have refused: said once per interval, nothing else done (not retried harder). */
     private Future<Outcome> invalid(Canary canary, List<Violation> violations, boolean due) {
         String text = "invalid canary " + canary.key() + ": "
                 + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+        return blocked(canary, CanaryDecider.INVALID_SPEC_CONDITION, "ValidationFailed", text, due);
+    }
+
+    /**
+     * A Canary that must not act (invalid, or second on a target): a condition and a Warning once per interval,
+     * nothing else.
+     */
+    private Future<Outcome> blocked(Canary canary, String conditionType, String reason, String text, boolean due) {
         CanaryStatus status = canary.getStatus() == null ? new CanaryStatus() : json.clone(canary.getStatus());
         List<io.sluice.model.flagger.CanaryCondition> conditions = status.conditions == null
                 ? new ArrayList<>() : new ArrayList<>(status.conditions);
         io.sluice.model.flagger.CanaryCondition old = conditions.stream()
-                .filter(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type)).findFirst().orElse(null);
+                .filter(c -> conditionType.equals(c.type)).findFirst().orElse(null);
         if (old == null || !text.equals(old.message)) {
-            conditions.removeIf(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type));
+            conditions.removeIf(c -> conditionType.equals(c.type));
             io.sluice.model.flagger.CanaryCondition c = new io.sluice.model.flagger.CanaryCondition();
-            c.type = CanaryDecider.INVALID_SPEC_CONDITION;
+            c.type = conditionType;
             c.status = "True";
-            c.reason = "ValidationFailed";
+            c.reason = reason;
             c.message = text;
             String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
             c.lastUpdateTime = stamp;
@@ -213,6 +258,9 @@ final class Reconciler {
         status.conditions = conditions;
         status.observedGeneration = canary.getMetadata().getGeneration();
         boolean said = due || old == null;
+        if (said) {
+            LOG.warn("{}: {}", canary.key(), text);
+        }
         return writeStatus(canary, status)
                 .compose(v -> said ? emit(canary, Action.EmitEvent.Type.Warning, text, Map.of())
                         : Future.<Void>succeededFuture())

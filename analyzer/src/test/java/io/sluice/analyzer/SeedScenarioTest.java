@@ -464,6 +464,33 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a second Canary on the same target does nothing but say so, with a condition, while the first runs")
+    void aYoungerCanaryOnTheSameTargetStaysIdle() throws Exception {
+        Canary second = cluster.example("canary.yaml", Canary.class);
+        second.getMetadata().setName("podinfo-b");
+        second.getSpec().service.name = "podinfo-b";
+        cluster.client.resources(Canary.class).inNamespace("test").resource(second).create();
+        reconciler.siblings(c -> cluster.client.resources(Canary.class).inNamespace(c.getMetadata().getNamespace())
+                .list().getItems());
+        clock.advance(INTERVAL);
+        await(reconciler.reconcile("test", "podinfo-b", true));
+        Canary b = cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo-b").get();
+        assertThat(b.getStatus().phase).as("nothing decided").isNull();
+        assertThat(b.getStatus().conditions).singleElement().satisfies(c -> {
+            assertThat(c.type).isEqualTo("TargetConflict");
+            assertThat(c.message).contains("canary podinfo.test already manages");
+        });
+        assertThat(gates.events).containsExactly("Warning canary podinfo-b.test targets Deployment podinfo.test,"
+                + " which canary podinfo.test already manages: nothing is done until one of them is deleted or"
+                + " retargeted");
+        assertThat(cluster.deployment("podinfo-primary")).isNull();
+        assertThat(cluster.client.services().inNamespace("test").withName("podinfo-b-canary").get()).isNull();
+
+        bootstrap();
+        assertThat(cluster.deployment("podinfo-primary")).as("the first one runs").isNotNull();
+    }
+
+    @Test
     @DisplayName("a status write that conflicts is decided again from a fresh read, with each Event said once")
     void conflictingStatusWriteIsDecidedAgain() throws Exception {
         bootstrap();

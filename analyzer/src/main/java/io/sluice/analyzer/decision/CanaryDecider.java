@@ -69,6 +69,8 @@ public final class CanaryDecider {
     static final String ANNOTATION_SOURCE = WellKnown.EVENT_SOURCE_ANNOTATION;
     /** The condition the shell sets when a Canary reached the cluster invalid (the webhook was bypassed). */
     public static final String INVALID_SPEC_CONDITION = "InvalidSpec";
+    /** Sluice: the condition the shell sets on a Canary whose target an older Canary already manages. */
+    public static final String TARGET_CONFLICT_CONDITION = "TargetConflict";
     /**
      * Sluice: the condition a run carries while the no-data policy {@code hold} keeps its weight. It marks the hold
      * in the status so that the hold's alert goes out once, when the hold begins, not on every tick.
@@ -773,8 +775,9 @@ public final class CanaryDecider {
             next.conditions = PromotedCondition.apply(old.conditions, phase, spec.targetRef.kind, stamp);
         }
         if (next.conditions != null) {
-            // Only valid specs get here: a condition left from an invalid version is over.
-            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type));
+            // Only valid specs alone on their target get here: a condition left from before is over.
+            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type)
+                    || TARGET_CONFLICT_CONDITION.equals(c.type));
         }
         holdingCondition(stamp);
         next.observedGeneration = obs.generation();

@@ -114,7 +114,8 @@ public final class Controller extends AbstractVerticle {
         pool.executeBlocking(() -> {
             canaries = op(client.resources(Canary.class)).runnableInformer(0);
             canaries.addIndexers(Map.of(BY_TARGET, c -> c.getSpec() == null || c.getSpec().targetRef == null
-                    ? List.of() : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name))));
+                    ? List.of() : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
+                    BY_NAMESPACE, Controller::namespacesOf));
             canaries.addEventHandler(handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
             informers.add(canaries);
             watch(op(client.apps().deployments()), d -> forTarget(d));
@@ -160,13 +161,18 @@ public final class Controller extends AbstractVerticle {
         return namespace == null ? o.inAnyNamespace() : o.inNamespace(namespace);
     }
 
+    /**
+     * Watches a kind that only triggers Canaries. The callbacks run on fabric8's threads and only hop onto the
+     * verticle's context; finding the Canaries concerned (index look-ups) and enqueuing happen there.
+     */
     private <T extends HasMetadata> void watch(Informable<T> op, Consumer<T> onChange) {
         SharedIndexInformer<T> i = op.runnableInformer(0);
-        i.addEventHandler(handler(onChange, (a, b) -> {
+        Consumer<T> hop = o -> context.runOnContext(v -> onChange.accept(o));
+        i.addEventHandler(handler(hop, (a, b) -> {
             if (!Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
-                onChange.accept(b);
+                hop.accept(b);
             }
-        }, onChange));
+        }, hop));
         informers.add(i);
     }
 
@@ -192,6 +198,8 @@ public final class Controller extends AbstractVerticle {
 
     /** The index of Canaries by the workload they target, {@code namespace/name}. */
     private static final String BY_TARGET = "target";
+    /** The index of Canaries by each namespace whose objects concern them (their own, their parent RouteTable's). */
+    private static final String BY_NAMESPACE = "concerned-namespace";
 
     private static String targetKey(String ns, String target) {
         return ns + "/" + target;
@@ -227,36 +235,40 @@ public final class Controller extends AbstractVerticle {
                 : c.getStatus().admittedRevision.revision;
     }
 
+    /** On the context: the Canaries whose target or primary this Deployment is. */
     private void forTarget(Deployment d) {
         String ns = d.getMetadata().getNamespace();
         String name = d.getMetadata().getName();
-        for (Canary c : canaries.getStore().list()) {
-            if (!ns.equals(c.getMetadata().getNamespace()) || c.getSpec() == null || c.getSpec().targetRef == null) {
-                continue;
-            }
-            String tgt = c.getSpec().targetRef.name;
-            if (name.equals(tgt) || name.equals(tgt + "-primary")) {
-                enqueue(key(c));
-            }
+        List<Canary> hit = new ArrayList<>(canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name)));
+        if (name.endsWith("-primary")) {
+            hit.addAll(canaries.getIndexer().byIndex(BY_TARGET,
+                    targetKey(ns, name.substring(0, name.length() - "-primary".length()))));
         }
+        hit.forEach(c -> queue.add(key(c)));
     }
 
+    /** On the context. */
     private void forOwner(Service s) {
         if (s.getMetadata().getOwnerReferences() == null) {
             return;
         }
         s.getMetadata().getOwnerReferences().stream().filter(o -> "Canary".equals(o.getKind()))
-                .forEach(o -> enqueue(s.getMetadata().getNamespace() + "/" + o.getName()));
+                .forEach(o -> queue.add(s.getMetadata().getNamespace() + "/" + o.getName()));
     }
 
+    /** On the context: the Canaries living in {@code ns} or routing through a parent RouteTable there. */
     private void forNamespace(String ns) {
-        for (Canary c : canaries.getStore().list()) {
-            boolean routeNs = c.getSpec() != null && c.getSpec().routeTableRef != null
-                    && ns.equals(c.getSpec().routeTableRef.namespace);
-            if (ns.equals(c.getMetadata().getNamespace()) || routeNs) {
-                enqueue(key(c));
-            }
+        canaries.getIndexer().byIndex(BY_NAMESPACE, ns).forEach(c -> queue.add(key(c)));
+    }
+
+    private static List<String> namespacesOf(Canary c) {
+        List<String> out = new ArrayList<>();
+        out.add(c.getMetadata().getNamespace());
+        if (c.getSpec() != null && c.getSpec().routeTableRef != null && c.getSpec().routeTableRef.namespace != null
+                && !c.getSpec().routeTableRef.namespace.equals(c.getMetadata().getNamespace())) {
+            out.add(c.getSpec().routeTableRef.namespace);
         }
+        return out;
     }
 
 }

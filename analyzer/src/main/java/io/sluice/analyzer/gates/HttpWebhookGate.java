@@ -69,8 +69,17 @@ public final class HttpWebhookGate implements WebhookGate {
                 });
     }
 
-    /** Where a payload goes and how hard to try. */
+    /**
+     * The most retries a hook gets, whatever its {@code retries} says: with the backoff capped at 30 s and a timeout
+     * per attempt, one hook could otherwise hold its Canary's reconcile for hours (GATES.md).
+     */
+    static final int MAX_RETRIES = 10;
+
+    /** Where a payload goes and how hard to try ({@code retries} capped at {@link #MAX_RETRIES}). */
     record Target(String name, String type, String url, Duration timeout, int retries, boolean skipTlsVerify) {
+        Target {
+            retries = Math.max(0, Math.min(retries, MAX_RETRIES));
+        }
     }
 
     /** POSTs {@code payload} to {@code target} with retries; the future always succeeds. */

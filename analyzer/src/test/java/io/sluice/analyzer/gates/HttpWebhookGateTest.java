@@ -162,6 +162,15 @@ class HttpWebhookGateTest {
     }
 
     @Test
+    void retriesAreCappedAtTen() {
+        server.reply(r -> new Reply(500, "down"));
+        HookOutcome outcome = call(hook("rollout", 1_000_000, null));
+        assertThat(outcome.error()).startsWith("POST " + server.url() + "/ giving up after 11 attempt(s): ");
+        assertThat(server.requests()).hasSize(11);
+        assertThat(delays).hasSize(10);
+    }
+
+    @Test
     void withoutRetriesAServerErrorIsOneAttempt() {
         server.reply(r -> new Reply(503, ""));
         HookOutcome outcome = call(hook("rollout", null, null));

@@ -50,7 +50,7 @@ public final class Controller extends AbstractVerticle {
     private final Notifier notifier;
     private final Clock clock;
     private final BooleanSupplier leading;
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final List<SharedIndexInformer<?>> informers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile SharedIndexInformer<Canary> canaries;
     private WorkerExecutor pool;
     private WorkQueue queue;
@@ -141,6 +141,14 @@ public final class Controller extends AbstractVerticle {
                     t -> canaries.getStore().list().forEach(c -> queue.add(key(c))));
             started.complete();
         });
+    }
+
+    /**
+     * Stops the watches, from any thread (the shutdown hook): they must end before the client that serves them is
+     * closed, and the client before Vert.x, whose HTTP client it uses.
+     */
+    public void stopInformers() {
+        informers.forEach(SharedIndexInformer::stop);
     }
 
     @Override

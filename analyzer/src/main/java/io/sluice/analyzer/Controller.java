@@ -121,10 +121,9 @@ public final class Controller extends AbstractVerticle {
             watch(op(client.apps().deployments()), d -> forTarget(d));
             watch(op(client.services()), s -> forOwner(s));
             watch(op(client.resources(RouteTable.class)), rt -> forNamespace(rt.getMetadata().getNamespace()));
-            if (settings.configTracking()) {
-                watch(op(client.configMaps()), cm -> forNamespace(cm.getMetadata().getNamespace()));
-                watch(op(client.secrets()), s -> forNamespace(s.getMetadata().getNamespace()));
-            }
+            // No ConfigMap or Secret informers: they would cache every one in the cluster. A tracked config is read
+            // by name when a Canary reconciles, which each Canary does at least once per analysis interval (idle ones
+            // too), on every event of its Deployment, and at each resync: a change is seen within one interval.
             for (SharedIndexInformer<?> i : informers) {
                 i.start().toCompletableFuture().get(2, TimeUnit.MINUTES);
             }

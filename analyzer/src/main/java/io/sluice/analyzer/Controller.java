@@ -25,6 +25,7 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -49,8 +50,8 @@ public final class Controller extends AbstractVerticle {
     private final Notifier notifier;
     private final Clock clock;
     private final BooleanSupplier leading;
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private SharedIndexInformer<Canary> canaries;
+    private final List<SharedIndexInformer<?>> informers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile SharedIndexInformer<Canary> canaries;
     private WorkerExecutor pool;
     private WorkQueue queue;
     private Reconciler reconciler;
@@ -103,21 +104,26 @@ public final class Controller extends AbstractVerticle {
         if (providers != null) {
             reconciler.providers(providers);
         }
+        reconciler.siblings(c -> canaries == null || c.getSpec() == null || c.getSpec().targetRef == null ? List.of()
+                : canaries.getIndexer().byIndex(BY_TARGET,
+                        targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
         queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
             int dot = key.indexOf('/');
             return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
         });
         pool.executeBlocking(() -> {
             canaries = op(client.resources(Canary.class)).runnableInformer(0);
+            canaries.addIndexers(Map.of(BY_TARGET, c -> c.getSpec() == null || c.getSpec().targetRef == null
+                    ? List.of() : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
+                    BY_NAMESPACE, Controller::namespacesOf));
             canaries.addEventHandler(handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
             informers.add(canaries);
             watch(op(client.apps().deployments()), d -> forTarget(d));
             watch(op(client.services()), s -> forOwner(s));
             watch(op(client.resources(RouteTable.class)), rt -> forNamespace(rt.getMetadata().getNamespace()));
-            if (settings.configTracking()) {
-                watch(op(client.configMaps()), cm -> forNamespace(cm.getMetadata().getNamespace()));
-                watch(op(client.secrets()), s -> forNamespace(s.getMetadata().getNamespace()));
-            }
+            // No ConfigMap or Secret informers: they would cache every one in the cluster. A tracked config is read
+            // by name when a Canary reconciles, which each Canary does at least once per analysis interval (idle ones
+            // too), on every event of its Deployment, and at each resync: a change is seen within one interval.
             for (SharedIndexInformer<?> i : informers) {
                 i.start().toCompletableFuture().get(2, TimeUnit.MINUTES);
             }
@@ -134,6 +140,14 @@ public final class Controller extends AbstractVerticle {
                     t -> canaries.getStore().list().forEach(c -> queue.add(key(c))));
             started.complete();
         });
+    }
+
+    /**
+     * Stops the watches, from any thread (the shutdown hook): they must end before the client that serves them is
+     * closed, and the client before Vert.x, whose HTTP client it uses.
+     */
+    public void stopInformers() {
+        informers.forEach(SharedIndexInformer::stop);
     }
 
     @Override
@@ -154,13 +168,18 @@ public final class Controller extends AbstractVerticle {
         return namespace == null ? o.inAnyNamespace() : o.inNamespace(namespace);
     }
 
+    /**
+     * Watches a kind that only triggers Canaries. The callbacks run on fabric8's threads and only hop onto the
+     * verticle's context; finding the Canaries concerned (index look-ups) and enqueuing happen there.
+     */
     private <T extends HasMetadata> void watch(Informable<T> op, Consumer<T> onChange) {
         SharedIndexInformer<T> i = op.runnableInformer(0);
-        i.addEventHandler(handler(onChange, (a, b) -> {
+        Consumer<T> hop = o -> context.runOnContext(v -> onChange.accept(o));
+        i.addEventHandler(handler(hop, (a, b) -> {
             if (!Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
-                onChange.accept(b);
+                hop.accept(b);
             }
-        }, onChange));
+        }, hop));
         informers.add(i);
     }
 
@@ -182,6 +201,15 @@ public final class Controller extends AbstractVerticle {
                 delete.accept(obj);
             }
         };
+    }
+
+    /** The index of Canaries by the workload they target, {@code namespace/name}. */
+    private static final String BY_TARGET = "target";
+    /** The index of Canaries by each namespace whose objects concern them (their own, their parent RouteTable's). */
+    private static final String BY_NAMESPACE = "concerned-namespace";
+
+    private static String targetKey(String ns, String target) {
+        return ns + "/" + target;
     }
 
     private static String key(HasMetadata o) {
@@ -214,36 +242,40 @@ public final class Controller extends AbstractVerticle {
                 : c.getStatus().admittedRevision.revision;
     }
 
+    /** On the context: the Canaries whose target or primary this Deployment is. */
     private void forTarget(Deployment d) {
         String ns = d.getMetadata().getNamespace();
         String name = d.getMetadata().getName();
-        for (Canary c : canaries.getStore().list()) {
-            if (!ns.equals(c.getMetadata().getNamespace()) || c.getSpec() == null || c.getSpec().targetRef == null) {
-                continue;
-            }
-            String tgt = c.getSpec().targetRef.name;
-            if (name.equals(tgt) || name.equals(tgt + "-primary")) {
-                enqueue(key(c));
-            }
+        List<Canary> hit = new ArrayList<>(canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name)));
+        if (name.endsWith("-primary")) {
+            hit.addAll(canaries.getIndexer().byIndex(BY_TARGET,
+                    targetKey(ns, name.substring(0, name.length() - "-primary".length()))));
         }
+        hit.forEach(c -> queue.add(key(c)));
     }
 
+    /** On the context. */
     private void forOwner(Service s) {
         if (s.getMetadata().getOwnerReferences() == null) {
             return;
         }
         s.getMetadata().getOwnerReferences().stream().filter(o -> "Canary".equals(o.getKind()))
-                .forEach(o -> enqueue(s.getMetadata().getNamespace() + "/" + o.getName()));
+                .forEach(o -> queue.add(s.getMetadata().getNamespace() + "/" + o.getName()));
     }
 
+    /** On the context: the Canaries living in {@code ns} or routing through a parent RouteTable there. */
     private void forNamespace(String ns) {
-        for (Canary c : canaries.getStore().list()) {
-            boolean routeNs = c.getSpec() != null && c.getSpec().routeTableRef != null
-                    && ns.equals(c.getSpec().routeTableRef.namespace);
-            if (ns.equals(c.getMetadata().getNamespace()) || routeNs) {
-                enqueue(key(c));
-            }
+        canaries.getIndexer().byIndex(BY_NAMESPACE, ns).forEach(c -> queue.add(key(c)));
+    }
+
+    private static List<String> namespacesOf(Canary c) {
+        List<String> out = new ArrayList<>();
+        out.add(c.getMetadata().getNamespace());
+        if (c.getSpec() != null && c.getSpec().routeTableRef != null && c.getSpec().routeTableRef.namespace != null
+                && !c.getSpec().routeTableRef.namespace.equals(c.getMetadata().getNamespace())) {
+            out.add(c.getSpec().routeTableRef.namespace);
         }
+        return out;
     }
 
 }

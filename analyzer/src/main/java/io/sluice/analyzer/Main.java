@@ -292,8 +292,13 @@ public final class Main implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             leading.set(false);
-            vertx.close().toCompletionStage().toCompletableFuture().join();
+            // Informers first, then the client they watch through, then Vert.x, which carries the client's HTTP.
+            Controller c = running.get();
+            if (c != null) {
+                c.stopInformers();
+            }
             client.close();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
             done.countDown();
         }, "sluice-shutdown"));
 

@@ -49,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +70,7 @@ final class Reconciler {
     private final Notifier notifier;
     private final Clock clock;
     private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Function<Canary, List<Canary>> siblings = c -> List.of();
     private java.util.function.Function<Canary, Future<ProviderAvailability>> providers =
             c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
 
@@ -135,6 +135,14 @@ final class Reconciler {
                         .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status()));
             }
             boolean due = dueOrNull == null || dueOrNull;
+            Canary first = olderOnSameTarget(canary);
+            if (first != null) {
+                return blocked(canary, CanaryDecider.TARGET_CONFLICT_CONDITION, "TargetConflict",
+                        "canary " + canary.key() + " targets " + canary.getSpec().targetRef.kind + " "
+                                + canary.getSpec().targetRef.name + "." + canary.getMetadata().getNamespace()
+                                + ", which canary " + first.key() + " already manages: nothing is done until one of"
+                                + " them is deleted or retargeted", due);
+            }
             List<Violation> invalid = CanaryValidator.validate(canary);
             if (!invalid.isEmpty()) {
                 return invalid(canary, invalid, due);
@@ -190,21 +198,57 @@ final class Reconciler {
         }
     }
 
+    /**
+     * The Canary created first (then by name) among others in its namespace that target the same workload, when it is
+     * not this one: two Canaries driving one Deployment would fight over its replicas and the routes.
+     */
+    private Canary olderOnSameTarget(Canary canary) {
+        if (canary.getMetadata().getDeletionTimestamp() != null || canary.getSpec() == null
+                || canary.getSpec().targetRef == null) {
+            return null;
+        }
+        java.util.Comparator<Canary> age = java.util.Comparator
+                .comparing((Canary c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), "~"))
+                .thenComparing(c -> c.getMetadata().getName());
+        return siblings.apply(canary).stream()
+                .filter(c -> c.getSpec() != null && c.getSpec().targetRef != null
+                        && Objects.equals(c.getMetadata().getNamespace(), canary.getMetadata().getNamespace())
+                        && Objects.equals(c.getSpec().targetRef.name, canary.getSpec().targetRef.name)
+                        && Objects.equals(c.getSpec().targetRef.kind, canary.getSpec().targetRef.kind)
+                        && !Objects.equals(c.getMetadata().getName(), canary.getMetadata().getName()))
+                .filter(c -> age.compare(c, canary) < 0)
+                .min(age).orElse(null);
+    }
+
+    /** Where the Canaries that may share this one's target come from (the informer's store). */
+    Reconciler siblings(java.util.function.Function<Canary, List<Canary>> lookup) {
+        this.siblings = lookup;
+        return this;
+    }
+
     /** A spec the webhook would have refused: said once per interval, nothing else done (not retried harder). */
     private Future<Outcome> invalid(Canary canary, List<Violation> violations, boolean due) {
         String text = "invalid canary " + canary.key() + ": "
                 + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+        return blocked(canary, CanaryDecider.INVALID_SPEC_CONDITION, "ValidationFailed", text, due);
+    }
+
+    /**
+     * A Canary that must not act (invalid, or second on a target): a condition and a Warning once per interval,
+     * nothing else.
+     */
+    private Future<Outcome> blocked(Canary canary, String conditionType, String reason, String text, boolean due) {
         CanaryStatus status = canary.getStatus() == null ? new CanaryStatus() : json.clone(canary.getStatus());
         List<io.sluice.model.flagger.CanaryCondition> conditions = status.conditions == null
                 ? new ArrayList<>() : new ArrayList<>(status.conditions);
         io.sluice.model.flagger.CanaryCondition old = conditions.stream()
-                .filter(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type)).findFirst().orElse(null);
+                .filter(c -> conditionType.equals(c.type)).findFirst().orElse(null);
         if (old == null || !text.equals(old.message)) {
-            conditions.removeIf(c -> CanaryDecider.INVALID_SPEC_CONDITION.equals(c.type));
+            conditions.removeIf(c -> conditionType.equals(c.type));
             io.sluice.model.flagger.CanaryCondition c = new io.sluice.model.flagger.CanaryCondition();
-            c.type = CanaryDecider.INVALID_SPEC_CONDITION;
+            c.type = conditionType;
             c.status = "True";
-            c.reason = "ValidationFailed";
+            c.reason = reason;
             c.message = text;
             String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
             c.lastUpdateTime = stamp;
@@ -214,6 +258,9 @@ final class Reconciler {
         status.conditions = conditions;
         status.observedGeneration = canary.getMetadata().getGeneration();
         boolean said = due || old == null;
+        if (said) {
+            LOG.warn("{}: {}", canary.key(), text);
+        }
         return writeStatus(canary, status)
                 .compose(v -> said ? emit(canary, Action.EmitEvent.Type.Warning, text, Map.of())
                         : Future.<Void>succeededFuture())
@@ -397,22 +444,42 @@ final class Reconciler {
 
     // ------------------------------------------------------------------ act
 
+    /**
+     * Runs the actions in order, best effort: the status is already written, so a reconcile that retries decides from
+     * it and would never repeat what this one dropped. A failed write skips the later writes (scaling the canary down
+     * while the routes still send it traffic would be worse than waiting), but Events, alerts and hooks always run; the
+     * first failure is reported afterwards for backoff, and the converging writes are repaired on the next reconcile.
+     */
     private Future<Void> act(Snapshot s, List<Action> actions) {
+        Throwable[] first = {null};
         Future<Void> chain = Future.succeededFuture();
         for (Action a : actions) {
-            chain = chain.compose(v -> perform(s, a).recover(err -> {
-                if (err instanceof Kube.NotLeaderException || Kube.isConflict(err)) {
-                    // Lost leadership, or someone wrote the object first: retried shortly, not worth an Event.
-                    LOG.info("{}: {} not done: {}", s.canary().key(), a, err.getMessage());
-                    return Future.failedFuture(err);
+            chain = chain.compose(v -> {
+                if (first[0] != null && !alwaysRuns(a)) {
+                    LOG.info("{}: {} skipped after an earlier failure", s.canary().key(), a);
+                    return Future.succeededFuture();
                 }
-                LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
-                String text = err.getMessage() == null ? err.toString() : err.getMessage();
-                return emit(s.canary(), Action.EmitEvent.Type.Warning, text, Map.of())
-                        .compose(x -> Future.failedFuture(err));
-            }));
+                return perform(s, a).recover(err -> {
+                    if (first[0] == null) {
+                        first[0] = err;
+                    }
+                    if (err instanceof Kube.NotLeaderException || Kube.isConflict(err)) {
+                        // Lost leadership, or someone wrote the object first: retried shortly, not worth an Event.
+                        LOG.info("{}: {} not done: {}", s.canary().key(), a, err.getMessage());
+                        return Future.succeededFuture();
+                    }
+                    LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
+                    String text = err.getMessage() == null ? err.toString() : err.getMessage();
+                    return emit(s.canary(), Action.EmitEvent.Type.Warning, text, Map.of());
+                });
+            });
         }
-        return chain;
+        return chain.compose(v -> first[0] == null ? Future.succeededFuture() : Future.failedFuture(first[0]));
+    }
+
+    /** What tells people and hooks about the decision: never held back by a failed write. */
+    private static boolean alwaysRuns(Action a) {
+        return a instanceof Action.EmitEvent || a instanceof Action.SendAlert || a instanceof Action.CallHooks;
     }
 
     private Future<Void> perform(Snapshot s, Action a) {
@@ -583,8 +650,7 @@ final class Reconciler {
         return kube.routeTable(where.namespace(), where.name()).compose(live -> {
             RouteTable desired = GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
             if (release) {
-                desired.getMetadata().getOwnerReferences().removeIf(o -> "Canary".equals(o.getKind())
-                        && s.canary().getMetadata().getName().equals(o.getName()));
+                GlooRouter.release(desired, s.canary());
             }
             if (live == null) {
                 if (release) {
@@ -617,8 +683,24 @@ final class Reconciler {
     private Future<Void> promote(Snapshot s, String revision) {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
-        return syncConfigCopies(s, true).compose(v -> kube.deployment(ns, tgt)).compose(target ->
-                kube.deployment(ns, tgt + "-primary").compose(primary -> {
+        return kube.rawDeployment(ns, tgt).compose(raw -> {
+            String now = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            if (raw != null && !Objects.equals(now, revision)) {
+                // The template changed after the analysis: copying it would promote what nobody analysed. The next
+                // reconcile sees the new revision and restarts the run.
+                return emit(s.canary(), Action.EmitEvent.Type.Warning, "Promotion of " + tgt + "." + ns
+                        + " skipped: its template changed to revision " + now + " after revision " + revision
+                        + " was analysed", Map.of());
+            }
+            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, raw == null ? null : toDeployment(raw),
+                    revision));
+        });
+    }
+
+    private Future<Void> promoteCopy(Snapshot s, Deployment target, String revision) {
+        String ns = s.canary().getMetadata().getNamespace();
+        String tgt = s.canary().getSpec().targetRef.name;
+        return kube.deployment(ns, tgt + "-primary").compose(primary -> {
                     if (target == null || primary == null || s.selectorKey() == null) {
                         return Future.failedFuture(new IllegalStateException(
                                 "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
@@ -627,7 +709,7 @@ final class Reconciler {
                             settings.includeLabelPrefixes(), settings.selectorLabels(),
                             s.canary().getSpec().autoscalerRef != null, json);
                     return kube.update(next).mapEmpty();
-                }));
+                });
     }
 
     private Future<Void> postHooks(Canary canary, Action.CallHooks call) {
@@ -663,6 +745,23 @@ final class Reconciler {
     }
 
     /**
+     * One name per (involved object, type, reason, message, annotations), so that a repeated Event is aggregated
+     * ({@code count} raised) rather than created again on every interval.
+     */
+    static String eventName(Canary canary, Action.EmitEvent.Type type, String message, Map<String, String> annotations) {
+        String identity = String.join("\u0000", canary.getMetadata().getNamespace(), canary.getMetadata().getName(),
+                Objects.toString(canary.getMetadata().getUid(), ""), type.name(), "Synced", message,
+                new java.util.TreeMap<>(annotations).toString());
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return canary.getMetadata().getName() + "." + java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    /**
      * Records a Kubernetes Event (reason {@code Synced}, texts as Flagger's; the source component is {@code sluice},
      * the one deliberate difference) and forwards it to the event webhooks. A failed Event is logged, never fatal.
      */
@@ -671,7 +770,7 @@ final class Reconciler {
         notifier.event(canary, type.name(), message);
         String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         Event e = new EventBuilder().withNewMetadata()
-                .withName(canary.getMetadata().getName() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                .withName(eventName(canary, type, message, annotations))
                 .withNamespace(canary.getMetadata().getNamespace()).withAnnotations(annotations.isEmpty() ? null : annotations)
                 .endMetadata()
                 .withNewInvolvedObject().withApiVersion(canary.getApiVersion()).withKind("Canary")

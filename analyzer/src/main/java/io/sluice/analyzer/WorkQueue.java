@@ -13,27 +13,56 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Canary keys waiting to be reconciled. One reconcile in flight per key; events that arrive meanwhile coalesce into
- * one more run. Per key, one timer: the next analysis tick, or the retry after an infrastructure error (with
- * exponential backoff). Used on the verticle's context only, so it needs no locks.
+ * one more run. Per key, two timers kept apart: the next analysis tick, and the retry after an infrastructure error
+ * (exponential backoff) or of a tick the decision could not use yet. A failed reconcile never moves the tick. Used on
+ * the verticle's context only, so it needs no locks.
  */
 final class WorkQueue {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
-    private final Vertx vertx;
+    /** Where timers come from: Vert.x in production, a hand-driven fake in tests. */
+    interface Timers {
+        long set(long delayMs, Runnable task);
+
+        void cancel(long id);
+
+        static Timers of(Vertx vertx) {
+            return new Timers() {
+                @Override
+                public long set(long delayMs, Runnable task) {
+                    return vertx.setTimer(delayMs, id -> task.run());
+                }
+
+                @Override
+                public void cancel(long id) {
+                    vertx.cancelTimer(id);
+                }
+            };
+        }
+    }
+
+    private final Timers clock;
     private final Duration maxBackoff;
     private final BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile;
     private final Set<String> inFlight = new HashSet<>();
     private final Set<String> again = new HashSet<>();
     private final Set<String> due = new HashSet<>();
     private final Set<String> known = new HashSet<>();
-    private final Map<String, Long> timers = new HashMap<>();
+    /** The next analysis tick: makes the key due when it fires. */
+    private final Map<String, Long> ticks = new HashMap<>();
+    /** A retry: runs the key again without making it due. */
+    private final Map<String, Long> retries = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private boolean stopped;
 
     /** {@code reconcile(key, due)}; {@code due == null} means first sight. */
     WorkQueue(Vertx vertx, Duration maxBackoff, BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile) {
-        this.vertx = vertx;
+        this(Timers.of(vertx), maxBackoff, reconcile);
+    }
+
+    WorkQueue(Timers timers, Duration maxBackoff, BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile) {
+        this.clock = timers;
         this.maxBackoff = maxBackoff;
         this.reconcile = reconcile;
     }
@@ -76,12 +105,13 @@ final class WorkQueue {
                 }
                 if (o.consumedTick()) {
                     due.remove(key);
+                    cancel(retries, key);
                     schedule(key, o.requeue(), true);
                 } else if (Boolean.TRUE.equals(isDue) || isDue == null) {
                     // The tick is still owed (e.g. Gloo has not accepted the weights): try again soon.
                     due.add(key);
                     schedule(key, o.requeue(), false);
-                } else if (!timers.containsKey(key)) {
+                } else if (!ticks.containsKey(key) && !due.contains(key)) {
                     schedule(key, o.requeue(), true);
                 }
             }
@@ -92,26 +122,30 @@ final class WorkQueue {
     }
 
     private void schedule(String key, Duration delay, boolean makesDue) {
-        Long old = timers.remove(key);
-        if (old != null) {
-            vertx.cancelTimer(old);
-        }
-        long id = vertx.setTimer(Math.max(1, delay.toMillis()), t -> {
-            timers.remove(key);
+        Map<String, Long> timers = makesDue ? ticks : retries;
+        cancel(timers, key);
+        long[] id = {0};
+        id[0] = clock.set(Math.max(1, delay.toMillis()), () -> {
+            timers.remove(key, id[0]);
             if (makesDue) {
                 due.add(key);
             }
             add(key);
         });
-        timers.put(key, id);
+        timers.put(key, id[0]);
     }
 
-    /** The Canary is gone: drop its timer and state. */
-    void forget(String key) {
+    private void cancel(Map<String, Long> timers, String key) {
         Long old = timers.remove(key);
         if (old != null) {
-            vertx.cancelTimer(old);
+            clock.cancel(old);
         }
+    }
+
+    /** The Canary is gone: drop its timers and state. */
+    void forget(String key) {
+        cancel(ticks, key);
+        cancel(retries, key);
         due.remove(key);
         known.remove(key);
         failures.remove(key);
@@ -120,7 +154,9 @@ final class WorkQueue {
     /** Stops all timers; nothing more runs (used when leadership is lost). */
     void stop() {
         stopped = true;
-        timers.values().forEach(vertx::cancelTimer);
-        timers.clear();
+        ticks.values().forEach(clock::cancel);
+        retries.values().forEach(clock::cancel);
+        ticks.clear();
+        retries.clear();
     }
 }

@@ -86,4 +86,18 @@ class DetectionLatencyTest {
         System.out.print(report);
         Files.writeString(Path.of("target", "detection-latency.txt"), report);
     }
+
+    @Test
+    @DisplayName("the analyzer neither lists nor watches ConfigMaps or Secrets: it does not cache the cluster's")
+    void cachesNoConfigMapsOrSecrets() throws Exception {
+        settleUntil(() -> cluster.canary().getStatus() != null
+                && "Initialized".equals(cluster.canary().getStatus().phase), Duration.ofSeconds(30));
+        List<String> paths = new ArrayList<>();
+        for (var r = cluster.server.takeRequest(1, TimeUnit.SECONDS); r != null;
+                r = cluster.server.takeRequest(100, TimeUnit.MILLISECONDS)) {
+            paths.add(r.getPath());
+        }
+        assertThat(paths).as("the informers did start").anyMatch(p -> p.contains("/deployments?"));
+        assertThat(paths).noneMatch(p -> p.matches(".*/(configmaps|secrets)(\\?.*)?$"));
+    }
 }

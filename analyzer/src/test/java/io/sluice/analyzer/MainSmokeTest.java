@@ -97,7 +97,8 @@ class MainSmokeTest {
                 "flagger_canary_status{name=\"podinfo\",namespace=\"test\"} 1.0");
         assertThat(metrics.lines().filter(l -> !l.startsWith("#") && l.contains("leader")))
                 .as("one leader gauge, no second name for it").containsExactly("sluice_leader 1.0");
-        assertThat(cluster.delegate()).isNotNull();
+        // The delegate is written by the actions after the status write: waited for, not raced.
+        until(() -> cluster.delegate() != null, Duration.ofSeconds(10));
         // The default metrics server (http://prometheus:9090) is not there: reported while initializing (spec §6.6),
         // in Flagger's words, and the bootstrap went on regardless.
         until(() -> cluster.events().stream().anyMatch(e -> "Warning".equals(e.getType())

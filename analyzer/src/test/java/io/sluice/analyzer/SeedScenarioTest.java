@@ -185,6 +185,38 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a template changed during the promotion tick's checks is not copied: the primary keeps the old"
+            + " template and the run restarts")
+    void templateChangedDuringPromotionIsNotCopied() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        for (int i = 0; i < 4 && !cluster.weights().equals(List.of(40, 60)); i++) {
+            tick();
+        }
+        assertThat(cluster.weights()).containsExactly(40, 60);
+        String analysed = cluster.canary().getStatus().lastAppliedSpec;
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        gates.metrics = m -> {
+            if (changed.compareAndSet(false, true)) {
+                cluster.setImage("6.0.2");
+            }
+            return new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
+        };
+        tick();
+        assertThat(changed).isTrue();
+        assertThat(image("podinfo-primary")).as("the unanalysed template is not promoted").endsWith(":6.0.0");
+        assertThat(gates.events).anyMatch(e -> e.startsWith("Warning Promotion of podinfo.test skipped: its template"
+                + " changed"));
+        watchEvent();
+        assertThat(phase()).isEqualTo("Progressing");
+        assertThat(cluster.canary().getStatus().lastAppliedSpec).isNotEqualTo(analysed);
+        assertThat(cluster.canary().getStatus().canaryWeight).isZero();
+        assertThat(gates.events).last().isEqualTo("Normal New revision detected! Restarting analysis for podinfo.test");
+        assertThat(image("podinfo-primary")).endsWith(":6.0.0");
+    }
+
+    @Test
     @DisplayName("failing success rate rolls the release back after five failed checks")
     void rollsBackOnFailingChecks() throws Exception {
         bootstrap();
@@ -207,6 +239,45 @@ class SeedScenarioTest {
         assertThat(image("podinfo-primary")).endsWith(":6.0.0");
         assertThat(gates.events).containsExactlyElementsOf(
                 SeedEvents.rollback("Halt podinfo.test advancement success rate 89.02% < 99%"));
+    }
+
+    @Test
+    @DisplayName("a failed delegate RouteTable write during a rollback still says Canary failed and calls the"
+            + " post-rollout hooks; the routes are repaired on the next reconcile")
+    void failedRouteWriteDuringRollbackDropsNothing() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            var h = new io.sluice.model.flagger.CanaryAnalysis.Webhook();
+            h.name = "notify";
+            h.type = "post-rollout";
+            h.url = "http://flagger-loadtester.test/";
+            c.getSpec().analysis.webhooks.add(h);
+            return c;
+        });
+        bootstrap();
+        cluster.setImage("6.0.2");
+        watchEvent();
+        gates.metrics = m -> m.name.equals("request-success-rate")
+                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                        "Halt podinfo.test advancement success rate 89.02% < 99%")
+                : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
+        for (int i = 0; i < 10 && cluster.canary().getStatus().failedChecks < 5; i++) {
+            tick();
+        }
+        assertThat(cluster.weights()).containsExactly(70, 30);
+        gates.events.clear();
+        gates.calls.clear();
+        cluster.conflictOnce.set("/apis/networking.gloo.solo.io/v2/namespaces/test/routetables/podinfo-delegate");
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff");
+        assertThat(cluster.conflictOnce.get()).as("the conflict was served").isNull();
+        assertThat(phase()).isEqualTo("Failed");
+        assertThat(gates.events).contains("Warning Canary failed! Scaling down podinfo.test");
+        assertThat(gates.calls).contains("hook/notify@Failed");
+        assertThat(cluster.weights()).as("not written yet").containsExactly(70, 30);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("not scaled down while the canary still gets traffic").isEqualTo(2);
+        watchEvent();
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
     }
 
     @Test
@@ -367,6 +438,56 @@ class SeedScenarioTest {
         assertThat(gates.events).as("said on the tick, not on the watch event").containsOnlyOnce(warning);
         tick();
         assertThat(gates.events).filteredOn(warning::equals).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("the same Warning said on two ticks is one Event with count 2, not two objects")
+    void repeatedEventsAreAggregated() throws Exception {
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getMetadata().setAnnotations(java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION,
+                    "maybe"));
+            return c;
+        });
+        bootstrap();
+        tick();
+        String text = "annotation sluice.io/no-data-policy has the value \"maybe\"; expected fail or hold, using the"
+                + " analyzer's default";
+        assertThat(gates.events).filteredOn(("Warning " + text)::equals).hasSize(2);
+        List<Event> same = cluster.events().stream().filter(e -> text.equals(e.getMessage())).toList();
+        assertThat(same).singleElement().satisfies(e -> {
+            assertThat(e.getCount()).isEqualTo(2);
+            assertThat(e.getLastTimestamp()).isGreaterThan(e.getFirstTimestamp());
+            assertThat(e.getType()).isEqualTo("Warning");
+        });
+        assertThat(cluster.events()).filteredOn(e -> e.getMessage().startsWith("Initialization done!")).singleElement()
+                .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+    }
+
+    @Test
+    @DisplayName("a second Canary on the same target does nothing but say so, with a condition, while the first runs")
+    void aYoungerCanaryOnTheSameTargetStaysIdle() throws Exception {
+        Canary second = cluster.example("canary.yaml", Canary.class);
+        second.getMetadata().setName("podinfo-b");
+        second.getSpec().service.name = "podinfo-b";
+        cluster.client.resources(Canary.class).inNamespace("test").resource(second).create();
+        reconciler.siblings(c -> cluster.client.resources(Canary.class).inNamespace(c.getMetadata().getNamespace())
+                .list().getItems());
+        clock.advance(INTERVAL);
+        await(reconciler.reconcile("test", "podinfo-b", true));
+        Canary b = cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo-b").get();
+        assertThat(b.getStatus().phase).as("nothing decided").isNull();
+        assertThat(b.getStatus().conditions).singleElement().satisfies(c -> {
+            assertThat(c.type).isEqualTo("TargetConflict");
+            assertThat(c.message).contains("canary podinfo.test already manages");
+        });
+        assertThat(gates.events).containsExactly("Warning canary podinfo-b.test targets Deployment podinfo.test,"
+                + " which canary podinfo.test already manages: nothing is done until one of them is deleted or"
+                + " retargeted");
+        assertThat(cluster.deployment("podinfo-primary")).isNull();
+        assertThat(cluster.client.services().inNamespace("test").withName("podinfo-b-canary").get()).isNull();
+
+        bootstrap();
+        assertThat(cluster.deployment("podinfo-primary")).as("the first one runs").isNotNull();
     }
 
     @Test

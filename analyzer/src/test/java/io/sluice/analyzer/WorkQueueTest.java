@@ -106,4 +106,65 @@ class WorkQueueTest {
         awaitRuns(2);
         assertThat(dues).containsExactly(null, true);
     }
+
+    /** Timers fired by hand: no real waiting. */
+    static final class FakeTimers implements WorkQueue.Timers {
+        record Timer(long id, long delayMs, Runnable task) {
+        }
+
+        final java.util.Map<Long, Timer> pending = new java.util.LinkedHashMap<>();
+        final java.util.Set<Long> cancelled = new java.util.HashSet<>();
+        long next = 1;
+
+        @Override
+        public long set(long delayMs, Runnable task) {
+            Timer t = new Timer(next++, delayMs, task);
+            pending.put(t.id(), t);
+            return t.id();
+        }
+
+        @Override
+        public void cancel(long id) {
+            if (pending.remove(id) != null) {
+                cancelled.add(id);
+            }
+        }
+
+        Timer only(long delayMs) {
+            return pending.values().stream().filter(t -> t.delayMs() == delayMs).findFirst().orElseThrow();
+        }
+
+        void fire(Timer t) {
+            assertThat(pending.remove(t.id())).as("timer " + t + " still pending").isNotNull();
+            t.task().run();
+        }
+    }
+
+    @Test
+    @DisplayName("a failed watch-triggered reconcile is retried without pushing back the pending analysis tick")
+    void aFailureDoesNotMoveTheTick() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
+            dues.add(due);
+            Promise<Reconciler.Outcome> p = Promise.promise();
+            pending.add(p);
+            return p.future();
+        });
+        q.add("test/podinfo");
+        pending.get(0).complete(consumed(Duration.ofSeconds(20)));
+        FakeTimers.Timer tick = timers.only(20_000);
+
+        q.add("test/podinfo");
+        pending.get(1).fail(new IllegalStateException("API server unavailable"));
+        FakeTimers.Timer retry = timers.only(1_000);
+        assertThat(timers.pending).as("the tick is still pending").containsKey(tick.id());
+
+        timers.fire(retry);
+        pending.get(2).complete(new Reconciler.Outcome(Duration.ofSeconds(20), false, false, null));
+        assertThat(timers.cancelled).doesNotContain(tick.id());
+        assertThat(timers.pending.values()).as("no new tick one interval after the retry").containsExactly(tick);
+
+        timers.fire(tick);
+        assertThat(dues).containsExactly(null, false, false, true);
+    }
 }

@@ -69,6 +69,8 @@ public final class CanaryDecider {
     static final String ANNOTATION_SOURCE = WellKnown.EVENT_SOURCE_ANNOTATION;
     /** The condition the shell sets when a Canary reached the cluster invalid (the webhook was bypassed). */
     public static final String INVALID_SPEC_CONDITION = "InvalidSpec";
+    /** Sluice: the condition the shell sets on a Canary whose target an older Canary already manages. */
+    public static final String TARGET_CONFLICT_CONDITION = "TargetConflict";
     /**
      * Sluice: the condition a run carries while the no-data policy {@code hold} keeps its weight. It marks the hold
      * in the status so that the hold's alert goes out once, when the hold begins, not on every tick.
@@ -169,9 +171,12 @@ public final class CanaryDecider {
             Readiness r = Readiness.of(tgt + "-primary", obs.primary(), CanaryDefaults.primaryReadyThreshold(analysis));
             if (!r.ready()) {
                 if (r.state() == Readiness.State.STUCK) {
+                    event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
                     return rollback(Rollback.DEADLINE, r.reason());
                 }
                 if (stalled()) {
+                    // Flagger's readiness Warning first (spec §3.2 step 18), then Sluice's deadline Event.
+                    event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
                     return rollback(Rollback.DEADLINE, noProgress(Texts.primaryNotReady(tgt, ns, r.reason())));
                 }
                 if (obs.analysisDue()) {
@@ -248,11 +253,20 @@ public final class CanaryDecider {
     private Result onProgressing(CanaryPhase phase) {
         converge(true, false);
         if (changed()) {
-            event(Type.Normal, Texts.restarting(tgt, ns), runAnnotations());
-            actions.add(new Action.SetRoutes(100, 0));
-            actions.add(new Action.ScaleTarget(Math.max(1, scaleUpReplicas())));
-            sync(CanaryPhase.Progressing, 0, 0, 0);
-            next.currentRun = newRun();
+            return restartRun();
+        }
+        if (obs.target().specReplicas() == 0) {
+            // The run's scale-up was lost or undone: a canary without pods is not ready, so nothing is judged or
+            // stepped (nor copied) until it is repaired, on every reconcile since the write is idempotent.
+            actions.add(new Action.ScaleTarget(scaleUpReplicas()));
+            if (!obs.analysisDue()) {
+                return finish(interval(), false, false);
+            }
+            String text = Texts.canaryNotReady(tgt, ns, Texts.NO_REPLICAS);
+            event(Type.Warning, text);
+            if (stalled()) {
+                return rollback(Rollback.DEADLINE, noProgress(text));
+            }
             return finish(interval(), true, false);
         }
         if (!obs.analysisDue()) {
@@ -269,10 +283,11 @@ public final class CanaryDecider {
                 event(Type.Warning, text);
                 return rollback(Rollback.DEADLINE, canary.reason());
             }
+            // Flagger's readiness Warning (spec §3.2 step 22), before Sluice's deadline Event when the run stalled.
+            event(Type.Warning, text);
             if (stalled()) {
                 return rollback(Rollback.DEADLINE, noProgress(text));
             }
-            event(Type.Warning, text);
             return finish(interval(), true, false);
         }
         if (skipAnalysis()) {
@@ -320,12 +335,28 @@ public final class CanaryDecider {
         return progressive(phase);
     }
 
+    /** A new revision mid-run: the analysis starts again from weight 0. */
+    private Result restartRun() {
+        event(Type.Normal, Texts.restarting(tgt, ns), runAnnotations());
+        actions.add(new Action.SetRoutes(100, 0));
+        actions.add(new Action.ScaleTarget(Math.max(1, scaleUpReplicas())));
+        sync(CanaryPhase.Progressing, 0, 0, 0);
+        next.currentRun = newRun();
+        return finish(interval(), true, false);
+    }
+
     private Result onPromoting() {
         converge(true, true);
+        boolean copied = obs.primary() == null || Objects.equals(obs.primary().revision(), old.lastAppliedSpec);
+        if (!copied && !Objects.equals(obs.target().revision(), old.lastAppliedSpec)) {
+            // The template changed before the analysed one was copied (the shell refuses such a copy): what the
+            // target holds now was never analysed, so it is a new revision mid-run, not a promotion.
+            return restartRun();
+        }
         if (!obs.analysisDue()) {
             return finish(interval(), false, false);
         }
-        if (obs.primary() != null && !Objects.equals(obs.primary().revision(), old.lastAppliedSpec)) {
+        if (!copied) {
             // The copy did not land (a crash between the status write and the update): copy again, then wait.
             actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
             return finish(interval(), true, false);
@@ -625,7 +656,12 @@ public final class CanaryDecider {
         String text = Texts.primaryNotReady(tgt, ns, r.reason());
         if (r.state() == Readiness.State.STUCK || stalled()) {
             String err = r.state() == Readiness.State.STUCK ? r.reason() : noProgress(text);
-            return promoted ? failedPromotion(err) : rollback(Rollback.DEADLINE, err);
+            if (promoted) {
+                return failedPromotion(err);
+            }
+            // Flagger's readiness Warning (spec §3.2 step 18), then Sluice's deadline Event.
+            event(Type.Warning, text);
+            return rollback(Rollback.DEADLINE, err);
         }
         event(Type.Warning, text);
         return finish(interval(), true, false);
@@ -739,8 +775,9 @@ public final class CanaryDecider {
             next.conditions = PromotedCondition.apply(old.conditions, phase, spec.targetRef.kind, stamp);
         }
         if (next.conditions != null) {
-            // Only valid specs get here: a condition left from an invalid version is over.
-            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type));
+            // Only valid specs alone on their target get here: a condition left from before is over.
+            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type)
+                    || TARGET_CONFLICT_CONDITION.equals(c.type));
         }
         holdingCondition(stamp);
         next.observedGeneration = obs.generation();

@@ -17,6 +17,9 @@ final class Texts {
         return target + "-primary." + ns + " not ready: " + reason;
     }
 
+    /** Sluice: why a run whose target has no replicas holds (its scale-up is being repaired). */
+    static final String NO_REPLICAS = "waiting for rollout to finish: 0 replicas desired, scaling up";
+
     static String canaryNotReady(String target, String ns, String reason) {
         return "canary deployment " + target + "." + ns + " not ready: " + reason;
     }

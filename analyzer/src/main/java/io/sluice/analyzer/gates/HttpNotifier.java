@@ -169,14 +169,26 @@ public final class HttpNotifier implements Notifier {
     }
 
     private Future<Void> post(Canary canary, String type, String url, String proxy, String token, JsonObject payload) {
+        // The address is often the credential itself (a Slack webhook URL) and the proxy may carry a password:
+        // neither is ever echoed, only the address's scheme and host.
+        ProxyOptions through = null;
+        if (!isBlank(proxy)) {
+            try {
+                through = proxyOptions(proxy);
+            } catch (IllegalArgumentException e) {
+                return failed(canary, type, "alert to " + type + " at " + HttpWebhookGate.origin(url) + ": "
+                        + e.getMessage());
+            }
+        }
         HttpRequest<io.vertx.core.buffer.Buffer> request;
         try {
             request = client.postAbs(url);
-            if (!isBlank(proxy)) {
-                request.proxy(proxyOptions(proxy));
-            }
         } catch (RuntimeException e) {
-            return failed(canary, type, "alert to " + HttpWebhookGate.redact(url) + ": " + e.getMessage());
+            return failed(canary, type, "alert to " + type + " at " + HttpWebhookGate.origin(url)
+                    + ": invalid address (expected an absolute http or https URL)");
+        }
+        if (through != null) {
+            request.proxy(through);
         }
         long ms = config.alertTimeout().toMillis();
         request.putHeader("Content-Type", "application/json").connectTimeout(ms).idleTimeout(ms);
@@ -206,16 +218,19 @@ public final class HttpNotifier implements Notifier {
         return Future.succeededFuture();
     }
 
+    /** The proxy string may hold a password: the error never repeats it. */
+    static final String INVALID_PROXY = "invalid proxy (expected scheme://host:port)";
+
     /** {@code http://[user:password@]host:port}, or {@code socks5://…}. */
     static ProxyOptions proxyOptions(String proxy) {
         URI uri;
         try {
             uri = new URI(proxy.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid proxy \"" + proxy + "\": " + e.getMessage());
+            throw new IllegalArgumentException(INVALID_PROXY);
         }
         if (uri.getHost() == null || uri.getScheme() == null) {
-            throw new IllegalArgumentException("invalid proxy \"" + proxy + "\": expected scheme://host:port");
+            throw new IllegalArgumentException(INVALID_PROXY);
         }
         ProxyOptions options = new ProxyOptions().setHost(uri.getHost());
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);

@@ -69,8 +69,17 @@ public final class HttpWebhookGate implements WebhookGate {
                 });
     }
 
-    /** Where a payload goes and how hard to try. */
+    /**
+     * The most retries a hook gets, whatever its {@code retries} says: with the backoff capped at 30 s and a timeout
+     * per attempt, one hook could otherwise hold its Canary's reconcile for hours (GATES.md).
+     */
+    static final int MAX_RETRIES = 10;
+
+    /** Where a payload goes and how hard to try ({@code retries} capped at {@link #MAX_RETRIES}). */
     record Target(String name, String type, String url, Duration timeout, int retries, boolean skipTlsVerify) {
+        Target {
+            retries = Math.max(0, Math.min(retries, MAX_RETRIES));
+        }
     }
 
     /** POSTs {@code payload} to {@code target} with retries; the future always succeeds. */
@@ -184,21 +193,42 @@ public final class HttpWebhookGate implements WebhookGate {
             }
             return null;
         } catch (URISyntaxException e) {
-            return "invalid webhook url \"" + redact(url) + "\": " + e.getMessage();
+            // The parser's message repeats the input, which may hold a password.
+            return "invalid webhook url: not a URL (expected an absolute http or https URL)";
         }
     }
 
-    /** A URL fit for Events and logs: the password of any user info replaced. */
+    /**
+     * A URL fit for Events and logs: any user info masked (a lone user name may be a token), and never the input of a
+     * URL that does not parse.
+     */
     static String redact(String url) {
         try {
             URI uri = new URI(url);
             String info = uri.getRawUserInfo();
-            if (info == null || !info.contains(":")) {
+            if (info == null) {
                 return url;
             }
-            return url.replace(info + "@", info.substring(0, info.indexOf(':')) + ":xxxxx@");
+            String shown = info.contains(":") ? info.substring(0, info.indexOf(':')) + ":xxxxx" : "xxxxx";
+            return url.replace(info + "@", shown + "@");
+        } catch (URISyntaxException | RuntimeException e) {
+            return "(unparseable URL)";
+        }
+    }
+
+    /**
+     * Only the scheme and host of an address that is itself a credential (a Slack or Teams webhook URL held in a
+     * Secret), or a placeholder when it does not parse.
+     */
+    static String origin(String url) {
+        try {
+            URI uri = new URI(url == null ? "" : url.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return "(invalid URL)";
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
         } catch (URISyntaxException e) {
-            return url;
+            return "(invalid URL)";
         }
     }
 }

@@ -102,8 +102,9 @@ final class PrometheusClient {
         try {
             uri = new URI(address.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid Prometheus address \"" + HttpWebhookGate.redact(address) + "\": "
-                    + e.getMessage());
+            // The parser's message repeats the input, which may hold a password.
+            throw new IllegalArgumentException("invalid Prometheus address " + HttpWebhookGate.redact(address)
+                    + ": expected an absolute http or https URL");
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {

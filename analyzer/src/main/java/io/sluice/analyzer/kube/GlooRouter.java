@@ -25,6 +25,12 @@ import java.util.regex.Pattern;
  * rewrites. The parent is only ever read. Pure: the reconciler does the I/O.
  */
 public final class GlooRouter {
+    /**
+     * Names the owning Canary ({@code namespace/name}) on a delegate in another namespace: Kubernetes forbids
+     * cross-namespace owner references (the garbage collector deletes such dependents), so ownership is marked here.
+     */
+    public static final String OWNER_ANNOTATION = "sluice.io/owner";
+
     /** The route that carries A/B traffic, ahead of {@code weighted-route}. */
     public static final String MATCH_ROUTE = "canary-match";
 
@@ -75,12 +81,25 @@ public final class GlooRouter {
 
     /** Why a live delegate must not be touched, or null: someone else controls it. */
     public static String foreignOwner(RouteTable live, Canary canary) {
-        if (live == null || live.getMetadata().getOwnerReferences() == null) {
+        if (live == null) {
+            return null;
+        }
+        Map<String, String> annotations = live.getMetadata().getAnnotations();
+        String marked = annotations == null ? null : annotations.get(OWNER_ANNOTATION);
+        if (marked != null && !marked.equals(ownerMark(canary))) {
+            return "RouteTable " + live.getMetadata().getName() + "." + live.getMetadata().getNamespace()
+                    + " is controlled by Canary " + marked + ", not by canary " + canary.key()
+                    + ": Sluice leaves it alone";
+        }
+        if (live.getMetadata().getOwnerReferences() == null) {
             return null;
         }
         for (OwnerReference o : live.getMetadata().getOwnerReferences()) {
-            if (Boolean.TRUE.equals(o.getController()) && !("Canary".equals(o.getKind())
-                    && canary.getMetadata().getName().equals(o.getName()))) {
+            // An owner reference names no namespace: the uid tells this Canary from a namesake elsewhere.
+            String uid = canary.getMetadata().getUid();
+            boolean ours = "Canary".equals(o.getKind()) && canary.getMetadata().getName().equals(o.getName())
+                    && (uid == null || o.getUid() == null || uid.equals(o.getUid()));
+            if (Boolean.TRUE.equals(o.getController()) && !ours) {
                 return "RouteTable " + live.getMetadata().getName() + "." + live.getMetadata().getNamespace()
                         + " is controlled by " + o.getKind() + " " + o.getName() + ", not by canary " + canary.key()
                         + ": Sluice leaves it alone";
@@ -114,8 +133,16 @@ public final class GlooRouter {
         if (meta.getOwnerReferences() != null) {
             meta.getOwnerReferences().stream().filter(o -> !Boolean.TRUE.equals(o.getController())).forEach(owners::add);
         }
-        owners.add(Workloads.ownerRef(canary));
+        Map<String, String> annotations = meta.getAnnotations() == null
+                ? new LinkedHashMap<>() : new LinkedHashMap<>(meta.getAnnotations());
+        if (where.namespace().equals(canary.getMetadata().getNamespace())) {
+            owners.add(Workloads.ownerRef(canary));
+            annotations.remove(OWNER_ANNOTATION);
+        } else {
+            annotations.put(OWNER_ANNOTATION, ownerMark(canary));
+        }
         meta.setOwnerReferences(owners);
+        meta.setAnnotations(annotations.isEmpty() ? null : annotations);
         t.setMetadata(meta);
         t.setStatus(null);
         RouteTableSpec spec = new RouteTableSpec();
@@ -141,6 +168,25 @@ public final class GlooRouter {
         }
         t.setSpec(spec);
         return t;
+    }
+
+    /** The value of {@link #OWNER_ANNOTATION} for this Canary. */
+    public static String ownerMark(Canary canary) {
+        return canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
+    }
+
+    /** Drops this Canary's ownership (reference or annotation) from a delegate it leaves behind. */
+    public static void release(RouteTable desired, Canary canary) {
+        ObjectMeta meta = desired.getMetadata();
+        if (meta.getOwnerReferences() != null) {
+            meta.getOwnerReferences().removeIf(o -> "Canary".equals(o.getKind())
+                    && canary.getMetadata().getName().equals(o.getName()));
+        }
+        if (meta.getAnnotations() != null && ownerMark(canary).equals(meta.getAnnotations().get(OWNER_ANNOTATION))) {
+            Map<String, String> a = new LinkedHashMap<>(meta.getAnnotations());
+            a.remove(OWNER_ANNOTATION);
+            meta.setAnnotations(a.isEmpty() ? null : a);
+        }
     }
 
     private static RouteTableSpec.ForwardToAction forward(String svc, String ns, int port, int primary, int canary) {
@@ -226,8 +272,14 @@ public final class GlooRouter {
     public static boolean same(RouteTable live, RouteTable desired, KubernetesSerialization json) {
         return Objects.equals(json.asJson(live.getSpec()), json.asJson(desired.getSpec()))
                 && Objects.equals(live.getMetadata().getLabels(), desired.getMetadata().getLabels())
+                && Objects.equals(ownerAnnotation(live), ownerAnnotation(desired))
                 && Objects.equals(json.asJson(live.getMetadata().getOwnerReferences()),
                         json.asJson(desired.getMetadata().getOwnerReferences()));
+    }
+
+    private static String ownerAnnotation(RouteTable t) {
+        Map<String, String> a = t.getMetadata().getAnnotations();
+        return a == null ? null : a.get(OWNER_ANNOTATION);
     }
 
     /** The decision's view of the delegate. */

@@ -169,8 +169,33 @@ public final class Kube {
         });
     }
 
+    /**
+     * Records an Event the way kubelet's recorder aggregates: the name is the caller's (deterministic per involved
+     * object, type, reason and message), so a repeat finds the first and raises its {@code count} and
+     * {@code lastTimestamp} instead of adding an object per interval. A race (404 after the get, 409 on create or
+     * update) is retried once from a fresh read.
+     */
     public Future<Event> event(Event event) {
-        return write(() -> client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create());
+        String ns = event.getMetadata().getNamespace();
+        String name = event.getMetadata().getName();
+        return write(() -> {
+            var events = client.v1().events().inNamespace(ns);
+            for (int attempt = 1; ; attempt++) {
+                Event live = events.withName(name).get();
+                try {
+                    if (live == null) {
+                        return events.resource(event).create();
+                    }
+                    live.setCount((live.getCount() == null ? 1 : live.getCount()) + 1);
+                    live.setLastTimestamp(event.getLastTimestamp());
+                    return events.resource(live).update();
+                } catch (KubernetesClientException e) {
+                    if (attempt >= 2 || !(isConflict(e) || isNotFound(e))) {
+                        throw e;
+                    }
+                }
+            }
+        });
     }
 
     public Future<RouteTable> createRouteTable(RouteTable table) {

@@ -84,6 +84,11 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Failed");
                     assertThat(w.events).anyMatch(e -> e.startsWith(
                             "Warning Rolling back podinfo.test progress deadline exceeded no progress for 60s"));
+                    String ready = "Warning podinfo-primary.test not ready: waiting for rollout to finish: 0 out of 2"
+                            + " new replicas have been updated";
+                    int deadline = w.events.indexOf(w.events.stream().filter(e -> e.startsWith(
+                            "Warning Rolling back")).findFirst().orElseThrow());
+                    assertThat(w.events.get(deadline - 1)).as("Flagger's readiness Warning first").isEqualTo(ready);
                 }),
                 row("a new revision starts the run at once on a watch event, not at the next interval", w -> {
                     w.initialized().newRevision("rev-2").event();
@@ -333,6 +338,26 @@ class CanaryDeciderTest {
                     w.tickUntil(5, "Failed");
                     assertThat(w.events).anyMatch(e -> e.startsWith("Warning Rolling back podinfo.test progress"
                             + " deadline exceeded no progress for 60s: canary deployment"));
+                    String ready = "Warning canary deployment podinfo.test not ready: waiting for rollout to finish:"
+                            + " 0 of 2 (readyThreshold 100%) updated replicas are available";
+                    assertThat(w.events.subList(w.events.size() - 3, w.events.size())).as("the last tick")
+                            .containsExactly(ready, "Warning Rolling back podinfo.test progress deadline exceeded no"
+                                    + " progress for 60s: " + ready.substring("Warning ".length()),
+                                    "Warning Canary failed! Scaling down podinfo.test");
+                }),
+                row("a run whose target lost its scale-up scales it up again and takes no step meanwhile", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.target = Workload.settled("rev-2", 0);
+                    w.actions.clear();
+                    w.calls.clear();
+                    w.tick();
+                    assertThat(w.weight()).isZero();
+                    assertThat(w.actions).contains(new Action.ScaleTarget(2));
+                    assertThat(w.calls).as("no analysis without pods").isEmpty();
+                    assertThat(w.events).last().isEqualTo("Warning canary deployment podinfo.test not ready: waiting"
+                            + " for rollout to finish: 0 replicas desired, scaling up");
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
                 }),
                 row("a canary Kubernetes gave up on rolls back at once", w -> {
                     w.initialized().newRevision("rev-2").event();

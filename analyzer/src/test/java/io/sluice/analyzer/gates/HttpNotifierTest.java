@@ -1,6 +1,7 @@
 package io.sluice.analyzer.gates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
@@ -263,6 +264,34 @@ class HttpNotifierTest {
         provider("chat", "msteams", "not a url", null);
         Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
         assertThat(alerts("msteams", "failed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void neitherASecretAddressNorAProxyPasswordReachesTheLog() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(HttpNotifier.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            AlertProvider bad = provider("chat", "slack", null, "slack-secret");
+            bad.getSpec().proxy = "http://proxyuser:pr0xy-pass@:not-a-port";
+            lookup.putSecret("test", "slack-secret", Map.of("address",
+                    "https://hooks.slack.com/services/T000/B000/XXXXSECRET"));
+            Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+            provider("teams", "msteams", null, "teams-secret");
+            lookup.putSecret("test", "teams-secret", Map.of("address", "https://teams example/XXXXSECRET"));
+            Wait.result(notifier().send(withAlert("teams", "info"), "m", Severity.INFO, false));
+        } finally {
+            log.detachAppender(seen);
+        }
+        assertThat(seen.list).hasSize(2).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .doesNotContain("XXXXSECRET").doesNotContain("pr0xy-pass").doesNotContain("proxyuser"));
+        assertThat(seen.list.get(0).getFormattedMessage()).contains("https://hooks.slack.com")
+                .contains("invalid proxy (expected scheme://host:port)");
+        assertThatThrownBy(() -> HttpNotifier.proxyOptions("http://u:pr0xy-pass@host:99999999999"))
+                .hasMessage("invalid proxy (expected scheme://host:port)");
     }
 
     @Test

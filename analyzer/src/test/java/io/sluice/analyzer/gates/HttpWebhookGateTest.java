@@ -162,6 +162,15 @@ class HttpWebhookGateTest {
     }
 
     @Test
+    void retriesAreCappedAtTen() {
+        server.reply(r -> new Reply(500, "down"));
+        HookOutcome outcome = call(hook("rollout", 1_000_000, null));
+        assertThat(outcome.error()).startsWith("POST " + server.url() + "/ giving up after 11 attempt(s): ");
+        assertThat(server.requests()).hasSize(11);
+        assertThat(delays).hasSize(10);
+    }
+
+    @Test
     void withoutRetriesAServerErrorIsOneAttempt() {
         server.reply(r -> new Reply(503, ""));
         HookOutcome outcome = call(hook("rollout", null, null));
@@ -237,6 +246,18 @@ class HttpWebhookGateTest {
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.error()).isEqualTo("invalid webhook url \"flagger-loadtester.test/\": expected an absolute "
                 + "http or https URL");
+    }
+
+    @Test
+    void neverEchoesCredentialsOfUrlsItCannotUse() {
+        assertThat(HttpWebhookGate.redact("https://xoxb-t0ken@hooks.example/x")).isEqualTo("https://xxxxx@hooks.example/x");
+        assertThat(HttpWebhookGate.redact("http://bot:s3cret@host with space/")).doesNotContain("s3cret");
+        assertThat(HttpWebhookGate.urlProblem("http://bot:s3cret@host with space/")).doesNotContain("s3cret")
+                .startsWith("invalid webhook url");
+        assertThat(HttpWebhookGate.urlProblem("ftp://bot:s3cret@host/")).doesNotContain("s3cret");
+        assertThat(HttpWebhookGate.origin("https://hooks.slack.com/services/T000/B000/XXXXSECRET"))
+                .isEqualTo("https://hooks.slack.com");
+        assertThat(HttpWebhookGate.origin("not a url XXXXSECRET")).doesNotContain("XXXXSECRET");
     }
 
     @Test

@@ -166,6 +166,42 @@ class GlooRouterTest {
                 + " by canary podinfo.test: Sluice leaves it alone");
     }
 
+    @Test
+    void aDelegateInAnotherNamespaceGetsNoOwnerReferenceButItsOwnershipIsStillRecognised() {
+        Canary c = canary();
+        RouteTable parent = parent(byName("podinfo-delegate", "routing"));
+        GlooRouter.Delegate where = GlooRouter.resolve(c, parent);
+        RouteTable live = GlooRouter.desired(c, parent, where, null, 100, 0, JSON);
+        assertThat(live.getMetadata().getOwnerReferences()).as("the garbage collector would delete it").isEmpty();
+        assertThat(live.getMetadata().getAnnotations()).containsEntry(GlooRouter.OWNER_ANNOTATION, "test/podinfo");
+        assertThat(GlooRouter.observe(c, where, live, false).problem()).as("ours").isNull();
+        assertThat(GlooRouter.same(live, GlooRouter.desired(c, parent, where, live, 100, 0, JSON), JSON)).isTrue();
+
+        Canary other = canary();
+        other.getMetadata().setNamespace("other");
+        other.getSpec().routeTableRef = new CanarySpec.CrossNamespaceReference("podinfo", "test");
+        assertThat(GlooRouter.observe(other, where, live, false).problem()).isEqualTo("RouteTable"
+                + " podinfo-delegate.routing is controlled by Canary test/podinfo, not by canary podinfo.other:"
+                + " Sluice leaves it alone");
+
+        GlooRouter.release(live, c);
+        assertThat(live.getMetadata().getAnnotations()).isNull();
+    }
+
+    @Test
+    void aCanaryOwnerReferenceFromAnEarlierVersionIsReplacedByTheAnnotationAcrossNamespaces() {
+        Canary c = canary();
+        RouteTable parent = parent(byName("podinfo-delegate", "routing"));
+        GlooRouter.Delegate where = GlooRouter.resolve(c, parent);
+        RouteTable old = GlooRouter.desired(c, parent, where, null, 100, 0, JSON);
+        old.getMetadata().setAnnotations(null);
+        old.getMetadata().setOwnerReferences(List.of(Workloads.ownerRef(c)));
+        RouteTable fixed = GlooRouter.desired(c, parent, where, old, 100, 0, JSON);
+        assertThat(fixed.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(GlooRouter.same(old, fixed, JSON)).as("rewritten").isFalse();
+        assertThat(GlooRouter.observe(c, where, old, false).problem()).as("still recognised as ours").isNull();
+    }
+
     static Stream<Arguments> acceptance() {
         return Stream.of(
                 Arguments.of("no status counts as accepted by default", null, false, Routes.Acceptance.ACCEPTED),

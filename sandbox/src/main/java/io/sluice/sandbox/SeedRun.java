@@ -211,8 +211,13 @@ public final class SeedRun {
     }
   }
 
+  /** When the Event last happened: a repeated Event is counted on one object, so its latest time counts. */
   static String time(JsonObject e) {
-    for (String k : List.of("eventTime", "firstTimestamp", "lastTimestamp")) {
+    Object series = e.getJsonObject("series", new JsonObject()).getValue("lastObservedTime");
+    if (series instanceof String s && !s.isEmpty()) {
+      return s;
+    }
+    for (String k : List.of("lastTimestamp", "eventTime", "firstTimestamp")) {
       Object v = e.getValue(k);
       if (v instanceof String s && !s.isEmpty()) {
         return s;

@@ -192,20 +192,6 @@ class SeedEndToEndTest {
     }
   }
 
-  /**
-   * The analyzer runs outside the cluster and reaches {@code http://flagger-loadtester.test/} only
-   * through the sandbox's proxy (HTTP_PROXY). An analyzer whose HTTP clients ignore the proxy fails
-   * every pre-rollout check on name resolution: that is a missing capability of the analyzer, not a
-   * sandbox failure, so the run is skipped with that reason.
-   */
-  static void requireProxySupport() {
-    boolean unresolved = lastRun().stream().anyMatch(m -> m.contains("pre-rollout check acceptance-test failed")
-        && (m.contains("resolve") || m.contains("UnknownHost") || m.contains("Name or service not known")
-            || m.contains("nodename nor servname")));
-    assumeTrue(!unresolved, "the analyzer cannot resolve cluster host names (flagger-loadtester.test): its webhook "
-        + "client does not honour HTTP_PROXY, through which the sandbox serves the cluster's Services");
-  }
-
   static List<String> messages() {
     return SeedRun.events(env).stream().map(SeedRun::message).toList();
   }
@@ -228,7 +214,6 @@ class SeedEndToEndTest {
     try (traffic) {
       outcome = play("ghcr.io/stefanprodan/podinfo:6.0.1", false);
     }
-    requireProxySupport();
     assertThat(outcome.phase()).isEqualTo("Succeeded");
     assertThat(lastRun()).filteredOn(m -> !m.startsWith("Halt advancement no values found"))
         .containsExactlyElementsOf(SeedRun.PROMOTION);
@@ -253,7 +238,6 @@ class SeedEndToEndTest {
   void faultyVersionIsRolledBack() {
     requireGates();
     SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.2", true);
-    requireProxySupport();
     assertThat(outcome.phase()).isEqualTo("Failed");
     List<String> run = lastRun();
     assertThat(run).filteredOn(m -> !m.startsWith("Halt")).containsExactlyElementsOf(SeedRun.ROLLBACK);

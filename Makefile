@@ -4,7 +4,7 @@ CRD_TEST = -pl shared-model -Dtest=CrdsAreCurrentTest -Dsurefire.failIfNoSpecifi
 # command:package pairs the tests need from Debian; modules append theirs in module.mk.
 TEST_PACKAGES = prometheus:prometheus
 
-.PHONY: help build test test-packages crds verify-crds certs clean
+.PHONY: help build test test-packages crds verify-crds certs bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,8 @@ certs: ## write a local CA and serving certificate into certs-local/
 	$(MVN) install -pl certs -am -DskipTests -q
 	$(MVN) -q exec:java -pl certs -Dexec.mainClass=io.sluice.certs.LocalCerts \
 	  -Dexec.args="--out $(CURDIR)/certs-local --service sluice-admission --namespace sluice-system --dns localhost --ip 127.0.0.1"
+
+bench: bench-admission bench-detection ## run every benchmark (not part of make test)
 
 clean: ## remove build output
 	$(MVN) -q clean

@@ -7,7 +7,7 @@ TEST_PACKAGES = prometheus:prometheus
 .PHONY: help build test test-packages crds verify-crds certs bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 build: ## compile and package every module, without tests
 	$(MVN) install -DskipTests

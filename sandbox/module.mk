@@ -1,7 +1,7 @@
 # The sandbox: the seed end to end on one machine (see sandbox/README.md).
 TEST_PACKAGES += hey:hey curl:curl kubectl:kubernetes-client
 SANDBOX_MODULES = sandbox,admission,analyzer
-SANDBOX_JAVA = java -cp "sandbox/target/classes:$$(cat sandbox/target/classpath.txt)" io.sluice.sandbox.Main
+SANDBOX_JAVA = java -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "sandbox/target/classes:$$(cat sandbox/target/classpath.txt)" io.sluice.sandbox.Main
 
 .PHONY: demo sandbox bench-detection sandbox-build
 

@@ -67,14 +67,7 @@ public final class ConfigTracker {
                 }
             }
         }
-        List<Container> containers = new ArrayList<>();
-        if (pod.getContainers() != null) {
-            containers.addAll(pod.getContainers());
-        }
-        if (pod.getInitContainers() != null) {
-            containers.addAll(pod.getInitContainers());
-        }
-        for (Container c : containers) {
+        for (Container c : allContainers(pod)) {
             if (c.getEnv() != null) {
                 for (EnvVar e : c.getEnv()) {
                     if (e.getValueFrom() != null && e.getValueFrom().getConfigMapKeyRef() != null) {
@@ -184,14 +177,7 @@ public final class ConfigTracker {
                 }
             }
         }
-        List<Container> containers = new ArrayList<>();
-        if (pod.getContainers() != null) {
-            containers.addAll(pod.getContainers());
-        }
-        if (pod.getInitContainers() != null) {
-            containers.addAll(pod.getInitContainers());
-        }
-        for (Container c : containers) {
+        for (Container c : allContainers(pod)) {
             if (c.getEnv() != null) {
                 for (EnvVar e : c.getEnv()) {
                     if (e.getValueFrom() != null && e.getValueFrom().getConfigMapKeyRef() != null) {
@@ -213,5 +199,17 @@ public final class ConfigTracker {
                 }
             }
         }
+    }
+
+    /** Containers and init containers: both can reference tracked configs. */
+    private static List<Container> allContainers(PodSpec pod) {
+        List<Container> containers = new ArrayList<>();
+        if (pod.getContainers() != null) {
+            containers.addAll(pod.getContainers());
+        }
+        if (pod.getInitContainers() != null) {
+            containers.addAll(pod.getInitContainers());
+        }
+        return containers;
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.admission;
 
+import io.sluice.model.testing.MutableClock;
 import static io.sluice.admission.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import io.sluice.model.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;

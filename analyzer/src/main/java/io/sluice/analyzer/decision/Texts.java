@@ -28,11 +28,9 @@ final class Texts {
         return "Initialization done! " + key;
     }
 
-
     static String waitingForApproval(String key, String hook) {
         return "Halt " + key + " advancement waiting for approval " + hook;
     }
-
 
     static String confirmRolloutPassed(String hook) {
         return "Confirm-rollout check " + hook + " passed";
@@ -41,7 +39,6 @@ final class Texts {
     static String newRevision(String target, String ns) {
         return "New revision detected! Scaling up " + target + "." + ns;
     }
-
 
     static String restarting(String target, String ns) {
         return "New revision detected! Restarting analysis for " + target + "." + ns;
@@ -71,7 +68,6 @@ final class Texts {
         return "Halt " + key + " advancement waiting for traffic increase approval " + hook;
     }
 
-
     static String advanceWeight(String key, int weight) {
         return "Advance " + key + " canary weight " + weight;
     }
@@ -90,7 +86,6 @@ final class Texts {
         return "Halt " + key + " advancement waiting for promotion approval " + hook;
     }
 
-
     static String copying(String target, String ns) {
         return "Copying " + target + "." + ns + " template spec to " + target + "-primary." + ns;
     }
@@ -105,11 +100,9 @@ final class Texts {
         return "Promotion completed! Scaling down " + target + "." + ns;
     }
 
-
     static String promotionSkipped(String target, String ns) {
         return "Promotion completed! Canary analysis was skipped for " + target + "." + ns;
     }
-
 
     static String rollbackNotSignaling(String hook) {
         return "Rollback hook " + hook + " not signaling a rollback";
@@ -123,16 +116,13 @@ final class Texts {
         return "Rolling back " + key + " manual webhook invoked";
     }
 
-
     static String thresholdReached(String key, int n) {
         return "Rolling back " + key + " failed checks threshold reached " + n;
     }
 
-
     static String deadlineExceeded(String key, String err) {
         return "Rolling back " + key + " progress deadline exceeded " + err;
     }
-
 
     static String canaryFailed(String key) {
         return "Canary failed! Scaling down " + key;
@@ -141,7 +131,6 @@ final class Texts {
     static String promotionFailed(String target, String ns, String err) {
         return "Promotion of " + target + "." + ns + " failed, primary not ready: " + err;
     }
-
 
     static String terminating(String key) {
         return "Terminating canary " + key;
@@ -164,8 +153,6 @@ final class Texts {
     static String routesRejected(String table, String message) {
         return "RouteTable " + table + " not accepted by Gloo Mesh: " + message;
     }
-
-
 
     /** Sluice: the hold policy for metrics without data. */
     static String holdingNoData(String message) {

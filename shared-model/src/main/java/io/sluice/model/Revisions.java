@@ -4,17 +4,15 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeType;
 
 /**
  * The revision of a pod template: the one function the admission service and the analyzer both use to tell
@@ -28,6 +26,15 @@ import tools.jackson.databind.node.JsonNodeType;
 public final class Revisions {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final int LENGTH = 16;
+    private static final MessageDigest SHA_256;
+
+    static {
+        try {
+            SHA_256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new ExceptionInInitializerError("SHA-256 is required of every JVM");
+        }
+    }
 
     private Revisions() {
     }
@@ -45,10 +52,19 @@ public final class Revisions {
     public static String ofTemplate(JsonNode podTemplate) {
         String canonical = canonicalJson(podTemplate);
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = sha256().digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, LENGTH);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /** A fresh SHA-256 digest: a copy of a prototype, which skips the provider lookup of getInstance. */
+    private static MessageDigest sha256() throws NoSuchAlgorithmException {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            return MessageDigest.getInstance("SHA-256");
         }
     }
 
@@ -81,81 +97,89 @@ public final class Revisions {
 
     /** The canonical JSON text the revision hashes; empty input gives {@code {}}. */
     static String canonicalJson(JsonNode node) {
-        Object canonical = canonical(node);
-        StringBuilder out = new StringBuilder();
-        write(canonical == null ? Map.of() : canonical, out);
+        StringBuilder out = new StringBuilder(2048);
+        if (node == null || !write(node, out)) {
+            out.append("{}");
+        }
         return out.toString();
     }
 
-    /** A tree of sorted maps, lists, strings, numbers and booleans; {@code null} for what is dropped. */
-    private static Object canonical(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        JsonNodeType type = node.getNodeType();
-        switch (type) {
+    /**
+     * Appends the canonical form of {@code node} to {@code out} in one pass, with no intermediate tree: a value
+     * that turns out to be empty is cut off again, so {@code out} is unchanged when this returns false (the value
+     * is dropped). Called for every Deployment change the admission service sees, so it allocates little.
+     */
+    private static boolean write(JsonNode node, StringBuilder out) {
+        switch (node.getNodeType()) {
             case OBJECT: {
-                TreeMap<String, Object> map = new TreeMap<>();
-                for (Map.Entry<String, JsonNode> e : node.properties()) {
-                    Object value = canonical(e.getValue());
-                    if (value != null) {
-                        map.put(e.getKey(), value);
+                int start = out.length();
+                String[] keys = node.propertyNames().toArray(String[]::new);
+                Arrays.sort(keys);
+                out.append('{');
+                boolean any = false;
+                for (String key : keys) {
+                    int mark = out.length();
+                    if (any) {
+                        out.append(',');
+                    }
+                    writeString(key, out);
+                    out.append(':');
+                    if (write(node.get(key), out)) {
+                        any = true;
+                    } else {
+                        out.setLength(mark);
                     }
                 }
-                return map.isEmpty() ? null : map;
+                if (!any) {
+                    out.setLength(start);
+                    return false;
+                }
+                out.append('}');
+                return true;
             }
             case ARRAY: {
-                List<Object> list = new ArrayList<>();
+                int start = out.length();
+                out.append('[');
                 boolean any = false;
-                for (JsonNode item : node) {
-                    Object value = canonical(item);
-                    // Array positions matter: an empty element stays, as an empty object.
-                    list.add(value == null ? Map.of() : value);
-                    any |= value != null;
+                for (int i = 0; i < node.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    if (write(node.get(i), out)) {
+                        any = true;
+                    } else {
+                        // Array positions matter: an empty element stays, as an empty object.
+                        out.append("{}");
+                    }
                 }
-                return any ? list : null;
+                if (!any) {
+                    out.setLength(start);
+                    return false;
+                }
+                out.append(']');
+                return true;
             }
-            case STRING:
-                return node.asString().isEmpty() ? null : node.asString();
+            case STRING: {
+                String s = node.stringValue();
+                if (s.isEmpty()) {
+                    return false;
+                }
+                writeString(s, out);
+                return true;
+            }
             case NUMBER:
-                BigDecimal d = node.decimalValue().stripTrailingZeros();
-                return d.scale() < 0 ? d.setScale(0) : d;
+                if (node.isIntegralNumber() && node.canConvertToLong()) {
+                    out.append(node.longValue());
+                } else {
+                    BigDecimal d = node.decimalValue().stripTrailingZeros();
+                    out.append((d.scale() < 0 ? d.setScale(0) : d).toPlainString());
+                }
+                return true;
             case BOOLEAN:
-                return node.booleanValue();
+                out.append(node.booleanValue());
+                return true;
             default:
-                return null;
-        }
-    }
-
-    private static void write(Object value, StringBuilder out) {
-        if (value instanceof Map<?, ?> map) {
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                writeString((String) e.getKey(), out);
-                out.append(':');
-                write(e.getValue(), out);
-            }
-            out.append('}');
-        } else if (value instanceof List<?> list) {
-            out.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                write(list.get(i), out);
-            }
-            out.append(']');
-        } else if (value instanceof String s) {
-            writeString(s, out);
-        } else if (value instanceof BigDecimal d) {
-            out.append(d.toPlainString());
-        } else {
-            out.append(value);
+                return false;
         }
     }
 

@@ -46,6 +46,88 @@ class RevisionsTest {
     }
 
     @Test
+    void canonicalJsonEscapesStringsAndKeepsArrayPositions() {
+        assertThat(Revisions.canonicalJson(Fixtures.SERIALIZATION.unmarshal(
+                "{\"s\":\"q\\\"b\\\\c\\nd\u20ac\",\"l\":[null,{\"a\":\"\"},2,[]],\"e\":[null,\"\",{}],"
+                        + "\"n\":[1.50,-0.0,1e3,12345678901234567890]}",
+                tools.jackson.databind.JsonNode.class)))
+                .isEqualTo("{\"l\":[{},{},2,{}],\"n\":[1.5,0,1000,12345678901234567890],"
+                        + "\"s\":\"q\\\"b\\\\c\\u000ad\u20ac\"}");
+    }
+
+    /**
+     * The one-pass writer against a reference built another way: empty values pruned from a copy of the tree,
+     * then Jackson's own writer with sorted properties. Random trees of strings, integers, booleans, nulls and
+     * (possibly empty) containers; escapes are pinned by the golden cases above.
+     */
+    @Test
+    void canonicalJsonEqualsPruningThenSortedWriting() {
+        java.util.Random random = new java.util.Random(7);
+        tools.jackson.databind.ObjectMapper sorted = tools.jackson.databind.json.JsonMapper.builder()
+                .enable(tools.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
+        for (int i = 0; i < 2_000; i++) {
+            tools.jackson.databind.JsonNode tree = randomNode(random, 0);
+            tools.jackson.databind.JsonNode pruned = prune(tree);
+            String expected = pruned == null ? "{}" : sorted.writeValueAsString(pruned);
+            assertThat(Revisions.canonicalJson(tree)).as("canonical form of %s", tree).isEqualTo(expected);
+        }
+    }
+
+    private static tools.jackson.databind.JsonNode randomNode(java.util.Random random, int depth) {
+        var nodes = tools.jackson.databind.node.JsonNodeFactory.instance;
+        int kind = random.nextInt(depth >= 4 ? 5 : 7);
+        switch (kind) {
+            case 0: return nodes.nullNode();
+            case 1: return nodes.stringNode(random.nextBoolean() ? "" : "v" + random.nextInt(100) + "\u00e9");
+            case 2: return nodes.numberNode(random.nextInt(2_000) - 1_000);
+            case 3: return nodes.booleanNode(random.nextBoolean());
+            case 4: return random.nextBoolean() ? nodes.objectNode() : nodes.arrayNode();
+            case 5: {
+                tools.jackson.databind.node.ObjectNode object = nodes.objectNode();
+                for (int k = random.nextInt(5); k > 0; k--) {
+                    object.set("k" + (char) ('a' + random.nextInt(26)) + random.nextInt(3), randomNode(random, depth + 1));
+                }
+                return object;
+            }
+            default: {
+                tools.jackson.databind.node.ArrayNode array = nodes.arrayNode();
+                for (int k = random.nextInt(4); k > 0; k--) {
+                    array.add(randomNode(random, depth + 1));
+                }
+                return array;
+            }
+        }
+    }
+
+    /** A copy without empty values, or null when nothing is left. */
+    private static tools.jackson.databind.JsonNode prune(tools.jackson.databind.JsonNode node) {
+        if (node.isObject()) {
+            tools.jackson.databind.node.ObjectNode copy = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(e -> {
+                tools.jackson.databind.JsonNode value = prune(e.getValue());
+                if (value != null) {
+                    copy.set(e.getKey(), value);
+                }
+            });
+            return copy.isEmpty() ? null : copy;
+        }
+        if (node.isArray()) {
+            tools.jackson.databind.node.ArrayNode copy = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            boolean any = false;
+            for (tools.jackson.databind.JsonNode item : node) {
+                tools.jackson.databind.JsonNode value = prune(item);
+                any |= value != null;
+                copy.add(value == null ? tools.jackson.databind.node.JsonNodeFactory.instance.objectNode() : value);
+            }
+            return any ? copy : null;
+        }
+        if (node.isNull() || (node.isString() && node.stringValue().isEmpty())) {
+            return null;
+        }
+        return node;
+    }
+
+    @Test
     void keyOrderDoesNotMatter() {
         String reordered = """
                 {"spec":{"schedulerName":"default-scheduler","securityContext":{},"dnsPolicy":"ClusterFirst",

@@ -1,10 +1,12 @@
 package io.sluice.admission;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -39,6 +41,7 @@ final class AdmissionEndpoint {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final String webhook;
+    private final ReviewReader reader;
     private final AdmissionHandler handler;
     private final long bodyLimit;
     private final Duration deadline;
@@ -46,12 +49,14 @@ final class AdmissionEndpoint {
 
     /**
      * @param webhook   name used in logs and metrics ({@code validate}, {@code mutate})
+     * @param reader    how the body becomes a tree: whole, or without what {@code handler} never looks at
      * @param bodyLimit largest accepted body in bytes
      * @param deadline  longest a handler may take; the API server gives up after the webhook's timeoutSeconds
      */
-    AdmissionEndpoint(String webhook, AdmissionHandler handler, long bodyLimit, Duration deadline,
-            AdmissionMetrics metrics) {
+    AdmissionEndpoint(String webhook, ReviewReader reader, AdmissionHandler handler, long bodyLimit,
+            Duration deadline, AdmissionMetrics metrics) {
         this.webhook = webhook;
+        this.reader = reader;
         this.handler = handler;
         this.bodyLimit = bodyLimit;
         this.deadline = deadline;
@@ -96,7 +101,7 @@ final class AdmissionEndpoint {
         Buffer body = ctx.body().buffer();
         JsonNode review;
         try {
-            review = body == null ? null : JSON.readTree(body.getBytes());
+            review = body == null ? null : read(body);
         } catch (JacksonException e) {
             reject(ctx, 400, "", "request body is not valid JSON: " + e.getOriginalMessage());
             return;
@@ -163,6 +168,16 @@ final class AdmissionEndpoint {
                     return Future.succeededFuture(AdmissionResponse.errored(500, why));
                 })
                 .onSuccess(response -> answer(ctx, req, response, start));
+    }
+
+    /** Parses the body where it lies when it is on the heap (it is, as the body handler collects it). */
+    private JsonNode read(Buffer body) {
+        ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+        if (bytes.hasArray()) {
+            return reader.read(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        }
+        byte[] copy = body.getBytes();
+        return reader.read(copy, 0, copy.length);
     }
 
     private void answer(RoutingContext ctx, AdmissionRequest req, AdmissionResponse response, long start) {

@@ -33,8 +33,10 @@ final class AdmissionRoutes {
     static Router router(Vertx vertx, AdmissionHandler validate, AdmissionHandler mutate, long bodyLimit,
             Duration deadline, AdmissionMetrics metrics, PrometheusMeterRegistry registry, List<ReadyCheck> checks) {
         Router router = Router.router(vertx);
-        new AdmissionEndpoint("validate", validate, bodyLimit, deadline, metrics).mount(router, VALIDATE);
-        new AdmissionEndpoint("mutate", mutate, bodyLimit, deadline, metrics).mount(router, MUTATE);
+        new AdmissionEndpoint("validate", ReviewReader.FULL, validate, bodyLimit, deadline, metrics)
+                .mount(router, VALIDATE);
+        new AdmissionEndpoint("mutate", ReviewReader.DEPLOYMENTS, mutate, bodyLimit, deadline, metrics)
+                .mount(router, MUTATE);
         router.get("/healthz").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                 .end("ok\n"));
         router.get("/readyz").handler(ctx -> {

@@ -49,17 +49,17 @@ class AdmissionEndpointTest {
     static void start() {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        new AdmissionEndpoint("test", AdmissionEndpointTest::echo, LIMIT, Duration.ofMillis(300), Fixtures.metrics())
+        new AdmissionEndpoint("test", ReviewReader.FULL, AdmissionEndpointTest::echo, LIMIT, Duration.ofMillis(300), Fixtures.metrics())
                 .mount(router, "/review");
         // The real handlers, for the randomised test: a Canary targets the fixtures' Deployment.
         InMemoryClusterView cluster = new InMemoryClusterView();
         cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Progressing", "0000000000000000"));
         AdmissionMetrics metrics = Fixtures.metrics();
-        new AdmissionEndpoint("mutate", new MutatingHandler(cluster, new RecordingStatusWriter(),
+        new AdmissionEndpoint("mutate", ReviewReader.DEPLOYMENTS, new MutatingHandler(cluster, new RecordingStatusWriter(),
                 SourceClassifier.withDefaults(java.util.Map.of(), java.util.Map.of()), "analyzer",
                 Duration.ofMillis(200), java.time.Clock.systemUTC(), metrics), LIMIT, Duration.ofSeconds(2), metrics)
                 .mount(router, "/mutate");
-        new AdmissionEndpoint("validate", new ValidatingHandler(new ObjectDecoder(),
+        new AdmissionEndpoint("validate", ReviewReader.FULL, new ValidatingHandler(new ObjectDecoder(),
                 io.sluice.model.validation.CanaryValidator::validate,
                 io.sluice.model.validation.MetricTemplateValidator::validate,
                 io.sluice.model.validation.AlertProviderValidator::validate, cluster), LIMIT, Duration.ofSeconds(2),

@@ -39,8 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
  * no-op status writer and patches replicas), a bare Vert.x HTTPS endpoint answering a fixed allowed review (the
  * ceiling), and a closed-loop load generator: each connection sends a review, waits for the answer, sends the next.
  *
- * <p>Arguments: {@code [seconds per endpoint] [warm-up seconds] [concurrency...]}; defaults 10, 5, 1 50 200. The
- * measured seconds are split into {@code -Dbench.rounds} (5) rounds in which the two endpoints take turns.
+ * <p>Arguments: {@code [seconds per endpoint] [warm-up seconds] [concurrency...]}; defaults 10, 20, 1 50 200. The
+ * measured seconds are split into {@code -Dbench.rounds} (5) rounds in which the two endpoints take turns. The
+ * warm-up comes once, before the first level, for each endpoint: the JIT compiler of the server keeps compiling for
+ * about 20 s of load (a JFR recording shows it), and its work must not count against either endpoint.
  */
 public final class AdmissionBench {
     /**
@@ -51,8 +53,12 @@ public final class AdmissionBench {
     static final String SERVER_JVM = System.getProperty("bench.server.jvm", "-Xmx64m -XX:+UseSerialGC")
             + " -Dlogback.configurationFile=" + AdmissionBench.class.getResource("/logback.xml").getPath();
 
+    /**
+     * @param serverCpuMicros CPU time the server process used during the measured seconds (user and system, all
+     *                        threads: event loops, GC, the log writer), from {@code /proc}; -1 where unreadable
+     */
     record Result(String target, int connections, long requests, double seconds, long p50Micros, long p99Micros,
-            long errors, long[] sortedMicros) {
+            long errors, long[] sortedMicros, long serverCpuMicros) {
         double throughput() {
             return requests / seconds;
         }
@@ -61,12 +67,14 @@ public final class AdmissionBench {
         static Result merge(List<Result> rounds) {
             long requests = 0;
             long errors = 0;
+            long cpu = 0;
             double seconds = 0;
             long[] all = new long[0];
             for (Result r : rounds) {
                 requests += r.requests();
                 errors += r.errors();
                 seconds += r.seconds();
+                cpu = cpu < 0 || r.serverCpuMicros() < 0 ? -1 : cpu + r.serverCpuMicros();
                 int from = all.length;
                 all = Arrays.copyOf(all, from + r.sortedMicros().length);
                 System.arraycopy(r.sortedMicros(), 0, all, from, r.sortedMicros().length);
@@ -74,7 +82,7 @@ public final class AdmissionBench {
             Arrays.sort(all);
             Result first = rounds.get(0);
             return new Result(first.target(), first.connections(), requests, seconds, percentile(all, 0.50),
-                    percentile(all, 0.99), errors, all);
+                    percentile(all, 0.99), errors, all, cpu);
         }
     }
 
@@ -83,8 +91,19 @@ public final class AdmissionBench {
             serve(Path.of(args[1]));
             return;
         }
+        // The load generator's event loops would keep a failed bench alive, still sending: exit either way.
+        try {
+            bench(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void bench(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = Math.max(1, Math.min(seconds, Integer.getInteger("bench.rounds", 5)));
         int[] levels = args.length > 2
                 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
@@ -117,23 +136,27 @@ public final class AdmissionBench {
                             + "%d CPUs; server JVM: %s%n",
                     review.length(), seconds, rounds, warmup, Runtime.getRuntime().availableProcessors(),
                     SERVER_JVM);
-            System.out.printf("%-10s %6s %10s %9s %9s %7s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
-                    "errors");
+            System.out.printf("%-10s %6s %10s %9s %9s %7s %14s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
+                    "errors", "server CPU µs");
             long peakRss = 0;
+            // One warm-up per endpoint, at the highest concurrency asked for; nothing of it is measured.
+            int busiest = Arrays.stream(levels).max().orElse(1);
+            run(vertx, caPem, bare, "/mutate", review, "bare", busiest, warmup, 0, server.pid());
+            run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission", busiest, warmup, 0,
+                    server.pid());
             for (int connections : levels) {
                 // The machine is shared: a build next door can halve the throughput within a minute. The two
                 // endpoints therefore take turns, in rounds that add up to the time asked for, so that both see the
-                // same neighbours; the first round of each carries the whole warm-up, later ones a short one to
-                // open their connections again.
+                // same neighbours; each round starts with a second of unmeasured load to open its connections.
                 List<Result> bareRounds = new ArrayList<>();
                 List<Result> sluiceRounds = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
-                    int warm = round == 0 ? warmup : 1;
+                    int warm = 1;
                     bareRounds.add(run(vertx, caPem, bare, "/mutate", review, "bare", connections, warm,
-                            seconds / rounds));
+                            seconds / rounds, server.pid()));
                     peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
                     sluiceRounds.add(run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission",
-                            connections, warm, seconds / rounds));
+                            connections, warm, seconds / rounds, server.pid()));
                     peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
                 }
                 Result ceiling = Result.merge(bareRounds);
@@ -222,12 +245,13 @@ public final class AdmissionBench {
     }
 
     private static void print(Result r) {
-        System.out.printf("%-10s %6d %10.0f %9.2f %9.2f %7d%n", r.target(), r.connections(), r.throughput(),
-                r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.errors());
+        System.out.printf("%-10s %6d %10.0f %9.2f %9.2f %7d %14s%n", r.target(), r.connections(), r.throughput(),
+                r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.errors(), r.serverCpuMicros() < 0 ? "n/a"
+                        : String.format("%.1f/req", (double) r.serverCpuMicros() / Math.max(1, r.requests())));
     }
 
     private static Result run(Vertx vertx, String caPem, int port, String path, Buffer review, String target,
-            int connections, int warmup, int seconds) {
+            int connections, int warmup, int seconds, long serverPid) throws InterruptedException {
         WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
                         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
                         .setKeepAlive(true).setDefaultHost("localhost").setDefaultPort(port),
@@ -247,11 +271,13 @@ public final class AdmissionBench {
                 }
             });
         }
-        await(vertx.timer(warmup * 1000L));
+        pause(warmup);
         long start = System.nanoTime();
+        long cpuBefore = cpuMicros(serverPid);
         measuring.set(true);
-        await(vertx.timer(seconds * 1000L));
+        pause(seconds);
         measuring.set(false);
+        long cpuAfter = cpuMicros(serverPid);
         double elapsed = (System.nanoTime() - start) / 1e9;
         stop.set(true);
         await(done.future());
@@ -266,7 +292,12 @@ public final class AdmissionBench {
         }
         Arrays.sort(sample);
         return new Result(target, connections, n, elapsed, percentile(sample, 0.50), percentile(sample, 0.99),
-                errors, sample);
+                errors, sample, cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
+    }
+
+    /** Lets the load run for {@code seconds} (the bench's main thread only waits; the event loops send). */
+    private static void pause(int seconds) throws InterruptedException {
+        Thread.sleep(seconds * 1000L);
     }
 
     private static void loop(WebClient client, String path, Buffer review, long[] latencies, long[] count,
@@ -305,6 +336,19 @@ public final class AdmissionBench {
     private static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
+        }
+    }
+
+    /** User plus system CPU time of a process so far, in microseconds; -1 when unreadable (not Linux). */
+    private static long cpuMicros(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are
+            // the 14th and 15th fields of the line, in clock ticks (100 per second on Linux).
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

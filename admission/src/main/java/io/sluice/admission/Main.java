@@ -262,6 +262,10 @@ public final class Main implements Callable<Integer> {
             // The client runs on this Vert.x instance: close it first, then the event loops under it.
             client.close();
             vertx.close().toCompletionStage().toCompletableFuture().join();
+            // Last: the log appender writes the lines still queued, the ones above included.
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+                logs.stop();
+            }
             stopped.countDown();
         }, "sluice-shutdown"));
         stopped.await();

@@ -113,18 +113,21 @@ public final class Revisions {
         switch (node.getNodeType()) {
             case OBJECT: {
                 int start = out.length();
-                String[] keys = node.propertyNames().toArray(String[]::new);
-                Arrays.sort(keys);
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, JsonNode>[] members = node.properties().toArray(new Map.Entry[0]);
+                if (members.length > 1) {
+                    Arrays.sort(members, Map.Entry.comparingByKey());
+                }
                 out.append('{');
                 boolean any = false;
-                for (String key : keys) {
+                for (Map.Entry<String, JsonNode> member : members) {
                     int mark = out.length();
                     if (any) {
                         out.append(',');
                     }
-                    writeString(key, out);
+                    writeString(member.getKey(), out);
                     out.append(':');
-                    if (write(node.get(key), out)) {
+                    if (write(member.getValue(), out)) {
                         any = true;
                     } else {
                         out.setLength(mark);
@@ -185,7 +188,13 @@ public final class Revisions {
 
     private static void writeString(String s, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && s.charAt(plain) >= 0x20 && s.charAt(plain) != '"' && s.charAt(plain) != '\\') {
+            plain++;
+        }
+        // Most strings (names, images, labels) need no escape: one append for all of it.
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

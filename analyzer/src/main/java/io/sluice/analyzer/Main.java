@@ -177,6 +177,11 @@ public final class Main implements Callable<Integer> {
             description = "Proxy for the global Slack webhook (env SLACK_PROXY_URL).")
     String slackProxy;
 
+    @Option(names = "--slack-token", defaultValue = "${env:SLACK_TOKEN:-}",
+            description = "Token sent as 'Authorization: Bearer' to the global Slack URL, for a Slack bot posting "
+                    + "through chat.postMessage (env SLACK_TOKEN; prefer the environment, from a Secret).")
+    String slackToken;
+
     @Option(names = "--slack-channel", defaultValue = "${env:SLACK_CHANNEL:-general}",
             description = "Channel of the global Slack webhook (env SLACK_CHANNEL). Default: ${DEFAULT-VALUE}.")
     String slackChannel;
@@ -252,7 +257,8 @@ public final class Main implements Callable<Integer> {
                     .queryTimeout(queryTimeout).clusterName(clusterName).clusterLabel(clusterLabel)
                     .minRequests(GatesConfig.parseMinRequests(minRequests))
                     .eventWebhook(eventWebhook).eventWebhookTimeout(eventWebhookTimeout)
-                    .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser))
+                    .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser,
+                            slackToken))
                     .msTeams(new GatesConfig.ChatSettings(msTeamsUrl, msTeamsProxy, "", ""))
                     .alertTimeout(alertTimeout).backoff(backoffMin, backoffMax).build();
         } catch (IllegalArgumentException e) {

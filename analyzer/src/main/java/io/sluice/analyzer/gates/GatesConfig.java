@@ -72,15 +72,32 @@ public record GatesConfig(
         }
     }
 
-    /** A global chat webhook: the URL (empty when unset), an optional proxy, the channel and the sender name. */
-    public record ChatSettings(String url, String proxy, String channel, String username) {
-        public static final ChatSettings NONE = new ChatSettings("", "", "", "");
+    /**
+     * A global chat webhook: the URL (empty when unset), an optional proxy, the channel, the sender name and an
+     * optional token, sent as {@code Authorization: Bearer} (a Slack bot token for {@code chat.postMessage}).
+     */
+    public record ChatSettings(String url, String proxy, String channel, String username, String token) {
+        public static final ChatSettings NONE = new ChatSettings("", "", "", "", "");
 
         public ChatSettings {
             url = url == null ? "" : url;
             proxy = proxy == null ? "" : proxy;
             channel = channel == null ? "" : channel;
             username = username == null ? "" : username;
+            token = token == null ? "" : token;
+        }
+
+        /** Settings without a token. */
+        public ChatSettings(String url, String proxy, String channel, String username) {
+            this(url, proxy, channel, username, "");
+        }
+
+        /** Never prints the token: settings end up in logs. */
+        @Override
+        public String toString() {
+            return "ChatSettings[url=" + (url.isEmpty() ? "" : "(set)") + ", proxy=" + (proxy.isEmpty() ? "" : "(set)")
+                    + ", channel=" + channel + ", username=" + username + ", token=" + (token.isEmpty() ? "" : "(set)")
+                    + "]";
         }
 
         public boolean enabled() {

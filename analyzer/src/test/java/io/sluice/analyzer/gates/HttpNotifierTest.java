@@ -243,6 +243,20 @@ class HttpNotifierTest {
     }
 
     @Test
+    void theGlobalSlackTokenIsSentAsBearerAndOnlyThere() {
+        HttpNotifier notifier = notifier(GatesConfig.builder()
+                .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", "", "xoxb-global"))
+                .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")));
+        Wait.result(notifier.send(Fixtures.podinfo(), "m", Severity.INFO, false));
+        assertThat(chat.requests()).filteredOn(r -> r.path().equals("/slack-global")).singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer xoxb-global"));
+        assertThat(chat.requests()).filteredOn(r -> r.path().equals("/teams-global")).singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).isNull());
+        assertThat(new GatesConfig.ChatSettings("https://hooks.example/T0/B0/secret", "", "", "", "xoxb-global")
+                .toString()).doesNotContain("xoxb").doesNotContain("secret");
+    }
+
+    @Test
     void withoutAlertEntriesOrGlobalSettingsNothingIsSent() {
         Wait.result(notifier().send(Fixtures.podinfo(), "m", Severity.ERROR, true));
         assertThat(chat.requests()).isEmpty();

@@ -240,6 +240,8 @@ public final class Controller extends AbstractVerticle {
 
     /** On the context: the Canaries whose target or primary this Deployment is. */
     private void forTarget(HasMetadata d) {
+        LOG.debug("Deployment {}/{} changed (resourceVersion {})", d.getMetadata().getNamespace(),
+                d.getMetadata().getName(), d.getMetadata().getResourceVersion());
         String ns = d.getMetadata().getNamespace();
         String name = d.getMetadata().getName();
         List<Canary> hit = new ArrayList<>(caches.canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name)));

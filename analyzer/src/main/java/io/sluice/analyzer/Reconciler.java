@@ -161,7 +161,13 @@ final class Reconciler {
                 Observations obs = earlier == null ? snap.observations() : snap.observations().withOutcomesOf(earlier);
                 return decide(canary, obs).compose(result -> {
                     Result.Decision d = result.decision();
+                    long decided = System.nanoTime();
                     return writeStatus(canary, d.status()).compose(written -> {
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debug("{}: decided, status {} in {} us; {} actions", canary.key(),
+                                    written == canary ? "unchanged" : "written",
+                                    (System.nanoTime() - decided) / 1000, d.actions().size());
+                        }
                         Snapshot current = new Snapshot(written, snap.target(), snap.revision(), snap.selectorKey(),
                                 snap.primary(), snap.hpa(), snap.parent(), snap.delegateAt(), snap.delegate(),
                                 snap.tracked(), result.observations());
@@ -787,7 +793,9 @@ final class Reconciler {
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT).withReportingInstance(settings.instance())
                 .withFirstTimestamp(stamp).withLastTimestamp(stamp).withCount(1).build();
-        return kube.event(e).<Void>mapEmpty().recover(err -> {
+        long sent = System.nanoTime();
+        return kube.event(e).onSuccess(written -> LOG.debug("{}: Event {} written in {} us", canary.key(),
+                e.getMetadata().getName(), (System.nanoTime() - sent) / 1000)).<Void>mapEmpty().recover(err -> {
             LOG.warn("{}: could not record event '{}': {}", canary.key(), message, err.getMessage());
             return Future.succeededFuture();
         });

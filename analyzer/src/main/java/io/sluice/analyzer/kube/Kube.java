@@ -27,6 +27,7 @@ import java.util.function.BooleanSupplier;
  * so that nothing blocks an event loop. Writes are refused once this process is no longer the leader.
  */
 public final class Kube {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Kube.class);
     private final KubernetesClient client;
     private final WorkerExecutor pool;
     private final BooleanSupplier leading;
@@ -63,10 +64,17 @@ public final class Kube {
         return client.getKubernetesSerialization();
     }
 
+    private void throttle() throws InterruptedException {
+        long waited = limiter.acquire();
+        if (waited > 0) {
+            LOG.debug("client-side rate limit (--kube-qps, --kube-burst): waited {} us", waited / 1000);
+        }
+    }
+
     /** Runs a blocking read on the pool. */
     <T> Future<T> read(Callable<T> call) {
         return pool.executeBlocking(() -> {
-            limiter.acquire();
+            throttle();
             return call.call();
         }, false);
     }
@@ -77,7 +85,7 @@ public final class Kube {
             return Future.failedFuture(new NotLeaderException());
         }
         return pool.executeBlocking(() -> {
-            limiter.acquire();
+            throttle();
             if (!leading.getAsBoolean()) {
                 throw new NotLeaderException();
             }

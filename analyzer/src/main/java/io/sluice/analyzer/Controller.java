@@ -2,12 +2,7 @@ package io.sluice.analyzer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
-import io.fabric8.kubernetes.client.dsl.Informable;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.analyzer.gates.MetricGate;
@@ -16,7 +11,6 @@ import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.RateLimiter;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -50,8 +44,7 @@ public final class Controller extends AbstractVerticle {
     private final Notifier notifier;
     private final Clock clock;
     private final BooleanSupplier leading;
-    private final List<SharedIndexInformer<?>> informers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile SharedIndexInformer<Canary> canaries;
+    private volatile Caches caches;
     private WorkerExecutor pool;
     private WorkQueue queue;
     private Reconciler reconciler;
@@ -100,44 +93,43 @@ public final class Controller extends AbstractVerticle {
         context = vertx.getOrCreateContext();
         pool = vertx.createSharedWorkerExecutor(POOL, 8);
         Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
-        reconciler = new Reconciler(kube, settings, metrics, webhooks, notifier, clock).listener(listener);
-        if (providers != null) {
-            reconciler.providers(providers);
-        }
-        reconciler.siblings(c -> canaries == null || c.getSpec() == null || c.getSpec().targetRef == null ? List.of()
-                : canaries.getIndexer().byIndex(BY_TARGET,
-                        targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
-        queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
-            int dot = key.indexOf('/');
-            return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
-        });
         pool.executeBlocking(() -> {
-            canaries = op(client.resources(Canary.class)).runnableInformer(0);
-            canaries.addIndexers(Map.of(BY_TARGET, c -> c.getSpec() == null || c.getSpec().targetRef == null
+            caches = new Caches(client, namespace);
+            caches.canaries.addIndexers(Map.of(BY_TARGET, c -> c.getSpec() == null || c.getSpec().targetRef == null
                     ? List.of() : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
                     BY_NAMESPACE, Controller::namespacesOf));
-            canaries.addEventHandler(handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
-            informers.add(canaries);
-            watch(op(client.apps().deployments()), d -> forTarget(d));
-            watch(op(client.services()), s -> forOwner(s));
-            watch(op(client.resources(RouteTable.class)), rt -> forNamespace(rt.getMetadata().getNamespace()));
+            caches.canaries.addEventHandler(handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
+            watch(caches.deployments, d -> forTarget(d));
+            watch(caches.services, s -> forOwner(s));
+            watch(caches.routeTables, rt -> forNamespace(rt.getMetadata().getNamespace()));
             // No ConfigMap or Secret informers: they would cache every one in the cluster. A tracked config is read
             // by name when a Canary reconciles, which each Canary does at least once per analysis interval (idle ones
             // too), on every event of its Deployment, and at each resync: a change is seen within one interval.
-            for (SharedIndexInformer<?> i : informers) {
-                i.start().toCompletableFuture().get(2, TimeUnit.MINUTES);
-            }
+            caches.start().get(2, TimeUnit.MINUTES);
             return null;
         }, false).onComplete(ar -> {
             if (ar.failed()) {
                 started.fail(ar.cause());
                 return;
             }
+            reconciler = new Reconciler(kube, caches, settings, metrics, webhooks, notifier, clock).listener(listener);
+            if (providers != null) {
+                reconciler.providers(providers);
+            }
+            reconciler.siblings(c -> c.getSpec() == null || c.getSpec().targetRef == null ? List.of()
+                    : caches.canaries.getIndexer().byIndex(BY_TARGET,
+                            targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
+            queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
+                int dot = key.indexOf('/');
+                return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
+            });
+            // Reconciles read the caches, so none runs before every informer listed: until then the queue does not
+            // exist and the informers' first adds are dropped; every Canary is enqueued here instead.
             synced = true;
             LOG.info("informers synced; watching {}", namespace == null ? "all namespaces" : "namespace " + namespace);
-            canaries.getStore().list().forEach(c -> enqueue(key(c)));
+            caches.canaries.getStore().list().forEach(c -> queue.add(key(c)));
             resyncTimer = vertx.setPeriodic(settings.resync().toMillis(),
-                    t -> canaries.getStore().list().forEach(c -> queue.add(key(c))));
+                    t -> caches.canaries.getStore().list().forEach(c -> queue.add(key(c))));
             started.complete();
         });
     }
@@ -147,7 +139,10 @@ public final class Controller extends AbstractVerticle {
      * closed, and the client before Vert.x, whose HTTP client it uses.
      */
     public void stopInformers() {
-        informers.forEach(SharedIndexInformer::stop);
+        Caches c = caches;
+        if (c != null) {
+            c.stop();
+        }
     }
 
     @Override
@@ -156,31 +151,28 @@ public final class Controller extends AbstractVerticle {
             queue.stop();
         }
         vertx.cancelTimer(resyncTimer);
-        informers.forEach(SharedIndexInformer::stop);
+        stopInformers();
         if (pool != null) {
             pool.close();
         }
         stopped.complete();
     }
 
-    private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>> Informable<T> op(
-            MixedOperation<T, L, R> o) {
-        return namespace == null ? o.inAnyNamespace() : o.inNamespace(namespace);
-    }
-
     /**
      * Watches a kind that only triggers Canaries. The callbacks run on fabric8's threads and only hop onto the
      * verticle's context; finding the Canaries concerned (index look-ups) and enqueuing happen there.
      */
-    private <T extends HasMetadata> void watch(Informable<T> op, Consumer<T> onChange) {
-        SharedIndexInformer<T> i = op.runnableInformer(0);
-        Consumer<T> hop = o -> context.runOnContext(v -> onChange.accept(o));
+    private <T extends HasMetadata> void watch(SharedIndexInformer<T> i, Consumer<T> onChange) {
+        Consumer<T> hop = o -> context.runOnContext(v -> {
+            if (synced) {
+                onChange.accept(o);
+            }
+        });
         i.addEventHandler(handler(hop, (a, b) -> {
             if (!Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
                 hop.accept(b);
             }
         }, hop));
-        informers.add(i);
     }
 
     private static <T> ResourceEventHandler<T> handler(Consumer<T> add, java.util.function.BiConsumer<T, T> update,
@@ -218,7 +210,11 @@ public final class Controller extends AbstractVerticle {
 
     /** Hops onto the verticle's context: the queue is only ever touched there. */
     private void enqueue(String key) {
-        context.runOnContext(v -> queue.add(key));
+        context.runOnContext(v -> {
+            if (synced) {
+                queue.add(key);
+            }
+        });
     }
 
     private void onCanary(Canary c) {
@@ -243,12 +239,14 @@ public final class Controller extends AbstractVerticle {
     }
 
     /** On the context: the Canaries whose target or primary this Deployment is. */
-    private void forTarget(Deployment d) {
+    private void forTarget(HasMetadata d) {
+        LOG.debug("Deployment {}/{} changed (resourceVersion {})", d.getMetadata().getNamespace(),
+                d.getMetadata().getName(), d.getMetadata().getResourceVersion());
         String ns = d.getMetadata().getNamespace();
         String name = d.getMetadata().getName();
-        List<Canary> hit = new ArrayList<>(canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name)));
+        List<Canary> hit = new ArrayList<>(caches.canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name)));
         if (name.endsWith("-primary")) {
-            hit.addAll(canaries.getIndexer().byIndex(BY_TARGET,
+            hit.addAll(caches.canaries.getIndexer().byIndex(BY_TARGET,
                     targetKey(ns, name.substring(0, name.length() - "-primary".length()))));
         }
         hit.forEach(c -> queue.add(key(c)));
@@ -265,7 +263,7 @@ public final class Controller extends AbstractVerticle {
 
     /** On the context: the Canaries living in {@code ns} or routing through a parent RouteTable there. */
     private void forNamespace(String ns) {
-        canaries.getIndexer().byIndex(BY_NAMESPACE, ns).forEach(c -> queue.add(key(c)));
+        caches.canaries.getIndexer().byIndex(BY_NAMESPACE, ns).forEach(c -> queue.add(key(c)));
     }
 
     private static List<String> namespacesOf(Canary c) {

@@ -3,7 +3,6 @@ package io.sluice.analyzer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -63,6 +62,7 @@ final class Reconciler {
     static final String COMPONENT = "sluice";
 
     private final Kube kube;
+    private final ClusterView view;
     private final KubernetesSerialization json;
     private final Settings settings;
     private final MetricGate metrics;
@@ -74,8 +74,11 @@ final class Reconciler {
     private java.util.function.Function<Canary, Future<ProviderAvailability>> providers =
             c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
 
-    Reconciler(Kube kube, Settings settings, MetricGate metrics, WebhookGate webhooks, Notifier notifier, Clock clock) {
+    /** Reads what {@code caches} hold from them, the rest (and writes) through {@code kube}. */
+    Reconciler(Kube kube, Caches caches, Settings settings, MetricGate metrics, WebhookGate webhooks, Notifier notifier,
+            Clock clock) {
         this.kube = kube;
+        this.view = new ClusterView(caches, kube);
         this.json = kube.serialization();
         this.settings = settings;
         this.metrics = metrics;
@@ -104,6 +107,7 @@ final class Reconciler {
         long start = System.nanoTime();
         return attempt(ns, name, due, null, 0).andThen(ar -> {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
+            LOG.debug("reconcile of {}/{} took {} us", ns, name, took.toNanos() / 1000);
             if (ar.failed()) {
                 listener.failed(ns + "/" + name, ar.cause(), took);
             } else if (ar.result().gone()) {
@@ -123,8 +127,14 @@ final class Reconciler {
         return this;
     }
 
+    /**
+     * One decision. The first attempt reads the Canary from the cache; after a conflict (the cache, or this read, was
+     * stale) it is read from the API server, and the checks already run this tick are not run again.
+     */
     private Future<Outcome> attempt(String ns, String name, Boolean dueOrNull, Observations earlier, int conflicts) {
-        return kube.canary(ns, name).compose(canary -> {
+        Future<Canary> read = conflicts == 0 ? Future.succeededFuture(view.canary(ns, name))
+                : view.freshCanary(ns, name);
+        return read.compose(canary -> {
             if (canary == null) {
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
             }
@@ -151,7 +161,13 @@ final class Reconciler {
                 Observations obs = earlier == null ? snap.observations() : snap.observations().withOutcomesOf(earlier);
                 return decide(canary, obs).compose(result -> {
                     Result.Decision d = result.decision();
+                    long decided = System.nanoTime();
                     return writeStatus(canary, d.status()).compose(written -> {
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debug("{}: decided, status {} in {} us; {} actions", canary.key(),
+                                    written == canary ? "unchanged" : "written",
+                                    (System.nanoTime() - decided) / 1000, d.actions().size());
+                        }
                         Snapshot current = new Snapshot(written, snap.target(), snap.revision(), snap.selectorKey(),
                                 snap.primary(), snap.hpa(), snap.parent(), snap.delegateAt(), snap.delegate(),
                                 snap.tracked(), result.observations());
@@ -327,7 +343,7 @@ final class Reconciler {
         }
         Canary copy = json.clone(canary);
         copy.setStatus(status);
-        return kube.updateStatus(copy);
+        return kube.updateStatus(copy).map(view::remember);
     }
 
     // ------------------------------------------------------------------ observe
@@ -335,13 +351,13 @@ final class Reconciler {
     private Future<Snapshot> observe(Canary canary, boolean due) {
         String ns = canary.getMetadata().getNamespace();
         String tgt = canary.getSpec().targetRef.name;
-        return kube.rawDeployment(ns, tgt).compose(raw -> {
-            Deployment target = raw == null ? null : toDeployment(raw);
+        return view.rawDeployment(ns, tgt).compose(raw -> {
+            Deployment target = view.toDeployment(raw);
             String revision = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
             String key = target == null ? null : Workloads.selectorKey(target, settings.selectorLabels());
             String problem = target != null && key == null
                     ? Workloads.selectorProblem(tgt, ns, settings.selectorLabels()) : null;
-            return kube.deployment(ns, tgt + "-primary").compose(primary -> tracked(target, ns).compose(configs -> {
+            return view.deployment(ns, tgt + "-primary").compose(primary -> tracked(target, ns).compose(configs -> {
                 String configProblem = configs.problem();
                 return hpa(canary).compose(hpa -> routes(canary).map(rt -> {
                     Workload targetFacts = target == null ? null : Workloads.facts(target, revision);
@@ -362,10 +378,6 @@ final class Reconciler {
                 }));
             }));
         });
-    }
-
-    private Deployment toDeployment(GenericKubernetesResource raw) {
-        return json.unmarshal(json.asJson(raw), Deployment.class);
     }
 
     private static String promotedRevision(Deployment primary) {
@@ -432,13 +444,13 @@ final class Reconciler {
         var ref = canary.getSpec().routeTableRef;
         Future<RouteTable> parent = ref == null || ref.name == null
                 ? Future.succeededFuture(null)
-                : kube.routeTable(GlooRouter.parentNamespace(canary), ref.name);
+                : view.routeTable(GlooRouter.parentNamespace(canary), ref.name);
         return parent.compose(p -> {
             GlooRouter.Delegate where = GlooRouter.resolve(canary, p);
             if (where.problem() != null) {
                 return Future.succeededFuture(new RouteRead(p, where, null));
             }
-            return kube.routeTable(where.namespace(), where.name()).map(d -> new RouteRead(p, where, d));
+            return view.routeTable(where.namespace(), where.name()).map(d -> new RouteRead(p, where, d));
         });
     }
 
@@ -534,7 +546,7 @@ final class Reconciler {
         }
         Future<Void> chain = Future.succeededFuture();
         for (Service d : desired) {
-            chain = chain.compose(v -> kube.serviceOf(d.getMetadata().getNamespace(), d.getMetadata().getName())
+            chain = chain.compose(v -> view.service(d.getMetadata().getNamespace(), d.getMetadata().getName())
                     .compose(live -> {
                         if (live == null) {
                             LOG.info("Service {}.{} created", d.getMetadata().getName(), d.getMetadata().getNamespace());
@@ -646,8 +658,8 @@ final class Reconciler {
             // Already reported as a Warning by the decision; writing would only make things worse.
             return Future.succeededFuture();
         }
-        // Re-read: a previous action of this reconcile (or Gloo's status write) may have moved the version on.
-        return kube.routeTable(where.namespace(), where.name()).compose(live -> {
+        // From the cache: a write based on a stale version fails with a conflict and is retried.
+        return view.routeTable(where.namespace(), where.name()).compose(live -> {
             RouteTable desired = GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
             if (release) {
                 GlooRouter.release(desired, s.canary());
@@ -683,7 +695,7 @@ final class Reconciler {
     private Future<Void> promote(Snapshot s, String revision) {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
-        return kube.rawDeployment(ns, tgt).compose(raw -> {
+        return view.rawDeployment(ns, tgt).compose(raw -> {
             String now = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
             if (raw != null && !Objects.equals(now, revision)) {
                 // The template changed after the analysis: copying it would promote what nobody analysed. The next
@@ -692,7 +704,7 @@ final class Reconciler {
                         + " skipped: its template changed to revision " + now + " after revision " + revision
                         + " was analysed", Map.of());
             }
-            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, raw == null ? null : toDeployment(raw),
+            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, view.toDeployment(raw),
                     revision));
         });
     }
@@ -700,7 +712,7 @@ final class Reconciler {
     private Future<Void> promoteCopy(Snapshot s, Deployment target, String revision) {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
-        return kube.deployment(ns, tgt + "-primary").compose(primary -> {
+        return view.deployment(ns, tgt + "-primary").compose(primary -> {
                     if (target == null || primary == null || s.selectorKey() == null) {
                         return Future.failedFuture(new IllegalStateException(
                                 "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
@@ -741,7 +753,7 @@ final class Reconciler {
         }
         copy.getMetadata().setFinalizers(f);
         copy.setStatus(null);
-        return kube.updateCanary(copy).mapEmpty();
+        return kube.updateCanary(copy).map(view::remember).mapEmpty();
     }
 
     /**
@@ -781,7 +793,9 @@ final class Reconciler {
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT).withReportingInstance(settings.instance())
                 .withFirstTimestamp(stamp).withLastTimestamp(stamp).withCount(1).build();
-        return kube.event(e).<Void>mapEmpty().recover(err -> {
+        long sent = System.nanoTime();
+        return kube.event(e).onSuccess(written -> LOG.debug("{}: Event {} written in {} us", canary.key(),
+                e.getMetadata().getName(), (System.nanoTime() - sent) / 1000)).<Void>mapEmpty().recover(err -> {
             LOG.warn("{}: could not record event '{}': {}", canary.key(), message, err.getMessage());
             return Future.succeededFuture();
         });

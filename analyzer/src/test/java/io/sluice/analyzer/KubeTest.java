@@ -46,4 +46,32 @@ class KubeTest {
         assertThat(kube.canary("test", "podinfo").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
                 .isNotNull();
     }
+
+    static io.fabric8.kubernetes.api.model.Event event(String stamp) {
+        return new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withName("podinfo.0123456789abcdef")
+                .withNamespace("test").endMetadata().withNewInvolvedObject().withKind("Canary").withName("podinfo")
+                .withNamespace("test").endInvolvedObject().withReason("Synced").withMessage("Initialization done!")
+                .withType("Normal").withFirstTimestamp(stamp).withLastTimestamp(stamp).withCount(1).build();
+    }
+
+    @Test
+    @DisplayName("an Event is created without a read, a repeat raises its count without a read, and one recorded before"
+            + " a restart is found and counted on")
+    void eventsAggregateWithoutReads() throws Exception {
+        Kube kube = new Kube(cluster.client, pool, () -> true);
+        int from = cluster.requests.size();
+        kube.event(event("2026-05-17T08:00:00Z")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        kube.event(event("2026-05-17T08:00:20Z")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(cluster.requestsSince(from)).noneMatch(r -> r.startsWith("GET "));
+
+        Kube restarted = new Kube(cluster.client, pool, () -> true);
+        restarted.event(event("2026-05-17T08:00:40Z")).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+
+        var live = cluster.client.v1().events().inNamespace("test").withName("podinfo.0123456789abcdef").get();
+        assertThat(live.getCount()).isEqualTo(3);
+        assertThat(live.getFirstTimestamp()).isEqualTo("2026-05-17T08:00:00Z");
+        assertThat(live.getLastTimestamp()).isEqualTo("2026-05-17T08:00:40Z");
+        assertThat(cluster.events()).hasSize(1);
+    }
 }

@@ -34,6 +34,10 @@ final class MockCluster implements AutoCloseable {
     /** The next update (PUT) of this path answers 409, as a real API server does after a concurrent write. */
     final java.util.concurrent.atomic.AtomicReference<String> conflictOnce = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** Every request the server answered, as {@code METHOD path?query}, in order. */
+    final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Caches caches;
+
     MockCluster() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of()) {
@@ -43,12 +47,37 @@ final class MockCluster implements AutoCloseable {
                         String path = request.getPath();
                         String armed = conflictOnce.get();
                         if (path != null && path.equals(armed) && conflictOnce.compareAndSet(armed, null)) {
-                            return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(409)
-                                    .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-                                            + "\"reason\":\"Conflict\",\"code\":409,"
-                                            + "\"message\":\"the object has been modified\"}");
+                            return conflict();
+                        }
+                        if (path != null && path.endsWith("/status") && staleStatus(request, path)) {
+                            return conflict();
                         }
                         return super.handleUpdate(request);
+                    }
+
+                    /**
+                     * The mock applies a status update to the stored object without comparing resourceVersions; a real
+                     * API server refuses a stale one with 409, which the analyzer relies on.
+                     */
+                    private boolean staleStatus(io.fabric8.mockwebserver.http.RecordedRequest request, String path) {
+                        var sent = client.getKubernetesSerialization().unmarshal(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+                        var stored = handleGet(path.substring(0, path.length() - "/status".length()));
+                        if (sent.getMetadata() == null || sent.getMetadata().getResourceVersion() == null
+                                || stored.code() != 200) {
+                            return false;
+                        }
+                        var current = client.getKubernetesSerialization().unmarshal(stored.getBody().readUtf8(),
+                                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+                        return !sent.getMetadata().getResourceVersion()
+                                .equals(current.getMetadata().getResourceVersion());
+                    }
+
+                    @Override
+                    public io.fabric8.mockwebserver.http.MockResponse dispatch(
+                            io.fabric8.mockwebserver.http.RecordedRequest request) {
+                        requests.add(request.getMethod() + " " + request.getPath());
+                        return super.dispatch(request);
                     }
                 }, false);
         try {
@@ -150,6 +179,11 @@ final class MockCluster implements AutoCloseable {
         return List.of(dest.get(0).weight, dest.get(1).weight);
     }
 
+    /** The requests answered since {@code from}, without the informers' watches. */
+    List<String> requestsSince(int from) {
+        return requests.subList(from, requests.size()).stream().filter(r -> !r.contains("watch=true")).toList();
+    }
+
     List<Event> events() {
         return client.v1().events().inNamespace("test").list().getItems();
     }
@@ -158,8 +192,66 @@ final class MockCluster implements AutoCloseable {
         return Map.of(k, v);
     }
 
+    private static io.fabric8.mockwebserver.http.MockResponse conflict() {
+        return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(409)
+                .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                        + "\"reason\":\"Conflict\",\"code\":409,"
+                        + "\"message\":\"the object has been modified\"}");
+    }
+
+    /** The analyzer's informer caches over this server, started on first use. */
+    synchronized Caches caches() {
+        if (caches == null) {
+            caches = new Caches(client, null);
+            try {
+                caches.start().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("informers did not sync", e);
+            }
+        }
+        return caches;
+    }
+
+    /**
+     * Waits until every cache holds exactly the objects, at the resourceVersions, the server holds: what a reconcile
+     * triggered by the last watch event would see. An informer a test stopped (to keep its cache stale) is left
+     * out. Fails after a deadline.
+     */
+    void awaitCaches() {
+        Caches c = caches();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!current(c.canaries, client.resources(Canary.class).inAnyNamespace().list().getItems())
+                || !current(c.deployments, client.apps().deployments().inAnyNamespace().list().getItems())
+                || !current(c.services, client.services().inAnyNamespace().list().getItems())
+                || !current(c.routeTables, client.resources(RouteTable.class).inAnyNamespace().list().getItems())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the informer caches did not catch up with the server in 10 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    private static boolean current(io.fabric8.kubernetes.client.informers.SharedIndexInformer<?> informer,
+            List<? extends io.fabric8.kubernetes.api.model.HasMetadata> live) {
+        if (!informer.isRunning()) {
+            return true;
+        }
+        Map<String, String> want = new HashMap<>();
+        live.forEach(o -> want.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(),
+                o.getMetadata().getResourceVersion()));
+        Map<String, String> have = new HashMap<>();
+        informer.getStore().list().forEach(o -> {
+            var m = ((io.fabric8.kubernetes.api.model.HasMetadata) o).getMetadata();
+            have.put(m.getNamespace() + "/" + m.getName(), m.getResourceVersion());
+        });
+        return want.equals(have);
+    }
+
     @Override
     public void close() {
+        if (caches != null) {
+            caches.stop();
+        }
         client.close();
         server.destroy();
     }

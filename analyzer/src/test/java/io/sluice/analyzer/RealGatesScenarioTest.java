@@ -154,7 +154,7 @@ class RealGatesScenarioTest {
                 .slack(new GatesConfig.ChatSettings(base + "/slack", "", "general", "flagger")).clock(clock).build();
         gates = Gates.create(vertx, config, new StaticObjectLookup(),
                 new AnalyzerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "test", "gloo-mesh"));
-        reconciler = new Reconciler(new Kube(cluster.client, pool, () -> true), Settings.defaults(), timed(gates),
+        reconciler = new Reconciler(new Kube(cluster.client, pool, () -> true), cluster.caches(), Settings.defaults(), timed(gates),
                 timedHooks(gates.webhookGate()), recording(gates.notifier()), clock)
                 .providers(gates.metricGate()::checkProviders);
         // rate() needs two scrapes inside its range before the first check can read anything.
@@ -198,12 +198,14 @@ class RealGatesScenarioTest {
 
     void tick() throws Exception {
         clock.advance(INTERVAL);
+        cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo", true));
         cluster.settle();
     }
 
     void watchEvent() throws Exception {
         clock.advance(Duration.ofMillis(50));
+        cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo", false));
         cluster.settle();
     }

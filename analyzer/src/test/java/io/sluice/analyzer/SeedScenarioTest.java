@@ -52,7 +52,7 @@ class SeedScenarioTest {
     final List<String> phasesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Reconciler newReconciler() {
-        return new Reconciler(new Kube(cluster.client, pool, () -> true), Settings.defaults(), gates, gates, gates,
+        return new Reconciler(new Kube(cluster.client, pool, () -> true), cluster.caches(), Settings.defaults(), gates, gates, gates,
                 clock).listener(new ReconcileListener() {
                     @Override
                     public void reconciled(Canary canary, io.sluice.model.flagger.CanaryStatus before,
@@ -79,6 +79,7 @@ class SeedScenarioTest {
 
     Reconciler.Outcome tick() throws Exception {
         clock.advance(INTERVAL);
+        cluster.awaitCaches();
         Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", true));
         cluster.settle();
         return o;
@@ -86,6 +87,7 @@ class SeedScenarioTest {
 
     Reconciler.Outcome watchEvent() throws Exception {
         clock.advance(Duration.ofMillis(50));
+        cluster.awaitCaches();
         Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", false));
         cluster.settle();
         return o;
@@ -292,9 +294,11 @@ class SeedScenarioTest {
 
         reconciler = newReconciler();
         clock.advance(Duration.ofSeconds(5));
+        cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo", null));
         assertThat(cluster.weights()).as("first sight, interval not up: no early step").containsExactly(70, 30);
         clock.advance(Duration.ofSeconds(15));
+        cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo", null));
         assertThat(cluster.weights()).containsExactly(40, 60);
         for (int i = 0; i < 6 && !"Succeeded".equals(phase()); i++) {
@@ -474,6 +478,7 @@ class SeedScenarioTest {
         reconciler.siblings(c -> cluster.client.resources(Canary.class).inNamespace(c.getMetadata().getNamespace())
                 .list().getItems());
         clock.advance(INTERVAL);
+        cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo-b", true));
         Canary b = cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo-b").get();
         assertThat(b.getStatus().phase).as("nothing decided").isNull();

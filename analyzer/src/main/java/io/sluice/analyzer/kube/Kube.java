@@ -18,6 +18,7 @@ import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
@@ -26,10 +27,20 @@ import java.util.function.BooleanSupplier;
  * so that nothing blocks an event loop. Writes are refused once this process is no longer the leader.
  */
 public final class Kube {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Kube.class);
     private final KubernetesClient client;
     private final WorkerExecutor pool;
     private final BooleanSupplier leading;
     private final RateLimiter limiter;
+    /** {@code namespace/name} → the count this process last wrote, for the Events it recorded most recently. */
+    private final Map<String, Integer> eventCounts = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > EVENT_MEMORY;
+                }
+            });
+    private static final int EVENT_MEMORY = 4096;
 
     public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading) {
         this(client, pool, leading, new RateLimiter(1e6, 1_000_000));
@@ -53,10 +64,17 @@ public final class Kube {
         return client.getKubernetesSerialization();
     }
 
+    private void throttle() throws InterruptedException {
+        long waited = limiter.acquire();
+        if (waited > 0) {
+            LOG.debug("client-side rate limit (--kube-qps, --kube-burst): waited {} us", waited / 1000);
+        }
+    }
+
     /** Runs a blocking read on the pool. */
     <T> Future<T> read(Callable<T> call) {
         return pool.executeBlocking(() -> {
-            limiter.acquire();
+            throttle();
             return call.call();
         }, false);
     }
@@ -67,7 +85,7 @@ public final class Kube {
             return Future.failedFuture(new NotLeaderException());
         }
         return pool.executeBlocking(() -> {
-            limiter.acquire();
+            throttle();
             if (!leading.getAsBoolean()) {
                 throw new NotLeaderException();
             }
@@ -163,39 +181,69 @@ public final class Kube {
     /** Sets {@code spec.replicas} of a Deployment with a JSON merge patch (no arrays involved). */
     public Future<Void> scale(String ns, String name, int replicas) {
         return write(() -> {
-            client.apps().deployments().inNamespace(ns).withName(name)
+            // Through a named stand-in, not withName(): fabric8 would first GET the object it patches.
+            Deployment named = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
+                    .withName(name).withNamespace(ns).endMetadata().build();
+            client.apps().deployments().inNamespace(ns).resource(named)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
             return null;
         });
     }
 
     /**
-     * Records an Event the way kubelet's recorder aggregates: the name is the caller's (deterministic per involved
-     * object, type, reason and message), so a repeat finds the first and raises its {@code count} and
-     * {@code lastTimestamp} instead of adding an object per interval. A race (404 after the get, 409 on create or
-     * update) is retried once from a fresh read.
+     * Records an Event the way client-go's recorder aggregates: the name is the caller's (deterministic per involved
+     * object, type, reason and message), so a repeat raises the first one's {@code count} and {@code lastTimestamp}
+     * instead of adding an object per interval. The counts this process wrote are remembered, so that neither a new
+     * Event nor a repeat needs a read first: a new one is created, a repeat is patched. Only what memory cannot tell
+     * costs a read: an Event that exists although this process does not know it (written before a restart, or by the
+     * previous leader) is read once and patched; one that disappeared (Events expire) is created again.
      */
     public Future<Event> event(Event event) {
         String ns = event.getMetadata().getNamespace();
         String name = event.getMetadata().getName();
+        String key = ns + "/" + name;
         return write(() -> {
             var events = client.v1().events().inNamespace(ns);
-            for (int attempt = 1; ; attempt++) {
-                Event live = events.withName(name).get();
+            Integer known = eventCounts.get(key);
+            Event written = null;
+            if (known != null) {
+                written = patchCount(events.resource(event), known + 1, event.getLastTimestamp());
+            }
+            if (written == null) {
                 try {
-                    if (live == null) {
-                        return events.resource(event).create();
-                    }
-                    live.setCount((live.getCount() == null ? 1 : live.getCount()) + 1);
-                    live.setLastTimestamp(event.getLastTimestamp());
-                    return events.resource(live).update();
+                    written = events.resource(event).create();
                 } catch (KubernetesClientException e) {
-                    if (attempt >= 2 || !(isConflict(e) || isNotFound(e))) {
+                    if (!isConflict(e)) {
                         throw e;
+                    }
+                    Event live = events.withName(name).get();
+                    int count = live == null || live.getCount() == null ? 1 : live.getCount();
+                    written = patchCount(events.resource(event), count + 1, event.getLastTimestamp());
+                    if (written == null) {
+                        written = events.resource(event).create();
                     }
                 }
             }
+            eventCounts.put(key, written.getCount() == null ? 1 : written.getCount());
+            return written;
         });
+    }
+
+    /**
+     * Sets count and lastTimestamp with a merge patch; null when the Event is gone. Patched through the Event itself,
+     * not {@code withName()}, which would make fabric8 GET it first.
+     */
+    private static Event patchCount(io.fabric8.kubernetes.client.dsl.Resource<Event> event, int count,
+            String lastTimestamp) {
+        try {
+            return event.patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"count\":" + count + ",\"lastTimestamp\":\"" + lastTimestamp + "\"}");
+        } catch (KubernetesClientException e) {
+            if (isNotFound(e)) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     public Future<RouteTable> createRouteTable(RouteTable table) {

@@ -17,8 +17,8 @@ public final class RateLimiter {
         this.last = System.nanoTime();
     }
 
-    /** Takes one token, waiting until one is available. */
-    public void acquire() throws InterruptedException {
+    /** Takes one token, waiting until one is available; returns how long it waited, in nanoseconds. */
+    public long acquire() throws InterruptedException {
         long wait;
         synchronized (this) {
             long now = System.nanoTime();
@@ -30,5 +30,6 @@ public final class RateLimiter {
         if (wait > 0) {
             java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
         }
+        return wait;
     }
 }

@@ -1,0 +1,85 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The informers the analyzer runs, and reads from their stores: a reconcile observes the Canary, its Deployments,
+ * Services and RouteTables here instead of asking the API server (controller-runtime's cached client). Reads are
+ * in-memory and may be used on the event loop. A cache can lag the analyzer's own writes; writes are fenced by
+ * resourceVersion, so a stale read ends in a conflict, never in a wrong write.
+ *
+ * <p>Deployments are held as the raw JSON trees the API server sent: the revision is a hash of that tree, never of a
+ * model object (see {@code Revisions}). No ConfigMap or Secret informer: they would cache every one in the cluster.
+ *
+ * <p>The objects returned are the stores' own: callers must not modify them.
+ */
+final class Caches {
+    final SharedIndexInformer<Canary> canaries;
+    final SharedIndexInformer<GenericKubernetesResource> deployments;
+    final SharedIndexInformer<Service> services;
+    final SharedIndexInformer<RouteTable> routeTables;
+    private final String namespace;
+
+    /** Builds the informers, not started; {@code namespace} null means all namespaces. */
+    Caches(KubernetesClient client, String namespace) {
+        this.namespace = namespace;
+        this.canaries = op(client.resources(Canary.class)).runnableInformer(0);
+        this.deployments = op(client.genericKubernetesResources("apps/v1", "Deployment")).runnableInformer(0);
+        this.services = op(client.services()).runnableInformer(0);
+        this.routeTables = op(client.resources(RouteTable.class)).runnableInformer(0);
+    }
+
+    private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>> Informable<T> op(
+            MixedOperation<T, L, R> o) {
+        return namespace == null ? o.inAnyNamespace() : o.inNamespace(namespace);
+    }
+
+    List<SharedIndexInformer<?>> all() {
+        return List.of(canaries, deployments, services, routeTables);
+    }
+
+    /** Starts every informer; completes when each finished its first list. Blocking callers only. */
+    CompletableFuture<Void> start() {
+        return CompletableFuture.allOf(all().stream().map(i -> i.start().toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    void stop() {
+        all().forEach(SharedIndexInformer::stop);
+    }
+
+    /** Whether the informers watch {@code ns}; objects elsewhere (a parent RouteTable in another namespace when
+     * {@code --namespace} is set) must be read from the API server. */
+    boolean covers(String ns) {
+        return namespace == null || Objects.equals(namespace, ns);
+    }
+
+    Canary canary(String ns, String name) {
+        return canaries.getStore().getByKey(ns + "/" + name);
+    }
+
+    GenericKubernetesResource deployment(String ns, String name) {
+        return deployments.getStore().getByKey(ns + "/" + name);
+    }
+
+    Service service(String ns, String name) {
+        return services.getStore().getByKey(ns + "/" + name);
+    }
+
+    RouteTable routeTable(String ns, String name) {
+        return routeTables.getStore().getByKey(ns + "/" + name);
+    }
+}

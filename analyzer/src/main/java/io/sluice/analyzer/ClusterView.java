@@ -1,0 +1,115 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.kube.Kube;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a reconcile reads: the informer caches where they hold the object, the API server (through {@link Kube}'s
+ * worker pool) only where no cache covers it (another namespace than {@code --namespace}).
+ *
+ * <p>The Canary's cache lags this process's own status writes by a watch round trip. A reconcile in that window
+ * would decide again from the status before the write and, when that decision writes no status, act on the old
+ * intent (route the old weights) with nothing to fence it. So the newest Canary this process knows of (the result of
+ * its last write, or a fresh read after a conflict) is kept until the cache shows it or something newer, as
+ * client-go's mutation cache does. Other kinds need no such memory: every write of them is fenced by their
+ * resourceVersion or idempotent, so a stale read ends in a conflict (retried) or a repeated write, never a wrong one.
+ */
+final class ClusterView {
+    private final Caches caches;
+    private final Kube kube;
+    private final KubernetesSerialization json;
+    /** {@code namespace/name} → the newest Canary known, while the cache has not caught up with it. */
+    private final Map<String, Canary> newer = new ConcurrentHashMap<>();
+
+    ClusterView(Caches caches, Kube kube) {
+        this.caches = caches;
+        this.kube = kube;
+        this.json = kube.serialization();
+    }
+
+    /** The Canary from the cache, or what this process wrote (or read) since, when the cache has not seen it yet. */
+    Canary canary(String ns, String name) {
+        String key = ns + "/" + name;
+        Canary cached = caches.canary(ns, name);
+        Canary known = newer.get(key);
+        if (known == null) {
+            return cached;
+        }
+        if (cached != null && olderThan(cached, known)) {
+            return known;
+        }
+        newer.remove(key, known);
+        return cached;
+    }
+
+    /** After a conflict: the Canary as the API server has it now, remembered like a write of ours. */
+    Future<Canary> freshCanary(String ns, String name) {
+        return kube.canary(ns, name).map(c -> {
+            if (c == null) {
+                newer.remove(ns + "/" + name);
+            } else {
+                remember(c);
+            }
+            return c;
+        });
+    }
+
+    /** Records the Canary a write returned, so that the next reconcile does not read the one before it. */
+    Canary remember(Canary written) {
+        if (written == null) {
+            // Removing the last finalizer of a Canary being deleted: nothing is left to remember.
+            return null;
+        }
+        newer.merge(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written,
+                (old, next) -> olderThan(next, old) ? old : next);
+        return written;
+    }
+
+    /**
+     * Whether {@code a} is an older version than {@code b} of the same object. ResourceVersions are opaque to clients,
+     * but every API server backed by etcd (and the mock) hands out increasing integers, which client-go's mutation
+     * cache relies on too; anything else counts as not older, so the cache wins.
+     */
+    static boolean olderThan(Canary a, Canary b) {
+        if (!Objects.equals(a.getMetadata().getUid(), b.getMetadata().getUid())) {
+            return false;
+        }
+        try {
+            return Long.parseLong(a.getMetadata().getResourceVersion())
+                    < Long.parseLong(b.getMetadata().getResourceVersion());
+        } catch (NumberFormatException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    /** The Deployment as the raw JSON tree the API server sent (for revisions), or null. */
+    Future<GenericKubernetesResource> rawDeployment(String ns, String name) {
+        return caches.covers(ns) ? Future.succeededFuture(caches.deployment(ns, name)) : kube.rawDeployment(ns, name);
+    }
+
+    /** The Deployment as a model object (a copy: callers may change it), or null. */
+    Future<Deployment> deployment(String ns, String name) {
+        return rawDeployment(ns, name).map(this::toDeployment);
+    }
+
+    Deployment toDeployment(GenericKubernetesResource raw) {
+        return raw == null ? null : json.unmarshal(json.asJson(raw), Deployment.class);
+    }
+
+    Future<Service> service(String ns, String name) {
+        return caches.covers(ns) ? Future.succeededFuture(caches.service(ns, name)) : kube.serviceOf(ns, name);
+    }
+
+    Future<RouteTable> routeTable(String ns, String name) {
+        return caches.covers(ns) ? Future.succeededFuture(caches.routeTable(ns, name)) : kube.routeTable(ns, name);
+    }
+}

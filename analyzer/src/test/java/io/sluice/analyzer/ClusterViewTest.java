@@ -1,0 +1,84 @@
+package io.sluice.analyzer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.analyzer.kube.Kube;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ClusterViewTest {
+    MockCluster cluster;
+    Vertx vertx;
+    Caches caches;
+    ClusterView view;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new MockCluster().seed();
+        vertx = Vertx.vertx();
+        RouteTable elsewhere = cluster.example("routetable.yaml", RouteTable.class);
+        elsewhere.getMetadata().setNamespace("gloo");
+        cluster.client.resources(RouteTable.class).inNamespace("gloo").resource(elsewhere).create();
+        caches = new Caches(cluster.client, "test");
+        caches.start().get(30, TimeUnit.SECONDS);
+        view = new ClusterView(caches, new Kube(cluster.client, vertx.createSharedWorkerExecutor(Controller.POOL, 2),
+                () -> true));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        caches.stop();
+        cluster.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("with --namespace, an object in the watched namespace comes from the cache, one elsewhere from a GET")
+    void readsOutsideTheWatchedNamespaceGoToTheApiServer() throws Exception {
+        int from = cluster.requests.size();
+        assertThat(await(view.routeTable("test", "podinfo"))).isNotNull();
+        assertThat(await(view.rawDeployment("test", "podinfo"))).isNotNull();
+        assertThat(cluster.requestsSince(from)).isEmpty();
+
+        assertThat(await(view.routeTable("gloo", "podinfo"))).isNotNull();
+        List<String> made = cluster.requestsSince(from);
+        assertThat(made).containsExactly("GET /apis/networking.gloo.solo.io/v2/namespaces/gloo/routetables/podinfo");
+    }
+
+    @Test
+    @DisplayName("the Canary this process wrote is read until the cache shows it or a newer version")
+    void ownWriteUntilTheCacheCatchesUp() throws Exception {
+        Canary cached = caches.canary("test", "podinfo");
+        long rv = Long.parseLong(cached.getMetadata().getResourceVersion());
+        Canary written = cluster.client.getKubernetesSerialization().clone(cached);
+        written.getMetadata().setResourceVersion(Long.toString(rv + 1));
+        view.remember(written);
+        assertThat(view.canary("test", "podinfo")).isSameAs(written);
+
+        Canary newer = cluster.client.getKubernetesSerialization().clone(cached);
+        newer.getMetadata().setResourceVersion(Long.toString(rv + 2));
+        view.remember(newer);
+        view.remember(written);
+        assertThat(view.canary("test", "podinfo")).as("an older result never replaces a newer one").isSameAs(newer);
+
+        Canary other = cluster.client.getKubernetesSerialization().clone(cached);
+        other.getMetadata().setUid("another-incarnation");
+        other.getMetadata().setResourceVersion(Long.toString(rv + 5));
+        assertThat(ClusterView.olderThan(cached, other)).as("a recreated Canary is not a newer version").isFalse();
+        Canary opaque = cluster.client.getKubernetesSerialization().clone(cached);
+        opaque.getMetadata().setResourceVersion("opaque-token");
+        assertThat(ClusterView.olderThan(cached, opaque)).as("opaque versions: the cache wins").isFalse();
+    }
+}

@@ -164,7 +164,7 @@ public final class Main {
     @Option(names = "--revisions", defaultValue = "50", description = "Revisions measured.")
     int revisions;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Revisions sent first and not counted (JIT warm-up).")
+    @Option(names = "--warmup", defaultValue = "30", description = "Revisions sent first and not counted (JIT warm-up).")
     int warmup;
 
     @Override

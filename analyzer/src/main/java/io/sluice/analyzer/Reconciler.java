@@ -325,7 +325,8 @@ final class Reconciler {
                 return o.passed();
             });
         } else {
-            passed = metrics.check(canary, ((Check.Metric) c).metric()).map(o -> {
+            Check.Metric m = (Check.Metric) c;
+            passed = metrics.check(canary, m.metric(), m.part()).map(o -> {
                 out[0] = obs.with(c, o);
                 return o.passed();
             });

@@ -162,9 +162,9 @@ class RealGatesScenarioTest {
     }
 
     MetricGate timed(Gates g) {
-        return (canary, metric) -> {
+        return (canary, metric, part) -> {
             long start = System.nanoTime();
-            return g.metricGate().check(canary, metric)
+            return g.metricGate().check(canary, metric, part)
                     .andThen(ar -> queryMicros.add((System.nanoTime() - start) / 1000));
         };
     }

@@ -3,6 +3,7 @@ package io.sluice.analyzer;
 import io.sluice.analyzer.gates.HookOutcome;
 import io.sluice.analyzer.gates.MetricGate;
 import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.gates.MetricPart;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.model.flagger.Canary;
@@ -23,8 +24,8 @@ class TestGates implements MetricGate, WebhookGate, Notifier {
     final List<String> calls = new CopyOnWriteArrayList<>();
 
     @Override
-    public Future<MetricOutcome> check(Canary canary, CanaryAnalysis.Metric metric) {
-        calls.add("metric/" + metric.name);
+    public Future<MetricOutcome> check(Canary canary, CanaryAnalysis.Metric metric, MetricPart part) {
+        calls.add("metric/" + metric.name + (part == MetricPart.TEMPLATE ? "/template" : ""));
         return Future.succeededFuture(metrics.apply(metric));
     }
 

@@ -5,6 +5,7 @@ import io.sluice.analyzer.decision.Action.EmitEvent;
 import io.sluice.analyzer.decision.Action.EmitEvent.Type;
 import io.sluice.analyzer.gates.HookOutcome;
 import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.gates.MetricPart;
 import io.sluice.analyzer.gates.NoDataPolicy;
 import io.sluice.analyzer.gates.Alerts;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -607,17 +608,22 @@ public final class CanaryDecider {
         return finish(interval(), true, false);
     }
 
-    /** Builtin and inline metrics first, then template metrics, each in list order (Flagger's order). */
+    /**
+     * Flagger's two passes: the builtin and inline queries in list order, then the templates in list order. An entry
+     * named like a builtin with a templateRef is in both.
+     */
     private List<Check> metricChecks() {
-        List<Check> builtin = new ArrayList<>();
+        List<Check> direct = new ArrayList<>();
         List<Check> templates = new ArrayList<>();
         if (analysis != null && analysis.metrics != null) {
             for (CanaryAnalysis.Metric m : analysis.metrics) {
-                (m.templateRef != null ? templates : builtin).add(new Check.Metric(m));
+                for (MetricPart part : MetricPart.of(m)) {
+                    (part == MetricPart.DIRECT ? direct : templates).add(new Check.Metric(m, part));
+                }
             }
         }
-        builtin.addAll(templates);
-        return builtin;
+        direct.addAll(templates);
+        return direct;
     }
 
     /** Manual rollback hooks: the first that passes rolls the run back. */

@@ -1,5 +1,6 @@
 package io.sluice.analyzer.decision;
 
+import io.sluice.analyzer.gates.MetricPart;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryPhase;
@@ -29,11 +30,11 @@ public sealed interface Check {
         }
     }
 
-    /** Query {@code metric} and judge it. */
-    record Metric(CanaryAnalysis.Metric metric) implements Check {
+    /** Query one part of {@code metric} and judge it. */
+    record Metric(CanaryAnalysis.Metric metric, MetricPart part) implements Check {
         @Override
         public String key() {
-            return "metric/" + metric.name;
+            return "metric/" + metric.name + (part == MetricPart.TEMPLATE ? "/template" : "");
         }
     }
 }

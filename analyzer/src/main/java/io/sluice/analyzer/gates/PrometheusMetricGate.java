@@ -48,17 +48,13 @@ public final class PrometheusMetricGate implements MetricGate {
     }
 
     /**
-     * Checks one {@code analysis.metrics[]} entry: the builtin or inline query first, then its template when it also
-     * has a {@code templateRef} (Flagger runs both). The first non-pass is the outcome.
+     * Checks one part of an {@code analysis.metrics[]} entry: its builtin or inline query, or its template (an entry
+     * named like a builtin with a {@code templateRef} has both, and Flagger runs both, in separate passes).
      */
     @Override
-    public Future<MetricOutcome> check(Canary canary, CanaryAnalysis.Metric metric) {
-        return direct(canary, metric).compose(first -> {
-            if (first != null && !first.passed()) {
-                return Future.succeededFuture(first);
-            }
-            return templated(canary, metric).map(second -> second != null ? second : first);
-        });
+    public Future<MetricOutcome> check(Canary canary, CanaryAnalysis.Metric metric, MetricPart part) {
+        Future<MetricOutcome> outcome = part == MetricPart.DIRECT ? direct(canary, metric) : templated(canary, metric);
+        return outcome.map(o -> o != null ? o : new MetricOutcome(metric.name, MetricOutcome.Verdict.PASS, null, null));
     }
 
     /**
@@ -257,6 +253,6 @@ public final class PrometheusMetricGate implements MetricGate {
     }
 
     private static boolean hasText(String s) {
-        return s != null && !s.isBlank();
+        return MetricPart.hasText(s);
     }
 }

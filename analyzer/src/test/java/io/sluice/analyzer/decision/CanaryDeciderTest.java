@@ -470,7 +470,41 @@ class CanaryDeciderTest {
                     w.calls.clear();
                     w.tick();
                     assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
-                            "metric/request-success-rate", "metric/request-duration", "metric/errors");
+                            "metric/request-success-rate", "metric/request-duration", "metric/errors/template");
+                }),
+                row("a builtin with a templateRef runs its query with the builtins and its template with the templates",
+                        w -> {
+                    CanaryAnalysis.Metric tpl = new CanaryAnalysis.Metric();
+                    tpl.name = "errors";
+                    tpl.templateRef = new CanaryAnalysis.TemplateReference("errors", null);
+                    w.spec.analysis.metrics.add(tpl);
+                    w.spec.analysis.metrics.get(0).templateRef =
+                            new CanaryAnalysis.TemplateReference("success-rate", null);
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.calls.clear();
+                    w.tick();
+                    assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
+                            "metric/request-success-rate", "metric/request-duration", "metric/request-success-rate/template",
+                            "metric/errors/template");
+                }),
+                row("the template part of a builtin failing stops the checks after it, and is the Event", w -> {
+                    w.spec.analysis.metrics.get(0).templateRef =
+                            new CanaryAnalysis.TemplateReference("success-rate", null);
+                    w.spec.analysis.metrics.get(0).query = null;
+                    w.metricParts = (m, part) -> part == io.sluice.analyzer.gates.MetricPart.TEMPLATE
+                            ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 42.0,
+                                    "Halt podinfo.test advancement request-success-rate 42 < 99")
+                            : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.calls.clear();
+                    w.tick();
+                    assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
+                            "metric/request-success-rate", "metric/request-duration",
+                            "metric/request-success-rate/template");
+                    assertThat(w.events).last().isEqualTo("Warning Halt podinfo.test advancement request-success-rate 42 < 99");
+                    assertThat(w.failedChecks()).isEqualTo(1);
                 }),
                 row("under the hold policy a breach on a later metric still counts", w -> {
                     w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;

@@ -34,6 +34,8 @@ final class World {
     Duration noDataDeadline;
     io.sluice.analyzer.gates.ProviderAvailability providers = new io.sluice.analyzer.gates.ProviderAvailability(true, "all the metrics providers are available!");
     Function<CanaryAnalysis.Webhook, HookOutcome> hooks = h -> new HookOutcome(h.name, true, 200, null);
+    /** When set, answers by entry and part instead of {@link #metrics}. */
+    java.util.function.BiFunction<CanaryAnalysis.Metric, io.sluice.analyzer.gates.MetricPart, MetricOutcome> metricParts;
     Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
     final List<String> events = new ArrayList<>();
@@ -129,7 +131,8 @@ final class World {
                 obs = obs.with(c, o);
                 passed = o.passed();
             } else {
-                MetricOutcome o = metrics.apply(((Check.Metric) c).metric());
+                Check.Metric m = (Check.Metric) c;
+                MetricOutcome o = metricParts == null ? metrics.apply(m.metric()) : metricParts.apply(m.metric(), m.part());
                 calls.add(c.key());
                 obs = obs.with(c, o);
                 passed = o.passed();

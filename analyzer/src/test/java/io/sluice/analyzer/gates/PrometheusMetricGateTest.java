@@ -347,6 +347,33 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void eachPartOfABuiltinWithATemplateQueriesOnlyItsOwnQuery() {
+        lookup.putTemplate(template("up", "test", "prometheus", prometheus.url(), null, "vector(1)"));
+        prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector(r.param("query").equals("vector(1)") ? "1" : "100")));
+        Canary canary = Fixtures.podinfo();
+        CanaryAnalysis.Metric metric = canary.getSpec().analysis.metrics.get(0);
+        metric.templateRef = new CanaryAnalysis.TemplateReference("up", "test");
+        assertThat(MetricPart.of(metric)).containsExactly(MetricPart.DIRECT, MetricPart.TEMPLATE);
+
+        assertThat(await(gate().check(canary, metric, MetricPart.DIRECT)).verdict()).isEqualTo(Verdict.PASS);
+        assertThat(prometheus.requests()).singleElement().satisfies(r -> assertThat(r.param("query")).contains("rate("));
+        assertThat(await(gate().check(canary, metric, MetricPart.TEMPLATE)).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(prometheus.requests()).hasSize(2);
+        assertThat(prometheus.last().param("query")).isEqualTo("vector(1)");
+    }
+
+    @Test
+    void aCustomMetricWithNothingToRunIsATemplatePartError() {
+        CanaryAnalysis.Metric metric = Fixtures.metric("errors", "1m", null, 1.0);
+        assertThat(MetricPart.of(metric)).containsExactly(MetricPart.TEMPLATE);
+        MetricOutcome outcome = await(gate().check(Fixtures.podinfo(), metric, MetricPart.TEMPLATE));
+        assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+        assertThat(outcome.message()).isEqualTo("Metric query failed for no usable metrics template and query were configured");
+        assertThat(await(gate().check(Fixtures.podinfo(), metric, MetricPart.DIRECT)).verdict()).isEqualTo(Verdict.PASS);
+        assertThat(prometheus.requests()).isEmpty();
+    }
+
+    @Test
     void aTemplateWithUsernameAndPasswordUsesBasicAuthentication() {
         lookup.putTemplate(template("up", "test", "prometheus", prometheus.url(), "basic", "vector(1)"));
         lookup.putSecret("test", "basic", Map.of("username", "u", "password", "p"));

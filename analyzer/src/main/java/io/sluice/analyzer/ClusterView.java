@@ -66,7 +66,7 @@ final class ClusterView {
     /** Records the Canary a write returned, so that the next reconcile does not read the one before it. */
     Canary remember(Canary written) {
         if (written == null) {
-            // Removing the last finalizer of a Canary being deleted: nothing is left to remember.
+            // A write that answered no object: nothing to remember.
             return null;
         }
         newer.merge(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written,

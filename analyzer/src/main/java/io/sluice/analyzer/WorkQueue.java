@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import io.sluice.analyzer.kube.Kube;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -20,6 +21,12 @@ import org.slf4j.LoggerFactory;
 final class WorkQueue {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    /**
+     * The first retry after a 409: someone wrote first, or a create found the object a lagging cache had not shown
+     * yet. Reading again is all it takes, so it is retried soon (still doubling if it keeps happening) and is not a
+     * warning.
+     */
+    private static final Duration FIRST_CONFLICT_BACKOFF = Duration.ofMillis(100);
 
     /** Where timers come from: Vert.x in production, a hand-driven fake in tests. */
     interface Timers {
@@ -89,9 +96,16 @@ final class WorkQueue {
             }
             if (ar.failed()) {
                 int n = failures.merge(key, 1, Integer::sum);
-                long ms = Math.min(maxBackoff.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(n - 1, 20));
-                LOG.warn("reconcile of {} failed (attempt {}), retrying in {} ms: {}", key, n, ms,
-                        ar.cause().toString());
+                boolean conflict = Kube.isConflict(ar.cause());
+                long first = (conflict ? FIRST_CONFLICT_BACKOFF : FIRST_BACKOFF).toMillis();
+                long ms = Math.min(maxBackoff.toMillis(), first << Math.min(n - 1, 20));
+                if (conflict) {
+                    LOG.info("reconcile of {} met a conflict (attempt {}), reading again in {} ms: {}", key, n, ms,
+                            ar.cause().getMessage());
+                } else {
+                    LOG.warn("reconcile of {} failed (attempt {}), retrying in {} ms: {}", key, n, ms,
+                            ar.cause().toString());
+                }
                 if (isDue == null) {
                     due.add(key);
                 }

@@ -81,4 +81,36 @@ class ClusterViewTest {
         opaque.getMetadata().setResourceVersion("opaque-token");
         assertThat(ClusterView.olderThan(cached, opaque)).as("opaque versions: the cache wins").isFalse();
     }
+
+    @Test
+    @DisplayName("once the cache shows the remembered version, or a newer one, the cache is read again")
+    void theCacheWinsOnceItCatchesUp() throws Exception {
+        Canary cached = caches.canary("test", "podinfo");
+        long rv = Long.parseLong(cached.getMetadata().getResourceVersion());
+        Canary same = cluster.client.getKubernetesSerialization().clone(cached);
+        view.remember(same);
+        assertThat(view.canary("test", "podinfo")).isSameAs(cached).isNotSameAs(same);
+
+        Canary older = cluster.client.getKubernetesSerialization().clone(cached);
+        older.getMetadata().setResourceVersion(Long.toString(rv - 1));
+        view.remember(older);
+        assertThat(view.canary("test", "podinfo")).isSameAs(cached);
+
+        Canary ahead = cluster.client.getKubernetesSerialization().clone(cached);
+        ahead.getMetadata().setResourceVersion(Long.toString(rv + 1));
+        view.remember(ahead);
+        assertThat(view.canary("test", "podinfo")).isSameAs(ahead);
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo")
+                .edit(c -> {
+                    c.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
+                    return c;
+                });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Long.parseLong(caches.canary("test", "podinfo").getMetadata().getResourceVersion()) <= rv
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(view.canary("test", "podinfo")).as("the cache caught up with a write of someone else")
+                .isSameAs(caches.canary("test", "podinfo")).isNotSameAs(ahead);
+    }
 }

@@ -167,4 +167,24 @@ class WorkQueueTest {
         timers.fire(tick);
         assertThat(dues).containsExactly(null, false, false, true);
     }
+
+    @Test
+    @DisplayName("a conflict (409) is retried soon, doubling while it repeats; other failures wait longer")
+    void conflictsAreRetriedSoon() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
+            dues.add(due);
+            Promise<Reconciler.Outcome> p = Promise.promise();
+            pending.add(p);
+            return p.future();
+        });
+        q.add("test/podinfo");
+        pending.get(0).fail(new io.fabric8.kubernetes.client.KubernetesClientException(
+                "services \"podinfo-canary\" already exists", 409, null));
+        timers.fire(timers.only(100));
+        pending.get(1).fail(new io.fabric8.kubernetes.client.KubernetesClientException("conflict", 409, null));
+        timers.fire(timers.only(200));
+        pending.get(2).fail(new IllegalStateException("API server unavailable"));
+        assertThat(timers.pending.values()).singleElement().extracting(FakeTimers.Timer::delayMs).isEqualTo(2_000L);
+    }
 }

@@ -99,6 +99,24 @@ final class Reconciler {
     }
 
     /**
+     * A reconcile whose status write went through but one of whose actions failed (its cause): retried for the
+     * repair, while {@link #outcome()} says what the written status decided, including whether the tick was used.
+     */
+    static final class ActionsFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Outcome outcome;
+
+        ActionsFailed(Throwable cause, Outcome outcome) {
+            super(cause.getMessage(), cause);
+            this.outcome = outcome;
+        }
+
+        Outcome outcome() {
+            return outcome;
+        }
+    }
+
+    /**
      * Reconciles one Canary. {@code due} says whether the analysis interval elapsed; {@code null} means first
      * sight (a new Canary, or this process just started): due unless the status shows a change less than one
      * interval ago, so that a restarted analyzer does not take the next step early.
@@ -172,10 +190,14 @@ final class Reconciler {
                                 snap.primary(), snap.hpa(), snap.parent(), snap.delegateAt(), snap.delegate(),
                                 snap.tracked(), result.observations());
                         long started = System.nanoTime();
-                        return act(current, d.actions()).compose(v -> annotationWarning(written, due)).map(v -> {
+                        Outcome outcome = new Outcome(d.requeue(), d.consumedTick(), false, d.status());
+                        return act(current, d.actions()).compose(v -> annotationWarning(written, due)).transform(ar -> {
                             listener.reconciled(written, canary.getStatus(), d.status(),
                                     Duration.ofNanos(System.nanoTime() - started));
-                            return new Outcome(d.requeue(), d.consumedTick(), false, d.status());
+                            // The status is written either way: a failed action must not leave the tick owed, or
+                            // the retry that repairs it would also take the next step early.
+                            return ar.succeeded() ? Future.succeededFuture(outcome)
+                                    : Future.failedFuture(new ActionsFailed(ar.cause(), outcome));
                         });
                     }, err -> {
                         if (Kube.isConflict(err) && conflicts < CONFLICT_RETRIES) {

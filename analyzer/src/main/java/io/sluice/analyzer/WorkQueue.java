@@ -106,7 +106,12 @@ final class WorkQueue {
                     LOG.warn("reconcile of {} failed (attempt {}), retrying in {} ms: {}", key, n, ms,
                             ar.cause().toString());
                 }
-                if (isDue == null) {
+                Reconciler.Outcome written = ar.cause() instanceof Reconciler.ActionsFailed f ? f.outcome() : null;
+                if (written != null && written.consumedTick()) {
+                    // The step is in the status: the next one is an interval away, whatever the repair needs.
+                    due.remove(key);
+                    schedule(key, written.requeue(), true);
+                } else if (isDue == null) {
                     due.add(key);
                 }
                 schedule(key, Duration.ofMillis(ms), false);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.sluice.analyzer.gates.MetricOutcome;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.PromotedCondition;
 import io.sluice.model.gloo.RouteTable;
@@ -270,7 +271,15 @@ class SeedScenarioTest {
         gates.events.clear();
         gates.calls.clear();
         cluster.conflictOnce.set("/apis/networking.gloo.solo.io/v2/namespaces/test/routetables/podinfo-delegate");
-        org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff");
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff").satisfies(e -> {
+            Throwable c = e;
+            while (c != null && !(c instanceof Reconciler.ActionsFailed)) {
+                c = c.getCause();
+            }
+            assertThat(c).as("the failure carries what the written status decided").isNotNull();
+            assertThat(((Reconciler.ActionsFailed) c).outcome().status().phase()).isEqualTo(CanaryPhase.Failed);
+            assertThat(io.sluice.analyzer.kube.Kube.isConflict(c)).isTrue();
+        });
         assertThat(cluster.conflictOnce.get()).as("the conflict was served").isNull();
         assertThat(phase()).isEqualTo("Failed");
         assertThat(gates.events).contains("Warning Canary failed! Scaling down podinfo.test");

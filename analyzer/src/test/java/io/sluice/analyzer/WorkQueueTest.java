@@ -187,4 +187,27 @@ class WorkQueueTest {
         pending.get(2).fail(new IllegalStateException("API server unavailable"));
         assertThat(timers.pending.values()).singleElement().extracting(FakeTimers.Timer::delayMs).isEqualTo(2_000L);
     }
+
+    @Test
+    @DisplayName("a step whose status was written but whose route write failed is repaired without taking the next step early")
+    void aWrittenStepIsNotOwedAgain() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
+            dues.add(due);
+            Promise<Reconciler.Outcome> p = Promise.promise();
+            pending.add(p);
+            return p.future();
+        });
+        q.add("test/podinfo");
+        pending.get(0).complete(consumed(Duration.ofSeconds(20)));
+        timers.fire(timers.only(20_000));
+        pending.get(1).fail(new Reconciler.ActionsFailed(new io.fabric8.kubernetes.client.KubernetesClientException(
+                "routetables \"podinfo\" conflict", 409, null), consumed(Duration.ofSeconds(20))));
+        FakeTimers.Timer nextTick = timers.only(20_000);
+        timers.fire(timers.only(100));
+        assertThat(dues).as("the repair is not a due tick").containsExactly(null, true, false);
+        pending.get(2).complete(new Reconciler.Outcome(Duration.ofSeconds(20), false, false, null));
+        timers.fire(nextTick);
+        assertThat(dues).containsExactly(null, true, false, true);
+    }
 }

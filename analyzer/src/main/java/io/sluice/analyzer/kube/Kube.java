@@ -100,9 +100,14 @@ public final class Kube {
         }
     }
 
-    /** True for a 409 from the API server: someone else wrote first. */
+    /** True for a 409 from the API server (someone else wrote first), also when it is the cause of {@code t}. */
     public static boolean isConflict(Throwable t) {
-        return t instanceof KubernetesClientException k && k.getCode() == 409;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof KubernetesClientException k && k.getCode() == 409) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isNotFound(Throwable t) {

@@ -57,29 +57,32 @@ class ClusterViewTest {
         assertThat(made).containsExactly("GET /apis/networking.gloo.solo.io/v2/namespaces/gloo/routetables/podinfo");
     }
 
+    /** A copy of {@code canary} at resourceVersion {@code rv}. */
+    Canary version(Canary canary, String rv) {
+        Canary copy = cluster.client.getKubernetesSerialization().clone(canary);
+        copy.getMetadata().setResourceVersion(rv);
+        return copy;
+    }
+
     @Test
     @DisplayName("the Canary this process wrote is read until the cache shows it or a newer version")
     void ownWriteUntilTheCacheCatchesUp() throws Exception {
         Canary cached = caches.canary("test", "podinfo");
         long rv = Long.parseLong(cached.getMetadata().getResourceVersion());
-        Canary written = cluster.client.getKubernetesSerialization().clone(cached);
-        written.getMetadata().setResourceVersion(Long.toString(rv + 1));
+        Canary written = version(cached, Long.toString(rv + 1));
         view.remember(written);
         assertThat(view.canary("test", "podinfo")).isSameAs(written);
 
-        Canary newer = cluster.client.getKubernetesSerialization().clone(cached);
-        newer.getMetadata().setResourceVersion(Long.toString(rv + 2));
+        Canary newer = version(cached, Long.toString(rv + 2));
         view.remember(newer);
         view.remember(written);
         assertThat(view.canary("test", "podinfo")).as("an older result never replaces a newer one").isSameAs(newer);
 
-        Canary other = cluster.client.getKubernetesSerialization().clone(cached);
+        Canary other = version(cached, Long.toString(rv + 5));
         other.getMetadata().setUid("another-incarnation");
-        other.getMetadata().setResourceVersion(Long.toString(rv + 5));
         assertThat(ClusterView.olderThan(cached, other)).as("a recreated Canary is not a newer version").isFalse();
-        Canary opaque = cluster.client.getKubernetesSerialization().clone(cached);
-        opaque.getMetadata().setResourceVersion("opaque-token");
-        assertThat(ClusterView.olderThan(cached, opaque)).as("opaque versions: the cache wins").isFalse();
+        assertThat(ClusterView.olderThan(cached, version(cached, "opaque-token")))
+                .as("opaque versions: the cache wins").isFalse();
     }
 
     @Test
@@ -87,17 +90,14 @@ class ClusterViewTest {
     void theCacheWinsOnceItCatchesUp() throws Exception {
         Canary cached = caches.canary("test", "podinfo");
         long rv = Long.parseLong(cached.getMetadata().getResourceVersion());
-        Canary same = cluster.client.getKubernetesSerialization().clone(cached);
+        Canary same = version(cached, Long.toString(rv));
         view.remember(same);
         assertThat(view.canary("test", "podinfo")).isSameAs(cached).isNotSameAs(same);
 
-        Canary older = cluster.client.getKubernetesSerialization().clone(cached);
-        older.getMetadata().setResourceVersion(Long.toString(rv - 1));
-        view.remember(older);
+        view.remember(version(cached, Long.toString(rv - 1)));
         assertThat(view.canary("test", "podinfo")).isSameAs(cached);
 
-        Canary ahead = cluster.client.getKubernetesSerialization().clone(cached);
-        ahead.getMetadata().setResourceVersion(Long.toString(rv + 1));
+        Canary ahead = version(cached, Long.toString(rv + 1));
         view.remember(ahead);
         assertThat(view.canary("test", "podinfo")).isSameAs(ahead);
         cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo")
@@ -106,9 +106,9 @@ class ClusterViewTest {
                     return c;
                 });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Long.parseLong(caches.canary("test", "podinfo").getMetadata().getResourceVersion()) <= rv
-                && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        while (Long.parseLong(caches.canary("test", "podinfo").getMetadata().getResourceVersion()) <= rv) {
+            assertThat(System.nanoTime()).as("the cache did not see the edit within 10 s").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }
         assertThat(view.canary("test", "podinfo")).as("the cache caught up with a write of someone else")
                 .isSameAs(caches.canary("test", "podinfo")).isNotSameAs(ahead);

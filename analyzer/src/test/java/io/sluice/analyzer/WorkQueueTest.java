@@ -3,6 +3,7 @@ package io.sluice.analyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -26,12 +27,20 @@ class WorkQueueTest {
     }
 
     WorkQueue queue() {
-        return new WorkQueue(vertx, Duration.ofSeconds(2), (key, due) -> {
-            dues.add(due);
-            Promise<Reconciler.Outcome> p = Promise.promise();
-            pending.add(p);
-            return p.future();
-        });
+        return new WorkQueue(vertx, Duration.ofSeconds(2), this::recordRun);
+    }
+
+    /** A queue on hand-fired timers. */
+    WorkQueue queue(FakeTimers timers) {
+        return new WorkQueue(timers, Duration.ofSeconds(2), this::recordRun);
+    }
+
+    /** A reconcile that records whether it was due and waits for the test to complete it. */
+    Future<Reconciler.Outcome> recordRun(String key, Boolean due) {
+        dues.add(due);
+        Promise<Reconciler.Outcome> p = Promise.promise();
+        pending.add(p);
+        return p.future();
     }
 
     void onContext(Runnable r) {
@@ -144,12 +153,7 @@ class WorkQueueTest {
     @DisplayName("a failed watch-triggered reconcile is retried without pushing back the pending analysis tick")
     void aFailureDoesNotMoveTheTick() {
         FakeTimers timers = new FakeTimers();
-        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
-            dues.add(due);
-            Promise<Reconciler.Outcome> p = Promise.promise();
-            pending.add(p);
-            return p.future();
-        });
+        WorkQueue q = queue(timers);
         q.add("test/podinfo");
         pending.get(0).complete(consumed(Duration.ofSeconds(20)));
         FakeTimers.Timer tick = timers.only(20_000);
@@ -172,12 +176,7 @@ class WorkQueueTest {
     @DisplayName("a conflict (409) is retried soon, doubling while it repeats; other failures wait longer")
     void conflictsAreRetriedSoon() {
         FakeTimers timers = new FakeTimers();
-        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
-            dues.add(due);
-            Promise<Reconciler.Outcome> p = Promise.promise();
-            pending.add(p);
-            return p.future();
-        });
+        WorkQueue q = queue(timers);
         q.add("test/podinfo");
         pending.get(0).fail(new io.fabric8.kubernetes.client.KubernetesClientException(
                 "services \"podinfo-canary\" already exists", 409, null));
@@ -192,12 +191,7 @@ class WorkQueueTest {
     @DisplayName("a step whose status was written but whose route write failed is repaired without taking the next step early")
     void aWrittenStepIsNotOwedAgain() {
         FakeTimers timers = new FakeTimers();
-        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
-            dues.add(due);
-            Promise<Reconciler.Outcome> p = Promise.promise();
-            pending.add(p);
-            return p.future();
-        });
+        WorkQueue q = queue(timers);
         q.add("test/podinfo");
         pending.get(0).complete(consumed(Duration.ofSeconds(20)));
         timers.fire(timers.only(20_000));

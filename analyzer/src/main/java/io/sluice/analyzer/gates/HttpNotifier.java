@@ -76,7 +76,8 @@ public final class HttpNotifier implements Notifier {
         if (analysis == null || analysis.alerts == null || analysis.alerts.isEmpty()) {
             if (config.slack().enabled()) {
                 GatesConfig.ChatSettings s = config.slack();
-                sends.add(post(canary, "slack", s.url(), s.proxy(), s.token().isEmpty() ? null : s.token(), AlertPayloads.slack(
+                String bearer = s.token().isEmpty() ? null : s.token();
+                sends.add(post(canary, "slack", s.url(), s.proxy(), bearer, AlertPayloads.slack(
                         orDefault(s.channel(), CanaryDefaults.ALERT_CHANNEL),
                         orDefault(s.username(), CanaryDefaults.ALERT_USERNAME), canary.key(), message, severity, fields)));
             }

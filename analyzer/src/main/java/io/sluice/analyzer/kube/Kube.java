@@ -102,7 +102,7 @@ public final class Kube {
 
     /** True for a 409 from the API server (someone else wrote first), also when it is the cause of {@code t}. */
     public static boolean isConflict(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof KubernetesClientException k && k.getCode() == 409) {
                 return true;
             }

@@ -2,10 +2,12 @@
 ADMISSION_CP = admission/target/classpath.txt
 # The JVM flags of the Deployment in manifests/admission (keep the two equal; README "JVM flags" says why each):
 # run-admission and the bench's server JVM use them.
-ADMISSION_JAVA_OPTS ?= -Xms64m -Xmx64m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m \
-  -Xss512k -XX:MaxDirectMemorySize=32m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError
+ADMISSION_JAVA_OPTS ?= -Xms64m -Xmx64m -XX:+UseSerialGC -XX:-TieredCompilation -XX:ReservedCodeCacheSize=32m \
+  -XX:MaxMetaspaceSize=96m -Xss512k -XX:MaxDirectMemorySize=32m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError
 # The Deployment's MALLOC_ARENA_MAX: fewer glibc malloc arenas, less resident memory held by freed native blocks.
 ADMISSION_ENV = MALLOC_ARENA_MAX=2
+# Extra flags for the bench's service JVM only (e.g. -XX:NativeMemoryTracking=summary); empty by default.
+BENCH_SERVICE_JAVA_OPTS ?=
 # The bench's load generator is not the service: room for its latency samples, and its own collector.
 BENCH_CLIENT_JAVA_OPTS ?= -Xmx256m -XX:+UseSerialGC
 
@@ -26,5 +28,6 @@ run-admission: build-admission ## run the admission service locally against the 
 
 bench-admission: build-admission ## load the mutating webhook over HTTPS at 1/50/200 connections vs a bare endpoint (BENCH_ARGS="secs warmup conns...")
 	$(ADMISSION_ENV) java $(BENCH_CLIENT_JAVA_OPTS) -Dbench.server.jvm="$(ADMISSION_JAVA_OPTS)" \
+	  -Dbench.service.jvm="$(BENCH_SERVICE_JAVA_OPTS)" \
 	  -cp admission/target/test-classes:admission/target/classes:$$(cat $(ADMISSION_CP)) \
 	  io.sluice.admission.AdmissionBench $(BENCH_ARGS)

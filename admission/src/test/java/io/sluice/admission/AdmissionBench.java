@@ -2,15 +2,14 @@ package io.sluice.admission;
 
 import static io.sluice.admission.Fixtures.await;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.certs.CaRequest;
 import io.sluice.certs.CertificateIssuer;
 import io.sluice.certs.KeyAndCert;
 import io.sluice.certs.ServingRequest;
+import io.sluice.model.Kinds;
 import io.sluice.model.Revisions;
+import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryStatus;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -23,13 +22,10 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -52,6 +48,18 @@ public final class AdmissionBench {
      */
     static final String SERVER_JVM = System.getProperty("bench.server.jvm", "-Xmx64m -XX:+UseSerialGC")
             + " -Dlogback.configurationFile=" + AdmissionBench.class.getResource("/logback.xml").getPath();
+
+    /**
+     * Flags for the service's JVM only, after the shared ones: {@code -Dbench.service.jvm="-XX:NativeMemoryTracking=summary"}
+     * to look into the service's memory without changing the bare endpoint's.
+     */
+    static final String SERVICE_EXTRA = System.getProperty("bench.service.jvm", "");
+
+    /**
+     * The mock API server logs every request it answers through java.util.logging: the informers' watches and the
+     * status writes are not the bench's output. Held here, as java.util.logging keeps its loggers weakly.
+     */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     /**
      * @param serverCpuMicros CPU time the server process used during the measured seconds (user and system, all
@@ -108,119 +116,183 @@ public final class AdmissionBench {
         int[] levels = args.length > 2
                 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, 50, 200};
-        // The servers run in their own JVM, so that its resident memory is the server's alone.
         Path dir = Files.createTempDirectory("sluice-bench");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(SERVER_JVM.trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AdmissionBench.class.getName(),
-                "serve", dir.toString()));
-        Process server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile()).start();
-        try {
-            Path ready = dir.resolve("ready");
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (!Files.exists(ready)) {
-                if (!server.isAlive() || Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("bench server did not start; see " + dir.resolve("server.log"));
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-            }
-            String[] ports = Files.readString(ready).trim().split(" ");
-            int bare = Integer.parseInt(ports[0]);
-            int admission = Integer.parseInt(ports[1]);
-            String caPem = Files.readString(dir.resolve("ca.pem"));
-            Buffer review = Buffer.buffer(Files.readString(dir.resolve("review.json")));
-            Vertx vertx = Vertx.vertx(new VertxOptions());
-            System.out.printf("review body: %d bytes; %d s per endpoint in %d alternating rounds after %d s warm-up; "
-                            + "%d CPUs; server JVM: %s%n",
-                    review.length(), seconds, rounds, warmup, Runtime.getRuntime().availableProcessors(),
-                    SERVER_JVM);
-            System.out.printf("%-10s %6s %10s %9s %9s %7s %14s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
-                    "errors", "server CPU µs");
-            long peakRss = 0;
-            // One warm-up per endpoint, at the highest concurrency asked for; nothing of it is measured.
-            int busiest = Arrays.stream(levels).max().orElse(1);
-            run(vertx, caPem, bare, "/mutate", review, "bare", busiest, warmup, 0, server.pid());
-            run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission", busiest, warmup, 0,
-                    server.pid());
-            for (int connections : levels) {
-                // The machine is shared: a build next door can halve the throughput within a minute. The two
-                // endpoints therefore take turns, in rounds that add up to the time asked for, so that both see the
-                // same neighbours; each round starts with a second of unmeasured load to open its connections.
-                List<Result> bareRounds = new ArrayList<>();
-                List<Result> sluiceRounds = new ArrayList<>();
-                for (int round = 0; round < rounds; round++) {
-                    int warm = 1;
-                    bareRounds.add(run(vertx, caPem, bare, "/mutate", review, "bare", connections, warm,
-                            seconds / rounds, server.pid()));
-                    peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
-                    sluiceRounds.add(run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission",
-                            connections, warm, seconds / rounds, server.pid()));
-                    peakRss = Math.max(peakRss, status(server.pid(), "VmRSS:"));
-                }
-                Result ceiling = Result.merge(bareRounds);
-                Result sluice = Result.merge(sluiceRounds);
-                print(ceiling);
-                print(sluice);
-                System.out.printf("%-10s %6d   throughput %.0f%% of bare, p99 %.2fx bare%n", "ratio", connections,
-                        100.0 * sluice.throughput() / ceiling.throughput(),
-                        (double) sluice.p99Micros() / Math.max(1, ceiling.p99Micros()));
-            }
-            System.out.printf("server resident memory: VmRSS now %d MiB, highest sampled %d MiB, VmHWM %d MiB%n",
-                    status(server.pid(), "VmRSS:") / 1024, peakRss / 1024, status(server.pid(), "VmHWM:") / 1024);
-            await(vertx.close());
-        } finally {
-            server.destroy();
-        }
-    }
-
-    /** The server side: both endpoints on 127.0.0.1, announced through files in {@code dir}. */
-    private static void serve(Path dir) throws Exception {
-        // As many server instances per endpoint as the service runs by default: one per CPU, on the service's own
-        // Vert.x settings (one event loop per CPU, shared by both endpoints as the service's routes share them).
-        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
-        Vertx vertx = Vertx.vertx(Main.vertxOptions(instances));
         Instant now = Instant.now();
         KeyAndCert ca = CertificateIssuer.createCa(CaRequest.of("bench CA"), now);
         KeyAndCert leaf = CertificateIssuer.issueServing(ca, ServingRequest.of("sluice-admission", "sluice-system")
                 .withExtraDnsNames(List.of("localhost")).withIpAddresses(List.of("127.0.0.1")), now);
-        ServingTls tls = new ServingTls();
-        await(tls.install(ServingCertificate.of(leaf)));
-
+        Files.writeString(dir.resolve("tls.crt"), leaf.certPem());
+        Files.writeString(dir.resolve("tls.key"), leaf.keyPem());
         ObjectNode reviewTree = realisticReview();
-        InMemoryClusterView cluster = new InMemoryClusterView();
-        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded",
-                Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject")))));
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AdmissionMetrics metrics = new AdmissionMetrics(registry);
-        // No API server: the write lands in the cached Canary, as the informer would deliver it a moment later.
-        StatusWriter noWrite = (namespace, name, patch) -> {
-            CanaryStatus.AdmittedRevision admitted = new CanaryStatus.AdmittedRevision();
-            admitted.revision = Fixtures.json(patch).path("status").path("admittedRevision").path("revision")
-                    .asString();
-            cluster.canaries.get(0).getStatus().admittedRevision = admitted;
-            return Future.succeededFuture();
-        };
-        MutatingHandler mutate = new MutatingHandler(cluster, noWrite, SourceClassifier.withDefaults(Map.of(),
-                Map.of()), "analyzer", Duration.ofSeconds(2), Clock.systemUTC(), metrics);
-        ValidatingHandler validate = new ValidatingHandler(new ObjectDecoder(), c -> List.of(), t -> List.of(),
-                p -> List.of(), cluster);
-        io.vertx.ext.web.Router router = AdmissionRoutes.router(vertx, validate, mutate, 3 * 1024 * 1024,
-                Duration.ofSeconds(4), metrics, registry, List.of());
+        Buffer review = Buffer.buffer(reviewTree.toString());
+
+        // The service's API server: the Canary targets the review's Deployment and last promoted its old template,
+        // so every request hashes the new template, and the first one records it on the status.
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        try (MockApiServer api = new MockApiServer()) {
+            storeCanary(api, Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject"))));
+            // Each endpoint runs in a JVM of its own with the service's flags, so that resident memory and CPU time
+            // are the endpoint's alone: the admission endpoint is the service itself (Main, with its informers,
+            // status writes, metrics and request log), the bare one a Vert.x HTTPS server and nothing else.
+            int port = freePort();
+            List<String> service0 = new ArrayList<>(List.of(SERVICE_EXTRA.trim().split("\\s+")));
+            service0.removeIf(String::isEmpty);
+            service0.addAll(List.of(
+                    "-Dkubernetes.master=" + api.client.getMasterUrl(), "-Dkubernetes.auth.tryKubeConfig=false",
+                    "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.namespace=sluice-system",
+                    Main.class.getName(), "--bind-address=127.0.0.1", "--port=" + port,
+                    "--tls-cert-file=" + dir.resolve("tls.crt"), "--tls-key-file=" + dir.resolve("tls.key")));
+            Process service = start(dir, "service.log", service0);
+            Process bareServer = start(dir, "bare.log", List.of(AdmissionBench.class.getName(), "serve", dir.toString()));
+            Vertx vertx = Vertx.vertx(new VertxOptions());
+            try {
+                String caPem = ca.certPem();
+                awaitReady(vertx, caPem, port, service, dir);
+                int bare = awaitBare(bareServer, dir);
+                measure(vertx, caPem, bare, port, review, seconds, warmup, rounds, levels, bareServer.pid(),
+                        service.pid());
+                Canary recorded = api.client.resources(Canary.class).inNamespace("test").withName("podinfo").get();
+                System.out.printf("status.admittedRevision on the API server: %s (service log: %s)%n",
+                        recorded.getStatus().admittedRevision == null ? "none"
+                                : recorded.getStatus().admittedRevision.revision, dir.resolve("service.log"));
+            } finally {
+                await(vertx.close());
+                service.destroy();
+                bareServer.destroy();
+            }
+        }
+    }
+
+    private static void measure(Vertx vertx, String caPem, int bare, int admission, Buffer review, int seconds,
+            int warmup, int rounds, int[] levels, long barePid, long servicePid) throws InterruptedException {
+        System.out.printf("review body: %d bytes; %d s per endpoint in %d alternating rounds after %d s warm-up; "
+                        + "%d CPUs; server JVMs: %s%n",
+                review.length(), seconds, rounds, warmup, Runtime.getRuntime().availableProcessors(), SERVER_JVM);
+        System.out.printf("%-10s %6s %10s %9s %9s %7s %14s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
+                "errors", "server CPU µs");
+        // Before anything is warm: the service's first requests, one at a time on one connection, as a webhook that
+        // is called now and then sees them (the JIT compiles a method only after many calls).
+        long[] cold = cold(vertx, caPem, admission, review, COLD_REQUESTS);
+        System.out.printf("%-10s %6d   first %d requests, one at a time: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                "cold", 1, cold.length, percentile(cold, 0.50) / 1000.0, percentile(cold, 0.99) / 1000.0,
+                cold[cold.length - 1] / 1000.0);
+        long peakRss = 0;
+        // One warm-up per endpoint, at the highest concurrency asked for; nothing of it is measured.
+        int busiest = Arrays.stream(levels).max().orElse(1);
+        run(vertx, caPem, bare, "/mutate", review, "bare", busiest, warmup, 0, barePid);
+        run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission", busiest, warmup, 0, servicePid);
+        for (int connections : levels) {
+            // The machine is shared: a build next door can halve the throughput within a minute. The two
+            // endpoints therefore take turns, in rounds that add up to the time asked for, so that both see the
+            // same neighbours; each round starts with a second of unmeasured load to open its connections.
+            List<Result> bareRounds = new ArrayList<>();
+            List<Result> sluiceRounds = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                int warm = 1;
+                bareRounds.add(run(vertx, caPem, bare, "/mutate", review, "bare", connections, warm,
+                        seconds / rounds, barePid));
+                peakRss = Math.max(peakRss, status(servicePid, "VmRSS:"));
+                sluiceRounds.add(run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission",
+                        connections, warm, seconds / rounds, servicePid));
+                peakRss = Math.max(peakRss, status(servicePid, "VmRSS:"));
+            }
+            Result ceiling = Result.merge(bareRounds);
+            Result sluice = Result.merge(sluiceRounds);
+            print(ceiling);
+            print(sluice);
+            System.out.printf("%-10s %6d   throughput %.0f%% of bare, p99 %.2fx bare%n", "ratio", connections,
+                    100.0 * sluice.throughput() / ceiling.throughput(),
+                    (double) sluice.p99Micros() / Math.max(1, ceiling.p99Micros()));
+        }
+        System.out.printf("service resident memory: VmRSS now %d MiB, highest sampled %d MiB, VmHWM %d MiB "
+                        + "(bare endpoint's JVM: VmHWM %d MiB)%n", status(servicePid, "VmRSS:") / 1024,
+                peakRss / 1024, status(servicePid, "VmHWM:") / 1024, status(barePid, "VmHWM:") / 1024);
+    }
+
+    /** The seed's Canary, in its Succeeded state after promoting {@code lastAppliedSpec}. */
+    private static void storeCanary(MockApiServer api, String lastAppliedSpec) {
+        Canary canary = Fixtures.canary("podinfo", "podinfo", null, null);
+        canary.setStatus(null);
+        Kinds.RESOURCE_CLASSES.forEach(api.client.getKubernetesSerialization()::registerKubernetesResource);
+        var canaries = api.client.resources(Canary.class);
+        Canary stored = canaries.resource(canary).create();
+        stored.setStatus(new CanaryStatus());
+        stored.getStatus().phase = "Succeeded";
+        stored.getStatus().lastAppliedSpec = lastAppliedSpec;
+        canaries.resource(stored).updateStatus();
+    }
+
+    /** A server JVM with the service's flags and this class path, its output in {@code dir/log}. */
+    private static Process start(Path dir, String log, List<String> mainAndArgs) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(SERVER_JVM.trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(mainAndArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile());
+        // As the Deployment runs it: fewer glibc malloc arenas (README, JVM flags).
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
+        return builder.start();
+    }
+
+    /** Waits until the service answers {@code /readyz} with 200: certificate loaded, caches synced. */
+    private static void awaitReady(Vertx vertx, String caPem, int port, Process service, Path dir)
+            throws InterruptedException {
+        WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
+                .setDefaultHost("localhost").setDefaultPort(port));
+        Instant deadline = Instant.now().plusSeconds(60);
+        try {
+            while (true) {
+                if (!service.isAlive() || Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("the service did not become ready; see " + dir.resolve("service.log"));
+                }
+                try {
+                    if (client.get("/readyz").send().toCompletionStage().toCompletableFuture()
+                            .get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode() == 200) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // not listening yet
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    /** Waits for the bare server's port, which it announces in {@code dir/ready}. */
+    private static int awaitBare(Process server, Path dir) throws IOException {
+        Path ready = dir.resolve("ready");
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!Files.exists(ready)) {
+            if (!server.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("bare server did not start; see " + dir.resolve("bare.log"));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        return Integer.parseInt(Files.readString(ready).trim());
+    }
+
+    /** The bare endpoint: a fixed allowed review over HTTPS, with the service's TLS and Vert.x settings. */
+    private static void serve(Path dir) throws Exception {
+        // As many server instances as the service runs by default: one per CPU, on the service's own Vert.x
+        // settings (one event loop per CPU).
+        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
+        Vertx vertx = Vertx.vertx(Main.vertxOptions(instances));
+        ServingTls tls = new ServingTls();
+        await(tls.install(ServingCertificate.of(KeyAndCert.fromPem(Files.readString(dir.resolve("tls.crt")),
+                Files.readString(dir.resolve("tls.key"))))));
         Buffer fixed = Buffer.buffer(AdmissionEndpoint.reviewNode(
-                reviewTree.path("request").path("uid").asString(), AdmissionResponse.allowed()).toString());
+                realisticReview().path("request").path("uid").asString(), AdmissionResponse.allowed()).toString());
         io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> bareHandler = req -> req.body()
                 .onSuccess(b -> req.response().putHeader("Content-Type", "application/json").end(fixed));
-        int admission = freePort();
         int bare = freePort();
-        await(HttpsVerticle.deploy(vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(admission), router,
-                instances));
         await(HttpsVerticle.deploy(vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(bare),
                 bareHandler, instances));
-        Files.writeString(dir.resolve("ca.pem"), ca.certPem());
-        Files.writeString(dir.resolve("review.json"), reviewTree.toString());
-        Files.writeString(dir.resolve("ready.tmp"), bare + " " + admission);
+        Files.writeString(dir.resolve("ready.tmp"), Integer.toString(bare));
         Files.move(dir.resolve("ready.tmp"), dir.resolve("ready"));
     }
 
@@ -293,6 +365,32 @@ public final class AdmissionBench {
         Arrays.sort(sample);
         return new Result(target, connections, n, elapsed, percentile(sample, 0.50), percentile(sample, 0.99),
                 errors, sample, cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
+    }
+
+    /** How many requests the cold measurement sends. */
+    private static final int COLD_REQUESTS = 200;
+
+    /** Latencies of {@code n} requests sent one after the other on one connection, sorted, in microseconds. */
+    private static long[] cold(Vertx vertx, String caPem, int port, Buffer review, int n) {
+        WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
+                .setKeepAlive(true).setDefaultHost("localhost").setDefaultPort(port), new PoolOptions().setHttp1MaxSize(1));
+        long[] micros = new long[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                long sent = System.nanoTime();
+                int status = await(client.post(AdmissionRoutes.MUTATE).putHeader("Content-Type", "application/json")
+                        .sendBuffer(review)).statusCode();
+                if (status != 200) {
+                    throw new IllegalStateException("cold request " + i + " answered " + status);
+                }
+                micros[i] = (System.nanoTime() - sent) / 1000;
+            }
+        } finally {
+            client.close();
+        }
+        Arrays.sort(micros);
+        return micros;
     }
 
     /** Lets the load run for {@code seconds} (the bench's main thread only waits; the event loops send). */

@@ -33,13 +33,13 @@ final class ServingTls {
         return current;
     }
 
-    /** Server options for the first certificate: TLS only, 1.2 and 1.3. */
+    /** Server options for the first certificate: TLS only, 1.2 and 1.3, on the JDK engine ({@link ServerSslEngine}). */
     HttpServerOptions serverOptions(HttpServerOptions base) {
         if (current == null) {
             throw new IllegalStateException("no certificate loaded yet");
         }
         HttpServerOptions options = new HttpServerOptions(base).setSsl(true)
-                .setKeyCertOptions(keyCert(current));
+                .setSslEngineOptions(new ServerSslEngine()).setKeyCertOptions(keyCert(current));
         options.setEnabledSecureTransportProtocols(PROTOCOLS);
         return options;
     }

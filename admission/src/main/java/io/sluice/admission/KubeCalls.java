@@ -1,6 +1,9 @@
 package io.sluice.admission;
 
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
@@ -9,6 +12,8 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientCon
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import io.sluice.model.Kinds;
 import io.sluice.model.flagger.Canary;
 import io.vertx.core.Future;
@@ -44,8 +49,36 @@ final class KubeCalls implements StatusWriter {
 
     /** Teaches the client's serializer Sluice's kinds; without it, reads by kind return generic resources. */
     static void registerModel(KubernetesClient client) {
-        Kinds.RESOURCE_CLASSES.forEach(client.getKubernetesSerialization()::registerKubernetesResource);
-        Kinds.LIST_KINDS.forEach(l -> client.getKubernetesSerialization().registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
+        registerModel(client.getKubernetesSerialization());
+    }
+
+    static void registerModel(KubernetesSerialization serialization) {
+        Kinds.RESOURCE_CLASSES.forEach(serialization::registerKubernetesResource);
+        Kinds.LIST_KINDS.forEach(l -> serialization.registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
+        BUILT_IN_KINDS.forEach(serialization::registerKubernetesResource);
+    }
+
+    /**
+     * The Kubernetes kinds the service reads or writes, besides Sluice's own, and {@code v1 List}: an API server
+     * may answer a list call with that kind rather than {@code <Kind>List} (fabric8's mock server does).
+     */
+    private static final List<Class<? extends KubernetesResource>> BUILT_IN_KINDS = List.of(Secret.class,
+            MutatingWebhookConfiguration.class, ValidatingWebhookConfiguration.class, Status.class,
+            KubernetesList.class);
+
+    /**
+     * The serialization the service's client uses: fabric8's defaults, knowing Sluice's kinds and the few built-in
+     * ones the service touches. fabric8's default instead loads every resource class of every API group on the
+     * class path the first time it decodes anything (about 700 classes here: Gateway API, storage, flow
+     * control ...), which costs metaspace for the life of the process and buys nothing: every call and informer of
+     * the service names its type. That scan fills one table shared by every serialization that asks for it, so
+     * {@link ObjectDecoder} does not ask for it either.
+     */
+    static KubernetesSerialization serialization() {
+        KubernetesSerialization serialization = new KubernetesSerialization(
+                JsonMapper.builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build(), false);
+        registerModel(serialization);
+        return serialization;
     }
 
     private <T> Future<T> blocking(Callable<T> call) {

@@ -221,6 +221,7 @@ public final class Main implements Callable<Integer> {
                 .withRequestTimeout((int) request.toMillis())
                 .build();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+                .withKubernetesSerialization(KubeCalls.serialization())
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
         KubeCalls calls = new KubeCalls(vertx, client, apiPoolSize);
         InformerClusterView cluster = new InformerClusterView(client);

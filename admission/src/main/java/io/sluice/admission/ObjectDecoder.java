@@ -1,7 +1,6 @@
 package io.sluice.admission;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.sluice.model.Kinds;
 import io.sluice.model.validation.Violation;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,7 @@ final class ObjectDecoder {
 
     ObjectDecoder() {
         this.serialization = new StrictSerialization();
-        Kinds.RESOURCE_CLASSES.forEach(serialization::registerKubernetesResource);
-        Kinds.LIST_KINDS.forEach(l -> serialization.registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
+        KubeCalls.registerModel(serialization);
     }
 
     /**
@@ -44,7 +42,8 @@ final class ObjectDecoder {
      */
     private static final class StrictSerialization extends KubernetesSerialization {
         StrictSerialization() {
-            super(JsonMapper.builder().build(), true);
+            // Without fabric8's class-path scan of every resource class (see KubeCalls.serialization).
+            super(JsonMapper.builder().build(), false);
         }
 
         @Override

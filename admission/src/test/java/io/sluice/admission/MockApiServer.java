@@ -30,7 +30,8 @@ final class MockApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        client = server.createClient();
+        // The client decodes as the service's does (KubeCalls.serialization): only the kinds it registers.
+        client = server.createClient(builder -> builder.withKubernetesSerialization(KubeCalls.serialization()));
         Path root = repositoryRoot();
         for (String crd : new String[] {"crds/canaries.flagger.app.yaml", "crds/metrictemplates.flagger.app.yaml",
                 "crds/alertproviders.flagger.app.yaml", "test-crds/routetables.networking.gloo.solo.io.yaml"}) {

@@ -25,10 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Nothing is dropped: when the queue is full the caller waits for the writer, as it would for a full stdout
  * pipe. A line appears at most {@code flushMillis} after it was logged, and everything queued is written when
- * logback stops (on JVM shutdown through logback's shutdown hook, see {@code logback.xml}).
+ * logback stops ({@code Main} stops logback last when the JVM shuts down).
  *
- * <p>Configuration in {@code logback.xml}: {@code encoder} (required), {@code queueSize} (default 8192 lines),
- * {@code flushMillis} (default 20).
+ * <p>Settings ({@link LogConfigurator} sets them; a {@code logback.xml} can too): {@code encoder} (required),
+ * {@code queueSize} (default 8192 lines), {@code flushMillis} (default 20).
  */
 public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** One write call carries at most this many bytes: a long backlog is written in pieces, not one huge array. */
@@ -45,6 +45,10 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
 
     public void setEncoder(Encoder<ILoggingEvent> encoder) {
         this.encoder = encoder;
+    }
+
+    Encoder<ILoggingEvent> encoder() {
+        return encoder;
     }
 
     public void setQueueSize(int queueSize) {

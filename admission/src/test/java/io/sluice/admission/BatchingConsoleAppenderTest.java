@@ -138,11 +138,4 @@ class BatchingConsoleAppenderTest {
         assertThat(context.getStatusManager().getCopyOfStatusList()).anySatisfy(s ->
                 assertThat(s.getMessage()).contains("no encoder"));
     }
-
-    @Test
-    void theShippedConfigurationUsesIt() throws Exception {
-        String xml = new String(BatchingConsoleAppenderTest.class.getResourceAsStream("/logback.xml").readAllBytes(),
-                StandardCharsets.UTF_8);
-        assertThat(xml).contains("class=\"io.sluice.admission.BatchingConsoleAppender\"");
-    }
 }

@@ -42,12 +42,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AdmissionBench {
     /**
-     * The server JVM's flags: {@code make bench-admission} passes ADMISSION_JAVA_OPTS of admission/module.mk, the
-     * flags of the Deployment in manifests/admission, as {@code -Dbench.server.jvm}. The shipped logback.xml is
-     * added, so that the server logs (asynchronously) what the service logs.
+     * The server JVMs' flags: {@code make bench-admission} passes ADMISSION_JAVA_OPTS of admission/module.mk, the
+     * flags of the Deployment in manifests/admission, as {@code -Dbench.server.jvm}.
      */
-    static final String SERVER_JVM = System.getProperty("bench.server.jvm", "-Xmx64m -XX:+UseSerialGC")
-            + " -Dlogback.configurationFile=" + AdmissionBench.class.getResource("/logback.xml").getPath();
+    static final String SERVER_JVM = System.getProperty("bench.server.jvm", "-Xmx64m -XX:+UseSerialGC");
 
     /**
      * Flags for the service's JVM only, after the shared ones: {@code -Dbench.service.jvm="-XX:NativeMemoryTracking=summary"}
@@ -129,7 +127,9 @@ public final class AdmissionBench {
         // The service's API server: the Canary targets the review's Deployment and last promoted its old template,
         // so every request hashes the new template, and the first one records it on the status.
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        try (MockApiServer api = new MockApiServer()) {
+        // Over HTTPS, as the service talks to an API server in a cluster (trusting the mock's self-signed certificate
+        // instead of checking it against a CA bundle).
+        try (MockApiServer api = new MockApiServer(true)) {
             storeCanary(api, Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject"))));
             // Each endpoint runs in a JVM of its own with the service's flags, so that resident memory and CPU time
             // are the endpoint's alone: the admission endpoint is the service itself (Main, with its informers,
@@ -138,12 +138,16 @@ public final class AdmissionBench {
             List<String> service0 = new ArrayList<>(List.of(SERVICE_EXTRA.trim().split("\\s+")));
             service0.removeIf(String::isEmpty);
             service0.addAll(List.of(
-                    "-Dkubernetes.master=" + api.client.getMasterUrl(), "-Dkubernetes.auth.tryKubeConfig=false",
+                    "-Dkubernetes.master=" + api.client.getMasterUrl(), "-Dkubernetes.trust.certificates=true",
+                    "-Dkubernetes.auth.tryKubeConfig=false",
                     "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.namespace=sluice-system",
                     Main.class.getName(), "--bind-address=127.0.0.1", "--port=" + port,
                     "--tls-cert-file=" + dir.resolve("tls.crt"), "--tls-key-file=" + dir.resolve("tls.key")));
-            Process service = start(dir, "service.log", service0);
-            Process bareServer = start(dir, "bare.log", List.of(AdmissionBench.class.getName(), "serve", dir.toString()));
+            // The service runs on its own class path, as in its image: without the test classes, whose
+            // logback-test.xml would replace the service's logging.
+            Process service = start(dir, "service.log", serviceClassPath(), service0);
+            Process bareServer = start(dir, "bare.log", System.getProperty("java.class.path"),
+                    List.of(AdmissionBench.class.getName(), "serve", dir.toString()));
             Vertx vertx = Vertx.vertx(new VertxOptions());
             try {
                 String caPem = ca.certPem();
@@ -179,23 +183,34 @@ public final class AdmissionBench {
         long peakRss = 0;
         // One warm-up per endpoint, at the highest concurrency asked for; nothing of it is measured.
         int busiest = Arrays.stream(levels).max().orElse(1);
-        run(vertx, caPem, bare, "/mutate", review, "bare", busiest, warmup, 0, barePid);
-        run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission", busiest, warmup, 0, servicePid);
+        WebClient warmBare = client(vertx, caPem, bare, busiest);
+        run(warmBare, "/mutate", review, "bare", busiest, warmup, 0, barePid);
+        warmBare.close();
+        WebClient warmService = client(vertx, caPem, admission, busiest);
+        run(warmService, AdmissionRoutes.MUTATE, review, "admission", busiest, warmup, 0, servicePid);
+        warmService.close();
         for (int connections : levels) {
             // The machine is shared: a build next door can halve the throughput within a minute. The two
             // endpoints therefore take turns, in rounds that add up to the time asked for, so that both see the
-            // same neighbours; each round starts with a second of unmeasured load to open its connections.
+            // same neighbours; each round starts with a second of unmeasured load. Each endpoint keeps its
+            // connections from round to round, as the API server keeps its connections to a webhook: opening
+            // 200 new TLS connections every two seconds measured handshakes, and the garbage of the connections
+            // closed was most of what filled the service's old generation.
+            WebClient bareClient = client(vertx, caPem, bare, connections);
+            WebClient serviceClient = client(vertx, caPem, admission, connections);
             List<Result> bareRounds = new ArrayList<>();
             List<Result> sluiceRounds = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 int warm = 1;
-                bareRounds.add(run(vertx, caPem, bare, "/mutate", review, "bare", connections, warm,
-                        seconds / rounds, barePid));
+                bareRounds.add(run(bareClient, "/mutate", review, "bare", connections, warm, seconds / rounds,
+                        barePid));
                 peakRss = Math.max(peakRss, status(servicePid, "VmRSS:"));
-                sluiceRounds.add(run(vertx, caPem, admission, AdmissionRoutes.MUTATE, review, "admission",
-                        connections, warm, seconds / rounds, servicePid));
+                sluiceRounds.add(run(serviceClient, AdmissionRoutes.MUTATE, review, "admission", connections, warm,
+                        seconds / rounds, servicePid));
                 peakRss = Math.max(peakRss, status(servicePid, "VmRSS:"));
             }
+            bareClient.close();
+            serviceClient.close();
             Result ceiling = Result.merge(bareRounds);
             Result sluice = Result.merge(sluiceRounds);
             print(ceiling);
@@ -222,12 +237,22 @@ public final class AdmissionBench {
         canaries.resource(stored).updateStatus();
     }
 
-    /** A server JVM with the service's flags and this class path, its output in {@code dir/log}. */
-    private static Process start(Path dir, String log, List<String> mainAndArgs) throws IOException {
+    /** This JVM's class path without the test classes of this module. */
+    private static String serviceClassPath() {
+        String tests = Path.of(AdmissionBench.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .toString();
+        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !Path.of(entry).toAbsolutePath().toString().equals(tests))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** A server JVM with the service's flags and {@code classPath}, its output in {@code dir/log}. */
+    private static Process start(Path dir, String log, String classPath, List<String> mainAndArgs)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(SERVER_JVM.trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of("-cp", classPath));
         command.addAll(mainAndArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(log).toFile());
@@ -239,9 +264,7 @@ public final class AdmissionBench {
     /** Waits until the service answers {@code /readyz} with 200: certificate loaded, caches synced. */
     private static void awaitReady(Vertx vertx, String caPem, int port, Process service, Path dir)
             throws InterruptedException {
-        WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
-                .setDefaultHost("localhost").setDefaultPort(port));
+        WebClient client = client(vertx, caPem, port, 1);
         Instant deadline = Instant.now().plusSeconds(60);
         try {
             while (true) {
@@ -322,12 +345,16 @@ public final class AdmissionBench {
                         : String.format("%.1f/req", (double) r.serverCpuMicros() / Math.max(1, r.requests())));
     }
 
-    private static Result run(Vertx vertx, String caPem, int port, String path, Buffer review, String target,
-            int connections, int warmup, int seconds, long serverPid) throws InterruptedException {
-        WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
+    /** A keep-alive HTTPS client of up to {@code connections} connections to {@code port}, checking the host name. */
+    private static WebClient client(Vertx vertx, String caPem, int port, int connections) {
+        return WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
                         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
                         .setKeepAlive(true).setDefaultHost("localhost").setDefaultPort(port),
                 new PoolOptions().setHttp1MaxSize(connections));
+    }
+
+    private static Result run(WebClient client, String path, Buffer review, String target, int connections,
+            int warmup, int seconds, long serverPid) throws InterruptedException {
         long[] latencies = new long[4_000_000];
         long[] count = new long[2];
         AtomicBoolean measuring = new AtomicBoolean(false);
@@ -353,7 +380,6 @@ public final class AdmissionBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         stop.set(true);
         await(done.future());
-        client.close();
         long n;
         long errors;
         long[] sample;
@@ -372,9 +398,7 @@ public final class AdmissionBench {
 
     /** Latencies of {@code n} requests sent one after the other on one connection, sorted, in microseconds. */
     private static long[] cold(Vertx vertx, String caPem, int port, Buffer review, int n) {
-        WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
-                .setKeepAlive(true).setDefaultHost("localhost").setDefaultPort(port), new PoolOptions().setHttp1MaxSize(1));
+        WebClient client = client(vertx, caPem, port, 1);
         long[] micros = new long[n];
         try {
             for (int i = 0; i < n; i++) {

@@ -20,11 +20,18 @@ import java.util.function.BooleanSupplier;
 
 /** fabric8's mock API server in CRUD mode on 127.0.0.1, with Sluice's CRDs registered. */
 final class MockApiServer implements AutoCloseable {
-    final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()), false);
+    final KubernetesMockServer server;
     final KubernetesClient client;
 
+    /** Over plain HTTP. */
     MockApiServer() {
+        this(false);
+    }
+
+    /** @param https serve HTTPS with a self-signed certificate, as an API server speaks; clients trust any */
+    MockApiServer(boolean https) {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of()), https);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (IOException e) {

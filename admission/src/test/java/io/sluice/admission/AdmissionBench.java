@@ -30,10 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Load test of the mutating endpoint ({@code make bench-admission}), not a unit test. In one JVM: the admission
- * routes over HTTPS with a Canary in the cache (each request hashes the template, records the revision through a
- * no-op status writer and patches replicas), a bare Vert.x HTTPS endpoint answering a fixed allowed review (the
- * ceiling), and a closed-loop load generator: each connection sends a review, waits for the answer, sends the next.
+ * Load test of the mutating endpoint ({@code make bench-admission}), not a unit test. The service itself
+ * ({@link Main}) runs in a JVM of its own against fabric8's mock API server (over HTTPS, in this JVM) holding the
+ * seed's Canary; a bare Vert.x HTTPS endpoint answering a fixed allowed review (the ceiling) runs in another; this
+ * JVM is a closed-loop load generator: each connection sends a review, waits for the answer, sends the next.
  *
  * <p>Arguments: {@code [seconds per endpoint] [warm-up seconds] [concurrency...]}; defaults 10, 20, 1 50 200. The
  * measured seconds are split into {@code -Dbench.rounds} (5) rounds in which the two endpoints take turns. The

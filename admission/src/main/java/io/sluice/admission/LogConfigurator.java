@@ -55,8 +55,6 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         out.setContext(context);
         out.setName("OUT");
         out.setEncoder(encoder);
-        out.setQueueSize(8192);
-        out.setFlushMillis(20);
         out.start();
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -26,6 +26,13 @@ import javax.net.ssl.TrustManagerFactory;
  * Vert.x asks for) without that probe. Anything else (ALPN, a client context) goes to Vert.x's own factory.
  */
 final class ServerSslEngine extends JdkSSLEngineOptions {
+    ServerSslEngine() {
+    }
+
+    private ServerSslEngine(ServerSslEngine other) {
+        super(other);
+    }
+
     @Override
     public SslContextFactory sslContextFactory() {
         return new Factory(super.sslContextFactory());
@@ -34,9 +41,7 @@ final class ServerSslEngine extends JdkSSLEngineOptions {
     @Override
     public ServerSslEngine copy() {
         // Vert.x copies the server's options when it starts a server: the copy must stay this class.
-        ServerSslEngine copy = new ServerSslEngine();
-        copy.setUseWorkerThread(getUseWorkerThread());
-        return copy;
+        return new ServerSslEngine(this);
     }
 
     static final class Factory implements SslContextFactory {

@@ -6,10 +6,8 @@ import io.sluice.certs.CaRequest;
 import io.sluice.certs.CertificateIssuer;
 import io.sluice.certs.KeyAndCert;
 import io.sluice.certs.ServingRequest;
-import io.sluice.model.Kinds;
 import io.sluice.model.Revisions;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanaryStatus;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -130,14 +128,14 @@ public final class AdmissionBench {
         // Over HTTPS, as the service talks to an API server in a cluster (trusting the mock's self-signed certificate
         // instead of checking it against a CA bundle).
         try (MockApiServer api = new MockApiServer(true)) {
-            storeCanary(api, Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject"))));
+            api.storeSeedCanary(Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject"))));
             // Each endpoint runs in a JVM of its own with the service's flags, so that resident memory and CPU time
             // are the endpoint's alone: the admission endpoint is the service itself (Main, with its informers,
             // status writes, metrics and request log), the bare one a Vert.x HTTPS server and nothing else.
             int port = freePort();
-            List<String> service0 = new ArrayList<>(List.of(SERVICE_EXTRA.trim().split("\\s+")));
-            service0.removeIf(String::isEmpty);
-            service0.addAll(List.of(
+            List<String> serviceArgs = new ArrayList<>(List.of(SERVICE_EXTRA.trim().split("\\s+")));
+            serviceArgs.removeIf(String::isEmpty);
+            serviceArgs.addAll(List.of(
                     "-Dkubernetes.master=" + api.client.getMasterUrl(), "-Dkubernetes.trust.certificates=true",
                     "-Dkubernetes.auth.tryKubeConfig=false",
                     "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.namespace=sluice-system",
@@ -145,7 +143,7 @@ public final class AdmissionBench {
                     "--tls-cert-file=" + dir.resolve("tls.crt"), "--tls-key-file=" + dir.resolve("tls.key")));
             // The service runs on its own class path, as in its image: without the test classes, whose
             // logback-test.xml would replace the service's logging.
-            Process service = start(dir, "service.log", serviceClassPath(), service0);
+            Process service = start(dir, "service.log", serviceClassPath(), serviceArgs);
             Process bareServer = start(dir, "bare.log", System.getProperty("java.class.path"),
                     List.of(AdmissionBench.class.getName(), "serve", dir.toString()));
             Vertx vertx = Vertx.vertx(new VertxOptions());
@@ -222,19 +220,6 @@ public final class AdmissionBench {
         System.out.printf("service resident memory: VmRSS now %d MiB, highest sampled %d MiB, VmHWM %d MiB "
                         + "(bare endpoint's JVM: VmHWM %d MiB)%n", status(servicePid, "VmRSS:") / 1024,
                 peakRss / 1024, status(servicePid, "VmHWM:") / 1024, status(barePid, "VmHWM:") / 1024);
-    }
-
-    /** The seed's Canary, in its Succeeded state after promoting {@code lastAppliedSpec}. */
-    private static void storeCanary(MockApiServer api, String lastAppliedSpec) {
-        Canary canary = Fixtures.canary("podinfo", "podinfo", null, null);
-        canary.setStatus(null);
-        Kinds.RESOURCE_CLASSES.forEach(api.client.getKubernetesSerialization()::registerKubernetesResource);
-        var canaries = api.client.resources(Canary.class);
-        Canary stored = canaries.resource(canary).create();
-        stored.setStatus(new CanaryStatus());
-        stored.getStatus().phase = "Succeeded";
-        stored.getStatus().lastAppliedSpec = lastAppliedSpec;
-        canaries.resource(stored).updateStatus();
     }
 
     /** This JVM's class path without the test classes of this module. */

@@ -1,11 +1,15 @@
 package io.sluice.admission;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanarySpec;
+import io.sluice.model.flagger.CanaryStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -61,6 +65,24 @@ final class MockApiServer implements AutoCloseable {
             throw new IllegalStateException("manifests/crds not found above " + Path.of("").toAbsolutePath());
         }
         return dir;
+    }
+
+    /**
+     * Stores the seed's Canary {@code test/podinfo} (targeting Deployment {@code podinfo}) in phase Succeeded, its
+     * last promoted revision {@code lastAppliedSpec}, and returns it as stored.
+     */
+    Canary storeSeedCanary(String lastAppliedSpec) {
+        Canary canary = new Canary();
+        canary.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("test").build());
+        canary.setSpec(new CanarySpec());
+        canary.getSpec().targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
+        Canary stored = client.resource(canary).create();
+        stored.setStatus(new CanaryStatus());
+        stored.getStatus().phase = "Succeeded";
+        stored.getStatus().lastAppliedSpec = lastAppliedSpec;
+        stored.getStatus().failedChecks = 0;
+        stored.getStatus().canaryWeight = 0;
+        return client.resource(stored).updateStatus();
     }
 
     /** Polls {@code condition} until it holds; fails after {@code deadline}. */

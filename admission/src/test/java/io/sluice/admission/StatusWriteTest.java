@@ -3,10 +3,8 @@ package io.sluice.admission;
 import static io.sluice.admission.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.sluice.model.Revisions;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.CanaryStatus;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -48,17 +46,7 @@ class StatusWriteTest {
     }
 
     private Canary storeSeedCanary(String lastAppliedSpec) {
-        Canary canary = new Canary();
-        canary.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("test").build());
-        canary.setSpec(new CanarySpec());
-        canary.getSpec().targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
-        Canary stored = api.client.resource(canary).create();
-        stored.setStatus(new CanaryStatus());
-        stored.getStatus().phase = "Succeeded";
-        stored.getStatus().lastAppliedSpec = lastAppliedSpec;
-        stored.getStatus().failedChecks = 0;
-        stored.getStatus().canaryWeight = 0;
-        api.client.resource(stored).updateStatus();
+        Canary stored = api.storeSeedCanary(lastAppliedSpec);
         await(view.start());
         MockApiServer.waitFor("the Canary in the cache", Duration.ofSeconds(10),
                 () -> !view.canariesTargeting("test", "Deployment", "podinfo").isEmpty()

@@ -4,7 +4,7 @@ CRD_TEST = -pl shared-model -Dtest=CrdsAreCurrentTest -Dsurefire.failIfNoSpecifi
 # command:package pairs the tests need from Debian; modules append theirs in module.mk.
 TEST_PACKAGES = prometheus:prometheus
 
-.PHONY: help build test test-packages crds verify-crds certs bench clean
+.PHONY: help build test test-unit test-packages crds verify-crds certs bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -12,8 +12,11 @@ help: ## list the targets
 build: ## compile and package every module, without tests
 	$(MVN) install -DskipTests
 
-test: test-packages ## run every test of every module (CI runs this)
+test: test-packages ## run every test of every module: unit tests, then the *IT integration tests (CI runs this)
 	$(MVN) install
+
+test-unit: ## run only the fast tests (unit and mock API server), no sandbox or real Prometheus
+	$(MVN) test
 
 test-packages: ## install the Debian packages the tests need, when missing (as root)
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)

@@ -2,6 +2,8 @@ package io.sluice.model.flagger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -17,12 +19,14 @@ import io.sluice.model.Resource;
 @Kind("AlertProvider")
 @Plural("alertproviders")
 @Singular("alertprovider")
+@AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.type")
 public class AlertProvider extends Resource<AlertProvider.Spec, MetricTemplate.Status> {
 
     /** {@code AlertProvider.spec}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Spec extends Extensible {
         @Required
+        @SchemaFrom(type = Type.class)
         @JsonPropertyDescription("slack, msteams, discord, rocket or gchat.")
         public String type;
         @JsonPropertyDescription("Channel (default general).")
@@ -35,5 +39,10 @@ public class AlertProvider extends Resource<AlertProvider.Spec, MetricTemplate.S
         public String proxy;
         @JsonPropertyDescription("Secret with address and optionally token.")
         public MetricTemplate.SecretReference secretRef;
+    }
+
+    /** The values of {@code spec.type}, named as they are written. */
+    public enum Type {
+        slack, msteams, discord, rocket, gchat
     }
 }

@@ -2,6 +2,10 @@ package io.sluice.model.flagger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.sluice.model.Extensible;
 import java.util.List;
@@ -13,33 +17,47 @@ public class CanaryAnalysis extends Extensible {
     @JsonPropertyDescription("Time between analysis ticks, e.g. 1m or 30s (default 60s, at least 10s).")
     public String interval;
 
+    @Min(1)
     @JsonPropertyDescription("Failed checks that roll a run back (default 1).")
     public Integer threshold;
 
+    @Min(1)
+    @Max(100)
     @JsonPropertyDescription("Canary weight at which the canary is promoted (default 100).")
     public Integer maxWeight;
 
+    @Min(1)
+    @Max(100)
     @JsonPropertyDescription("Canary weight added at every successful tick.")
     public Integer stepWeight;
 
     @JsonPropertyDescription("Explicit ladder of canary weights, instead of stepWeight.")
-    public List<Integer> stepWeights;
+    public List<@Min(1) @Max(100) Integer> stepWeights;
 
+    @Min(0)
+    @Max(100)
     @JsonPropertyDescription("Primary weight added per tick while promoting (0 routes everything at once).")
     public Integer stepWeightPromotion;
 
+    @Min(1)
     @JsonPropertyDescription("Number of iterations for Blue/Green or, with match, A/B testing.")
     public Integer iterations;
 
     @JsonPropertyDescription("Mirror traffic to the canary before shifting it (not supported by Gloo Mesh routing).")
     public Boolean mirror;
 
+    @Min(0)
+    @Max(100)
     @JsonPropertyDescription("Percentage of mirrored requests.")
     public Integer mirrorWeight;
 
+    @Min(0)
+    @Max(100)
     @JsonPropertyDescription("Percent of primary replicas that must be available (default 100).")
     public Integer primaryReadyThreshold;
 
+    @Min(0)
+    @Max(100)
     @JsonPropertyDescription("Percent of canary replicas that must be available (default 100).")
     public Integer canaryReadyThreshold;
 
@@ -121,6 +139,7 @@ public class CanaryAnalysis extends Extensible {
         @Required
         public String name;
 
+        @SchemaFrom(type = WebhookType.class)
         @JsonPropertyDescription("When the hook is called: confirm-rollout, pre-rollout, rollout (default), confirm-traffic-increase, "
                 + "confirm-promotion, post-rollout, rollback or event.")
         public String type;
@@ -151,6 +170,7 @@ public class CanaryAnalysis extends Extensible {
         @Required
         public String name;
 
+        @SchemaFrom(type = AlertSeverity.class)
         @JsonPropertyDescription("Least severity sent: info, warn or error (empty means info).")
         public String severity;
 
@@ -169,7 +189,52 @@ public class CanaryAnalysis extends Extensible {
         public Integer maxAge;
         public Boolean partitioned;
         public String path;
+        @SchemaFrom(type = SameSite.class)
         public String sameSite;
         public Boolean secure;
+    }
+
+    /**
+     * The values of {@code webhooks[].type}; the empty string means {@code rollout}. The CRD schema and the
+     * validator take their values from it.
+     */
+    public enum WebhookType {
+        DEFAULT(""), CONFIRM_ROLLOUT("confirm-rollout"), PRE_ROLLOUT("pre-rollout"), ROLLOUT("rollout"),
+        CONFIRM_TRAFFIC_INCREASE("confirm-traffic-increase"), CONFIRM_PROMOTION("confirm-promotion"),
+        POST_ROLLOUT("post-rollout"), ROLLBACK("rollback"), EVENT("event");
+
+        private final String value;
+
+        WebhookType(String value) {
+            this.value = value;
+        }
+
+        /** The value as written in a Canary. */
+        @JsonValue
+        public String value() {
+            return value;
+        }
+    }
+
+    /** The values of {@code alerts[].severity}; the empty string means {@code info}. */
+    public enum AlertSeverity {
+        DEFAULT(""), INFO("info"), WARN("warn"), ERROR("error");
+
+        private final String value;
+
+        AlertSeverity(String value) {
+            this.value = value;
+        }
+
+        /** The value as written in a Canary. */
+        @JsonValue
+        public String value() {
+            return value;
+        }
+    }
+
+    /** The values of {@code sessionAffinity.sameSite}, the cookie attribute. */
+    public enum SameSite {
+        Strict, Lax, None
     }
 }

@@ -3,6 +3,8 @@ package io.sluice.model.flagger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.sluice.model.Extensible;
@@ -20,6 +22,8 @@ public class CanaryService extends Extensible {
     public String name;
 
     @Required
+    @Min(1)
+    @Max(65535)
     @JsonPropertyDescription("Port of the generated ClusterIP Services.")
     public Integer port;
 

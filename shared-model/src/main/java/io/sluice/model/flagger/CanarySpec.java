@@ -2,6 +2,7 @@ package io.sluice.model.flagger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.sluice.model.Extensible;
 import java.util.Map;
@@ -44,6 +45,7 @@ public class CanarySpec extends Extensible {
     @JsonPropertyDescription("Deprecated alias of analysis, used only when analysis is absent.")
     public CanaryAnalysis canaryAnalysis;
 
+    @Min(1)
     @JsonPropertyDescription("Seconds a run may go without progress before it is rolled back (default 600).")
     public Integer progressDeadlineSeconds;
 

@@ -2,6 +2,8 @@ package io.sluice.model.flagger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -19,6 +21,7 @@ import java.util.Map;
 @Kind("MetricTemplate")
 @Plural("metrictemplates")
 @Singular("metrictemplate")
+@AdditionalPrinterColumn(name = "Provider", jsonPath = ".spec.provider.type")
 public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate.Status> {
 
     /** {@code MetricTemplate.spec}. */
@@ -37,6 +40,7 @@ public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Provider extends Extensible {
         @Required
+        @SchemaFrom(type = ProviderType.class)
         @JsonPropertyDescription("Metrics backend; Sluice queries prometheus.")
         public String type;
         @JsonPropertyDescription("Base URL of the backend.")
@@ -63,4 +67,12 @@ public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate
         public String name;
     }
 
+    /**
+     * The values of {@code spec.provider.type}, named as they are written: Flagger's list, so that existing
+     * templates apply. The validator says which of them Sluice can query.
+     */
+    public enum ProviderType {
+        prometheus, influxdb, datadog, externalmetrics, stackdriver, cloudwatch, newrelic, graphite, dynatrace, keptn,
+        splunk
+    }
 }

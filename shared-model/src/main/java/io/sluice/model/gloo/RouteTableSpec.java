@@ -2,6 +2,7 @@ package io.sluice.model.gloo;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.sluice.model.Extensible;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,16 @@ import java.util.Map;
 /**
  * {@code RouteTable.spec}. Gloo writes protobuf JSON: lowerCamelCase keys, enums as strings, zero values left
  * out. Parts Sluice never reads or writes are kept as plain JSON.
+ *
+ * <p>In the stand-in CRD ({@code manifests/test-crds}) unknown spec fields are kept, as Gloo's own CRDs keep the
+ * fields newer Gloo versions add, and two of Gloo's rules are checked by the test API server.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
+@ValidationRule(value = "has(self.hosts) || !has(self.virtualGateways)",
+        message = "a delegated RouteTable (no hosts) cannot set virtualGateways")
+@ValidationRule(value = "has(self.http) || has(self.tcp) || has(self.tls)",
+        message = "one of http, tcp or tls is required")
 public class RouteTableSpec extends Extensible {
     public List<String> hosts;
     public List<ObjectReference> virtualGateways;

@@ -1,6 +1,7 @@
 package io.sluice.model.gloo;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.crd.generator.annotation.SchemaSwap;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -17,6 +18,7 @@ import java.util.Map;
 @Kind("Workspace")
 @Plural("workspaces")
 @Singular("workspace")
+@SchemaSwap(originalType = Workspace.class, fieldName = "status", targetType = AnyStatus.class)
 public class Workspace extends Resource<Workspace.Spec, Map<String, Object>> {
     public static final String GROUP = "admin.gloo.solo.io";
 

@@ -2,6 +2,7 @@ package io.sluice.model.gloo;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaSwap;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -18,6 +19,7 @@ import java.util.Map;
 @Kind("WorkspaceSettings")
 @Plural("workspacesettings")
 @Singular("workspacesettings")
+@SchemaSwap(originalType = WorkspaceSettings.class, fieldName = "status", targetType = AnyStatus.class)
 public class WorkspaceSettings extends Resource<WorkspaceSettings.Spec, Map<String, Object>> {
 
     /** {@code WorkspaceSettings.spec}. */

@@ -2,10 +2,12 @@ package io.sluice.model.validation;
 
 import io.sluice.model.flagger.AlertProvider;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Judges an AlertProvider on its own. */
 public final class AlertProviderValidator {
-    public static final List<String> TYPES = List.of("slack", "msteams", "discord", "rocket", "gchat");
+    /** The types the CRD allows. */
+    public static final List<String> TYPES = Stream.of(AlertProvider.Type.values()).map(Enum::name).toList();
 
     private AlertProviderValidator() {
     }

@@ -9,6 +9,7 @@ import io.sluice.model.flagger.CanarySpec;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Judges a Canary on its own, without reading other objects. Both services use it: the admission webhook to
@@ -18,11 +19,14 @@ import java.util.Set;
 public final class CanaryValidator {
     /** Metrics the analyzer knows without a MetricTemplate. */
     public static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
-    public static final List<String> WEBHOOK_TYPES = List.of("", "confirm-rollout", "pre-rollout", "rollout",
-            "confirm-traffic-increase", "confirm-promotion", "post-rollout", "rollback", "event");
-    public static final List<String> ALERT_SEVERITIES = List.of("", "info", "warn", "error");
+    /** The webhook types the CRD allows, {@code ""} (meaning rollout) first. */
+    public static final List<String> WEBHOOK_TYPES = Stream.of(CanaryAnalysis.WebhookType.values())
+            .map(CanaryAnalysis.WebhookType::value).toList();
+    /** The alert severities the CRD allows, {@code ""} (meaning info) first. */
+    public static final List<String> ALERT_SEVERITIES = Stream.of(CanaryAnalysis.AlertSeverity.values())
+            .map(CanaryAnalysis.AlertSeverity::value).toList();
     public static final List<String> SUPPORTED_PROVIDERS = List.of(WellKnown.PROVIDER_GLOO_MESH);
-    private static final List<String> SAME_SITE = List.of("Strict", "Lax", "None");
+    private static final List<String> SAME_SITE = Stream.of(CanaryAnalysis.SameSite.values()).map(Enum::name).toList();
 
     private CanaryValidator() {
     }

@@ -12,7 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
-import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.kube.Kube;
 import io.vertx.core.Vertx;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
@@ -46,7 +47,7 @@ class CachedReadsTest {
     @AfterEach
     void stop() throws Exception {
         cluster.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(vertx.close());
     }
 
     /** A reconcile as the controller runs it after a watch event: the caches hold what the server holds. */
@@ -69,9 +70,6 @@ class CachedReadsTest {
         return made;
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     /** From now on the Canary's cache keeps what it holds: its watch is stopped. */
     void freezeCanaryCache() {

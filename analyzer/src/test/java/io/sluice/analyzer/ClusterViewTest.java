@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
@@ -37,12 +38,9 @@ class ClusterViewTest {
     void stop() throws Exception {
         caches.stop();
         cluster.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(vertx.close());
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
 
     @Test
     @DisplayName("with --namespace, an object in the watched namespace comes from the cache, one elsewhere from a GET")

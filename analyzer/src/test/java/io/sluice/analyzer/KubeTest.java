@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
@@ -26,7 +27,7 @@ class KubeTest {
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(vertx.close());
         cluster.close();
     }
 
@@ -35,7 +36,7 @@ class KubeTest {
     void followersDoNotWrite() throws Exception {
         AtomicBoolean leading = new AtomicBoolean(true);
         Kube kube = new Kube(cluster.client, pool, leading::get);
-        kube.scale("test", "podinfo", 3).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await(kube.scale("test", "podinfo", 3));
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
 
         leading.set(false);
@@ -43,7 +44,7 @@ class KubeTest {
         assertThat(refused).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
                 .havingRootCause().isInstanceOf(Kube.NotLeaderException.class);
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
-        assertThat(kube.canary("test", "podinfo").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        assertThat(await(kube.canary("test", "podinfo")))
                 .isNotNull();
     }
 
@@ -55,18 +56,16 @@ class KubeTest {
     }
 
     @Test
-    @DisplayName("an Event is created without a read, a repeat raises its count without a read, and one recorded before"
-            + " a restart is found and counted on")
+    @DisplayName("an Event is created without a read, a repeat with its known count raises it without a read, and one"
+            + " recorded before a restart (count unknown) is found and counted on")
     void eventsAggregateWithoutReads() throws Exception {
         Kube kube = new Kube(cluster.client, pool, () -> true);
         int from = cluster.requests.size();
-        kube.event(event("2026-05-17T08:00:00Z")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        kube.event(event("2026-05-17T08:00:20Z")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var first = await(kube.event(event("2026-05-17T08:00:00Z"), null));
+        await(kube.event(event("2026-05-17T08:00:20Z"), first.getCount()));
         assertThat(cluster.requestsSince(from)).noneMatch(r -> r.startsWith("GET "));
 
-        Kube restarted = new Kube(cluster.client, pool, () -> true);
-        restarted.event(event("2026-05-17T08:00:40Z")).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+        await(kube.event(event("2026-05-17T08:00:40Z"), null));
 
         var live = cluster.client.v1().events().inNamespace("test").withName("podinfo.0123456789abcdef").get();
         assertThat(live.getCount()).isEqualTo(3);

@@ -1,5 +1,7 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
+import io.sluice.analyzer.decision.Severity;
 import io.sluice.model.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,10 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
-import io.sluice.analyzer.gates.HookOutcome;
+import io.sluice.analyzer.decision.HookOutcome;
 import io.sluice.analyzer.gates.IstioSeries;
 import io.sluice.analyzer.gates.MetricGate;
-import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.RealPrometheus;
 import io.sluice.analyzer.gates.StaticObjectLookup;
@@ -192,9 +194,6 @@ class RealGatesScenarioTest {
         };
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
 
     void tick() throws Exception {
         clock.advance(INTERVAL);
@@ -236,8 +235,8 @@ class RealGatesScenarioTest {
             }
         });
         try {
-            done.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            await(done.future());
+        } catch (AssertionError e) {
             // Reported by the assertion below, with what did arrive.
         } finally {
             vertx.cancelTimer(timer);

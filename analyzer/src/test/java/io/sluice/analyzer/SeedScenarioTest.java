@@ -1,12 +1,13 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import io.sluice.model.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryPhase;
@@ -74,9 +75,6 @@ class SeedScenarioTest {
                 });
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     Reconciler.Outcome tick() throws Exception {
         clock.advance(INTERVAL);

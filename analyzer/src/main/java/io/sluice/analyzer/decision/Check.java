@@ -1,6 +1,5 @@
 package io.sluice.analyzer.decision;
 
-import io.sluice.analyzer.gates.MetricPart;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryPhase;
@@ -21,7 +20,7 @@ public sealed interface Check {
 
     /**
      * Ask every metric provider the Canary uses whether it answers (reported while initializing, never blocking); the
-     * outcome is a {@link io.sluice.analyzer.gates.ProviderAvailability}.
+     * outcome is a {@link ProviderAvailability}.
      */
     record Providers() implements Check {
         @Override

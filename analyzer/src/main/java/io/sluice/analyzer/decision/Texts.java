@@ -1,11 +1,14 @@
 package io.sluice.analyzer.decision;
 
+import io.sluice.model.WellKnown;
+import java.util.List;
+
 /**
- * Every Event text the decision writes, in one place; alert texts live in {@link io.sluice.analyzer.gates.Alerts}. The
- * wording is Flagger's, byte for byte, because dashboards, alert rules and people's runbooks match on it; only the
- * texts marked "Sluice" are new.
+ * Every Event text, in one place: the decision's and the few the shell writes while acting (public); alert texts live
+ * in {@link Alerts}. The wording is Flagger's, byte for byte, because dashboards, alert rules and people's runbooks
+ * match on it; only the texts marked "Sluice" are new.
  */
-final class Texts {
+public final class Texts {
     private Texts() {
     }
 
@@ -157,5 +160,41 @@ final class Texts {
     /** Sluice: the hold policy for metrics without data. */
     static String holdingNoData(String message) {
         return message + " (holding the weight: no-data policy is hold)";
+    }
+
+    /** Sluice: a spec the webhook would have refused; {@code violations} as {@code field: message}. */
+    static String invalidSpec(String key, List<String> violations) {
+        return "invalid canary " + key + ": " + String.join("; ", violations);
+    }
+
+    /** Sluice: a second Canary on a target that an older one manages. */
+    static String targetConflict(String key, String kind, String target, String ns, String older) {
+        return "canary " + key + " targets " + kind + " " + target + "." + ns + ", which canary " + older
+                + " already manages: nothing is done until one of them is deleted or retargeted";
+    }
+
+    /** Sluice: a no-data policy annotation that names no policy. */
+    static String noDataPolicyIgnored(String value) {
+        return "annotation " + WellKnown.NO_DATA_POLICY_ANNOTATION + " has the value \"" + value
+                + "\"; expected fail or hold, using the analyzer's default";
+    }
+
+    /** Sluice: the template changed between the analysis and the copy, which therefore did not happen. */
+    public static String promotionRefused(String target, String ns, String now, String analysed) {
+        return "Promotion of " + target + "." + ns + " skipped: its template changed to revision " + now
+                + " after revision " + analysed + " was analysed";
+    }
+
+    public static String postRolloutPassed(String hook) {
+        return "Post-rollout check " + hook + " passed";
+    }
+
+    public static String postRolloutFailed(String hook, String err) {
+        return "Post-rollout hook " + hook + " failed " + err;
+    }
+
+    /** A provider check that could not run at all (its own failures are worded by the gate). */
+    public static String providersError(String err) {
+        return "Error checking metric providers: " + err;
     }
 }

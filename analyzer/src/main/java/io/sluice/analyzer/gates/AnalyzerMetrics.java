@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;

@@ -1,7 +1,10 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricPart;
+import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.model.WellKnown;
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.gates.PrometheusClient.Endpoint;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -253,6 +256,6 @@ public final class PrometheusMetricGate implements MetricGate {
     }
 
     private static boolean hasText(String s) {
-        return MetricPart.hasText(s);
+        return s != null && !s.isBlank();
     }
 }

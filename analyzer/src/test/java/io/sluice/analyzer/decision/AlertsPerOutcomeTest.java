@@ -2,8 +2,8 @@ package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.analyzer.gates.HookOutcome;
-import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.decision.HookOutcome;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.model.flagger.CanaryCondition;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +36,7 @@ class AlertsPerOutcomeTest {
 
     /** The no-data policy {@code hold}; a run that reaches weight 30, after which the success rate has no data. */
     static void holdingAfterTheFirstStep(World w, Duration deadline) {
-        w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
+        w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
         w.noDataDeadline = deadline;
         w.newRevision("rev-2").event();
         w.tick();

@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.MetricOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

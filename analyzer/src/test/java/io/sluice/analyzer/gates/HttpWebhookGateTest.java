@@ -1,5 +1,7 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
+import io.sluice.analyzer.decision.HookOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
@@ -44,7 +46,7 @@ class HttpWebhookGateTest {
 
     @AfterAll
     static void stopVertx() {
-        Wait.result(vertx.close());
+        await(vertx.close());
     }
 
     @BeforeEach
@@ -78,7 +80,7 @@ class HttpWebhookGateTest {
     }
 
     private HookOutcome call(CanaryAnalysis.Webhook hook) {
-        return Wait.result(gate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
+        return await(gate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,7 +109,7 @@ class HttpWebhookGateTest {
     void postsFlaggersPayloadAsJson() {
         server.reply(r -> new Reply(202, ""));
         Canary canary = Fixtures.podinfo();
-        Wait.result(gate().call(canary, hook("rollout", null, null), CanaryPhase.Progressing));
+        await(gate().call(canary, hook("rollout", null, null), CanaryPhase.Progressing));
         LocalHttpServer.Request request = server.last();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
@@ -205,7 +207,7 @@ class HttpWebhookGateTest {
         HttpWebhookGate gate = gate();
         assertThat(gate.backoff(1, 429, "7")).isEqualTo(Duration.ofSeconds(7));
         assertThat(gate.backoff(1, 429, "3600")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Wait.result(gate.call(Fixtures.podinfo(), hook("rollout", 1, null), CanaryPhase.Progressing)).passed())
+        assertThat(await(gate.call(Fixtures.podinfo(), hook("rollout", 1, null), CanaryPhase.Progressing)).passed())
                 .isTrue();
         assertThat(delays).containsExactly(Duration.ofSeconds(1));
     }
@@ -272,7 +274,7 @@ class HttpWebhookGateTest {
         HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
                         .setKeyCertOptions(certificate.keyCertOptions()))
                 .requestHandler(req -> req.response().setStatusCode(200).end());
-        Wait.result(tls.listen());
+        await(tls.listen());
         try {
             CanaryAnalysis.Webhook hook = hook("rollout", 3, null);
             hook.url = "https://127.0.0.1:" + tls.actualPort() + "/";
@@ -284,7 +286,7 @@ class HttpWebhookGateTest {
             hook.disableTLS = true;
             assertThat(call(hook).passed()).isTrue();
         } finally {
-            Wait.result(tls.close());
+            await(tls.close());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  * <pre>{@code
  * assumeTrue(RealPrometheus.binary().isPresent(), RealPrometheus.MISSING);
  * try (RealPrometheus prometheus = RealPrometheus.start(vertx, scrape -> "...text format...")) {
- *     Wait.result(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
+ *     await(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
  *     ... GatesConfig.builder().metricsServer(prometheus.url()) ...
  * }
  * }</pre>
@@ -72,7 +73,7 @@ public final class RealPrometheus implements AutoCloseable {
         HttpServer exporter = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                         .end(exposition.apply(scrapes.incrementAndGet())));
-        Wait.result(exporter.listen());
+        await(exporter.listen());
         Path workDir = Files.createTempDirectory("sluice-prometheus-");
         int port = freePort();
         Path config = workDir.resolve("prometheus.yml");
@@ -95,7 +96,7 @@ public final class RealPrometheus implements AutoCloseable {
                 .start();
         RealPrometheus prometheus = new RealPrometheus(vertx, exporter, process, workDir, "http://127.0.0.1:" + port);
         try {
-            Wait.result(Poll.until(vertx, () -> prometheus.client.getAbs(prometheus.url + "/-/ready").send()
+            await(Poll.until(vertx, () -> prometheus.client.getAbs(prometheus.url + "/-/ready").send()
                             .map(r -> r.statusCode() == 200), Duration.ofMillis(200), Duration.ofSeconds(60),
                     "Prometheus to be ready (log: " + workDir.resolve("prometheus.log") + ")"));
         } catch (AssertionError | RuntimeException e) {
@@ -134,7 +135,7 @@ public final class RealPrometheus implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        Wait.result(exporter.close());
+        await(exporter.close());
         try (Stream<Path> files = Files.walk(workDir)) {
             files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         } catch (IOException e) {

@@ -1,9 +1,11 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
+import io.sluice.analyzer.decision.MetricOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.vertx.core.Vertx;
@@ -34,7 +36,7 @@ class RealPrometheusTest {
         gates = Gates.create(vertx, settings, new StaticObjectLookup(),
                 new AnalyzerMetrics(Registries.fresh(), "test", "gloo-mesh"));
         // rate() needs two samples inside the range.
-        Wait.result(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
+        await(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
     }
 
     @AfterAll
@@ -46,14 +48,14 @@ class RealPrometheusTest {
             prometheus.close();
         }
         if (vertx != null) {
-            Wait.result(vertx.close());
+            await(vertx.close());
         }
     }
 
     @Test
     void readsTheSuccessRateTheExporterMadeAndHaltsWithTheSeedsText() {
         Canary canary = canary("podinfo");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(outcome.value()).isCloseTo(89.02, org.assertj.core.data.Offset.offset(0.001));
         assertThat(outcome.message()).isEqualTo("Halt podinfo.test advancement success rate 89.02% < 99%");
@@ -62,7 +64,7 @@ class RealPrometheusTest {
     @Test
     void readsTheP99TheExporterMade() {
         Canary canary = canary("podinfo");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(1)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(1)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
         // 98 of 100 requests under 100 ms, 2 between 1 s and 2.5 s: Prometheus interpolates the p99 to 1750 ms.
         assertThat(outcome.value()).isCloseTo(1.75, org.assertj.core.data.Offset.offset(0.0015));
@@ -74,7 +76,7 @@ class RealPrometheusTest {
     void aHealthyCanaryPassesBothBuiltins() {
         Canary canary = canary("healthy");
         List<MetricOutcome> outcomes = canary.getSpec().analysis.metrics.stream()
-                .map(m -> Wait.result(gates.metricGate().check(canary, m))).toList();
+                .map(m -> await(gates.metricGate().check(canary, m))).toList();
         assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.PASS, Verdict.PASS);
         assertThat(outcomes.get(0).value()).isEqualTo(100.0);
         assertThat(outcomes.get(1).value()).isLessThanOrEqualTo(0.1);
@@ -84,14 +86,14 @@ class RealPrometheusTest {
     void theClusterAnnotationSelectsTheOtherClustersSeries() {
         Canary canary = canary("podinfo");
         canary.getMetadata().setAnnotations(java.util.Map.of(PrometheusMetricGate.CLUSTER_NAME_ANNOTATION, "cluster2"));
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.message()).isEqualTo("Halt podinfo.test advancement success rate 10.00% < 99%");
     }
 
     @Test
     void aCanaryFailingEveryRequestIsJudgedAtZeroPercentNotAsNoData() {
         Canary canary = canary("failing");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(outcome.message()).isEqualTo("Halt failing.test advancement success rate 0.00% < 99%");
     }
@@ -99,7 +101,7 @@ class RealPrometheusTest {
     @Test
     void aWorkloadWithoutSeriesIsNoData() {
         Canary canary = canary("absent");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.NO_DATA);
         assertThat(outcome.message()).isEqualTo("Halt advancement no values found for istio metric request-success-rate "
                 + "probably absent.test is not receiving traffic: running query failed: no values found");
@@ -111,7 +113,7 @@ class RealPrometheusTest {
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long start = System.nanoTime();
-            Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(i % 2)));
+            await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(i % 2)));
             micros.add((System.nanoTime() - start) / 1000);
         }
         Collections.sort(micros);

@@ -1,18 +1,22 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.testing;
 
 import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Blocks a test thread (never an event loop) until a future completes, with a deadline. */
-final class Wait {
-    private static final long DEADLINE_SECONDS = 30;
+/**
+ * The one way the analyzer's tests wait for a Vert.x {@link Future}: from a test thread (never an event loop), with a
+ * deadline, so that a future that never completes fails the test instead of hanging the build.
+ */
+public final class Futures {
+    private static final long DEADLINE_SECONDS = 60;
 
-    private Wait() {
+    private Futures() {
     }
 
-    static <T> T result(Future<T> future) {
+    /** The future's result; its failure, a timeout or an interrupt become an {@link AssertionError}. */
+    public static <T> T await(Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.decision.Observations;
-import io.sluice.analyzer.decision.Workload;
 import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,8 @@
 package io.sluice.analyzer.decision;
 
-import io.sluice.model.WellKnown;
 import io.sluice.analyzer.decision.Action.EmitEvent;
 import io.sluice.analyzer.decision.Action.EmitEvent.Type;
+import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryDefaults;

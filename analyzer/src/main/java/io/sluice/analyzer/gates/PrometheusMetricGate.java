@@ -1,11 +1,11 @@
 package io.sluice.analyzer.gates;
 
 import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.MetricPart;
 import io.sluice.analyzer.decision.ProviderAvailability;
-import io.sluice.model.WellKnown;
-import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.gates.PrometheusClient.Endpoint;
+import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;

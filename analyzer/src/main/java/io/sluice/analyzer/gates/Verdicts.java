@@ -1,7 +1,7 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.decision.GoFormat;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.model.flagger.CanaryAnalysis;
 import java.time.Duration;

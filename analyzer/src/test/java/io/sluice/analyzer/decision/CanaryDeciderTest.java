@@ -2,8 +2,6 @@ package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.analyzer.decision.HookOutcome;
-import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryStatus;

@@ -2,8 +2,8 @@ package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.analyzer.testing.Seed;
 import io.sluice.analyzer.decision.MetricOutcome.Verdict;
+import io.sluice.analyzer.testing.Seed;
 import io.sluice.model.flagger.Canary;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,11 @@
 package io.sluice.analyzer.decision;
 
 import io.sluice.analyzer.CheckLoop;
-import io.vertx.core.Future;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanarySpec;
-import io.sluice.model.flagger.CanaryService;
 import io.sluice.model.flagger.CanaryStatus;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.analyzer.decision.MetricOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.gates.AnalyzerMetrics.AnalysisStatus;
 import io.sluice.analyzer.gates.AnalyzerMetrics.Strategy;
 import io.sluice.model.flagger.Canary;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.analyzer.decision.Severity;
+import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.AlertProvider;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;

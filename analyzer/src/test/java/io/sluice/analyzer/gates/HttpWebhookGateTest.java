@@ -1,9 +1,9 @@
 package io.sluice.analyzer.gates;
 
 import static io.sluice.analyzer.testing.Futures.await;
-import io.sluice.analyzer.decision.HookOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.analyzer.decision.HookOutcome;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -118,7 +118,9 @@ class HttpWebhookGateTest {
         assertThat(body.getString("name")).isEqualTo("podinfo");
         assertThat(body.getString("namespace")).isEqualTo("test");
         assertThat(body.getString("phase")).isEqualTo("Progressing");
-        assertThat(body.getString("checksum")).isEqualTo(WebhookPayloads.checksum(canary.getStatus())).hasSize(16);
+        // The first 16 hex digits of SHA-256("5f1c2a3b4d5e6f70\n"), the fixture's lastAppliedSpec, worked out apart
+        // from the code (printf '5f1c2a3b4d5e6f70\n' | sha256sum).
+        assertThat(body.getString("checksum")).isEqualTo("29c71c1e61551f47");
         assertThat(body.getJsonObject("metadata").getMap())
                 .isEqualTo(Map.of("cmd", "hey -z 2m -q 10 -c 2 http://podinfo-canary.test:9898/"));
     }
@@ -137,6 +139,8 @@ class HttpWebhookGateTest {
         String first = WebhookPayloads.checksum(canary.getStatus());
         canary.getStatus().trackedConfigs = Map.of("configmap/podinfo-config", "abc");
         String second = WebhookPayloads.checksum(canary.getStatus());
+        // printf '5f1c2a3b4d5e6f70\nconfigmap/podinfo-config=abc\n' | sha256sum
+        assertThat(second).isEqualTo("9a2e2451e1f7f9ae");
         canary.getStatus().lastAppliedSpec = "0000000000000000";
         assertThat(List.of(first, second, WebhookPayloads.checksum(canary.getStatus()))).doesNotHaveDuplicates();
     }

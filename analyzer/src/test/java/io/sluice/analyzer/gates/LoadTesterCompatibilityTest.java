@@ -1,9 +1,9 @@
 package io.sluice.analyzer.gates;
 
 import static io.sluice.analyzer.testing.Futures.await;
-import io.sluice.analyzer.decision.HookOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.analyzer.decision.HookOutcome;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;

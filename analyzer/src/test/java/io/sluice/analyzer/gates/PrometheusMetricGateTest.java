@@ -1,15 +1,15 @@
 package io.sluice.analyzer.gates;
 
 import static io.sluice.analyzer.testing.Futures.await;
-import io.sluice.analyzer.decision.MetricOutcome;
-import io.sluice.analyzer.decision.MetricPart;
-import io.sluice.analyzer.decision.ProviderAvailability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.analyzer.gates.LocalHttpServer.Reply;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.decision.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricPart;
+import io.sluice.analyzer.decision.ProviderAvailability;
+import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.MetricTemplate;
@@ -17,11 +17,9 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

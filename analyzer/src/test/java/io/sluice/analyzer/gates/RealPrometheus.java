@@ -1,6 +1,7 @@
 package io.sluice.analyzer.gates;
 
 import static io.sluice.analyzer.testing.Futures.await;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  * analyzer test that wants real PromQL behind the gates:
  *
  * <pre>{@code
- * assumeTrue(RealPrometheus.binary().isPresent(), RealPrometheus.MISSING);
+ * RequiredTool.require(RealPrometheus.binary().isPresent(), "prometheus", "prometheus");
  * try (RealPrometheus prometheus = RealPrometheus.start(vertx, scrape -> "...text format...")) {
  *     await(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
  *     ... GatesConfig.builder().metricsServer(prometheus.url()) ...

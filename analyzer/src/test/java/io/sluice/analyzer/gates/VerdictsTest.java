@@ -1,8 +1,8 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.analyzer.decision.MetricOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.model.flagger.CanaryAnalysis;
 import java.util.stream.Stream;

@@ -1,13 +1,13 @@
 package io.sluice.analyzer.gates;
 
 import static io.sluice.analyzer.testing.Futures.await;
-import io.sluice.analyzer.decision.MetricOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.testing.RequiredTool;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,16 +22,16 @@ import org.junit.jupiter.api.Test;
  * and has a p99 of 1750 ms, the canary {@code healthy} answers everything fast, the canary {@code failing} answers
  * only 500s, and a second cluster's {@code podinfo} succeeds 10% of the time (only the cluster filter keeps it out).
  */
-class RealPrometheusTest {
+class RealPrometheusIT {
     private static Vertx vertx;
     private static RealPrometheus prometheus;
     private static Gates gates;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(RealPrometheus.binary().isPresent(), RealPrometheus.MISSING);
+        RequiredTool.require(RealPrometheus.binary().isPresent(), "prometheus", "prometheus");
         vertx = Vertx.vertx();
-        prometheus = RealPrometheus.start(vertx, RealPrometheusTest::exposition);
+        prometheus = RealPrometheus.start(vertx, RealPrometheusIT::exposition);
         GatesConfig settings = GatesConfig.builder().metricsServer(prometheus.url()).clusterName("cluster1").build();
         gates = Gates.create(vertx, settings, new StaticObjectLookup(),
                 new AnalyzerMetrics(Registries.fresh(), "test", "gloo-mesh"));
@@ -111,10 +111,18 @@ class RealPrometheusTest {
     void measuresQueryLatency() {
         Canary canary = canary("podinfo");
         List<Long> micros = new ArrayList<>();
+        List<MetricOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long start = System.nanoTime();
-            await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(i % 2)));
+            outcomes.add(await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(i % 2))));
             micros.add((System.nanoTime() - start) / 1000);
+        }
+        // A latency of failed queries measures nothing: every answer must be the value the exporter was made to give.
+        for (int i = 0; i < outcomes.size(); i++) {
+            MetricOutcome o = outcomes.get(i);
+            assertThat(o.verdict()).as("check %d", i).isEqualTo(Verdict.FAIL);
+            assertThat(o.value()).as("check %d", i).isCloseTo(i % 2 == 0 ? 89.02 : 1.75,
+                    org.assertj.core.data.Offset.offset(0.0015));
         }
         Collections.sort(micros);
         System.out.printf("real Prometheus builtin check latency over %d checks: median %.1f ms, p90 %.1f ms, max %.1f ms%n",

@@ -9,8 +9,6 @@ import io.sluice.analyzer.decision.Observations;
 import io.sluice.analyzer.decision.Severity;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,21 +18,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ActionExecutorTest {
-    MockCluster cluster;
-    Vertx vertx;
-    WorkerExecutor pool;
+    SeededApi api;
 
     @BeforeEach
     void start() {
-        cluster = new MockCluster().seed();
-        vertx = Vertx.vertx();
-        pool = vertx.createSharedWorkerExecutor(Controller.POOL, 2);
+        api = new SeededApi();
     }
 
     @AfterEach
     void stop() {
-        await(vertx.close());
-        cluster.close();
+        api.close();
     }
 
     @Test
@@ -46,10 +39,10 @@ class ActionExecutorTest {
                 sent.add(canary.key() + " " + severity + " " + withMetadata + " " + message);
             }
         };
-        Kube kube = new Kube(cluster.client, pool, () -> true);
-        ActionExecutor executor = new ActionExecutor(kube, new ClusterView(cluster.caches(), kube), Settings.defaults(),
+        Kube kube = api.kube(() -> true);
+        ActionExecutor executor = new ActionExecutor(kube, new ClusterView(api.cluster.caches(), kube), Settings.defaults(),
                 gates, gates, new EventRecorder(kube, gates, Clock.systemUTC(), "test"));
-        Canary canary = cluster.canary();
+        Canary canary = api.cluster.canary();
         Alerts.Alert alert = Alerts.holdDeadlineExceeded(Duration.ofSeconds(60));
         Snapshot nothingRead = Snapshot.blocked(canary, Observations.builder("podinfo", "test").build());
 

@@ -4,8 +4,6 @@ import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -14,28 +12,25 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class KubeTest {
+    SeededApi api;
     MockCluster cluster;
-    Vertx vertx;
-    WorkerExecutor pool;
 
     @BeforeEach
     void start() {
-        cluster = new MockCluster().seed();
-        vertx = Vertx.vertx();
-        pool = vertx.createSharedWorkerExecutor(Controller.POOL, 2);
+        api = new SeededApi();
+        cluster = api.cluster;
     }
 
     @AfterEach
-    void stop() throws Exception {
-        await(vertx.close());
-        cluster.close();
+    void stop() {
+        api.close();
     }
 
     @Test
     @DisplayName("a process that lost the lease writes nothing, while reads still work")
     void followersDoNotWrite() throws Exception {
         AtomicBoolean leading = new AtomicBoolean(true);
-        Kube kube = new Kube(cluster.client, pool, leading::get);
+        Kube kube = api.kube(leading::get);
         await(kube.scale("test", "podinfo", 3));
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
 
@@ -59,7 +54,7 @@ class KubeTest {
     @DisplayName("an Event is created without a read, a repeat with its known count raises it without a read, and one"
             + " recorded before a restart (count unknown) is found and counted on")
     void eventsAggregateWithoutReads() throws Exception {
-        Kube kube = new Kube(cluster.client, pool, () -> true);
+        Kube kube = api.kube(() -> true);
         int from = cluster.requests.size();
         var first = await(kube.event(event("2026-05-17T08:00:00Z"), null));
         await(kube.event(event("2026-05-17T08:00:20Z"), first.getCount()));

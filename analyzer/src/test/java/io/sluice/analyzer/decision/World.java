@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -55,9 +54,6 @@ final class World {
         return h;
     }
 
-    CanaryAnalysis analysis() {
-        return spec.analysis;
-    }
 
     Duration interval() {
         return CanaryDefaults.interval(spec.analysis);
@@ -191,11 +187,5 @@ final class World {
             throw new AssertionError("still " + status.phase + " after " + max + " ticks: " + events);
         }
         return this;
-    }
-
-    static Map<String, String> mapOf(String k, String v) {
-        Map<String, String> m = new HashMap<>();
-        m.put(k, v);
-        return m;
     }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.decision.Observations;
+import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
@@ -145,7 +146,7 @@ final class Gatherer {
                     return kube.configMapOf(ns, ref.name()).map(cm -> {
                         if (cm == null) {
                             if (!ref.optional()) {
-                                missing.add("configmap " + ref.name() + "." + ns + " not found");
+                                missing.add(Texts.configNotFound("configmap", ref.name(), ns));
                             }
                         } else if (!ConfigTracker.disabled(cm)) {
                             sums.put(ref.key(), ConfigTracker.checksum(cm));
@@ -157,7 +158,7 @@ final class Gatherer {
                 return kube.secretOf(ns, ref.name()).map(s -> {
                     if (s == null) {
                         if (!ref.optional()) {
-                            missing.add("secret " + ref.name() + "." + ns + " not found");
+                            missing.add(Texts.configNotFound("secret", ref.name(), ns));
                         }
                     } else if (!ConfigTracker.disabled(s) && ConfigTracker.trackable(s)) {
                         sums.put(ref.key(), ConfigTracker.checksum(s));

@@ -431,7 +431,7 @@ public final class CanaryDecider {
         Readiness r = Readiness.of(tgt, obs.target(), CanaryDefaults.canaryReadyThreshold(analysis));
         if (!r.ready()) {
             if (obs.analysisDue()) {
-                event(Type.Warning, "canary not ready during finalizing: " + r.reason());
+                event(Type.Warning, Texts.notReadyWhileTerminating(r.reason()));
             }
             return waitForWorkload();
         }
@@ -700,7 +700,7 @@ public final class CanaryDecider {
         }
         if (!routes.routes(100 - weight, weight) || routes.acceptance() == Routes.Acceptance.PENDING) {
             if (stalled()) {
-                String text = "RouteTable " + routes.table() + " not accepted at weight " + weight;
+                String text = Texts.routesNotAccepted(routes.table(), weight);
                 return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
             }
             return tickHeld();

@@ -197,4 +197,47 @@ public final class Texts {
     public static String providersError(String err) {
         return "Error checking metric providers: " + err;
     }
+
+    /** The target's selector has none of the labels Sluice derives the primary's selector from. */
+    public static String noSelectorLabel(String target, String ns, List<String> selectorLabels) {
+        return "deployment " + target + "." + ns + " spec.selector.matchLabels must contain one of "
+                + "[" + String.join(" ", selectorLabels) + "]";
+    }
+
+    /** A tracked ConfigMap or Secret ({@code kind} in lower case) the target needs does not exist. */
+    public static String configNotFound(String kind, String name, String ns) {
+        return kind + " " + name + "." + ns + " not found";
+    }
+
+    public static String noRouteTableRef(String key) {
+        return "canary " + key + " doesn't define a routeTableRef, required when using the 'gloo-mesh' provider";
+    }
+
+    /** Sluice: the parent RouteTable that should delegate to the managed one is missing. */
+    public static String parentRouteTableMissing(String parent) {
+        return "RouteTable " + parent + " not found: spec.routeTableRef must name the parent RouteTable that delegates"
+                + " to the RouteTable Sluice manages";
+    }
+
+    /** Sluice: the parent RouteTable delegates nowhere; {@code example} is the name Sluice would use. */
+    public static String noDelegateRoute(String parent, String example) {
+        return "RouteTable " + parent + " has no delegate route: add an http route with delegate.routeTables naming"
+                + " the RouteTable Sluice manages, e.g. " + example;
+    }
+
+    /** Sluice: the delegate belongs to {@code owner} ({@code <Kind> <name>}), so it is not touched. */
+    public static String delegateControlledBy(String table, String owner, String key) {
+        return "RouteTable " + table + " is controlled by " + owner + ", not by canary " + key
+                + ": Sluice leaves it alone";
+    }
+
+    /** Reverting on deletion waits for the target to serve again before the routes move back. */
+    static String notReadyWhileTerminating(String reason) {
+        return "canary not ready during finalizing: " + reason;
+    }
+
+    /** Sluice: the cause in the deadline Event when Gloo Mesh never accepted a step. */
+    static String routesNotAccepted(String table, int weight) {
+        return "RouteTable " + table + " not accepted at weight " + weight;
+    }
 }

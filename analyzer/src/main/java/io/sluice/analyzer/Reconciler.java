@@ -109,9 +109,9 @@ final class Reconciler {
      * stale) it is read from the API server, and the checks already run this tick are not run again.
      */
     private Future<Outcome> attempt(String ns, String name, Boolean dueOrNull, Observations earlier, int conflicts) {
-        Future<Canary> read = conflicts == 0 ? Future.succeededFuture(view.canary(ns, name))
+        Future<Canary> fetched = conflicts == 0 ? Future.succeededFuture(view.canary(ns, name))
                 : view.freshCanary(ns, name);
-        return read.compose(canary -> {
+        return fetched.compose(canary -> {
             if (canary == null) {
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
             }
@@ -121,19 +121,28 @@ final class Reconciler {
                 return attempt(ns, name, false, earlier, conflicts)
                         .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status()));
             }
-            return gatherer.gather(canary, dueOrNull == null || dueOrNull).compose(snap -> CheckLoop.decide(
-                    obs -> CanaryDecider.decide(canary.getSpec(), canary.getStatus(), obs, clock.instant()),
-                    earlier == null ? snap.observations() : snap.observations().withOutcomesOf(earlier),
-                    gates(canary)).compose(decided -> statuses.write(canary, decided.decision().status()).compose(
-                            written -> act(snap.as(written, decided.observations()), canary, decided.decision()),
-                            err -> {
-                                if (StatusWriter.conflicted(err) && conflicts < CONFLICT_RETRIES) {
-                                    LOG.debug("status of {}.{} changed underneath; deciding again", name, ns);
-                                    return attempt(ns, name, dueOrNull, decided.observations(), conflicts + 1);
-                                }
-                                return Future.failedFuture(err);
-                            })));
+            return gatherer.gather(canary, dueOrNull == null || dueOrNull).compose(snap ->
+                    decide(canary, snap.observations(), earlier).compose(decided ->
+                            statuses.write(canary, decided.decision().status()).compose(
+                                    written -> act(snap.as(written, decided.observations()), canary, decided.decision()),
+                                    err -> againAfterConflict(err, ns, name, dueOrNull, decided.observations(),
+                                            conflicts))));
         });
+    }
+
+    /** The decision with every check it asks for; after a conflict, the checks this tick already ran are kept. */
+    private Future<CheckLoop.Decided> decide(Canary canary, Observations read, Observations earlier) {
+        return CheckLoop.decide(obs -> CanaryDecider.decide(canary.getSpec(), canary.getStatus(), obs, clock.instant()),
+                earlier == null ? read : read.withOutcomesOf(earlier), gates(canary));
+    }
+
+    private Future<Outcome> againAfterConflict(Throwable err, String ns, String name, Boolean dueOrNull,
+            Observations decided, int conflicts) {
+        if (StatusWriter.conflicted(err) && conflicts < CONFLICT_RETRIES) {
+            LOG.debug("status of {}.{} changed underneath; deciding again", name, ns);
+            return attempt(ns, name, dueOrNull, decided, conflicts + 1);
+        }
+        return Future.failedFuture(err);
     }
 
     private Future<Outcome> act(Snapshot s, Canary read, Result.Decision d) {

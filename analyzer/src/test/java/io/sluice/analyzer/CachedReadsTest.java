@@ -68,7 +68,6 @@ class CachedReadsTest {
         return made;
     }
 
-
     /** From now on the Canary's cache keeps what it holds: its watch is stopped. */
     void freezeCanaryCache() {
         cluster.caches().canaries.stop();

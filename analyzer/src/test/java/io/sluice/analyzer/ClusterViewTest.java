@@ -40,7 +40,6 @@ class ClusterViewTest {
         await(vertx.close());
     }
 
-
     @Test
     @DisplayName("with --namespace, an object in the watched namespace comes from the cache, one elsewhere from a GET")
     void readsOutsideTheWatchedNamespaceGoToTheApiServer() throws Exception {

@@ -188,7 +188,6 @@ class RealGatesScenarioIT {
         };
     }
 
-
     void tick() throws Exception {
         clock.advance(INTERVAL);
         cluster.awaitCaches();

@@ -73,7 +73,6 @@ class SeedScenarioTest {
                 });
     }
 
-
     Reconciler.Outcome tick() throws Exception {
         clock.advance(INTERVAL);
         cluster.awaitCaches();

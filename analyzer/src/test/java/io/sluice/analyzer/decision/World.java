@@ -54,7 +54,6 @@ final class World {
         return h;
     }
 
-
     Duration interval() {
         return CanaryDefaults.interval(spec.analysis);
     }

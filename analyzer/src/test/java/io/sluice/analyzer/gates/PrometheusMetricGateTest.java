@@ -76,7 +76,6 @@ class PrometheusMetricGateTest {
         return gate(GatesConfig.builder());
     }
 
-
     private double checks(String verdict) {
         return Scrapes.value(metrics.scrape(),
                 "sluice_metric_checks_total{provider=\"prometheus\",verdict=\"" + verdict + "\"}");

@@ -49,7 +49,12 @@ import java.util.Objects;
  * Finalising                  | target scaled to 0                                      | Succeeded
  * Promoting / Finalising      | primary stuck or no progress for the deadline           | Failed, all traffic on canary
  * any, being deleted          | revertOnDeletion and the finalizer present              | Terminating
+ * any                         | invalid spec, or an older Canary on the same target *   | unchanged, condition
+ *                             |                                                         | InvalidSpec/TargetConflict
  * </pre>
+ *
+ * <p>Every phase change above is a call of {@code enter(phase)}; how a tick ends (used, idle, held for Gloo Mesh, waiting for a
+ * workload, released, terminated, blocked) is one named method each.
  *
  * <p>Where Sluice differs from Flagger on purpose: {@code failedChecks} keeps its count after a rollback;
  * {@code canaryWeight} shows the weight routed (also in WaitingPromotion and Blue/Green's all-to-canary step);

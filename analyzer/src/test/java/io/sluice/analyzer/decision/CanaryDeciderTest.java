@@ -38,6 +38,45 @@ class CanaryDeciderTest {
 
     static Stream<Arguments> behaviours() {
         return Stream.of(
+                row("an invalid spec only gets the InvalidSpec condition and a Warning once per interval", w -> {
+                    w.initialized();
+                    w.violations = List.of("spec.analysis.interval: not a duration");
+                    w.tick();
+                    String text = "invalid canary podinfo.test: spec.analysis.interval: not a duration";
+                    assertThat(w.events).containsExactly("Warning " + text);
+                    assertThat(w.last.actions()).containsExactly(new Action.EmitEvent(Action.EmitEvent.Type.Warning,
+                            text, java.util.Map.of()));
+                    assertThat(w.last.consumedTick()).isTrue();
+                    CanaryCondition c = w.status.conditions.stream().filter(x -> "InvalidSpec".equals(x.type))
+                            .findFirst().orElseThrow();
+                    assertThat(List.of(c.status, c.reason, c.message)).containsExactly("True", "ValidationFailed", text);
+                    assertThat(w.phase()).isEqualTo("Initialized");
+                    w.event();
+                    assertThat(w.events).hasSize(1);
+                    w.violations = List.of();
+                    w.tick();
+                    assertThat(w.status.conditions).noneMatch(x -> "InvalidSpec".equals(x.type));
+                }),
+                row("a second Canary on a managed target only gets the TargetConflict condition and a Warning", w -> {
+                    w.olderOnTarget = "podinfo-a.test";
+                    w.tick();
+                    String text = "canary podinfo.test targets Deployment podinfo.test, which canary podinfo-a.test"
+                            + " already manages: nothing is done until one of them is deleted or retargeted";
+                    assertThat(w.events).containsExactly("Warning " + text);
+                    assertThat(w.phase()).isNull();
+                    assertThat(w.status.conditions).extracting(x -> x.type + "/" + x.reason)
+                            .containsExactly("TargetConflict/TargetConflict");
+                    w.event();
+                    assertThat(w.events).hasSize(1);
+                }),
+                row("a no-data annotation that names no policy is said once per interval", w -> {
+                    w.noDataAnnotation = "pause";
+                    w.initialized();
+                    w.tick();
+                    w.event();
+                    assertThat(w.events).containsExactly("Warning annotation sluice.io/no-data-policy has the value"
+                            + " \"pause\"; expected fail or hold, using the analyzer's default");
+                }),
                 row("a new Canary goes through Initializing to Initialized with the target scaled to zero", w -> {
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");

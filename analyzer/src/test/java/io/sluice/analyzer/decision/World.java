@@ -27,6 +27,9 @@ final class World {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     boolean deleting;
     boolean finalizer;
+    List<String> violations = List.of();
+    String olderOnTarget;
+    String noDataAnnotation;
     boolean promotedPrimarySettles = true;
     NoDataPolicy noData = NoDataPolicy.FAIL;
     Duration noDataDeadline;
@@ -61,7 +64,8 @@ final class World {
     Observations observations(boolean due) {
         return Observations.builder("podinfo", "test").generation(1).deleting(deleting).hasFinalizer(finalizer)
                 .target(target).primary(primary).trackedConfigs(configs).routes(routes).analysisDue(due)
-                .noDataPolicy(noData).noDataDeadline(noDataDeadline).build();
+                .noDataPolicy(noData).noDataDeadline(noDataDeadline).specViolations(violations)
+                .olderOnTarget(olderOnTarget).noDataAnnotation(noDataAnnotation).build();
     }
 
     /** One analysis tick: the interval elapses first. */

@@ -1,10 +1,10 @@
 package io.sluice.analyzer;
 
 import static io.sluice.analyzer.testing.Futures.await;
+import static io.sluice.analyzer.testing.Futures.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,9 +35,11 @@ class KubeTest {
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
 
         leading.set(false);
-        var refused = kube.scale("test", "podinfo", 0).toCompletionStage().toCompletableFuture();
-        assertThat(refused).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
-                .havingRootCause().isInstanceOf(Kube.NotLeaderException.class);
+        Throwable refused = awaitFailure(kube.scale("test", "podinfo", 0));
+        while (refused.getCause() != null) {
+            refused = refused.getCause();
+        }
+        assertThat(refused).isInstanceOf(Kube.NotLeaderException.class);
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
         assertThat(await(kube.canary("test", "podinfo")))
                 .isNotNull();

@@ -17,13 +17,30 @@ public final class Futures {
 
     /** The future's result; its failure, a timeout or an interrupt become an {@link AssertionError}. */
     public static <T> T await(Future<T> future) {
+        if (completed(future).failed()) {
+            throw new AssertionError("the future failed: " + future.cause(), future.cause());
+        }
+        return future.result();
+    }
+
+    /** Why the future failed; its success, a timeout or an interrupt become an {@link AssertionError}. */
+    public static Throwable awaitFailure(Future<?> future) {
+        if (completed(future).succeeded()) {
+            throw new AssertionError("the future succeeded with " + future.result() + " where a failure was expected");
+        }
+        return future.cause();
+    }
+
+    private static <T> Future<T> completed(Future<T> future) {
         try {
-            return future.toCompletionStage().toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            future.toCompletionStage().toCompletableFuture().handle((r, e) -> null)
+                    .get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            return future;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         } catch (ExecutionException e) {
-            throw new AssertionError("the future failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("handle() completes normally", e);
         } catch (TimeoutException e) {
             throw new AssertionError("the future did not complete within " + DEADLINE_SECONDS + "s", e);
         }

@@ -193,7 +193,9 @@ public final class Texts {
         return "Post-rollout hook " + hook + " failed " + err;
     }
 
-    /** A provider check that could not run at all (its own failures are worded by the gate). */
+    public static final String PROVIDERS_AVAILABLE = "all the metrics providers are available!";
+
+    /** A provider that does not answer, or a provider check that could not run at all. */
     public static String providersError(String err) {
         return "Error checking metric providers: " + err;
     }

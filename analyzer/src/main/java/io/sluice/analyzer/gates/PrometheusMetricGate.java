@@ -4,6 +4,7 @@ import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.MetricPart;
 import io.sluice.analyzer.decision.ProviderAvailability;
+import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.gates.PrometheusClient.Endpoint;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
@@ -78,8 +79,8 @@ public final class PrometheusMetricGate implements MetricGate {
             problem = problem.compose(found -> found != null ? Future.succeededFuture(found) : providerProblem(canary, metric));
         }
         return problem.map(found -> found == null
-                ? new ProviderAvailability(true, "all the metrics providers are available!")
-                : new ProviderAvailability(false, "Error checking metric providers: " + found));
+                ? new ProviderAvailability(true, Texts.PROVIDERS_AVAILABLE)
+                : new ProviderAvailability(false, Texts.providersError(found)));
     }
 
     private Future<String> providerProblem(Canary canary, CanaryAnalysis.Metric metric) {

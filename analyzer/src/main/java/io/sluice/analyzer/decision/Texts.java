@@ -242,4 +242,32 @@ public final class Texts {
     static String routesNotAccepted(String table, int weight) {
         return "RouteTable " + table + " not accepted at weight " + weight;
     }
+
+    /** A metric outside its range: {@code what} is the metric's name, or Flagger's words for the builtins. */
+    public static String outOfRange(String key, String what, String value, String op, String bound) {
+        return "Halt " + key + " advancement " + what + " " + value + " " + op + " " + bound;
+    }
+
+    /** A builtin query without a sample; {@code observer} is the mesh whose metrics were asked ({@code istio}). */
+    public static String noTraffic(String observer, String metric, String target) {
+        return "Halt advancement no values found for " + observer + " metric " + metric + " probably " + target
+                + " is not receiving traffic";
+    }
+
+    /** Sluice: the minimum-traffic guard held a builtin check. */
+    public static String tooLittleTraffic(String observer, String metric, String target, long requests,
+            String interval, long min) {
+        return "Halt advancement too little traffic for " + observer + " metric " + metric + " of " + target + ": "
+                + requests + " requests in " + interval + ", at least " + min + " needed";
+    }
+
+    /** The deprecated inline query without a sample. */
+    public static String noValues(String metric) {
+        return "Halt advancement no values found for metric: " + metric;
+    }
+
+    /** A MetricTemplate's query without a sample. */
+    public static String noValuesForTemplate(String metric) {
+        return "Halt advancement no values found for custom metric: " + metric + ": no values found";
+    }
 }

@@ -64,6 +64,7 @@ final class ActionExecutor {
 
     Future<Void> run(Snapshot s, List<Action> actions) {
         Throwable[] first = {null};
+        Perform perform = new Perform(s);
         Future<Void> chain = Future.succeededFuture();
         for (Action a : actions) {
             chain = chain.compose(v -> {
@@ -71,7 +72,7 @@ final class ActionExecutor {
                     LOG.info("{}: {} skipped after an earlier failure", s.canary().key(), a);
                     return Future.succeededFuture();
                 }
-                return a.accept(new Perform(s)).recover(err -> {
+                return a.accept(perform).recover(err -> {
                     if (first[0] == null) {
                         first[0] = err;
                     }

@@ -13,25 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SeededApi.PerTest.class)
 class ActionExecutorTest {
-    SeededApi api;
-
-    @BeforeEach
-    void start() {
-        api = new SeededApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
     @Test
-    void anAlertReachesTheNotifierAsTheDecisionWroteIt() {
+    void anAlertReachesTheNotifierAsTheDecisionWroteIt(SeededApi api) {
         List<String> sent = new CopyOnWriteArrayList<>();
         TestGates gates = new TestGates() {
             @Override

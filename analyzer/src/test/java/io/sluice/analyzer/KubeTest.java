@@ -6,33 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SeededApi.PerTest.class)
 class KubeTest {
-    SeededApi api;
-    MockCluster cluster;
-
-    @BeforeEach
-    void start() {
-        api = new SeededApi();
-        cluster = api.cluster;
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
     @Test
     @DisplayName("a process that lost the lease writes nothing, while reads still work")
-    void followersDoNotWrite() throws Exception {
+    void followersDoNotWrite(SeededApi api) throws Exception {
         AtomicBoolean leading = new AtomicBoolean(true);
         Kube kube = api.kube(leading::get);
         await(kube.scale("test", "podinfo", 3));
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
 
         leading.set(false);
         Throwable refused = awaitFailure(kube.scale("test", "podinfo", 0));
@@ -40,7 +26,7 @@ class KubeTest {
             refused = refused.getCause();
         }
         assertThat(refused).isInstanceOf(Kube.NotLeaderException.class);
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
         assertThat(await(kube.canary("test", "podinfo")))
                 .isNotNull();
     }
@@ -55,19 +41,19 @@ class KubeTest {
     @Test
     @DisplayName("an Event is created without a read, a repeat with its known count raises it without a read, and one"
             + " recorded before a restart (count unknown) is found and counted on")
-    void eventsAggregateWithoutReads() throws Exception {
+    void eventsAggregateWithoutReads(SeededApi api) throws Exception {
         Kube kube = api.kube(() -> true);
-        int from = cluster.requests.size();
+        int from = api.cluster.requests.size();
         var first = await(kube.event(event("2026-05-17T08:00:00Z"), null));
         await(kube.event(event("2026-05-17T08:00:20Z"), first.getCount()));
-        assertThat(cluster.requestsSince(from)).noneMatch(r -> r.startsWith("GET "));
+        assertThat(api.cluster.requestsSince(from)).noneMatch(r -> r.startsWith("GET "));
 
         await(kube.event(event("2026-05-17T08:00:40Z"), null));
 
-        var live = cluster.client.v1().events().inNamespace("test").withName("podinfo.0123456789abcdef").get();
+        var live = api.cluster.client.v1().events().inNamespace("test").withName("podinfo.0123456789abcdef").get();
         assertThat(live.getCount()).isEqualTo(3);
         assertThat(live.getFirstTimestamp()).isEqualTo("2026-05-17T08:00:00Z");
         assertThat(live.getLastTimestamp()).isEqualTo("2026-05-17T08:00:40Z");
-        assertThat(cluster.events()).hasSize(1);
+        assertThat(api.cluster.events()).hasSize(1);
     }
 }

@@ -72,14 +72,23 @@ public final class CheckLoop {
     }
 
     private static Future<Outcome> outcome(Check c, Gates gates) {
-        if (c instanceof Check.Providers) {
-            return gates.providers()
-                    .otherwise(err -> new ProviderAvailability(false, Texts.providersError(err.getMessage())))
-                    .map(o -> new Outcome(o, o.available()));
-        }
-        if (c instanceof Check.Hook h) {
-            return gates.hook(h).map(o -> new Outcome(o, o.passed()));
-        }
-        return gates.metric((Check.Metric) c).map(o -> new Outcome(o, o.passed()));
+        return c.accept(new Check.Visitor<Future<Outcome>>() {
+            @Override
+            public Future<Outcome> providers(Check.Providers check) {
+                return gates.providers()
+                        .otherwise(err -> new ProviderAvailability(false, Texts.providersError(err.getMessage())))
+                        .map(o -> new Outcome(o, o.available()));
+            }
+
+            @Override
+            public Future<Outcome> hook(Check.Hook check) {
+                return gates.hook(check).map(o -> new Outcome(o, o.passed()));
+            }
+
+            @Override
+            public Future<Outcome> metric(Check.Metric check) {
+                return gates.metric(check).map(o -> new Outcome(o, o.passed()));
+            }
+        });
     }
 }

@@ -10,8 +10,25 @@ public sealed interface Check {
     /** Identifies the check within one tick. */
     String key();
 
+    /** Hands this check to the visitor's method for its kind: the compiler checks that every kind has one. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of check. */
+    interface Visitor<R> {
+        R hook(Hook check);
+
+        R providers(Providers check);
+
+        R metric(Metric check);
+    }
+
     /** Call {@code hook} with {@code phase} as the payload's phase. */
     record Hook(CanaryAnalysis.Webhook hook, CanaryPhase phase) implements Check {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.hook(this);
+        }
+
         @Override
         public String key() {
             return "hook/" + CanaryDefaults.webhookType(hook) + "/" + hook.name;
@@ -24,6 +41,11 @@ public sealed interface Check {
      */
     record Providers() implements Check {
         @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.providers(this);
+        }
+
+        @Override
         public String key() {
             return "providers";
         }
@@ -31,6 +53,11 @@ public sealed interface Check {
 
     /** Query one part of {@code metric} and judge it. */
     record Metric(CanaryAnalysis.Metric metric, MetricPart part) implements Check {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.metric(this);
+        }
+
         @Override
         public String key() {
             return "metric/" + metric.name + (part == MetricPart.TEMPLATE ? "/template" : "");

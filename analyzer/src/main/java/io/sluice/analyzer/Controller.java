@@ -52,7 +52,7 @@ public final class Controller extends AbstractVerticle {
     private long resyncTimer = -1;
     private volatile boolean synced;
     private ReconcileListener listener = ReconcileListener.NONE;
-    private java.util.function.Function<Canary, Future<io.sluice.analyzer.gates.ProviderAvailability>> providers;
+    private java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.ProviderAvailability>> providers;
 
     /**
      * @param namespace the one namespace to watch, or null for all
@@ -78,7 +78,7 @@ public final class Controller extends AbstractVerticle {
 
     /** Set before deployment: how to ask the metric providers whether they answer. */
     public Controller providers(
-            java.util.function.Function<Canary, Future<io.sluice.analyzer.gates.ProviderAvailability>> check) {
+            java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.ProviderAvailability>> check) {
         this.providers = check;
         return this;
     }

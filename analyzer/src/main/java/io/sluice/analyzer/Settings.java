@@ -1,6 +1,6 @@
 package io.sluice.analyzer;
 
-import io.sluice.analyzer.gates.NoDataPolicy;
+import io.sluice.analyzer.decision.NoDataPolicy;
 import java.time.Duration;
 import java.util.List;
 

@@ -17,4 +17,15 @@ import java.util.List;
 record Snapshot(Canary canary, Deployment target, String revision, String selectorKey, Deployment primary,
         HorizontalPodAutoscaler hpa, RouteTable parent, GlooRouter.Delegate delegateAt, RouteTable delegate,
         List<HasMetadata> tracked, Observations observations) {
+
+    /** A Canary that must not act: nothing but the Canary itself was read. */
+    static Snapshot blocked(Canary canary, Observations observations) {
+        return new Snapshot(canary, null, null, null, null, null, null, null, null, List.of(), observations);
+    }
+
+    /** The same reads, acted on as {@code written} (the Canary with its new status and resourceVersion). */
+    Snapshot as(Canary written, Observations decided) {
+        return new Snapshot(written, target, revision, selectorKey, primary, hpa, parent, delegateAt, delegate, tracked,
+                decided);
+    }
 }

@@ -1,18 +1,17 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryStatus;
 import io.sluice.model.testing.MutableClock;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -46,7 +45,7 @@ class CachedReadsTest {
     @AfterEach
     void stop() throws Exception {
         cluster.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(vertx.close());
     }
 
     /** A reconcile as the controller runs it after a watch event: the caches hold what the server holds. */
@@ -67,10 +66,6 @@ class CachedReadsTest {
         List<String> made = cluster.requestsSince(from);
         cluster.settle();
         return made;
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** From now on the Canary's cache keeps what it holds: its watch is stopped. */

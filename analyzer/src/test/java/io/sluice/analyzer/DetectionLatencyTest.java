@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -42,12 +43,12 @@ class DetectionLatencyTest {
         vertx = Vertx.vertx();
         Controller controller = new Controller(cluster.client, Settings.defaults(), "test", gates, gates, gates,
                 Clock.systemUTC(), () -> true);
-        vertx.deployVerticle(controller).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        await(vertx.deployVerticle(controller));
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(vertx.close());
         cluster.close();
     }
 

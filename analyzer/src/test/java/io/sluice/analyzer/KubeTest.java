@@ -1,49 +1,33 @@
 package io.sluice.analyzer;
 
+import static io.sluice.analyzer.testing.Futures.await;
+import static io.sluice.analyzer.testing.Futures.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.analyzer.kube.Kube;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SeededApi.PerTest.class)
 class KubeTest {
-    MockCluster cluster;
-    Vertx vertx;
-    WorkerExecutor pool;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster().seed();
-        vertx = Vertx.vertx();
-        pool = vertx.createSharedWorkerExecutor(Controller.POOL, 2);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        cluster.close();
-    }
-
     @Test
     @DisplayName("a process that lost the lease writes nothing, while reads still work")
-    void followersDoNotWrite() throws Exception {
+    void followersDoNotWrite(SeededApi api) throws Exception {
         AtomicBoolean leading = new AtomicBoolean(true);
-        Kube kube = new Kube(cluster.client, pool, leading::get);
-        kube.scale("test", "podinfo", 3).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+        Kube kube = api.kube(leading::get);
+        await(kube.scale("test", "podinfo", 3));
+        assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
 
         leading.set(false);
-        var refused = kube.scale("test", "podinfo", 0).toCompletionStage().toCompletableFuture();
-        assertThat(refused).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
-                .havingRootCause().isInstanceOf(Kube.NotLeaderException.class);
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
-        assertThat(kube.canary("test", "podinfo").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        Throwable refused = awaitFailure(kube.scale("test", "podinfo", 0));
+        while (refused.getCause() != null) {
+            refused = refused.getCause();
+        }
+        assertThat(refused).isInstanceOf(Kube.NotLeaderException.class);
+        assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(await(kube.canary("test", "podinfo")))
                 .isNotNull();
     }
 
@@ -55,23 +39,21 @@ class KubeTest {
     }
 
     @Test
-    @DisplayName("an Event is created without a read, a repeat raises its count without a read, and one recorded before"
-            + " a restart is found and counted on")
-    void eventsAggregateWithoutReads() throws Exception {
-        Kube kube = new Kube(cluster.client, pool, () -> true);
-        int from = cluster.requests.size();
-        kube.event(event("2026-05-17T08:00:00Z")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        kube.event(event("2026-05-17T08:00:20Z")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(cluster.requestsSince(from)).noneMatch(r -> r.startsWith("GET "));
+    @DisplayName("an Event is created without a read, a repeat with its known count raises it without a read, and one"
+            + " recorded before a restart (count unknown) is found and counted on")
+    void eventsAggregateWithoutReads(SeededApi api) throws Exception {
+        Kube kube = api.kube(() -> true);
+        int from = api.cluster.requests.size();
+        var first = await(kube.event(event("2026-05-17T08:00:00Z"), null));
+        await(kube.event(event("2026-05-17T08:00:20Z"), first.getCount()));
+        assertThat(api.cluster.requestsSince(from)).noneMatch(r -> r.startsWith("GET "));
 
-        Kube restarted = new Kube(cluster.client, pool, () -> true);
-        restarted.event(event("2026-05-17T08:00:40Z")).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+        await(kube.event(event("2026-05-17T08:00:40Z"), null));
 
-        var live = cluster.client.v1().events().inNamespace("test").withName("podinfo.0123456789abcdef").get();
+        var live = api.cluster.client.v1().events().inNamespace("test").withName("podinfo.0123456789abcdef").get();
         assertThat(live.getCount()).isEqualTo(3);
         assertThat(live.getFirstTimestamp()).isEqualTo("2026-05-17T08:00:00Z");
         assertThat(live.getLastTimestamp()).isEqualTo("2026-05-17T08:00:40Z");
-        assertThat(cluster.events()).hasSize(1);
+        assertThat(api.cluster.events()).hasSize(1);
     }
 }

@@ -2,13 +2,11 @@ package io.sluice.analyzer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
+import io.sluice.analyzer.testing.Seed;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanaryAnalysis;
-import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.CanaryStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,14 +21,7 @@ class MetricsListenerTest {
             Clock.fixed(Instant.parse("2026-05-17T08:10:00Z"), ZoneOffset.UTC));
 
     static Canary canary() {
-        Canary c = new Canary();
-        c.setMetadata(new ObjectMeta());
-        c.getMetadata().setName("podinfo");
-        c.getMetadata().setNamespace("test");
-        c.setSpec(new CanarySpec());
-        c.getSpec().targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
-        c.getSpec().analysis = new CanaryAnalysis();
-        return c;
+        return Seed.canary();
     }
 
     static CanaryStatus status(String phase, int weight) {

@@ -1,26 +1,25 @@
 package io.sluice.analyzer;
 
-import io.sluice.model.testing.MutableClock;
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanaryCondition;
+import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.PromotedCondition;
 import io.sluice.model.gloo.RouteTable;
-import io.vertx.core.Future;
+import io.sluice.model.testing.MutableClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -72,10 +71,6 @@ class SeedScenarioTest {
                     public void forgotten(String key) {
                     }
                 });
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     Reconciler.Outcome tick() throws Exception {

@@ -1,9 +1,10 @@
 package io.sluice.analyzer;
 
-import io.sluice.analyzer.gates.HookOutcome;
+import io.sluice.analyzer.decision.HookOutcome;
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricPart;
+import io.sluice.analyzer.decision.Severity;
 import io.sluice.analyzer.gates.MetricGate;
-import io.sluice.analyzer.gates.MetricOutcome;
-import io.sluice.analyzer.gates.MetricPart;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.model.flagger.Canary;

@@ -1,26 +1,82 @@
 package io.sluice.analyzer.decision;
 
-import io.sluice.analyzer.gates.Notifier;
 import io.sluice.model.flagger.CanaryPhase;
 import java.util.Map;
 
 /** Something the shell does for a decision, after writing the status. Every action is safe to repeat. */
 public sealed interface Action {
 
+    /** Hands this action to the visitor's method for its kind: the compiler checks that every kind has one. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * What tells people and hooks about the decision (Events, alerts, post-rollout hooks), as opposed to a write that
+     * converges the cluster: never held back by a failed write.
+     */
+    default boolean informs() {
+        return false;
+    }
+
+    /** One method per kind of action. */
+    interface Visitor<R> {
+        R reconcileServices(ReconcileServices action);
+
+        R ensurePrimary(EnsurePrimary action);
+
+        R reconcileAutoscaler(ReconcileAutoscaler action);
+
+        R setRoutes(SetRoutes action);
+
+        R scaleTarget(ScaleTarget action);
+
+        R promoteTemplate(PromoteTemplate action);
+
+        R emitEvent(EmitEvent action);
+
+        R sendAlert(SendAlert action);
+
+        R callHooks(CallHooks action);
+
+        R addFinalizer(AddFinalizer action);
+
+        R removeFinalizer(RemoveFinalizer action);
+
+        R releaseRoutes(ReleaseRoutes action);
+
+        R restoreTarget(RestoreTarget action);
+    }
+
     /** Create or update the {@code -canary} and {@code -primary} Services, and the apex Service when {@code apex}. */
     record ReconcileServices(boolean apex) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.reconcileServices(this);
+        }
     }
 
     /** Create the {@code -primary} Deployment and the {@code -primary} config copies when missing. */
     record EnsurePrimary() implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.ensurePrimary(this);
+        }
     }
 
     /** Create the primary's autoscaler when missing; with {@code update}, also bring it in line with the target's. */
     record ReconcileAutoscaler(boolean update) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.reconcileAutoscaler(this);
+        }
     }
 
     /** Create or repair the delegate RouteTable with these weights (they always sum to 100). */
     record SetRoutes(int primary, int canary) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.setRoutes(this);
+        }
+
         public SetRoutes {
             if (primary < 0 || canary < 0 || primary + canary != 100) {
                 throw new IllegalArgumentException("weights must sum to 100, got " + primary + "/" + canary);
@@ -30,14 +86,32 @@ public sealed interface Action {
 
     /** Scale the target Deployment. */
     record ScaleTarget(int replicas) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.scaleTarget(this);
+        }
     }
 
     /** Copy the target's template (revision {@code revision}) into the primary, with the config copies. */
     record PromoteTemplate(String revision) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.promoteTemplate(this);
+        }
     }
 
     /** Record a Kubernetes Event with reason {@code Synced}. */
     record EmitEvent(Type type, String message, Map<String, String> annotations) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.emitEvent(this);
+        }
+
+        @Override
+        public boolean informs() {
+            return true;
+        }
+
         /** Normal or Warning, as Kubernetes knows them. */
         public enum Type { Normal, Warning }
 
@@ -47,19 +121,45 @@ public sealed interface Action {
     }
 
     /** Send an alert to the canary's alert providers; {@code withMetadata} adds the canary's fields. */
-    record SendAlert(String message, Notifier.Severity severity, boolean withMetadata) implements Action {
+    record SendAlert(String message, Severity severity, boolean withMetadata) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.sendAlert(this);
+        }
+
+        @Override
+        public boolean informs() {
+            return true;
+        }
     }
 
     /** Call every webhook of {@code type} with {@code phase} (post-rollout hooks), reporting each as an Event. */
     record CallHooks(String type, CanaryPhase phase) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.callHooks(this);
+        }
+
+        @Override
+        public boolean informs() {
+            return true;
+        }
     }
 
     /** Add the revert-on-deletion finalizer. */
     record AddFinalizer() implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.addFinalizer(this);
+        }
     }
 
     /** Remove the revert-on-deletion finalizer: the Canary may go. */
     record RemoveFinalizer() implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.removeFinalizer(this);
+        }
     }
 
     /**
@@ -67,9 +167,17 @@ public sealed interface Action {
      * delegate, so that garbage collection does not leave the parent RouteTable delegating to nothing.
      */
     record ReleaseRoutes() implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.releaseRoutes(this);
+        }
     }
 
     /** Scale the target back to serve (to the primary's replica count): revert on deletion. */
     record RestoreTarget(int replicas) implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.restoreTarget(this);
+        }
     }
 }

@@ -1,14 +1,10 @@
 package io.sluice.analyzer.decision;
 
-import io.sluice.model.WellKnown;
 import io.sluice.analyzer.decision.Action.EmitEvent;
 import io.sluice.analyzer.decision.Action.EmitEvent.Type;
-import io.sluice.analyzer.gates.HookOutcome;
-import io.sluice.analyzer.gates.MetricOutcome;
-import io.sluice.analyzer.gates.MetricPart;
-import io.sluice.analyzer.gates.NoDataPolicy;
-import io.sluice.analyzer.gates.Alerts;
+import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanarySpec;
@@ -53,7 +49,12 @@ import java.util.Objects;
  * Finalising                  | target scaled to 0                                      | Succeeded
  * Promoting / Finalising      | primary stuck or no progress for the deadline           | Failed, all traffic on canary
  * any, being deleted          | revertOnDeletion and the finalizer present              | Terminating
+ * any                         | invalid spec, or an older Canary on the same target *   | unchanged, condition
+ *                             |                                                         | InvalidSpec/TargetConflict
  * </pre>
+ *
+ * <p>Every phase change above is a call of {@code enter(phase)}; how a tick ends (used, idle, held for Gloo Mesh, waiting for a
+ * workload, released, terminated, blocked) is one named method each.
  *
  * <p>Where Sluice differs from Flagger on purpose: {@code failedChecks} keeps its count after a rollback;
  * {@code canaryWeight} shows the weight routed (also in WaitingPromotion and Blue/Green's all-to-canary step);
@@ -68,9 +69,9 @@ public final class CanaryDecider {
     static final String ANNOTATION_REVISION = WellKnown.EVENT_REVISION_ANNOTATION;
     static final String ANNOTATION_USER = WellKnown.EVENT_USER_ANNOTATION;
     static final String ANNOTATION_SOURCE = WellKnown.EVENT_SOURCE_ANNOTATION;
-    /** The condition the shell sets when a Canary reached the cluster invalid (the webhook was bypassed). */
+    /** The condition of a Canary that reached the cluster invalid (the webhook was bypassed). */
     public static final String INVALID_SPEC_CONDITION = "InvalidSpec";
-    /** Sluice: the condition the shell sets on a Canary whose target an older Canary already manages. */
+    /** Sluice: the condition of a Canary whose target an older Canary already manages. */
     public static final String TARGET_CONFLICT_CONDITION = "TargetConflict";
     /**
      * Sluice: the condition a run carries while the no-data policy {@code hold} keeps its weight. It marks the hold
@@ -98,7 +99,7 @@ public final class CanaryDecider {
         this.obs = obs;
         this.now = now;
         this.analysis = spec.effectiveAnalysis();
-        this.tgt = spec.targetRef.name;
+        this.tgt = spec.targetRef == null ? null : spec.targetRef.name;
         this.ns = obs.namespace();
         this.key = obs.key();
     }
@@ -109,6 +110,13 @@ public final class CanaryDecider {
     }
 
     private Result run() {
+        if (obs.olderOnTarget() != null) {
+            return blocked(TARGET_CONFLICT_CONDITION, "TargetConflict",
+                    Texts.targetConflict(key, spec.targetRef.kind, tgt, ns, obs.olderOnTarget()));
+        }
+        if (!obs.specViolations().isEmpty()) {
+            return blocked(INVALID_SPEC_CONDITION, "ValidationFailed", Texts.invalidSpec(key, obs.specViolations()));
+        }
         if (obs.deleting()) {
             return onDeleting();
         }
@@ -122,13 +130,13 @@ public final class CanaryDecider {
             if (obs.analysisDue()) {
                 event(Type.Normal, Texts.skippingSuspended());
             }
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         if (obs.target() == null || obs.targetProblem() != null) {
             if (obs.analysisDue()) {
                 event(Type.Warning, obs.targetProblem() != null ? obs.targetProblem() : Texts.targetMissing(tgt, ns));
             }
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         CanaryPhase phase = old.phase();
         if (phase == null) {
@@ -148,10 +156,8 @@ public final class CanaryDecider {
 
     private Result onInitializing() {
         if (old.phase() == null) {
-            next.phase = CanaryPhase.Initializing.name();
-            next.canaryWeight = 0;
+            enter(CanaryPhase.Initializing);
             next.failedChecks = 0;
-            next.iterations = 0;
         }
         converge(false, false);
         boolean hasMetrics = analysis != null && analysis.metrics != null && !analysis.metrics.isEmpty();
@@ -166,7 +172,7 @@ public final class CanaryDecider {
         }
         if (obs.primary() == null) {
             // Created by EnsurePrimary right after this write; its watch event brings the next reconcile.
-            return finish(SHORT, obs.analysisDue(), true);
+            return waitForWorkload();
         }
         if (!skipAnalysis()) {
             Readiness r = Readiness.of(tgt + "-primary", obs.primary(), CanaryDefaults.primaryReadyThreshold(analysis));
@@ -183,23 +189,24 @@ public final class CanaryDecider {
                 if (obs.analysisDue()) {
                     event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
                 }
-                return finish(SHORT, obs.analysisDue(), true);
+                return waitForWorkload();
             }
         }
         if (obs.routes().problem() != null) {
             if (obs.analysisDue()) {
                 event(Type.Warning, obs.routes().problem());
             }
-            return finish(interval(), obs.analysisDue(), false);
+            return idle();
         }
         actions.add(new Action.ReconcileServices(true));
         actions.add(new Action.ScaleTarget(0));
-        sync(CanaryPhase.Initialized, 0, 0, 0);
+        enter(CanaryPhase.Initialized);
+        sync(0, 0, 0);
         next.lastPromotedSpec = next.lastAppliedSpec;
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Normal, Texts.initializationDone(key));
         alert(Alerts.initialized(spec.targetRef.kind));
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     private Result onIdle(CanaryPhase phase) {
@@ -210,7 +217,7 @@ public final class CanaryDecider {
                 // Someone scaled the target back up without a new revision: the primary serves, so it goes to 0.
                 actions.add(new Action.ScaleTarget(0));
             }
-            return finish(interval(), obs.analysisDue(), false);
+            return idle();
         }
         return startRun(phase);
     }
@@ -218,7 +225,7 @@ public final class CanaryDecider {
     private Result onWaiting() {
         converge(true, false);
         if (!obs.analysisDue()) {
-            return finish(interval(), false, false);
+            return idle();
         }
         return startRun(CanaryPhase.Waiting);
     }
@@ -232,23 +239,22 @@ public final class CanaryDecider {
         g.passed().forEach(o -> event(Type.Normal, Texts.confirmRolloutPassed(o.hook())));
         if (g.failed() != null) {
             if (phase != CanaryPhase.Waiting) {
-                next.phase = CanaryPhase.Waiting.name();
-                next.canaryWeight = 0;
-                next.iterations = 0;
+                enter(CanaryPhase.Waiting);
                 event(Type.Warning, Texts.waitingForApproval(key, g.failed().hook()));
                 if (!g.failedHook().muteAlert()) {
                     alert(Alerts.WAITING_FOR_APPROVAL);
                 }
             }
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         event(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations());
         alert(Alerts.NEW_REVISION);
         actions.add(new Action.ScaleTarget(scaleUpReplicas()));
-        sync(CanaryPhase.Progressing, 0, 0, 0);
+        enter(CanaryPhase.Progressing);
+        sync(0, 0, 0);
         next.currentRun = newRun();
         actions.add(new Action.SetRoutes(100, 0));
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     private Result onProgressing(CanaryPhase phase) {
@@ -261,17 +267,17 @@ public final class CanaryDecider {
             // stepped (nor copied) until it is repaired, on every reconcile since the write is idempotent.
             actions.add(new Action.ScaleTarget(scaleUpReplicas()));
             if (!obs.analysisDue()) {
-                return finish(interval(), false, false);
+                return idle();
             }
             String text = Texts.canaryNotReady(tgt, ns, Texts.NO_REPLICAS);
             event(Type.Warning, text);
             if (stalled()) {
                 return rollback(Rollback.DEADLINE, noProgress(text));
             }
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         if (!obs.analysisDue()) {
-            return finish(interval(), false, false);
+            return idle();
         }
         Result waiting = awaitPrimary(false);
         if (waiting != null) {
@@ -289,7 +295,7 @@ public final class CanaryDecider {
             if (stalled()) {
                 return rollback(Rollback.DEADLINE, noProgress(text));
             }
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         if (skipAnalysis()) {
             return promoteWithoutAnalysis();
@@ -317,7 +323,7 @@ public final class CanaryDecider {
                 event(Type.Warning, Texts.preRolloutFailed(key, pre.failed().hook(), pre.failed().error()));
                 alert(Alerts.preRolloutFailed(pre.failed().hook(), pre.failed().error()));
                 next.failedChecks = Statuses.n(old.failedChecks) + 1;
-                return finish(interval(), true, false);
+                return tickUsed();
             }
         } else {
             Result analysed = analyse();
@@ -341,9 +347,10 @@ public final class CanaryDecider {
         event(Type.Normal, Texts.restarting(tgt, ns), runAnnotations());
         actions.add(new Action.SetRoutes(100, 0));
         actions.add(new Action.ScaleTarget(Math.max(1, scaleUpReplicas())));
-        sync(CanaryPhase.Progressing, 0, 0, 0);
+        enter(CanaryPhase.Progressing);
+        sync(0, 0, 0);
         next.currentRun = newRun();
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     private Result onPromoting() {
@@ -355,12 +362,12 @@ public final class CanaryDecider {
             return restartRun();
         }
         if (!obs.analysisDue()) {
-            return finish(interval(), false, false);
+            return idle();
         }
         if (!copied) {
             // The copy did not land (a crash between the status write and the update): copy again, then wait.
             actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         Result waiting = awaitPrimary(true);
         if (waiting != null) {
@@ -375,48 +382,48 @@ public final class CanaryDecider {
         if (step <= 0 || weight == 0) {
             event(Type.Normal, Texts.ROUTING_ALL_TO_PRIMARY);
             actions.add(new Action.SetRoutes(100, 0));
-            setPhase(CanaryPhase.Finalising);
-            return finish(interval(), true, false);
+            enter(CanaryPhase.Finalising);
+            return tickUsed();
         }
         int primary = Math.min(100, 100 - weight + step);
         int canary = Math.max(0, weight - step);
         actions.add(new Action.SetRoutes(primary, 100 - primary));
         event(Type.Normal, Texts.advancePrimary(key, primary));
         if (primary == 100) {
-            setPhase(CanaryPhase.Finalising);
+            enter(CanaryPhase.Finalising);
         } else {
             next.canaryWeight = canary;
         }
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     private Result onFinalising() {
         converge(true, false);
         if (!obs.analysisDue()) {
-            return finish(interval(), false, false);
+            return idle();
         }
         Result waiting = awaitPrimary(true);
         if (waiting != null) {
             return waiting;
         }
         actions.add(new Action.ScaleTarget(0));
-        setPhase(CanaryPhase.Succeeded);
+        enter(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionCompleted(tgt, ns));
         alert(Alerts.COMPLETED);
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     private Result onDeleting() {
         if (!obs.hasFinalizer()) {
-            return finish(interval(), false, true);
+            return released();
         }
         if (!Boolean.TRUE.equals(spec.revertOnDeletion) || obs.target() == null) {
             actions.add(new Action.RemoveFinalizer());
-            return finish(interval(), false, true);
+            return released();
         }
         if (old.phase() != CanaryPhase.Terminating) {
-            setPhase(CanaryPhase.Terminating);
+            enter(CanaryPhase.Terminating);
             event(Type.Normal, Texts.terminating(key));
         }
         int replicas = obs.primary() != null && obs.primary().specReplicas() > 0
@@ -424,19 +431,19 @@ public final class CanaryDecider {
                 : scaleUpReplicas();
         if (obs.target().specReplicas() != replicas) {
             actions.add(new Action.RestoreTarget(replicas));
-            return finish(SHORT, obs.analysisDue(), true);
+            return waitForWorkload();
         }
         Readiness r = Readiness.of(tgt, obs.target(), CanaryDefaults.canaryReadyThreshold(analysis));
         if (!r.ready()) {
             if (obs.analysisDue()) {
-                event(Type.Warning, "canary not ready during finalizing: " + r.reason());
+                event(Type.Warning, Texts.notReadyWhileTerminating(r.reason()));
             }
-            return finish(SHORT, obs.analysisDue(), true);
+            return waitForWorkload();
         }
         actions.add(new Action.ReleaseRoutes());
         actions.add(new Action.RemoveFinalizer());
         event(Type.Normal, Texts.terminated(key));
-        return finish(interval(), true, true);
+        return terminated();
     }
 
     // ---------------------------------------------------------------- strategies
@@ -445,7 +452,7 @@ public final class CanaryDecider {
         int weight = Statuses.n(old.canaryWeight);
         int step = Weights.nextStep(analysis, weight);
         if (step <= 0) {
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         if (phase != CanaryPhase.WaitingPromotion) {
             Gate g = gate("confirm-traffic-increase", CanaryPhase.Progressing);
@@ -458,7 +465,7 @@ public final class CanaryDecider {
                 if (!g.failedHook().muteAlert()) {
                     alert(Alerts.WAITING_FOR_TRAFFIC_INCREASE);
                 }
-                return finish(interval(), true, false);
+                return tickUsed();
             }
         }
         if (weight < CanaryDefaults.maxWeight(analysis)) {
@@ -467,7 +474,7 @@ public final class CanaryDecider {
             actions.add(new Action.SetRoutes(100 - w, w));
             next.canaryWeight = w;
             event(Type.Normal, Texts.advanceWeight(key, w));
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         Result blocked = promotionGate(phase);
         if (blocked != null) {
@@ -481,7 +488,7 @@ public final class CanaryDecider {
         if (iterations > done) {
             next.iterations = done + 1;
             event(Type.Normal, Texts.advanceIteration(key, done + 1, iterations));
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         Result blocked = promotionGate(phase);
         if (blocked != null) {
@@ -492,7 +499,7 @@ public final class CanaryDecider {
             actions.add(new Action.SetRoutes(0, 100));
             next.canaryWeight = 100;
             next.iterations = done + 1;
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         return promote();
     }
@@ -505,7 +512,7 @@ public final class CanaryDecider {
             next.canaryWeight = 100;
             next.iterations = done + 1;
             event(Type.Normal, Texts.advanceIteration(key, done + 1, iterations));
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         Result blocked = promotionGate(phase);
         if (blocked != null) {
@@ -529,20 +536,20 @@ public final class CanaryDecider {
             next.iterations = iterations - 1;
         }
         if (phase != CanaryPhase.WaitingPromotion) {
-            next.phase = CanaryPhase.WaitingPromotion.name();
+            enter(CanaryPhase.WaitingPromotion);
             event(Type.Warning, Texts.waitingPromotion(key, g.failed().hook()));
             if (!g.failedHook().muteAlert()) {
                 alert(Alerts.WAITING_FOR_PROMOTION);
             }
         }
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     private Result promote() {
         event(Type.Normal, Texts.copying(tgt, ns));
         actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
-        next.phase = CanaryPhase.Promoting.name();
-        return finish(interval(), true, false);
+        enter(CanaryPhase.Promoting);
+        return tickUsed();
     }
 
     private Result promoteWithoutAnalysis() {
@@ -551,11 +558,11 @@ public final class CanaryDecider {
         actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
         actions.add(new Action.ReconcileAutoscaler(true));
         actions.add(new Action.ScaleTarget(0));
-        setPhase(CanaryPhase.Succeeded);
+        enter(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionSkipped(tgt, ns));
         alert(Alerts.SKIPPED);
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     // ---------------------------------------------------------------- analysis
@@ -569,7 +576,7 @@ public final class CanaryDecider {
         if (hooks.failed() != null) {
             event(Type.Warning, Texts.externalCheckFailed(key, hooks.failed().hook(), hooks.failed().error()));
             next.failedChecks = Statuses.n(old.failedChecks) + 1;
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         List<Check> metrics = metricChecks();
         // Under hold, a metric without data does not end the tick: a breach on a later metric must still count.
@@ -588,7 +595,7 @@ public final class CanaryDecider {
             }
             event(Type.Warning, o.message());
             next.failedChecks = Statuses.n(old.failedChecks) + 1;
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         return silent == null ? null : hold(silent);
     }
@@ -605,7 +612,7 @@ public final class CanaryDecider {
             alert(Alerts.holding(o.message()));
         }
         holding = o.message();
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     /**
@@ -670,7 +677,7 @@ public final class CanaryDecider {
             return rollback(Rollback.DEADLINE, err);
         }
         event(Type.Warning, text);
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     /**
@@ -686,7 +693,7 @@ public final class CanaryDecider {
                         : rollback(Rollback.DEADLINE, noProgress(routes.problem()));
             }
             event(Type.Warning, routes.problem());
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         if (routes.acceptance() == Routes.Acceptance.REJECTED) {
             String text = Texts.routesRejected(routes.table(), routes.rejection());
@@ -694,14 +701,14 @@ public final class CanaryDecider {
                 return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
             }
             event(Type.Warning, text);
-            return finish(interval(), true, false);
+            return tickUsed();
         }
         if (!routes.routes(100 - weight, weight) || routes.acceptance() == Routes.Acceptance.PENDING) {
             if (stalled()) {
-                String text = "RouteTable " + routes.table() + " not accepted at weight " + weight;
+                String text = Texts.routesNotAccepted(routes.table(), weight);
                 return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
             }
-            return finish(SHORT, false, false);
+            return tickHeld();
         }
         return null;
     }
@@ -727,18 +734,20 @@ public final class CanaryDecider {
         event(Type.Warning, Texts.canaryFailed(key));
         actions.add(new Action.ScaleTarget(0));
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
-        sync(CanaryPhase.Failed, 0, failed, 0);
+        enter(CanaryPhase.Failed);
+        sync(0, failed, 0);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     private Result failedPromotion(String err) {
         event(Type.Warning, Texts.promotionFailed(tgt, ns, err));
         alert(Alerts.promotionFailed(err));
         actions.add(new Action.SetRoutes(0, 100));
-        sync(CanaryPhase.Failed, 100, Statuses.n(old.failedChecks), 0);
+        enter(CanaryPhase.Failed);
+        sync(100, Statuses.n(old.failedChecks), 0);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Failed));
-        return finish(interval(), true, false);
+        return tickUsed();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -752,8 +761,7 @@ public final class CanaryDecider {
     }
 
     /** Flagger's sync: counters as given, plus the target's current revision and config checksums. */
-    private void sync(CanaryPhase phase, int weight, int failedChecks, int iterations) {
-        next.phase = phase.name();
+    private void sync(int weight, int failedChecks, int iterations) {
         next.canaryWeight = weight;
         next.failedChecks = failedChecks;
         next.iterations = iterations;
@@ -761,10 +769,16 @@ public final class CanaryDecider {
         next.trackedConfigs = obs.trackedConfigs().isEmpty() ? null : new LinkedHashMap<>(obs.trackedConfigs());
     }
 
-    /** Flagger's setPhase, except that WaitingPromotion keeps the routed weight (handled by the caller). */
-    private void setPhase(CanaryPhase phase) {
+    /**
+     * Every phase change goes through here, so the transitions are the calls of this method. As Flagger's setPhase:
+     * a phase that ends or restarts a run clears the weight and iterations, and Initialized and Succeeded record the
+     * revision that now serves. Sluice keeps the routed weight in WaitingPromotion; the callers that sync set their
+     * counters afterwards.
+     */
+    private void enter(CanaryPhase phase) {
         next.phase = phase.name();
-        if (phase != CanaryPhase.Progressing && phase != CanaryPhase.Waiting && phase != CanaryPhase.Promoting) {
+        if (phase != CanaryPhase.Progressing && phase != CanaryPhase.WaitingPromotion
+                && phase != CanaryPhase.Promoting) {
             next.canaryWeight = 0;
             next.iterations = 0;
         }
@@ -773,8 +787,66 @@ public final class CanaryDecider {
         }
     }
 
+    // ---------------------------------------------------------------- how a tick ends
+
+    /** The analysis tick was used: the next one is due one interval later. */
+    private Result tickUsed() {
+        return end(interval(), true, true);
+    }
+
+    /** Nothing to do but converge; a due tick is used up, a watch event between ticks owes nothing. */
+    private Result idle() {
+        return end(interval(), obs.analysisDue(), true);
+    }
+
+    /** The step is not accepted by Gloo Mesh yet: the tick stays owed and the RouteTable's watch resumes it. */
+    private Result tickHeld() {
+        return end(SHORT, false, true);
+    }
+
+    /** A workload is being created or rolled out: look again soon, and leave the routes as they are meanwhile. */
+    private Result waitForWorkload() {
+        return end(SHORT, obs.analysisDue(), false);
+    }
+
+    /** The Canary is going without reverting anything: its routes are left to garbage collection. */
+    private Result released() {
+        return end(interval(), false, false);
+    }
+
+    /** Reverted on deletion: traffic is back on the primary, the finalizer is gone. */
+    private Result terminated() {
+        return end(interval(), true, false);
+    }
+
+    /**
+     * A Canary that must not act (invalid, or second on a target): a condition and a Warning once per interval,
+     * nothing else, and no retry storm.
+     */
+    private Result blocked(String conditionType, String reason, String text) {
+        CanaryCondition was = condition(old, conditionType);
+        if (was == null || !text.equals(was.message)) {
+            String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            next.conditions = next.conditions == null ? new ArrayList<>() : next.conditions;
+            next.conditions.removeIf(c -> conditionType.equals(c.type));
+            CanaryCondition c = new CanaryCondition();
+            c.type = conditionType;
+            c.status = "True";
+            c.reason = reason;
+            c.message = text;
+            c.lastUpdateTime = stamp;
+            c.lastTransitionTime = was == null ? stamp : was.lastTransitionTime;
+            next.conditions.add(c);
+        }
+        next.observedGeneration = obs.generation();
+        if (obs.analysisDue() || was == null) {
+            event(Type.Warning, text);
+        }
+        return new Result.Decision(next, List.copyOf(actions), interval(), obs.analysisDue());
+    }
+
     /** The tick's end: condition, observed generation, transition time (only when something changed), routes. */
-    private Result finish(Duration requeue, boolean consumed, boolean noRoutes) {
+    private Result end(Duration requeue, boolean consumed, boolean repairRoutes) {
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         CanaryPhase phase = next.phase();
         if (phase != null) {
@@ -792,11 +864,14 @@ public final class CanaryDecider {
         }
         boolean routed = actions.stream().anyMatch(a -> a instanceof Action.SetRoutes
                 || a instanceof Action.ReleaseRoutes);
-        if (!routed && !noRoutes && phase != null) {
+        if (!routed && repairRoutes && phase != null) {
             // Every tick repairs the delegate toward the status's weights: the status is the intent.
             int w = Statuses.n(next.canaryWeight);
             actions.add(new Action.SetRoutes(100 - w, w));
         }
+        // Said once per interval, like an invalid spec: the owner should learn that the annotation does nothing.
+        NoDataPolicy.annotationProblem(obs.noDataAnnotation()).filter(p -> obs.analysisDue())
+                .ifPresent(p -> event(Type.Warning, p));
         return new Result.Decision(next, List.copyOf(actions), requeue, consumed);
     }
 
@@ -805,7 +880,7 @@ public final class CanaryDecider {
      * began) and drops it once a due tick did not hold or the run moved on.
      */
     private void holdingCondition(String stamp) {
-        io.sluice.model.flagger.CanaryCondition held = condition(old, HOLDING_CONDITION);
+        CanaryCondition held = condition(old, HOLDING_CONDITION);
         if (holding == null) {
             if (held != null && next.conditions != null && (obs.analysisDue() || Statuses.progressed(old, next))) {
                 next.conditions.removeIf(c -> HOLDING_CONDITION.equals(c.type));
@@ -816,7 +891,7 @@ public final class CanaryDecider {
             next.conditions = new ArrayList<>();
         }
         next.conditions.removeIf(c -> HOLDING_CONDITION.equals(c.type));
-        io.sluice.model.flagger.CanaryCondition c = new io.sluice.model.flagger.CanaryCondition();
+        CanaryCondition c = new CanaryCondition();
         c.type = HOLDING_CONDITION;
         c.status = "True";
         c.reason = "NoMetricData";
@@ -827,7 +902,7 @@ public final class CanaryDecider {
         next.conditions.add(c);
     }
 
-    private static io.sluice.model.flagger.CanaryCondition condition(CanaryStatus status, String type) {
+    private static CanaryCondition condition(CanaryStatus status, String type) {
         if (status.conditions == null) {
             return null;
         }

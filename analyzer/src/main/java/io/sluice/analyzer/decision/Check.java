@@ -1,6 +1,5 @@
 package io.sluice.analyzer.decision;
 
-import io.sluice.analyzer.gates.MetricPart;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryPhase;
@@ -11,8 +10,25 @@ public sealed interface Check {
     /** Identifies the check within one tick. */
     String key();
 
+    /** Hands this check to the visitor's method for its kind: the compiler checks that every kind has one. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of check. */
+    interface Visitor<R> {
+        R hook(Hook check);
+
+        R providers(Providers check);
+
+        R metric(Metric check);
+    }
+
     /** Call {@code hook} with {@code phase} as the payload's phase. */
     record Hook(CanaryAnalysis.Webhook hook, CanaryPhase phase) implements Check {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.hook(this);
+        }
+
         @Override
         public String key() {
             return "hook/" + CanaryDefaults.webhookType(hook) + "/" + hook.name;
@@ -21,9 +37,14 @@ public sealed interface Check {
 
     /**
      * Ask every metric provider the Canary uses whether it answers (reported while initializing, never blocking); the
-     * outcome is a {@link io.sluice.analyzer.gates.ProviderAvailability}.
+     * outcome is a {@link ProviderAvailability}.
      */
     record Providers() implements Check {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.providers(this);
+        }
+
         @Override
         public String key() {
             return "providers";
@@ -32,6 +53,11 @@ public sealed interface Check {
 
     /** Query one part of {@code metric} and judge it. */
     record Metric(CanaryAnalysis.Metric metric, MetricPart part) implements Check {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.metric(this);
+        }
+
         @Override
         public String key() {
             return "metric/" + metric.name + (part == MetricPart.TEMPLATE ? "/template" : "");

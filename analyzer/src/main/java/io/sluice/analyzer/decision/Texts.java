@@ -1,11 +1,14 @@
 package io.sluice.analyzer.decision;
 
+import io.sluice.model.WellKnown;
+import java.util.List;
+
 /**
- * Every Event text the decision writes, in one place; alert texts live in {@link io.sluice.analyzer.gates.Alerts}. The
- * wording is Flagger's, byte for byte, because dashboards, alert rules and people's runbooks match on it; only the
- * texts marked "Sluice" are new.
+ * Every Event text, in one place: the decision's and the few the shell writes while acting (public); alert texts live
+ * in {@link Alerts}. The wording is Flagger's, byte for byte, because dashboards, alert rules and people's runbooks
+ * match on it; only the texts marked "Sluice" are new.
  */
-final class Texts {
+public final class Texts {
     private Texts() {
     }
 
@@ -157,5 +160,114 @@ final class Texts {
     /** Sluice: the hold policy for metrics without data. */
     static String holdingNoData(String message) {
         return message + " (holding the weight: no-data policy is hold)";
+    }
+
+    /** Sluice: a spec the webhook would have refused; {@code violations} as {@code field: message}. */
+    static String invalidSpec(String key, List<String> violations) {
+        return "invalid canary " + key + ": " + String.join("; ", violations);
+    }
+
+    /** Sluice: a second Canary on a target that an older one manages. */
+    static String targetConflict(String key, String kind, String target, String ns, String older) {
+        return "canary " + key + " targets " + kind + " " + target + "." + ns + ", which canary " + older
+                + " already manages: nothing is done until one of them is deleted or retargeted";
+    }
+
+    /** Sluice: a no-data policy annotation that names no policy. */
+    static String noDataPolicyIgnored(String value) {
+        return "annotation " + WellKnown.NO_DATA_POLICY_ANNOTATION + " has the value \"" + value
+                + "\"; expected fail or hold, using the analyzer's default";
+    }
+
+    /** Sluice: the template changed between the analysis and the copy, which therefore did not happen. */
+    public static String promotionRefused(String target, String ns, String now, String analysed) {
+        return "Promotion of " + target + "." + ns + " skipped: its template changed to revision " + now
+                + " after revision " + analysed + " was analysed";
+    }
+
+    public static String postRolloutPassed(String hook) {
+        return "Post-rollout check " + hook + " passed";
+    }
+
+    public static String postRolloutFailed(String hook, String err) {
+        return "Post-rollout hook " + hook + " failed " + err;
+    }
+
+    public static final String PROVIDERS_AVAILABLE = "all the metrics providers are available!";
+
+    /** A provider that does not answer, or a provider check that could not run at all. */
+    public static String providersError(String err) {
+        return "Error checking metric providers: " + err;
+    }
+
+    /** The target's selector has none of the labels Sluice derives the primary's selector from. */
+    public static String noSelectorLabel(String target, String ns, List<String> selectorLabels) {
+        return "deployment " + target + "." + ns + " spec.selector.matchLabels must contain one of "
+                + "[" + String.join(" ", selectorLabels) + "]";
+    }
+
+    /** A tracked ConfigMap or Secret ({@code kind} in lower case) the target needs does not exist. */
+    public static String configNotFound(String kind, String name, String ns) {
+        return kind + " " + name + "." + ns + " not found";
+    }
+
+    public static String noRouteTableRef(String key) {
+        return "canary " + key + " doesn't define a routeTableRef, required when using the 'gloo-mesh' provider";
+    }
+
+    /** Sluice: the parent RouteTable that should delegate to the managed one is missing. */
+    public static String parentRouteTableMissing(String parent) {
+        return "RouteTable " + parent + " not found: spec.routeTableRef must name the parent RouteTable that delegates"
+                + " to the RouteTable Sluice manages";
+    }
+
+    /** Sluice: the parent RouteTable delegates nowhere; {@code example} is the name Sluice would use. */
+    public static String noDelegateRoute(String parent, String example) {
+        return "RouteTable " + parent + " has no delegate route: add an http route with delegate.routeTables naming"
+                + " the RouteTable Sluice manages, e.g. " + example;
+    }
+
+    /** Sluice: the delegate belongs to {@code owner} ({@code <Kind> <name>}), so it is not touched. */
+    public static String delegateControlledBy(String table, String owner, String key) {
+        return "RouteTable " + table + " is controlled by " + owner + ", not by canary " + key
+                + ": Sluice leaves it alone";
+    }
+
+    /** Reverting on deletion waits for the target to serve again before the routes move back. */
+    static String notReadyWhileTerminating(String reason) {
+        return "canary not ready during finalizing: " + reason;
+    }
+
+    /** Sluice: the cause in the deadline Event when Gloo Mesh never accepted a step. */
+    static String routesNotAccepted(String table, int weight) {
+        return "RouteTable " + table + " not accepted at weight " + weight;
+    }
+
+    /** A metric outside its range: {@code what} is the metric's name, or Flagger's words for the builtins. */
+    public static String outOfRange(String key, String what, String value, String op, String bound) {
+        return "Halt " + key + " advancement " + what + " " + value + " " + op + " " + bound;
+    }
+
+    /** A builtin query without a sample; {@code observer} is the mesh whose metrics were asked ({@code istio}). */
+    public static String noTraffic(String observer, String metric, String target) {
+        return "Halt advancement no values found for " + observer + " metric " + metric + " probably " + target
+                + " is not receiving traffic";
+    }
+
+    /** Sluice: the minimum-traffic guard held a builtin check. */
+    public static String tooLittleTraffic(String observer, String metric, String target, long requests,
+            String interval, long min) {
+        return "Halt advancement too little traffic for " + observer + " metric " + metric + " of " + target + ": "
+                + requests + " requests in " + interval + ", at least " + min + " needed";
+    }
+
+    /** The deprecated inline query without a sample. */
+    public static String noValues(String metric) {
+        return "Halt advancement no values found for metric: " + metric;
+    }
+
+    /** A MetricTemplate's query without a sample. */
+    public static String noValuesForTemplate(String metric) {
+        return "Halt advancement no values found for custom metric: " + metric + ": no values found";
     }
 }

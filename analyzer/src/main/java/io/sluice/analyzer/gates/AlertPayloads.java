@@ -1,6 +1,6 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.analyzer.gates.Notifier.Severity;
+import io.sluice.analyzer.decision.Severity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.Severity;
 import io.sluice.analyzer.gates.AlertPayloads.Field;
 import io.sluice.model.flagger.AlertProvider;
 import io.sluice.model.flagger.Canary;

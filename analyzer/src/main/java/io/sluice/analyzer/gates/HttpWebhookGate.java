@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.HookOutcome;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;

@@ -1,5 +1,7 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricPart;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.vertx.core.Future;

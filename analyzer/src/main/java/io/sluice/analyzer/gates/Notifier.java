@@ -1,13 +1,11 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.Severity;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryPhase;
 
 /** Tells the outside world: alerts to chat providers, and every Event to event webhooks. */
 public interface Notifier {
-
-    /** Alert severities, lowest first. */
-    enum Severity { INFO, WARN, ERROR }
 
     /**
      * Sends {@code message} to the canary's alert providers whose severity admits it (or to the global Slack or

@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.GoFormat;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

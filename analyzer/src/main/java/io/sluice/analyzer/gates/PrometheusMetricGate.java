@@ -1,8 +1,12 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.model.WellKnown;
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricPart;
+import io.sluice.analyzer.decision.ProviderAvailability;
+import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.gates.PrometheusClient.Endpoint;
+import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
@@ -75,8 +79,8 @@ public final class PrometheusMetricGate implements MetricGate {
             problem = problem.compose(found -> found != null ? Future.succeededFuture(found) : providerProblem(canary, metric));
         }
         return problem.map(found -> found == null
-                ? new ProviderAvailability(true, "all the metrics providers are available!")
-                : new ProviderAvailability(false, "Error checking metric providers: " + found));
+                ? new ProviderAvailability(true, Texts.PROVIDERS_AVAILABLE)
+                : new ProviderAvailability(false, Texts.providersError(found)));
     }
 
     private Future<String> providerProblem(Canary canary, CanaryAnalysis.Metric metric) {
@@ -253,6 +257,6 @@ public final class PrometheusMetricGate implements MetricGate {
     }
 
     private static boolean hasText(String s) {
-        return MetricPart.hasText(s);
+        return s != null && !s.isBlank();
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.analyzer.decision.MetricPart;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,8 +13,8 @@ import java.util.regex.Pattern;
  * copied from Flagger's logs or tests reads the same in Sluice's.
  */
 final class Queries {
-    static final String SUCCESS_RATE = "request-success-rate";
-    static final String DURATION = "request-duration";
+    static final String SUCCESS_RATE = MetricPart.SUCCESS_RATE;
+    static final String DURATION = MetricPart.DURATION;
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern ACTION = Pattern.compile("\\{\\{(-\\s)?(.*?)(\\s-)?}}", Pattern.DOTALL);
@@ -23,7 +24,7 @@ final class Queries {
     }
 
     static boolean isBuiltin(String metricName) {
-        return SUCCESS_RATE.equals(metricName) || DURATION.equals(metricName);
+        return MetricPart.isBuiltin(metricName);
     }
 
     /** Where a builtin query looks: the canary's namespace and workload, the range, and optionally a cluster. */

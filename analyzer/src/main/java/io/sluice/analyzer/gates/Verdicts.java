@@ -1,6 +1,9 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.GoFormat;
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.Texts;
 import io.sluice.model.flagger.CanaryAnalysis;
 import java.time.Duration;
 
@@ -18,25 +21,24 @@ record Verdicts(String canaryKey, String targetKey) {
     /** {@code request-success-rate}: percent, inclusive bounds, the deprecated {@code threshold} as a minimum. */
     MetricOutcome successRate(CanaryAnalysis.Metric metric, QueryResult result) {
         if (result instanceof QueryResult.NoValues) {
-            return new MetricOutcome(metric.name, Verdict.NO_DATA, null, "Halt advancement no values found for "
-                    + OBSERVER + " metric " + metric.name + " probably " + targetKey
-                    + " is not receiving traffic: running query failed: no values found");
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
+                    Texts.noTraffic(OBSERVER, metric.name, targetKey) + ": running query failed: no values found");
         }
         if (result instanceof QueryResult.Failed f) {
             return builtinError(metric, f);
         }
         double v = ((QueryResult.Value) result).value();
-        String halt = "Halt " + canaryKey + " advancement success rate " + GoFormat.fixed2(v) + "% ";
+        String value = GoFormat.fixed2(v) + "%";
         CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
         if (range != null) {
             if (range.min != null && v < range.min) {
-                return fail(metric, v, halt + "< " + GoFormat.shortest(range.min) + "%");
+                return fail(metric, v, halt("success rate", value, "<", GoFormat.shortest(range.min) + "%"));
             }
             if (range.max != null && v > range.max) {
-                return fail(metric, v, halt + "> " + GoFormat.shortest(range.max) + "%");
+                return fail(metric, v, halt("success rate", value, ">", GoFormat.shortest(range.max) + "%"));
             }
         } else if (metric.threshold != null && metric.threshold > v) {
-            return fail(metric, v, halt + "< " + GoFormat.shortest(metric.threshold) + "%");
+            return fail(metric, v, halt("success rate", value, "<", GoFormat.shortest(metric.threshold) + "%"));
         }
         return pass(metric, v);
     }
@@ -47,25 +49,28 @@ record Verdicts(String canaryKey, String targetKey) {
      */
     MetricOutcome duration(CanaryAnalysis.Metric metric, QueryResult result) {
         if (result instanceof QueryResult.NoValues) {
-            return new MetricOutcome(metric.name, Verdict.NO_DATA, null, "Halt advancement no values found for "
-                    + OBSERVER + " metric " + metric.name + " probably " + targetKey + " is not receiving traffic");
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
+                    Texts.noTraffic(OBSERVER, metric.name, targetKey));
         }
         if (result instanceof QueryResult.Failed f) {
             return builtinError(metric, f);
         }
         Duration value = millis(((QueryResult.Value) result).value());
         double seconds = value.toNanos() / 1e9;
-        String halt = "Halt " + canaryKey + " advancement request duration " + GoFormat.duration(value) + " ";
+        String shown = GoFormat.duration(value);
         CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
         if (range != null) {
             if (range.min != null && value.compareTo(millis(range.min)) < 0) {
-                return fail(metric, seconds, halt + "< " + GoFormat.duration(millis(range.min)));
+                return fail(metric, seconds,
+                        halt("request duration", shown, "<", GoFormat.duration(millis(range.min))));
             }
             if (range.max != null && value.compareTo(millis(range.max)) > 0) {
-                return fail(metric, seconds, halt + "> " + GoFormat.duration(millis(range.max)));
+                return fail(metric, seconds,
+                        halt("request duration", shown, ">", GoFormat.duration(millis(range.max))));
             }
         } else if (metric.threshold != null && value.compareTo(millis(metric.threshold)) > 0) {
-            return fail(metric, seconds, halt + "> " + GoFormat.duration(millis(metric.threshold)));
+            return fail(metric, seconds, halt("request duration", shown, ">",
+                    GoFormat.duration(millis(metric.threshold))));
         }
         return pass(metric, seconds);
     }
@@ -79,16 +84,14 @@ record Verdicts(String canaryKey, String targetKey) {
         if (count >= min) {
             return null;
         }
-        return new MetricOutcome(metric.name, Verdict.NO_DATA, null, "Halt advancement too little traffic for "
-                + OBSERVER + " metric " + metric.name + " of " + targetKey + ": " + (long) Math.floor(count)
-                + " requests in " + interval + ", at least " + min + " needed");
+        return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
+                Texts.tooLittleTraffic(OBSERVER, metric.name, targetKey, (long) Math.floor(count), interval, min));
     }
 
     /** The deprecated inline {@code query}. */
     MetricOutcome inline(CanaryAnalysis.Metric metric, QueryResult result) {
         if (result instanceof QueryResult.NoValues) {
-            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
-                    "Halt advancement no values found for metric: " + metric.name);
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null, Texts.noValues(metric.name));
         }
         if (result instanceof QueryResult.Failed f) {
             return error(metric, "Prometheus query failed for " + metric.name + ": " + f.error());
@@ -99,8 +102,7 @@ record Verdicts(String canaryKey, String targetKey) {
     /** A MetricTemplate's query. */
     MetricOutcome template(CanaryAnalysis.Metric metric, QueryResult result) {
         if (result instanceof QueryResult.NoValues) {
-            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
-                    "Halt advancement no values found for custom metric: " + metric.name + ": no values found");
+            return new MetricOutcome(metric.name, Verdict.NO_DATA, null, Texts.noValuesForTemplate(metric.name));
         }
         if (result instanceof QueryResult.Failed f) {
             return error(metric, "Metric query failed for " + metric.name + ": " + f.error());
@@ -110,19 +112,23 @@ record Verdicts(String canaryKey, String targetKey) {
 
     /** Inclusive bounds; without a range the deprecated {@code threshold} is a maximum. */
     MetricOutcome custom(CanaryAnalysis.Metric metric, double v) {
-        String halt = "Halt " + canaryKey + " advancement " + metric.name + " " + GoFormat.fixed2(v) + " ";
+        String value = GoFormat.fixed2(v);
         CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
         if (range != null) {
             if (range.min != null && v < range.min) {
-                return fail(metric, v, halt + "< " + GoFormat.shortest(range.min));
+                return fail(metric, v, halt(metric.name, value, "<", GoFormat.shortest(range.min)));
             }
             if (range.max != null && v > range.max) {
-                return fail(metric, v, halt + "> " + GoFormat.shortest(range.max));
+                return fail(metric, v, halt(metric.name, value, ">", GoFormat.shortest(range.max)));
             }
         } else if (metric.threshold != null && v > metric.threshold) {
-            return fail(metric, v, halt + "> " + GoFormat.shortest(metric.threshold));
+            return fail(metric, v, halt(metric.name, value, ">", GoFormat.shortest(metric.threshold)));
         }
         return pass(metric, v);
+    }
+
+    private String halt(String what, String value, String op, String bound) {
+        return Texts.outOfRange(canaryKey, what, value, op, bound);
     }
 
     static MetricOutcome error(CanaryAnalysis.Metric metric, String message) {

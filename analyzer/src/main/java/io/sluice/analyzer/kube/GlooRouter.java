@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.decision.Routes;
+import io.sluice.analyzer.decision.Texts;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryDefaults;
@@ -55,13 +56,11 @@ public final class GlooRouter {
         String cn = canary.key();
         var ref = canary.getSpec().routeTableRef;
         if (ref == null || ref.name == null || ref.name.isEmpty()) {
-            return new Delegate(null, null, "canary " + cn + " doesn't define a routeTableRef, required when using the"
-                    + " 'gloo-mesh' provider");
+            return new Delegate(null, null, Texts.noRouteTableRef(cn));
         }
         String parentKey = ref.name + "." + parentNamespace(canary);
         if (parent == null) {
-            return new Delegate(null, null, "RouteTable " + parentKey + " not found: spec.routeTableRef must name the"
-                    + " parent RouteTable that delegates to the RouteTable Sluice manages");
+            return new Delegate(null, null, Texts.parentRouteTableMissing(parentKey));
         }
         String fallback = CanaryDefaults.serviceName(canary.getSpec()) + "-delegate";
         if (parent.getSpec() != null && parent.getSpec().http != null) {
@@ -75,8 +74,7 @@ public final class GlooRouter {
                 }
             }
         }
-        return new Delegate(null, null, "RouteTable " + parentKey + " has no delegate route: add an http route with"
-                + " delegate.routeTables naming the RouteTable Sluice manages, e.g. " + fallback);
+        return new Delegate(null, null, Texts.noDelegateRoute(parentKey, fallback));
     }
 
     /** Why a live delegate must not be touched, or null: someone else controls it. */
@@ -87,9 +85,8 @@ public final class GlooRouter {
         Map<String, String> annotations = live.getMetadata().getAnnotations();
         String marked = annotations == null ? null : annotations.get(OWNER_ANNOTATION);
         if (marked != null && !marked.equals(ownerMark(canary))) {
-            return "RouteTable " + live.getMetadata().getName() + "." + live.getMetadata().getNamespace()
-                    + " is controlled by Canary " + marked + ", not by canary " + canary.key()
-                    + ": Sluice leaves it alone";
+            return Texts.delegateControlledBy(live.getMetadata().getName() + "." + live.getMetadata().getNamespace(),
+                    "Canary " + marked, canary.key());
         }
         if (live.getMetadata().getOwnerReferences() == null) {
             return null;
@@ -100,9 +97,9 @@ public final class GlooRouter {
             boolean ours = "Canary".equals(o.getKind()) && canary.getMetadata().getName().equals(o.getName())
                     && (uid == null || o.getUid() == null || uid.equals(o.getUid()));
             if (Boolean.TRUE.equals(o.getController()) && !ours) {
-                return "RouteTable " + live.getMetadata().getName() + "." + live.getMetadata().getNamespace()
-                        + " is controlled by " + o.getKind() + " " + o.getName() + ", not by canary " + canary.key()
-                        + ": Sluice leaves it alone";
+                return Texts.delegateControlledBy(
+                        live.getMetadata().getName() + "." + live.getMetadata().getNamespace(),
+                        o.getKind() + " " + o.getName(), canary.key());
             }
         }
         return null;

@@ -18,7 +18,6 @@ import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
@@ -32,15 +31,6 @@ public final class Kube {
     private final WorkerExecutor pool;
     private final BooleanSupplier leading;
     private final RateLimiter limiter;
-    /** {@code namespace/name} → the count this process last wrote, for the Events it recorded most recently. */
-    private final Map<String, Integer> eventCounts = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-                    return size() > EVENT_MEMORY;
-                }
-            });
-    private static final int EVENT_MEMORY = 4096;
 
     public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading) {
         this(client, pool, leading, new RateLimiter(1e6, 1_000_000));
@@ -198,18 +188,17 @@ public final class Kube {
     /**
      * Records an Event the way client-go's recorder aggregates: the name is the caller's (deterministic per involved
      * object, type, reason and message), so a repeat raises the first one's {@code count} and {@code lastTimestamp}
-     * instead of adding an object per interval. The counts this process wrote are remembered, so that neither a new
-     * Event nor a repeat needs a read first: a new one is created, a repeat is patched. Only what memory cannot tell
-     * costs a read: an Event that exists although this process does not know it (written before a restart, or by the
-     * previous leader) is read once and patched; one that disappeared (Events expire) is created again.
+     * instead of adding an object per interval. With the count this process last wrote ({@code known}, remembered by
+     * the caller) neither a new Event nor a repeat needs a read first: a new one is created, a repeat is patched. Only
+     * what memory cannot tell costs a read: an Event that exists although the caller does not know it (written before a
+     * restart, or by the previous leader) is read once and patched; one that disappeared (Events expire) is created
+     * again. The written Event carries the count to remember.
      */
-    public Future<Event> event(Event event) {
+    public Future<Event> event(Event event, Integer known) {
         String ns = event.getMetadata().getNamespace();
         String name = event.getMetadata().getName();
-        String key = ns + "/" + name;
         return write(() -> {
             var events = client.v1().events().inNamespace(ns);
-            Integer known = eventCounts.get(key);
             Event written = null;
             if (known != null) {
                 written = patchCount(events.resource(event), known + 1, event.getLastTimestamp());
@@ -229,7 +218,6 @@ public final class Kube {
                     }
                 }
             }
-            eventCounts.put(key, written.getCount() == null ? 1 : written.getCount());
             return written;
         });
     }

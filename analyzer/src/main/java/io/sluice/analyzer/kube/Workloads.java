@@ -1,6 +1,7 @@
 package io.sluice.analyzer.kube;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -14,8 +15,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpec;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.decision.Workload;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
@@ -54,8 +55,7 @@ public final class Workloads {
 
     /** Flagger's error text when no selector label is found. */
     public static String selectorProblem(String target, String ns, List<String> selectorLabels) {
-        return "deployment " + target + "." + ns + " spec.selector.matchLabels must contain one of "
-                + "[" + String.join(" ", selectorLabels) + "]";
+        return Texts.noSelectorLabel(target, ns, selectorLabels);
     }
 
     /** A controller owner reference to the Canary: garbage collection removes what it owns. */

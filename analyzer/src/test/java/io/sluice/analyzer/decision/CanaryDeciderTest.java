@@ -2,8 +2,6 @@ package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.analyzer.gates.HookOutcome;
-import io.sluice.analyzer.gates.MetricOutcome;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryStatus;
@@ -40,6 +38,45 @@ class CanaryDeciderTest {
 
     static Stream<Arguments> behaviours() {
         return Stream.of(
+                row("an invalid spec only gets the InvalidSpec condition and a Warning once per interval", w -> {
+                    w.initialized();
+                    w.violations = List.of("spec.analysis.interval: not a duration");
+                    w.tick();
+                    String text = "invalid canary podinfo.test: spec.analysis.interval: not a duration";
+                    assertThat(w.events).containsExactly("Warning " + text);
+                    assertThat(w.last.actions()).containsExactly(new Action.EmitEvent(Action.EmitEvent.Type.Warning,
+                            text, java.util.Map.of()));
+                    assertThat(w.last.consumedTick()).isTrue();
+                    CanaryCondition c = w.status.conditions.stream().filter(x -> "InvalidSpec".equals(x.type))
+                            .findFirst().orElseThrow();
+                    assertThat(List.of(c.status, c.reason, c.message)).containsExactly("True", "ValidationFailed", text);
+                    assertThat(w.phase()).isEqualTo("Initialized");
+                    w.event();
+                    assertThat(w.events).hasSize(1);
+                    w.violations = List.of();
+                    w.tick();
+                    assertThat(w.status.conditions).noneMatch(x -> "InvalidSpec".equals(x.type));
+                }),
+                row("a second Canary on a managed target only gets the TargetConflict condition and a Warning", w -> {
+                    w.olderOnTarget = "podinfo-a.test";
+                    w.tick();
+                    String text = "canary podinfo.test targets Deployment podinfo.test, which canary podinfo-a.test"
+                            + " already manages: nothing is done until one of them is deleted or retargeted";
+                    assertThat(w.events).containsExactly("Warning " + text);
+                    assertThat(w.phase()).isNull();
+                    assertThat(w.status.conditions).extracting(x -> x.type + "/" + x.reason)
+                            .containsExactly("TargetConflict/TargetConflict");
+                    w.event();
+                    assertThat(w.events).hasSize(1);
+                }),
+                row("a no-data annotation that names no policy is said once per interval", w -> {
+                    w.noDataAnnotation = "pause";
+                    w.initialized();
+                    w.tick();
+                    w.event();
+                    assertThat(w.events).containsExactly("Warning annotation sluice.io/no-data-policy has the value"
+                            + " \"pause\"; expected fail or hold, using the analyzer's default");
+                }),
                 row("a new Canary goes through Initializing to Initialized with the target scaled to zero", w -> {
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");
@@ -56,7 +93,7 @@ class CanaryDeciderTest {
                     assertThat(c.message).isEqualTo("Deployment initialization completed.");
                 }),
                 row("an unreachable metrics provider is reported while initializing and does not block it", w -> {
-                    w.providers = new io.sluice.analyzer.gates.ProviderAvailability(false,
+                    w.providers = new io.sluice.analyzer.decision.ProviderAvailability(false,
                             "Error checking metric providers: prometheus not avaiable: connection refused");
                     w.tick();
                     w.event();
@@ -168,11 +205,11 @@ class CanaryDeciderTest {
                     w.newRevision("rev-2").event();
                     assertThat(w.actions).contains(new Action.SendAlert(
                             "New revision detected, progressing canary analysis.",
-                            io.sluice.analyzer.gates.Notifier.Severity.INFO, true));
+                            io.sluice.analyzer.decision.Severity.INFO, true));
                     w.metrics = CanaryDeciderTest::failRate;
                     w.tickUntil(10, "Failed");
                     assertThat(w.actions).contains(new Action.SendAlert("Failed checks threshold reached 5",
-                            io.sluice.analyzer.gates.Notifier.Severity.ERROR, false));
+                            io.sluice.analyzer.decision.Severity.ERROR, false));
                 }),
                 row("a failing rollout webhook halts advancement with its error and counts", w -> {
                     w.hooks = h -> new HookOutcome(h.name, !h.name.equals("load-test"), 500, "500 Internal Server Error");
@@ -446,7 +483,7 @@ class CanaryDeciderTest {
                     assertThat(w.events).last().asString().startsWith("Warning Halt advancement no values found");
                 }),
                 row("metrics without data under the hold policy keep the weight and count nothing", w -> {
-                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
                     w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.ERROR, null,
                             "Prometheus query failed: connection refused");
                     w.initialized().newRevision("rev-2").event();
@@ -492,7 +529,7 @@ class CanaryDeciderTest {
                     w.spec.analysis.metrics.get(0).templateRef =
                             new CanaryAnalysis.TemplateReference("success-rate", null);
                     w.spec.analysis.metrics.get(0).query = null;
-                    w.metricParts = (m, part) -> part == io.sluice.analyzer.gates.MetricPart.TEMPLATE
+                    w.metricParts = (m, part) -> part == io.sluice.analyzer.decision.MetricPart.TEMPLATE
                             ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 42.0,
                                     "Halt podinfo.test advancement request-success-rate 42 < 99")
                             : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
@@ -507,7 +544,7 @@ class CanaryDeciderTest {
                     assertThat(w.failedChecks()).isEqualTo(1);
                 }),
                 row("under the hold policy a breach on a later metric still counts", w -> {
-                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
                     w.metrics = m -> m.name.equals("request-success-rate")
                             ? new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values")
                             : new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 1.515,
@@ -522,7 +559,7 @@ class CanaryDeciderTest {
                     assertThat(w.status.conditions).noneMatch(c -> CanaryDecider.HOLDING_CONDITION.equals(c.type));
                 }),
                 row("the hold policy rolls back after its own deadline when one is set", w -> {
-                    w.noData = io.sluice.analyzer.gates.NoDataPolicy.HOLD;
+                    w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
                     w.noDataDeadline = java.time.Duration.ofSeconds(30);
                     w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values");
                     w.initialized().newRevision("rev-2").event();
@@ -534,7 +571,7 @@ class CanaryDeciderTest {
                     assertThat(w.events).contains("Warning Rolling back podinfo.test progress deadline exceeded no"
                             + " progress for 30s: no values");
                     assertThat(w.actions).contains(new Action.SendAlert("Rolling back: no metric data for 30s",
-                            io.sluice.analyzer.gates.Notifier.Severity.ERROR, false));
+                            io.sluice.analyzer.decision.Severity.ERROR, false));
                 }),
                 row("lastTransitionTime only moves when the status changes (Sluice quirk)", w -> {
                     w.metrics = CanaryDeciderTest::failRate;

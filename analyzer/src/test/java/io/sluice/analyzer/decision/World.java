@@ -1,16 +1,14 @@
 package io.sluice.analyzer.decision;
 
-import io.sluice.analyzer.gates.HookOutcome;
-import io.sluice.analyzer.gates.MetricOutcome;
+import io.sluice.analyzer.CheckLoop;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanarySpec;
-import io.sluice.model.flagger.CanaryService;
 import io.sluice.model.flagger.CanaryStatus;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,13 +27,16 @@ final class World {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     boolean deleting;
     boolean finalizer;
+    List<String> violations = List.of();
+    String olderOnTarget;
+    String noDataAnnotation;
     boolean promotedPrimarySettles = true;
-    io.sluice.analyzer.gates.NoDataPolicy noData = io.sluice.analyzer.gates.NoDataPolicy.FAIL;
+    NoDataPolicy noData = NoDataPolicy.FAIL;
     Duration noDataDeadline;
-    io.sluice.analyzer.gates.ProviderAvailability providers = new io.sluice.analyzer.gates.ProviderAvailability(true, "all the metrics providers are available!");
+    ProviderAvailability providers = new ProviderAvailability(true, "all the metrics providers are available!");
     Function<CanaryAnalysis.Webhook, HookOutcome> hooks = h -> new HookOutcome(h.name, true, 200, null);
     /** When set, answers by entry and part instead of {@link #metrics}. */
-    java.util.function.BiFunction<CanaryAnalysis.Metric, io.sluice.analyzer.gates.MetricPart, MetricOutcome> metricParts;
+    java.util.function.BiFunction<CanaryAnalysis.Metric, MetricPart, MetricOutcome> metricParts;
     Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
     final List<String> events = new ArrayList<>();
@@ -43,30 +44,9 @@ final class World {
     final List<Action> actions = new ArrayList<>();
     Result.Decision last;
 
-    /** The seed's Canary: podinfo in test, stepWeight 30, maxWeight 50, threshold 5, interval 20s. */
+    /** The seed's Canary as the repository ships it: podinfo in test, stepWeight 30, maxWeight 50, threshold 5. */
     static CanarySpec seedSpec() {
-        CanarySpec s = new CanarySpec();
-        s.provider = "gloo-mesh";
-        s.targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
-        s.routeTableRef = new CanarySpec.CrossNamespaceReference("podinfo", "test");
-        s.service = new CanaryService();
-        s.service.port = 9898;
-        s.progressDeadlineSeconds = 60;
-        CanaryAnalysis a = new CanaryAnalysis();
-        a.interval = "20s";
-        a.threshold = 5;
-        a.maxWeight = 50;
-        a.stepWeight = 30;
-        CanaryAnalysis.Metric rate = new CanaryAnalysis.Metric();
-        rate.name = "request-success-rate";
-        rate.thresholdRange = new CanaryAnalysis.ThresholdRange(99.0, null);
-        CanaryAnalysis.Metric duration = new CanaryAnalysis.Metric();
-        duration.name = "request-duration";
-        duration.thresholdRange = new CanaryAnalysis.ThresholdRange(null, 500.0);
-        a.metrics = new ArrayList<>(List.of(rate, duration));
-        a.webhooks = new ArrayList<>(List.of(hook("acceptance-test", "pre-rollout"), hook("load-test", "rollout")));
-        s.analysis = a;
-        return s;
+        return io.sluice.analyzer.testing.Seed.canary().getSpec();
     }
 
     static CanaryAnalysis.Webhook hook(String name, String type) {
@@ -77,17 +57,15 @@ final class World {
         return h;
     }
 
-    CanaryAnalysis analysis() {
-        return spec.analysis;
-    }
-
     Duration interval() {
         return CanaryDefaults.interval(spec.analysis);
     }
 
     Observations observations(boolean due) {
-        return new Observations("podinfo", "test", 1, deleting, finalizer, target, null, primary, configs, null, routes,
-                due, noData, noDataDeadline, Map.of(), Map.of(), null);
+        return Observations.builder("podinfo", "test").generation(1).deleting(deleting).hasFinalizer(finalizer)
+                .target(target).primary(primary).trackedConfigs(configs).routes(routes).analysisDue(due)
+                .noDataPolicy(noData).noDataDeadline(noDataDeadline).specViolations(violations)
+                .olderOnTarget(olderOnTarget).noDataAnnotation(noDataAnnotation).build();
     }
 
     /** One analysis tick: the interval elapses first. */
@@ -102,46 +80,39 @@ final class World {
         return reconcile(false);
     }
 
+    /** Decides through the shell's own check loop; the checks answer at once, so the future is already complete. */
     Result.Decision reconcile(boolean due) {
-        Observations obs = observations(due);
-        for (int round = 0; round < 20; round++) {
-            Result r = CanaryDecider.decide(spec, status, obs, now);
-            if (r instanceof Result.RunChecks run) {
-                obs = runChecks(obs, run);
-                continue;
-            }
-            last = (Result.Decision) r;
-            apply(last);
-            return last;
+        Future<CheckLoop.Decided> decided = CheckLoop.decide(obs -> CanaryDecider.decide(spec, status, obs, now),
+                observations(due), gates());
+        if (decided.failed()) {
+            throw new AssertionError(decided.cause());
         }
-        throw new AssertionError("the decision kept asking for checks");
+        last = decided.result().decision();
+        apply(last);
+        return last;
     }
 
-    private Observations runChecks(Observations obs, Result.RunChecks run) {
-        for (Check c : run.checks()) {
-            boolean passed;
-            if (c instanceof Check.Providers) {
-                obs = obs.with(c, providers);
+    private CheckLoop.Gates gates() {
+        return new CheckLoop.Gates() {
+            @Override
+            public Future<ProviderAvailability> providers() {
                 calls.add("providers");
-                continue;
+                return Future.succeededFuture(providers);
             }
-            if (c instanceof Check.Hook h) {
-                HookOutcome o = hooks.apply(h.hook());
-                calls.add(h.key() + "@" + h.phase());
-                obs = obs.with(c, o);
-                passed = o.passed();
-            } else {
-                Check.Metric m = (Check.Metric) c;
-                MetricOutcome o = metricParts == null ? metrics.apply(m.metric()) : metricParts.apply(m.metric(), m.part());
+
+            @Override
+            public Future<HookOutcome> hook(Check.Hook c) {
+                calls.add(c.key() + "@" + c.phase());
+                return Future.succeededFuture(hooks.apply(c.hook()));
+            }
+
+            @Override
+            public Future<MetricOutcome> metric(Check.Metric c) {
                 calls.add(c.key());
-                obs = obs.with(c, o);
-                passed = o.passed();
+                return Future.succeededFuture(metricParts == null ? metrics.apply(c.metric())
+                        : metricParts.apply(c.metric(), c.part()));
             }
-            if (passed == run.stopOnPass()) {
-                break;
-            }
-        }
-        return obs;
+        };
     }
 
     private void apply(Result.Decision d) {
@@ -219,11 +190,5 @@ final class World {
             throw new AssertionError("still " + status.phase + " after " + max + " ticks: " + events);
         }
         return this;
-    }
-
-    static Map<String, String> mapOf(String k, String v) {
-        Map<String, String> m = new HashMap<>();
-        m.put(k, v);
-        return m;
     }
 }

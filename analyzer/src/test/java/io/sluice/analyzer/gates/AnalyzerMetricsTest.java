@@ -3,6 +3,7 @@ package io.sluice.analyzer.gates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.gates.AnalyzerMetrics.AnalysisStatus;
 import io.sluice.analyzer.gates.AnalyzerMetrics.Strategy;
 import io.sluice.model.flagger.Canary;

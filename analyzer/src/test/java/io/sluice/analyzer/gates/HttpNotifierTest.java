@@ -1,11 +1,12 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.sluice.analyzer.decision.Severity;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
-import io.sluice.analyzer.gates.Notifier.Severity;
 import io.sluice.model.flagger.AlertProvider;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -50,7 +51,7 @@ class HttpNotifierTest {
 
     @AfterAll
     static void stopVertx() {
-        Wait.result(vertx.close());
+        await(vertx.close());
     }
 
     @BeforeEach
@@ -109,7 +110,7 @@ class HttpNotifierTest {
     @Test
     void slackGetsOneAttachmentWithTheCanaryAndItsFields() {
         provider("chat", "slack", chat.url() + "/services/T0/B0", null);
-        Wait.result(notifier().send(withAlert("chat", "info"), "New revision detected, progressing canary analysis.",
+        await(notifier().send(withAlert("chat", "info"), "New revision detected, progressing canary analysis.",
                 Severity.INFO, true));
         assertThat(chat.last().path()).isEqualTo("/services/T0/B0");
         JsonObject body = new JsonObject(chat.last().body());
@@ -144,7 +145,7 @@ class HttpNotifierTest {
     })
     void eachProviderTypeGetsItsShape(String name, String type, String path, String field, String expected) {
         provider("chat", type, chat.url() + "/hook", null);
-        Wait.result(notifier().send(withAlert("chat", "error"), "Failed checks threshold reached 5", Severity.ERROR, false));
+        await(notifier().send(withAlert("chat", "error"), "Failed checks threshold reached 5", Severity.ERROR, false));
         assertThat(chat.requests()).hasSize(1);
         assertThat(chat.last().path()).isEqualTo(path);
         assertThat(chat.last().header("Content-Type")).startsWith("application/json");
@@ -164,7 +165,7 @@ class HttpNotifierTest {
     @Test
     void msTeamsCardCarriesTheMessageAndFacts() {
         provider("teams", "msteams", chat.url() + "/webhookb2", null);
-        Wait.result(notifier().send(withAlert("teams", "info"), "Canary analysis completed successfully, promotion finished.",
+        await(notifier().send(withAlert("teams", "info"), "Canary analysis completed successfully, promotion finished.",
                 Severity.INFO, true));
         JsonObject body = new JsonObject(chat.last().body());
         assertThat(body.getString("@type")).isEqualTo("MessageCard");
@@ -181,7 +182,7 @@ class HttpNotifierTest {
     @Test
     void googleChatHasOneSectionForTheMessageAndOnePerField() {
         provider("gc", "gchat", chat.url() + "/v1/spaces/x", null);
-        Wait.result(notifier(GatesConfig.builder().clusterName("cluster1")).send(withAlert("gc", "info"),
+        await(notifier(GatesConfig.builder().clusterName("cluster1")).send(withAlert("gc", "info"),
                 "Canary is waiting for approval.", Severity.WARN, false));
         JsonObject card = new JsonObject(chat.last().body()).getJsonArray("cards").getJsonObject(0);
         assertThat(card.getJsonObject("header").getString("subtitle")).isEqualTo("podinfo.test");
@@ -196,7 +197,7 @@ class HttpNotifierTest {
     void theSecretsAddressWinsAndItsTokenIsSentAsBearer() {
         provider("chat", "slack", "http://127.0.0.1:1/never-used", "slack-secret");
         lookup.putSecret("test", "slack-secret", Map.of("address", chat.url() + "/from-secret", "token", "xoxb-1"));
-        Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+        await(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
         assertThat(chat.last().path()).isEqualTo("/from-secret");
         assertThat(chat.last().header("Authorization")).isEqualTo("Bearer xoxb-1");
     }
@@ -205,7 +206,7 @@ class HttpNotifierTest {
     void aSecretWithoutAddressIsAFailureThatIsCounted() {
         provider("chat", "slack", chat.url(), "broken");
         lookup.putSecret("test", "broken", Map.of("token", "x"));
-        Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+        await(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
         assertThat(chat.requests()).isEmpty();
         assertThat(alerts("slack", "failed")).isEqualTo(1.0);
     }
@@ -223,7 +224,7 @@ class HttpNotifierTest {
     })
     void routesBySeverity(String name, String entry, Severity severity, boolean sent) {
         provider("chat", "slack", chat.url(), null);
-        Wait.result(notifier().send(withAlert("chat", entry), "m", severity, false));
+        await(notifier().send(withAlert("chat", entry), "m", severity, false));
         assertThat(chat.requests()).hasSize(sent ? 1 : 0);
     }
 
@@ -233,7 +234,7 @@ class HttpNotifierTest {
         HttpNotifier notifier = notifier(GatesConfig.builder()
                 .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", ""))
                 .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")));
-        Wait.result(notifier.send(canary, "Failed checks threshold reached 5", Severity.ERROR, false));
+        await(notifier.send(canary, "Failed checks threshold reached 5", Severity.ERROR, false));
         assertThat(chat.requests()).extracting(LocalHttpServer.Request::path)
                 .containsExactlyInAnyOrder("/slack-global", "/teams-global");
         JsonObject slack = new JsonObject(chat.requests().stream().filter(r -> r.path().equals("/slack-global"))
@@ -247,7 +248,7 @@ class HttpNotifierTest {
         HttpNotifier notifier = notifier(GatesConfig.builder()
                 .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", "", "xoxb-global"))
                 .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")));
-        Wait.result(notifier.send(Fixtures.podinfo(), "m", Severity.INFO, false));
+        await(notifier.send(Fixtures.podinfo(), "m", Severity.INFO, false));
         assertThat(chat.requests()).filteredOn(r -> r.path().equals("/slack-global")).singleElement()
                 .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer xoxb-global"));
         assertThat(chat.requests()).filteredOn(r -> r.path().equals("/teams-global")).singleElement()
@@ -258,7 +259,7 @@ class HttpNotifierTest {
 
     @Test
     void withoutAlertEntriesOrGlobalSettingsNothingIsSent() {
-        Wait.result(notifier().send(Fixtures.podinfo(), "m", Severity.ERROR, true));
+        await(notifier().send(Fixtures.podinfo(), "m", Severity.ERROR, true));
         assertThat(chat.requests()).isEmpty();
     }
 
@@ -266,9 +267,9 @@ class HttpNotifierTest {
     void aProviderThatFailsOrHangsIsCountedAndDoesNotThrow() {
         provider("chat", "slack", chat.url(), null);
         chat.reply(r -> new Reply(500, "oops"));
-        Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+        await(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
         chat.reply(r -> Reply.HANG);
-        Wait.result(notifier(GatesConfig.builder().alertTimeout(Duration.ofMillis(300)))
+        await(notifier(GatesConfig.builder().alertTimeout(Duration.ofMillis(300)))
                 .send(withAlert("chat", "info"), "m", Severity.INFO, false));
         assertThat(alerts("slack", "failed")).isEqualTo(2.0);
     }
@@ -276,7 +277,7 @@ class HttpNotifierTest {
     @Test
     void anAddressThatIsNotAUrlIsAFailureThatIsCounted() {
         provider("chat", "msteams", "not a url", null);
-        Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+        await(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
         assertThat(alerts("msteams", "failed")).isEqualTo(1.0);
     }
 
@@ -293,10 +294,10 @@ class HttpNotifierTest {
             bad.getSpec().proxy = "http://proxyuser:pr0xy-pass@:not-a-port";
             lookup.putSecret("test", "slack-secret", Map.of("address",
                     "https://hooks.slack.com/services/T000/B000/XXXXSECRET"));
-            Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+            await(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
             provider("teams", "msteams", null, "teams-secret");
             lookup.putSecret("test", "teams-secret", Map.of("address", "https://teams example/XXXXSECRET"));
-            Wait.result(notifier().send(withAlert("teams", "info"), "m", Severity.INFO, false));
+            await(notifier().send(withAlert("teams", "info"), "m", Severity.INFO, false));
         } finally {
             log.detachAppender(seen);
         }
@@ -312,7 +313,7 @@ class HttpNotifierTest {
     void alertsGoThroughTheProxy() {
         AlertProvider p = provider("chat", "slack", "http://chat.example.invalid/hook", null);
         p.getSpec().proxy = chat.url();
-        Wait.result(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
+        await(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
         assertThat(chat.requests()).hasSize(1);
         assertThat(chat.last().header("Host")).isEqualTo("chat.example.invalid");
         assertThat(alerts("slack", "sent")).isEqualTo(1.0);
@@ -327,7 +328,7 @@ class HttpNotifierTest {
         hook.url = chat.url() + "/events";
         hook.metadata = Map.of("team", "payments", "eventType", "cannot override");
         canary.getSpec().analysis.webhooks.add(hook);
-        Wait.result(notifier(GatesConfig.builder().eventWebhook(chat.url() + "/global")).forward(canary, "Normal",
+        await(notifier(GatesConfig.builder().eventWebhook(chat.url() + "/global")).forward(canary, "Normal",
                 "New revision detected! Scaling up podinfo.test", CanaryPhase.Progressing));
         assertThat(chat.requests()).hasSize(1);
         assertThat(chat.last().path()).isEqualTo("/events");
@@ -346,7 +347,7 @@ class HttpNotifierTest {
         Canary canary = Fixtures.podinfo();
         canary.getStatus().phase = "Failed";
         HttpNotifier notifier = notifier(GatesConfig.builder().eventWebhook(chat.url() + "/global"));
-        Wait.result(notifier.forward(canary, "Warning", "Canary failed! Scaling down podinfo.test",
+        await(notifier.forward(canary, "Warning", "Canary failed! Scaling down podinfo.test",
                 canary.getStatus().phase()));
         JsonObject body = new JsonObject(chat.last().body());
         assertThat(chat.last().path()).isEqualTo("/global");
@@ -358,7 +359,7 @@ class HttpNotifierTest {
     @Test
     void aFailingEventWebhookIsCountedNotThrown() {
         chat.reply(r -> new Reply(500, ""));
-        Wait.result(notifier(GatesConfig.builder().eventWebhook(chat.url())).forward(Fixtures.podinfo(), "Normal", "m",
+        await(notifier(GatesConfig.builder().eventWebhook(chat.url())).forward(Fixtures.podinfo(), "Normal", "m",
                 CanaryPhase.Progressing));
         assertThat(Scrapes.value(metrics.scrape(), "sluice_events_forwarded_total{outcome=\"failed\"}")).isEqualTo(1.0);
     }

@@ -1,7 +1,9 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.analyzer.decision.HookOutcome;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -44,7 +46,7 @@ class HttpWebhookGateTest {
 
     @AfterAll
     static void stopVertx() {
-        Wait.result(vertx.close());
+        await(vertx.close());
     }
 
     @BeforeEach
@@ -78,7 +80,7 @@ class HttpWebhookGateTest {
     }
 
     private HookOutcome call(CanaryAnalysis.Webhook hook) {
-        return Wait.result(gate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
+        return await(gate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,7 +109,7 @@ class HttpWebhookGateTest {
     void postsFlaggersPayloadAsJson() {
         server.reply(r -> new Reply(202, ""));
         Canary canary = Fixtures.podinfo();
-        Wait.result(gate().call(canary, hook("rollout", null, null), CanaryPhase.Progressing));
+        await(gate().call(canary, hook("rollout", null, null), CanaryPhase.Progressing));
         LocalHttpServer.Request request = server.last();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
@@ -116,7 +118,9 @@ class HttpWebhookGateTest {
         assertThat(body.getString("name")).isEqualTo("podinfo");
         assertThat(body.getString("namespace")).isEqualTo("test");
         assertThat(body.getString("phase")).isEqualTo("Progressing");
-        assertThat(body.getString("checksum")).isEqualTo(WebhookPayloads.checksum(canary.getStatus())).hasSize(16);
+        // The first 16 hex digits of SHA-256("5f1c2a3b4d5e6f70\n"), the fixture's lastAppliedSpec, worked out apart
+        // from the code (printf '5f1c2a3b4d5e6f70\n' | sha256sum).
+        assertThat(body.getString("checksum")).isEqualTo("29c71c1e61551f47");
         assertThat(body.getJsonObject("metadata").getMap())
                 .isEqualTo(Map.of("cmd", "hey -z 2m -q 10 -c 2 http://podinfo-canary.test:9898/"));
     }
@@ -135,6 +139,8 @@ class HttpWebhookGateTest {
         String first = WebhookPayloads.checksum(canary.getStatus());
         canary.getStatus().trackedConfigs = Map.of("configmap/podinfo-config", "abc");
         String second = WebhookPayloads.checksum(canary.getStatus());
+        // printf '5f1c2a3b4d5e6f70\nconfigmap/podinfo-config=abc\n' | sha256sum
+        assertThat(second).isEqualTo("9a2e2451e1f7f9ae");
         canary.getStatus().lastAppliedSpec = "0000000000000000";
         assertThat(List.of(first, second, WebhookPayloads.checksum(canary.getStatus()))).doesNotHaveDuplicates();
     }
@@ -205,7 +211,7 @@ class HttpWebhookGateTest {
         HttpWebhookGate gate = gate();
         assertThat(gate.backoff(1, 429, "7")).isEqualTo(Duration.ofSeconds(7));
         assertThat(gate.backoff(1, 429, "3600")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Wait.result(gate.call(Fixtures.podinfo(), hook("rollout", 1, null), CanaryPhase.Progressing)).passed())
+        assertThat(await(gate.call(Fixtures.podinfo(), hook("rollout", 1, null), CanaryPhase.Progressing)).passed())
                 .isTrue();
         assertThat(delays).containsExactly(Duration.ofSeconds(1));
     }
@@ -272,7 +278,7 @@ class HttpWebhookGateTest {
         HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
                         .setKeyCertOptions(certificate.keyCertOptions()))
                 .requestHandler(req -> req.response().setStatusCode(200).end());
-        Wait.result(tls.listen());
+        await(tls.listen());
         try {
             CanaryAnalysis.Webhook hook = hook("rollout", 3, null);
             hook.url = "https://127.0.0.1:" + tls.actualPort() + "/";
@@ -284,7 +290,7 @@ class HttpWebhookGateTest {
             hook.disableTLS = true;
             assertThat(call(hook).passed()).isTrue();
         } finally {
-            Wait.result(tls.close());
+            await(tls.close());
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.analyzer.decision.HookOutcome;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -44,7 +46,7 @@ class LoadTesterCompatibilityTest {
     static void stop() {
         gates.close();
         loadTester.close();
-        Wait.result(vertx.close());
+        await(vertx.close());
     }
 
     @BeforeEach
@@ -101,7 +103,7 @@ class LoadTesterCompatibilityTest {
     void theSeedsBashPreRolloutCheckPasses() {
         CanaryAnalysis.Webhook hook = hook("acceptance-test", "pre-rollout", "/", "30s", Map.of("type", "bash",
                 "cmd", "curl -sd 'test' http://podinfo-canary.test:9898/token | grep token"));
-        HookOutcome outcome = Wait.result(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
+        HookOutcome outcome = await(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
         assertThat(outcome.passed()).isTrue();
         assertThat(outcome.statusCode()).isEqualTo(200);
         assertThat(commands).containsExactly("bash: curl -sd 'test' http://podinfo-canary.test:9898/token | grep token");
@@ -111,7 +113,7 @@ class LoadTesterCompatibilityTest {
     void theSeedsHeyRolloutWebhookPassesWithTheLoadTestersAccepted() {
         CanaryAnalysis.Webhook hook = hook("load-test", "rollout", "/", null,
                 Map.of("cmd", "hey -z 2m -q 10 -c 2 http://podinfo-canary.test:9898/"));
-        HookOutcome outcome = Wait.result(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
+        HookOutcome outcome = await(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
         assertThat(outcome.passed()).isTrue();
         assertThat(outcome.statusCode()).isEqualTo(202);
         assertThat(commands).containsExactly("cmd: hey -z 2m -q 10 -c 2 http://podinfo-canary.test:9898/");
@@ -121,17 +123,17 @@ class LoadTesterCompatibilityTest {
     void aClosedGateRefusesWithForbiddenUntilItIsOpened() {
         Canary canary = Fixtures.podinfo();
         CanaryAnalysis.Webhook check = hook("gate", "confirm-rollout", "/gate/check", null, null);
-        HookOutcome closed = Wait.result(gates.webhookGate().call(canary, check, CanaryPhase.Succeeded));
+        HookOutcome closed = await(gates.webhookGate().call(canary, check, CanaryPhase.Succeeded));
         assertThat(closed.passed()).isFalse();
         assertThat(closed.error()).isEqualTo("Forbidden");
-        assertThat(Wait.result(gates.webhookGate().call(canary, hook("open", "rollout", "/gate/open", null, null),
+        assertThat(await(gates.webhookGate().call(canary, hook("open", "rollout", "/gate/open", null, null),
                 CanaryPhase.Succeeded)).passed()).isTrue();
-        assertThat(Wait.result(gates.webhookGate().call(canary, check, CanaryPhase.Succeeded)).passed()).isTrue();
+        assertThat(await(gates.webhookGate().call(canary, check, CanaryPhase.Succeeded)).passed()).isTrue();
     }
 
     @Test
     void aHookWithoutMetadataIsRefusedWithTheLoadTestersReason() {
-        HookOutcome outcome = Wait.result(gates.webhookGate().call(Fixtures.podinfo(),
+        HookOutcome outcome = await(gates.webhookGate().call(Fixtures.podinfo(),
                 hook("bare", "rollout", "/", null, null), CanaryPhase.Progressing));
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.error()).isEqualTo("metadata not found in payload");
@@ -143,7 +145,7 @@ class LoadTesterCompatibilityTest {
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             long start = System.nanoTime();
-            assertThat(Wait.result(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing)).passed())
+            assertThat(await(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing)).passed())
                     .isTrue();
             micros.add((System.nanoTime() - start) / 1000);
         }

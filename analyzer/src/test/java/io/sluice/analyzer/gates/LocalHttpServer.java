@@ -1,5 +1,7 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -7,7 +9,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import java.util.function.Function;
 
 /**
@@ -43,7 +44,7 @@ final class LocalHttpServer implements AutoCloseable {
     LocalHttpServer(Vertx vertx) {
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(this::handle);
-        Wait.result(server.listen());
+        await(server.listen());
     }
 
     private void handle(HttpServerRequest req) {
@@ -78,6 +79,6 @@ final class LocalHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        Wait.result(server.close());
+        await(server.close());
     }
 }

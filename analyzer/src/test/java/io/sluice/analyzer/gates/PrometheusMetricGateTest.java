@@ -1,11 +1,15 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricPart;
+import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.MetricTemplate;
@@ -13,11 +17,9 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +51,7 @@ class PrometheusMetricGateTest {
 
     @AfterAll
     static void stopVertx() {
-        Wait.result(vertx.close());
+        await(vertx.close());
     }
 
     @BeforeEach
@@ -72,10 +74,6 @@ class PrometheusMetricGateTest {
 
     private PrometheusMetricGate gate() {
         return gate(GatesConfig.builder());
-    }
-
-    private static MetricOutcome await(io.vertx.core.Future<MetricOutcome> f) {
-        return Wait.result(f);
     }
 
     private double checks(String verdict) {
@@ -440,7 +438,7 @@ class PrometheusMetricGateTest {
         io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
                         .setHost("127.0.0.1").setPort(0).setSsl(true).setKeyCertOptions(certificate.keyCertOptions()))
                 .requestHandler(req -> req.response().end(PrometheusAnswers.vector("1")));
-        Wait.result(tls.listen());
+        await(tls.listen());
         try {
             MetricTemplate template = template("tls", "test", "prometheus", "https://127.0.0.1:" + tls.actualPort(), null,
                     "vector(1)");
@@ -452,7 +450,7 @@ class PrometheusMetricGateTest {
             template.getSpec().provider.insecureSkipVerify = true;
             assertThat(await(gate().check(Fixtures.podinfo(), templateMetric("tls", null))).verdict()).isEqualTo(Verdict.PASS);
         } finally {
-            Wait.result(tls.close());
+            await(tls.close());
         }
     }
 
@@ -462,7 +460,7 @@ class PrometheusMetricGateTest {
         prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-        ProviderAvailability availability = Wait.result(gate().checkProviders(canary));
+        ProviderAvailability availability = await(gate().checkProviders(canary));
         assertThat(availability).isEqualTo(new ProviderAvailability(true,
                 "all the metrics providers are available!"));
         assertThat(prometheus.requests()).extracting(r -> r.param("query")).containsOnly("vector(1)");
@@ -471,7 +469,7 @@ class PrometheusMetricGateTest {
     @Test
     void reportsAnUnavailablePrometheusWithFlaggersText() {
         prometheus.reply(r -> new Reply(502, "bad gateway"));
-        ProviderAvailability availability = Wait.result(gate().checkProviders(Fixtures.podinfo()));
+        ProviderAvailability availability = await(gate().checkProviders(Fixtures.podinfo()));
         assertThat(availability.available()).isFalse();
         assertThat(availability.message()).isEqualTo("Error checking metric providers: prometheus not avaiable: "
                 + "running query failed: error response: Status 502 Bad Gateway: bad gateway");
@@ -485,7 +483,7 @@ class PrometheusMetricGateTest {
             lookup.putTemplate(template("tpl", "test", "prometheus", other.url(), null, "x"));
             Canary canary = Fixtures.podinfo();
             canary.getSpec().analysis.metrics.add(templateMetric("tpl", null));
-            assertThat(Wait.result(gate().checkProviders(canary)).message())
+            assertThat(await(gate().checkProviders(canary)).message())
                     .isEqualTo("Error checking metric providers: prometheus in metric template tpl.test not avaiable: "
                             + "value is not 1 for query: vector(1)");
         }
@@ -495,7 +493,7 @@ class PrometheusMetricGateTest {
     void reportsNothingForACanaryWithoutMetrics() {
         Canary canary = Fixtures.podinfo();
         canary.getSpec().analysis.metrics = null;
-        assertThat(Wait.result(gate().checkProviders(canary))).isEqualTo(ProviderAvailability.NOTHING_TO_REPORT);
+        assertThat(await(gate().checkProviders(canary))).isEqualTo(ProviderAvailability.NOTHING_TO_REPORT);
         assertThat(prometheus.requests()).isEmpty();
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -27,9 +29,9 @@ import java.util.stream.Stream;
  * analyzer test that wants real PromQL behind the gates:
  *
  * <pre>{@code
- * assumeTrue(RealPrometheus.binary().isPresent(), RealPrometheus.MISSING);
+ * RequiredTool.require(RealPrometheus.binary().isPresent(), "prometheus", "prometheus");
  * try (RealPrometheus prometheus = RealPrometheus.start(vertx, scrape -> "...text format...")) {
- *     Wait.result(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
+ *     await(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
  *     ... GatesConfig.builder().metricsServer(prometheus.url()) ...
  * }
  * }</pre>
@@ -72,7 +74,7 @@ public final class RealPrometheus implements AutoCloseable {
         HttpServer exporter = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                         .end(exposition.apply(scrapes.incrementAndGet())));
-        Wait.result(exporter.listen());
+        await(exporter.listen());
         Path workDir = Files.createTempDirectory("sluice-prometheus-");
         int port = freePort();
         Path config = workDir.resolve("prometheus.yml");
@@ -95,7 +97,7 @@ public final class RealPrometheus implements AutoCloseable {
                 .start();
         RealPrometheus prometheus = new RealPrometheus(vertx, exporter, process, workDir, "http://127.0.0.1:" + port);
         try {
-            Wait.result(Poll.until(vertx, () -> prometheus.client.getAbs(prometheus.url + "/-/ready").send()
+            await(Poll.until(vertx, () -> prometheus.client.getAbs(prometheus.url + "/-/ready").send()
                             .map(r -> r.statusCode() == 200), Duration.ofMillis(200), Duration.ofSeconds(60),
                     "Prometheus to be ready (log: " + workDir.resolve("prometheus.log") + ")"));
         } catch (AssertionError | RuntimeException e) {
@@ -134,7 +136,7 @@ public final class RealPrometheus implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        Wait.result(exporter.close());
+        await(exporter.close());
         try (Stream<Path> files = Files.walk(workDir)) {
             files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         } catch (IOException e) {

@@ -2,7 +2,8 @@ package io.sluice.analyzer.gates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.model.flagger.CanaryAnalysis;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,10 +6,9 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.decision.Routes;
-import io.sluice.model.Kinds;
+import io.sluice.analyzer.testing.Seed;
+import io.sluice.model.Fixtures;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanaryAnalysis;
-import io.sluice.model.flagger.CanaryService;
 import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.HttpMatch;
 import io.sluice.model.gloo.RouteTable;
@@ -25,25 +24,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class GlooRouterTest {
-    static final KubernetesSerialization JSON = new KubernetesSerialization();
+    static final KubernetesSerialization JSON = Fixtures.SERIALIZATION;
 
-    static {
-        Kinds.RESOURCE_CLASSES.forEach(JSON::registerKubernetesResource);
-    }
-
+    /** The seed's Canary, with the uid the API server would have given it. */
     static Canary canary() {
-        Canary c = new Canary();
-        c.setMetadata(new ObjectMeta());
-        c.getMetadata().setName("podinfo");
-        c.getMetadata().setNamespace("test");
+        Canary c = Seed.canary();
         c.getMetadata().setUid("uid-1");
-        CanarySpec s = new CanarySpec();
-        s.targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
-        s.routeTableRef = new CanarySpec.CrossNamespaceReference("podinfo", "test");
-        s.service = new CanaryService();
-        s.service.port = 9898;
-        s.analysis = new CanaryAnalysis();
-        c.setSpec(s);
         return c;
     }
 

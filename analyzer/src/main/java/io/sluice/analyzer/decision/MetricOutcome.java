@@ -1,4 +1,4 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 /**
  * The outcome of one metric check.

@@ -1,11 +1,13 @@
 package io.sluice.analyzer.gates;
 
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricOutcome;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.testing.RequiredTool;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,21 +22,21 @@ import org.junit.jupiter.api.Test;
  * and has a p99 of 1750 ms, the canary {@code healthy} answers everything fast, the canary {@code failing} answers
  * only 500s, and a second cluster's {@code podinfo} succeeds 10% of the time (only the cluster filter keeps it out).
  */
-class RealPrometheusTest {
+class RealPrometheusIT {
     private static Vertx vertx;
     private static RealPrometheus prometheus;
     private static Gates gates;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(RealPrometheus.binary().isPresent(), RealPrometheus.MISSING);
+        RequiredTool.require(RealPrometheus.binary().isPresent(), "prometheus", "prometheus");
         vertx = Vertx.vertx();
-        prometheus = RealPrometheus.start(vertx, RealPrometheusTest::exposition);
+        prometheus = RealPrometheus.start(vertx, RealPrometheusIT::exposition);
         GatesConfig settings = GatesConfig.builder().metricsServer(prometheus.url()).clusterName("cluster1").build();
         gates = Gates.create(vertx, settings, new StaticObjectLookup(),
                 new AnalyzerMetrics(Registries.fresh(), "test", "gloo-mesh"));
         // rate() needs two samples inside the range.
-        Wait.result(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
+        await(prometheus.awaitResult("sum(rate(istio_requests_total[1m]))"));
     }
 
     @AfterAll
@@ -46,14 +48,14 @@ class RealPrometheusTest {
             prometheus.close();
         }
         if (vertx != null) {
-            Wait.result(vertx.close());
+            await(vertx.close());
         }
     }
 
     @Test
     void readsTheSuccessRateTheExporterMadeAndHaltsWithTheSeedsText() {
         Canary canary = canary("podinfo");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(outcome.value()).isCloseTo(89.02, org.assertj.core.data.Offset.offset(0.001));
         assertThat(outcome.message()).isEqualTo("Halt podinfo.test advancement success rate 89.02% < 99%");
@@ -62,7 +64,7 @@ class RealPrometheusTest {
     @Test
     void readsTheP99TheExporterMade() {
         Canary canary = canary("podinfo");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(1)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(1)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
         // 98 of 100 requests under 100 ms, 2 between 1 s and 2.5 s: Prometheus interpolates the p99 to 1750 ms.
         assertThat(outcome.value()).isCloseTo(1.75, org.assertj.core.data.Offset.offset(0.0015));
@@ -74,7 +76,7 @@ class RealPrometheusTest {
     void aHealthyCanaryPassesBothBuiltins() {
         Canary canary = canary("healthy");
         List<MetricOutcome> outcomes = canary.getSpec().analysis.metrics.stream()
-                .map(m -> Wait.result(gates.metricGate().check(canary, m))).toList();
+                .map(m -> await(gates.metricGate().check(canary, m))).toList();
         assertThat(outcomes).extracting(MetricOutcome::verdict).containsExactly(Verdict.PASS, Verdict.PASS);
         assertThat(outcomes.get(0).value()).isEqualTo(100.0);
         assertThat(outcomes.get(1).value()).isLessThanOrEqualTo(0.1);
@@ -84,14 +86,14 @@ class RealPrometheusTest {
     void theClusterAnnotationSelectsTheOtherClustersSeries() {
         Canary canary = canary("podinfo");
         canary.getMetadata().setAnnotations(java.util.Map.of(PrometheusMetricGate.CLUSTER_NAME_ANNOTATION, "cluster2"));
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.message()).isEqualTo("Halt podinfo.test advancement success rate 10.00% < 99%");
     }
 
     @Test
     void aCanaryFailingEveryRequestIsJudgedAtZeroPercentNotAsNoData() {
         Canary canary = canary("failing");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(outcome.message()).isEqualTo("Halt failing.test advancement success rate 0.00% < 99%");
     }
@@ -99,7 +101,7 @@ class RealPrometheusTest {
     @Test
     void aWorkloadWithoutSeriesIsNoData() {
         Canary canary = canary("absent");
-        MetricOutcome outcome = Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
+        MetricOutcome outcome = await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(0)));
         assertThat(outcome.verdict()).isEqualTo(Verdict.NO_DATA);
         assertThat(outcome.message()).isEqualTo("Halt advancement no values found for istio metric request-success-rate "
                 + "probably absent.test is not receiving traffic: running query failed: no values found");
@@ -109,10 +111,18 @@ class RealPrometheusTest {
     void measuresQueryLatency() {
         Canary canary = canary("podinfo");
         List<Long> micros = new ArrayList<>();
+        List<MetricOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long start = System.nanoTime();
-            Wait.result(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(i % 2)));
+            outcomes.add(await(gates.metricGate().check(canary, canary.getSpec().analysis.metrics.get(i % 2))));
             micros.add((System.nanoTime() - start) / 1000);
+        }
+        // A latency of failed queries measures nothing: every answer must be the value the exporter was made to give.
+        for (int i = 0; i < outcomes.size(); i++) {
+            MetricOutcome o = outcomes.get(i);
+            assertThat(o.verdict()).as("check %d", i).isEqualTo(Verdict.FAIL);
+            assertThat(o.value()).as("check %d", i).isCloseTo(i % 2 == 0 ? 89.02 : 1.75,
+                    org.assertj.core.data.Offset.offset(0.0015));
         }
         Collections.sort(micros);
         System.out.printf("real Prometheus builtin check latency over %d checks: median %.1f ms, p90 %.1f ms, max %.1f ms%n",

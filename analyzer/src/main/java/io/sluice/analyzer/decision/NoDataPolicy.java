@@ -1,12 +1,10 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 import io.sluice.model.WellKnown;
-import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanarySpec;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,21 +35,20 @@ public enum NoDataPolicy {
     }
 
     /**
-     * The policy for {@code canary}: its annotation when that names a policy, else {@code globalDefault}. An
+     * The policy for a Canary whose annotation {@value WellKnown#NO_DATA_POLICY_ANNOTATION} reads {@code annotation}
+     * (null without one): the annotation when that names a policy, else {@code globalDefault}. An
      * annotation with another value is ignored here; {@link #annotationProblem} says what is wrong with it.
      */
-    public static NoDataPolicy resolve(Canary canary, NoDataPolicy globalDefault) {
-        return parse(annotation(canary)).orElse(globalDefault);
+    public static NoDataPolicy resolve(String annotation, NoDataPolicy globalDefault) {
+        return parse(annotation).orElse(globalDefault);
     }
 
-    /** A message for a Warning Event when the canary's annotation is set but names no policy; empty otherwise. */
-    public static Optional<String> annotationProblem(Canary canary) {
-        String value = annotation(canary);
+    /** A message for a Warning Event when the annotation is set but names no policy; empty otherwise. */
+    public static Optional<String> annotationProblem(String value) {
         if (value == null || parse(value).isPresent()) {
             return Optional.empty();
         }
-        return Optional.of("annotation " + WellKnown.NO_DATA_POLICY_ANNOTATION + " has the value \"" + value
-                + "\"; expected fail or hold, using the analyzer's default");
+        return Optional.of(Texts.noDataPolicyIgnored(value));
     }
 
     /** True when {@code outcome} counts as a failed check under this policy. */
@@ -67,20 +64,10 @@ public enum NoDataPolicy {
      * How long a run may hold for missing data before it is rolled back: {@code globalDeadline} when set, else the
      * canary's progress deadline ({@code spec.progressDeadlineSeconds}, 600 s by default).
      */
-    public static Duration holdDeadline(Canary canary, Duration globalDeadline) {
-        return holdDeadline(canary.getSpec(), globalDeadline);
-    }
-
-    /** {@link #holdDeadline(Canary, Duration)} from the spec alone, for the pure decision. */
     public static Duration holdDeadline(CanarySpec spec, Duration globalDeadline) {
         if (globalDeadline != null && !globalDeadline.isZero() && !globalDeadline.isNegative()) {
             return globalDeadline;
         }
         return Duration.ofSeconds(CanaryDefaults.progressDeadlineSeconds(spec));
-    }
-
-    private static String annotation(Canary canary) {
-        Map<String, String> annotations = canary.getMetadata() == null ? null : canary.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(WellKnown.NO_DATA_POLICY_ANNOTATION);
     }
 }

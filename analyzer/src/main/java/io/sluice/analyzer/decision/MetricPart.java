@@ -1,4 +1,4 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 import io.sluice.model.flagger.CanaryAnalysis;
 import java.util.ArrayList;
@@ -18,9 +18,13 @@ public enum MetricPart {
      */
     TEMPLATE;
 
+    /** The builtin metric names, answered by Sluice's own queries. */
+    public static final String SUCCESS_RATE = "request-success-rate";
+    public static final String DURATION = "request-duration";
+
     /** The parts {@code metric} has, in the order they run. */
     public static List<MetricPart> of(CanaryAnalysis.Metric metric) {
-        boolean direct = Queries.isBuiltin(metric.name) || hasText(metric.query);
+        boolean direct = isBuiltin(metric.name) || hasText(metric.query);
         List<MetricPart> parts = new ArrayList<>(2);
         if (direct) {
             parts.add(DIRECT);
@@ -31,7 +35,12 @@ public enum MetricPart {
         return parts;
     }
 
-    static boolean hasText(String s) {
+    /** Whether {@code metricName} names one of the builtin Istio queries rather than a custom metric. */
+    public static boolean isBuiltin(String metricName) {
+        return SUCCESS_RATE.equals(metricName) || DURATION.equals(metricName);
+    }
+
+    private static boolean hasText(String s) {
         return s != null && !s.isBlank();
     }
 }

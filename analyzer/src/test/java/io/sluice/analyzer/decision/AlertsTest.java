@@ -1,11 +1,7 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.analyzer.gates.Notifier.Severity;
-import io.sluice.model.flagger.Canary;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,20 +21,9 @@ class AlertsTest {
     }
 
     @Test
-    void sendHandsTheAlertToTheNotifier() {
-        List<String> sent = new ArrayList<>();
-        Notifier recording = new Notifier() {
-            @Override
-            public void alert(Canary canary, String message, Severity severity, boolean withMetadata) {
-                sent.add(canary.key() + " " + severity + " " + withMetadata + " " + message);
-            }
-
-            @Override
-            public void event(Canary canary, String eventType, String message) {
-            }
-        };
-        Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(60)).send(recording, Fixtures.podinfo());
-        assertThat(sent).containsExactly("podinfo.test ERROR false Rolling back: no metric data for 1m0s");
+    void theHoldDeadlineAlertIsAnErrorWithoutTheCanarysFields() {
+        assertThat(Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(60)))
+                .isEqualTo(new Alerts.Alert("Rolling back: no metric data for 1m0s", Severity.ERROR, false));
     }
 
     static Stream<Arguments> holds() {

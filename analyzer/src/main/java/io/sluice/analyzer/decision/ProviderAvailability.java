@@ -1,4 +1,4 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 /**
  * Whether a canary's metric providers answer, and the Event that says so (spec §6.6). Shared by the gate that asks

@@ -1,11 +1,11 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.analyzer.gates.MetricOutcome.Verdict;
+import io.sluice.analyzer.decision.MetricOutcome.Verdict;
+import io.sluice.analyzer.testing.Seed;
 import io.sluice.model.flagger.Canary;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,19 +21,13 @@ class NoDataPolicyTest {
         "an annotation naming no policy falls back to the default  | pause   | FAIL | FAIL",
     })
     void resolvesThePolicy(String name, String annotation, NoDataPolicy global, NoDataPolicy expected) {
-        Canary canary = Fixtures.podinfo();
-        if (annotation != null) {
-            canary.getMetadata().setAnnotations(Map.of("sluice.io/no-data-policy", annotation));
-        }
-        assertThat(NoDataPolicy.resolve(canary, global)).isEqualTo(expected);
+        assertThat(NoDataPolicy.resolve(annotation, global)).isEqualTo(expected);
     }
 
     @Test
     void saysWhatIsWrongWithABadAnnotation() {
-        Canary canary = Fixtures.podinfo();
-        assertThat(NoDataPolicy.annotationProblem(canary)).isEmpty();
-        canary.getMetadata().setAnnotations(Map.of("sluice.io/no-data-policy", "pause"));
-        assertThat(NoDataPolicy.annotationProblem(canary)).contains("annotation sluice.io/no-data-policy has the value "
+        assertThat(NoDataPolicy.annotationProblem(null)).isEmpty();
+        assertThat(NoDataPolicy.annotationProblem("pause")).contains("annotation sluice.io/no-data-policy has the value "
                 + "\"pause\"; expected fail or hold, using the analyzer's default");
     }
 
@@ -46,10 +40,10 @@ class NoDataPolicyTest {
 
     @Test
     void theHoldDeadlineIsTheGlobalSettingElseTheProgressDeadline() {
-        Canary canary = Fixtures.podinfo();
-        assertThat(NoDataPolicy.holdDeadline(canary, null)).isEqualTo(Duration.ofSeconds(60));
-        assertThat(NoDataPolicy.holdDeadline(canary, Duration.ofMinutes(15))).isEqualTo(Duration.ofMinutes(15));
+        Canary canary = Seed.canary();
+        assertThat(NoDataPolicy.holdDeadline(canary.getSpec(), null)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(NoDataPolicy.holdDeadline(canary.getSpec(), Duration.ofMinutes(15))).isEqualTo(Duration.ofMinutes(15));
         canary.getSpec().progressDeadlineSeconds = null;
-        assertThat(NoDataPolicy.holdDeadline(canary, null)).isEqualTo(Duration.ofSeconds(600));
+        assertThat(NoDataPolicy.holdDeadline(canary.getSpec(), null)).isEqualTo(Duration.ofSeconds(600));
     }
 }

@@ -1,27 +1,24 @@
 package io.sluice.analyzer;
 
-import io.sluice.model.testing.MutableClock;
+import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.analyzer.decision.Severity;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
-import io.sluice.analyzer.gates.HookOutcome;
 import io.sluice.analyzer.gates.IstioSeries;
 import io.sluice.analyzer.gates.MetricGate;
-import io.sluice.analyzer.gates.MetricOutcome;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.RealPrometheus;
 import io.sluice.analyzer.gates.StaticObjectLookup;
 import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanaryAnalysis;
-import io.sluice.model.flagger.CanaryPhase;
-import io.vertx.core.Future;
+import io.sluice.model.testing.MutableClock;
+import io.sluice.model.testing.RequiredTool;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -34,7 +31,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -47,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * driven with an injected clock, so the seed's 20 s interval costs no waiting. Only Prometheus's own scrapes take
  * real time (about two seconds before the first rate has two samples).
  */
-class RealGatesScenarioTest {
+class RealGatesScenarioIT {
     static final Duration INTERVAL = Duration.ofSeconds(20);
     /** Requests per scrape that the canary answers without and with a 5xx, in the faulty run: 89.02% succeed. */
     static final long FAULTY_OK = 8902;
@@ -78,7 +74,7 @@ class RealGatesScenarioTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(RealPrometheus.binary().isPresent(), RealPrometheus.MISSING);
+        RequiredTool.require(RealPrometheus.binary().isPresent(), "prometheus", "prometheus");
         vertx = Vertx.vertx();
         pool = vertx.createSharedWorkerExecutor(Controller.POOL, 4);
         loadTester = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -192,10 +188,6 @@ class RealGatesScenarioTest {
         };
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
-
     void tick() throws Exception {
         clock.advance(INTERVAL);
         cluster.awaitCaches();
@@ -236,8 +228,8 @@ class RealGatesScenarioTest {
             }
         });
         try {
-            done.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            await(done.future());
+        } catch (AssertionError e) {
             // Reported by the assertion below, with what did arrive.
         } finally {
             vertx.cancelTimer(timer);

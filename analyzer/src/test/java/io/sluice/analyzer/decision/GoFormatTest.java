@@ -1,4 +1,4 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

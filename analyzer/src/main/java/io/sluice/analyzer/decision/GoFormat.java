@@ -1,4 +1,4 @@
-package io.sluice.analyzer.gates;
+package io.sluice.analyzer.decision;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -9,7 +9,7 @@ import java.time.Duration;
  * {@code 1.515s > 500ms}), and dashboards, alert rules and people's scripts match those texts, so Sluice writes
  * them byte for byte the same.
  */
-final class GoFormat {
+public final class GoFormat {
     private GoFormat() {
     }
 
@@ -17,7 +17,7 @@ final class GoFormat {
      * Go's {@code %.2f}: the exact binary value rounded half to even, which is not what {@link String#format}
      * does (it rounds the shortest decimal half up, so {@code 1.005} would print {@code 1.01}, Go prints {@code 1.00}).
      */
-    static String fixed2(double v) {
+    public static String fixed2(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return special(v);
         }
@@ -30,7 +30,7 @@ final class GoFormat {
      * back as the same number, in exponent form when the decimal exponent is below -4 or at least 6
      * ({@code 99}, {@code 99.5}, {@code 0.0001}, {@code 1e-05}, {@code 1e+06}).
      */
-    static String shortest(double v) {
+    public static String shortest(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return special(v);
         }
@@ -88,7 +88,7 @@ final class GoFormat {
     }
 
     /** Go's {@code time.Duration.String()}: {@code 0s}, {@code 500ms}, {@code 1.515s}, {@code 1m30s}, {@code 2h0m0s}. */
-    static String duration(Duration d) {
+    public static String duration(Duration d) {
         long nanos;
         try {
             nanos = d.toNanos();
@@ -98,7 +98,7 @@ final class GoFormat {
         return duration(nanos);
     }
 
-    static String duration(long nanos) {
+    public static String duration(long nanos) {
         if (nanos == 0) {
             return "0s";
         }

@@ -1,7 +1,4 @@
-package io.sluice.analyzer.gates;
-
-import io.sluice.analyzer.gates.Notifier.Severity;
-import io.sluice.model.flagger.Canary;
+package io.sluice.analyzer.decision;
 
 /**
  * The alerts a run sends, with their severity and whether the canary's fields go along: Flagger's texts where Flagger
@@ -12,12 +9,8 @@ public final class Alerts {
     private Alerts() {
     }
 
-    /** One alert to send with {@link #send}. */
+    /** One alert: the shell hands it to the notifier as it is. */
     public record Alert(String message, Severity severity, boolean withMetadata) {
-        /** Sends this alert for {@code canary}. */
-        public void send(Notifier notifier, Canary canary) {
-            notifier.alert(canary, message, severity, withMetadata);
-        }
     }
 
     /** {@code kind} is the target's kind, e.g. {@code Deployment}. */

@@ -1,0 +1,392 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.decision.Action;
+import io.sluice.analyzer.gates.Notifier;
+import io.sluice.analyzer.gates.WebhookGate;
+import io.sluice.analyzer.kube.GlooRouter;
+import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.Workloads;
+import io.sluice.model.Revisions;
+import io.sluice.model.WellKnown;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.flagger.CanaryDefaults;
+import io.sluice.model.gloo.RouteTable;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Does what a decision asks, after its status was written: one method per kind of {@link Action}, chosen by the
+ * action itself ({@link Action#accept}), so a new kind does not compile until it is handled here.
+ *
+ * <p>{@link #run} performs the actions in order, best effort: the status is already written, so a reconcile that
+ * retries decides from it and would never repeat what this one dropped. A failed write skips the later writes (scaling
+ * the canary down while the routes still send it traffic would be worse than waiting), but Events, alerts and hooks
+ * always run; the first failure is reported afterwards for backoff, and the converging writes are repaired on the next
+ * reconcile.
+ */
+final class ActionExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+
+    private final Kube kube;
+    private final ClusterView view;
+    private final KubernetesSerialization json;
+    private final Settings settings;
+    private final WebhookGate webhooks;
+    private final Notifier notifier;
+    private final EventRecorder events;
+
+    ActionExecutor(Kube kube, ClusterView view, Settings settings, WebhookGate webhooks, Notifier notifier,
+            EventRecorder events) {
+        this.kube = kube;
+        this.view = view;
+        this.json = kube.serialization();
+        this.settings = settings;
+        this.webhooks = webhooks;
+        this.notifier = notifier;
+        this.events = events;
+    }
+
+    Future<Void> run(Snapshot s, List<Action> actions) {
+        Throwable[] first = {null};
+        Perform perform = new Perform(s);
+        Future<Void> chain = Future.succeededFuture();
+        for (Action a : actions) {
+            chain = chain.compose(v -> {
+                if (first[0] != null && !a.informs()) {
+                    LOG.info("{}: {} skipped after an earlier failure", s.canary().key(), a);
+                    return Future.succeededFuture();
+                }
+                return a.accept(perform).recover(err -> {
+                    if (first[0] == null) {
+                        first[0] = err;
+                    }
+                    if (err instanceof Kube.NotLeaderException || Kube.isConflict(err)) {
+                        // Lost leadership, or someone wrote the object first: retried shortly, not worth an Event.
+                        LOG.info("{}: {} not done: {}", s.canary().key(), a, err.getMessage());
+                        return Future.succeededFuture();
+                    }
+                    LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
+                    return events.actionFailed(s.canary(), err);
+                });
+            });
+        }
+        return chain.compose(v -> first[0] == null ? Future.succeededFuture() : Future.failedFuture(first[0]));
+    }
+
+    /** The actions of one reconcile, on what it read. */
+    private final class Perform implements Action.Visitor<Future<Void>> {
+        private final Snapshot s;
+
+        Perform(Snapshot s) {
+            this.s = s;
+        }
+
+        @Override
+        public Future<Void> reconcileServices(Action.ReconcileServices a) {
+            return services(s, a.apex());
+        }
+
+        @Override
+        public Future<Void> ensurePrimary(Action.EnsurePrimary a) {
+            // Copies are only created here; their data follows the target's only at promotion, or the primary would
+            // run the canary's configuration before the analysis judged it.
+            return s.primary() != null || s.target() == null || s.selectorKey() == null
+                    ? syncConfigCopies(s, false) : syncConfigCopies(s, false).compose(v -> createPrimary(s));
+        }
+
+        @Override
+        public Future<Void> reconcileAutoscaler(Action.ReconcileAutoscaler a) {
+            return autoscaler(s, a.update());
+        }
+
+        @Override
+        public Future<Void> setRoutes(Action.SetRoutes a) {
+            return routes(s, a.primary(), a.canary(), false);
+        }
+
+        @Override
+        public Future<Void> releaseRoutes(Action.ReleaseRoutes a) {
+            return routes(s, 100, 0, true);
+        }
+
+        @Override
+        public Future<Void> scaleTarget(Action.ScaleTarget a) {
+            return scale(s, a.replicas());
+        }
+
+        @Override
+        public Future<Void> restoreTarget(Action.RestoreTarget a) {
+            return scale(s, a.replicas());
+        }
+
+        @Override
+        public Future<Void> promoteTemplate(Action.PromoteTemplate a) {
+            return promote(s, a.revision());
+        }
+
+        @Override
+        public Future<Void> emitEvent(Action.EmitEvent a) {
+            return events.record(s.canary(), a);
+        }
+
+        @Override
+        public Future<Void> sendAlert(Action.SendAlert a) {
+            notifier.alert(s.canary(), a.message(), a.severity(), a.withMetadata());
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> callHooks(Action.CallHooks a) {
+            return postHooks(s.canary(), a);
+        }
+
+        @Override
+        public Future<Void> addFinalizer(Action.AddFinalizer a) {
+            return finalizer(s.canary(), true);
+        }
+
+        @Override
+        public Future<Void> removeFinalizer(Action.RemoveFinalizer a) {
+            return finalizer(s.canary(), false);
+        }
+    }
+
+    private Future<Void> services(Snapshot s, boolean apex) {
+        if (s.target() == null || s.selectorKey() == null) {
+            return Future.succeededFuture();
+        }
+        Canary c = s.canary();
+        String key = s.selectorKey();
+        String value = s.target().getSpec().getSelector().getMatchLabels().get(key);
+        String svc = CanaryDefaults.serviceName(c.getSpec());
+        var meta = c.getSpec().service;
+        List<Service> desired = new ArrayList<>();
+        desired.add(Workloads.service(c, svc + "-canary", key, value, meta.canary));
+        desired.add(Workloads.service(c, svc + "-primary", key, value + "-primary", meta.primary));
+        if (apex) {
+            desired.add(Workloads.service(c, svc, key, value + "-primary", meta.apex));
+        }
+        Future<Void> chain = Future.succeededFuture();
+        for (Service d : desired) {
+            chain = chain.compose(v -> view.service(d.getMetadata().getNamespace(), d.getMetadata().getName())
+                    .compose(live -> {
+                        if (live == null) {
+                            LOG.info("Service {}.{} created", d.getMetadata().getName(), d.getMetadata().getNamespace());
+                            return kube.create(d).mapEmpty();
+                        }
+                        Service merged = Workloads.merge(live, d, c);
+                        if (merged == null) {
+                            return Future.succeededFuture();
+                        }
+                        LOG.info("Service {}.{} updated", d.getMetadata().getName(), d.getMetadata().getNamespace());
+                        return kube.update(merged).mapEmpty();
+                    }));
+        }
+        return chain;
+    }
+
+    private Set<String> trackedKeys(Snapshot s) {
+        Set<String> keys = new HashSet<>();
+        for (HasMetadata o : s.tracked()) {
+            keys.add((o instanceof ConfigMap ? "configmap/" : "secret/") + o.getMetadata().getName());
+        }
+        return keys;
+    }
+
+    private Future<Void> createPrimary(Snapshot s) {
+        Deployment p = Workloads.primary(s.canary(), s.target(), s.selectorKey(), s.revision(), trackedKeys(s),
+                settings.includeLabelPrefixes(), settings.selectorLabels(), json);
+        LOG.info("Deployment {}.{} created", p.getMetadata().getName(), p.getMetadata().getNamespace());
+        return kube.create(p).mapEmpty();
+    }
+
+    /** The {@code -primary} copies of tracked configs, owned by the Canary (other owners kept, not controlling). */
+    private Future<Void> syncConfigCopies(Snapshot s, boolean update) {
+        Future<Void> chain = Future.succeededFuture();
+        for (HasMetadata o : s.tracked()) {
+            chain = chain.compose(v -> {
+                String ns = o.getMetadata().getNamespace();
+                String name = o.getMetadata().getName() + "-primary";
+                Future<? extends HasMetadata> live = o instanceof ConfigMap
+                        ? kube.configMapOf(ns, name) : kube.secretOf(ns, name);
+                return live.compose(l -> {
+                    HasMetadata copy = json.clone(o);
+                    ObjectMeta m = new ObjectMeta();
+                    m.setName(name);
+                    m.setNamespace(ns);
+                    m.setLabels(o.getMetadata().getLabels());
+                    List<OwnerReference> owners = new ArrayList<>();
+                    owners.add(Workloads.ownerRef(s.canary()));
+                    if (l != null && l.getMetadata().getOwnerReferences() != null) {
+                        l.getMetadata().getOwnerReferences().stream()
+                                .filter(r -> !Objects.equals(r.getUid(), s.canary().getMetadata().getUid()))
+                                .forEach(r -> {
+                                    r.setController(false);
+                                    owners.add(r);
+                                });
+                    }
+                    m.setOwnerReferences(owners);
+                    copy.setMetadata(m);
+                    if (l == null) {
+                        LOG.info("{} {}.{} synced", o.getKind(), name, ns);
+                        return kube.create(copy).mapEmpty();
+                    }
+                    m.setResourceVersion(l.getMetadata().getResourceVersion());
+                    if (!update || sameData(copy, l)) {
+                        return Future.succeededFuture();
+                    }
+                    LOG.info("{} {}.{} synced", o.getKind(), name, ns);
+                    return kube.update(copy).mapEmpty();
+                });
+            });
+        }
+        return chain;
+    }
+
+    private static boolean sameData(HasMetadata a, HasMetadata b) {
+        if (a instanceof ConfigMap x && b instanceof ConfigMap y) {
+            return Objects.equals(x.getData(), y.getData()) && Objects.equals(x.getBinaryData(), y.getBinaryData());
+        }
+        if (a instanceof Secret x && b instanceof Secret y) {
+            return Objects.equals(x.getData(), y.getData()) && Objects.equals(x.getType(), y.getType());
+        }
+        return false;
+    }
+
+    private Future<Void> autoscaler(Snapshot s, boolean update) {
+        if (s.hpa() == null) {
+            return Future.succeededFuture();
+        }
+        HorizontalPodAutoscaler desired = Workloads.primaryHpa(s.canary(), s.hpa(), json);
+        String ns = desired.getMetadata().getNamespace();
+        return kube.hpa(ns, desired.getMetadata().getName()).compose(live -> {
+            if (live == null) {
+                return kube.create(desired).mapEmpty();
+            }
+            if (!update || json.asJson(live.getSpec()).equals(json.asJson(desired.getSpec()))) {
+                return Future.succeededFuture();
+            }
+            HorizontalPodAutoscaler next = json.clone(live);
+            next.setSpec(desired.getSpec());
+            next.getMetadata().setLabels(desired.getMetadata().getLabels());
+            return kube.update(next).mapEmpty();
+        });
+    }
+
+    private Future<Void> routes(Snapshot s, int primary, int canary, boolean release) {
+        GlooRouter.Delegate where = s.delegateAt();
+        if (where == null || where.problem() != null || s.parent() == null
+                || GlooRouter.foreignOwner(s.delegate(), s.canary()) != null) {
+            // Already reported as a Warning by the decision; writing would only make things worse.
+            return Future.succeededFuture();
+        }
+        // From the cache: a write based on a stale version fails with a conflict and is retried.
+        return view.routeTable(where.namespace(), where.name()).compose(live -> {
+            RouteTable desired = GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
+            if (release) {
+                GlooRouter.release(desired, s.canary());
+            }
+            if (live == null) {
+                if (release) {
+                    return Future.succeededFuture();
+                }
+                LOG.info("Delegate RouteTable {} created", where.key());
+                return kube.createRouteTable(desired).mapEmpty();
+            }
+            if (GlooRouter.same(live, desired, json)) {
+                return Future.succeededFuture();
+            }
+            LOG.info("Delegate RouteTable {} updated: primary {} canary {}", where.key(), primary, canary);
+            return kube.updateRouteTable(desired).mapEmpty();
+        });
+    }
+
+    private Future<Void> scale(Snapshot s, int replicas) {
+        if (s.target() == null) {
+            return Future.succeededFuture();
+        }
+        Integer now = s.target().getSpec().getReplicas();
+        if (now != null && now == replicas) {
+            return Future.succeededFuture();
+        }
+        LOG.info("Scaling Deployment {}.{} to {}", s.target().getMetadata().getName(),
+                s.target().getMetadata().getNamespace(), replicas);
+        return kube.scale(s.target().getMetadata().getNamespace(), s.target().getMetadata().getName(), replicas);
+    }
+
+    private Future<Void> promote(Snapshot s, String revision) {
+        String ns = s.canary().getMetadata().getNamespace();
+        String tgt = s.canary().getSpec().targetRef.name;
+        return view.rawDeployment(ns, tgt).compose(raw -> {
+            String now = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            if (raw != null && !Objects.equals(now, revision)) {
+                // The template changed after the analysis: copying it would promote what nobody analysed. The next
+                // reconcile sees the new revision and restarts the run.
+                return events.promotionRefused(s.canary(), now, revision);
+            }
+            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, view.toDeployment(raw),
+                    revision));
+        });
+    }
+
+    private Future<Void> promoteCopy(Snapshot s, Deployment target, String revision) {
+        String ns = s.canary().getMetadata().getNamespace();
+        String tgt = s.canary().getSpec().targetRef.name;
+        return view.deployment(ns, tgt + "-primary").compose(primary -> {
+                    if (target == null || primary == null || s.selectorKey() == null) {
+                        return Future.failedFuture(new IllegalStateException(
+                                "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
+                    }
+                    Deployment next = Workloads.promote(primary, target, s.selectorKey(), revision, trackedKeys(s),
+                            settings.includeLabelPrefixes(), settings.selectorLabels(),
+                            s.canary().getSpec().autoscalerRef != null, json);
+                    return kube.update(next).mapEmpty();
+                });
+    }
+
+    private Future<Void> postHooks(Canary canary, Action.CallHooks call) {
+        List<CanaryAnalysis.Webhook> hooks = new ArrayList<>();
+        var a = canary.getSpec().effectiveAnalysis();
+        if (a != null && a.webhooks != null) {
+            a.webhooks.stream().filter(h -> call.type().equals(CanaryDefaults.webhookType(h))).forEach(hooks::add);
+        }
+        Future<Boolean> chain = Future.succeededFuture(true);
+        for (CanaryAnalysis.Webhook h : hooks) {
+            chain = chain.compose(ok -> !ok ? Future.succeededFuture(false) : webhooks.call(canary, h, call.phase())
+                    .compose(o -> o.passed()
+                            ? events.postRolloutPassed(canary, h.name).map(true)
+                            : events.postRolloutFailed(canary, h.name, o.error()).map(false)));
+        }
+        return chain.mapEmpty();
+    }
+
+    private Future<Void> finalizer(Canary canary, boolean add) {
+        Canary copy = json.clone(canary);
+        List<String> f = copy.getMetadata().getFinalizers() == null
+                ? new ArrayList<>() : new ArrayList<>(copy.getMetadata().getFinalizers());
+        boolean changed = add ? !f.contains(WellKnown.FINALIZER) && f.add(WellKnown.FINALIZER)
+                : f.remove(WellKnown.FINALIZER);
+        if (!changed) {
+            return Future.succeededFuture();
+        }
+        copy.getMetadata().setFinalizers(f);
+        copy.setStatus(null);
+        return kube.updateCanary(copy).map(view::remember).mapEmpty();
+    }
+}

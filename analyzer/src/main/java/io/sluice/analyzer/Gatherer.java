@@ -1,0 +1,198 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.decision.NoDataPolicy;
+import io.sluice.analyzer.decision.Observations;
+import io.sluice.analyzer.decision.Texts;
+import io.sluice.analyzer.kube.ConfigTracker;
+import io.sluice.analyzer.kube.GlooRouter;
+import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.Workloads;
+import io.sluice.model.Revisions;
+import io.sluice.model.WellKnown;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
+import io.sluice.model.validation.CanaryValidator;
+import io.sluice.model.validation.Violation;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Reads, once, everything one decision about a Canary needs: the target, primary, tracked configs, autoscaler and
+ * RouteTables (from the caches where there are caches), plus whether the spec is valid and whether an older Canary
+ * already manages the same target. A Canary that must not act is read no further, so it costs no API call.
+ */
+final class Gatherer {
+    private final Kube kube;
+    private final ClusterView view;
+    private final KubernetesSerialization json;
+    private final Settings settings;
+    private Function<Canary, List<Canary>> siblings = c -> List.of();
+
+    Gatherer(Kube kube, ClusterView view, Settings settings) {
+        this.kube = kube;
+        this.view = view;
+        this.json = kube.serialization();
+        this.settings = settings;
+    }
+
+    /** Where the Canaries that may share a target come from (the informer's store). */
+    void siblings(Function<Canary, List<Canary>> lookup) {
+        this.siblings = lookup;
+    }
+
+    Future<Snapshot> gather(Canary canary, boolean due) {
+        Observations.Builder obs = Observations.builder(canary.getMetadata().getName(),
+                canary.getMetadata().getNamespace())
+                .generation(canary.getMetadata().getGeneration() == null ? 0 : canary.getMetadata().getGeneration())
+                .deleting(canary.getMetadata().getDeletionTimestamp() != null)
+                .hasFinalizer(canary.getMetadata().getFinalizers() != null
+                        && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER))
+                .analysisDue(due);
+        Canary older = olderOnSameTarget(canary);
+        if (older != null) {
+            return Future.succeededFuture(Snapshot.blocked(canary, obs.olderOnTarget(older.key()).build()));
+        }
+        List<Violation> invalid = CanaryValidator.validate(canary);
+        if (!invalid.isEmpty()) {
+            List<String> texts = invalid.stream().map(Violation::toString).toList();
+            return Future.succeededFuture(Snapshot.blocked(canary, obs.specViolations(texts).build()));
+        }
+        String annotation = annotations(canary).get(WellKnown.NO_DATA_POLICY_ANNOTATION);
+        obs.noDataAnnotation(annotation)
+                .noDataPolicy(NoDataPolicy.resolve(annotation, settings.noDataPolicy()))
+                .noDataDeadline(settings.noDataDeadline());
+        String ns = canary.getMetadata().getNamespace();
+        String tgt = canary.getSpec().targetRef.name;
+        return view.rawDeployment(ns, tgt).compose(raw -> {
+            Deployment target = view.toDeployment(raw);
+            String revision = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            String key = target == null ? null : Workloads.selectorKey(target, settings.selectorLabels());
+            String problem = target != null && key == null
+                    ? Workloads.selectorProblem(tgt, ns, settings.selectorLabels()) : null;
+            return view.deployment(ns, tgt + "-primary").compose(primary -> tracked(target, ns).compose(configs ->
+                    hpa(canary).compose(hpa -> routes(canary).map(rt -> {
+                        obs.target(target == null ? null : Workloads.facts(target, revision))
+                                .targetProblem(problem != null ? problem : configs.problem())
+                                .primary(primary == null ? null : Workloads.facts(primary, promotedRevision(primary)))
+                                .trackedConfigs(configs.checksums())
+                                .hpaMinReplicas(hpa == null || hpa.getSpec() == null
+                                        ? null : hpa.getSpec().getMinReplicas())
+                                .routes(GlooRouter.observe(canary, rt.where(), rt.delegate(),
+                                        settings.waitForRouteAcceptance()));
+                        return new Snapshot(canary, target, revision, key, primary, hpa, rt.parent(), rt.where(),
+                                rt.delegate(), configs.objects(), obs.build());
+                    }))));
+        });
+    }
+
+    private static Map<String, String> annotations(Canary canary) {
+        Map<String, String> a = canary.getMetadata().getAnnotations();
+        return a == null ? Map.of() : a;
+    }
+
+    /**
+     * The Canary created first (then by name) among others in its namespace that target the same workload, when it is
+     * not this one: two Canaries driving one Deployment would fight over its replicas and the routes.
+     */
+    private Canary olderOnSameTarget(Canary canary) {
+        if (canary.getMetadata().getDeletionTimestamp() != null || canary.getSpec() == null
+                || canary.getSpec().targetRef == null) {
+            return null;
+        }
+        Comparator<Canary> age = Comparator
+                .comparing((Canary c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), "~"))
+                .thenComparing(c -> c.getMetadata().getName());
+        return siblings.apply(canary).stream()
+                .filter(c -> c.getSpec() != null && c.getSpec().targetRef != null
+                        && Objects.equals(c.getMetadata().getNamespace(), canary.getMetadata().getNamespace())
+                        && Objects.equals(c.getSpec().targetRef.name, canary.getSpec().targetRef.name)
+                        && Objects.equals(c.getSpec().targetRef.kind, canary.getSpec().targetRef.kind)
+                        && !Objects.equals(c.getMetadata().getName(), canary.getMetadata().getName()))
+                .filter(c -> age.compare(c, canary) < 0)
+                .min(age).orElse(null);
+    }
+
+    private static String promotedRevision(Deployment primary) {
+        Map<String, String> a = primary.getMetadata().getAnnotations();
+        return a == null ? null : a.get(Workloads.PROMOTED_REVISION_ANNOTATION);
+    }
+
+    private record Configs(Map<String, String> checksums, List<HasMetadata> objects, String problem) {
+    }
+
+    private Future<Configs> tracked(Deployment target, String ns) {
+        if (!settings.configTracking() || target == null || target.getSpec() == null
+                || target.getSpec().getTemplate() == null) {
+            return Future.succeededFuture(new Configs(Map.of(), List.of(), null));
+        }
+        List<ConfigTracker.Ref> refs = ConfigTracker.scan(target.getSpec().getTemplate().getSpec());
+        Map<String, String> sums = new LinkedHashMap<>();
+        List<HasMetadata> objects = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (ConfigTracker.Ref ref : refs) {
+            chain = chain.compose(v -> {
+                if (ref.kind().equals("configmap")) {
+                    return kube.configMapOf(ns, ref.name()).map(cm -> {
+                        if (cm == null) {
+                            if (!ref.optional()) {
+                                missing.add(Texts.configNotFound("configmap", ref.name(), ns));
+                            }
+                        } else if (!ConfigTracker.disabled(cm)) {
+                            sums.put(ref.key(), ConfigTracker.checksum(cm));
+                            objects.add(cm);
+                        }
+                        return null;
+                    });
+                }
+                return kube.secretOf(ns, ref.name()).map(s -> {
+                    if (s == null) {
+                        if (!ref.optional()) {
+                            missing.add(Texts.configNotFound("secret", ref.name(), ns));
+                        }
+                    } else if (!ConfigTracker.disabled(s) && ConfigTracker.trackable(s)) {
+                        sums.put(ref.key(), ConfigTracker.checksum(s));
+                        objects.add(s);
+                    }
+                    return null;
+                });
+            });
+        }
+        return chain.map(v -> new Configs(sums, objects, missing.isEmpty() ? null : String.join("; ", missing)));
+    }
+
+    private Future<HorizontalPodAutoscaler> hpa(Canary canary) {
+        var ref = canary.getSpec().autoscalerRef;
+        if (ref == null || !"HorizontalPodAutoscaler".equals(ref.kind)) {
+            return Future.succeededFuture(null);
+        }
+        return kube.hpa(canary.getMetadata().getNamespace(), ref.name);
+    }
+
+    private record RouteRead(RouteTable parent, GlooRouter.Delegate where, RouteTable delegate) {
+    }
+
+    private Future<RouteRead> routes(Canary canary) {
+        var ref = canary.getSpec().routeTableRef;
+        Future<RouteTable> parent = ref == null || ref.name == null
+                ? Future.succeededFuture(null)
+                : view.routeTable(GlooRouter.parentNamespace(canary), ref.name);
+        return parent.compose(p -> {
+            GlooRouter.Delegate where = GlooRouter.resolve(canary, p);
+            if (where.problem() != null) {
+                return Future.succeededFuture(new RouteRead(p, where, null));
+            }
+            return view.routeTable(where.namespace(), where.name()).map(d -> new RouteRead(p, where, d));
+        });
+    }
+}

@@ -1,0 +1,40 @@
+package io.sluice.analyzer;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.kube.Kube;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryStatus;
+import io.vertx.core.Future;
+
+/**
+ * Writes a decision's status once: skipped when it equals what was read, otherwise a PUT fenced by the read's
+ * resourceVersion, so a decision made from a stale Canary fails with a conflict instead of overwriting newer state.
+ */
+final class StatusWriter {
+    private final Kube kube;
+    private final ClusterView view;
+    private final KubernetesSerialization json;
+
+    StatusWriter(Kube kube, ClusterView view) {
+        this.kube = kube;
+        this.view = view;
+        this.json = kube.serialization();
+    }
+
+    /** The Canary as written (with its new resourceVersion), or {@code canary} itself when nothing changed. */
+    Future<Canary> write(Canary canary, CanaryStatus status) {
+        String before = json.asJson(canary.getStatus() == null ? new CanaryStatus() : canary.getStatus());
+        String after = json.asJson(status);
+        if (before.equals(after)) {
+            return Future.succeededFuture(canary);
+        }
+        Canary copy = json.clone(canary);
+        copy.setStatus(status);
+        return kube.updateStatus(copy).map(view::remember);
+    }
+
+    /** The write lost a race: read the Canary again and decide again. */
+    static boolean conflicted(Throwable err) {
+        return Kube.isConflict(err);
+    }
+}

@@ -70,7 +70,7 @@ public final class Environment implements AutoCloseable {
   }
 
   public static Environment start(Options options) {
-    Sandbox sandbox = Sandbox.start(options.repo(), options.scrapeInterval(), true);
+    Sandbox sandbox = Sandbox.start(options.repo(), options.scrapeInterval(), options.startAnalyzer());
     Environment env = new Environment(options, sandbox);
     try {
       env.boot();

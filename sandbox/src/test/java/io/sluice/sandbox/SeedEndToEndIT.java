@@ -1,7 +1,7 @@
 package io.sluice.sandbox;
 
+import static io.sluice.model.testing.RequiredTool.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.sandbox.mesh.GatewayClient;
 import io.sluice.sandbox.mesh.Prometheus;
@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -34,22 +33,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  * minutes; everything else is the seed's manifest as written.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SeedEndToEndTest {
+class SeedEndToEndIT {
 
   static final Path REPO = Path.of(System.getProperty("sluice.repo", "..")).toAbsolutePath().normalize();
   static Environment env;
   static GatewayClient gateway;
   static final Path LOGS = REPO.resolve("sandbox/target/e2e-logs");
 
-  /** Why the scenario cannot run on this machine or in this tree, or null. */
-  static String skipReason;
-
   @BeforeAll
   static void start() throws Exception {
-    skipReason = skipReason();
-    if (skipReason != null) {
-      return;
-    }
+    require(Kubectl.available(), "kubectl", "kubernetes-client");
+    require(Prometheus.installed(), "prometheus", "prometheus");
+    require(Tools.onPath("hey"), "hey", "hey");
+    require(Tools.onPath("curl"), "curl", "curl");
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), Environment.ANALYZER_ARGS,
         true, true, (module, mainClass) -> classpath));
@@ -73,55 +69,6 @@ class SeedEndToEndTest {
       return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
     });
     gateway = new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), SeedRun.HOST);
-  }
-
-  static String skipReason() {
-    if (!Kubectl.available()) {
-      return "kubectl is not installed: skipping the end-to-end tests (apt-get install -y kubectl)";
-    }
-    if (!Prometheus.installed()) {
-      return "prometheus is not installed: skipping the end-to-end tests (apt-get install -y prometheus)";
-    }
-    if (!Tools.onPath("hey") || !Tools.onPath("curl")) {
-      return "hey or curl is not installed: skipping the end-to-end tests (apt-get install -y hey curl)";
-    }
-    for (String main : List.of(Environment.ADMISSION_MAIN, Environment.ANALYZER_MAIN)) {
-      if (!onClasspath(main)) {
-        return main + " is not in this tree yet: skipping the end-to-end tests";
-      }
-    }
-    return null;
-  }
-
-  @BeforeEach
-  void runnable() {
-    assumeTrue(skipReason == null, skipReason);
-  }
-
-  /**
-   * The seed's runs need the analyzer's webhook and metric gates. While its entry point still wires
-   * the placeholder {@code UnconfiguredGates}, every pre-rollout check fails by construction, so
-   * the two runs are skipped (with this reason) rather than reported as a sandbox failure; they
-   * start running by themselves once the real gates are wired.
-   */
-  static void requireGates() {
-    try (var in = SeedEndToEndTest.class.getClassLoader()
-        .getResourceAsStream(Environment.ANALYZER_MAIN.replace('.', '/') + ".class")) {
-      String bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-      assumeTrue(!bytes.contains("UnconfiguredGates"), "the analyzer's Main still wires UnconfiguredGates (no webhook "
-          + "or metric gates): skipping the seed's runs until it wires the real gates");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  static boolean onClasspath(String className) {
-    try {
-      Class.forName(className, false, SeedEndToEndTest.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
   }
 
   @AfterAll
@@ -208,7 +155,6 @@ class SeedEndToEndTest {
   @Test
   @Order(1)
   void newVersionIsPromotedStepByStep() {
-    requireGates();
     SeedRun.Outcome outcome;
     Traffic traffic = new Traffic();
     try (traffic) {
@@ -236,7 +182,6 @@ class SeedEndToEndTest {
   @Test
   @Order(2)
   void faultyVersionIsRolledBack() {
-    requireGates();
     SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.2", true);
     assertThat(outcome.phase()).isEqualTo("Failed");
     List<String> run = lastRun();

@@ -1,0 +1,73 @@
+package io.sluice.sandbox;
+
+import static io.sluice.model.testing.RequiredTool.require;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sluice's real admission service in the sandbox (no analyzer, no Prometheus), driven through
+ * kubectl: what a user sees when the webhook answers.
+ */
+class AdmissionInSandboxIT {
+
+  static final Path REPO = Path.of(System.getProperty("sluice.repo", "..")).toAbsolutePath().normalize();
+  static Environment env;
+
+  @BeforeAll
+  static void start() {
+    require(Kubectl.available(), "kubectl", "kubernetes-client");
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), Environment.ANALYZER_ARGS,
+        true, false, (module, mainClass) -> classpath));
+    env.applySeed();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.keepLogs(REPO.resolve("sandbox/target/admission-it-logs"));
+      env.close();
+    }
+  }
+
+  @Test
+  void invalidCanaryIsDeniedWithEveryViolationAndItsFieldPath() throws Exception {
+    Path file = Files.createTempFile(env.sandbox().dir(), "canary", ".yaml");
+    Files.writeString(file, """
+        apiVersion: flagger.app/v1beta1
+        kind: Canary
+        metadata:
+          name: broken
+          namespace: test
+        spec:
+          provider: gloo-mesh
+          targetRef:
+            apiVersion: apps/v1
+            kind: Deployment
+            name: podinfo-other
+          routeTableRef:
+            name: podinfo
+            namespace: test
+            kind: VirtualService
+          service:
+            port: 9898
+          progressDeadlineSeconds: 0
+          analysis:
+            interval: soon
+            threshold: 5
+            maxWeight: 50
+            stepWeight: 30
+        """);
+    Kubectl.Result r = env.kubectl().run("apply", "-f", file.toString());
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).doesNotContain("without explanation")
+        .contains("spec.routeTableRef.kind", "spec.progressDeadlineSeconds", "spec.analysis.interval");
+    assertThat(env.kubectl().run("-n", "test", "get", "canary", "broken").exit()).isNotZero();
+  }
+}

@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -67,7 +68,9 @@ public final class ApiServer implements AutoCloseable {
   private final Pki pki;
   private final Discovery discovery = new Discovery();
   private final KubernetesMockServer store;
-  private final HttpClient storeClient;
+  private StoreClient storeClient;
+  private Deletions deletions;
+  private GarbageCollector collector;
   private final WebSocketClient storeWebSockets;
   private final AdmissionChain admission;
   private final Pki.Pem servingCert;
@@ -90,8 +93,6 @@ public final class ApiServer implements AutoCloseable {
         "kubernetes.default", "kubernetes.default.svc"));
     this.store = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
-    this.storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     this.storeWebSockets = vertx.createWebSocketClient();
     this.admission = new AdmissionChain(vertx, this::readStore, services);
   }
@@ -101,6 +102,15 @@ public final class ApiServer implements AutoCloseable {
     ApiServer server = new ApiServer(vertx, Clock.systemUTC(), services);
     return vertx.<Void>executeBlocking(() -> {
       server.store.init(InetAddress.getLoopbackAddress(), 0);
+      return null;
+    }).map(x -> {
+      server.storeClient = new StoreClient(vertx, server.store.getPort());
+      AtomicReference<GarbageCollector> gc = new AtomicReference<>();
+      server.deletions = new Deletions(server.storeClient, server.clock, () -> gc.get().poke());
+      gc.set(new GarbageCollector(vertx, server.storeClient, server.discovery::types, server.deletions));
+      gc.get().deleteWith((type, name, path, policy) -> server.deletions.delete(type, name, path,
+          new JsonObject().put("propagationPolicy", policy), false));
+      server.collector = gc.get();
       return null;
     }).compose(x -> {
       HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port).setSsl(true)
@@ -184,8 +194,13 @@ public final class ApiServer implements AutoCloseable {
     if (front != null) {
       front.close().await();
     }
+    if (collector != null) {
+      collector.close();
+    }
     admission.close();
-    storeClient.close();
+    if (storeClient != null) {
+      storeClient.close();
+    }
     storeWebSockets.close();
     store.destroy();
   }
@@ -266,6 +281,9 @@ public final class ApiServer implements AutoCloseable {
     }
     if (m.equals(HttpMethod.PATCH) && rp.name() != null) {
       return patch(r);
+    }
+    if (m.equals(HttpMethod.DELETE) && rp.name() != null && rp.subresource() == null) {
+      return delete(r);
     }
     return proxy(req, body);
   }
@@ -401,10 +419,13 @@ public final class ApiServer implements AutoCloseable {
       if (r.dryRun()) {
         return respond(r.http(), 201, admitted.object(), admitted.warnings());
       }
-      return forward(HttpMethod.POST, r.path().collectionPath(), admitted.object().toBuffer(), jsonHeaders())
+      return forward(HttpMethod.POST, r.path().collectionPath(), admitted.object().toBuffer(), StoreClient.jsonHeaders())
           .compose(resp -> {
             if (resp.status() < 300 && r.type().kind().equals("CustomResourceDefinition")) {
               registerCrd(new JsonObject(resp.body()));
+            }
+            if (resp.status() < 300 && admitted.object().getJsonObject("metadata").containsKey("ownerReferences")) {
+              collector.poke();
             }
             return raw(r.http(), resp, admitted.warnings());
           });
@@ -456,14 +477,52 @@ public final class ApiServer implements AutoCloseable {
             return respond(r.http(), 200, admitted.object(), admitted.warnings());
           }
           return forward(HttpMethod.PUT, r.path().objectPath() + (sub == null ? "" : "/" + sub),
-              admitted.object().toBuffer(), jsonHeaders()).compose(resp -> {
+              admitted.object().toBuffer(), StoreClient.jsonHeaders()).compose(resp -> {
                 if (resp.status() == 409 && retryOnConflict && attempt < MAX_PATCH_RETRIES) {
                   return updateAttempt(r, change, true, attempt + 1);
                 }
-                return raw(r.http(), resp, admitted.warnings());
+                return finishDeletion(r, admitted.object(), resp).compose(answer -> raw(r.http(), answer,
+                    admitted.warnings()));
               });
         });
       });
+    });
+  }
+
+  /**
+   * An update that removed the last finalizer of an object being deleted removes the object; the
+   * client is answered with the object as written.
+   */
+  private Future<StoreClient.Response> finishDeletion(Request r, JsonObject written, StoreClient.Response resp) {
+    JsonObject meta = written.getJsonObject("metadata");
+    if (resp.status() >= 300 || meta.getString("deletionTimestamp") == null) {
+      return Future.succeededFuture(resp);
+    }
+    collector.poke();
+    if (!Deletions.strings(meta.getJsonArray("finalizers")).isEmpty()) {
+      return Future.succeededFuture(resp);
+    }
+    JsonObject answer = resp.body().isBlank() ? written : resp.json();
+    return storeClient.delete(r.path().objectPath())
+        .map(d -> new StoreClient.Response(200, answer.encode(), StoreClient.jsonHeaders()));
+  }
+
+  private Future<Void> delete(Request r) {
+    JsonObject options = r.body().length() == 0 ? new JsonObject() : new JsonObject(r.body());
+    String policy = r.http().getParam("propagationPolicy");
+    if (policy != null) {
+      options.put("propagationPolicy", policy);
+    }
+    boolean dryRun = r.dryRun() || options.getJsonArray("dryRun", new io.vertx.core.json.JsonArray()).contains("All");
+    return deletions.delete(r.type(), r.path().name(), r.path().objectPath(), options, dryRun).compose(o -> {
+      if (!o.removed() || r.type().custom()) {
+        return respond(r.http(), 200, o.object(), List.of());
+      }
+      JsonObject meta = o.object().getJsonObject("metadata");
+      return respond(r.http(), 200, new JsonObject().put("kind", "Status").put("apiVersion", "v1")
+          .put("metadata", new JsonObject()).put("status", "Success").put("details", new JsonObject()
+              .put("name", meta.getString("name")).put("group", r.type().group()).put("kind", r.type().plural())
+              .put("uid", meta.getString("uid"))), List.of());
     });
   }
 
@@ -485,6 +544,7 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     meta.put("resourceVersion", currentMeta.getString("resourceVersion"));
+    Deletions.keepDeletionMark(r.type(), r.path().name(), current, next);
     if (!meta.containsKey("managedFields") && currentMeta.containsKey("managedFields")) {
       meta.put("managedFields", currentMeta.getJsonArray("managedFields").copy());
     }
@@ -586,32 +646,12 @@ public final class ApiServer implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // talking to the store
 
-  private record StoreResponse(int status, String body, MultiMap headers) {}
-
-  private static MultiMap jsonHeaders() {
-    return MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
-  }
-
-  /** GET from the store: the object, or null on 404. */
   private Future<JsonObject> readStore(String path) {
-    return forward(HttpMethod.GET, path, Buffer.buffer(), MultiMap.caseInsensitiveMultiMap()).map(r -> {
-      if (r.status() == 404) {
-        return null;
-      }
-      if (r.status() != 200) {
-        throw new ApiError(r.status(), "InternalError", "store answered " + r.status() + ": " + r.body());
-      }
-      return new JsonObject(r.body());
-    });
+    return storeClient.get(path);
   }
 
-  private Future<StoreResponse> forward(HttpMethod method, String uri, Buffer body, MultiMap headers) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(store.getPort())
-        .setURI(uri).setTimeout(30_000);
-    headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
-    return storeClient.request(options)
-        .compose(req -> req.send(body).compose(resp -> resp.body().map(b ->
-            new StoreResponse(resp.statusCode(), b.toString(StandardCharsets.UTF_8), resp.headers()))));
+  private Future<StoreClient.Response> forward(HttpMethod method, String uri, Buffer body, MultiMap headers) {
+    return storeClient.send(method, uri, body, headers);
   }
 
   private Future<Void> proxy(HttpServerRequest req, Buffer body) {
@@ -672,11 +712,11 @@ public final class ApiServer implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // responses
 
-  private Future<Void> raw(HttpServerRequest req, StoreResponse resp) {
+  private Future<Void> raw(HttpServerRequest req, StoreClient.Response resp) {
     return raw(req, resp, List.of());
   }
 
-  private Future<Void> raw(HttpServerRequest req, StoreResponse resp, List<String> warnings) {
+  private Future<Void> raw(HttpServerRequest req, StoreClient.Response resp, List<String> warnings) {
     var response = req.response().setStatusCode(resp.status());
     String contentType = resp.headers().get("Content-Type");
     response.putHeader("Content-Type", contentType == null ? "application/json" : contentType);

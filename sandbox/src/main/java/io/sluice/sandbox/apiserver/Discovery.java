@@ -43,6 +43,11 @@ final class Discovery {
         List.of("crd", "crds"), List.of("status"));
   }
 
+  /** Every kind served, in registration order. */
+  List<ResourceType> types() {
+    return List.copyOf(types);
+  }
+
   private void core(String kind, String plural, boolean namespaced, List<String> shortNames, List<String> subs) {
     builtin("", "v1", kind, plural, namespaced, shortNames, subs);
   }

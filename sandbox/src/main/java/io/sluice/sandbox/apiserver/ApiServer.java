@@ -11,15 +11,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -71,7 +66,7 @@ public final class ApiServer implements AutoCloseable {
   private StoreClient storeClient;
   private Deletions deletions;
   private GarbageCollector collector;
-  private final WebSocketClient storeWebSockets;
+  private Watches watches;
   private final AdmissionChain admission;
   private final Pki.Pem servingCert;
   private HttpServer front;
@@ -93,7 +88,6 @@ public final class ApiServer implements AutoCloseable {
         "kubernetes.default", "kubernetes.default.svc"));
     this.store = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
-    this.storeWebSockets = vertx.createWebSocketClient();
     this.admission = new AdmissionChain(vertx, this::readStore, services);
   }
 
@@ -111,6 +105,7 @@ public final class ApiServer implements AutoCloseable {
       gc.get().deleteWith((type, name, path, policy) -> server.deletions.delete(type, name, path,
           new JsonObject().put("propagationPolicy", policy), false));
       server.collector = gc.get();
+      server.watches = new Watches(vertx, server.store.getPort(), server.clock);
       return null;
     }).compose(x -> {
       HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port).setSsl(true)
@@ -201,7 +196,9 @@ public final class ApiServer implements AutoCloseable {
     if (storeClient != null) {
       storeClient.close();
     }
-    storeWebSockets.close();
+    if (watches != null) {
+      watches.close();
+    }
     store.destroy();
   }
 
@@ -211,7 +208,7 @@ public final class ApiServer implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     String path = req.path();
     if (isWebSocket(req)) {
-      proxyWebSocket(req);
+      watches.webSocket(req);
       return;
     }
     req.body().onFailure(e -> LOG.debug("request body lost: {}", e.getMessage()))
@@ -272,6 +269,10 @@ public final class ApiServer implements AutoCloseable {
     Buffer body = r.body();
     if (m.equals(HttpMethod.GET) && !isWatch(req) && (rp.name() == null || Tables.wantsTable(req.getHeader("Accept")))) {
       return read(r);
+    }
+    if (m.equals(HttpMethod.GET) && isWatch(req)) {
+      watches.http(req, r.type());
+      return Future.succeededFuture();
     }
     if (m.equals(HttpMethod.POST) && rp.name() == null) {
       return create(r);
@@ -671,42 +672,6 @@ public final class ApiServer implements AutoCloseable {
   private static boolean isWebSocket(HttpServerRequest req) {
     String upgrade = req.getHeader("Upgrade");
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");
-  }
-
-  /** Watches arrive as WebSocket upgrades (fabric8 clients); they are relayed frame by frame. */
-  private void proxyWebSocket(HttpServerRequest req) {
-    req.pause();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(store.getPort())
-        .setURI(req.uri());
-    String protocols = req.getHeader("Sec-WebSocket-Protocol");
-    if (protocols != null) {
-      for (String p : protocols.split(",")) {
-        options.addSubProtocol(p.trim());
-      }
-    }
-    storeWebSockets.connect(options).onComplete(ar -> {
-      if (ar.failed()) {
-        req.resume();
-        req.response().setStatusCode(502).end("cannot open watch on the store: " + ar.cause().getMessage());
-        return;
-      }
-      var upstream = ar.result();
-      req.toWebSocket().onComplete(down -> {
-        if (down.failed()) {
-          upstream.close();
-          return;
-        }
-        var downstream = down.result();
-        upstream.textMessageHandler(downstream::writeTextMessage);
-        upstream.binaryMessageHandler(downstream::writeBinaryMessage);
-        downstream.textMessageHandler(upstream::writeTextMessage);
-        downstream.binaryMessageHandler(upstream::writeBinaryMessage);
-        upstream.closeHandler(v -> downstream.close());
-        downstream.closeHandler(v -> upstream.close());
-        upstream.exceptionHandler(e -> downstream.close());
-        downstream.exceptionHandler(e -> upstream.close());
-      });
-    });
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+package io.sluice.sandbox.apiserver;
+
+import static io.sluice.model.testing.RequiredTool.require;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.sandbox.Kubectl;
+import io.sluice.sandbox.Wait;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Watches over plain HTTP, as kubectl get -w, kubectl wait and kubectl delete use them. */
+class WatchIT {
+
+  static Vertx vertx;
+  static ApiServer api;
+  static Kubectl kubectl;
+
+  @BeforeAll
+  static void start(@TempDir Path tmp) throws Exception {
+    require(Kubectl.available(), "kubectl", "kubernetes-client");
+    vertx = Vertx.vertx();
+    api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
+    kubectl = new Kubectl(api.writeKubeconfig(tmp.resolve("kubeconfig"), "kubernetes-admin",
+        List.of("kubeadm:cluster-admins")));
+    kubectl.run("create", "namespace", "w").ok();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+      vertx.close().await();
+    }
+  }
+
+  @BeforeEach
+  void clean() {
+    kubectl.run("-n", "w", "delete", "configmaps", "--all", "--wait=false").ok();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static String resourceVersion(String name) {
+    return new JsonObject(kubectl.run("-n", "w", "get", "configmap", name, "-o", "json").ok().out())
+        .getJsonObject("metadata").getString("resourceVersion");
+  }
+
+  @Test
+  void getWatchPrintsEachObjectOnceAndThenItsChanges() {
+    kubectl.run("-n", "w", "create", "configmap", "one", "--from-literal=a=b").ok();
+    try (Kubectl.Running watch = kubectl.start("-n", "w", "get", "configmaps", "-w")) {
+      Wait.until("the watch to list the existing configmap", Duration.ofSeconds(20),
+          () -> watch.output().contains("one"));
+      kubectl.run("-n", "w", "create", "configmap", "two", "--from-literal=a=b").ok();
+      Wait.until("the watch to print the new configmap", Duration.ofSeconds(20), () -> watch.output().contains("two"));
+      String out = watch.output();
+      assertThat(out.lines().findFirst().orElseThrow()).contains("NAME", "AGE");
+      assertThat(out.lines().filter(l -> l.startsWith("one "))).as("rows for 'one' in:\n%s", out).hasSize(1);
+    }
+  }
+
+  @Test
+  void deleteOfAHeldObjectIsSeenAsAnUpdateThenADeleteAndKubectlWaitsForIt() {
+    kubectl.run("-n", "w", "create", "configmap", "held", "--from-literal=a=b").ok();
+    kubectl.run("-n", "w", "patch", "configmap", "held", "--type=merge", "-p",
+        "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}").ok();
+    try (Kubectl.Running events = kubectl.start("-n", "w", "get", "configmap", "held", "-w", "--output-watch-events")) {
+      Wait.until("the watch to start", Duration.ofSeconds(20), () -> events.output().contains("ADDED"));
+      deleteWhileHeld(events);
+    }
+  }
+
+  private static void deleteWhileHeld(Kubectl.Running events) {
+    try (Kubectl.Running delete = kubectl.start("-n", "w", "delete", "configmap", "held", "--timeout=30s");
+        Kubectl.Running wait = kubectl.start("-n", "w", "wait", "--for=delete", "configmap/held", "--timeout=30s")) {
+      Wait.until("the deletion mark", Duration.ofSeconds(20), () -> kubectl.run("-n", "w", "get", "configmap", "held",
+          "-o", "jsonpath={.metadata.deletionTimestamp}").out().length() > 0);
+      assertThat(delete.exitWithin(2)).as("kubectl delete waits for the finalizer").isNull();
+      kubectl.run("-n", "w", "patch", "configmap", "held", "--type=json", "-p",
+          "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]").ok();
+      assertThat(delete.exitWithin(20)).as(delete.output()).isZero();
+      assertThat(wait.exitWithin(20)).as(wait.output()).isZero();
+      Wait.until("the watch to see the delete", Duration.ofSeconds(20), () -> events.output().contains("DELETED"));
+      List<String> types = events.output().lines().map(l -> l.split("\\s+")[0]).toList();
+      assertThat(types).as(events.output()).containsSubsequence("ADDED", "MODIFIED", "DELETED");
+    }
+  }
+
+  @Test
+  void waitForAConditionEndsWhenAnUpdateMeetsIt() {
+    kubectl.run("-n", "w", "create", "configmap", "flag", "--from-literal=ready=no").ok();
+    try (Kubectl.Running wait = kubectl.start("-n", "w", "wait", "configmap/flag", "--for=jsonpath={.data.ready}=yes",
+        "--timeout=30s")) {
+      assertThat(wait.exitWithin(2)).isNull();
+      kubectl.run("-n", "w", "patch", "configmap", "flag", "-p", "{\"data\":{\"ready\":\"yes\"}}").ok();
+      assertThat(wait.exitWithin(20)).as(wait.output()).isZero();
+    }
+  }
+
+  @Test
+  void aWatchResumesAfterItsResourceVersionAndSendsABookmarkBeforeItsTimeout() {
+    kubectl.run("-n", "w", "create", "configmap", "before", "--from-literal=a=b").ok();
+    String rv = resourceVersion("before");
+    kubectl.run("-n", "w", "create", "configmap", "after", "--from-literal=a=b").ok();
+    String out = kubectl.run("get", "--raw", "/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=" + rv
+        + "&allowWatchBookmarks=true&timeoutSeconds=3").ok().out();
+    List<JsonObject> events = out.lines().filter(l -> !l.isBlank()).map(JsonObject::new).toList();
+    assertThat(events).extracting(e -> e.getString("type")).containsExactly("ADDED", "BOOKMARK");
+    assertThat(events.get(0).getJsonObject("object").getJsonObject("metadata").getString("name")).isEqualTo("after");
+    assertThat(Watches.version(events.get(1).getJsonObject("object").getJsonObject("metadata")
+        .getString("resourceVersion"))).isGreaterThan(Watches.version(rv));
+  }
+}

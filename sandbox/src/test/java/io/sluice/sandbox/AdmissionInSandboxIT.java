@@ -3,6 +3,7 @@ package io.sluice.sandbox;
 import static io.sluice.model.testing.RequiredTool.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,5 +70,21 @@ class AdmissionInSandboxIT {
     assertThat(r.err()).doesNotContain("without explanation")
         .contains("spec.routeTableRef.kind", "spec.progressDeadlineSeconds", "spec.analysis.interval");
     assertThat(env.kubectl().run("-n", "test", "get", "canary", "broken").exit()).isNotZero();
+  }
+
+  @Test
+  void theAdmittedRevisionRecordsTheImpersonatedFluxServiceAccount() {
+    String flux = "system:serviceaccount:flux-system:kustomize-controller";
+    env.kubectl().run("-n", "test", "set", "image", "deployment/podinfo", "podinfod=ghcr.io/stefanprodan/podinfo:6.0.9",
+        "--as=" + flux).ok();
+    JsonObject admitted = Wait.until("the admitted revision of 6.0.9", Duration.ofSeconds(30), () -> {
+      JsonObject status = env.canary("test", "podinfo").getJsonObject("status", new JsonObject());
+      JsonObject a = status.getJsonObject("admittedRevision");
+      return a != null && "ghcr.io/stefanprodan/podinfo:6.0.9".equals(a.getJsonObject("images", new JsonObject())
+          .getString("podinfod")) ? a : null;
+    });
+    assertThat(admitted.getString("user")).isEqualTo(flux);
+    assertThat(admitted.getString("source")).isEqualTo("flux");
+    assertThat(admitted.getJsonArray("groups")).contains("system:serviceaccounts:flux-system");
   }
 }

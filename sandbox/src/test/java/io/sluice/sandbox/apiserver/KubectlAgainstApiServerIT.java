@@ -141,4 +141,23 @@ class KubectlAgainstApiServerIT {
     assertThat(events.lines().findFirst().orElseThrow()).contains("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
     assertThat(events).contains("canary/podinfo");
   }
+
+  @Test
+  void theAdminImpersonatesAServiceAccountWithItsDefaultGroups() {
+    String out = kubectl.run("auth", "whoami", "--as=system:serviceaccount:flux-system:kustomize-controller").ok().out();
+    assertThat(out).contains("system:serviceaccount:flux-system:kustomize-controller", "system:serviceaccounts",
+        "system:serviceaccounts:flux-system", "system:authenticated");
+    String grouped = kubectl.run("auth", "whoami", "--as=jane", "--as-group=developers").ok().out();
+    assertThat(grouped).contains("jane", "developers").doesNotContain("kubeadm:cluster-admins");
+  }
+
+  @Test
+  void someoneElseCannotImpersonate(@TempDir Path dir) {
+    Kubectl jane = new Kubectl(api.writeKubeconfig(dir.resolve("jane"), "jane", List.of("developers")));
+    assertThat(jane.run("auth", "whoami").ok().out()).contains("jane");
+    Kubectl.Result r = jane.run("-n", "test", "get", "canary", "--as=system:serviceaccount:flux-system:kustomize-controller");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("serviceaccounts \"kustomize-controller\" is forbidden: User \"jane\" cannot "
+        + "impersonate resource \"serviceaccounts\" in API group \"\" in the namespace \"flux-system\"");
+  }
 }

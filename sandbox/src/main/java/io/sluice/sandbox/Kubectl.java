@@ -22,8 +22,14 @@ public final class Kubectl {
 
   private final Path kubeconfig;
 
+  /** kubectl against {@code kubeconfig}; null for commands that reach no server ({@code kubectl kustomize}). */
   public Kubectl(Path kubeconfig) {
     this.kubeconfig = kubeconfig;
+  }
+
+  private List<String> command() {
+    return kubeconfig == null ? new ArrayList<>(List.of("kubectl"))
+        : new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
   }
 
   public static boolean available() {
@@ -100,7 +106,7 @@ public final class Kubectl {
 
   /** Starts kubectl and leaves it running. */
   public Running start(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    List<String> cmd = command();
     cmd.addAll(List.of(args));
     try {
       Path out = Files.createTempFile("kubectl", ".out");
@@ -112,7 +118,7 @@ public final class Kubectl {
   }
 
   public Result run(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    List<String> cmd = command();
     cmd.addAll(List.of(args));
     boolean fromFile = List.of(args).contains("-f");
     if (args.length > 0 && List.of("apply", "create", "replace").contains(args[0]) && fromFile && oldClient()) {

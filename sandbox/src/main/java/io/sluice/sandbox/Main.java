@@ -32,19 +32,19 @@ public final class Main {
     @Option(names = "--repo", defaultValue = ".", description = "Sluice checkout (manifests and built modules).")
     Path repo;
 
-    @Option(names = "--analyzer-arg", description = "A flag for the analyzer; {prometheus} is replaced by the "
-        + "sandbox Prometheus URL, {port} by a free loopback port (default: --metrics-server={prometheus} "
-        + "--listen-address=127.0.0.1 --port={port} --cluster-name=cluster1).")
+    @Option(names = "--analyzer-arg", description = "A flag for the analyzer (--flag=value) on top of those of its "
+        + "Deployment in manifests/, replacing the same flag; {prometheus} is replaced by the sandbox Prometheus URL, "
+        + "{port} by the analyzer's loopback port.")
     List<String> analyzerArgs;
 
     @Option(names = "--scrape-interval", defaultValue = "2s", description = "Prometheus scrape interval.")
     String scrape;
 
     Environment.Options options(boolean admission, boolean analyzer) {
-      List<String> args = analyzerArgs == null ? Environment.ANALYZER_ARGS : analyzerArgs;
+      List<String> args = analyzerArgs == null ? Environment.NO_EXTRA_ARGS : analyzerArgs;
       Path root = repo.toAbsolutePath().normalize();
       return new Environment.Options(root, Duration.ofSeconds(Long.parseLong(scrape.replace("s", ""))), args, admission,
-          analyzer, (module, mainClass) -> SluiceProcess.builtClasspath(root, module, mainClass));
+          analyzer, (module, mainClass) -> SluiceProcess.packaged(root, module, mainClass));
     }
 
     /** Stops at once, naming what is missing and how to get it. */

@@ -23,9 +23,8 @@ class AdmissionInSandboxIT {
   @BeforeAll
   static void start() {
     require(Kubectl.available(), "kubectl", "kubernetes-client");
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), Environment.ANALYZER_ARGS,
-        true, false, (module, mainClass) -> classpath));
+    env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), Environment.NO_EXTRA_ARGS,
+        true, false, TestLaunchers.of(REPO)));
     env.applySeed();
   }
 

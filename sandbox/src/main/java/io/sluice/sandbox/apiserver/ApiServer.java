@@ -84,8 +84,7 @@ public final class ApiServer implements AutoCloseable {
     this.vertx = vertx;
     this.clock = clock;
     this.pki = new Pki("sluice-sandbox-ca");
-    this.servingCert = pki.issue("kube-apiserver", List.of("localhost", "127.0.0.1", "kubernetes",
-        "kubernetes.default", "kubernetes.default.svc"));
+    this.servingCert = pki.issueServing("kubernetes", "default", List.of("localhost", "127.0.0.1"));
     this.store = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
     this.admission = new AdmissionChain(vertx, this::readStore, services);

@@ -46,7 +46,7 @@ class AdmissionChainIT {
     dir = tmp;
     vertx = Vertx.vertx();
     api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
-    Pki.Pem cert = api.pki().issue("test-webhook", List.of("127.0.0.1", "localhost"));
+    Pki.Pem cert = api.pki().issueServing("test-webhook", "default", List.of("127.0.0.1", "localhost"));
     webhook = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(cert.certificate()))
             .addKeyValue(Buffer.buffer(cert.privateKey()))))

@@ -1,20 +1,14 @@
 package io.sluice.sandbox.apiserver;
 
-import static io.sluice.model.testing.RequiredTool.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.sandbox.Kubectl;
 import io.sluice.sandbox.Wait;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,37 +18,28 @@ import org.junit.jupiter.api.io.TempDir;
 /** Finalizers, deletionTimestamp and garbage collection, driven through kubectl as a user would. */
 class DeletionIT {
 
-  static Vertx vertx;
-  static ApiServer api;
+  static TestApiServer server;
   static Kubectl kubectl;
   static Path dir;
 
   @BeforeAll
   static void start(@TempDir Path tmp) throws Exception {
-    require(Kubectl.available(), "kubectl", "kubernetes-client");
     dir = tmp;
-    vertx = Vertx.vertx();
-    api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
-    kubectl = new Kubectl(api.writeKubeconfig(tmp.resolve("kubeconfig"), "kubernetes-admin",
-        List.of("kubeadm:cluster-admins")));
+    server = TestApiServer.start(tmp);
+    kubectl = server.admin;
     kubectl.run("create", "namespace", "gc").ok();
   }
 
   @AfterAll
   static void stop() {
-    if (api != null) {
-      api.close();
-      vertx.close().await();
+    if (server != null) {
+      server.close();
     }
   }
 
   @BeforeEach
   void clean() {
     kubectl.run("-n", "gc", "delete", "configmaps,deployments", "--all", "--wait=false").ok();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   static JsonObject get(String kind, String name) {

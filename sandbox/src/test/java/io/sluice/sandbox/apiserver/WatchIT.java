@@ -1,18 +1,13 @@
 package io.sluice.sandbox.apiserver;
 
-import static io.sluice.model.testing.RequiredTool.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.sandbox.Kubectl;
 import io.sluice.sandbox.Wait;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,35 +17,26 @@ import org.junit.jupiter.api.io.TempDir;
 /** Watches over plain HTTP, as kubectl get -w, kubectl wait and kubectl delete use them. */
 class WatchIT {
 
-  static Vertx vertx;
-  static ApiServer api;
+  static TestApiServer server;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start(@TempDir Path tmp) throws Exception {
-    require(Kubectl.available(), "kubectl", "kubernetes-client");
-    vertx = Vertx.vertx();
-    api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
-    kubectl = new Kubectl(api.writeKubeconfig(tmp.resolve("kubeconfig"), "kubernetes-admin",
-        List.of("kubeadm:cluster-admins")));
+    server = TestApiServer.start(tmp);
+    kubectl = server.admin;
     kubectl.run("create", "namespace", "w").ok();
   }
 
   @AfterAll
   static void stop() {
-    if (api != null) {
-      api.close();
-      vertx.close().await();
+    if (server != null) {
+      server.close();
     }
   }
 
   @BeforeEach
   void clean() {
     kubectl.run("-n", "w", "delete", "configmaps", "--all", "--wait=false").ok();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   static String resourceVersion(String name) {

@@ -22,10 +22,9 @@ import java.util.Set;
  */
 public record Installed(List<String> args, Map<String, String> env, long memoryLimit) {
 
-  /** Renders {@code manifests/} with kubectl's kustomize and reads the named Deployment's first container. */
-  public static Installed from(Path repo, String deployment) {
-    String rendered = new Kubectl(null).run("kustomize", repo.resolve("manifests").toString()).ok().out();
-    return of(Manifests.parse(rendered), deployment);
+  /** Every object {@code manifests/} installs, rendered with kubectl's kustomize. */
+  public static List<JsonObject> render(Path repo) {
+    return Manifests.parse(new Kubectl(null).run("kustomize", repo.resolve("manifests").toString()).ok().out());
   }
 
   static Installed of(List<JsonObject> objects, String deployment) {

@@ -73,7 +73,8 @@ class AdmissionInSandboxIT {
 
   @Test
   void theAdmittedRevisionRecordsTheImpersonatedFluxServiceAccount() {
-    String flux = "system:serviceaccount:flux-system:kustomize-controller";
+    String flux = Environment.FLUX_USER;
+    env.installFluxIdentity();
     env.kubectl().run("-n", "test", "set", "image", "deployment/podinfo", "podinfod=ghcr.io/stefanprodan/podinfo:6.0.9",
         "--as=" + flux).ok();
     JsonObject admitted = Wait.until("the admitted revision of 6.0.9", Duration.ofSeconds(30), () -> {
@@ -85,5 +86,18 @@ class AdmissionInSandboxIT {
     assertThat(admitted.getString("user")).isEqualTo(flux);
     assertThat(admitted.getString("source")).isEqualTo("flux");
     assertThat(admitted.getJsonArray("groups")).contains("system:serviceaccounts:flux-system");
+  }
+
+  @Test
+  void theServiceAccountsAndRolesOfTheManifestsAreInstalledAndOthersAreRefused() {
+    String installed = env.kubectl().run("get", "clusterroles,clusterrolebindings", "-o", "name").ok().out();
+    assertThat(installed).contains("clusterrole.rbac.authorization.k8s.io/sluice-admission",
+        "clusterrole.rbac.authorization.k8s.io/sluice-analyzer", "clusterrolebinding.rbac.authorization.k8s.io/sluice-analyzer");
+    assertThat(env.kubectl().run("-n", "sluice-system", "get", "roles,rolebindings,serviceaccounts", "-o", "name").ok()
+        .out()).contains("role.rbac.authorization.k8s.io/sluice-analyzer-leader-election", "serviceaccount/sluice-admission");
+    Kubectl.Result stranger = env.kubectl().run("-n", "test", "get", "canaries", "--as=system:serviceaccount:test:default");
+    assertThat(stranger.exit()).isNotZero();
+    assertThat(stranger.err()).contains("canaries.flagger.app is forbidden: User \"system:serviceaccount:test:default\" "
+        + "cannot list resource \"canaries\" in API group \"flagger.app\" in the namespace \"test\"");
   }
 }

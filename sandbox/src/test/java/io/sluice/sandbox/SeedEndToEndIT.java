@@ -201,7 +201,8 @@ class SeedEndToEndIT {
   @Test
   @Order(3)
   void aRevisionSetByFluxsServiceAccountIsRecordedAsFlux() {
-    String flux = "system:serviceaccount:flux-system:kustomize-controller";
+    String flux = Environment.FLUX_USER;
+    env.installFluxIdentity();
     SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.4", false, flux);
     assertThat(outcome.phase()).isEqualTo("Succeeded");
     assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");

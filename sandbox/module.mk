@@ -1,7 +1,9 @@
 # The sandbox: the seed end to end on one machine (see sandbox/README.md).
 TEST_PACKAGES += hey:hey curl:curl kubectl:kubernetes-client
 SANDBOX_MODULES = sandbox,admission,analyzer
-SANDBOX_JAVA = java -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "sandbox/target/classes:$$(cat sandbox/target/runtime-classpath.txt)" io.sluice.sandbox.Main
+# enforce: Sluice's services run with only the RBAC of manifests/ (README, "RBAC"); exempt until those Roles suffice.
+SANDBOX_RBAC ?= exempt
+SANDBOX_JAVA = java -Dsandbox.rbac.sluice=$(SANDBOX_RBAC) -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "sandbox/target/classes:$$(cat sandbox/target/runtime-classpath.txt)" io.sluice.sandbox.Main
 
 .PHONY: demo sandbox bench-detection sandbox-build
 

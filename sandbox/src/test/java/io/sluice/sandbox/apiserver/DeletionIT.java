@@ -9,48 +9,24 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Finalizers, deletionTimestamp and garbage collection, driven through kubectl as a user would. */
 class DeletionIT {
 
-  static TestApiServer server;
-  static Kubectl kubectl;
-  static Path dir;
-
-  @BeforeAll
-  static void start(@TempDir Path tmp) throws Exception {
-    dir = tmp;
-    server = TestApiServer.start(tmp);
-    kubectl = server.admin;
-    kubectl.run("create", "namespace", "gc").ok();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void clean() {
-    kubectl.run("-n", "gc", "delete", "configmaps,deployments", "--all", "--wait=false").ok();
-  }
+  @RegisterExtension
+  static final TestApiServer SERVER = new TestApiServer("gc", "configmaps,deployments");
 
   static JsonObject get(String kind, String name) {
-    Kubectl.Result r = kubectl.run("-n", "gc", "get", kind, name, "-o", "json");
+    Kubectl.Result r = SERVER.admin().run("-n", "gc", "get", kind, name, "-o", "json");
     return r.exit() == 0 ? new JsonObject(r.out()) : null;
   }
 
   static void apply(JsonObject object) throws Exception {
-    Path file = Files.createTempFile(dir, "object", ".json");
+    Path file = Files.createTempFile(SERVER.dir(), "object", ".json");
     Files.writeString(file, object.encode());
-    kubectl.run("apply", "-f", file.toString()).ok();
+    SERVER.admin().run("apply", "-f", file.toString()).ok();
   }
 
   static JsonObject configMap(String name, JsonArray finalizers, JsonArray owners) {
@@ -84,24 +60,24 @@ class DeletionIT {
   @Test
   void deleteOfAnObjectWithFinalizersMarksItAndTheLastRemovalDeletesIt() throws Exception {
     apply(configMap("held", new JsonArray().add("example.com/hold").add("example.com/other"), null));
-    kubectl.run("-n", "gc", "delete", "configmap", "held", "--wait=false").ok();
+    SERVER.admin().run("-n", "gc", "delete", "configmap", "held", "--wait=false").ok();
     JsonObject meta = get("configmap", "held").getJsonObject("metadata");
     assertThat(meta.getString("deletionTimestamp")).isNotNull();
     assertThat(meta.getInteger("deletionGracePeriodSeconds")).isZero();
 
-    kubectl.run("-n", "gc", "label", "configmap", "held", "still=updatable").ok();
+    SERVER.admin().run("-n", "gc", "label", "configmap", "held", "still=updatable").ok();
     assertThat(get("configmap", "held").getJsonObject("metadata").getJsonObject("labels").getString("still"))
         .isEqualTo("updatable");
-    Kubectl.Result added = kubectl.run("-n", "gc", "patch", "configmap", "held", "--type=merge", "-p",
+    Kubectl.Result added = SERVER.admin().run("-n", "gc", "patch", "configmap", "held", "--type=merge", "-p",
         "{\"metadata\":{\"finalizers\":[\"example.com/hold\",\"example.com/other\",\"example.com/late\"]}}");
     assertThat(added.exit()).isNotZero();
     assertThat(added.err()).contains("no new finalizers can be added if the object is being deleted");
 
-    kubectl.run("-n", "gc", "patch", "configmap", "held", "--type=json", "-p",
+    SERVER.admin().run("-n", "gc", "patch", "configmap", "held", "--type=json", "-p",
         "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers/0\"}]").ok();
     assertThat(get("configmap", "held").getJsonObject("metadata").getJsonArray("finalizers"))
         .containsExactly("example.com/other");
-    kubectl.run("-n", "gc", "patch", "configmap", "held", "--type=json", "-p",
+    SERVER.admin().run("-n", "gc", "patch", "configmap", "held", "--type=json", "-p",
         "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]").ok();
     assertThat(get("configmap", "held")).isNull();
   }
@@ -114,7 +90,7 @@ class DeletionIT {
     JsonArray both = ownedBy(owner, false);
     both.addAll(ownedBy(other, false));
     apply(configMap("shared", null, both));
-    kubectl.run("-n", "gc", "delete", "configmap", "owner").ok();
+    SERVER.admin().run("-n", "gc", "delete", "configmap", "owner").ok();
     awaitGone("configmap", "dependent");
     // An object with another owner left stays, without the reference to the one that went.
     Wait.until("the dangling reference to be removed", Duration.ofSeconds(20), () ->
@@ -127,7 +103,7 @@ class DeletionIT {
   void orphanDeletionKeepsDependentsAndRemovesTheirReference() throws Exception {
     JsonObject owner = owner("owner");
     apply(configMap("dependent", null, ownedBy(owner, true)));
-    kubectl.run("-n", "gc", "delete", "configmap", "owner", "--cascade=orphan").ok();
+    SERVER.admin().run("-n", "gc", "delete", "configmap", "owner", "--cascade=orphan").ok();
     awaitGone("configmap", "owner");
     JsonObject dependent = get("configmap", "dependent");
     assertThat(dependent).isNotNull();
@@ -139,7 +115,7 @@ class DeletionIT {
     JsonObject owner = owner("owner");
     apply(configMap("blocking", new JsonArray().add("example.com/hold"), ownedBy(owner, true)));
     apply(configMap("loose", null, ownedBy(owner, false)));
-    kubectl.run("-n", "gc", "delete", "configmap", "owner", "--cascade=foreground", "--wait=false").ok();
+    SERVER.admin().run("-n", "gc", "delete", "configmap", "owner", "--cascade=foreground", "--wait=false").ok();
     JsonObject meta = get("configmap", "owner").getJsonObject("metadata");
     assertThat(meta.getString("deletionTimestamp")).isNotNull();
     assertThat(meta.getJsonArray("finalizers")).containsExactly("foregroundDeletion");
@@ -147,7 +123,7 @@ class DeletionIT {
     Wait.until("the blocking dependent to be marked", Duration.ofSeconds(20), () ->
         get("configmap", "blocking").getJsonObject("metadata").getString("deletionTimestamp") != null);
     assertThat(get("configmap", "owner")).as("the owner waits for its blocking dependent").isNotNull();
-    kubectl.run("-n", "gc", "patch", "configmap", "blocking", "--type=json", "-p",
+    SERVER.admin().run("-n", "gc", "patch", "configmap", "blocking", "--type=json", "-p",
         "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]").ok();
     awaitGone("configmap", "blocking");
     awaitGone("configmap", "owner");

@@ -6,33 +6,32 @@ import io.sluice.sandbox.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Requests authorised against the Roles and bindings stored in the sandbox, driven through kubectl. */
 class RbacIT {
 
-  static TestApiServer server;
+  @RegisterExtension
+  static final TestApiServer SERVER = new TestApiServer("other", "secrets");
   static Kubectl admin;
   static Kubectl jane;
   static Kubectl robot;
 
   @BeforeAll
-  static void start(@TempDir Path dir) throws Exception {
-    server = TestApiServer.start(dir);
-    admin = server.admin;
-    jane = server.kubectl("jane", List.of("developers"));
-    robot = server.kubectl("system:serviceaccount:test:robot",
+  static void start() throws Exception {
+    admin = SERVER.admin();
+    jane = SERVER.kubectl("jane", List.of("developers"));
+    robot = SERVER.kubectl("system:serviceaccount:test:robot",
         List.of("system:serviceaccounts", "system:serviceaccounts:test"));
+    admin.run("create", "namespace", "test").ok();
     for (String ns : List.of("test", "other")) {
-      admin.run("create", "namespace", ns).ok();
       admin.run("-n", ns, "create", "configmap", "allowed", "--from-literal=a=b").ok();
       admin.run("-n", ns, "create", "configmap", "secret-ish", "--from-literal=a=b").ok();
     }
     admin.run("-n", "test", "create", "deployment", "web", "--image=nginx").ok();
-    Path rbac = dir.resolve("rbac.yaml");
+    Path rbac = SERVER.dir().resolve("rbac.yaml");
     Files.writeString(rbac, """
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -70,13 +69,6 @@ class RbacIT {
           - {kind: Group, name: developers, apiGroup: rbac.authorization.k8s.io}
         """);
     admin.run("apply", "-f", rbac.toString()).ok();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test

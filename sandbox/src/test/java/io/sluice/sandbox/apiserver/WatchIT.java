@@ -5,52 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.sandbox.Kubectl;
 import io.sluice.sandbox.Wait;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Watches over plain HTTP, as kubectl get -w, kubectl wait and kubectl delete use them. */
 class WatchIT {
 
-  static TestApiServer server;
-  static Kubectl kubectl;
-
-  @BeforeAll
-  static void start(@TempDir Path tmp) throws Exception {
-    server = TestApiServer.start(tmp);
-    kubectl = server.admin;
-    kubectl.run("create", "namespace", "w").ok();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void clean() {
-    kubectl.run("-n", "w", "delete", "configmaps", "--all", "--wait=false").ok();
-  }
+  @RegisterExtension
+  static final TestApiServer SERVER = new TestApiServer("w", "configmaps");
 
   static String resourceVersion(String name) {
-    return new JsonObject(kubectl.run("-n", "w", "get", "configmap", name, "-o", "json").ok().out())
+    return new JsonObject(SERVER.admin().run("-n", "w", "get", "configmap", name, "-o", "json").ok().out())
         .getJsonObject("metadata").getString("resourceVersion");
   }
 
   @Test
   void getWatchPrintsEachObjectOnceAndThenItsChanges() {
-    kubectl.run("-n", "w", "create", "configmap", "one", "--from-literal=a=b").ok();
-    try (Kubectl.Running watch = kubectl.start("-n", "w", "get", "configmaps", "-w")) {
+    SERVER.admin().run("-n", "w", "create", "configmap", "one", "--from-literal=a=b").ok();
+    try (Kubectl.Running watch = SERVER.admin().start("-n", "w", "get", "configmaps", "-w")) {
       Wait.until("the watch to list the existing configmap", Duration.ofSeconds(20),
           () -> watch.output().contains("one"));
-      kubectl.run("-n", "w", "create", "configmap", "two", "--from-literal=a=b").ok();
+      SERVER.admin().run("-n", "w", "create", "configmap", "two", "--from-literal=a=b").ok();
       Wait.until("the watch to print the new configmap", Duration.ofSeconds(20), () -> watch.output().contains("two"));
       String out = watch.output();
       assertThat(out.lines().findFirst().orElseThrow()).contains("NAME", "AGE");
@@ -60,22 +37,22 @@ class WatchIT {
 
   @Test
   void deleteOfAHeldObjectIsSeenAsAnUpdateThenADeleteAndKubectlWaitsForIt() {
-    kubectl.run("-n", "w", "create", "configmap", "held", "--from-literal=a=b").ok();
-    kubectl.run("-n", "w", "patch", "configmap", "held", "--type=merge", "-p",
+    SERVER.admin().run("-n", "w", "create", "configmap", "held", "--from-literal=a=b").ok();
+    SERVER.admin().run("-n", "w", "patch", "configmap", "held", "--type=merge", "-p",
         "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}").ok();
-    try (Kubectl.Running events = kubectl.start("-n", "w", "get", "configmap", "held", "-w", "--output-watch-events")) {
+    try (Kubectl.Running events = SERVER.admin().start("-n", "w", "get", "configmap", "held", "-w", "--output-watch-events")) {
       Wait.until("the watch to start", Duration.ofSeconds(20), () -> events.output().contains("ADDED"));
       deleteWhileHeld(events);
     }
   }
 
   private static void deleteWhileHeld(Kubectl.Running events) {
-    try (Kubectl.Running delete = kubectl.start("-n", "w", "delete", "configmap", "held", "--timeout=30s");
-        Kubectl.Running wait = kubectl.start("-n", "w", "wait", "--for=delete", "configmap/held", "--timeout=30s")) {
-      Wait.until("the deletion mark", Duration.ofSeconds(20), () -> kubectl.run("-n", "w", "get", "configmap", "held",
+    try (Kubectl.Running delete = SERVER.admin().start("-n", "w", "delete", "configmap", "held", "--timeout=30s");
+        Kubectl.Running wait = SERVER.admin().start("-n", "w", "wait", "--for=delete", "configmap/held", "--timeout=30s")) {
+      Wait.until("the deletion mark", Duration.ofSeconds(20), () -> SERVER.admin().run("-n", "w", "get", "configmap", "held",
           "-o", "jsonpath={.metadata.deletionTimestamp}").out().length() > 0);
       assertThat(delete.exitWithin(2)).as("kubectl delete waits for the finalizer").isNull();
-      kubectl.run("-n", "w", "patch", "configmap", "held", "--type=json", "-p",
+      SERVER.admin().run("-n", "w", "patch", "configmap", "held", "--type=json", "-p",
           "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]").ok();
       assertThat(delete.exitWithin(20)).as(delete.output()).isZero();
       assertThat(wait.exitWithin(20)).as(wait.output()).isZero();
@@ -87,21 +64,21 @@ class WatchIT {
 
   @Test
   void waitForAConditionEndsWhenAnUpdateMeetsIt() {
-    kubectl.run("-n", "w", "create", "configmap", "flag", "--from-literal=ready=no").ok();
-    try (Kubectl.Running wait = kubectl.start("-n", "w", "wait", "configmap/flag", "--for=jsonpath={.data.ready}=yes",
+    SERVER.admin().run("-n", "w", "create", "configmap", "flag", "--from-literal=ready=no").ok();
+    try (Kubectl.Running wait = SERVER.admin().start("-n", "w", "wait", "configmap/flag", "--for=jsonpath={.data.ready}=yes",
         "--timeout=30s")) {
       assertThat(wait.exitWithin(2)).isNull();
-      kubectl.run("-n", "w", "patch", "configmap", "flag", "-p", "{\"data\":{\"ready\":\"yes\"}}").ok();
+      SERVER.admin().run("-n", "w", "patch", "configmap", "flag", "-p", "{\"data\":{\"ready\":\"yes\"}}").ok();
       assertThat(wait.exitWithin(20)).as(wait.output()).isZero();
     }
   }
 
   @Test
   void aWatchResumesAfterItsResourceVersionAndSendsABookmarkBeforeItsTimeout() {
-    kubectl.run("-n", "w", "create", "configmap", "before", "--from-literal=a=b").ok();
+    SERVER.admin().run("-n", "w", "create", "configmap", "before", "--from-literal=a=b").ok();
     String rv = resourceVersion("before");
-    kubectl.run("-n", "w", "create", "configmap", "after", "--from-literal=a=b").ok();
-    String out = kubectl.run("get", "--raw", "/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=" + rv
+    SERVER.admin().run("-n", "w", "create", "configmap", "after", "--from-literal=a=b").ok();
+    String out = SERVER.admin().run("get", "--raw", "/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=" + rv
         + "&allowWatchBookmarks=true&timeoutSeconds=3").ok().out();
     List<JsonObject> events = out.lines().filter(l -> !l.isBlank()).map(JsonObject::new).toList();
     assertThat(events).extracting(e -> e.getString("type")).containsExactly("ADDED", "BOOKMARK");

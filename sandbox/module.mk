@@ -1,14 +1,17 @@
 # The sandbox: the seed end to end on one machine (see sandbox/README.md).
 TEST_PACKAGES += hey:hey curl:curl kubectl:kubernetes-client
 SANDBOX_MODULES = sandbox,admission,analyzer
-SANDBOX_JAVA = java -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "sandbox/target/classes:$$(cat sandbox/target/classpath.txt)" io.sluice.sandbox.Main
+# enforce: Sluice's services run with only the RBAC of manifests/ (README, "RBAC"); exempt until those Roles suffice.
+SANDBOX_RBAC ?= exempt
+SANDBOX_JAVA = java -Dsandbox.rbac.sluice=$(SANDBOX_RBAC) -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "sandbox/target/classes:$$(cat sandbox/target/runtime-classpath.txt)" io.sluice.sandbox.Main
 
 .PHONY: demo sandbox bench-detection sandbox-build
 
-# The classpaths include test-scoped dependencies, as the services' own `make run-…` targets do.
-sandbox-build: ## build the sandbox and Sluice's two services (classes and classpaths)
+# Sluice's services run as packaged: the analyzer's jar with its target/lib, the admission jar with its runtime
+# class path (no test-scoped libraries), written next to each module's jar.
+sandbox-build: ## package the sandbox and Sluice's two services, with their runtime class paths
 	$(MVN) -q -pl $(SANDBOX_MODULES) -am package -DskipTests dependency:build-classpath \
-	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=test
+	  -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
 
 demo: test-packages sandbox-build ## play the seed in the sandbox: 6.0.1 promoted, 6.0.2 rolled back
 	@$(SANDBOX_JAVA) demo --repo $(CURDIR)

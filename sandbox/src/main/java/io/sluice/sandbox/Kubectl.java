@@ -22,8 +22,14 @@ public final class Kubectl {
 
   private final Path kubeconfig;
 
+  /** kubectl against {@code kubeconfig}; null for commands that reach no server ({@code kubectl kustomize}). */
   public Kubectl(Path kubeconfig) {
     this.kubeconfig = kubeconfig;
+  }
+
+  private List<String> command() {
+    return kubeconfig == null ? new ArrayList<>(List.of("kubectl"))
+        : new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
   }
 
   public static boolean available() {
@@ -55,8 +61,64 @@ public final class Kubectl {
     return oldClient;
   }
 
+  /** A kubectl left running (a watch, a wait): its output so far, its end. */
+  public static final class Running implements AutoCloseable {
+    private final Process process;
+    private final Path out;
+
+    Running(Process process, Path out) {
+      this.process = process;
+      this.out = out;
+    }
+
+    /** What it printed so far, stdout and stderr together. */
+    public String output() {
+      try {
+        return Files.readString(out, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    }
+
+    /** Its exit code once it ended within {@code seconds}, else null. */
+    public Integer exitWithin(long seconds) {
+      try {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+      try {
+        process.waitFor(5, TimeUnit.SECONDS);
+        Files.deleteIfExists(out);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        // a temporary file left behind
+      }
+    }
+  }
+
+  /** Starts kubectl and leaves it running. */
+  public Running start(String... args) {
+    List<String> cmd = command();
+    cmd.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("kubectl", ".out");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      return new Running(p, out);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
+    }
+  }
+
   public Result run(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    List<String> cmd = command();
     cmd.addAll(List.of(args));
     boolean fromFile = List.of(args).contains("-f");
     if (args.length > 0 && List.of("apply", "create", "replace").contains(args[0]) && fromFile && oldClient()) {

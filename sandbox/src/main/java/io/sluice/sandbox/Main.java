@@ -32,19 +32,19 @@ public final class Main {
     @Option(names = "--repo", defaultValue = ".", description = "Sluice checkout (manifests and built modules).")
     Path repo;
 
-    @Option(names = "--analyzer-arg", description = "A flag for the analyzer; {prometheus} is replaced by the "
-        + "sandbox Prometheus URL, {port} by a free loopback port (default: --metrics-server={prometheus} "
-        + "--listen-address=127.0.0.1 --port={port} --cluster-name=cluster1).")
+    @Option(names = "--analyzer-arg", description = "A flag for the analyzer (--flag=value) on top of those of its "
+        + "Deployment in manifests/, replacing the same flag; {prometheus} is replaced by the sandbox Prometheus URL, "
+        + "{port} by the analyzer's loopback port.")
     List<String> analyzerArgs;
 
     @Option(names = "--scrape-interval", defaultValue = "2s", description = "Prometheus scrape interval.")
     String scrape;
 
     Environment.Options options(boolean admission, boolean analyzer) {
-      List<String> args = analyzerArgs == null ? Environment.ANALYZER_ARGS : analyzerArgs;
+      List<String> args = analyzerArgs == null ? Environment.NO_EXTRA_ARGS : analyzerArgs;
       Path root = repo.toAbsolutePath().normalize();
       return new Environment.Options(root, Duration.ofSeconds(Long.parseLong(scrape.replace("s", ""))), args, admission,
-          analyzer, (module, mainClass) -> SluiceProcess.builtClasspath(root, module, mainClass));
+          analyzer, (module, mainClass) -> SluiceProcess.packaged(root, module, mainClass));
     }
 
     /** Stops at once, naming what is missing and how to get it. */
@@ -85,38 +85,49 @@ public final class Main {
       try (Environment env = Environment.start(options(true, true))) {
         out.println("Sandbox up: API server " + env.sandbox().api().url() + ", Prometheus "
             + env.sandbox().prometheus().map(Prometheus::url).orElse("-"));
-        out.println("$ kubectl apply -f manifests/examples/podinfo/");
-        env.applySeed();
-        Environment.await("the Canary to be Initialized", Duration.ofSeconds(120), () -> {
-          env.checkAlive();
-          JsonObject c = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
-          return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
-        });
-        out.print(env.kubectl().run("-n", "test", "get", "canary").ok().out());
-        out.println();
-        SeedRun.Outcome promoted = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.1", false,
-            Duration.ofSeconds(runTimeout), out);
-        boolean events1 = SeedRun.promotedAsSeed(SeedRun.lastRunMessages(env));
-        out.println();
-        SeedRun.Outcome rolledBack = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.2", true,
-            Duration.ofSeconds(runTimeout), out);
-        boolean events2 = SeedRun.rolledBackAsSeed(SeedRun.lastRunMessages(env));
-        boolean ok1 = promoted.phase().equals("Succeeded") && promoted.primaryImage().endsWith(":6.0.1") && events1;
-        boolean ok2 = rolledBack.phase().equals("Failed") && rolledBack.primaryImage().endsWith(":6.0.1") && events2;
-        out.println();
-        out.println("Summary");
-        out.printf("  6.0.1: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n", promoted.phase(),
-            promoted.took().toSeconds(), promoted.canaryWeights(), promoted.primaryImage(),
-            who(promoted.admittedRevision()), ok1 ? "promoted, as in the seed"
-                : "NOT as in the seed" + (events1 ? "" : " (Events differ from the seed's sequence)"));
-        out.printf("  6.0.2: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
-            rolledBack.phase(), rolledBack.took().toSeconds(), rolledBack.canaryWeights(), rolledBack.primaryImage(),
-            who(rolledBack.admittedRevision()), ok2 ? "rolled back, as in the seed"
-                : "NOT as in the seed" + (events2 ? "" : " (Events differ from the seed's sequence)"));
-        return ok1 && ok2 ? 0 : 1;
+        out.println("Sandbox log: " + logFile() + "; Sluice's logs: " + repo.resolve(DEMO_LOGS).toAbsolutePath());
+        try {
+          return play(env, out);
+        } finally {
+          env.keepLogs(repo.resolve(DEMO_LOGS));
+        }
       }
     }
+
+    private int play(Environment env, PrintStream out) {
+      out.println("$ kubectl apply -f manifests/examples/podinfo/");
+      env.applySeed();
+      Environment.await("the Canary to be Initialized", Duration.ofSeconds(120), () -> {
+        env.checkAlive();
+        JsonObject c = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
+        return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
+      });
+      out.print(env.kubectl().run("-n", "test", "get", "canary").ok().out());
+      out.println();
+      SeedRun.Outcome promoted = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.1", false,
+          Duration.ofSeconds(runTimeout), out);
+      boolean events1 = SeedRun.promotedAsSeed(SeedRun.lastRunMessages(env));
+      out.println();
+      SeedRun.Outcome rolledBack = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.2", true,
+          Duration.ofSeconds(runTimeout), out);
+      boolean events2 = SeedRun.rolledBackAsSeed(SeedRun.lastRunMessages(env));
+      boolean ok1 = promoted.phase().equals("Succeeded") && promoted.primaryImage().endsWith(":6.0.1") && events1;
+      boolean ok2 = rolledBack.phase().equals("Failed") && rolledBack.primaryImage().endsWith(":6.0.1") && events2;
+      out.println();
+      out.println("Summary");
+      out.printf("  6.0.1: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n", promoted.phase(),
+          promoted.took().toSeconds(), promoted.canaryWeights(), promoted.primaryImage(),
+          who(promoted.admittedRevision()), ok1 ? "promoted, as in the seed"
+              : "NOT as in the seed" + (events1 ? "" : " (Events differ from the seed's sequence)"));
+      out.printf("  6.0.2: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
+          rolledBack.phase(), rolledBack.took().toSeconds(), rolledBack.canaryWeights(), rolledBack.primaryImage(),
+          who(rolledBack.admittedRevision()), ok2 ? "rolled back, as in the seed"
+              : "NOT as in the seed" + (events2 ? "" : " (Events differ from the seed's sequence)"));
+      return ok1 && ok2 ? 0 : 1;
+    }
   }
+
+  static final String DEMO_LOGS = "sandbox/target/demo-logs";
 
   static String halfOf(String interval) {
     try {
@@ -153,6 +164,7 @@ public final class Main {
       System.out.println("  curl -H 'Host: " + SeedRun.HOST + "' http://127.0.0.1:" + env.sandbox().cluster().gatewayPort()
           + "/");
       System.out.println("  Prometheus: " + env.sandbox().prometheus().map(Prometheus::url).orElse("-"));
+      System.out.println("Sandbox log: " + logFile() + "; Sluice's logs: " + env.sandbox().dir());
       System.out.println("Ctrl-C stops everything and removes " + env.sandbox().dir());
       stopped.await();
       return 0;
@@ -250,7 +262,23 @@ public final class Main {
     return sorted.get((int) Math.ceil(q * sorted.size()) - 1);
   }
 
+  /**
+   * Where the sandbox's own log goes ({@code -Dsandbox.log.file} or {@code sandbox/target/sandbox.log}
+   * under the working directory); set before anything logs, since logback reads it when it starts.
+   */
+  static Path logFile() {
+    Path file = Path.of(System.getProperty("sandbox.log.file", "sandbox/target/sandbox.log")).toAbsolutePath();
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the directory of the sandbox log " + file, e);
+    }
+    System.setProperty("sandbox.log.file", file.toString());
+    return file;
+  }
+
   public static void main(String[] args) {
+    logFile();
     int code = new CommandLine(new Main()).execute(args);
     System.exit(code);
   }

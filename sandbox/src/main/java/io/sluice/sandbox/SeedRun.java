@@ -79,6 +79,12 @@ public final class SeedRun {
   }
 
   public static Outcome play(Environment env, String image, boolean faults, Duration deadline, PrintStream out) {
+    return play(env, image, faults, deadline, out, null);
+  }
+
+  /** A run started by {@code as} (kubectl --as, as a GitOps tool's service account would), or the admin when null. */
+  public static Outcome play(Environment env, String image, boolean faults, Duration deadline, PrintStream out,
+      String as) {
     Instant started = Instant.now();
     Set<String> seenEvents = new LinkedHashSet<>(eventKeys(env));
     List<Integer> weights = new CopyOnWriteArrayList<>();
@@ -91,8 +97,13 @@ public final class SeedRun {
       }
     });
     Map<String, Long> routedBefore = env.sandbox().cluster().routedCounts();
-    out.println("$ kubectl -n test set image deployment/podinfo podinfod=" + image);
-    out.print(env.kubectl().run("-n", NAMESPACE, "set", "image", "deployment/podinfo", "podinfod=" + image).ok().out());
+    List<String> setImage = new ArrayList<>(List.of("-n", NAMESPACE, "set", "image", "deployment/podinfo",
+        "podinfod=" + image));
+    if (as != null) {
+      setImage.add("--as=" + as);
+    }
+    out.println("$ kubectl " + String.join(" ", setImage));
+    out.print(env.kubectl().run(setImage.toArray(String[]::new)).ok().out());
     GatewayClient gateway = new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), HOST);
     long faultTimer = faults ? env.sandbox().vertx().setPeriodic(200, t -> gateway.get("/status/500")) : -1;
     if (faults) {

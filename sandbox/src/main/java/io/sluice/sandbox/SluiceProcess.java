@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One of Sluice's services run unchanged as its own JVM: {@code java -cp} of the module's built
- * classes and its runtime dependencies (the classpath file {@code make} writes), configured only
- * by a kubeconfig (KUBECONFIG) and flags. Output goes to a log file in the sandbox directory.
+ * One of Sluice's services run unchanged as its own JVM, from its packaged jar and runtime
+ * dependencies, with the flags and environment of its installed Deployment ({@link Installed}) and a
+ * kubeconfig (KUBECONFIG) in place of the pod's service account. Output goes to a log file in the
+ * sandbox directory.
  */
 public final class SluiceProcess implements AutoCloseable {
 
@@ -26,51 +27,73 @@ public final class SluiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Why the module cannot be run yet, or null when it can. */
+  /** Why the module cannot be run as packaged, or null when it can. */
   public static String missing(Path repo, String module, String mainClass) {
-    Path classes = repo.resolve(module).resolve("target/classes");
-    Path main = classes.resolve(mainClass.replace('.', '/') + ".class");
-    Path cp = repo.resolve(module).resolve("target/classpath.txt");
-    if (!Files.exists(main)) {
-      return mainClass + " is not built (" + main + " is missing): the " + module
-          + " service has not landed in this tree yet, or `make sandbox-build` was not run";
+    Path target = repo.resolve(module).resolve("target");
+    if (jar(target, module) == null) {
+      return module + "/target/" + module + "-<version>.jar is missing: run `make sandbox-build`";
     }
-    if (!Files.exists(cp)) {
-      return cp + " is missing: run `make sandbox-build`";
+    if (!Files.isDirectory(target.resolve("lib")) && !Files.exists(target.resolve(RUNTIME_CLASSPATH))) {
+      return module + "/target/" + RUNTIME_CLASSPATH + " is missing: run `make sandbox-build`";
     }
     return null;
   }
 
-  /** The module's classes and runtime dependencies, as {@code make sandbox-build} leaves them. */
-  public static String builtClasspath(Path repo, String module, String mainClass) {
+  static final String RUNTIME_CLASSPATH = "runtime-classpath.txt";
+
+  /**
+   * The module as packaged: {@code -jar} of its jar when the build laid its runtime dependencies
+   * into {@code target/lib} (the jar's manifest names them), else its jar with the runtime class
+   * path {@code make sandbox-build} writes (never test-scoped libraries).
+   */
+  public static List<String> packaged(Path repo, String module, String mainClass) {
     String why = missing(repo, module, mainClass);
     if (why != null) {
       throw new IllegalStateException(why);
     }
+    Path target = repo.resolve(module).resolve("target");
+    Path jar = jar(target, module);
+    if (Files.isDirectory(target.resolve("lib"))) {
+      return List.of("-jar", jar.toString());
+    }
     try {
-      return repo.resolve(module).resolve("target/classes") + java.io.File.pathSeparator
-          + Files.readString(repo.resolve(module).resolve("target/classpath.txt")).strip();
+      return List.of("-cp", jar + java.io.File.pathSeparator + Files.readString(target.resolve(RUNTIME_CLASSPATH)).strip(),
+          mainClass);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  public static SluiceProcess start(String classpath, String module, String mainClass, List<String> args,
-      Path kubeconfig, Path logDir) {
-    return start(classpath, module, mainClass, args, kubeconfig, Map.of(), logDir);
+  private static Path jar(Path target, String module) {
+    try (var files = Files.list(target)) {
+      return files.filter(f -> {
+        String n = f.getFileName().toString();
+        return n.startsWith(module + "-") && n.endsWith(".jar") && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
+      }).sorted().findFirst().orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
-  public static SluiceProcess start(String classpath, String module, String mainClass, List<String> args,
-      Path kubeconfig, Map<String, String> extraEnv, Path logDir) {
+  /**
+   * Starts the service: {@code java}, a memory ceiling of the container's limit ({@code -XX:MaxRAM}, what
+   * the JVM reads from the cgroup in a pod), the launch arguments and the flags; the environment is the
+   * container's (JAVA_TOOL_OPTIONS included) plus KUBECONFIG.
+   */
+  public static SluiceProcess start(List<String> launch, String module, List<String> args, Path kubeconfig,
+      Map<String, String> extraEnv, long memoryLimit, Path logDir) {
     try {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath, mainClass));
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      if (memoryLimit > 0) {
+        cmd.add("-XX:MaxRAM=" + memoryLimit);
+      }
+      cmd.addAll(launch);
       cmd.addAll(args);
       Path log = logDir.resolve(module + ".log");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> env = pb.environment();
-      env.put("KUBECONFIG", kubeconfig.toString());
       env.putAll(extraEnv);
+      env.put("KUBECONFIG", kubeconfig.toString());
       Process process = pb.start();
       // Even if this JVM dies without closing the sandbox (a killed test run), the service goes too.
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + module));

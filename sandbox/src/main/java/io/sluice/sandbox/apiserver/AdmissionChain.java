@@ -214,15 +214,7 @@ final class AdmissionChain {
     }
     response.getJsonArray("warnings", new JsonArray()).forEach(w -> warnings.add(String.valueOf(w)));
     if (!response.getBoolean("allowed", false)) {
-      JsonObject result = response.getJsonObject("result", new JsonObject());
-      String deniedBy = "admission webhook \"" + name + "\" denied the request";
-      String message = result.getString("message", "").isEmpty()
-          ? (result.getString("reason", "").isEmpty() ? deniedBy + " without explanation"
-              : deniedBy + ": " + result.getString("reason"))
-          : deniedBy + ": " + result.getString("message");
-      int code = result.getInteger("code", 0) == 0 ? 403 : result.getInteger("code");
-      return Future.failedFuture(new ApiError(code, result.getString("reason", code == 403 ? "Forbidden" : "BadRequest"),
-          message, result.getJsonObject("details")));
+      return Future.failedFuture(denial(name, response.getJsonObject("status", new JsonObject())));
     }
     String patch = response.getString("patch");
     if (patch == null || !mutating) {
@@ -237,6 +229,21 @@ final class AdmissionChain {
     } catch (RuntimeException e) {
       return failed(name, ignore, a.object(), "the webhook's patch could not be applied: " + e.getMessage());
     }
+  }
+
+  /**
+   * A denial as the API server reports it: the webhook's {@code status} (the JSON name of the
+   * response's result in {@code admission.k8s.io/v1}) with its message prefixed by who denied, a
+   * code below 400 raised to 400, and reason and details kept as given.
+   */
+  static ApiError denial(String name, JsonObject status) {
+    String deniedBy = "admission webhook \"" + name + "\" denied the request";
+    String message = status.getString("message", "");
+    String reason = status.getString("reason", "");
+    String text = !message.isEmpty() ? deniedBy + ": " + message
+        : !reason.isEmpty() ? deniedBy + ": " + reason : deniedBy + " without explanation";
+    int code = Math.max(400, status.getInteger("code", 0));
+    return new ApiError(code, reason, text, status.getJsonObject("details"));
   }
 
   private static Future<JsonObject> failed(String name, boolean ignore, JsonObject unchanged, String why) {

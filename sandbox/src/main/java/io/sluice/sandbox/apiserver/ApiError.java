@@ -22,7 +22,10 @@ final class ApiError extends RuntimeException {
 
   JsonObject status() {
     JsonObject s = new JsonObject().put("kind", "Status").put("apiVersion", "v1").put("metadata", new JsonObject())
-        .put("status", "Failure").put("message", getMessage()).put("reason", reason).put("code", code);
+        .put("status", "Failure").put("message", getMessage()).put("code", code);
+    if (reason != null && !reason.isEmpty()) {
+      s.put("reason", reason);
+    }
     if (details != null) {
       s.put("details", details);
     }

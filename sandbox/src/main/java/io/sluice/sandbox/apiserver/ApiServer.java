@@ -11,15 +11,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -41,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -67,8 +63,11 @@ public final class ApiServer implements AutoCloseable {
   private final Pki pki;
   private final Discovery discovery = new Discovery();
   private final KubernetesMockServer store;
-  private final HttpClient storeClient;
-  private final WebSocketClient storeWebSockets;
+  private StoreClient storeClient;
+  private Deletions deletions;
+  private GarbageCollector collector;
+  private Watches watches;
+  private Authorizer authorizer;
   private final AdmissionChain admission;
   private final Pki.Pem servingCert;
   private HttpServer front;
@@ -86,13 +85,9 @@ public final class ApiServer implements AutoCloseable {
     this.vertx = vertx;
     this.clock = clock;
     this.pki = new Pki("sluice-sandbox-ca");
-    this.servingCert = pki.issue("kube-apiserver", List.of("localhost", "127.0.0.1", "kubernetes",
-        "kubernetes.default", "kubernetes.default.svc"));
+    this.servingCert = pki.issueServing("kubernetes", "default", List.of("localhost", "127.0.0.1"));
     this.store = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
-    this.storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-    this.storeWebSockets = vertx.createWebSocketClient();
     this.admission = new AdmissionChain(vertx, this::readStore, services);
   }
 
@@ -102,7 +97,21 @@ public final class ApiServer implements AutoCloseable {
     return vertx.<Void>executeBlocking(() -> {
       server.store.init(InetAddress.getLoopbackAddress(), 0);
       return null;
-    }).compose(x -> {
+    }).map(x -> {
+      server.storeClient = new StoreClient(vertx, server.store.getPort());
+      AtomicReference<GarbageCollector> gc = new AtomicReference<>();
+      server.deletions = new Deletions(server.storeClient, server.clock, () -> gc.get().poke());
+      gc.set(new GarbageCollector(vertx, server.storeClient, server.discovery::types, server.deletions));
+      gc.get().deleteWith((type, name, path, policy) -> server.deletions.delete(type, name, path,
+          new JsonObject().put("propagationPolicy", policy), false));
+      server.collector = gc.get();
+      server.watches = new Watches(vertx, server.store.getPort(), server.clock);
+      server.authorizer = new Authorizer(server.storeClient);
+      return null;
+    }).compose(x -> server.storeClient.send(HttpMethod.POST, "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+        Authorizer.CLUSTER_ADMIN.toBuffer(), StoreClient.jsonHeaders())).compose(x -> server.storeClient.send(
+            HttpMethod.POST, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+            Authorizer.CLUSTER_ADMIN_BINDING.toBuffer(), StoreClient.jsonHeaders())).compose(x -> {
       HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port).setSsl(true)
           .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(server.servingCert.certificate()))
               .addKeyValue(Buffer.buffer(server.servingCert.privateKey())))
@@ -184,9 +193,16 @@ public final class ApiServer implements AutoCloseable {
     if (front != null) {
       front.close().await();
     }
+    if (collector != null) {
+      collector.close();
+    }
     admission.close();
-    storeClient.close();
-    storeWebSockets.close();
+    if (storeClient != null) {
+      storeClient.close();
+    }
+    if (watches != null) {
+      watches.close();
+    }
     store.destroy();
   }
 
@@ -196,7 +212,19 @@ public final class ApiServer implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     String path = req.path();
     if (isWebSocket(req)) {
-      proxyWebSocket(req);
+      req.pause();
+      Optional<ResourcePath> rp = ResourcePath.parse(path);
+      Future<Void> allowed;
+      try {
+        allowed = rp.isEmpty() ? Future.succeededFuture() : authorizer.authorize(
+            Impersonation.effective(user(req), req.headers()), Authorizer.attributes("GET", rp.get(), true));
+      } catch (RuntimeException e) {
+        allowed = Future.failedFuture(e);
+      }
+      allowed.onSuccess(x -> watches.webSocket(req)).onFailure(e -> {
+        req.resume();
+        fail(req, e);
+      });
       return;
     }
     req.body().onFailure(e -> LOG.debug("request body lost: {}", e.getMessage()))
@@ -240,8 +268,24 @@ public final class ApiServer implements AutoCloseable {
       return respond(req, 404, new ApiError(404, "NotFound", "the server could not find the requested resource")
           .status(), List.of());
     }
-    Request r = new Request(req, rp, type.get(), body, user(req));
+    Request r = new Request(req, rp, type.get(), body, Impersonation.effective(user(req), req.headers()));
+    return authorizer.authorize(r.user(), Authorizer.attributes(req.method().name(), rp, isWatch(req)))
+        .compose(x -> authorized(r));
+  }
+
+  private Future<Void> authorized(Request r) {
+    HttpServerRequest req = r.http();
+    ResourcePath rp = r.path();
+    if (rp.plural().equals("selfsubjectreviews") && req.method().equals(HttpMethod.POST)) {
+      return respond(req, 201, new JsonObject().put("apiVersion", r.type().apiVersion()).put("kind", "SelfSubjectReview")
+          .put("metadata", new JsonObject().put("creationTimestamp", (String) null))
+          .put("status", new JsonObject().put("userInfo", r.user().toJson())), List.of());
+    }
     HttpMethod m = req.method();
+    if (!m.equals(HttpMethod.GET) && Authorizer.PLURALS.contains(rp.plural())) {
+      authorizer.invalidate();
+      return dispatch(r, m).onComplete(x -> authorizer.invalidate());
+    }
     if (!m.equals(HttpMethod.GET) && INVALIDATING.contains(rp.plural())) {
       // Dropped before (no admission may see the old state once the write is sent) and after
       // (nothing read while the write was in flight may stay cached).
@@ -258,6 +302,10 @@ public final class ApiServer implements AutoCloseable {
     if (m.equals(HttpMethod.GET) && !isWatch(req) && (rp.name() == null || Tables.wantsTable(req.getHeader("Accept")))) {
       return read(r);
     }
+    if (m.equals(HttpMethod.GET) && isWatch(req)) {
+      watches.http(req, r.type());
+      return Future.succeededFuture();
+    }
     if (m.equals(HttpMethod.POST) && rp.name() == null) {
       return create(r);
     }
@@ -266,6 +314,9 @@ public final class ApiServer implements AutoCloseable {
     }
     if (m.equals(HttpMethod.PATCH) && rp.name() != null) {
       return patch(r);
+    }
+    if (m.equals(HttpMethod.DELETE) && rp.name() != null && rp.subresource() == null) {
+      return delete(r);
     }
     return proxy(req, body);
   }
@@ -401,10 +452,13 @@ public final class ApiServer implements AutoCloseable {
       if (r.dryRun()) {
         return respond(r.http(), 201, admitted.object(), admitted.warnings());
       }
-      return forward(HttpMethod.POST, r.path().collectionPath(), admitted.object().toBuffer(), jsonHeaders())
+      return forward(HttpMethod.POST, r.path().collectionPath(), admitted.object().toBuffer(), StoreClient.jsonHeaders())
           .compose(resp -> {
             if (resp.status() < 300 && r.type().kind().equals("CustomResourceDefinition")) {
               registerCrd(new JsonObject(resp.body()));
+            }
+            if (resp.status() < 300 && admitted.object().getJsonObject("metadata").containsKey("ownerReferences")) {
+              collector.poke();
             }
             return raw(r.http(), resp, admitted.warnings());
           });
@@ -456,14 +510,52 @@ public final class ApiServer implements AutoCloseable {
             return respond(r.http(), 200, admitted.object(), admitted.warnings());
           }
           return forward(HttpMethod.PUT, r.path().objectPath() + (sub == null ? "" : "/" + sub),
-              admitted.object().toBuffer(), jsonHeaders()).compose(resp -> {
+              admitted.object().toBuffer(), StoreClient.jsonHeaders()).compose(resp -> {
                 if (resp.status() == 409 && retryOnConflict && attempt < MAX_PATCH_RETRIES) {
                   return updateAttempt(r, change, true, attempt + 1);
                 }
-                return raw(r.http(), resp, admitted.warnings());
+                return finishDeletion(r, admitted.object(), resp).compose(answer -> raw(r.http(), answer,
+                    admitted.warnings()));
               });
         });
       });
+    });
+  }
+
+  /**
+   * An update that removed the last finalizer of an object being deleted removes the object; the
+   * client is answered with the object as written.
+   */
+  private Future<StoreClient.Response> finishDeletion(Request r, JsonObject written, StoreClient.Response resp) {
+    JsonObject meta = written.getJsonObject("metadata");
+    if (resp.status() >= 300 || meta.getString("deletionTimestamp") == null) {
+      return Future.succeededFuture(resp);
+    }
+    collector.poke();
+    if (!Deletions.strings(meta.getJsonArray("finalizers")).isEmpty()) {
+      return Future.succeededFuture(resp);
+    }
+    JsonObject answer = resp.body().isBlank() ? written : resp.json();
+    return storeClient.delete(r.path().objectPath())
+        .map(d -> new StoreClient.Response(200, answer.encode(), StoreClient.jsonHeaders()));
+  }
+
+  private Future<Void> delete(Request r) {
+    JsonObject options = r.body().length() == 0 ? new JsonObject() : new JsonObject(r.body());
+    String policy = r.http().getParam("propagationPolicy");
+    if (policy != null) {
+      options.put("propagationPolicy", policy);
+    }
+    boolean dryRun = r.dryRun() || options.getJsonArray("dryRun", new io.vertx.core.json.JsonArray()).contains("All");
+    return deletions.delete(r.type(), r.path().name(), r.path().objectPath(), options, dryRun).compose(o -> {
+      if (!o.removed() || r.type().custom()) {
+        return respond(r.http(), 200, o.object(), List.of());
+      }
+      JsonObject meta = o.object().getJsonObject("metadata");
+      return respond(r.http(), 200, new JsonObject().put("kind", "Status").put("apiVersion", "v1")
+          .put("metadata", new JsonObject()).put("status", "Success").put("details", new JsonObject()
+              .put("name", meta.getString("name")).put("group", r.type().group()).put("kind", r.type().plural())
+              .put("uid", meta.getString("uid"))), List.of());
     });
   }
 
@@ -485,6 +577,7 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     meta.put("resourceVersion", currentMeta.getString("resourceVersion"));
+    Deletions.keepDeletionMark(r.type(), r.path().name(), current, next);
     if (!meta.containsKey("managedFields") && currentMeta.containsKey("managedFields")) {
       meta.put("managedFields", currentMeta.getJsonArray("managedFields").copy());
     }
@@ -586,32 +679,12 @@ public final class ApiServer implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // talking to the store
 
-  private record StoreResponse(int status, String body, MultiMap headers) {}
-
-  private static MultiMap jsonHeaders() {
-    return MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
-  }
-
-  /** GET from the store: the object, or null on 404. */
   private Future<JsonObject> readStore(String path) {
-    return forward(HttpMethod.GET, path, Buffer.buffer(), MultiMap.caseInsensitiveMultiMap()).map(r -> {
-      if (r.status() == 404) {
-        return null;
-      }
-      if (r.status() != 200) {
-        throw new ApiError(r.status(), "InternalError", "store answered " + r.status() + ": " + r.body());
-      }
-      return new JsonObject(r.body());
-    });
+    return storeClient.get(path);
   }
 
-  private Future<StoreResponse> forward(HttpMethod method, String uri, Buffer body, MultiMap headers) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(store.getPort())
-        .setURI(uri).setTimeout(30_000);
-    headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
-    return storeClient.request(options)
-        .compose(req -> req.send(body).compose(resp -> resp.body().map(b ->
-            new StoreResponse(resp.statusCode(), b.toString(StandardCharsets.UTF_8), resp.headers()))));
+  private Future<StoreClient.Response> forward(HttpMethod method, String uri, Buffer body, MultiMap headers) {
+    return storeClient.send(method, uri, body, headers);
   }
 
   private Future<Void> proxy(HttpServerRequest req, Buffer body) {
@@ -633,50 +706,14 @@ public final class ApiServer implements AutoCloseable {
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");
   }
 
-  /** Watches arrive as WebSocket upgrades (fabric8 clients); they are relayed frame by frame. */
-  private void proxyWebSocket(HttpServerRequest req) {
-    req.pause();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(store.getPort())
-        .setURI(req.uri());
-    String protocols = req.getHeader("Sec-WebSocket-Protocol");
-    if (protocols != null) {
-      for (String p : protocols.split(",")) {
-        options.addSubProtocol(p.trim());
-      }
-    }
-    storeWebSockets.connect(options).onComplete(ar -> {
-      if (ar.failed()) {
-        req.resume();
-        req.response().setStatusCode(502).end("cannot open watch on the store: " + ar.cause().getMessage());
-        return;
-      }
-      var upstream = ar.result();
-      req.toWebSocket().onComplete(down -> {
-        if (down.failed()) {
-          upstream.close();
-          return;
-        }
-        var downstream = down.result();
-        upstream.textMessageHandler(downstream::writeTextMessage);
-        upstream.binaryMessageHandler(downstream::writeBinaryMessage);
-        downstream.textMessageHandler(upstream::writeTextMessage);
-        downstream.binaryMessageHandler(upstream::writeBinaryMessage);
-        upstream.closeHandler(v -> downstream.close());
-        downstream.closeHandler(v -> upstream.close());
-        upstream.exceptionHandler(e -> downstream.close());
-        downstream.exceptionHandler(e -> upstream.close());
-      });
-    });
-  }
-
   // ---------------------------------------------------------------------------------------------
   // responses
 
-  private Future<Void> raw(HttpServerRequest req, StoreResponse resp) {
+  private Future<Void> raw(HttpServerRequest req, StoreClient.Response resp) {
     return raw(req, resp, List.of());
   }
 
-  private Future<Void> raw(HttpServerRequest req, StoreResponse resp, List<String> warnings) {
+  private Future<Void> raw(HttpServerRequest req, StoreClient.Response resp, List<String> warnings) {
     var response = req.response().setStatusCode(resp.status());
     String contentType = resp.headers().get("Content-Type");
     response.putHeader("Content-Type", contentType == null ? "application/json" : contentType);
@@ -711,6 +748,11 @@ public final class ApiServer implements AutoCloseable {
     }
     req.response().setStatusCode(error.code).putHeader("Content-Type", "application/json")
         .end(error.status().toBuffer());
+  }
+
+  /** Exempts {@code user} from RBAC (see Environment: Sluice's own service accounts, until their Roles suffice). */
+  public void unrestrict(String user) {
+    authorizer.unrestrict(user);
   }
 
   /** Reads one object as JSON, for the sandbox's own controllers and tests. */

@@ -39,8 +39,18 @@ final class Discovery {
         "mutatingwebhookconfigurations", false, List.of(), List.of());
     builtin("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration",
         "validatingwebhookconfigurations", false, List.of(), List.of());
+    builtin("rbac.authorization.k8s.io", "v1", "Role", "roles", true, List.of(), List.of());
+    builtin("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, List.of(), List.of());
+    builtin("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, List.of(), List.of());
+    builtin("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, List.of(), List.of());
+    builtin("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, List.of(), List.of());
     builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false,
         List.of("crd", "crds"), List.of("status"));
+  }
+
+  /** Every kind served, in registration order. */
+  List<ResourceType> types() {
+    return List.copyOf(types);
   }
 
   private void core(String kind, String plural, boolean namespaced, List<String> shortNames, List<String> subs) {

@@ -1,10 +1,10 @@
 package io.sluice.sandbox.tls;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import io.sluice.certs.CaRequest;
+import io.sluice.certs.CertificateIssuer;
+import io.sluice.certs.KeyAndCert;
+import io.sluice.certs.ServingRequest;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -12,29 +12,25 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The sandbox's own throw-away certificate authority: one per sandbox run, so nothing the sandbox
- * trusts outlives it. Serves the API server's HTTPS and the test webhooks; Sluice's admission
- * service brings its own certificates and publishes its CA in the webhook configurations.
+ * trusts outlives it. The CA and the serving certificates (the API server's, the test webhooks')
+ * come from Sluice's {@code certs} module; client certificates, which Sluice never issues, are made
+ * here. Sluice's admission service brings its own certificates and publishes its CA in the webhook
+ * configurations.
  */
 public final class Pki {
 
@@ -42,37 +38,33 @@ public final class Pki {
   public record Pem(String certificate, String privateKey) {}
 
   private static final Duration VALIDITY = Duration.ofDays(2);
-  private final KeyPair caKeys;
-  private final X509Certificate caCert;
+  private final KeyAndCert ca;
   private final SecureRandom random = new SecureRandom();
 
   public Pki(String commonName) {
-    try {
-      caKeys = keys();
-      Instant now = Instant.now();
-      X500Name name = new X500Name("CN=" + commonName);
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(VALIDITY)), name, caKeys.getPublic());
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      caCert = sign(builder, caKeys);
-    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot create the sandbox CA: " + e.getMessage(), e);
-    }
+    ca = CertificateIssuer.createCa(CaRequest.of(commonName).withValidity(VALIDITY), Instant.now());
   }
 
   public String caPem() {
-    return pem(caCert);
+    return ca.certPem();
   }
 
-  /** A serving certificate for the given DNS names; IP literals among them become IP SANs. */
-  public Pem issue(String commonName, List<String> names) {
-    return issue("CN=" + commonName, names, false);
+  /**
+   * A serving certificate for the Service {@code service} in {@code namespace} (its cluster names)
+   * and {@code extraNames}: DNS names, or IP literals that become IP SANs.
+   */
+  public Pem issueServing(String service, String namespace, List<String> extraNames) {
+    List<String> ips = extraNames.stream().filter(Pki::isIp).toList();
+    List<String> dns = extraNames.stream().filter(n -> !isIp(n)).toList();
+    KeyAndCert leaf = CertificateIssuer.issueServing(ca, ServingRequest.of(service, namespace)
+        .withExtraDnsNames(dns).withIpAddresses(ips).withValidity(VALIDITY), Instant.now());
+    return new Pem(leaf.certPem(), leaf.keyPem());
   }
 
   /**
    * A client certificate as the API server reads identities: the user in CN, each group an O.
-   * Group names contain ':' which X.500 strings allow unquoted.
+   * Group names contain ':' which X.500 strings allow unquoted. The key is RSA, as kubeadm issues
+   * them: some clients (fabric8) read only RSA PKCS#8 keys.
    */
   public Pem issueClient(String user, List<String> groups) {
     StringBuilder subject = new StringBuilder();
@@ -80,70 +72,26 @@ public final class Pki {
       subject.append("O=").append(g.replace(",", "\\,")).append(',');
     }
     subject.append("CN=").append(user);
-    return issue(subject.toString(), List.of(), true);
-  }
-
-  private Pem issue(String subject, List<String> names, boolean client) {
     try {
-      // Client keys are RSA, as kubeadm issues them: some clients (fabric8) read only RSA PKCS#8 keys.
-      KeyPair keys = client ? rsaKeys() : keys();
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048, random);
+      KeyPair keys = generator.generateKeyPair();
       Instant now = Instant.now();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(VALIDITY)),
-          new X500Name(subject), keys.getPublic());
-      List<GeneralName> sans = new ArrayList<>();
-      if (client) {
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-        return new Pem(pem(sign(builder, caKeys)), pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate()));
-      }
-      for (String n : names) {
-        sans.add(isIp(n) ? new GeneralName(GeneralName.iPAddress, InetAddress.getByName(n).getHostAddress())
-            : new GeneralName(GeneralName.dNSName, n));
-      }
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      builder.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      return new Pem(pem(sign(builder, caKeys)), pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate()));
-    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot issue a certificate for " + names + ": " + e.getMessage(), e);
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.cert(), new BigInteger(64, random),
+          Date.from(now.minus(CertificateIssuer.BACKDATE)), Date.from(now.plus(VALIDITY)),
+          new X500Name(subject.toString()), keys.getPublic());
+      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.key())));
+      KeyAndCert client = new KeyAndCert(keys.getPrivate(), cert);
+      return new Pem(client.certPem(), client.keyPem());
+    } catch (GeneralSecurityException | java.io.IOException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue a client certificate for " + user + ": " + e.getMessage(), e);
     }
   }
 
   private static boolean isIp(String name) {
     return name.matches("[0-9.]+") || name.contains(":");
-  }
-
-  private BigInteger serial() {
-    return new BigInteger(64, random);
-  }
-
-  private static KeyPair keys() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(256);
-    return generator.generateKeyPair();
-  }
-
-  private static KeyPair rsaKeys() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    return generator.generateKeyPair();
-  }
-
-  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
-      throws OperatorCreationException, GeneralSecurityException {
-    return new JcaX509CertificateConverter()
-        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
-  }
-
-  private static String pem(Object o) {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(o);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
   }
 }

@@ -1,7 +1,7 @@
 package io.sluice.sandbox.apiserver;
 
+import static io.sluice.model.testing.RequiredTool.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.sandbox.Kubectl;
 import io.sluice.sandbox.Manifests;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real kubectl against the sandbox API server: discovery, apply, get, set image, patches. */
-class KubectlAgainstApiServerTest {
+class KubectlAgainstApiServerIT {
 
   static final Path REPO = Path.of(System.getProperty("sluice.repo", "..")).toAbsolutePath().normalize();
 
@@ -30,8 +30,7 @@ class KubectlAgainstApiServerTest {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    assumeTrue(Kubectl.available(), "kubectl is not installed: skipping the kubectl-driven API server tests "
-        + "(install it with `apt-get install -y kubectl` or `apt-get install -y kubernetes-client`)");
+    require(Kubectl.available(), "kubectl", "kubernetes-client");
     vertx = Vertx.vertx();
     api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
     for (Path crdDir : List.of(REPO.resolve("manifests/crds"), REPO.resolve("manifests/test-crds"))) {
@@ -141,5 +140,24 @@ class KubectlAgainstApiServerTest {
     String events = kubectl.run("-n", "test", "get", "events").ok().out();
     assertThat(events.lines().findFirst().orElseThrow()).contains("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
     assertThat(events).contains("canary/podinfo");
+  }
+
+  @Test
+  void theAdminImpersonatesAServiceAccountWithItsDefaultGroups() {
+    String out = kubectl.run("auth", "whoami", "--as=system:serviceaccount:flux-system:kustomize-controller").ok().out();
+    assertThat(out).contains("system:serviceaccount:flux-system:kustomize-controller", "system:serviceaccounts",
+        "system:serviceaccounts:flux-system", "system:authenticated");
+    String grouped = kubectl.run("auth", "whoami", "--as=jane", "--as-group=developers").ok().out();
+    assertThat(grouped).contains("jane", "developers").doesNotContain("kubeadm:cluster-admins");
+  }
+
+  @Test
+  void someoneElseCannotImpersonate(@TempDir Path dir) {
+    Kubectl jane = new Kubectl(api.writeKubeconfig(dir.resolve("jane"), "jane", List.of("developers")));
+    assertThat(jane.run("auth", "whoami").ok().out()).contains("jane");
+    Kubectl.Result r = jane.run("-n", "test", "get", "canary", "--as=system:serviceaccount:flux-system:kustomize-controller");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("serviceaccounts \"kustomize-controller\" is forbidden: User \"jane\" cannot "
+        + "impersonate resource \"serviceaccounts\" in API group \"\" in the namespace \"flux-system\"");
   }
 }

@@ -1,10 +1,11 @@
 package io.sluice.sandbox;
 
+import static io.sluice.model.testing.RequiredTool.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.sandbox.mesh.GatewayClient;
 import io.sluice.sandbox.mesh.Prometheus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -34,25 +35,21 @@ import org.junit.jupiter.api.TestMethodOrder;
  * minutes; everything else is the seed's manifest as written.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SeedEndToEndTest {
+class SeedEndToEndIT {
 
   static final Path REPO = Path.of(System.getProperty("sluice.repo", "..")).toAbsolutePath().normalize();
   static Environment env;
   static GatewayClient gateway;
   static final Path LOGS = REPO.resolve("sandbox/target/e2e-logs");
 
-  /** Why the scenario cannot run on this machine or in this tree, or null. */
-  static String skipReason;
-
   @BeforeAll
   static void start() throws Exception {
-    skipReason = skipReason();
-    if (skipReason != null) {
-      return;
-    }
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), Environment.ANALYZER_ARGS,
-        true, true, (module, mainClass) -> classpath));
+    require(Kubectl.available(), "kubectl", "kubernetes-client");
+    require(Prometheus.installed(), "prometheus", "prometheus");
+    require(Tools.onPath("hey"), "hey", "hey");
+    require(Tools.onPath("curl"), "curl", "curl");
+    env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), Environment.NO_EXTRA_ARGS,
+        true, true, TestLaunchers.of(REPO)));
     env.applySeed();
     JsonObject canary = Manifests.read(REPO.resolve("manifests/examples/podinfo/canary.yaml")).get(0);
     JsonObject analysis = canary.getJsonObject("spec").getJsonObject("analysis");
@@ -73,55 +70,6 @@ class SeedEndToEndTest {
       return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
     });
     gateway = new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), SeedRun.HOST);
-  }
-
-  static String skipReason() {
-    if (!Kubectl.available()) {
-      return "kubectl is not installed: skipping the end-to-end tests (apt-get install -y kubectl)";
-    }
-    if (!Prometheus.installed()) {
-      return "prometheus is not installed: skipping the end-to-end tests (apt-get install -y prometheus)";
-    }
-    if (!Tools.onPath("hey") || !Tools.onPath("curl")) {
-      return "hey or curl is not installed: skipping the end-to-end tests (apt-get install -y hey curl)";
-    }
-    for (String main : List.of(Environment.ADMISSION_MAIN, Environment.ANALYZER_MAIN)) {
-      if (!onClasspath(main)) {
-        return main + " is not in this tree yet: skipping the end-to-end tests";
-      }
-    }
-    return null;
-  }
-
-  @BeforeEach
-  void runnable() {
-    assumeTrue(skipReason == null, skipReason);
-  }
-
-  /**
-   * The seed's runs need the analyzer's webhook and metric gates. While its entry point still wires
-   * the placeholder {@code UnconfiguredGates}, every pre-rollout check fails by construction, so
-   * the two runs are skipped (with this reason) rather than reported as a sandbox failure; they
-   * start running by themselves once the real gates are wired.
-   */
-  static void requireGates() {
-    try (var in = SeedEndToEndTest.class.getClassLoader()
-        .getResourceAsStream(Environment.ANALYZER_MAIN.replace('.', '/') + ".class")) {
-      String bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-      assumeTrue(!bytes.contains("UnconfiguredGates"), "the analyzer's Main still wires UnconfiguredGates (no webhook "
-          + "or metric gates): skipping the seed's runs until it wires the real gates");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  static boolean onClasspath(String className) {
-    try {
-      Class.forName(className, false, SeedEndToEndTest.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
   }
 
   @AfterAll
@@ -184,9 +132,13 @@ class SeedEndToEndTest {
   }
 
   static SeedRun.Outcome play(String image, boolean faults) {
+    return play(image, faults, null);
+  }
+
+  static SeedRun.Outcome play(String image, boolean faults, String as) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      return SeedRun.play(env, image, faults, Duration.ofMinutes(3), print);
+      return SeedRun.play(env, image, faults, Duration.ofMinutes(3), print, as);
     } finally {
       System.out.println(out.toString(StandardCharsets.UTF_8));
     }
@@ -208,7 +160,6 @@ class SeedEndToEndTest {
   @Test
   @Order(1)
   void newVersionIsPromotedStepByStep() {
-    requireGates();
     SeedRun.Outcome outcome;
     Traffic traffic = new Traffic();
     try (traffic) {
@@ -236,7 +187,6 @@ class SeedEndToEndTest {
   @Test
   @Order(2)
   void faultyVersionIsRolledBack() {
-    requireGates();
     SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.2", true);
     assertThat(outcome.phase()).isEqualTo("Failed");
     List<String> run = lastRun();
@@ -250,6 +200,20 @@ class SeedEndToEndTest {
 
   @Test
   @Order(3)
+  void aRevisionSetByFluxsServiceAccountIsRecordedAsFlux() {
+    String flux = Environment.FLUX_USER;
+    env.installFluxIdentity();
+    SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.4", false, flux);
+    assertThat(outcome.phase()).isEqualTo("Succeeded");
+    assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");
+    assertThat(outcome.admittedRevision().getString("user")).isEqualTo(flux);
+    assertThat(outcome.admittedRevision().getString("source")).isEqualTo("flux");
+    assertThat(outcome.admittedRevision().getJsonObject("images").getString("podinfod"))
+        .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");
+  }
+
+  @Test
+  @Order(4)
   void revisionIsFoundByTheWatchWhileAdmissionIsDown() {
     int eventsBefore = (int) messages().stream().filter(m -> m.startsWith("New revision detected!")).count();
     env.stopAdmission();
@@ -264,5 +228,53 @@ class SeedEndToEndTest {
     assertThat(audited).as("no admission, no audit record of 6.0.3").isNotEqualTo("ghcr.io/stefanprodan/podinfo:6.0.3");
     assertThat(env.admin().apps().deployments().inNamespace("test").withName("podinfo").get().getSpec().getTemplate()
         .getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.3");
+  }
+
+  /**
+   * revertOnDeletion with garbage collection on: deleting the Canary hands the app back to its own
+   * Deployment, and what serves it afterwards (the delegate RouteTable's destinations) still exists.
+   */
+  @Test
+  @Order(5)
+  @Disabled("analyzer defect (failure-safety issue): the analyzer gives the primary Deployment, the apex, -primary "
+      + "and -canary Services and the delegate RouteTable an owner reference to the Canary, so once it removes its "
+      + "revertOnDeletion finalizer garbage collection deletes them: the delegate is left routing to a deleted "
+      + "podinfo-primary Service and the app goes offline")
+  void deletingTheCanaryWithRevertOnDeletionLeavesTheAppServing() {
+    Environment.await("the run before to finish", Duration.ofMinutes(3), () -> {
+      String phase = env.canary("test", "podinfo").getJsonObject("status").getString("phase");
+      return List.of("Succeeded", "Failed", "Initialized").contains(phase);
+    });
+    env.kubectl().run("-n", "test", "patch", "canary", "podinfo", "--type=merge", "-p",
+        "{\"spec\":{\"revertOnDeletion\":true}}").ok();
+    Environment.await("the analyzer's finalizer on the Canary", Duration.ofSeconds(60), () ->
+        env.canary("test", "podinfo").getJsonObject("metadata").getJsonArray("finalizers", new JsonArray())
+            .contains("finalizer.flagger.app"));
+    env.kubectl().run("-n", "test", "delete", "canary", "podinfo", "--timeout=120s").ok();
+    assertThat(env.canary("test", "podinfo")).isNull();
+    JsonObject delegate = Environment.await("garbage collection to settle", Duration.ofSeconds(30), () -> {
+      Kubectl.Result r = env.kubectl().run("-n", "test", "get", "routetable", "podinfo-delegate", "-o", "json");
+      return r.exit() == 0 ? new JsonObject(r.out()) : null;
+    });
+    for (String destination : destinations(delegate)) {
+      assertThat(env.kubectl().run("-n", "test", "get", "service", destination).exit())
+          .as("service %s the delegate routes to", destination).isZero();
+    }
+    assertThat(env.admin().apps().deployments().inNamespace("test").withName("podinfo").get().getSpec().getReplicas())
+        .as("the target is scaled back up").isPositive();
+    assertThat(Environment.await("the app to answer through the gateway", Duration.ofSeconds(30), () ->
+        gateway.get("/").toCompletionStage().toCompletableFuture().handle((a, e) -> a != null && a.status() == 200)
+            .join())).isTrue();
+  }
+
+  static List<String> destinations(JsonObject routeTable) {
+    List<String> names = new java.util.ArrayList<>();
+    for (Object http : routeTable.getJsonObject("spec").getJsonArray("http", new JsonArray())) {
+      for (Object d : ((JsonObject) http).getJsonObject("forwardTo", new JsonObject())
+          .getJsonArray("destinations", new JsonArray())) {
+        names.add(((JsonObject) d).getJsonObject("ref", new JsonObject()).getString("name"));
+      }
+    }
+    return names;
   }
 }

@@ -1,7 +1,7 @@
 package io.sluice.sandbox.mesh;
 
+import static io.sluice.model.testing.RequiredTool.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * delegate RouteTable's weights and reports its status, sidecars are scraped by the real
  * Prometheus, and the load tester reaches Services by their cluster names.
  */
-class MeshTest {
+class MeshIT {
 
   static final Path REPO = Path.of(System.getProperty("sluice.repo", "..")).toAbsolutePath().normalize();
   static final String HOST = "podinfo.test.svc.cluster.local";
@@ -43,8 +43,8 @@ class MeshTest {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Kubectl.available(), "kubectl is not installed: skipping (apt-get install -y kubectl)");
-    assumeTrue(Prometheus.installed(), "prometheus is not installed: skipping (apt-get install -y prometheus)");
+    require(Kubectl.available(), "kubectl", "kubernetes-client");
+    require(Prometheus.installed(), "prometheus", "prometheus");
     sandbox = Sandbox.start(REPO, Duration.ofSeconds(1), true);
     kubectl = new Kubectl(sandbox.adminKubeconfig());
     gateway = new GatewayClient(sandbox.vertx(), sandbox.cluster().gatewayPort(), HOST);

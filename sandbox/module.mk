@@ -1,8 +1,9 @@
 # The sandbox: the seed end to end on one machine (see sandbox/README.md).
 TEST_PACKAGES += hey:hey curl:curl kubectl:kubernetes-client
 SANDBOX_MODULES = sandbox,admission,analyzer
-# enforce: Sluice's services run with only the RBAC of manifests/ (README, "RBAC"); exempt until those Roles suffice.
-SANDBOX_RBAC ?= exempt
+# enforce (the default): Sluice's services run with only the RBAC of manifests/ (README, "RBAC"), so a missing
+# permission fails the demo; exempt lets them do anything, to tell an RBAC denial from another failure.
+SANDBOX_RBAC ?= enforce
 SANDBOX_JAVA = java -Dsandbox.rbac.sluice=$(SANDBOX_RBAC) -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "sandbox/target/classes:$$(cat sandbox/target/runtime-classpath.txt)" io.sluice.sandbox.Main
 
 .PHONY: demo sandbox bench-detection sandbox-build

@@ -1,6 +1,5 @@
 package io.sluice.admission;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -8,7 +7,6 @@ import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.WarnStatus;
@@ -24,8 +22,8 @@ import java.util.function.Predicate;
  * environment: a service's {@code Main} sets the property from its flag through {@link #useFormat} before it
  * creates its first logger.
  *
- * <p>Lines go through logback's {@link AsyncAppender} to a {@link ConsoleAppender}, so that a request thread never
- * waits for stdout; the queue never drops a line (discarding threshold 0) and makes the caller wait when full.
+ * <p>Lines go to stdout through {@link BatchingConsoleAppender}, which writes what has queued every 20 ms in one
+ * call (why not logback's {@code AsyncAppender} is said there).
  *
  * <p>Found by logback through {@code META-INF/services}. It steps aside, and logback reads XML as usual, when
  * {@code -Dlogback.configurationFile} is given or a {@code logback.xml} or {@code logback-test.xml} is on the
@@ -37,8 +35,6 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} %msg%n";
     static final String FORMAT_VARIABLE = "SLUICE_LOG_FORMAT";
     static final String LEVEL_VARIABLE = "SLUICE_LOG_LEVEL";
-    /** Events waiting for stdout; a burst larger than this makes the callers wait. */
-    static final int QUEUE_SIZE = 1024;
 
     private final Function<String, String> settings;
     private final Predicate<String> onClassPath;
@@ -73,18 +69,10 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
                 || onClassPath.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(context);
-        console.setName("CONSOLE");
-        console.setEncoder(encoder(context));
-        console.start();
-        AsyncAppender out = new AsyncAppender();
+        BatchingConsoleAppender out = new BatchingConsoleAppender();
         out.setContext(context);
         out.setName("OUT");
-        out.setQueueSize(QUEUE_SIZE);
-        // By default AsyncAppender drops INFO and below once the queue is 80 % full: the request lines are INFO.
-        out.setDiscardingThreshold(0);
-        out.addAppender(console);
+        out.setEncoder(encoder(context));
         out.start();
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

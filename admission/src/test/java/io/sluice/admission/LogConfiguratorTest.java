@@ -3,7 +3,6 @@ package io.sluice.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -13,7 +12,6 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.status.Status;
 import java.util.List;
@@ -37,22 +35,15 @@ class LogConfiguratorTest {
         return configurator.configure(context);
     }
 
-    /** The appender behind the queue, and its encoder. */
-    @SuppressWarnings("unchecked")
-    private Encoder<ILoggingEvent> encoderBehindTheQueue() {
+    /** The encoder of the service's appender. */
+    private Encoder<ILoggingEvent> encoderOfTheAppender() {
         Appender<ILoggingEvent> out = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("OUT");
-        assertThat(out).isInstanceOfSatisfying(AsyncAppender.class, async -> {
-            assertThat(async.isStarted()).isTrue();
-            assertThat(async.getDiscardingThreshold()).as("no INFO line is dropped").isZero();
-            assertThat(async.isNeverBlock()).isFalse();
-        });
-        Appender<ILoggingEvent> console = ((AsyncAppender) out).getAppender("CONSOLE");
-        assertThat(console).isInstanceOf(ConsoleAppender.class);
-        return ((ConsoleAppender<ILoggingEvent>) console).getEncoder();
+        assertThat(out).isInstanceOfSatisfying(BatchingConsoleAppender.class, a -> assertThat(a.isStarted()).isTrue());
+        return ((BatchingConsoleAppender) out).encoder();
     }
 
     @Test
-    void withNothingElseConfiguredTheServiceLogsTextLinesThroughAnAsyncAppender() {
+    void withNothingElseConfiguredTheServiceLogsTextLinesThroughTheBatchingAppender() {
         assertThat(configure(Map.of(), Set.of())).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -60,7 +51,7 @@ class LogConfiguratorTest {
         assertThat(context.getLogger("io.sluice").getLevel()).isEqualTo(Level.INFO);
         assertThat(context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").getLevel())
                 .isEqualTo(Level.ERROR);
-        assertThat(encoderBehindTheQueue()).isInstanceOfSatisfying(PatternLayoutEncoder.class, e ->
+        assertThat(encoderOfTheAppender()).isInstanceOfSatisfying(PatternLayoutEncoder.class, e ->
                 assertThat(e.getPattern()).isEqualTo("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} %msg%n"));
     }
 
@@ -68,14 +59,14 @@ class LogConfiguratorTest {
     void sluiceLogFormatJsonWritesLogbacksJsonLines() {
         configure(Map.of("SLUICE_LOG_FORMAT", "json"), Set.of());
 
-        assertThat(encoderBehindTheQueue()).isInstanceOf(JsonEncoder.class);
+        assertThat(encoderOfTheAppender()).isInstanceOf(JsonEncoder.class);
     }
 
     @Test
     void anUnknownFormatFallsBackToTextAndSaysSo() {
         configure(Map.of("SLUICE_LOG_FORMAT", "yaml"), Set.of());
 
-        assertThat(encoderBehindTheQueue()).isInstanceOf(PatternLayoutEncoder.class);
+        assertThat(encoderOfTheAppender()).isInstanceOf(PatternLayoutEncoder.class);
         assertThat(context.getStatusManager().getCopyOfStatusList()).anySatisfy(s -> {
             assertThat(s.getLevel()).isEqualTo(Status.WARN);
             assertThat(s.getMessage()).contains("SLUICE_LOG_FORMAT='yaml' is not a log format");

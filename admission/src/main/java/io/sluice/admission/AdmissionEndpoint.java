@@ -10,14 +10,12 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -184,10 +182,7 @@ final class AdmissionEndpoint {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        ctx.response()
-                .setStatusCode(200)
-                .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-                .end(reviewBytes(req.uid(), response));
+        send(ctx, 200, reviewNode(req.uid(), response));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         metrics.request(webhook, req.kind(), req.operation(), response.decision(), took);
         LOG.info("webhook={} uid={} user={} kind={} object={} operation={} dryRun={} decision={} code={} "
@@ -216,33 +211,6 @@ final class AdmissionEndpoint {
     }
 
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-    private static final byte[] ALLOWED_HEAD = ("{\"apiVersion\":\"" + API_VERSION + "\",\"kind\":\"" + KIND
-            + "\",\"response\":{\"uid\":").getBytes(StandardCharsets.UTF_8);
-    private static final byte[] ALLOWED_TRUE = ",\"allowed\":true".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] PATCH_HEAD = ",\"patchType\":\"JSONPatch\",\"patch\":\"".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] PATCH_TAIL = "\"".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] CLOSE = "}}".getBytes(StandardCharsets.UTF_8);
-
-    /**
-     * The bytes of {@link #reviewNode}. Nearly every answer is a plain allow or an allow with a patch: those are
-     * written from fixed byte templates around the quoted uid and the Base64 patch, with no tree and no second
-     * serialisation; the rest go through the tree. AdmissionEndpointTest pins both paths to the same bytes.
-     */
-    static Buffer reviewBytes(String uid, AdmissionResponse response) {
-        if (!response.allow() || response.code() != 0 || !response.warnings().isEmpty()) {
-            return Buffer.buffer(JSON.writeValueAsBytes(reviewNode(uid, response)));
-        }
-        byte[] quotedUid = JsonStringEncoder.getInstance().quoteAsUTF8(uid);
-        byte[] patch = response.patch() == null ? null
-                : Base64.getEncoder().encode(JSON.writeValueAsBytes(response.patch()));
-        Buffer out = Buffer.buffer(ALLOWED_HEAD.length + quotedUid.length + 64 + (patch == null ? 0 : patch.length));
-        out.appendBytes(ALLOWED_HEAD).appendByte((byte) '"').appendBytes(quotedUid).appendByte((byte) '"')
-                .appendBytes(ALLOWED_TRUE);
-        if (patch != null) {
-            out.appendBytes(PATCH_HEAD).appendBytes(patch).appendBytes(PATCH_TAIL);
-        }
-        return out.appendBytes(CLOSE);
-    }
 
     /** The AdmissionReview v1 that carries {@code response}; public shape documented by Kubernetes. */
     static ObjectNode reviewNode(String uid, AdmissionResponse response) {

@@ -3,28 +3,37 @@ package io.sluice.admission;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.WarnStatus;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The service's logging, set up in code when nothing else configures logback: one line per event on stdout, for
- * the container runtime to collect, through {@link BatchingConsoleAppender}; {@code io.sluice} at
- * {@code SLUICE_LOG_LEVEL} (environment or system property; INFO by default), everything else at WARN.
+ * Sluice's logging, set up in code when nothing else configures logback: one line per event on stdout, for the
+ * container runtime to collect, as text or as logback's JSON ({@code SLUICE_LOG_FORMAT}, {@code text} or
+ * {@code json}, the values of the analyzer's {@code --log-format}); {@code io.sluice} at {@code SLUICE_LOG_LEVEL}
+ * (INFO by default), everything else at WARN. Both settings are read from system properties, then the
+ * environment: a service's {@code Main} sets the property from its flag through {@link #useFormat} before it
+ * creates its first logger.
  *
- * <p>Code rather than a {@code logback.xml}: reading an XML configuration loads logback's configuration model and
- * the JDK's XML parser, about 600 classes that stay loaded for the life of the process (2.5 MiB of metaspace and
- * 1.5 MiB of heap, measured with JDK 17), for a configuration that never changes.
+ * <p>Lines go to stdout through {@link BatchingConsoleAppender}, which writes what has queued every 20 ms in one
+ * call (why not logback's {@code AsyncAppender} is said there).
  *
  * <p>Found by logback through {@code META-INF/services}. It steps aside, and logback reads XML as usual, when
  * {@code -Dlogback.configurationFile} is given or a {@code logback.xml} or {@code logback-test.xml} is on the
- * class path: an operator's own configuration, the tests', or that of a process that only embeds these classes
- * (the sandbox).
+ * class path: an operator's own configuration, the tests', or that of a process that only embeds these classes.
+ * Code rather than XML because reading XML loads logback's configuration model and the JDK's XML parser, about
+ * 600 classes kept for the life of the process, for a configuration that never changes.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} %msg%n";
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} %msg%n";
+    static final String FORMAT_VARIABLE = "SLUICE_LOG_FORMAT";
     static final String LEVEL_VARIABLE = "SLUICE_LOG_LEVEL";
 
     private final Function<String, String> settings;
@@ -41,20 +50,29 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         this.onClassPath = onClassPath;
     }
 
+    /**
+     * Chooses the format of every line logged from now on: call it from a {@code --log-format} flag before the
+     * first logger is created.
+     *
+     * @throws IllegalArgumentException when {@code format} is neither {@code text} nor {@code json}
+     */
+    public static void useFormat(String format) {
+        if (!"text".equals(format) && !"json".equals(format)) {
+            throw new IllegalArgumentException("--log-format must be text or json, not " + format);
+        }
+        System.setProperty(FORMAT_VARIABLE, format);
+    }
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (settings.apply("logback.configurationFile") != null || onClassPath.test("logback-test.xml")
                 || onClassPath.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
         BatchingConsoleAppender out = new BatchingConsoleAppender();
         out.setContext(context);
         out.setName("OUT");
-        out.setEncoder(encoder);
+        out.setEncoder(encoder(context));
         out.start();
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -66,17 +84,44 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
+    private Encoder<ILoggingEvent> encoder(LoggerContext context) {
+        String format = setting(FORMAT_VARIABLE);
+        Encoder<ILoggingEvent> encoder;
+        if ("json".equals(format)) {
+            encoder = new JsonEncoder();
+        } else {
+            if (!format.isEmpty() && !"text".equals(format)) {
+                warn(context, FORMAT_VARIABLE + "='" + format + "' is not a log format (text, json); using text");
+            }
+            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+            pattern.setPattern(PATTERN);
+            encoder = pattern;
+        }
+        encoder.setContext(context);
+        encoder.start();
+        return encoder;
+    }
+
     private Level level(LoggerContext context) {
-        String value = settings.apply(LEVEL_VARIABLE);
-        if (value == null || value.isBlank()) {
+        String value = setting(LEVEL_VARIABLE);
+        if (value.isEmpty()) {
             return Level.INFO;
         }
-        Level level = Level.toLevel(value.trim(), null);
+        Level level = Level.toLevel(value, null);
         if (level == null) {
-            context.getStatusManager().add(new ch.qos.logback.core.status.WarnStatus(LEVEL_VARIABLE + "='" + value
-                    + "' is not a log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF); using INFO", this));
+            warn(context, LEVEL_VARIABLE + "='" + value + "' is not a log level (TRACE, DEBUG, INFO, WARN, ERROR, "
+                    + "OFF); using INFO");
             return Level.INFO;
         }
         return level;
+    }
+
+    private String setting(String name) {
+        String value = settings.apply(name);
+        return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private void warn(LoggerContext context, String message) {
+        context.getStatusManager().add(new WarnStatus(message, this));
     }
 }

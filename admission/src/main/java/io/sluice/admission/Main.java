@@ -37,7 +37,6 @@ import picocli.CommandLine.Option;
                 + "mutates the Deployments Canaries target. Serves HTTPS only."},
         footer = {"", "Durations use Go syntax (500ms, 2s, 10m, 168h)."})
 public final class Main implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     @Option(names = "--bind-address", defaultValue = "${env:SLUICE_BIND_ADDRESS:-0.0.0.0}",
             description = "Address the HTTPS server listens on (env SLUICE_BIND_ADDRESS; default ${DEFAULT-VALUE}).")
@@ -160,6 +159,10 @@ public final class Main implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     String apiRequestTimeout;
 
+    @Option(names = "--log-format", defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
+            description = "Log lines as text or json (env SLUICE_LOG_FORMAT). Default: ${DEFAULT-VALUE}.")
+    String logFormat;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -195,6 +198,13 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            LogConfigurator.useFormat(logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        // The first logger of the process: logback sets itself up now, in the format just chosen.
+        Logger log = LoggerFactory.getLogger(Main.class);
         boolean files = !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty();
         if (files && (tlsCertFile.isEmpty() || tlsKeyFile.isEmpty())) {
             throw new CommandLine.ParameterException(new CommandLine(this),
@@ -242,7 +252,7 @@ public final class Main implements Callable<Integer> {
                 new AdmissionRoutes.ReadyCheck("certificate", tls::loaded),
                 new AdmissionRoutes.ReadyCheck("caches", cluster::synced));
 
-        cluster.start().onFailure(e -> LOG.error("caches did not start; /readyz stays unready: {}", e.toString()));
+        cluster.start().onFailure(e -> log.error("caches did not start; /readyz stays unready: {}", e.toString()));
         CountDownLatch stopped = new CountDownLatch(1);
         io.vertx.ext.web.Router router = AdmissionRoutes.router(vertx, validate, mutate, maxBodyBytes, deadline,
                 metrics, registry, checks);
@@ -252,9 +262,9 @@ public final class Main implements Callable<Integer> {
                         // longer than the API server's own 90 s keep-alive, so it closes idle connections first.
                         .setIdleTimeout(120).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS),
                 router, instances));
-        serving0.onSuccess(id -> LOG.info("serving HTTPS on {}:{} with {} event loops ({} certificates)",
+        serving0.onSuccess(id -> log.info("serving HTTPS on {}:{} with {} event loops ({} certificates)",
                 bindAddress, port, instances, files ? "file" : "self-managed")).onFailure(e -> {
-            LOG.error("could not start serving: {}", e.toString());
+            log.error("could not start serving: {}", e.toString());
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

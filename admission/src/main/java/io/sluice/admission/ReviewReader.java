@@ -1,31 +1,30 @@
 package io.sluice.admission;
 
-import java.util.Set;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.filter.FilteringParserDelegate;
+import tools.jackson.core.filter.TokenFilter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns an AdmissionReview body into a JSON tree. {@link #FULL} keeps everything, for the handlers that decode or
  * validate whole objects. {@link #DEPLOYMENTS} is for the mutating webhook, which every Deployment change in the
- * cluster passes through: it leaves out of {@code request.object} and {@code request.oldObject} the parts that
- * Sluice neither reads nor writes, which are most of a real Deployment's bytes:
+ * cluster passes through: a Jackson {@link FilteringParserDelegate} leaves out of {@code request.object} and
+ * {@code request.oldObject} the parts that Sluice neither reads nor writes, which are most of a real Deployment's
+ * bytes:
  * <ul>
  *   <li>{@code status};</li>
  *   <li>{@code metadata.managedFields[*].fieldsV1} (the entries stay, with their manager, operation and time,
  *       which tell who sent the change);</li>
  *   <li>the annotation {@code kubectl.kubernetes.io/last-applied-configuration}, a copy of the whole object.</li>
  * </ul>
- * Containers are never left out, only values inside them, so a path that exists in the request exists in the
- * tree. The mutating handler's patch is the difference of two trees that both lack the same parts, so what is left
- * out is in no patch: the API server keeps it as it is.
+ * Containers are never left out, only values inside them (empty ones included), so a path that exists in the
+ * request exists in the tree. The mutating handler's patch is the difference of two trees that both lack the same
+ * parts, so what is left out is in no patch: the API server keeps it as it is.
  *
  * <p>Malformed JSON is rejected whether it sits in a kept or a left-out part: the parser reads every token.
  */
@@ -39,12 +38,9 @@ interface ReviewReader {
 
     /** The review without what the mutating webhook never touches (see the class comment). */
     ReviewReader DEPLOYMENTS = (bytes, offset, length) -> {
-        try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                return null;
-            }
-            JsonNode review = Pruning.value(parser, Pruning.REVIEW);
+        try (JsonParser parser = new FilteringParserDelegate(JSON.createParser(bytes, offset, length),
+                Leave.REVIEW, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+            JsonNode review = JSON.readTree(parser);
             if (parser.nextToken() != null) {
                 throw new StreamReadException(parser, "trailing content after the AdmissionReview");
             }
@@ -52,72 +48,48 @@ interface ReviewReader {
         }
     };
 
-    /** The streaming tree builder behind {@link #DEPLOYMENTS}: a small tree of rules, one per level. */
-    final class Pruning {
-        private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * One object of the review on the way to a left-out part: the member {@code leave} is left out, the members of
+     * {@code next} are read with the filter given there, everything else is kept whole.
+     */
+    final class Leave extends TokenFilter {
+        private static final Leave OBJECT = new Leave("status", Map.of("metadata", new Leave(null, Map.of(
+                "managedFields", new Leave("fieldsV1", Map.of()),
+                "annotations", new Leave("kubectl.kubernetes.io/last-applied-configuration", Map.of())))));
+        static final Leave REVIEW = new Leave(null, Map.of("request", new Leave(null,
+                Map.of("object", OBJECT, "oldObject", OBJECT))));
 
-        /** How the children of one object (or the items of one array) are read. */
-        private record Rule(Set<String> left, java.util.Map<String, Rule> children, Rule items) {
-            Rule childRule(String name) {
-                return children.get(name);
-            }
+        private final String leave;
+        private final Map<String, Leave> next;
+
+        private Leave(String leave, Map<String, Leave> next) {
+            this.leave = leave;
+            this.next = next;
         }
 
-        private static final Rule OBJECT = new Rule(Set.of("status"), java.util.Map.of(
-                "metadata", new Rule(Set.of(), java.util.Map.of(
-                        "managedFields", new Rule(Set.of(), java.util.Map.of(),
-                                new Rule(Set.of("fieldsV1"), java.util.Map.of(), null)),
-                        "annotations", new Rule(Set.of("kubectl.kubernetes.io/last-applied-configuration"),
-                                java.util.Map.of(), null)), null)), null);
-        static final Rule REVIEW = new Rule(Set.of(), java.util.Map.of(
-                "request", new Rule(Set.of(), java.util.Map.of("object", OBJECT, "oldObject", OBJECT), null)), null);
-
-        private Pruning() {
+        @Override
+        public TokenFilter includeProperty(String name) {
+            if (name.equals(leave)) {
+                return null;
+            }
+            Leave filter = next.get(name);
+            return filter == null ? INCLUDE_ALL : filter;
         }
 
-        /** The value at the parser's current token, read to its end; {@code rule} may be null (keep all). */
-        static JsonNode value(JsonParser parser, Rule rule) {
-            JsonToken token = parser.currentToken();
-            switch (token) {
-                case START_OBJECT: {
-                    ObjectNode object = NODES.objectNode();
-                    for (String name = parser.nextName(); name != null; name = parser.nextName()) {
-                        parser.nextToken();
-                        if (rule != null && rule.left().contains(name)) {
-                            parser.skipChildren();
-                        } else {
-                            object.set(name, value(parser, rule == null ? null : rule.childRule(name)));
-                        }
-                    }
-                    return object;
-                }
-                case START_ARRAY: {
-                    ArrayNode array = NODES.arrayNode();
-                    Rule items = rule == null ? null : rule.items();
-                    while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        array.add(value(parser, items));
-                    }
-                    return array;
-                }
-                case VALUE_STRING:
-                    return NODES.stringNode(parser.getString());
-                case VALUE_NUMBER_INT:
-                    return switch (parser.getNumberType()) {
-                        case INT -> NODES.numberNode(parser.getIntValue());
-                        case LONG -> NODES.numberNode(parser.getLongValue());
-                        default -> NODES.numberNode(parser.getBigIntegerValue());
-                    };
-                case VALUE_NUMBER_FLOAT:
-                    return NODES.numberNode(parser.getDoubleValue());
-                case VALUE_TRUE:
-                    return NODES.booleanNode(true);
-                case VALUE_FALSE:
-                    return NODES.booleanNode(false);
-                case VALUE_NULL:
-                    return NODES.nullNode();
-                default:
-                    throw new StreamReadException(parser, "unexpected token " + token);
-            }
+        /** The items of an array on the way (managedFields) are read with the same filter. */
+        @Override
+        public TokenFilter includeElement(int index) {
+            return this;
+        }
+
+        @Override
+        public boolean includeEmptyObject(boolean contentsFiltered) {
+            return true;
+        }
+
+        @Override
+        public boolean includeEmptyArray(boolean contentsFiltered) {
+            return true;
         }
     }
 }

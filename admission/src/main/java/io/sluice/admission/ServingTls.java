@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.math.BigInteger;
@@ -33,13 +34,13 @@ final class ServingTls {
         return current;
     }
 
-    /** Server options for the first certificate: TLS only, 1.2 and 1.3, on the JDK engine ({@link ServerSslEngine}). */
+    /** Server options for the first certificate: TLS only, 1.2 and 1.3, on the JDK's engine. */
     HttpServerOptions serverOptions(HttpServerOptions base) {
         if (current == null) {
             throw new IllegalStateException("no certificate loaded yet");
         }
         HttpServerOptions options = new HttpServerOptions(base).setSsl(true)
-                .setSslEngineOptions(new ServerSslEngine()).setKeyCertOptions(keyCert(current));
+                .setSslEngineOptions(new JdkSSLEngineOptions()).setKeyCertOptions(keyCert(current));
         options.setEnabledSecureTransportProtocols(PROTOCOLS);
         return options;
     }

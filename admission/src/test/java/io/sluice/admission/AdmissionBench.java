@@ -20,6 +20,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -257,11 +258,10 @@ public final class AdmissionBench {
                     throw new IllegalStateException("the service did not become ready; see " + dir.resolve("service.log"));
                 }
                 try {
-                    if (client.get("/readyz").send().toCompletionStage().toCompletableFuture()
-                            .get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode() == 200) {
+                    if (await(client.get("/readyz").send(), Duration.ofSeconds(5)).statusCode() == 200) {
                         return;
                     }
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (IllegalStateException e) {
                     // not listening yet
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);

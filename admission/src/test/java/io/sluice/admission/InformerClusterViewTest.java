@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.sluice.model.flagger.AlertProvider;
-import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.MetricTemplate;
 import io.sluice.model.gloo.RouteTable;
 import java.time.Duration;
@@ -32,10 +30,7 @@ class InformerClusterViewTest {
     @Test
     void theCachesSyncAndAnswerFromMemory() {
         assertThat(view.synced()).isFalse();
-        Canary canary = named(new Canary(), "test", "podinfo");
-        canary.setSpec(new CanarySpec());
-        canary.getSpec().targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
-        api.client.resource(canary).create();
+        api.client.resource(Fixtures.seedCanary()).create();
         api.client.resource(named(new RouteTable(), "test", "podinfo")).create();
 
         await(view.start());

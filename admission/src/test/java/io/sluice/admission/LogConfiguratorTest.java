@@ -1,14 +1,18 @@
 package io.sluice.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.status.Status;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +35,15 @@ class LogConfiguratorTest {
         return configurator.configure(context);
     }
 
+    /** The encoder of the service's appender. */
+    private Encoder<ILoggingEvent> encoderOfTheAppender() {
+        Appender<ILoggingEvent> out = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("OUT");
+        assertThat(out).isInstanceOfSatisfying(BatchingConsoleAppender.class, a -> assertThat(a.isStarted()).isTrue());
+        return ((BatchingConsoleAppender) out).encoder();
+    }
+
     @Test
-    void withNothingElseConfiguredTheServiceLogsThroughTheBatchingAppender() {
+    void withNothingElseConfiguredTheServiceLogsTextLinesThroughTheBatchingAppender() {
         assertThat(configure(Map.of(), Set.of())).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -40,12 +51,45 @@ class LogConfiguratorTest {
         assertThat(context.getLogger("io.sluice").getLevel()).isEqualTo(Level.INFO);
         assertThat(context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").getLevel())
                 .isEqualTo(Level.ERROR);
-        Appender<?> out = root.getAppender("OUT");
-        assertThat(out).isInstanceOfSatisfying(BatchingConsoleAppender.class, a -> {
-            assertThat(a.isStarted()).isTrue();
+        assertThat(encoderOfTheAppender()).isInstanceOfSatisfying(PatternLayoutEncoder.class, e ->
+                assertThat(e.getPattern()).isEqualTo("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} %msg%n"));
+    }
+
+    @Test
+    void sluiceLogFormatJsonWritesLogbacksJsonLines() {
+        configure(Map.of("SLUICE_LOG_FORMAT", "json"), Set.of());
+
+        assertThat(encoderOfTheAppender()).isInstanceOf(JsonEncoder.class);
+    }
+
+    @Test
+    void anUnknownFormatFallsBackToTextAndSaysSo() {
+        configure(Map.of("SLUICE_LOG_FORMAT", "yaml"), Set.of());
+
+        assertThat(encoderOfTheAppender()).isInstanceOf(PatternLayoutEncoder.class);
+        assertThat(context.getStatusManager().getCopyOfStatusList()).anySatisfy(s -> {
+            assertThat(s.getLevel()).isEqualTo(Status.WARN);
+            assertThat(s.getMessage()).contains("SLUICE_LOG_FORMAT='yaml' is not a log format");
         });
-        assertThat(((PatternLayoutEncoder) ((BatchingConsoleAppender) out).encoder()).getPattern())
-                .isEqualTo(LogConfigurator.PATTERN);
+    }
+
+    @Test
+    void theFlagAcceptsTheAnalyzersTwoValuesOnly() {
+        String before = System.getProperty("SLUICE_LOG_FORMAT");
+        try {
+            LogConfigurator.useFormat("json");
+            assertThat(System.getProperty("SLUICE_LOG_FORMAT")).isEqualTo("json");
+            LogConfigurator.useFormat("text");
+            assertThat(System.getProperty("SLUICE_LOG_FORMAT")).isEqualTo("text");
+            assertThatThrownBy(() -> LogConfigurator.useFormat("JSON")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--log-format must be text or json, not JSON");
+        } finally {
+            if (before == null) {
+                System.clearProperty("SLUICE_LOG_FORMAT");
+            } else {
+                System.setProperty("SLUICE_LOG_FORMAT", before);
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.sluice.admission;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -8,7 +7,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.sluice.model.flagger.Canary;
-import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.CanaryStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +41,7 @@ final class MockApiServer implements AutoCloseable {
         }
         // The client decodes as the service's does (KubeCalls.serialization): only the kinds it registers.
         client = server.createClient(builder -> builder.withKubernetesSerialization(KubeCalls.serialization()));
-        Path root = repositoryRoot();
+        Path root = Fixtures.repositoryRoot();
         for (String crd : new String[] {"crds/canaries.flagger.app.yaml", "crds/metrictemplates.flagger.app.yaml",
                 "crds/alertproviders.flagger.app.yaml", "test-crds/routetables.networking.gloo.solo.io.yaml"}) {
             try (InputStream in = Files.newInputStream(root.resolve("manifests").resolve(crd))) {
@@ -56,27 +54,12 @@ final class MockApiServer implements AutoCloseable {
         }
     }
 
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("manifests/crds"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("manifests/crds not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
-    }
-
     /**
      * Stores the seed's Canary {@code test/podinfo} (targeting Deployment {@code podinfo}) in phase Succeeded, its
      * last promoted revision {@code lastAppliedSpec}, and returns it as stored.
      */
     Canary storeSeedCanary(String lastAppliedSpec) {
-        Canary canary = new Canary();
-        canary.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("test").build());
-        canary.setSpec(new CanarySpec());
-        canary.getSpec().targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
-        Canary stored = client.resource(canary).create();
+        Canary stored = client.resource(Fixtures.seedCanary()).create();
         stored.setStatus(new CanaryStatus());
         stored.getStatus().phase = "Succeeded";
         stored.getStatus().lastAppliedSpec = lastAppliedSpec;

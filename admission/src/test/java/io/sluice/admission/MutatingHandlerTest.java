@@ -38,7 +38,7 @@ class MutatingHandlerTest {
     private Canary seedCanary(ObjectNode review) {
         // The analyzer synced the old template: its revision is lastAppliedSpec.
         String synced = Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject")));
-        Canary canary = Fixtures.canary("podinfo", "podinfo", "Initialized", synced);
+        Canary canary = Fixtures.seedCanary("Initialized", synced);
         cluster.canaries.add(canary);
         return canary;
     }
@@ -52,7 +52,6 @@ class MutatingHandlerTest {
 
         assertThat(response.allow()).isTrue();
         assertThat(response.patch()).isNull();
-        String revision = Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("object")));
         assertThat(writer.writes).singleElement().satisfies(w -> {
             assertThat(w.namespace()).isEqualTo("test");
             assertThat(w.name()).isEqualTo("podinfo");
@@ -64,7 +63,7 @@ class MutatingHandlerTest {
                       "groups":["kubeadm:cluster-admins","system:authenticated"],
                       "source":"kubectl",
                       "admittedAt":"2026-11-26T10:02:17Z",
-                      "uid":"0d2b5c1e-7f43-4e8a-b1a6-3c9e5d7f2a10"}}}""".formatted(revision)));
+                      "uid":"0d2b5c1e-7f43-4e8a-b1a6-3c9e5d7f2a10"}}}""".formatted(Fixtures.KUBECTL_NEW)));
         });
         assertThat(metrics.statusWrites()).isEqualTo(1);
     }
@@ -168,7 +167,7 @@ class MutatingHandlerTest {
         ObjectNode request = (ObjectNode) review.path("request");
         request.put("operation", "CREATE");
         request.remove("oldObject");
-        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", null, null));
+        cluster.canaries.add(Fixtures.seedCanary(null, null));
 
         AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
 
@@ -183,7 +182,7 @@ class MutatingHandlerTest {
         ((ObjectNode) request.path("object").path("spec")).set("template",
                 request.path("oldObject").path("spec").path("template").deepCopy());
         // The analyzer never synced this template: still, this request did not bring it.
-        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded", "0000000000000000"));
+        cluster.canaries.add(Fixtures.seedCanary("Succeeded", "0000000000000000"));
 
         AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
 
@@ -196,8 +195,7 @@ class MutatingHandlerTest {
         ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
         Canary canary = seedCanary(review);
         canary.getStatus().admittedRevision = new CanaryStatus.AdmittedRevision();
-        canary.getStatus().admittedRevision.revision =
-                Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("object")));
+        canary.getStatus().admittedRevision.revision = Fixtures.KUBECTL_NEW;
 
         await(handler.handle(Fixtures.request(review)));
 

@@ -34,7 +34,7 @@ class ReplicaGuardPatchTest {
             ObjectNode requested = deployment(random);
             JsonNode asReceived = requested.deepCopy();
 
-            ObjectNode deep = (ObjectNode) requested.deepCopy();
+            ObjectNode deep = requested.deepCopy();
             boolean changedDeep = ReplicaGuard.keepStoredReplicas(stored, deep);
             ObjectNode shared = MutatingHandler.copyOfGuardedPath(requested);
             boolean changedShared = ReplicaGuard.keepStoredReplicas(stored, shared);

@@ -195,7 +195,7 @@ class ReviewReaderTest {
     /** The mutating handler's answer to {@code tree}, with the revision recorded the same way for both trees. */
     private static AdmissionResponse answer(ObjectNode review, JsonNode tree) {
         InMemoryClusterView cluster = new InMemoryClusterView();
-        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded",
+        cluster.canaries.add(Fixtures.seedCanary("Succeeded",
                 Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject")))));
         RecordingStatusWriter writer = new RecordingStatusWriter();
         MutatingHandler handler = new MutatingHandler(cluster, writer,

@@ -3,7 +3,6 @@ package io.sluice.admission;
 import static io.sluice.admission.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.model.Revisions;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryStatus;
 import io.vertx.core.Vertx;
@@ -61,8 +60,7 @@ class StatusWriteTest {
     @Test
     void kubectlSetImageWritesAdmittedRevisionAndNothingElse() {
         ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
-        String synced = Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject")));
-        Canary before = storeSeedCanary(synced);
+        Canary before = storeSeedCanary(Fixtures.KUBECTL_OLD);
 
         AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
 
@@ -70,8 +68,7 @@ class StatusWriteTest {
         Canary after = read();
         CanaryStatus.AdmittedRevision admitted = after.getStatus().admittedRevision;
         assertThat(admitted).isNotNull();
-        assertThat(admitted.revision).isEqualTo(
-                Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("object"))));
+        assertThat(admitted.revision).isEqualTo(Fixtures.KUBECTL_NEW);
         assertThat(admitted.images).containsExactly(Map.entry("podinfod", "ghcr.io/stefanprodan/podinfo:6.0.1"));
         assertThat(admitted.source).isEqualTo("kubectl");
         assertThat(admitted.user).isEqualTo("kubernetes-admin");
@@ -79,7 +76,7 @@ class StatusWriteTest {
         assertThat(admitted.uid).isEqualTo("0d2b5c1e-7f43-4e8a-b1a6-3c9e5d7f2a10");
         // The analyzer's fields and the spec are untouched.
         assertThat(after.getStatus().phase).isEqualTo("Succeeded");
-        assertThat(after.getStatus().lastAppliedSpec).isEqualTo(synced);
+        assertThat(after.getStatus().lastAppliedSpec).isEqualTo(Fixtures.KUBECTL_OLD);
         assertThat(after.getStatus().failedChecks).isZero();
         assertThat(after.getSpec().targetRef.name).isEqualTo(before.getSpec().targetRef.name);
         assertThat(metrics.statusWrites()).isEqualTo(1);
@@ -89,7 +86,7 @@ class StatusWriteTest {
     void aDryRunWritesNothing() {
         ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
         ((ObjectNode) review.path("request")).put("dryRun", true);
-        storeSeedCanary(Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject"))));
+        storeSeedCanary(Fixtures.KUBECTL_OLD);
 
         AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
 
@@ -106,7 +103,7 @@ class StatusWriteTest {
                 java.util.concurrent.TimeUnit.SECONDS).delete();
         // The cache may still hold it: the write is what fails.
         InMemoryClusterView staleCache = new InMemoryClusterView();
-        staleCache.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded", "x"));
+        staleCache.canaries.add(Fixtures.seedCanary("Succeeded", "x"));
         MutatingHandler stale = new MutatingHandler(staleCache, calls, SourceClassifier.withDefaults(Map.of(), Map.of()), "analyzer", Duration.ofSeconds(5),
                 Clock.systemUTC(), metrics);
 

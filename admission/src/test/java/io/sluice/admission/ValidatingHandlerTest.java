@@ -26,8 +26,10 @@ class ValidatingHandlerTest {
                 MetricTemplateValidator::validate, AlertProviderValidator::validate, cluster);
     }
 
+    /** The review of {@code kubectl apply} of the seed's Canary, changed by {@code change}. */
     static ObjectNode seedCanary(Consumer<ObjectNode> change) {
         ObjectNode review = Fixtures.review("canary-create-podinfo.json");
+        ((ObjectNode) review.path("request")).set("object", Fixtures.seedCanaryJson());
         change.accept((ObjectNode) review.path("request"));
         return review;
     }
@@ -109,7 +111,7 @@ class ValidatingHandlerTest {
 
     @Test
     void updatingTheOnlyCanaryOfATargetIsNotACollisionWithItself() {
-        cluster.canaries.add(Fixtures.canary("podinfo", "podinfo", "Succeeded", "abc"));
+        cluster.canaries.add(Fixtures.seedCanary("Succeeded", "abc"));
 
         AdmissionResponse response = decide(seedCanary(r -> {
             r.put("operation", "UPDATE");

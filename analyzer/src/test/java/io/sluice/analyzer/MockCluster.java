@@ -159,6 +159,34 @@ final class MockCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Plays the garbage collector (background cascade): deletes every object whose owner references all name uids
+     * that no longer exist, until nothing more goes. Objects without owner references are never touched.
+     */
+    void collectGarbage() {
+        for (boolean deleted = true; deleted; ) {
+            List<io.fabric8.kubernetes.api.model.HasMetadata> all = new java.util.ArrayList<>();
+            all.addAll(client.resources(Canary.class).inAnyNamespace().list().getItems());
+            all.addAll(client.apps().deployments().inAnyNamespace().list().getItems());
+            all.addAll(client.services().inAnyNamespace().list().getItems());
+            all.addAll(client.resources(RouteTable.class).inAnyNamespace().list().getItems());
+            all.addAll(client.configMaps().inAnyNamespace().list().getItems());
+            all.addAll(client.secrets().inAnyNamespace().list().getItems());
+            all.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
+            java.util.Set<String> uids = new java.util.HashSet<>();
+            all.forEach(o -> uids.add(o.getMetadata().getUid()));
+            deleted = false;
+            for (var o : all) {
+                var owners = o.getMetadata().getOwnerReferences();
+                if (owners != null && !owners.isEmpty()
+                        && owners.stream().noneMatch(r -> r.getUid() == null || uids.contains(r.getUid()))) {
+                    client.resource(o).withGracePeriod(0).delete();
+                    deleted = true;
+                }
+            }
+        }
+    }
+
     Canary canary() {
         return client.resources(Canary.class).inNamespace("test").withName("podinfo").get();
     }

@@ -384,8 +384,8 @@ class SeedScenarioTest {
     }
 
     @Test
-    @DisplayName("revertOnDeletion: deleting the Canary restores the target and leaves the delegate routing to the"
-            + " primary, released from the Canary")
+    @DisplayName("revertOnDeletion: after the Canary and what it owned are gone, the target serves again and every"
+            + " destination of the delegate is a Service that exists and selects ready pods")
     void revertOnDeletion() throws Exception {
         cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
             c.getSpec().revertOnDeletion = true;
@@ -396,14 +396,65 @@ class SeedScenarioTest {
         assertThat(cluster.canary().getMetadata().getFinalizers()).contains("finalizer.flagger.app");
         cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").delete();
         assertThat(cluster.canary()).as("held by the finalizer").isNotNull();
-        for (int i = 0; i < 5 && cluster.canary() != null; i++) {
+        for (int i = 0; i < 8 && cluster.canary() != null; i++) {
             watchEvent();
         }
         assertThat(cluster.canary()).isNull();
+        cluster.collectGarbage();
+        assertThat(cluster.deployment("podinfo-primary")).as("owned by the Canary: collected").isNull();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
-        assertThat(cluster.weights()).containsExactly(100, 0);
-        assertThat(cluster.delegate().getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(cluster.delegate()).as("released, not collected").isNotNull();
+        assertThat(cluster.delegate().getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertDestinationsServe();
         assertThat(gates.events).contains("Normal Terminating canary podinfo.test", "Normal Terminated canary podinfo.test");
+    }
+
+    @Test
+    @DisplayName("revertOnDeletion with an apex Service that existed before: its selector goes back to the target's"
+            + " pods, and it keeps its own owners")
+    void revertOnDeletionRestoresAPreexistingApex() throws Exception {
+        cluster.client.services().inNamespace("test").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("podinfo").withNamespace("test").endMetadata()
+                .withNewSpec().addToSelector("app", "podinfo").addNewPort().withName("http").withPort(9898).endPort()
+                .endSpec().build()).create();
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().revertOnDeletion = true;
+            return c;
+        });
+        bootstrap();
+        watchEvent();
+        assertThat(cluster.client.services().inNamespace("test").withName("podinfo").get().getSpec().getSelector())
+                .containsEntry("app", "podinfo-primary");
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").delete();
+        for (int i = 0; i < 8 && cluster.canary() != null; i++) {
+            watchEvent();
+        }
+        assertThat(cluster.canary()).isNull();
+        cluster.collectGarbage();
+        Service apex = cluster.client.services().inNamespace("test").withName("podinfo").get();
+        assertThat(apex.getSpec().getSelector()).containsExactlyEntriesOf(MockCluster.map("app", "podinfo"));
+        assertDestinationsServe();
+    }
+
+    /** Every destination of the delegate is a Service that exists and whose selector matches ready pods. */
+    void assertDestinationsServe() {
+        RouteTable delegate = cluster.delegate();
+        assertThat(delegate).isNotNull();
+        List<io.sluice.model.gloo.RouteTableSpec.DestinationReference> destinations = new ArrayList<>();
+        delegate.getSpec().http.forEach(r -> destinations.addAll(r.forwardTo.destinations));
+        assertThat(destinations).isNotEmpty();
+        for (var d : destinations) {
+            Service s = cluster.client.services().inNamespace("test").withName(d.ref.name).get();
+            assertThat(s).as("destination %s exists", d.ref.name).isNotNull();
+            var selector = s.getSpec().getSelector();
+            assertThat(cluster.client.apps().deployments().inNamespace("test").list().getItems())
+                    .as("ready pods behind %s (selector %s)", d.ref.name, selector)
+                    .anySatisfy(dep -> {
+                        assertThat(dep.getSpec().getTemplate().getMetadata().getLabels())
+                                .containsAllEntriesOf(selector);
+                        assertThat(dep.getStatus().getReadyReplicas()).isPositive();
+                    });
+        }
     }
 
     @Test

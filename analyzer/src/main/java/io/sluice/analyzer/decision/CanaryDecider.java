@@ -440,7 +440,17 @@ public final class CanaryDecider {
             }
             return waitForWorkload();
         }
-        actions.add(new Action.ReleaseRoutes());
+        // The primary and the -primary/-canary Services go with the Canary: traffic must be on a Service that stays
+        // (the apex, selecting the target's ready pods) and Gloo Mesh must have accepted that before the finalizer goes.
+        actions.add(new Action.RestoreApexService());
+        actions.add(new Action.HandBackRoutes());
+        Routes routes = obs.routes();
+        if (routes.problem() == null && !(routes.handedBack() && routes.acceptance() == Routes.Acceptance.ACCEPTED)) {
+            if (obs.analysisDue() && routes.acceptance() == Routes.Acceptance.REJECTED) {
+                event(Type.Warning, Texts.routesRejected(routes.table(), routes.rejection()));
+            }
+            return waitForWorkload();
+        }
         actions.add(new Action.RemoveFinalizer());
         event(Type.Normal, Texts.terminated(key));
         return terminated();
@@ -863,7 +873,7 @@ public final class CanaryDecider {
             next.lastTransitionTime = stamp;
         }
         boolean routed = actions.stream().anyMatch(a -> a instanceof Action.SetRoutes
-                || a instanceof Action.ReleaseRoutes);
+                || a instanceof Action.HandBackRoutes);
         if (!routed && repairRoutes && phase != null) {
             // Every tick repairs the delegate toward the status's weights: the status is the intent.
             int w = Statuses.n(next.canaryWeight);

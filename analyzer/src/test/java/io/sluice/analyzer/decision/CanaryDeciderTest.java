@@ -444,7 +444,7 @@ class CanaryDeciderTest {
                 row("a step waits until Gloo Mesh accepted the new weights", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
-                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test");
+                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", false);
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
                     assertThat(w.last.consumedTick()).as("the tick stays owed").isFalse();
@@ -458,7 +458,7 @@ class CanaryDeciderTest {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.routes = new Routes(null, 70, 30, Routes.Acceptance.REJECTED, "INVALID: bad weights",
-                            "podinfo-delegate.test");
+                            "podinfo-delegate.test", false);
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
                     assertThat(w.events).last().isEqualTo("Warning RouteTable podinfo-delegate.test not accepted by"
@@ -614,7 +614,8 @@ class CanaryDeciderTest {
                     w.event();
                     assertThat(w.target.specReplicas()).isZero();
                 }),
-                row("revertOnDeletion adds the finalizer; deletion restores the target and releases the routes", w -> {
+                row("revertOnDeletion adds the finalizer; deletion restores the target and hands the routes back to"
+                        + " the apex Service", w -> {
                     w.spec.revertOnDeletion = true;
                     w.initialized();
                     assertThat(w.finalizer).isTrue();
@@ -623,10 +624,27 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Terminating");
                     assertThat(w.target.specReplicas()).isEqualTo(2);
                     w.event();
+                    assertThat(w.actions).containsSubsequence(new Action.RestoreApexService(),
+                            new Action.HandBackRoutes());
+                    w.event();
                     assertThat(w.finalizer).isFalse();
-                    assertThat(w.actions).contains(new Action.ReleaseRoutes());
                     assertThat(w.events).containsExactly("Normal Terminating canary podinfo.test",
                             "Normal Terminated canary podinfo.test");
+                }),
+                row("on deletion the finalizer stays until Gloo Mesh accepted the routes handed back", w -> {
+                    w.spec.revertOnDeletion = true;
+                    w.initialized();
+                    w.deleting = true;
+                    w.event();
+                    w.event();
+                    w.routes = new Routes(null, null, null, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
+                            true);
+                    w.event();
+                    assertThat(w.finalizer).isTrue();
+                    assertThat(w.last.actions()).doesNotContain(new Action.RemoveFinalizer());
+                    w.routes = Routes.handedBackAccepted();
+                    w.event();
+                    assertThat(w.finalizer).isFalse();
                 }),
                 row("the Promoted condition keeps its transition time while its status holds", w -> {
                     w.initialized().newRevision("rev-2").event();

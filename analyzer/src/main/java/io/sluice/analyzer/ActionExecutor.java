@@ -82,7 +82,10 @@ final class ActionExecutor {
                         return Future.succeededFuture();
                     }
                     LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
-                    return events.actionFailed(s.canary(), err);
+                    boolean routing = a instanceof Action.SetRoutes || a instanceof Action.HandBackRoutes;
+                    return routing && s.delegateAt() != null && s.delegateAt().problem() == null
+                            ? events.routesNotWritten(s.canary(), s.delegateAt().key(), err)
+                            : events.actionFailed(s.canary(), err);
                 });
             });
         }

@@ -34,6 +34,13 @@ final class MockCluster implements AutoCloseable {
     /** The next update (PUT) of this path answers 409, as a real API server does after a concurrent write. */
     final java.util.concurrent.atomic.AtomicReference<String> conflictOnce = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /**
+     * While set, every update (PUT) of a RouteTable is refused with this HTTP status and Status body, as Gloo's
+     * validating webhook (422) or RBAC (403) would refuse it.
+     */
+    final java.util.concurrent.atomic.AtomicReference<Integer> refuseRouteTables =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     /** Every request the server answered, as {@code METHOD path?query}, in order. */
     final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Caches caches;
@@ -48,6 +55,14 @@ final class MockCluster implements AutoCloseable {
                         String armed = conflictOnce.get();
                         if (path != null && path.equals(armed) && conflictOnce.compareAndSet(armed, null)) {
                             return conflict();
+                        }
+                        Integer refusal = refuseRouteTables.get();
+                        if (refusal != null && path != null && path.contains("/routetables/")) {
+                            return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(refusal)
+                                    .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                            + "\"code\":" + refusal + ",\"message\":\"admission webhook"
+                                            + " \\\"validation.gloo.solo.io\\\" denied the request: weights do not"
+                                            + " add up\"}");
                         }
                         if (path != null && path.endsWith("/status") && staleStatus(request, path)) {
                             return conflict();
@@ -185,6 +200,19 @@ final class MockCluster implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Gloo Mesh's verdict on the delegate (the 2.3+ status shape): {@code APPROVED} for its current generation when
+     * {@code current}, else for the generation before it (a write Gloo Mesh has not processed yet).
+     */
+    void glooStatus(boolean current) {
+        var rts = client.genericKubernetesResources(RouteTable.API_VERSION, "RouteTable").inNamespace("test");
+        var live = rts.withName("podinfo-delegate").get();
+        long gen = live.getMetadata().getGeneration() == null ? 1 : live.getMetadata().getGeneration();
+        live.setAdditionalProperty("status", Map.of("common", Map.of("State",
+                Map.of("observedGeneration", current ? gen : gen - 1, "approval", "ACCEPTED"))));
+        rts.resource(live).updateStatus();
     }
 
     Canary canary() {

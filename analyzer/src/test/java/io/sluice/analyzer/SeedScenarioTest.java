@@ -234,6 +234,9 @@ class SeedScenarioTest {
         assertThat(canary.getStatus().failedChecks).as("kept after the rollback").isEqualTo(5);
         assertThat(canary.getStatus().canaryWeight).isZero();
         assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("not before the routes are read back")
+                .isEqualTo(2);
+        watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
         assertThat(image("podinfo-primary")).endsWith(":6.0.0");
         assertThat(gates.events).containsExactlyElementsOf(
@@ -284,6 +287,84 @@ class SeedScenarioTest {
                 .as("not scaled down while the canary still gets traffic").isEqualTo(2);
         watchEvent();
         assertThat(cluster.weights()).containsExactly(100, 0);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    /** Bootstrap, a new revision, and failing checks until the next tick rolls back at 70/30. */
+    void failingRunAtThreshold() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.2");
+        watchEvent();
+        gates.metrics = m -> m.name.equals("request-success-rate")
+                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                        "Halt podinfo.test advancement success rate 89.02% < 99%")
+                : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
+        for (int i = 0; i < 10 && cluster.canary().getStatus().failedChecks < 5; i++) {
+            tick();
+        }
+        assertThat(cluster.weights()).containsExactly(70, 30);
+    }
+
+    @Test
+    @DisplayName("a RouteTable write Gloo's validation refuses (422) during a rollback leaves the canary running and says"
+            + " why in Warning Events; once the routes are written the canary is scaled down")
+    void refusedRouteWriteDuringRollbackKeepsTheCanary() throws Exception {
+        failingRunAtThreshold();
+        gates.events.clear();
+        cluster.refuseRouteTables.set(422);
+        for (int i = 0; i < 2; i++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff")
+                    .hasMessageContaining("code=422");
+            assertThat(phase()).isEqualTo("Failed");
+            assertThat(cluster.weights()).containsExactly(70, 30);
+            assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                    .as("the canary still gets 30% of the traffic").isEqualTo(2);
+        }
+        assertThat(gates.events).anyMatch(e -> e.startsWith("Warning RouteTable podinfo-delegate.test not written: ")
+                && e.contains("denied the request: weights do not add up"));
+        assertThat(gates.events).contains("Warning Scaling down podinfo.test waits until RouteTable"
+                + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
+
+        cluster.refuseRouteTables.set(null);
+        watchEvent();
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("routed, not yet read back").isEqualTo(2);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    @DisplayName("after a rollback the canary is scaled down only once Gloo Mesh accepted the 100/0 routes")
+    void rollbackScalesDownOnlyAfterGlooAccepted() throws Exception {
+        failingRunAtThreshold();
+        cluster.glooStatus(true);
+        tick();
+        assertThat(phase()).isEqualTo("Failed");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        cluster.glooStatus(false);
+        watchEvent();
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("written, not accepted").isEqualTo(2);
+        cluster.glooStatus(true);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    @DisplayName("the repair after a crash mid-rollback (status Failed, routes still 70/30) routes first and scales"
+            + " down after")
+    void repairAfterCrashMidRollbackRoutesFirst() throws Exception {
+        failingRunAtThreshold();
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").editStatus(c -> {
+            c.getStatus().phase = "Failed";
+            c.getStatus().canaryWeight = 0;
+            return c;
+        });
+        watchEvent();
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+        watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
     }
 

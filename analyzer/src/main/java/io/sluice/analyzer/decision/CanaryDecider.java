@@ -213,9 +213,10 @@ public final class CanaryDecider {
         converge(true, false);
         boolean canaryServes = phase == CanaryPhase.Failed && Statuses.n(old.canaryWeight) == 100;
         if (!changed()) {
-            if (!canaryServes && obs.target().specReplicas() > 0) {
-                // Someone scaled the target back up without a new revision: the primary serves, so it goes to 0.
-                actions.add(new Action.ScaleTarget(0));
+            // Someone scaled the target back up without a new revision, or a rollback is waiting for its routes: the
+            // primary serves, so the target goes to 0, but only once the delegate proves it.
+            if (!canaryServes && obs.target().specReplicas() > 0 && !scaleDownOnceRouted() && obs.analysisDue()) {
+                event(Type.Warning, Texts.scaleDownHeld(tgt, ns, delegateName()));
             }
             return idle();
         }
@@ -406,7 +407,11 @@ public final class CanaryDecider {
         if (waiting != null) {
             return waiting;
         }
-        actions.add(new Action.ScaleTarget(0));
+        Result held = awaitRoutes(true);
+        if (held != null) {
+            return held;
+        }
+        scaleDownOnceRouted();
         enter(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionCompleted(tgt, ns));
@@ -567,7 +572,7 @@ public final class CanaryDecider {
         event(Type.Normal, Texts.copying(tgt, ns));
         actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
         actions.add(new Action.ReconcileAutoscaler(true));
-        actions.add(new Action.ScaleTarget(0));
+        scaleDownOnceRouted();
         enter(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionSkipped(tgt, ns));
@@ -742,7 +747,8 @@ public final class CanaryDecider {
         }
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Warning, Texts.canaryFailed(key));
-        actions.add(new Action.ScaleTarget(0));
+        // Mostly the routes still send the canary traffic here: the Failed phase scales it down once they do not.
+        scaleDownOnceRouted();
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
         enter(CanaryPhase.Failed);
         sync(0, failed, 0);
@@ -761,6 +767,24 @@ public final class CanaryDecider {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Scales the target to 0 when the delegate, as read, routes 100/0 and Gloo Mesh accepted it; otherwise the canary
+     * may still get traffic, so it keeps its pods and a later reconcile (the RouteTable's watch) scales it down. The
+     * one way a canary goes to 0 after it served, for every path: rollback, finalising, repair.
+     */
+    private boolean scaleDownOnceRouted() {
+        if (obs.routes().problem() != null || !obs.routes().routesAccepted(100, 0)) {
+            return false;
+        }
+        actions.add(new Action.ScaleTarget(0));
+        return true;
+    }
+
+    private String delegateName() {
+        return obs.routes().table() != null ? obs.routes().table()
+                : spec.routeTableRef == null ? "(none)" : "delegated by " + spec.routeTableRef.name;
+    }
 
     private void converge(boolean apex, boolean autoscalerUpdate) {
         actions.add(new Action.ReconcileServices(apex));

@@ -237,6 +237,38 @@ class CanaryDeciderTest {
                     assertThat(w.events).endsWith("Warning Rolling back podinfo.test failed checks threshold reached 1",
                             "Warning Canary failed! Scaling down podinfo.test");
                     assertThat(w.routes.canary()).isZero();
+                    assertThat(w.target.specReplicas()).as("the routes were 70/30 when the rollback was decided")
+                            .isEqualTo(2);
+                    w.event();
+                    assertThat(w.target.specReplicas()).as("once read back at 100/0, accepted").isZero();
+                }),
+                row("a canary whose routes Gloo Mesh has not accepted at 100/0 keeps its pods after a rollback, with"
+                        + " a Warning at each interval", w -> {
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Failed");
+                    w.routes = new Routes(null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
+                            false);
+                    w.tick();
+                    assertThat(w.last.actions()).doesNotContain(new Action.ScaleTarget(0));
+                    assertThat(w.events).last().isEqualTo("Warning Scaling down podinfo.test waits until RouteTable"
+                            + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
+                    w.routes = Routes.accepted(100, 0);
+                    w.event();
+                    assertThat(w.target.specReplicas()).isZero();
+                }),
+                row("Finalising scales the target down only once Gloo Mesh accepted all traffic on the primary",
+                        w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Finalising");
+                    w.routes = new Routes(null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
+                            false);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Finalising");
+                    assertThat(w.last.actions()).doesNotContain(new Action.ScaleTarget(0));
+                    w.routes = Routes.accepted(100, 0);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Succeeded");
                     assertThat(w.target.specReplicas()).isZero();
                 }),
                 row("failedChecks keeps the count that caused the rollback (Sluice quirk)", w -> {

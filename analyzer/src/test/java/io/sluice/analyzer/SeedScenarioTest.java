@@ -369,6 +369,49 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a suspended Canary is not written to (no status, no routes, no scaling, no finalizer): only Flagger's"
+            + " Event; resumed, the run continues from its weight")
+    void suspendedCanaryIsNotWrittenTo() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        tick();
+        assertThat(cluster.weights()).containsExactly(70, 30);
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().suspend = true;
+            c.getSpec().revertOnDeletion = true;
+            return c;
+        });
+        cluster.client.resources(RouteTable.class).inNamespace("test").withName("podinfo-delegate").edit(t -> {
+            t.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 100;
+            t.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 0;
+            return t;
+        });
+        String status = cluster.client.getKubernetesSerialization().asJson(cluster.canary().getStatus());
+        int from = cluster.requests.size();
+        watchEvent();
+        tick();
+        tick();
+        assertThat(cluster.requestsSince(from)).filteredOn(r -> !r.startsWith("GET "))
+                .filteredOn(r -> !r.matches("PUT .*/deployments/[^/]+/status")).as("besides the test's settle()")
+                .isNotEmpty().allMatch(r -> r.contains("/events"), "only Events");
+        assertThat(cluster.client.getKubernetesSerialization().asJson(cluster.canary().getStatus())).isEqualTo(status);
+        assertThat(cluster.weights()).as("left as someone set it").containsExactly(100, 0);
+        assertThat(cluster.canary().getMetadata().getFinalizers()).isNullOrEmpty();
+        assertThat(gates.events).last().isEqualTo("Normal skipping canary run as object is suspended");
+
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().suspend = false;
+            return c;
+        });
+        watchEvent();
+        assertThat(cluster.weights()).as("the status is the intent").containsExactly(70, 30);
+        tick();
+        assertThat(cluster.weights()).containsExactly(40, 60);
+        assertThat(phase()).isEqualTo("Progressing");
+    }
+
+    @Test
     @DisplayName("a second analyzer started mid-run continues from the status without repeating a step")
     void restartContinuesFromStatus() throws Exception {
         bootstrap();

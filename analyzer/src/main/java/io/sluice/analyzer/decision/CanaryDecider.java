@@ -51,6 +51,7 @@ import java.util.Objects;
  * any, being deleted          | revertOnDeletion and the finalizer present              | Terminating
  * any                         | invalid spec, or an older Canary on the same target *   | unchanged, condition
  *                             |                                                         | InvalidSpec/TargetConflict
+ * any, not being deleted      | spec.suspend *                                          | unchanged, nothing written
  * </pre>
  *
  * <p>Every phase change above is a call of {@code enter(phase)}; how a tick ends (used, idle, held for Gloo Mesh, waiting for a
@@ -110,6 +111,9 @@ public final class CanaryDecider {
     }
 
     private Result run() {
+        if (Boolean.TRUE.equals(spec.suspend) && !obs.deleting()) {
+            return suspended();
+        }
         if (obs.olderOnTarget() != null) {
             return blocked(TARGET_CONFLICT_CONDITION, "TargetConflict",
                     Texts.targetConflict(key, spec.targetRef.kind, tgt, ns, obs.olderOnTarget()));
@@ -125,12 +129,6 @@ public final class CanaryDecider {
             actions.add(new Action.AddFinalizer());
         } else if (!revert && obs.hasFinalizer()) {
             actions.add(new Action.RemoveFinalizer());
-        }
-        if (Boolean.TRUE.equals(spec.suspend)) {
-            if (obs.analysisDue()) {
-                event(Type.Normal, Texts.skippingSuspended());
-            }
-            return tickUsed();
         }
         if (obs.target() == null || obs.targetProblem() != null) {
             if (obs.analysisDue()) {
@@ -841,6 +839,18 @@ public final class CanaryDecider {
     /** A workload is being created or rolled out: look again soon, and leave the routes as they are meanwhile. */
     private Result waitForWorkload() {
         return end(SHORT, obs.analysisDue(), false);
+    }
+
+    /**
+     * {@code spec.suspend}: Flagger's Event once per interval and nothing else; no status (not even the observed
+     * generation), no finalizer, no route repair, no scaling. The status stays the intent, so resuming continues from
+     * it. Deletion is still handled: a suspended Canary must not hold its finalizer forever.
+     */
+    private Result suspended() {
+        if (obs.analysisDue()) {
+            event(Type.Normal, Texts.skippingSuspended());
+        }
+        return new Result.Decision(next, List.copyOf(actions), interval(), obs.analysisDue());
     }
 
     /** The Canary is going without reverting anything: its routes are left to garbage collection. */

@@ -193,7 +193,7 @@ final class MockCluster implements AutoCloseable {
             deleted = false;
             for (var o : all) {
                 var owners = o.getMetadata().getOwnerReferences();
-                if (owners != null && !owners.isEmpty()
+                if (owners != null && !owners.isEmpty() && o.getMetadata().getDeletionTimestamp() == null
                         && owners.stream().noneMatch(r -> r.getUid() == null || uids.contains(r.getUid()))) {
                     client.resource(o).withGracePeriod(0).delete();
                     deleted = true;

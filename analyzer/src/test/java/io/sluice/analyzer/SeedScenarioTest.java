@@ -25,7 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The seed scenario, tick by tick, against the mock API server (spec §10.2, DESIGN.md's flow). */
+/**
+ * The seed scenario, tick by tick, against the mock API server (spec §10.2, DESIGN.md's flow). After each reconcile the
+ * test plays the Deployment controller ({@link MockCluster#settle()}) and the garbage collector
+ * ({@link MockCluster#collectGarbage()}).
+ */
 class SeedScenarioTest {
     static final Duration INTERVAL = Duration.ofSeconds(20);
     MockCluster cluster;
@@ -78,6 +82,7 @@ class SeedScenarioTest {
         cluster.awaitCaches();
         Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", true));
         cluster.settle();
+        cluster.collectGarbage();
         return o;
     }
 
@@ -86,6 +91,7 @@ class SeedScenarioTest {
         cluster.awaitCaches();
         Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", false));
         cluster.settle();
+        cluster.collectGarbage();
         return o;
     }
 
@@ -524,7 +530,6 @@ class SeedScenarioTest {
             watchEvent();
         }
         assertThat(cluster.canary()).isNull();
-        cluster.collectGarbage();
         assertThat(cluster.deployment("podinfo-primary")).as("owned by the Canary: collected").isNull();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
         assertThat(cluster.delegate()).as("released, not collected").isNotNull();
@@ -554,7 +559,6 @@ class SeedScenarioTest {
             watchEvent();
         }
         assertThat(cluster.canary()).isNull();
-        cluster.collectGarbage();
         Service apex = cluster.client.services().inNamespace("test").withName("podinfo").get();
         assertThat(apex.getSpec().getSelector()).containsExactlyEntriesOf(MockCluster.map("app", "podinfo"));
         assertDestinationsServe();

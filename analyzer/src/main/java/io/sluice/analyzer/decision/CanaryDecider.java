@@ -46,13 +46,16 @@ import java.util.Objects;
  * Progressing/WaitingPromotion| promotion point; confirm-promotion hooks pass           | Promoting (template copied)
  * Progressing (skipAnalysis)  | canary ready                                            | Succeeded
  * Promoting                   | all traffic back on the primary                         | Finalising
- * Finalising                  | target scaled to 0                                      | Succeeded
+ * Finalising                  | 100/0 accepted by Gloo Mesh *; target scaled to 0       | Succeeded
  * Promoting / Finalising      | primary stuck or no progress for the deadline           | Failed, all traffic on canary
  * any, being deleted          | revertOnDeletion and the finalizer present              | Terminating
  * any                         | invalid spec, or an older Canary on the same target *   | unchanged, condition
  *                             |                                                         | InvalidSpec/TargetConflict
  * any, not being deleted      | spec.suspend *                                          | unchanged, nothing written
  * </pre>
+ *
+ * <p>The target is scaled to 0 only by a decision that read the delegate at 100/0, accepted ({@code
+ * scaleDownOnceRouted}); after a rollback that is usually a later reconcile in Failed. *
  *
  * <p>Every phase change above is a call of {@code enter(phase)}; how a tick ends (used, idle, held for Gloo Mesh, waiting for a
  * workload, released, terminated, blocked) is one named method each.

@@ -82,7 +82,10 @@ final class ActionExecutor {
                         return Future.succeededFuture();
                     }
                     LOG.warn("{}: {} failed: {}", s.canary().key(), a, err.getMessage());
-                    return events.actionFailed(s.canary(), err);
+                    boolean routing = a instanceof Action.SetRoutes || a instanceof Action.HandBackRoutes;
+                    return routing && s.delegateAt() != null && s.delegateAt().problem() == null
+                            ? events.routesNotWritten(s.canary(), s.delegateAt().key(), err)
+                            : events.actionFailed(s.canary(), err);
                 });
             });
         }
@@ -121,8 +124,13 @@ final class ActionExecutor {
         }
 
         @Override
-        public Future<Void> releaseRoutes(Action.ReleaseRoutes a) {
+        public Future<Void> handBackRoutes(Action.HandBackRoutes a) {
             return routes(s, 100, 0, true);
+        }
+
+        @Override
+        public Future<Void> restoreApexService(Action.RestoreApexService a) {
+            return restoreApex(s);
         }
 
         @Override
@@ -199,6 +207,36 @@ final class ActionExecutor {
                     }));
         }
         return chain;
+    }
+
+    /** The apex Service selecting the target's pods, without this Canary among its owners. */
+    private Future<Void> restoreApex(Snapshot s) {
+        if (s.target() == null || s.selectorKey() == null) {
+            return Future.succeededFuture();
+        }
+        Canary c = s.canary();
+        String key = s.selectorKey();
+        String value = s.target().getSpec().getSelector().getMatchLabels().get(key);
+        String svc = CanaryDefaults.serviceName(c.getSpec());
+        Service desired = Workloads.service(c, svc, key, value, c.getSpec().service.apex);
+        desired.getMetadata().setOwnerReferences(null);
+        String ns = desired.getMetadata().getNamespace();
+        return view.service(ns, svc).compose(live -> {
+            if (live == null) {
+                LOG.info("Service {}.{} created for the target", svc, ns);
+                return kube.create(desired).mapEmpty();
+            }
+            Service merged = Workloads.merge(live, desired, c);
+            Service next = merged == null ? json.clone(live) : merged;
+            List<OwnerReference> owners = next.getMetadata().getOwnerReferences();
+            boolean owned = owners != null && owners.removeIf(o -> "Canary".equals(o.getKind())
+                    && c.getMetadata().getName().equals(o.getName()));
+            if (merged == null && !owned) {
+                return Future.succeededFuture();
+            }
+            LOG.info("Service {}.{} restored to the target's pods and released", svc, ns);
+            return kube.update(next).mapEmpty();
+        });
     }
 
     private Set<String> trackedKeys(Snapshot s) {
@@ -298,14 +336,9 @@ final class ActionExecutor {
         }
         // From the cache: a write based on a stale version fails with a conflict and is retried.
         return view.routeTable(where.namespace(), where.name()).compose(live -> {
-            RouteTable desired = GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
-            if (release) {
-                GlooRouter.release(desired, s.canary());
-            }
+            RouteTable desired = release ? GlooRouter.handedBack(s.canary(), s.parent(), where, live, json)
+                    : GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
             if (live == null) {
-                if (release) {
-                    return Future.succeededFuture();
-                }
                 LOG.info("Delegate RouteTable {} created", where.key());
                 return kube.createRouteTable(desired).mapEmpty();
             }

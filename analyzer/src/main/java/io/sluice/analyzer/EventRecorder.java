@@ -63,6 +63,12 @@ final class EventRecorder {
         return warning(canary, err.getMessage() == null ? err.toString() : err.getMessage());
     }
 
+    /** The API server refused the delegate RouteTable: which one, and its error. */
+    Future<Void> routesNotWritten(Canary canary, String table, Throwable err) {
+        return warning(canary, Texts.routesNotWritten(table, err.getMessage() == null ? err.toString()
+                : err.getMessage()));
+    }
+
     /** The template changed after the analysis, so it was not copied. */
     Future<Void> promotionRefused(Canary canary, String now, String analysed) {
         return warning(canary, Texts.promotionRefused(canary.getSpec().targetRef.name,

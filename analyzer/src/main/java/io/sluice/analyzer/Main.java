@@ -91,8 +91,10 @@ public final class Main implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     boolean leaderElection;
 
-    @Option(names = "--leader-election-namespace", defaultValue = "${env:POD_NAMESPACE:-sluice-system}",
-            description = "Namespace of the Lease (env POD_NAMESPACE). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--leader-election-namespace", defaultValue = "${env:POD_NAMESPACE}",
+            description = "Namespace of the Lease (env POD_NAMESPACE, which the manifests set from the pod's"
+                    + " namespace). Default: the pod's namespace, read from the ServiceAccount's namespace file;"
+                    + " outside a pod " + Installation.FALLBACK_NAMESPACE + ".")
     String leaseNamespace;
 
     @Option(names = "--leader-election-name", defaultValue = "${env:SLUICE_LEASE_NAME:-sluice-analyzer-leader}",
@@ -232,6 +234,11 @@ public final class Main implements Callable<Integer> {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
+    /** The pod's namespace and ServiceAccount: the flag first, then the downward API, then the mounted files. */
+    Installation installation(java.nio.file.Path serviceAccountDir) {
+        return Installation.read(leaseNamespace, System.getenv("POD_SERVICE_ACCOUNT"), serviceAccountDir);
+    }
+
     @Override
     public Integer call() throws Exception {
         if ("json".equals(logFormat)) {
@@ -247,6 +254,11 @@ public final class Main implements Callable<Integer> {
                     "--mesh-provider must be gloo-mesh: Sluice routes through Gloo Mesh only");
         }
         Logger log = LoggerFactory.getLogger(Main.class);
+        Installation installation = installation(Installation.SERVICE_ACCOUNT_DIR);
+        leaseNamespace = installation.namespace();
+        log.info("installed in namespace {}, acting as {}; the admission service's replica guard must trust this"
+                + " identity", leaseNamespace, installation.serviceAccount() == null ? "the kubeconfig's user"
+                : installation.serviceAccount());
         String identity = System.getenv().getOrDefault("HOSTNAME", "sluice-analyzer-" + UUID.randomUUID());
         Settings settings = new Settings(selectorLabels, includeLabelPrefix.stream().filter(s -> !s.isEmpty()).toList(),
                 configTracking, waitForAcceptance, policy, noDataDeadline, resync, Duration.ofMinutes(2),

@@ -34,6 +34,13 @@ final class MockCluster implements AutoCloseable {
     /** The next update (PUT) of this path answers 409, as a real API server does after a concurrent write. */
     final java.util.concurrent.atomic.AtomicReference<String> conflictOnce = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /**
+     * While set, every update (PUT) of a RouteTable is refused with this HTTP status and Status body, as Gloo's
+     * validating webhook (422) or RBAC (403) would refuse it.
+     */
+    final java.util.concurrent.atomic.AtomicReference<Integer> refuseRouteTables =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     /** Every request the server answered, as {@code METHOD path?query}, in order. */
     final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Caches caches;
@@ -48,6 +55,14 @@ final class MockCluster implements AutoCloseable {
                         String armed = conflictOnce.get();
                         if (path != null && path.equals(armed) && conflictOnce.compareAndSet(armed, null)) {
                             return conflict();
+                        }
+                        Integer refusal = refuseRouteTables.get();
+                        if (refusal != null && path != null && path.contains("/routetables/")) {
+                            return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(refusal)
+                                    .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                            + "\"code\":" + refusal + ",\"message\":\"admission webhook"
+                                            + " \\\"validation.gloo.solo.io\\\" denied the request: weights do not"
+                                            + " add up\"}");
                         }
                         if (path != null && path.endsWith("/status") && staleStatus(request, path)) {
                             return conflict();
@@ -157,6 +172,47 @@ final class MockCluster implements AutoCloseable {
                     .withAvailableReplicas(n).withReadyReplicas(n).build());
             client.apps().deployments().inNamespace("test").resource(d).updateStatus();
         }
+    }
+
+    /**
+     * Plays the garbage collector (background cascade): deletes every object whose owner references all name uids
+     * that no longer exist, until nothing more goes. Objects without owner references are never touched.
+     */
+    void collectGarbage() {
+        for (boolean deleted = true; deleted; ) {
+            List<io.fabric8.kubernetes.api.model.HasMetadata> all = new java.util.ArrayList<>();
+            all.addAll(client.resources(Canary.class).inAnyNamespace().list().getItems());
+            all.addAll(client.apps().deployments().inAnyNamespace().list().getItems());
+            all.addAll(client.services().inAnyNamespace().list().getItems());
+            all.addAll(client.resources(RouteTable.class).inAnyNamespace().list().getItems());
+            all.addAll(client.configMaps().inAnyNamespace().list().getItems());
+            all.addAll(client.secrets().inAnyNamespace().list().getItems());
+            all.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
+            java.util.Set<String> uids = new java.util.HashSet<>();
+            all.forEach(o -> uids.add(o.getMetadata().getUid()));
+            deleted = false;
+            for (var o : all) {
+                var owners = o.getMetadata().getOwnerReferences();
+                if (owners != null && !owners.isEmpty() && o.getMetadata().getDeletionTimestamp() == null
+                        && owners.stream().noneMatch(r -> r.getUid() == null || uids.contains(r.getUid()))) {
+                    client.resource(o).withGracePeriod(0).delete();
+                    deleted = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Gloo Mesh's verdict on the delegate (the 2.3+ status shape): {@code APPROVED} for its current generation when
+     * {@code current}, else for the generation before it (a write Gloo Mesh has not processed yet).
+     */
+    void glooStatus(boolean current) {
+        var rts = client.genericKubernetesResources(RouteTable.API_VERSION, "RouteTable").inNamespace("test");
+        var live = rts.withName("podinfo-delegate").get();
+        long gen = live.getMetadata().getGeneration() == null ? 1 : live.getMetadata().getGeneration();
+        live.setAdditionalProperty("status", Map.of("common", Map.of("State",
+                Map.of("observedGeneration", current ? gen : gen - 1, "approval", "ACCEPTED"))));
+        rts.resource(live).updateStatus();
     }
 
     Canary canary() {

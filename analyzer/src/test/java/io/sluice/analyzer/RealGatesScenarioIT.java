@@ -275,7 +275,9 @@ class RealGatesScenarioIT {
         assertThat(canary.getStatus().phase).isEqualTo("Failed");
         assertThat(canary.getStatus().failedChecks).isEqualTo(5);
         assertThat(cluster.weights()).containsExactly(100, 0);
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("once the 100/0 routes were read back")
+                .isZero();
         // What the exporter wrote, formatted as Go's %.2f does for this value.
         String rate = String.format(Locale.ROOT, "%.2f", 100.0 * FAULTY_OK / (FAULTY_OK + FAULTY_ERRORS));
         String halt = "Halt podinfo.test advancement success rate " + rate + "% < 99%";

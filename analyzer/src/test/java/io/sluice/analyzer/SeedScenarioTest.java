@@ -25,7 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The seed scenario, tick by tick, against the mock API server (spec §10.2, DESIGN.md's flow). */
+/**
+ * The seed scenario, tick by tick, against the mock API server (spec §10.2, DESIGN.md's flow). After each reconcile the
+ * test plays the Deployment controller ({@link MockCluster#settle()}) and the garbage collector
+ * ({@link MockCluster#collectGarbage()}).
+ */
 class SeedScenarioTest {
     static final Duration INTERVAL = Duration.ofSeconds(20);
     MockCluster cluster;
@@ -78,6 +82,7 @@ class SeedScenarioTest {
         cluster.awaitCaches();
         Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", true));
         cluster.settle();
+        cluster.collectGarbage();
         return o;
     }
 
@@ -86,6 +91,7 @@ class SeedScenarioTest {
         cluster.awaitCaches();
         Reconciler.Outcome o = await(reconciler.reconcile("test", "podinfo", false));
         cluster.settle();
+        cluster.collectGarbage();
         return o;
     }
 
@@ -234,6 +240,9 @@ class SeedScenarioTest {
         assertThat(canary.getStatus().failedChecks).as("kept after the rollback").isEqualTo(5);
         assertThat(canary.getStatus().canaryWeight).isZero();
         assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("not before the routes are read back")
+                .isEqualTo(2);
+        watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
         assertThat(image("podinfo-primary")).endsWith(":6.0.0");
         assertThat(gates.events).containsExactlyElementsOf(
@@ -284,7 +293,128 @@ class SeedScenarioTest {
                 .as("not scaled down while the canary still gets traffic").isEqualTo(2);
         watchEvent();
         assertThat(cluster.weights()).containsExactly(100, 0);
+        watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    /** Bootstrap, a new revision, and failing checks until the next tick rolls back at 70/30. */
+    void failingRunAtThreshold() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.2");
+        watchEvent();
+        gates.metrics = m -> m.name.equals("request-success-rate")
+                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                        "Halt podinfo.test advancement success rate 89.02% < 99%")
+                : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
+        for (int i = 0; i < 10 && cluster.canary().getStatus().failedChecks < 5; i++) {
+            tick();
+        }
+        assertThat(cluster.weights()).containsExactly(70, 30);
+    }
+
+    @Test
+    @DisplayName("a RouteTable write Gloo's validation refuses (422) during a rollback leaves the canary running and says"
+            + " why in Warning Events; once the routes are written the canary is scaled down")
+    void refusedRouteWriteDuringRollbackKeepsTheCanary() throws Exception {
+        failingRunAtThreshold();
+        gates.events.clear();
+        cluster.refuseRouteTables.set(422);
+        for (int i = 0; i < 2; i++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff")
+                    .hasMessageContaining("code=422");
+            assertThat(phase()).isEqualTo("Failed");
+            assertThat(cluster.weights()).containsExactly(70, 30);
+            assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                    .as("the canary still gets 30% of the traffic").isEqualTo(2);
+        }
+        assertThat(gates.events).anyMatch(e -> e.startsWith("Warning RouteTable podinfo-delegate.test not written: ")
+                && e.contains("denied the request: weights do not add up"));
+        assertThat(gates.events).contains("Warning Scaling down podinfo.test waits until RouteTable"
+                + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
+
+        cluster.refuseRouteTables.set(null);
+        watchEvent();
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("routed, not yet read back").isEqualTo(2);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    @DisplayName("after a rollback the canary is scaled down only once Gloo Mesh accepted the 100/0 routes")
+    void rollbackScalesDownOnlyAfterGlooAccepted() throws Exception {
+        failingRunAtThreshold();
+        cluster.glooStatus(true);
+        tick();
+        assertThat(phase()).isEqualTo("Failed");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        cluster.glooStatus(false);
+        watchEvent();
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("written, not accepted").isEqualTo(2);
+        cluster.glooStatus(true);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    @DisplayName("the repair after a crash mid-rollback (status Failed, routes still 70/30) routes first and scales"
+            + " down after")
+    void repairAfterCrashMidRollbackRoutesFirst() throws Exception {
+        failingRunAtThreshold();
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").editStatus(c -> {
+            c.getStatus().phase = "Failed";
+            c.getStatus().canaryWeight = 0;
+            return c;
+        });
+        watchEvent();
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    @DisplayName("a suspended Canary is not written to (no status, no routes, no scaling, no finalizer): only Flagger's"
+            + " Event; resumed, the run continues from its weight")
+    void suspendedCanaryIsNotWrittenTo() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        tick();
+        assertThat(cluster.weights()).containsExactly(70, 30);
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().suspend = true;
+            c.getSpec().revertOnDeletion = true;
+            return c;
+        });
+        cluster.client.resources(RouteTable.class).inNamespace("test").withName("podinfo-delegate").edit(t -> {
+            t.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 100;
+            t.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 0;
+            return t;
+        });
+        String status = cluster.client.getKubernetesSerialization().asJson(cluster.canary().getStatus());
+        int from = cluster.requests.size();
+        watchEvent();
+        tick();
+        tick();
+        assertThat(cluster.requestsSince(from)).filteredOn(r -> !r.startsWith("GET "))
+                .filteredOn(r -> !r.matches("PUT .*/deployments/[^/]+/status")).as("besides the test's settle()")
+                .isNotEmpty().allMatch(r -> r.contains("/events"), "only Events");
+        assertThat(cluster.client.getKubernetesSerialization().asJson(cluster.canary().getStatus())).isEqualTo(status);
+        assertThat(cluster.weights()).as("left as someone set it").containsExactly(100, 0);
+        assertThat(cluster.canary().getMetadata().getFinalizers()).isNullOrEmpty();
+        assertThat(gates.events).last().isEqualTo("Normal skipping canary run as object is suspended");
+
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().suspend = false;
+            return c;
+        });
+        watchEvent();
+        assertThat(cluster.weights()).as("the status is the intent").containsExactly(70, 30);
+        tick();
+        assertThat(cluster.weights()).containsExactly(40, 60);
+        assertThat(phase()).isEqualTo("Progressing");
     }
 
     @Test
@@ -384,8 +514,8 @@ class SeedScenarioTest {
     }
 
     @Test
-    @DisplayName("revertOnDeletion: deleting the Canary restores the target and leaves the delegate routing to the"
-            + " primary, released from the Canary")
+    @DisplayName("revertOnDeletion: after the Canary and what it owned are gone, the target serves again and every"
+            + " destination of the delegate is a Service that exists and selects ready pods")
     void revertOnDeletion() throws Exception {
         cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
             c.getSpec().revertOnDeletion = true;
@@ -396,14 +526,63 @@ class SeedScenarioTest {
         assertThat(cluster.canary().getMetadata().getFinalizers()).contains("finalizer.flagger.app");
         cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").delete();
         assertThat(cluster.canary()).as("held by the finalizer").isNotNull();
-        for (int i = 0; i < 5 && cluster.canary() != null; i++) {
+        for (int i = 0; i < 8 && cluster.canary() != null; i++) {
             watchEvent();
         }
         assertThat(cluster.canary()).isNull();
+        assertThat(cluster.deployment("podinfo-primary")).as("owned by the Canary: collected").isNull();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
-        assertThat(cluster.weights()).containsExactly(100, 0);
-        assertThat(cluster.delegate().getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(cluster.delegate()).as("released, not collected").isNotNull();
+        assertThat(cluster.delegate().getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertDestinationsServe();
         assertThat(gates.events).contains("Normal Terminating canary podinfo.test", "Normal Terminated canary podinfo.test");
+    }
+
+    @Test
+    @DisplayName("revertOnDeletion with an apex Service that existed before: its selector goes back to the target's"
+            + " pods, and it keeps its own owners")
+    void revertOnDeletionRestoresAPreexistingApex() throws Exception {
+        cluster.client.services().inNamespace("test").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("podinfo").withNamespace("test").endMetadata()
+                .withNewSpec().addToSelector("app", "podinfo").addNewPort().withName("http").withPort(9898).endPort()
+                .endSpec().build()).create();
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
+            c.getSpec().revertOnDeletion = true;
+            return c;
+        });
+        bootstrap();
+        watchEvent();
+        assertThat(cluster.client.services().inNamespace("test").withName("podinfo").get().getSpec().getSelector())
+                .containsEntry("app", "podinfo-primary");
+        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").delete();
+        for (int i = 0; i < 8 && cluster.canary() != null; i++) {
+            watchEvent();
+        }
+        assertThat(cluster.canary()).isNull();
+        Service apex = cluster.client.services().inNamespace("test").withName("podinfo").get();
+        assertThat(apex.getSpec().getSelector()).containsExactlyEntriesOf(MockCluster.map("app", "podinfo"));
+        assertDestinationsServe();
+    }
+
+    /** Every destination of the delegate is a Service that exists and whose selector matches ready pods. */
+    void assertDestinationsServe() {
+        RouteTable delegate = cluster.delegate();
+        assertThat(delegate).isNotNull();
+        List<io.sluice.model.gloo.RouteTableSpec.DestinationReference> destinations = new ArrayList<>();
+        delegate.getSpec().http.forEach(r -> destinations.addAll(r.forwardTo.destinations));
+        assertThat(destinations).isNotEmpty();
+        for (var d : destinations) {
+            Service s = cluster.client.services().inNamespace("test").withName(d.ref.name).get();
+            assertThat(s).as("destination %s exists", d.ref.name).isNotNull();
+            var selector = s.getSpec().getSelector();
+            assertThat(cluster.client.apps().deployments().inNamespace("test").list().getItems())
+                    .as("ready pods behind %s (selector %s)", d.ref.name, selector)
+                    .anySatisfy(dep -> {
+                        assertThat(dep.getSpec().getTemplate().getMetadata().getLabels())
+                                .containsAllEntriesOf(selector);
+                        assertThat(dep.getStatus().getReadyReplicas()).isPositive();
+                    });
+        }
     }
 
     @Test

@@ -41,7 +41,9 @@ public sealed interface Action {
 
         R removeFinalizer(RemoveFinalizer action);
 
-        R releaseRoutes(ReleaseRoutes action);
+        R handBackRoutes(HandBackRoutes action);
+
+        R restoreApexService(RestoreApexService action);
 
         R restoreTarget(RestoreTarget action);
     }
@@ -163,13 +165,25 @@ public sealed interface Action {
     }
 
     /**
-     * Before the Canary goes: point all traffic at the primary and drop the Canary's owner reference from the
-     * delegate, so that garbage collection does not leave the parent RouteTable delegating to nothing.
+     * Before the Canary goes: route all traffic of the delegate to the apex Service and drop the Canary's ownership
+     * of the delegate. The {@code -primary} and {@code -canary} Services and the primary go with the Canary (garbage
+     * collection), so the apex, restored and released by {@link RestoreApexService}, is the destination that stays.
      */
-    record ReleaseRoutes() implements Action {
+    record HandBackRoutes() implements Action {
         @Override
         public <R> R accept(Visitor<R> visitor) {
-            return visitor.releaseRoutes(this);
+            return visitor.handBackRoutes(this);
+        }
+    }
+
+    /**
+     * Before the Canary goes: point the apex Service's selector back at the target's pods and drop the Canary's
+     * owner reference from it, so that it outlives the Canary (created when missing, without an owner).
+     */
+    record RestoreApexService() implements Action {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.restoreApexService(this);
         }
     }
 

@@ -46,12 +46,16 @@ import java.util.Objects;
  * Progressing/WaitingPromotion| promotion point; confirm-promotion hooks pass           | Promoting (template copied)
  * Progressing (skipAnalysis)  | canary ready                                            | Succeeded
  * Promoting                   | all traffic back on the primary                         | Finalising
- * Finalising                  | target scaled to 0                                      | Succeeded
+ * Finalising                  | 100/0 accepted by Gloo Mesh *; target scaled to 0       | Succeeded
  * Promoting / Finalising      | primary stuck or no progress for the deadline           | Failed, all traffic on canary
  * any, being deleted          | revertOnDeletion and the finalizer present              | Terminating
  * any                         | invalid spec, or an older Canary on the same target *   | unchanged, condition
  *                             |                                                         | InvalidSpec/TargetConflict
+ * any, not being deleted      | spec.suspend *                                          | unchanged, nothing written
  * </pre>
+ *
+ * <p>The target is scaled to 0 only by a decision that read the delegate at 100/0, accepted ({@code
+ * scaleDownOnceRouted}); after a rollback that is usually a later reconcile in Failed. *
  *
  * <p>Every phase change above is a call of {@code enter(phase)}; how a tick ends (used, idle, held for Gloo Mesh, waiting for a
  * workload, released, terminated, blocked) is one named method each.
@@ -110,6 +114,9 @@ public final class CanaryDecider {
     }
 
     private Result run() {
+        if (Boolean.TRUE.equals(spec.suspend) && !obs.deleting()) {
+            return suspended();
+        }
         if (obs.olderOnTarget() != null) {
             return blocked(TARGET_CONFLICT_CONDITION, "TargetConflict",
                     Texts.targetConflict(key, spec.targetRef.kind, tgt, ns, obs.olderOnTarget()));
@@ -125,12 +132,6 @@ public final class CanaryDecider {
             actions.add(new Action.AddFinalizer());
         } else if (!revert && obs.hasFinalizer()) {
             actions.add(new Action.RemoveFinalizer());
-        }
-        if (Boolean.TRUE.equals(spec.suspend)) {
-            if (obs.analysisDue()) {
-                event(Type.Normal, Texts.skippingSuspended());
-            }
-            return tickUsed();
         }
         if (obs.target() == null || obs.targetProblem() != null) {
             if (obs.analysisDue()) {
@@ -213,9 +214,10 @@ public final class CanaryDecider {
         converge(true, false);
         boolean canaryServes = phase == CanaryPhase.Failed && Statuses.n(old.canaryWeight) == 100;
         if (!changed()) {
-            if (!canaryServes && obs.target().specReplicas() > 0) {
-                // Someone scaled the target back up without a new revision: the primary serves, so it goes to 0.
-                actions.add(new Action.ScaleTarget(0));
+            // Someone scaled the target back up without a new revision, or a rollback is waiting for its routes: the
+            // primary serves, so the target goes to 0, but only once the delegate proves it.
+            if (!canaryServes && obs.target().specReplicas() > 0 && !scaleDownOnceRouted() && obs.analysisDue()) {
+                event(Type.Warning, Texts.scaleDownHeld(tgt, ns, delegateName()));
             }
             return idle();
         }
@@ -406,7 +408,11 @@ public final class CanaryDecider {
         if (waiting != null) {
             return waiting;
         }
-        actions.add(new Action.ScaleTarget(0));
+        Result held = awaitRoutes(true);
+        if (held != null) {
+            return held;
+        }
+        scaleDownOnceRouted();
         enter(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionCompleted(tgt, ns));
@@ -440,7 +446,17 @@ public final class CanaryDecider {
             }
             return waitForWorkload();
         }
-        actions.add(new Action.ReleaseRoutes());
+        // The primary and the -primary/-canary Services go with the Canary: traffic must be on a Service that stays
+        // (the apex, selecting the target's ready pods) and Gloo Mesh must have accepted that before the finalizer goes.
+        actions.add(new Action.RestoreApexService());
+        actions.add(new Action.HandBackRoutes());
+        Routes routes = obs.routes();
+        if (routes.problem() == null && !(routes.handedBack() && routes.acceptance() == Routes.Acceptance.ACCEPTED)) {
+            if (obs.analysisDue() && routes.acceptance() == Routes.Acceptance.REJECTED) {
+                event(Type.Warning, Texts.routesRejected(routes.table(), routes.rejection()));
+            }
+            return waitForWorkload();
+        }
         actions.add(new Action.RemoveFinalizer());
         event(Type.Normal, Texts.terminated(key));
         return terminated();
@@ -557,7 +573,7 @@ public final class CanaryDecider {
         event(Type.Normal, Texts.copying(tgt, ns));
         actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
         actions.add(new Action.ReconcileAutoscaler(true));
-        actions.add(new Action.ScaleTarget(0));
+        scaleDownOnceRouted();
         enter(CanaryPhase.Succeeded);
         actions.add(new Action.CallHooks("post-rollout", CanaryPhase.Succeeded));
         event(Type.Normal, Texts.promotionSkipped(tgt, ns));
@@ -732,7 +748,8 @@ public final class CanaryDecider {
         }
         actions.add(new Action.SetRoutes(100, 0));
         event(Type.Warning, Texts.canaryFailed(key));
-        actions.add(new Action.ScaleTarget(0));
+        // Mostly the routes still send the canary traffic here: the Failed phase scales it down once they do not.
+        scaleDownOnceRouted();
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
         enter(CanaryPhase.Failed);
         sync(0, failed, 0);
@@ -751,6 +768,24 @@ public final class CanaryDecider {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Scales the target to 0 when the delegate, as read, routes 100/0 and Gloo Mesh accepted it; otherwise the canary
+     * may still get traffic, so it keeps its pods and a later reconcile (the RouteTable's watch) scales it down. The
+     * one way a canary goes to 0 after it served, for every path: rollback, finalising, repair.
+     */
+    private boolean scaleDownOnceRouted() {
+        if (obs.routes().problem() != null || !obs.routes().routesAccepted(100, 0)) {
+            return false;
+        }
+        actions.add(new Action.ScaleTarget(0));
+        return true;
+    }
+
+    private String delegateName() {
+        return obs.routes().table() != null ? obs.routes().table()
+                : spec.routeTableRef == null ? "(none)" : "delegated by " + spec.routeTableRef.name;
+    }
 
     private void converge(boolean apex, boolean autoscalerUpdate) {
         actions.add(new Action.ReconcileServices(apex));
@@ -809,6 +844,18 @@ public final class CanaryDecider {
         return end(SHORT, obs.analysisDue(), false);
     }
 
+    /**
+     * {@code spec.suspend}: Flagger's Event once per interval and nothing else; no status (not even the observed
+     * generation), no finalizer, no route repair, no scaling. The status stays the intent, so resuming continues from
+     * it. Deletion is still handled: a suspended Canary must not hold its finalizer forever.
+     */
+    private Result suspended() {
+        if (obs.analysisDue()) {
+            event(Type.Normal, Texts.skippingSuspended());
+        }
+        return new Result.Decision(next, List.copyOf(actions), interval(), obs.analysisDue());
+    }
+
     /** The Canary is going without reverting anything: its routes are left to garbage collection. */
     private Result released() {
         return end(interval(), false, false);
@@ -863,7 +910,7 @@ public final class CanaryDecider {
             next.lastTransitionTime = stamp;
         }
         boolean routed = actions.stream().anyMatch(a -> a instanceof Action.SetRoutes
-                || a instanceof Action.ReleaseRoutes);
+                || a instanceof Action.HandBackRoutes);
         if (!routed && repairRoutes && phase != null) {
             // Every tick repairs the delegate toward the status's weights: the status is the intent.
             int w = Statuses.n(next.canaryWeight);

@@ -9,26 +9,38 @@ package io.sluice.analyzer.decision;
  * @param canary    the canary's weight, or {@code null} when the delegate is absent
  * @param acceptance whether Gloo Mesh has accepted the delegate's current generation
  * @param table     {@code <name>.<namespace>} of the delegate, for messages
+ * @param handedBack every route of the delegate forwards to the apex Service alone: what a Canary deleted with
+ *                  {@code revertOnDeletion} leaves behind, since the apex is the one Service that outlives it
  */
 public record Routes(String problem, Integer primary, Integer canary, Acceptance acceptance, String rejection,
-        String table) {
+        String table, boolean handedBack) {
 
     /** Gloo Mesh's verdict on the current generation, after the wait-for-acceptance setting is applied. */
     public enum Acceptance { ACCEPTED, PENDING, REJECTED }
 
     /** A delegate routing {@code primary}/{@code canary}, accepted. */
     public static Routes accepted(int primary, int canary) {
-        return new Routes(null, primary, canary, Acceptance.ACCEPTED, null, null);
+        return new Routes(null, primary, canary, Acceptance.ACCEPTED, null, null, false);
     }
 
     /** No delegate yet. */
     public static Routes absent() {
-        return new Routes(null, null, null, Acceptance.PENDING, null, null);
+        return new Routes(null, null, null, Acceptance.PENDING, null, null, false);
     }
 
     /** Routes that cannot be managed, for the reason given. */
     public static Routes broken(String problem) {
-        return new Routes(problem, null, null, Acceptance.PENDING, null, null);
+        return new Routes(problem, null, null, Acceptance.PENDING, null, null, false);
+    }
+
+    /** A delegate handed back to the apex Service, accepted. */
+    public static Routes handedBackAccepted() {
+        return new Routes(null, null, null, Acceptance.ACCEPTED, null, null, true);
+    }
+
+    /** Routes {@code p}/{@code c} and Gloo Mesh accepted that generation. */
+    boolean routesAccepted(int p, int c) {
+        return routes(p, c) && acceptance == Acceptance.ACCEPTED;
     }
 
     boolean routes(int p, int c) {

@@ -238,6 +238,17 @@ public final class Texts {
         return "canary not ready during finalizing: " + reason;
     }
 
+    /** Sluice: the target keeps its pods while the delegate may still send it traffic. */
+    static String scaleDownHeld(String target, String ns, String table) {
+        return "Scaling down " + target + "." + ns + " waits until RouteTable " + table
+                + " routes all traffic to the primary and Gloo Mesh accepted it";
+    }
+
+    /** Sluice: the API server refused the delegate RouteTable (Gloo's validation, RBAC); the error says why. */
+    public static String routesNotWritten(String table, String err) {
+        return "RouteTable " + table + " not written: " + err;
+    }
+
     /** Sluice: the cause in the deadline Event when Gloo Mesh never accepted a step. */
     static String routesNotAccepted(String table, int weight) {
         return "RouteTable " + table + " not accepted at weight " + weight;

@@ -167,6 +167,25 @@ public final class GlooRouter {
         return t;
     }
 
+    /**
+     * The delegate a deleted Canary leaves behind: every request to the apex Service, released from the Canary. The
+     * {@code -primary} and {@code -canary} Services and the primary Deployment are the Canary's and go with it; the
+     * apex Service is restored to select the target's pods and released too, so it is the one destination that
+     * outlives the Canary.
+     */
+    public static RouteTable handedBack(Canary canary, RouteTable parent, Delegate where, RouteTable live,
+            KubernetesSerialization json) {
+        RouteTable t = desired(canary, parent, where, live, 100, 0, json);
+        HttpRoute all = new HttpRoute();
+        all.name = WellKnown.WEIGHTED_ROUTE;
+        all.forwardTo = new RouteTableSpec.ForwardToAction();
+        all.forwardTo.destinations = List.of(destination(CanaryDefaults.serviceName(canary.getSpec()),
+                canary.getMetadata().getNamespace(), canary.getSpec().service.port, 100));
+        t.getSpec().http = new ArrayList<>(List.of(all));
+        release(t, canary);
+        return t;
+    }
+
     /** The value of {@link #OWNER_ANNOTATION} for this Canary. */
     public static String ownerMark(Canary canary) {
         return canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
@@ -289,14 +308,18 @@ public final class GlooRouter {
             return Routes.broken(foreign);
         }
         if (live == null) {
-            return new Routes(null, null, null, Routes.Acceptance.PENDING, null, where.key());
+            return new Routes(null, null, null, Routes.Acceptance.PENDING, null, where.key(), false);
         }
         String svc = CanaryDefaults.serviceName(canary.getSpec());
         String routeName = abTesting(canary) ? MATCH_ROUTE : WellKnown.WEIGHTED_ROUTE;
         Integer primary = null;
         Integer canaryW = null;
+        boolean apexOnly = live.getSpec() != null && live.getSpec().http != null && !live.getSpec().http.isEmpty();
         if (live.getSpec() != null && live.getSpec().http != null) {
             for (HttpRoute r : live.getSpec().http) {
+                apexOnly &= r.forwardTo != null && r.forwardTo.destinations != null
+                        && !r.forwardTo.destinations.isEmpty() && r.forwardTo.destinations.stream()
+                                .allMatch(d -> d.ref != null && svc.equals(d.ref.name));
                 if (routeName.equals(r.name) && r.forwardTo != null && r.forwardTo.destinations != null) {
                     primary = 0;
                     canaryW = 0;
@@ -318,6 +341,6 @@ public final class GlooRouter {
             case PENDING -> Routes.Acceptance.PENDING;
             case NO_STATUS -> waitWhenNoStatus ? Routes.Acceptance.PENDING : Routes.Acceptance.ACCEPTED;
         };
-        return new Routes(null, primary, canaryW, a, acc.message(), where.key());
+        return new Routes(null, primary, canaryW, a, acc.message(), where.key(), apexOnly);
     }
 }

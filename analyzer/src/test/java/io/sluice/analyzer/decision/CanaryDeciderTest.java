@@ -237,6 +237,38 @@ class CanaryDeciderTest {
                     assertThat(w.events).endsWith("Warning Rolling back podinfo.test failed checks threshold reached 1",
                             "Warning Canary failed! Scaling down podinfo.test");
                     assertThat(w.routes.canary()).isZero();
+                    assertThat(w.target.specReplicas()).as("the routes were 70/30 when the rollback was decided")
+                            .isEqualTo(2);
+                    w.event();
+                    assertThat(w.target.specReplicas()).as("once read back at 100/0, accepted").isZero();
+                }),
+                row("a canary whose routes Gloo Mesh has not accepted at 100/0 keeps its pods after a rollback, with"
+                        + " a Warning at each interval", w -> {
+                    w.metrics = CanaryDeciderTest::failRate;
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Failed");
+                    w.routes = new Routes(null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
+                            false);
+                    w.tick();
+                    assertThat(w.last.actions()).doesNotContain(new Action.ScaleTarget(0));
+                    assertThat(w.events).last().isEqualTo("Warning Scaling down podinfo.test waits until RouteTable"
+                            + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
+                    w.routes = Routes.accepted(100, 0);
+                    w.event();
+                    assertThat(w.target.specReplicas()).isZero();
+                }),
+                row("Finalising scales the target down only once Gloo Mesh accepted all traffic on the primary",
+                        w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(10, "Finalising");
+                    w.routes = new Routes(null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
+                            false);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Finalising");
+                    assertThat(w.last.actions()).doesNotContain(new Action.ScaleTarget(0));
+                    w.routes = Routes.accepted(100, 0);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Succeeded");
                     assertThat(w.target.specReplicas()).isZero();
                 }),
                 row("failedChecks keeps the count that caused the rollback (Sluice quirk)", w -> {
@@ -343,6 +375,27 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Initialized");
                     assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
                 }),
+                row("a suspended run writes nothing, not even the route repair, and resumes where it stopped", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    w.spec.suspend = true;
+                    w.spec.revertOnDeletion = true;
+                    w.routes = Routes.accepted(100, 0);
+                    w.actions.clear();
+                    w.events.clear();
+                    var before = w.status;
+                    w.tick();
+                    w.event();
+                    assertThat(w.actions).allMatch(a -> a instanceof Action.EmitEvent);
+                    assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
+                    assertThat(w.status).usingRecursiveComparison().isEqualTo(before);
+                    w.spec.suspend = false;
+                    w.event();
+                    assertThat(w.routes.canary()).as("repaired once resumed").isEqualTo(30);
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(60);
+                }),
                 row("a passing rollback hook rolls the run back at once", w -> {
                     w.spec.analysis.webhooks.add(World.hook("stop", "rollback"));
                     w.hooks = h -> new HookOutcome(h.name, true, 200, null);
@@ -444,7 +497,7 @@ class CanaryDeciderTest {
                 row("a step waits until Gloo Mesh accepted the new weights", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
-                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test");
+                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", false);
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
                     assertThat(w.last.consumedTick()).as("the tick stays owed").isFalse();
@@ -458,7 +511,7 @@ class CanaryDeciderTest {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.routes = new Routes(null, 70, 30, Routes.Acceptance.REJECTED, "INVALID: bad weights",
-                            "podinfo-delegate.test");
+                            "podinfo-delegate.test", false);
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
                     assertThat(w.events).last().isEqualTo("Warning RouteTable podinfo-delegate.test not accepted by"
@@ -614,7 +667,8 @@ class CanaryDeciderTest {
                     w.event();
                     assertThat(w.target.specReplicas()).isZero();
                 }),
-                row("revertOnDeletion adds the finalizer; deletion restores the target and releases the routes", w -> {
+                row("revertOnDeletion adds the finalizer; deletion restores the target and hands the routes back to"
+                        + " the apex Service", w -> {
                     w.spec.revertOnDeletion = true;
                     w.initialized();
                     assertThat(w.finalizer).isTrue();
@@ -623,10 +677,27 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Terminating");
                     assertThat(w.target.specReplicas()).isEqualTo(2);
                     w.event();
+                    assertThat(w.actions).containsSubsequence(new Action.RestoreApexService(),
+                            new Action.HandBackRoutes());
+                    w.event();
                     assertThat(w.finalizer).isFalse();
-                    assertThat(w.actions).contains(new Action.ReleaseRoutes());
                     assertThat(w.events).containsExactly("Normal Terminating canary podinfo.test",
                             "Normal Terminated canary podinfo.test");
+                }),
+                row("on deletion the finalizer stays until Gloo Mesh accepted the routes handed back", w -> {
+                    w.spec.revertOnDeletion = true;
+                    w.initialized();
+                    w.deleting = true;
+                    w.event();
+                    w.event();
+                    w.routes = new Routes(null, null, null, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
+                            true);
+                    w.event();
+                    assertThat(w.finalizer).isTrue();
+                    assertThat(w.last.actions()).doesNotContain(new Action.RemoveFinalizer());
+                    w.routes = Routes.handedBackAccepted();
+                    w.event();
+                    assertThat(w.finalizer).isFalse();
                 }),
                 row("the Promoted condition keeps its transition time while its status holds", w -> {
                     w.initialized().newRevision("rev-2").event();

@@ -125,6 +125,8 @@ final class World {
                 }
             } else if (a instanceof Action.SetRoutes s) {
                 routes = Routes.accepted(s.primary(), s.canary());
+            } else if (a instanceof Action.HandBackRoutes) {
+                routes = Routes.handedBackAccepted();
             } else if (a instanceof Action.ScaleTarget s) {
                 target = Workload.settled(target.revision(), s.replicas());
             } else if (a instanceof Action.RestoreTarget s) {

@@ -141,6 +141,27 @@ class GlooRouterTest {
     }
 
     @Test
+    void aDelegateHandedBackSendsEverythingToTheApexServiceAndBelongsToNobody() {
+        Canary c = canary();
+        c.getSpec().analysis.iterations = 10;
+        c.getSpec().analysis.match = List.of(new HttpMatch());
+        RouteTable parent = parent(byName("podinfo-delegate", null));
+        GlooRouter.Delegate where = GlooRouter.resolve(c, parent);
+        RouteTable live = GlooRouter.desired(c, parent, where, null, 50, 50, JSON);
+        assertThat(GlooRouter.observe(c, where, live, false).handedBack()).isFalse();
+        RouteTable back = GlooRouter.handedBack(c, parent, where, live, JSON);
+        assertThat(back.getSpec().http).singleElement().satisfies(r -> {
+            assertThat(r.matchers).isNull();
+            assertThat(r.forwardTo.destinations).singleElement().satisfies(d -> {
+                assertThat(d.ref.name).isEqualTo("podinfo");
+                assertThat(d.weight).isEqualTo(100);
+            });
+        });
+        assertThat(back.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(GlooRouter.observe(c, where, back, false).handedBack()).isTrue();
+    }
+
+    @Test
     void aDelegateControlledBySomeoneElseIsLeftAlone() {
         Canary c = canary();
         RouteTable parent = parent(byName("podinfo-delegate", null));

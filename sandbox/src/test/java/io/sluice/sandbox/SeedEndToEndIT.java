@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -236,10 +235,6 @@ class SeedEndToEndIT {
    */
   @Test
   @Order(5)
-  @Disabled("analyzer defect (failure-safety issue): the analyzer gives the primary Deployment, the apex, -primary "
-      + "and -canary Services and the delegate RouteTable an owner reference to the Canary, so once it removes its "
-      + "revertOnDeletion finalizer garbage collection deletes them: the delegate is left routing to a deleted "
-      + "podinfo-primary Service and the app goes offline")
   void deletingTheCanaryWithRevertOnDeletionLeavesTheAppServing() {
     Environment.await("the run before to finish", Duration.ofMinutes(3), () -> {
       String phase = env.canary("test", "podinfo").getJsonObject("status").getString("phase");

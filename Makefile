@@ -10,7 +10,7 @@ CRD_DIR_OF = crd_dir() { case "$$1" in *.flagger.app) echo manifests/crds;; *) e
 # command:package pairs the tests need from Debian; modules append theirs in module.mk.
 TEST_PACKAGES = prometheus:prometheus
 
-.PHONY: help build test test-unit test-packages crds verify-crds certs bench clean
+.PHONY: help build test test-unit test-packages format crds verify-crds certs bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ test: test-packages ## run every test of every module: unit tests, then the *IT 
 
 test-unit: ## run only the fast tests (unit and mock API server), no sandbox or real Prometheus
 	$(MVN) test
+
+format: ## rewrite every module's Java sources in the project's one style (the build checks it)
+	$(MVN) -q spotless:apply
 
 test-packages: ## install the Debian packages the tests need, when missing (as root)
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)

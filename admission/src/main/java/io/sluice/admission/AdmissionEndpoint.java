@@ -51,8 +51,13 @@ final class AdmissionEndpoint {
      * @param bodyLimit largest accepted body in bytes
      * @param deadline  longest a handler may take; the API server gives up after the webhook's timeoutSeconds
      */
-    AdmissionEndpoint(String webhook, ReviewReader reader, AdmissionHandler handler, long bodyLimit,
-            Duration deadline, AdmissionMetrics metrics) {
+    AdmissionEndpoint(
+            String webhook,
+            ReviewReader reader,
+            AdmissionHandler handler,
+            long bodyLimit,
+            Duration deadline,
+            AdmissionMetrics metrics) {
         this.webhook = webhook;
         this.reader = reader;
         this.handler = handler;
@@ -70,7 +75,11 @@ final class AdmissionEndpoint {
                 .failureHandler(this::failure);
         router.route(path).handler(ctx -> {
             ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
-            reject(ctx, 405, "", "method " + ctx.request().method() + " is not allowed: send the AdmissionReview with POST");
+            reject(
+                    ctx,
+                    405,
+                    "",
+                    "method " + ctx.request().method() + " is not allowed: send the AdmissionReview with POST");
         });
     }
 
@@ -78,8 +87,11 @@ final class AdmissionEndpoint {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim();
         if (!mediaType.equalsIgnoreCase("application/json")) {
-            reject(ctx, 415, "", "Content-Type must be application/json, got "
-                    + (type == null ? "none" : "'" + type + "'"));
+            reject(
+                    ctx,
+                    415,
+                    "",
+                    "Content-Type must be application/json, got " + (type == null ? "none" : "'" + type + "'"));
             return;
         }
         ctx.next();
@@ -118,8 +130,12 @@ final class AdmissionEndpoint {
             return;
         }
         if (!API_VERSION.equals(apiVersion)) {
-            reject(ctx, 400, uid, "AdmissionReview apiVersion '" + apiVersion + "' is not served: Sluice serves "
-                    + API_VERSION + " only (set admissionReviewVersions: [v1])");
+            reject(
+                    ctx,
+                    400,
+                    uid,
+                    "AdmissionReview apiVersion '" + apiVersion + "' is not served: Sluice serves " + API_VERSION
+                            + " only (set admissionReviewVersions: [v1])");
             return;
         }
         if (!request.isObject()) {
@@ -158,8 +174,13 @@ final class AdmissionEndpoint {
         }));
         bounded.future()
                 .recover(e -> {
-                    LOG.error("webhook={} uid={} kind={} object={} handler failed", webhook, uid, req.kindLabel(),
-                            req.objectKey(), e);
+                    LOG.error(
+                            "webhook={} uid={} kind={} object={} handler failed",
+                            webhook,
+                            uid,
+                            req.kindLabel(),
+                            req.objectKey(),
+                            e);
                     String why = e instanceof TimeoutException
                             ? "Sluice did not decide within " + deadline.toMillis() + " ms"
                             : "Sluice failed to decide (see the admission service log for uid " + uid + ")";
@@ -185,11 +206,22 @@ final class AdmissionEndpoint {
         send(ctx, 200, reviewNode(req.uid(), response));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         metrics.request(webhook, req.kind(), req.operation(), response.decision(), took);
-        LOG.info("webhook={} uid={} user={} kind={} object={} operation={} dryRun={} decision={} code={} "
+        LOG.info(
+                "webhook={} uid={} user={} kind={} object={} operation={} dryRun={} decision={} code={} "
                         + "patchOps={} warnings={} message=\"{}\" micros={}",
-                webhook, req.uid(), req.username(), req.kindLabel(), req.objectKey(), req.operation(), req.dryRun(),
-                response.decision(), response.code(), response.patch() == null ? 0 : response.patch().size(),
-                response.warnings().size(), response.message(), took.toNanos() / 1000);
+                webhook,
+                req.uid(),
+                req.username(),
+                req.kindLabel(),
+                req.objectKey(),
+                req.operation(),
+                req.dryRun(),
+                response.decision(),
+                response.code(),
+                response.patch() == null ? 0 : response.patch().size(),
+                response.warnings().size(),
+                response.message(),
+                took.toNanos() / 1000);
     }
 
     private void reject(RoutingContext ctx, int httpStatus, String uid, String message) {
@@ -199,8 +231,13 @@ final class AdmissionEndpoint {
         AdmissionResponse response = AdmissionResponse.errored(httpStatus, message);
         send(ctx, httpStatus, reviewNode(uid, response));
         metrics.request(webhook, "", "", "rejected", Duration.ZERO);
-        LOG.warn("webhook={} uid={} decision=rejected code={} remote={} message=\"{}\"", webhook, uid, httpStatus,
-                ctx.request().remoteAddress(), message);
+        LOG.warn(
+                "webhook={} uid={} decision=rejected code={} remote={} message=\"{}\"",
+                webhook,
+                uid,
+                httpStatus,
+                ctx.request().remoteAddress(),
+                message);
     }
 
     private static void send(RoutingContext ctx, int httpStatus, ObjectNode review) {

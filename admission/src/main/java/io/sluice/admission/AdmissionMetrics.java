@@ -27,18 +27,16 @@ final class AdmissionMetrics {
     }
 
     /** The meters of one combination of labels, built once: building and looking up meters per request costs. */
-    private record Key(String webhook, String kind, String operation, String decision) {
-    }
+    private record Key(String webhook, String kind, String operation, String decision) {}
 
-    private record Meters(Counter requests, Timer duration) {
-    }
+    private record Meters(Counter requests, Timer duration) {}
 
     private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
 
     /** One answered request; {@code kind} is empty when the body could not be read far enough to know it. */
     void request(String webhook, String kind, String operation, String decision, Duration took) {
-        Key key = new Key(webhook, kind.isEmpty() ? "unknown" : kind, operation.isEmpty() ? "unknown" : operation,
-                decision);
+        Key key = new Key(
+                webhook, kind.isEmpty() ? "unknown" : kind, operation.isEmpty() ? "unknown" : operation, decision);
         Meters m = meters.computeIfAbsent(key, this::register);
         m.requests().increment();
         m.duration().record(took);
@@ -47,15 +45,24 @@ final class AdmissionMetrics {
     private Meters register(Key key) {
         Counter requests = Counter.builder("sluice.admission.requests")
                 .description("AdmissionReview requests answered, by webhook, kind, operation and decision")
-                .tag("webhook", key.webhook()).tag("kind", key.kind()).tag("operation", key.operation())
+                .tag("webhook", key.webhook())
+                .tag("kind", key.kind())
+                .tag("operation", key.operation())
                 .tag("decision", key.decision())
                 .register(registry);
         Timer duration = Timer.builder("sluice.admission.request.duration")
                 .description("time from a complete request body to the answer")
-                .tag("webhook", key.webhook()).tag("kind", key.kind()).tag("operation", key.operation())
+                .tag("webhook", key.webhook())
+                .tag("kind", key.kind())
+                .tag("operation", key.operation())
                 .publishPercentileHistogram()
-                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-                        Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(250),
+                        Duration.ofSeconds(1))
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);

@@ -26,8 +26,7 @@ record AdmissionResponse(
         List<String> warnings) {
 
     /** One field-level cause, as in {@code status.details.causes} of a Kubernetes Status. */
-    record Cause(String field, String message, String reason) {
-    }
+    record Cause(String field, String message, String reason) {}
 
     AdmissionResponse {
         causes = List.copyOf(causes);

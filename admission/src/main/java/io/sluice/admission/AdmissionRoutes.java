@@ -23,22 +23,29 @@ final class AdmissionRoutes {
     static final String VALIDATE = "/validate";
     static final String MUTATE = "/mutate";
 
-    private AdmissionRoutes() {
-    }
+    private AdmissionRoutes() {}
 
     /** A named condition {@code /readyz} waits for. */
-    record ReadyCheck(String name, BooleanSupplier ready) {
-    }
+    record ReadyCheck(String name, BooleanSupplier ready) {}
 
-    static Router router(Vertx vertx, AdmissionHandler validate, AdmissionHandler mutate, long bodyLimit,
-            Duration deadline, AdmissionMetrics metrics, PrometheusMeterRegistry registry, List<ReadyCheck> checks) {
+    static Router router(
+            Vertx vertx,
+            AdmissionHandler validate,
+            AdmissionHandler mutate,
+            long bodyLimit,
+            Duration deadline,
+            AdmissionMetrics metrics,
+            PrometheusMeterRegistry registry,
+            List<ReadyCheck> checks) {
         Router router = Router.router(vertx);
         new AdmissionEndpoint("validate", ReviewReader.FULL, validate, bodyLimit, deadline, metrics)
                 .mount(router, VALIDATE);
         new AdmissionEndpoint("mutate", ReviewReader.DEPLOYMENTS, mutate, bodyLimit, deadline, metrics)
                 .mount(router, MUTATE);
-        router.get("/healthz").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                .end("ok\n"));
+        router.get("/healthz")
+                .handler(ctx -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                        .end("ok\n"));
         router.get("/readyz").handler(ctx -> {
             List<String> waiting = new ArrayList<>();
             for (ReadyCheck check : checks) {
@@ -46,13 +53,15 @@ final class AdmissionRoutes {
                     waiting.add(check.name());
                 }
             }
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+            ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                     .setStatusCode(waiting.isEmpty() ? 200 : 503)
                     .end(waiting.isEmpty() ? "ok\n" : "waiting for: " + String.join(", ", waiting) + "\n");
         });
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .end(registry.scrape()));
+        router.get("/metrics")
+                .handler(ctx -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .end(registry.scrape()));
         return router;
     }
 }

@@ -14,13 +14,17 @@ import tools.jackson.databind.node.ObjectNode;
 final class AdmittedRevisions {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private AdmittedRevisions() {
-    }
+    private AdmittedRevisions() {}
 
     /** The facts recorded for one admitted revision. */
-    record Admitted(String revision, Map<String, String> images, String user, List<String> groups, String source,
-            Instant admittedAt, String uid) {
-    }
+    record Admitted(
+            String revision,
+            Map<String, String> images,
+            String user,
+            List<String> groups,
+            String source,
+            Instant admittedAt,
+            String uid) {}
 
     /**
      * True when {@code revision} is news to the Canary: neither the revision the analyzer last synced nor the one
@@ -59,7 +63,9 @@ final class AdmittedRevisions {
         record.put("user", admitted.user());
         admitted.groups().forEach(record.putArray("groups")::add);
         record.put("source", admitted.source());
-        record.put("admittedAt", admitted.admittedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+        record.put(
+                "admittedAt",
+                admitted.admittedAt().truncatedTo(ChronoUnit.SECONDS).toString());
         record.put("uid", admitted.uid());
         return JSON.writeValueAsString(patch);
     }

@@ -34,44 +34,52 @@ final class FileCertificates implements CertificateSource {
 
     @Override
     public Future<Void> start(Function<ServingCertificate, Future<Void>> install) {
-        return modified().compose(times -> load().compose(install).onSuccess(v -> seen = times))
+        return modified()
+                .compose(times -> load().compose(install).onSuccess(v -> seen = times))
                 .onSuccess(v -> timer = vertx.setPeriodic(poll.toMillis(), id -> check(install)));
     }
 
     /** One poll: reload when a modification time moved. */
     Future<Boolean> check(Function<ServingCertificate, Future<Void>> install) {
-        return modified().compose(times -> {
-            if (times.equals(seen)) {
-                return Future.succeededFuture(false);
-            }
-            return load().compose(install)
-                    .map(v -> {
-                        seen = times;
-                        return true;
-                    })
-                    .recover(e -> {
-                        LOG.warn("certificate files changed but do not load, keeping the current certificate: {}",
-                                e.getMessage());
+        return modified()
+                .compose(times -> {
+                    if (times.equals(seen)) {
                         return Future.succeededFuture(false);
-                    });
-        }).recover(e -> {
-            LOG.warn("certificate files cannot be read, keeping the current certificate: {}", e.toString());
-            return Future.succeededFuture(false);
-        });
+                    }
+                    return load().compose(install)
+                            .map(v -> {
+                                seen = times;
+                                return true;
+                            })
+                            .recover(e -> {
+                                LOG.warn(
+                                        "certificate files changed but do not load, keeping the current certificate: {}",
+                                        e.getMessage());
+                                return Future.succeededFuture(false);
+                            });
+                })
+                .recover(e -> {
+                    LOG.warn("certificate files cannot be read, keeping the current certificate: {}", e.toString());
+                    return Future.succeededFuture(false);
+                });
     }
 
     private Future<List<Long>> modified() {
         return Future.all(vertx.fileSystem().props(certFile), vertx.fileSystem().props(keyFile))
-                .map(all -> List.of(all.<FileProps>resultAt(0).lastModifiedTime(),
+                .map(all -> List.of(
+                        all.<FileProps>resultAt(0).lastModifiedTime(),
                         all.<FileProps>resultAt(1).lastModifiedTime()));
     }
 
     private Future<ServingCertificate> load() {
-        return Future.all(vertx.fileSystem().readFile(certFile), vertx.fileSystem().readFile(keyFile))
+        return Future.all(
+                        vertx.fileSystem().readFile(certFile),
+                        vertx.fileSystem().readFile(keyFile))
                 .map(all -> {
                     try {
                         String chain = all.resultAt(0).toString();
-                        return new ServingCertificate(KeyAndCert.fromPem(chain, all.resultAt(1).toString()), chain);
+                        return new ServingCertificate(
+                                KeyAndCert.fromPem(chain, all.resultAt(1).toString()), chain);
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException(certFile + " and " + keyFile + ": " + e.getMessage(), e);
                     }

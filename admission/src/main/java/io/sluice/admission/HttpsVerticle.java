@@ -3,8 +3,8 @@ package io.sluice.admission;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -24,11 +24,11 @@ final class HttpsVerticle extends VerticleBase {
     }
 
     /** Deploys {@code instances} servers on {@code options}' host and port; the certificate must be loaded. */
-    static Future<String> deploy(Vertx vertx, ServingTls tls, HttpServerOptions options,
-            Handler<HttpServerRequest> handler, int instances) {
+    static Future<String> deploy(
+            Vertx vertx, ServingTls tls, HttpServerOptions options, Handler<HttpServerRequest> handler, int instances) {
         HttpServerOptions withTls = tls.serverOptions(options);
-        return vertx.deployVerticle(() -> new HttpsVerticle(tls, withTls, handler),
-                new DeploymentOptions().setInstances(instances));
+        return vertx.deployVerticle(
+                () -> new HttpsVerticle(tls, withTls, handler), new DeploymentOptions().setInstances(instances));
     }
 
     @Override

@@ -28,7 +28,8 @@ final class InformerClusterView implements ClusterView {
 
     InformerClusterView(KubernetesClient client) {
         KubeCalls.registerModel(client);
-        this.canaries = client.resources(Canary.class).inAnyNamespace()
+        this.canaries = client.resources(Canary.class)
+                .inAnyNamespace()
                 .withIndexers(Map.of(BY_TARGET, InformerClusterView::targetKeys))
                 .runnableInformer(0);
         this.templates = client.resources(MetricTemplate.class).inAnyNamespace().runnableInformer(0);
@@ -40,8 +41,8 @@ final class InformerClusterView implements ClusterView {
         if (canary.getSpec() == null || canary.getSpec().targetRef == null) {
             return List.of();
         }
-        return List.of(targetKey(canary.getMetadata().getNamespace(), canary.getSpec().targetRef.kind,
-                canary.getSpec().targetRef.name));
+        return List.of(targetKey(
+                canary.getMetadata().getNamespace(), canary.getSpec().targetRef.kind, canary.getSpec().targetRef.name));
     }
 
     private static String targetKey(String namespace, String kind, String name) {

@@ -62,8 +62,11 @@ final class KubeCalls implements StatusWriter {
      * The Kubernetes kinds the service reads or writes, besides Sluice's own, and {@code v1 List}: an API server
      * may answer a list call with that kind rather than {@code <Kind>List} (fabric8's mock server does).
      */
-    private static final List<Class<? extends KubernetesResource>> BUILT_IN_KINDS = List.of(Secret.class,
-            MutatingWebhookConfiguration.class, ValidatingWebhookConfiguration.class, Status.class,
+    private static final List<Class<? extends KubernetesResource>> BUILT_IN_KINDS = List.of(
+            Secret.class,
+            MutatingWebhookConfiguration.class,
+            ValidatingWebhookConfiguration.class,
+            Status.class,
             KubernetesList.class);
 
     /**
@@ -76,7 +79,10 @@ final class KubeCalls implements StatusWriter {
      */
     static KubernetesSerialization serialization() {
         KubernetesSerialization serialization = new KubernetesSerialization(
-                JsonMapper.builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build(), false);
+                JsonMapper.builderWithJackson2Defaults()
+                        .addModule(new Jackson2JdkTypesModule())
+                        .build(),
+                false);
         registerModel(serialization);
         return serialization;
     }
@@ -88,7 +94,10 @@ final class KubeCalls implements StatusWriter {
     @Override
     public Future<Void> patchCanaryStatus(String namespace, String name, String mergePatch) {
         return blocking(() -> {
-            client.resources(Canary.class).inNamespace(namespace).withName(name).subresource("status")
+            client.resources(Canary.class)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .subresource("status")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
             return null;
         });
@@ -96,7 +105,8 @@ final class KubeCalls implements StatusWriter {
 
     /** The Secret, or empty when it does not exist. */
     Future<Optional<Secret>> readSecret(String namespace, String name) {
-        return blocking(() -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
+        return blocking(() -> Optional.ofNullable(
+                client.secrets().inNamespace(namespace).withName(name).get()));
     }
 
     /** Creates the Secret; fails with a 409 when another replica created it first. */
@@ -120,24 +130,43 @@ final class KubeCalls implements StatusWriter {
     Future<List<String>> publishCaBundle(String mutating, String validating, String caBundleBase64) {
         return blocking(() -> {
             List<String> changed = new ArrayList<>();
-            MutatingWebhookConfiguration m = mutating.isEmpty() ? null
-                    : client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(mutating).get();
+            MutatingWebhookConfiguration m = mutating.isEmpty()
+                    ? null
+                    : client.admissionRegistration()
+                            .v1()
+                            .mutatingWebhookConfigurations()
+                            .withName(mutating)
+                            .get();
             if (m != null) {
-                String patch = bundlePatch(m.getWebhooks(), MutatingWebhook::getName, MutatingWebhook::getClientConfig,
-                        caBundleBase64);
+                String patch = bundlePatch(
+                        m.getWebhooks(), MutatingWebhook::getName, MutatingWebhook::getClientConfig, caBundleBase64);
                 if (patch != null) {
-                    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(mutating)
+                    client.admissionRegistration()
+                            .v1()
+                            .mutatingWebhookConfigurations()
+                            .withName(mutating)
                             .patch(PatchContext.of(PatchType.JSON), patch);
                     changed.add(mutating);
                 }
             }
-            ValidatingWebhookConfiguration v = validating.isEmpty() ? null
-                    : client.admissionRegistration().v1().validatingWebhookConfigurations().withName(validating).get();
+            ValidatingWebhookConfiguration v = validating.isEmpty()
+                    ? null
+                    : client.admissionRegistration()
+                            .v1()
+                            .validatingWebhookConfigurations()
+                            .withName(validating)
+                            .get();
             if (v != null) {
-                String patch = bundlePatch(v.getWebhooks(), ValidatingWebhook::getName,
-                        ValidatingWebhook::getClientConfig, caBundleBase64);
+                String patch = bundlePatch(
+                        v.getWebhooks(),
+                        ValidatingWebhook::getName,
+                        ValidatingWebhook::getClientConfig,
+                        caBundleBase64);
                 if (patch != null) {
-                    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(validating)
+                    client.admissionRegistration()
+                            .v1()
+                            .validatingWebhookConfigurations()
+                            .withName(validating)
                             .patch(PatchContext.of(PatchType.JSON), patch);
                     changed.add(validating);
                 }
@@ -147,7 +176,10 @@ final class KubeCalls implements StatusWriter {
     }
 
     /** The JSON Patch that sets every webhook's caBundle, or null when all already carry it. */
-    static <W> String bundlePatch(List<W> webhooks, Function<W, String> name, Function<W, WebhookClientConfig> config,
+    static <W> String bundlePatch(
+            List<W> webhooks,
+            Function<W, String> name,
+            Function<W, WebhookClientConfig> config,
             String caBundleBase64) {
         ArrayNode ops = JSON.createArrayNode();
         for (int i = 0; i < webhooks.size(); i++) {
@@ -156,12 +188,20 @@ final class KubeCalls implements StatusWriter {
             if (clientConfig != null && Objects.equals(clientConfig.getCaBundle(), caBundleBase64)) {
                 continue;
             }
-            ops.addObject().put("op", "test").put("path", "/webhooks/" + i + "/name").put("value", name.apply(webhook));
+            ops.addObject()
+                    .put("op", "test")
+                    .put("path", "/webhooks/" + i + "/name")
+                    .put("value", name.apply(webhook));
             if (clientConfig == null) {
-                ops.addObject().put("op", "add").put("path", "/webhooks/" + i + "/clientConfig")
-                        .putObject("value").put("caBundle", caBundleBase64);
+                ops.addObject()
+                        .put("op", "add")
+                        .put("path", "/webhooks/" + i + "/clientConfig")
+                        .putObject("value")
+                        .put("caBundle", caBundleBase64);
             } else {
-                ops.addObject().put("op", "add").put("path", "/webhooks/" + i + "/clientConfig/caBundle")
+                ops.addObject()
+                        .put("op", "add")
+                        .put("path", "/webhooks/" + i + "/clientConfig/caBundle")
                         .put("value", caBundleBase64);
             }
         }

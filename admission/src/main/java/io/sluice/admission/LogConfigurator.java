@@ -41,7 +41,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
     /** As logback's service loader creates it: settings from system properties, then the environment. */
     public LogConfigurator() {
-        this(name -> System.getProperty(name, System.getenv(name)),
+        this(
+                name -> System.getProperty(name, System.getenv(name)),
                 resource -> LogConfigurator.class.getClassLoader().getResource(resource) != null);
     }
 
@@ -65,7 +66,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (settings.apply("logback.configurationFile") != null || onClassPath.test("logback-test.xml")
+        if (settings.apply("logback.configurationFile") != null
+                || onClassPath.test("logback-test.xml")
                 || onClassPath.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
@@ -80,7 +82,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.addAppender(out);
         context.getLogger("io.sluice").setLevel(level(context));
         // flagger.app/v1beta1 is the API Sluice serves on purpose; the client's notice about beta versions is noise.
-        context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
+        context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils")
+                .setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -109,8 +112,10 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         }
         Level level = Level.toLevel(value, null);
         if (level == null) {
-            warn(context, LEVEL_VARIABLE + "='" + value + "' is not a log level (TRACE, DEBUG, INFO, WARN, ERROR, "
-                    + "OFF); using INFO");
+            warn(
+                    context,
+                    LEVEL_VARIABLE + "='" + value + "' is not a log level (TRACE, DEBUG, INFO, WARN, ERROR, "
+                            + "OFF); using INFO");
             return Level.INFO;
         }
         return level;

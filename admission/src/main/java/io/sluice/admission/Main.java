@@ -32,134 +32,190 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The admission service's command line. Every flag can also be set through the environment variable named. */
-@Command(name = "sluice-admission", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sluice's admission webhook: validates Canary, MetricTemplate and AlertProvider objects and "
-                + "mutates the Deployments Canaries target. Serves HTTPS only."},
+@Command(
+        name = "sluice-admission",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Sluice's admission webhook: validates Canary, MetricTemplate and AlertProvider objects and "
+                    + "mutates the Deployments Canaries target. Serves HTTPS only."
+        },
         footer = {"", "Durations use Go syntax (500ms, 2s, 10m, 168h)."})
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--bind-address", defaultValue = "${env:SLUICE_BIND_ADDRESS:-0.0.0.0}",
+    @Option(
+            names = "--bind-address",
+            defaultValue = "${env:SLUICE_BIND_ADDRESS:-0.0.0.0}",
             description = "Address the HTTPS server listens on (env SLUICE_BIND_ADDRESS; default ${DEFAULT-VALUE}).")
     String bindAddress;
 
-    @Option(names = "--port", defaultValue = "${env:SLUICE_PORT:-8443}",
+    @Option(
+            names = "--port",
+            defaultValue = "${env:SLUICE_PORT:-8443}",
             description = "HTTPS port for the webhooks, /healthz, /readyz and /metrics (env SLUICE_PORT; default "
                     + "${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--event-loops", defaultValue = "${env:SLUICE_EVENT_LOOPS:-0}",
+    @Option(
+            names = "--event-loops",
+            defaultValue = "${env:SLUICE_EVENT_LOOPS:-0}",
             description = "HTTPS server instances, one per event loop, sharing the port; 0 means one per CPU "
                     + "(env SLUICE_EVENT_LOOPS; default ${DEFAULT-VALUE}).")
     int eventLoops;
 
-    @Option(names = "--tls-cert-file", defaultValue = "${env:SLUICE_TLS_CERT_FILE:-}",
+    @Option(
+            names = "--tls-cert-file",
+            defaultValue = "${env:SLUICE_TLS_CERT_FILE:-}",
             description = "PEM certificate (and chain) to serve, e.g. from a cert-manager Secret; reloaded when it "
                     + "changes. Without it Sluice runs its own CA (env SLUICE_TLS_CERT_FILE).")
     String tlsCertFile;
 
-    @Option(names = "--tls-key-file", defaultValue = "${env:SLUICE_TLS_KEY_FILE:-}",
+    @Option(
+            names = "--tls-key-file",
+            defaultValue = "${env:SLUICE_TLS_KEY_FILE:-}",
             description = "PEM private key of --tls-cert-file (env SLUICE_TLS_KEY_FILE).")
     String tlsKeyFile;
 
-    @Option(names = "--tls-reload-interval", defaultValue = "${env:SLUICE_TLS_RELOAD_INTERVAL:-10s}",
+    @Option(
+            names = "--tls-reload-interval",
+            defaultValue = "${env:SLUICE_TLS_RELOAD_INTERVAL:-10s}",
             description = "How often the certificate files are checked for changes (env SLUICE_TLS_RELOAD_INTERVAL; "
                     + "default ${DEFAULT-VALUE}).")
     String tlsReloadInterval;
 
-    @Option(names = "--namespace", defaultValue = "${env:POD_NAMESPACE:-sluice-system}",
-            description = "Namespace of the service and of the CA Secret (env POD_NAMESPACE; default "
-                    + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--namespace",
+            defaultValue = "${env:POD_NAMESPACE:-sluice-system}",
+            description =
+                    "Namespace of the service and of the CA Secret (env POD_NAMESPACE; default " + "${DEFAULT-VALUE}).")
     String namespace;
 
-    @Option(names = "--service-name", defaultValue = "${env:SLUICE_SERVICE_NAME:-sluice-admission}",
+    @Option(
+            names = "--service-name",
+            defaultValue = "${env:SLUICE_SERVICE_NAME:-sluice-admission}",
             description = "Service the API server calls; the serving certificate covers <svc>, <svc>.<ns> and "
                     + "<svc>.<ns>.svc (env SLUICE_SERVICE_NAME; default ${DEFAULT-VALUE}).")
     String serviceName;
 
-    @Option(names = "--extra-dns-name", split = ",", defaultValue = "${env:SLUICE_EXTRA_DNS_NAMES:-}",
+    @Option(
+            names = "--extra-dns-name",
+            split = ",",
+            defaultValue = "${env:SLUICE_EXTRA_DNS_NAMES:-}",
             description = "More DNS names for the self-issued serving certificate, comma separated "
                     + "(env SLUICE_EXTRA_DNS_NAMES).")
     List<String> extraDnsNames = new ArrayList<>();
 
-    @Option(names = "--extra-ip", split = ",", defaultValue = "${env:SLUICE_EXTRA_IPS:-}",
+    @Option(
+            names = "--extra-ip",
+            split = ",",
+            defaultValue = "${env:SLUICE_EXTRA_IPS:-}",
             description = "IP addresses for the self-issued serving certificate, comma separated "
                     + "(env SLUICE_EXTRA_IPS).")
     List<String> extraIps = new ArrayList<>();
 
-    @Option(names = "--ca-secret", defaultValue = "${env:SLUICE_CA_SECRET:-sluice-admission-ca}",
+    @Option(
+            names = "--ca-secret",
+            defaultValue = "${env:SLUICE_CA_SECRET:-sluice-admission-ca}",
             description = "Secret holding the self-managed CA, created when missing (env SLUICE_CA_SECRET; default "
                     + "${DEFAULT-VALUE}).")
     String caSecret;
 
-    @Option(names = "--serving-cert-validity", defaultValue = "${env:SLUICE_SERVING_CERT_VALIDITY:-168h}",
+    @Option(
+            names = "--serving-cert-validity",
+            defaultValue = "${env:SLUICE_SERVING_CERT_VALIDITY:-168h}",
             description = "Lifetime of a self-issued serving certificate; renewed at two thirds "
                     + "(env SLUICE_SERVING_CERT_VALIDITY; default ${DEFAULT-VALUE}).")
     String servingValidity;
 
-    @Option(names = "--cert-check-interval", defaultValue = "${env:SLUICE_CERT_CHECK_INTERVAL:-5m}",
+    @Option(
+            names = "--cert-check-interval",
+            defaultValue = "${env:SLUICE_CERT_CHECK_INTERVAL:-5m}",
             description = "Longest time between two reads of the CA Secret, to pick up a rotation by another "
                     + "replica (env SLUICE_CERT_CHECK_INTERVAL; default ${DEFAULT-VALUE}).")
     String certCheckInterval;
 
-    @Option(names = "--mutating-webhook-configuration",
+    @Option(
+            names = "--mutating-webhook-configuration",
             defaultValue = "${env:SLUICE_MUTATING_WEBHOOK_CONFIGURATION:-sluice-admission}",
             description = "MutatingWebhookConfiguration whose caBundle Sluice keeps current; empty to leave it "
                     + "alone (env SLUICE_MUTATING_WEBHOOK_CONFIGURATION; default ${DEFAULT-VALUE}).")
     String mutatingConfiguration;
 
-    @Option(names = "--validating-webhook-configuration",
+    @Option(
+            names = "--validating-webhook-configuration",
             defaultValue = "${env:SLUICE_VALIDATING_WEBHOOK_CONFIGURATION:-sluice-admission}",
             description = "ValidatingWebhookConfiguration whose caBundle Sluice keeps current; empty to leave it "
                     + "alone (env SLUICE_VALIDATING_WEBHOOK_CONFIGURATION; default ${DEFAULT-VALUE}).")
     String validatingConfiguration;
 
-    @Option(names = "--analyzer-identity",
+    @Option(
+            names = "--analyzer-identity",
             defaultValue = "${env:SLUICE_ANALYZER_IDENTITY:-system:serviceaccount:sluice-system:sluice-analyzer}",
             description = "User name of the analyzer: its replica changes are let through (env "
                     + "SLUICE_ANALYZER_IDENTITY; default ${DEFAULT-VALUE}).")
     String analyzerIdentity;
 
-    @Option(names = "--status-write-budget", defaultValue = "${env:SLUICE_STATUS_WRITE_BUDGET:-2s}",
+    @Option(
+            names = "--status-write-budget",
+            defaultValue = "${env:SLUICE_STATUS_WRITE_BUDGET:-2s}",
             description = "Longest wait for the admittedRevision status write before admitting anyway "
                     + "(env SLUICE_STATUS_WRITE_BUDGET; default ${DEFAULT-VALUE}).")
     String statusWriteBudget;
 
-    @Option(names = "--request-deadline", defaultValue = "${env:SLUICE_REQUEST_DEADLINE:-4s}",
+    @Option(
+            names = "--request-deadline",
+            defaultValue = "${env:SLUICE_REQUEST_DEADLINE:-4s}",
             description = "Longest time to decide one review; keep it under the webhooks' timeoutSeconds "
                     + "(env SLUICE_REQUEST_DEADLINE; default ${DEFAULT-VALUE}).")
     String requestDeadline;
 
-    @Option(names = "--max-body-bytes", defaultValue = "${env:SLUICE_MAX_BODY_BYTES:-3145728}",
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "${env:SLUICE_MAX_BODY_BYTES:-3145728}",
             description = "Largest AdmissionReview accepted, in bytes; the API server's own object limit is 3 MiB "
                     + "(env SLUICE_MAX_BODY_BYTES; default ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
-    @Option(names = "--source-user", split = ",", defaultValue = "${env:SLUICE_SOURCE_USERS:-}",
+    @Option(
+            names = "--source-user",
+            split = ",",
+            defaultValue = "${env:SLUICE_SOURCE_USERS:-}",
             description = "user=source pairs added to the built-in table that names the tool behind a change "
                     + "(kubectl, flux, argocd, helm, other), comma separated (env SLUICE_SOURCE_USERS).")
     List<String> sourceUsers = new ArrayList<>();
 
-    @Option(names = "--source-manager", split = ",", defaultValue = "${env:SLUICE_SOURCE_MANAGERS:-}",
+    @Option(
+            names = "--source-manager",
+            split = ",",
+            defaultValue = "${env:SLUICE_SOURCE_MANAGERS:-}",
             description = "fieldManager=source pairs added to the built-in table, comma separated "
                     + "(env SLUICE_SOURCE_MANAGERS).")
     List<String> sourceManagers = new ArrayList<>();
 
-    @Option(names = "--api-pool-size", defaultValue = "${env:SLUICE_API_POOL_SIZE:-4}",
+    @Option(
+            names = "--api-pool-size",
+            defaultValue = "${env:SLUICE_API_POOL_SIZE:-4}",
             description = "Worker threads for Kubernetes API calls (env SLUICE_API_POOL_SIZE; default "
                     + "${DEFAULT-VALUE}).")
     int apiPoolSize;
 
-    @Option(names = "--api-connect-timeout", defaultValue = "${env:SLUICE_API_CONNECT_TIMEOUT:-5s}",
+    @Option(
+            names = "--api-connect-timeout",
+            defaultValue = "${env:SLUICE_API_CONNECT_TIMEOUT:-5s}",
             description = "Connect timeout to the Kubernetes API (env SLUICE_API_CONNECT_TIMEOUT; default "
                     + "${DEFAULT-VALUE}).")
     String apiConnectTimeout;
 
-    @Option(names = "--api-request-timeout", defaultValue = "${env:SLUICE_API_REQUEST_TIMEOUT:-10s}",
+    @Option(
+            names = "--api-request-timeout",
+            defaultValue = "${env:SLUICE_API_REQUEST_TIMEOUT:-10s}",
             description = "Timeout of one Kubernetes API request (env SLUICE_API_REQUEST_TIMEOUT; default "
                     + "${DEFAULT-VALUE}).")
     String apiRequestTimeout;
 
-    @Option(names = "--log-format", defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
+    @Option(
+            names = "--log-format",
+            defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
             description = "Log lines as text or json (env SLUICE_LOG_FORMAT). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
@@ -168,8 +224,10 @@ public final class Main implements Callable<Integer> {
     }
 
     static Duration duration(String flag, String value) {
-        return Durations.parse(value).orElseThrow(() -> new CommandLine.ParameterException(
-                new CommandLine(new Main()), flag + ": '" + value + "' is not a duration (e.g. 500ms, 2s, 10m)"));
+        return Durations.parse(value)
+                .orElseThrow(() -> new CommandLine.ParameterException(
+                        new CommandLine(new Main()),
+                        flag + ": '" + value + "' is not a duration (e.g. 500ms, 2s, 10m)"));
     }
 
     static Map<String, String> pairs(String flag, List<String> values) {
@@ -180,8 +238,8 @@ public final class Main implements Callable<Integer> {
             }
             int eq = v.indexOf('=');
             if (eq <= 0 || eq == v.length() - 1) {
-                throw new CommandLine.ParameterException(new CommandLine(new Main()),
-                        flag + ": '" + v + "' is not name=source");
+                throw new CommandLine.ParameterException(
+                        new CommandLine(new Main()), flag + ": '" + v + "' is not name=source");
             }
             out.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
         }
@@ -192,7 +250,9 @@ public final class Main implements Callable<Integer> {
     static VertxOptions vertxOptions(int eventLoops) {
         // As many event loops as servers; a small pool for the little blocking work besides API calls (crypto).
         // Every thread costs a stack and, once it allocates buffers, a Netty thread cache.
-        return new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(4)
+        return new VertxOptions()
+                .setEventLoopPoolSize(eventLoops)
+                .setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2);
     }
 
@@ -207,8 +267,8 @@ public final class Main implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(Main.class);
         boolean files = !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty();
         if (files && (tlsCertFile.isEmpty() || tlsKeyFile.isEmpty())) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--tls-cert-file and --tls-key-file go together");
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--tls-cert-file and --tls-key-file go together");
         }
         Duration reload = duration("--tls-reload-interval", tlsReloadInterval);
         Duration leafValidity = duration("--serving-cert-validity", servingValidity);
@@ -217,10 +277,11 @@ public final class Main implements Callable<Integer> {
         Duration deadline = duration("--request-deadline", requestDeadline);
         Duration connect = duration("--api-connect-timeout", apiConnectTimeout);
         Duration request = duration("--api-request-timeout", apiRequestTimeout);
-        SourceClassifier sources = SourceClassifier.withDefaults(pairs("--source-user", sourceUsers),
-                pairs("--source-manager", sourceManagers));
+        SourceClassifier sources = SourceClassifier.withDefaults(
+                pairs("--source-user", sourceUsers), pairs("--source-manager", sourceManagers));
         ServingRequest serving = ServingRequest.of(serviceName, namespace)
-                .withExtraDnsNames(extraDnsNames.stream().filter(s -> !s.isBlank()).toList())
+                .withExtraDnsNames(
+                        extraDnsNames.stream().filter(s -> !s.isBlank()).toList())
                 .withIpAddresses(extraIps.stream().filter(s -> !s.isBlank()).toList())
                 .withValidity(leafValidity);
 
@@ -230,9 +291,11 @@ public final class Main implements Callable<Integer> {
                 .withConnectionTimeout((int) connect.toMillis())
                 .withRequestTimeout((int) request.toMillis())
                 .build();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(config)
                 .withKubernetesSerialization(KubeCalls.serialization())
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                .build();
         KubeCalls calls = new KubeCalls(vertx, client, apiPoolSize);
         InformerClusterView cluster = new InformerClusterView(client);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -240,45 +303,75 @@ public final class Main implements Callable<Integer> {
         ServingTls tls = new ServingTls();
         CertificateSource certificates = files
                 ? new FileCertificates(vertx, tlsCertFile, tlsKeyFile, reload)
-                : new ManagedCertificates(vertx, new SecretCaStore(calls, namespace, caSecret, mutatingConfiguration,
-                        validatingConfiguration), serving, CaRequest.of(serviceName + "." + namespace + " webhook CA"),
-                        Clock.systemUTC(), recheck);
+                : new ManagedCertificates(
+                        vertx,
+                        new SecretCaStore(calls, namespace, caSecret, mutatingConfiguration, validatingConfiguration),
+                        serving,
+                        CaRequest.of(serviceName + "." + namespace + " webhook CA"),
+                        Clock.systemUTC(),
+                        recheck);
 
-        ValidatingHandler validate = new ValidatingHandler(new ObjectDecoder(), CanaryValidator::validate,
-                MetricTemplateValidator::validate, AlertProviderValidator::validate, cluster);
-        MutatingHandler mutate = new MutatingHandler(cluster, calls, sources, analyzerIdentity, writeBudget,
-                Clock.systemUTC(), metrics);
+        ValidatingHandler validate = new ValidatingHandler(
+                new ObjectDecoder(),
+                CanaryValidator::validate,
+                MetricTemplateValidator::validate,
+                AlertProviderValidator::validate,
+                cluster);
+        MutatingHandler mutate =
+                new MutatingHandler(cluster, calls, sources, analyzerIdentity, writeBudget, Clock.systemUTC(), metrics);
         List<AdmissionRoutes.ReadyCheck> checks = List.of(
                 new AdmissionRoutes.ReadyCheck("certificate", tls::loaded),
                 new AdmissionRoutes.ReadyCheck("caches", cluster::synced));
 
         cluster.start().onFailure(e -> log.error("caches did not start; /readyz stays unready: {}", e.toString()));
         CountDownLatch stopped = new CountDownLatch(1);
-        io.vertx.ext.web.Router router = AdmissionRoutes.router(vertx, validate, mutate, maxBodyBytes, deadline,
-                metrics, registry, checks);
-        Future<String> serving0 = certificates.start(tls::install).compose(v -> HttpsVerticle.deploy(vertx, tls,
-                new HttpServerOptions().setHost(bindAddress).setPort(port)
-                        // A client that stops sending mid-request is cut off instead of holding a connection forever;
-                        // longer than the API server's own 90 s keep-alive, so it closes idle connections first.
-                        .setIdleTimeout(120).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS),
-                router, instances));
-        serving0.onSuccess(id -> log.info("serving HTTPS on {}:{} with {} event loops ({} certificates)",
-                bindAddress, port, instances, files ? "file" : "self-managed")).onFailure(e -> {
-            log.error("could not start serving: {}", e.toString());
-            stopped.countDown();
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            certificates.stop();
-            cluster.stop();
-            // The client runs on this Vert.x instance: close it first, then the event loops under it.
-            client.close();
-            vertx.close().toCompletionStage().toCompletableFuture().join();
-            // Last: the log appender writes the lines still queued, the ones above included.
-            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
-                logs.stop();
-            }
-            stopped.countDown();
-        }, "sluice-shutdown"));
+        io.vertx.ext.web.Router router =
+                AdmissionRoutes.router(vertx, validate, mutate, maxBodyBytes, deadline, metrics, registry, checks);
+        Future<String> serving0 = certificates
+                .start(tls::install)
+                .compose(v -> HttpsVerticle.deploy(
+                        vertx,
+                        tls,
+                        new HttpServerOptions()
+                                .setHost(bindAddress)
+                                .setPort(port)
+                                // A client that stops sending mid-request is cut off instead of holding a connection
+                                // forever;
+                                // longer than the API server's own 90 s keep-alive, so it closes idle connections
+                                // first.
+                                .setIdleTimeout(120)
+                                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS),
+                        router,
+                        instances));
+        serving0.onSuccess(id -> log.info(
+                        "serving HTTPS on {}:{} with {} event loops ({} certificates)",
+                        bindAddress,
+                        port,
+                        instances,
+                        files ? "file" : "self-managed"))
+                .onFailure(e -> {
+                    log.error("could not start serving: {}", e.toString());
+                    stopped.countDown();
+                });
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            certificates.stop();
+                            cluster.stop();
+                            // The client runs on this Vert.x instance: close it first, then the event loops under it.
+                            client.close();
+                            vertx.close()
+                                    .toCompletionStage()
+                                    .toCompletableFuture()
+                                    .join();
+                            // Last: the log appender writes the lines still queued, the ones above included.
+                            if (LoggerFactory.getILoggerFactory()
+                                    instanceof ch.qos.logback.classic.LoggerContext logs) {
+                                logs.stop();
+                            }
+                            stopped.countDown();
+                        },
+                        "sluice-shutdown"));
         stopped.await();
         return serving0.succeeded() ? 0 : 1;
     }

@@ -45,8 +45,8 @@ final class ManagedCertificates implements CertificateSource {
     private long timer = -1;
     private boolean stopped;
 
-    ManagedCertificates(Vertx vertx, CaStore store, ServingRequest serving, CaRequest caRequest, Clock clock,
-            Duration recheck) {
+    ManagedCertificates(
+            Vertx vertx, CaStore store, ServingRequest serving, CaRequest caRequest, Clock clock, Duration recheck) {
         this.vertx = vertx;
         this.store = store;
         this.serving = serving;
@@ -66,9 +66,15 @@ final class ManagedCertificates implements CertificateSource {
         if (stopped) {
             return;
         }
-        long delay = Math.max(1000, Math.min(recheck.toMillis(), Duration.between(clock.instant(), next).toMillis()));
-        timer = vertx.setTimer(delay, id -> check()
-                .onComplete(ar -> schedule(ar.succeeded() ? ar.result() : clock.instant().plus(Duration.ofSeconds(30)))));
+        long delay = Math.max(
+                1000,
+                Math.min(
+                        recheck.toMillis(),
+                        Duration.between(clock.instant(), next).toMillis()));
+        timer = vertx.setTimer(
+                delay,
+                id -> check().onComplete(ar ->
+                        schedule(ar.succeeded() ? ar.result() : clock.instant().plus(Duration.ofSeconds(30)))));
     }
 
     /** One round; returns when the next round is due. Failures are logged and retried by the caller's timer. */
@@ -84,11 +90,15 @@ final class ManagedCertificates implements CertificateSource {
     private Future<CaStore.StoredCa> currentCa(Instant now) {
         return store.read().compose(found -> {
             if (found.isEmpty()) {
-                return crypto(() -> CertificateIssuer.createCa(caRequest, now)).compose(ca -> {
-                    LOG.info("no CA stored yet: created one, serial={} notAfter={}",
-                            ca.cert().getSerialNumber().toString(16), ca.cert().getNotAfter().toInstant());
-                    return store.create(ca);
-                }).recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
+                return crypto(() -> CertificateIssuer.createCa(caRequest, now))
+                        .compose(ca -> {
+                            LOG.info(
+                                    "no CA stored yet: created one, serial={} notAfter={}",
+                                    ca.cert().getSerialNumber().toString(16),
+                                    ca.cert().getNotAfter().toInstant());
+                            return store.create(ca);
+                        })
+                        .recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
             }
             CaStore.StoredCa stored = found.get();
             RenewalVerdict verdict = policy.assessCa(stored.ca().cert(), now);
@@ -98,18 +108,25 @@ final class ManagedCertificates implements CertificateSource {
             List<X509Certificate> previous = new ArrayList<>();
             previous.add(stored.ca().cert());
             previous.addAll(stored.previous());
-            List<X509Certificate> keep = CaBundle.merge(List.of(), previous, now).certificates();
-            return crypto(() -> CertificateIssuer.createCa(caRequest, now)).compose(ca -> {
-                LOG.info("rotating the CA: {}; new serial={}", verdict.reason(),
-                        ca.cert().getSerialNumber().toString(16));
-                return store.replace(stored, ca, keep);
-            }).recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
+            List<X509Certificate> keep =
+                    CaBundle.merge(List.of(), previous, now).certificates();
+            return crypto(() -> CertificateIssuer.createCa(caRequest, now))
+                    .compose(ca -> {
+                        LOG.info(
+                                "rotating the CA: {}; new serial={}",
+                                verdict.reason(),
+                                ca.cert().getSerialNumber().toString(16));
+                        return store.replace(stored, ca, keep);
+                    })
+                    .recover(e -> e instanceof CaStore.Conflict ? readExisting() : Future.failedFuture(e));
         });
     }
 
     private Future<CaStore.StoredCa> readExisting() {
-        return store.read().compose(again -> again.map(Future::succeededFuture)
-                .orElseGet(() -> Future.failedFuture(new IllegalStateException("the CA vanished while being written"))));
+        return store.read()
+                .compose(again -> again.map(Future::succeededFuture)
+                        .orElseGet(() ->
+                                Future.failedFuture(new IllegalStateException("the CA vanished while being written"))));
     }
 
     /**
@@ -133,14 +150,18 @@ final class ManagedCertificates implements CertificateSource {
         if (verdict.decision() == RenewalDecision.NOOP) {
             return Future.succeededFuture(policy.nextChange(ca, leaf.cert(), now));
         }
-        return crypto(() -> CertificateIssuer.issueServing(stored.ca(), serving, now)).compose(next -> {
-            LOG.info("issuing a serving certificate: {}; serial={} notAfter={}", verdict.reason(),
-                    next.cert().getSerialNumber().toString(16), next.cert().getNotAfter().toInstant());
-            return install.apply(ServingCertificate.of(next)).map(v -> {
-                leaf = next;
-                return policy.nextChange(ca, next.cert(), now);
-            });
-        });
+        return crypto(() -> CertificateIssuer.issueServing(stored.ca(), serving, now))
+                .compose(next -> {
+                    LOG.info(
+                            "issuing a serving certificate: {}; serial={} notAfter={}",
+                            verdict.reason(),
+                            next.cert().getSerialNumber().toString(16),
+                            next.cert().getNotAfter().toInstant());
+                    return install.apply(ServingCertificate.of(next)).map(v -> {
+                        leaf = next;
+                        return policy.nextChange(ca, next.cert(), now);
+                    });
+                });
     }
 
     /** Key generation and signing take milliseconds of CPU: never on an event loop. */

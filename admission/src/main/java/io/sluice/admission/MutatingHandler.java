@@ -35,8 +35,14 @@ final class MutatingHandler implements AdmissionHandler {
     private final Clock clock;
     private final AdmissionMetrics metrics;
 
-    MutatingHandler(ClusterView cluster, StatusWriter writer, SourceClassifier sources, String analyzerIdentity,
-            Duration writeBudget, Clock clock, AdmissionMetrics metrics) {
+    MutatingHandler(
+            ClusterView cluster,
+            StatusWriter writer,
+            SourceClassifier sources,
+            String analyzerIdentity,
+            Duration writeBudget,
+            Clock clock,
+            AdmissionMetrics metrics) {
         this.cluster = cluster;
         this.writer = writer;
         this.sources = sources;
@@ -48,15 +54,18 @@ final class MutatingHandler implements AdmissionHandler {
 
     @Override
     public Future<AdmissionResponse> handle(AdmissionRequest request) {
-        boolean write = request.operation().equals("CREATE") || request.operation().equals("UPDATE");
-        if (!write || !request.subResource().isEmpty() || !"apps".equals(request.group())
+        boolean write =
+                request.operation().equals("CREATE") || request.operation().equals("UPDATE");
+        if (!write
+                || !request.subResource().isEmpty()
+                || !"apps".equals(request.group())
                 || !"Deployment".equals(request.kind())) {
             return Future.succeededFuture(AdmissionResponse.allowed());
         }
         String malformed = shapeProblem(request.object());
         if (malformed != null) {
-            return Future.succeededFuture(AdmissionResponse.errored(400,
-                    "request.object is not a Deployment: " + malformed));
+            return Future.succeededFuture(
+                    AdmissionResponse.errored(400, "request.object is not a Deployment: " + malformed));
         }
         List<Canary> owners = cluster.canariesTargeting(request.namespace(), "Deployment", request.name());
         if (owners.isEmpty()) {
@@ -68,11 +77,15 @@ final class MutatingHandler implements AdmissionHandler {
     }
 
     private AdmissionResponse replicas(AdmissionRequest request) {
-        if (!request.operation().equals("UPDATE") || !request.hasOldObject()
+        if (!request.operation().equals("UPDATE")
+                || !request.hasOldObject()
                 || analyzerIdentity.equals(request.username())) {
             return AdmissionResponse.allowed();
         }
-        if (request.object().path("spec").path("replicas").equals(request.oldObject().path("spec").path("replicas"))) {
+        if (request.object()
+                .path("spec")
+                .path("replicas")
+                .equals(request.oldObject().path("spec").path("replicas"))) {
             return AdmissionResponse.allowed();
         }
         ObjectNode changed = copyOfGuardedPath((ObjectNode) request.object());
@@ -133,32 +146,51 @@ final class MutatingHandler implements AdmissionHandler {
         if (!AdmittedRevisions.isNew(canary, revision)) {
             return Future.succeededFuture();
         }
-        String canaryKey = canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
+        String canaryKey =
+                canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
         if (request.dryRun()) {
-            LOG.info("uid={} canary={} revision={} dry run: admittedRevision not written", request.uid(), canaryKey,
+            LOG.info(
+                    "uid={} canary={} revision={} dry run: admittedRevision not written",
+                    request.uid(),
+                    canaryKey,
                     revision);
             return Future.succeededFuture();
         }
-        AdmittedRevisions.Admitted admitted = new AdmittedRevisions.Admitted(revision, Revisions.images(template),
-                request.username(), request.groups(), sources.classify(request.username(), request.object()),
-                clock.instant(), request.uid());
+        AdmittedRevisions.Admitted admitted = new AdmittedRevisions.Admitted(
+                revision,
+                Revisions.images(template),
+                request.username(),
+                request.groups(),
+                sources.classify(request.username(), request.object()),
+                clock.instant(),
+                request.uid());
         String patch = AdmittedRevisions.mergePatch(canary, admitted);
         Future<Void> write;
         try {
-            write = writer.patchCanaryStatus(canary.getMetadata().getNamespace(), canary.getMetadata().getName(), patch);
+            write = writer.patchCanaryStatus(
+                    canary.getMetadata().getNamespace(), canary.getMetadata().getName(), patch);
         } catch (RuntimeException e) {
             write = Future.failedFuture(e);
         }
         return write.timeout(writeBudget.toMillis(), TimeUnit.MILLISECONDS)
                 .onSuccess(v -> {
                     metrics.statusWritten();
-                    LOG.info("uid={} canary={} revision={} source={} admittedRevision written", request.uid(),
-                            canaryKey, revision, admitted.source());
+                    LOG.info(
+                            "uid={} canary={} revision={} source={} admittedRevision written",
+                            request.uid(),
+                            canaryKey,
+                            revision,
+                            admitted.source());
                 })
                 .recover(e -> {
                     metrics.statusWriteFailed();
-                    LOG.warn("uid={} canary={} revision={} admittedRevision not written, the analyzer's watch "
-                            + "will still see the revision: {}", request.uid(), canaryKey, revision, e.toString());
+                    LOG.warn(
+                            "uid={} canary={} revision={} admittedRevision not written, the analyzer's watch "
+                                    + "will still see the revision: {}",
+                            request.uid(),
+                            canaryKey,
+                            revision,
+                            e.toString());
                     return Future.succeededFuture();
                 });
     }

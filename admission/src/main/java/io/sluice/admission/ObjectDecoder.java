@@ -26,8 +26,20 @@ import tools.jackson.databind.type.LogicalType;
 final class ObjectDecoder {
     private static final ObjectMapper TEXT = JsonMapper.builder().build();
     private static final Map<Class<?>, String> JSON_TYPES = Map.of(
-            Integer.class, "an integer", Long.class, "an integer", Double.class, "a number",
-            Boolean.class, "a boolean", String.class, "a string", List.class, "an array", Map.class, "an object");
+            Integer.class,
+            "an integer",
+            Long.class,
+            "an integer",
+            Double.class,
+            "a number",
+            Boolean.class,
+            "a boolean",
+            String.class,
+            "a string",
+            List.class,
+            "an array",
+            Map.class,
+            "an object");
 
     private final KubernetesSerialization serialization;
 
@@ -48,19 +60,21 @@ final class ObjectDecoder {
 
         @Override
         protected ObjectMapper configureMapper(ObjectMapper mapper) {
-            return super.configureMapper(mapper).rebuild()
-                    .addModule(new SimpleModule("sluice-strict-integers").addDeserializer(Integer.class,
-                            new StrictInteger()))
-                    .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String,
-                            CoercionAction.Fail))
-                    .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String,
-                            CoercionAction.Fail))
-                    .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String,
-                            CoercionAction.Fail))
-                    .withCoercionConfig(LogicalType.Textual, c -> c
-                            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            return super.configureMapper(mapper)
+                    .rebuild()
+                    .addModule(new SimpleModule("sluice-strict-integers")
+                            .addDeserializer(Integer.class, new StrictInteger()))
+                    .withCoercionConfig(
+                            LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                    .withCoercionConfig(
+                            LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                    .withCoercionConfig(
+                            LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                    .withCoercionConfig(
+                            LogicalType.Textual,
+                            c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                     .build();
         }
     }
@@ -69,8 +83,7 @@ final class ObjectDecoder {
     private static final class StrictInteger extends ValueDeserializer<Integer> {
         @Override
         public Integer deserialize(JsonParser p, DeserializationContext ctxt) {
-            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
-                    && p.getNumberType() == JsonParser.NumberType.INT) {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
                 return p.getIntValue();
             }
             return (Integer) ctxt.handleUnexpectedToken(Integer.class, p);
@@ -84,8 +97,12 @@ final class ObjectDecoder {
             if (!type.isInstance(value)) {
                 // fabric8 picks the class from the object's own apiVersion and kind, which can disagree with the
                 // kind the API server says it is admitting.
-                return new Decoded<>(null, new Violation("kind", "the object is a " + object.path("apiVersion")
-                        .asString("") + " " + object.path("kind").asString("") + ", not a " + type.getSimpleName()));
+                return new Decoded<>(
+                        null,
+                        new Violation(
+                                "kind",
+                                "the object is a " + object.path("apiVersion").asString("") + " "
+                                        + object.path("kind").asString("") + ", not a " + type.getSimpleName()));
             }
             return new Decoded<>(type.cast(value), null);
         } catch (RuntimeException e) {
@@ -100,8 +117,7 @@ final class ObjectDecoder {
     }
 
     /** Either a value or the violation that kept it from decoding. */
-    record Decoded<T>(T value, Violation error) {
-    }
+    record Decoded<T>(T value, Violation error) {}
 
     private static String path(JacksonException e) {
         StringBuilder out = new StringBuilder();
@@ -124,7 +140,8 @@ final class ObjectDecoder {
             String wanted = JSON_TYPES.get(target);
             if (wanted == null && List.class.isAssignableFrom(target)) {
                 wanted = "an array";
-            } else if (wanted == null && (Map.class.isAssignableFrom(target) || !target.getName().startsWith("java."))) {
+            } else if (wanted == null
+                    && (Map.class.isAssignableFrom(target) || !target.getName().startsWith("java."))) {
                 wanted = "an object";
             }
             if (wanted != null) {

@@ -11,8 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * scales the canary up. Git and the cluster then agree, so Flux and Argo CD stop fighting the analyzer.
  */
 final class ReplicaGuard {
-    private ReplicaGuard() {
-    }
+    private ReplicaGuard() {}
 
     /**
      * Rewrites {@code mutable} (a copy of the new object) in place; returns whether it changed. The rewrite is a
@@ -28,8 +27,9 @@ final class ReplicaGuard {
         }
         JsonNode requested = spec.path("replicas");
         // The API server defaults a missing replicas to 1 before admission; an absent field here is the same wish.
-        long wanted = requested.isMissingNode() || requested.isNull() ? 1 : requested.isIntegralNumber()
-                ? requested.longValue() : -1;
+        long wanted = requested.isMissingNode() || requested.isNull()
+                ? 1
+                : requested.isIntegralNumber() ? requested.longValue() : -1;
         if (wanted < 0 || wanted == before.longValue()) {
             return false;
         }

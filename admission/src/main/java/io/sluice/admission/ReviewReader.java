@@ -38,8 +38,11 @@ interface ReviewReader {
 
     /** The review without what the mutating webhook never touches (see the class comment). */
     ReviewReader DEPLOYMENTS = (bytes, offset, length) -> {
-        try (JsonParser parser = new FilteringParserDelegate(JSON.createParser(bytes, offset, length),
-                Leave.REVIEW, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+        try (JsonParser parser = new FilteringParserDelegate(
+                JSON.createParser(bytes, offset, length),
+                Leave.REVIEW,
+                TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH,
+                true)) {
             JsonNode review = JSON.readTree(parser);
             if (parser.nextToken() != null) {
                 throw new StreamReadException(parser, "trailing content after the AdmissionReview");
@@ -53,11 +56,20 @@ interface ReviewReader {
      * {@code next} are read with the filter given there, everything else is kept whole.
      */
     final class Leave extends TokenFilter {
-        private static final Leave OBJECT = new Leave("status", Map.of("metadata", new Leave(null, Map.of(
-                "managedFields", new Leave("fieldsV1", Map.of()),
-                "annotations", new Leave("kubectl.kubernetes.io/last-applied-configuration", Map.of())))));
-        static final Leave REVIEW = new Leave(null, Map.of("request", new Leave(null,
-                Map.of("object", OBJECT, "oldObject", OBJECT))));
+        private static final Leave OBJECT = new Leave(
+                "status",
+                Map.of(
+                        "metadata",
+                        new Leave(
+                                null,
+                                Map.of(
+                                        "managedFields", new Leave("fieldsV1", Map.of()),
+                                        "annotations",
+                                                new Leave(
+                                                        "kubectl.kubernetes.io/last-applied-configuration",
+                                                        Map.of())))));
+        static final Leave REVIEW =
+                new Leave(null, Map.of("request", new Leave(null, Map.of("object", OBJECT, "oldObject", OBJECT))));
 
         private final String leave;
         private final Map<String, Leave> next;

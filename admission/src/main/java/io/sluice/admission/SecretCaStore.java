@@ -57,15 +57,22 @@ final class SecretCaStore implements CaStore {
         }
         String previous = text(data.get(PREVIOUS));
         List<X509Certificate> older = previous.isBlank() ? List.of() : Pem.readCertificates(previous);
-        return new StoredCa(KeyAndCert.fromPem(cert, key), older, secret.getMetadata().getResourceVersion());
+        return new StoredCa(
+                KeyAndCert.fromPem(cert, key), older, secret.getMetadata().getResourceVersion());
     }
 
     @Override
     public Future<StoredCa> create(KeyAndCert ca) {
-        Secret secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        Secret secret = new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/name", "sluice-admission")
-                .addToLabels("app.kubernetes.io/component", "webhook-ca").endMetadata()
-                .withType("Opaque").withData(data(ca, List.of())).build();
+                .addToLabels("app.kubernetes.io/component", "webhook-ca")
+                .endMetadata()
+                .withType("Opaque")
+                .withData(data(ca, List.of()))
+                .build();
         return conflictAware(calls.createSecret(secret)).map(this::decode);
     }
 
@@ -76,7 +83,8 @@ final class SecretCaStore implements CaStore {
             if (!current.version().equals(secret.getMetadata().getResourceVersion())) {
                 return Future.failedFuture(new Conflict("Secret " + namespace + "/" + name + " changed"));
             }
-            Secret updated = new SecretBuilder(secret).withData(data(ca, previous)).build();
+            Secret updated =
+                    new SecretBuilder(secret).withData(data(ca, previous)).build();
             return conflictAware(calls.updateSecret(updated)).map(this::decode);
         });
     }
@@ -84,11 +92,13 @@ final class SecretCaStore implements CaStore {
     @Override
     public Future<Void> publish(CaBundle bundle) {
         String base64 = Base64.getEncoder().encodeToString(bundle.toPem().getBytes(StandardCharsets.UTF_8));
-        return calls.publishCaBundle(mutatingConfig, validatingConfig, base64).onSuccess(changed -> {
-            if (!changed.isEmpty()) {
-                LOG.info("CA bundle published into {}: {}", changed, bundle);
-            }
-        }).mapEmpty();
+        return calls.publishCaBundle(mutatingConfig, validatingConfig, base64)
+                .onSuccess(changed -> {
+                    if (!changed.isEmpty()) {
+                        LOG.info("CA bundle published into {}: {}", changed, bundle);
+                    }
+                })
+                .mapEmpty();
     }
 
     private static Future<Secret> conflictAware(Future<Secret> write) {

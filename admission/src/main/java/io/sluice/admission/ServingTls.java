@@ -39,8 +39,10 @@ final class ServingTls {
         if (current == null) {
             throw new IllegalStateException("no certificate loaded yet");
         }
-        HttpServerOptions options = new HttpServerOptions(base).setSsl(true)
-                .setSslEngineOptions(new JdkSSLEngineOptions()).setKeyCertOptions(keyCert(current));
+        HttpServerOptions options = new HttpServerOptions(base)
+                .setSsl(true)
+                .setSslEngineOptions(new JdkSSLEngineOptions())
+                .setKeyCertOptions(keyCert(current));
         options.setEnabledSecureTransportProtocols(PROTOCOLS);
         return options;
     }
@@ -56,8 +58,11 @@ final class ServingTls {
         current = next;
         BigInteger serial = next.pair().cert().getSerialNumber();
         if (servers.isEmpty()) {
-            LOG.info("certificate loaded: serial={} subject={} notAfter={}", serial.toString(16),
-                    next.pair().cert().getSubjectX500Principal().getName(), next.pair().cert().getNotAfter().toInstant());
+            LOG.info(
+                    "certificate loaded: serial={} subject={} notAfter={}",
+                    serial.toString(16),
+                    next.pair().cert().getSubjectX500Principal().getName(),
+                    next.pair().cert().getNotAfter().toInstant());
             return Future.succeededFuture();
         }
         ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(keyCert(next));
@@ -67,17 +72,21 @@ final class ServingTls {
             updates.add(s.updateSSLOptions(ssl, true));
         }
         return Future.all(updates)
-                .onSuccess(updated -> LOG.info("certificate swapped into the running server: serial={} (was {}) "
-                                + "notAfter={}", serial.toString(16),
-                        previous == null ? "none" : previous.pair().cert().getSerialNumber().toString(16),
+                .onSuccess(updated -> LOG.info(
+                        "certificate swapped into the running server: serial={} (was {}) " + "notAfter={}",
+                        serial.toString(16),
+                        previous == null
+                                ? "none"
+                                : previous.pair().cert().getSerialNumber().toString(16),
                         next.pair().cert().getNotAfter().toInstant()))
-                .onFailure(e -> LOG.error("certificate serial={} could not be swapped in: {}", serial.toString(16),
-                        e.toString()))
+                .onFailure(e -> LOG.error(
+                        "certificate serial={} could not be swapped in: {}", serial.toString(16), e.toString()))
                 .mapEmpty();
     }
 
     private static PemKeyCertOptions keyCert(ServingCertificate c) {
-        return new PemKeyCertOptions().setCertValue(Buffer.buffer(c.chainPem()))
+        return new PemKeyCertOptions()
+                .setCertValue(Buffer.buffer(c.chainPem()))
                 .setKeyValue(Buffer.buffer(c.pair().keyPem()));
     }
 }

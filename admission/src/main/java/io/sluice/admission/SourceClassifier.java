@@ -33,9 +33,19 @@ final class SourceClassifier {
         managers.put("argocd-controller", "argocd");
         managers.put("argocd-application-controller", "argocd");
         managers.put("helm", "helm");
-        for (String m : new String[] {"kubectl", "kubectl-client-side-apply", "kubectl-set", "kubectl-edit",
-                "kubectl-patch", "kubectl-create", "kubectl-replace", "kubectl-rollout", "kubectl-scale",
-                "kubectl-annotate", "kubectl-label"}) {
+        for (String m : new String[] {
+            "kubectl",
+            "kubectl-client-side-apply",
+            "kubectl-set",
+            "kubectl-edit",
+            "kubectl-patch",
+            "kubectl-create",
+            "kubectl-replace",
+            "kubectl-rollout",
+            "kubectl-scale",
+            "kubectl-annotate",
+            "kubectl-label"
+        }) {
             managers.put(m, "kubectl");
         }
         managers.putAll(extraManagers);

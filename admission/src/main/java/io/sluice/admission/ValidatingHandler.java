@@ -26,8 +26,12 @@ final class ValidatingHandler implements AdmissionHandler {
     private final Validator<AlertProvider> providers;
     private final ClusterView cluster;
 
-    ValidatingHandler(ObjectDecoder decoder, Validator<Canary> canaries, Validator<MetricTemplate> templates,
-            Validator<AlertProvider> providers, ClusterView cluster) {
+    ValidatingHandler(
+            ObjectDecoder decoder,
+            Validator<Canary> canaries,
+            Validator<MetricTemplate> templates,
+            Validator<AlertProvider> providers,
+            ClusterView cluster) {
         this.decoder = decoder;
         this.canaries = canaries;
         this.templates = templates;
@@ -41,13 +45,15 @@ final class ValidatingHandler implements AdmissionHandler {
     }
 
     AdmissionResponse decide(AdmissionRequest request) {
-        boolean write = request.operation().equals("CREATE") || request.operation().equals("UPDATE");
+        boolean write =
+                request.operation().equals("CREATE") || request.operation().equals("UPDATE");
         if (!write || !request.subResource().isEmpty()) {
             return AdmissionResponse.allowed();
         }
         if (!Flagger.GROUP.equals(request.group())) {
-            return AdmissionResponse.allowed().withWarnings(
-                    List.of("Sluice does not validate " + request.kindLabel() + "; check the webhook's rules"));
+            return AdmissionResponse.allowed()
+                    .withWarnings(
+                            List.of("Sluice does not validate " + request.kindLabel() + "; check the webhook's rules"));
         }
         if (!request.hasObject()) {
             return AdmissionResponse.errored(400, "request.object is missing or not a JSON object");
@@ -56,8 +62,10 @@ final class ValidatingHandler implements AdmissionHandler {
             case "Canary" -> canary(request);
             case "MetricTemplate" -> simple(request, MetricTemplate.class, templates);
             case "AlertProvider" -> simple(request, AlertProvider.class, providers);
-            default -> AdmissionResponse.allowed().withWarnings(
-                    List.of("Sluice does not validate " + request.kindLabel() + "; check the webhook's rules"));
+            default ->
+                AdmissionResponse.allowed()
+                        .withWarnings(List.of(
+                                "Sluice does not validate " + request.kindLabel() + "; check the webhook's rules"));
         };
     }
 
@@ -96,10 +104,16 @@ final class ValidatingHandler implements AdmissionHandler {
                 .sorted()
                 .toList();
         if (!others.isEmpty()) {
-            return AdmissionResponse.denied(String.format(
-                    "%s %s %s already targets %s %s: a workload is released by one Canary only",
-                    others.size() == 1 ? "Canary" : "Canaries", request.namespace() + "/" + String.join(", ", others),
-                    others.size() == 1 ? "" : "each", target.kind, target.name).replace("  ", " "), 409);
+            return AdmissionResponse.denied(
+                    String.format(
+                                    "%s %s %s already targets %s %s: a workload is released by one Canary only",
+                                    others.size() == 1 ? "Canary" : "Canaries",
+                                    request.namespace() + "/" + String.join(", ", others),
+                                    others.size() == 1 ? "" : "each",
+                                    target.kind,
+                                    target.name)
+                            .replace("  ", " "),
+                    409);
         }
         return AdmissionResponse.allowed().withWarnings(missingReferences(request.namespace(), canary.getSpec()));
     }
@@ -111,17 +125,21 @@ final class ValidatingHandler implements AdmissionHandler {
             return null;
         }
         CanarySpec.TargetReference before = old.value().getSpec().targetRef;
-        boolean same = Objects.equals(before.apiVersion, target.apiVersion) && Objects.equals(before.kind, target.kind)
+        boolean same = Objects.equals(before.apiVersion, target.apiVersion)
+                && Objects.equals(before.kind, target.kind)
                 && Objects.equals(before.name, target.name);
-        CanaryPhase phase = old.value().getStatus() == null ? null : old.value().getStatus().phase();
+        CanaryPhase phase =
+                old.value().getStatus() == null ? null : old.value().getStatus().phase();
         if (same || phase == null || !(phase.isRunning() || phase == CanaryPhase.Waiting)) {
             return null;
         }
-        return AdmissionResponse.invalid(String.format(
-                "spec.targetRef cannot change while the canary is %s (from %s %s to %s %s); wait for the run to "
-                        + "finish or roll it back first", phase, before.kind, before.name, target.kind, target.name),
-                List.of(new AdmissionResponse.Cause("spec.targetRef",
-                        "cannot change while the canary is " + phase, "FieldValueForbidden")));
+        return AdmissionResponse.invalid(
+                String.format(
+                        "spec.targetRef cannot change while the canary is %s (from %s %s to %s %s); wait for the run to "
+                                + "finish or roll it back first",
+                        phase, before.kind, before.name, target.kind, target.name),
+                List.of(new AdmissionResponse.Cause(
+                        "spec.targetRef", "cannot change while the canary is " + phase, "FieldValueForbidden")));
     }
 
     private List<String> missingReferences(String namespace, CanarySpec spec) {
@@ -171,9 +189,11 @@ final class ValidatingHandler implements AdmissionHandler {
 
     /** One denial with every violation, in the API server's own shape: a message listing them, and causes. */
     private static AdmissionResponse invalid(AdmissionRequest request, List<Violation> violations) {
-        String list = violations.stream().map(v -> v.field().isEmpty() ? v.message() : v.toString()).collect(Collectors.joining("; "));
-        String message = String.format("%s.%s \"%s\" is invalid: %s", request.kind(), request.group(), request.name(),
-                list);
+        String list = violations.stream()
+                .map(v -> v.field().isEmpty() ? v.message() : v.toString())
+                .collect(Collectors.joining("; "));
+        String message =
+                String.format("%s.%s \"%s\" is invalid: %s", request.kind(), request.group(), request.name(), list);
         List<AdmissionResponse.Cause> causes = violations.stream()
                 .map(v -> new AdmissionResponse.Cause(v.field(), v.message(), "FieldValueInvalid"))
                 .toList();

@@ -56,14 +56,23 @@ public final class AdmissionBench {
      * The mock API server logs every request it answers through java.util.logging: the informers' watches and the
      * status writes are not the bench's output. Held here, as java.util.logging keeps its loggers weakly.
      */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     /**
      * @param serverCpuMicros CPU time the server process used during the measured seconds (user and system, all
      *                        threads: event loops, GC, the log writer), from {@code /proc}; -1 where unreadable
      */
-    record Result(String target, int connections, long requests, double seconds, long p50Micros, long p99Micros,
-            long errors, long[] sortedMicros, long serverCpuMicros) {
+    record Result(
+            String target,
+            int connections,
+            long requests,
+            double seconds,
+            long p50Micros,
+            long p99Micros,
+            long errors,
+            long[] sortedMicros,
+            long serverCpuMicros) {
         double throughput() {
             return requests / seconds;
         }
@@ -86,8 +95,16 @@ public final class AdmissionBench {
             }
             Arrays.sort(all);
             Result first = rounds.get(0);
-            return new Result(first.target(), first.connections(), requests, seconds, percentile(all, 0.50),
-                    percentile(all, 0.99), errors, all, cpu);
+            return new Result(
+                    first.target(),
+                    first.connections(),
+                    requests,
+                    seconds,
+                    percentile(all, 0.50),
+                    percentile(all, 0.99),
+                    errors,
+                    all,
+                    cpu);
         }
     }
 
@@ -111,13 +128,19 @@ public final class AdmissionBench {
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = Math.max(1, Math.min(seconds, Integer.getInteger("bench.rounds", 5)));
         int[] levels = args.length > 2
-                ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+                ? Arrays.stream(args, 2, args.length)
+                        .mapToInt(Integer::parseInt)
+                        .toArray()
                 : new int[] {1, 50, 200};
         Path dir = Files.createTempDirectory("sluice-bench");
         Instant now = Instant.now();
         KeyAndCert ca = CertificateIssuer.createCa(CaRequest.of("bench CA"), now);
-        KeyAndCert leaf = CertificateIssuer.issueServing(ca, ServingRequest.of("sluice-admission", "sluice-system")
-                .withExtraDnsNames(List.of("localhost")).withIpAddresses(List.of("127.0.0.1")), now);
+        KeyAndCert leaf = CertificateIssuer.issueServing(
+                ca,
+                ServingRequest.of("sluice-admission", "sluice-system")
+                        .withExtraDnsNames(List.of("localhost"))
+                        .withIpAddresses(List.of("127.0.0.1")),
+                now);
         Files.writeString(dir.resolve("tls.crt"), leaf.certPem());
         Files.writeString(dir.resolve("tls.key"), leaf.keyPem());
         ObjectNode reviewTree = realisticReview();
@@ -129,35 +152,62 @@ public final class AdmissionBench {
         // Over HTTPS, as the service talks to an API server in a cluster (trusting the mock's self-signed certificate
         // instead of checking it against a CA bundle).
         try (MockApiServer api = new MockApiServer(true)) {
-            api.storeSeedCanary(Revisions.ofTemplate(Revisions.templateOf(reviewTree.path("request").path("oldObject"))));
+            api.storeSeedCanary(Revisions.ofTemplate(
+                    Revisions.templateOf(reviewTree.path("request").path("oldObject"))));
             // Each endpoint runs in a JVM of its own with the service's flags, so that resident memory and CPU time
             // are the endpoint's alone: the admission endpoint is the service itself (Main, with its informers,
             // status writes, metrics and request log), the bare one a Vert.x HTTPS server and nothing else.
             int port = freePort();
-            List<String> serviceArgs = new ArrayList<>(List.of(SERVICE_EXTRA.trim().split("\\s+")));
+            List<String> serviceArgs =
+                    new ArrayList<>(List.of(SERVICE_EXTRA.trim().split("\\s+")));
             serviceArgs.removeIf(String::isEmpty);
             serviceArgs.addAll(List.of(
-                    "-Dkubernetes.master=" + api.client.getMasterUrl(), "-Dkubernetes.trust.certificates=true",
+                    "-Dkubernetes.master=" + api.client.getMasterUrl(),
+                    "-Dkubernetes.trust.certificates=true",
                     "-Dkubernetes.auth.tryKubeConfig=false",
-                    "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.namespace=sluice-system",
-                    Main.class.getName(), "--bind-address=127.0.0.1", "--port=" + port,
-                    "--tls-cert-file=" + dir.resolve("tls.crt"), "--tls-key-file=" + dir.resolve("tls.key")));
+                    "-Dkubernetes.auth.tryServiceAccount=false",
+                    "-Dkubernetes.namespace=sluice-system",
+                    Main.class.getName(),
+                    "--bind-address=127.0.0.1",
+                    "--port=" + port,
+                    "--tls-cert-file=" + dir.resolve("tls.crt"),
+                    "--tls-key-file=" + dir.resolve("tls.key")));
             // The service runs on its own class path, as in its image: without the test classes, whose
             // logback-test.xml would replace the service's logging.
             Process service = start(dir, "service.log", serviceClassPath(), serviceArgs);
-            Process bareServer = start(dir, "bare.log", System.getProperty("java.class.path"),
+            Process bareServer = start(
+                    dir,
+                    "bare.log",
+                    System.getProperty("java.class.path"),
                     List.of(AdmissionBench.class.getName(), "serve", dir.toString()));
             Vertx vertx = Vertx.vertx(new VertxOptions());
             try {
                 String caPem = ca.certPem();
                 awaitReady(vertx, caPem, port, service, dir);
                 int bare = awaitBare(bareServer, dir);
-                measure(vertx, caPem, bare, port, review, seconds, warmup, rounds, levels, bareServer.pid(),
+                measure(
+                        vertx,
+                        caPem,
+                        bare,
+                        port,
+                        review,
+                        seconds,
+                        warmup,
+                        rounds,
+                        levels,
+                        bareServer.pid(),
                         service.pid());
-                Canary recorded = api.client.resources(Canary.class).inNamespace("test").withName("podinfo").get();
-                System.out.printf("status.admittedRevision on the API server: %s (service log: %s)%n",
-                        recorded.getStatus().admittedRevision == null ? "none"
-                                : recorded.getStatus().admittedRevision.revision, dir.resolve("service.log"));
+                Canary recorded = api.client
+                        .resources(Canary.class)
+                        .inNamespace("test")
+                        .withName("podinfo")
+                        .get();
+                System.out.printf(
+                        "status.admittedRevision on the API server: %s (service log: %s)%n",
+                        recorded.getStatus().admittedRevision == null
+                                ? "none"
+                                : recorded.getStatus().admittedRevision.revision,
+                        dir.resolve("service.log"));
             } finally {
                 await(vertx.close());
                 service.destroy();
@@ -166,18 +216,36 @@ public final class AdmissionBench {
         }
     }
 
-    private static void measure(Vertx vertx, String caPem, int bare, int admission, Buffer review, int seconds,
-            int warmup, int rounds, int[] levels, long barePid, long servicePid) throws InterruptedException {
-        System.out.printf("review body: %d bytes; %d s per endpoint in %d alternating rounds after %d s warm-up; "
+    private static void measure(
+            Vertx vertx,
+            String caPem,
+            int bare,
+            int admission,
+            Buffer review,
+            int seconds,
+            int warmup,
+            int rounds,
+            int[] levels,
+            long barePid,
+            long servicePid)
+            throws InterruptedException {
+        System.out.printf(
+                "review body: %d bytes; %d s per endpoint in %d alternating rounds after %d s warm-up; "
                         + "%d CPUs; server JVMs: %s%n",
                 review.length(), seconds, rounds, warmup, Runtime.getRuntime().availableProcessors(), SERVER_JVM);
-        System.out.printf("%-10s %6s %10s %9s %9s %7s %14s%n", "endpoint", "conns", "req/s", "p50 ms", "p99 ms",
-                "errors", "server CPU µs");
+        System.out.printf(
+                "%-10s %6s %10s %9s %9s %7s %14s%n",
+                "endpoint", "conns", "req/s", "p50 ms", "p99 ms", "errors", "server CPU µs");
         // Before anything is warm: the service's first requests, one at a time on one connection, as a webhook that
         // is called now and then sees them (the JIT compiles a method only after many calls).
         long[] cold = cold(vertx, caPem, admission, review, COLD_REQUESTS);
-        System.out.printf("%-10s %6d   first %d requests, one at a time: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                "cold", 1, cold.length, percentile(cold, 0.50) / 1000.0, percentile(cold, 0.99) / 1000.0,
+        System.out.printf(
+                "%-10s %6d   first %d requests, one at a time: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                "cold",
+                1,
+                cold.length,
+                percentile(cold, 0.50) / 1000.0,
+                percentile(cold, 0.99) / 1000.0,
                 cold[cold.length - 1] / 1000.0);
         long peakRss = 0;
         // One warm-up per endpoint, at the highest concurrency asked for; nothing of it is measured.
@@ -201,11 +269,18 @@ public final class AdmissionBench {
             List<Result> sluiceRounds = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 int warm = 1;
-                bareRounds.add(run(bareClient, "/mutate", review, "bare", connections, warm, seconds / rounds,
-                        barePid));
+                bareRounds.add(
+                        run(bareClient, "/mutate", review, "bare", connections, warm, seconds / rounds, barePid));
                 peakRss = Math.max(peakRss, status(servicePid, "VmRSS:"));
-                sluiceRounds.add(run(serviceClient, AdmissionRoutes.MUTATE, review, "admission", connections, warm,
-                        seconds / rounds, servicePid));
+                sluiceRounds.add(run(
+                        serviceClient,
+                        AdmissionRoutes.MUTATE,
+                        review,
+                        "admission",
+                        connections,
+                        warm,
+                        seconds / rounds,
+                        servicePid));
                 peakRss = Math.max(peakRss, status(servicePid, "VmRSS:"));
             }
             bareClient.close();
@@ -214,18 +289,29 @@ public final class AdmissionBench {
             Result sluice = Result.merge(sluiceRounds);
             print(ceiling);
             print(sluice);
-            System.out.printf("%-10s %6d   throughput %.0f%% of bare, p99 %.2fx bare%n", "ratio", connections,
+            System.out.printf(
+                    "%-10s %6d   throughput %.0f%% of bare, p99 %.2fx bare%n",
+                    "ratio",
+                    connections,
                     100.0 * sluice.throughput() / ceiling.throughput(),
                     (double) sluice.p99Micros() / Math.max(1, ceiling.p99Micros()));
         }
-        System.out.printf("service resident memory: VmRSS now %d MiB, highest sampled %d MiB, VmHWM %d MiB "
-                        + "(bare endpoint's JVM: VmHWM %d MiB)%n", status(servicePid, "VmRSS:") / 1024,
-                peakRss / 1024, status(servicePid, "VmHWM:") / 1024, status(barePid, "VmHWM:") / 1024);
+        System.out.printf(
+                "service resident memory: VmRSS now %d MiB, highest sampled %d MiB, VmHWM %d MiB "
+                        + "(bare endpoint's JVM: VmHWM %d MiB)%n",
+                status(servicePid, "VmRSS:") / 1024,
+                peakRss / 1024,
+                status(servicePid, "VmHWM:") / 1024,
+                status(barePid, "VmHWM:") / 1024);
     }
 
     /** This JVM's class path without the test classes of this module. */
     private static String serviceClassPath() {
-        String tests = Path.of(AdmissionBench.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+        String tests = Path.of(AdmissionBench.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
                 .toString();
         return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(entry -> !Path.of(entry).toAbsolutePath().toString().equals(tests))
@@ -233,14 +319,14 @@ public final class AdmissionBench {
     }
 
     /** A server JVM with the service's flags and {@code classPath}, its output in {@code dir/log}. */
-    private static Process start(Path dir, String log, String classPath, List<String> mainAndArgs)
-            throws IOException {
+    private static Process start(Path dir, String log, String classPath, List<String> mainAndArgs) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(SERVER_JVM.trim().split("\\s+")));
         command.addAll(List.of("-cp", classPath));
         command.addAll(mainAndArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(log).toFile());
         // As the Deployment runs it: fewer glibc malloc arenas (README, JVM flags).
         builder.environment().put("MALLOC_ARENA_MAX", "2");
@@ -255,10 +341,13 @@ public final class AdmissionBench {
         try {
             while (true) {
                 if (!service.isAlive() || Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("the service did not become ready; see " + dir.resolve("service.log"));
+                    throw new IllegalStateException(
+                            "the service did not become ready; see " + dir.resolve("service.log"));
                 }
                 try {
-                    if (await(client.get("/readyz").send(), Duration.ofSeconds(5)).statusCode() == 200) {
+                    if (await(client.get("/readyz").send(), Duration.ofSeconds(5))
+                                    .statusCode()
+                            == 200) {
                         return;
                     }
                 } catch (IllegalStateException e) {
@@ -288,18 +377,22 @@ public final class AdmissionBench {
     private static void serve(Path dir) throws Exception {
         // As many server instances as the service runs by default: one per CPU, on the service's own Vert.x
         // settings (one event loop per CPU).
-        int instances = Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
+        int instances =
+                Integer.getInteger("bench.eventLoops", Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(Main.vertxOptions(instances));
         ServingTls tls = new ServingTls();
-        await(tls.install(ServingCertificate.of(KeyAndCert.fromPem(Files.readString(dir.resolve("tls.crt")),
-                Files.readString(dir.resolve("tls.key"))))));
+        await(tls.install(ServingCertificate.of(KeyAndCert.fromPem(
+                Files.readString(dir.resolve("tls.crt")), Files.readString(dir.resolve("tls.key"))))));
         Buffer fixed = Buffer.buffer(AdmissionEndpoint.reviewNode(
-                realisticReview().path("request").path("uid").asString(), AdmissionResponse.allowed()).toString());
+                        realisticReview().path("request").path("uid").asString(), AdmissionResponse.allowed())
+                .toString());
         io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> bareHandler = req -> req.body()
-                .onSuccess(b -> req.response().putHeader("Content-Type", "application/json").end(fixed));
+                .onSuccess(b -> req.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(fixed));
         int bare = freePort();
-        await(HttpsVerticle.deploy(vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(bare),
-                bareHandler, instances));
+        await(HttpsVerticle.deploy(
+                vertx, tls, new HttpServerOptions().setHost("127.0.0.1").setPort(bare), bareHandler, instances));
         Files.writeString(dir.resolve("ready.tmp"), Integer.toString(bare));
         Files.move(dir.resolve("ready.tmp"), dir.resolve("ready"));
     }
@@ -315,9 +408,17 @@ public final class AdmissionBench {
             ObjectNode applied = object.objectNode();
             applied.put("apiVersion", "apps/v1").put("kind", "Deployment");
             applied.set("metadata", object.path("metadata").deepCopy());
-            ((ObjectNode) applied.path("metadata")).remove(List.of("managedFields", "annotations", "uid",
-                    "resourceVersion", "generation", "creationTimestamp"));
-            applied.set("spec", review.path("request").path("oldObject").path("spec").deepCopy());
+            ((ObjectNode) applied.path("metadata"))
+                    .remove(List.of(
+                            "managedFields",
+                            "annotations",
+                            "uid",
+                            "resourceVersion",
+                            "generation",
+                            "creationTimestamp"));
+            applied.set(
+                    "spec",
+                    review.path("request").path("oldObject").path("spec").deepCopy());
             ((ObjectNode) object.path("metadata").path("annotations"))
                     .put("kubectl.kubernetes.io/last-applied-configuration", applied.toString() + "\n");
         }
@@ -325,21 +426,43 @@ public final class AdmissionBench {
     }
 
     private static void print(Result r) {
-        System.out.printf("%-10s %6d %10.0f %9.2f %9.2f %7d %14s%n", r.target(), r.connections(), r.throughput(),
-                r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.errors(), r.serverCpuMicros() < 0 ? "n/a"
+        System.out.printf(
+                "%-10s %6d %10.0f %9.2f %9.2f %7d %14s%n",
+                r.target(),
+                r.connections(),
+                r.throughput(),
+                r.p50Micros() / 1000.0,
+                r.p99Micros() / 1000.0,
+                r.errors(),
+                r.serverCpuMicros() < 0
+                        ? "n/a"
                         : String.format("%.1f/req", (double) r.serverCpuMicros() / Math.max(1, r.requests())));
     }
 
     /** A keep-alive HTTPS client of up to {@code connections} connections to {@code port}, checking the host name. */
     private static WebClient client(Vertx vertx, String caPem, int port, int connections) {
-        return WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
+        return WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setSsl(true)
+                        .setVerifyHost(true)
                         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
-                        .setKeepAlive(true).setDefaultHost("localhost").setDefaultPort(port),
+                        .setKeepAlive(true)
+                        .setDefaultHost("localhost")
+                        .setDefaultPort(port),
                 new PoolOptions().setHttp1MaxSize(connections));
     }
 
-    private static Result run(WebClient client, String path, Buffer review, String target, int connections,
-            int warmup, int seconds, long serverPid) throws InterruptedException {
+    private static Result run(
+            WebClient client,
+            String path,
+            Buffer review,
+            String target,
+            int connections,
+            int warmup,
+            int seconds,
+            long serverPid)
+            throws InterruptedException {
         long[] latencies = new long[4_000_000];
         long[] count = new long[2];
         AtomicBoolean measuring = new AtomicBoolean(false);
@@ -374,8 +497,16 @@ public final class AdmissionBench {
             sample = Arrays.copyOf(latencies, (int) Math.min(n, latencies.length));
         }
         Arrays.sort(sample);
-        return new Result(target, connections, n, elapsed, percentile(sample, 0.50), percentile(sample, 0.99),
-                errors, sample, cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
+        return new Result(
+                target,
+                connections,
+                n,
+                elapsed,
+                percentile(sample, 0.50),
+                percentile(sample, 0.99),
+                errors,
+                sample,
+                cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
     }
 
     /** How many requests the cold measurement sends. */
@@ -388,8 +519,10 @@ public final class AdmissionBench {
         try {
             for (int i = 0; i < n; i++) {
                 long sent = System.nanoTime();
-                int status = await(client.post(AdmissionRoutes.MUTATE).putHeader("Content-Type", "application/json")
-                        .sendBuffer(review)).statusCode();
+                int status = await(client.post(AdmissionRoutes.MUTATE)
+                                .putHeader("Content-Type", "application/json")
+                                .sendBuffer(review))
+                        .statusCode();
                 if (status != 200) {
                     throw new IllegalStateException("cold request " + i + " answered " + status);
                 }
@@ -407,29 +540,39 @@ public final class AdmissionBench {
         Thread.sleep(seconds * 1000L);
     }
 
-    private static void loop(WebClient client, String path, Buffer review, long[] latencies, long[] count,
-            AtomicBoolean measuring, AtomicBoolean stop, Runnable finished) {
+    private static void loop(
+            WebClient client,
+            String path,
+            Buffer review,
+            long[] latencies,
+            long[] count,
+            AtomicBoolean measuring,
+            AtomicBoolean stop,
+            Runnable finished) {
         if (stop.get()) {
             finished.run();
             return;
         }
         long sent = System.nanoTime();
-        client.post(path).putHeader("Content-Type", "application/json").sendBuffer(review).onComplete(ar -> {
-            long micros = (System.nanoTime() - sent) / 1000;
-            if (measuring.get()) {
-                synchronized (count) {
-                    if (ar.succeeded() && ar.result().statusCode() == 200) {
-                        if (count[0] < latencies.length) {
-                            latencies[(int) count[0]] = micros;
+        client.post(path)
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(review)
+                .onComplete(ar -> {
+                    long micros = (System.nanoTime() - sent) / 1000;
+                    if (measuring.get()) {
+                        synchronized (count) {
+                            if (ar.succeeded() && ar.result().statusCode() == 200) {
+                                if (count[0] < latencies.length) {
+                                    latencies[(int) count[0]] = micros;
+                                }
+                                count[0]++;
+                            } else {
+                                count[1]++;
+                            }
                         }
-                        count[0]++;
-                    } else {
-                        count[1]++;
                     }
-                }
-            }
-            loop(client, path, review, latencies, count, measuring, stop, finished);
-        });
+                    loop(client, path, review, latencies, count, measuring, stop, finished);
+                });
     }
 
     private static long percentile(long[] sorted, double p) {
@@ -441,7 +584,8 @@ public final class AdmissionBench {
 
     /** A port free on 127.0.0.1 a moment ago; the bench servers then share it across their event loops. */
     private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         }
     }

@@ -8,10 +8,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +40,10 @@ class AdmissionEndpointTest {
             case "explodes" -> throw new IllegalStateException("a bug in a handler");
             case "fails" -> Future.failedFuture(new IllegalStateException("a failed future"));
             case "hangs" -> io.vertx.core.Promise.<AdmissionResponse>promise().future();
-            default -> Future.succeededFuture(AdmissionResponse.allowed()
-                    .withWarnings(List.of(request.operation() + " " + request.kindLabel() + " " + request.objectKey())));
+            default ->
+                Future.succeededFuture(AdmissionResponse.allowed()
+                        .withWarnings(
+                                List.of(request.operation() + " " + request.kindLabel() + " " + request.objectKey())));
         };
     }
 
@@ -49,22 +51,48 @@ class AdmissionEndpointTest {
     static void start() {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        new AdmissionEndpoint("test", ReviewReader.FULL, AdmissionEndpointTest::echo, LIMIT, Duration.ofMillis(300), Fixtures.metrics())
+        new AdmissionEndpoint(
+                        "test",
+                        ReviewReader.FULL,
+                        AdmissionEndpointTest::echo,
+                        LIMIT,
+                        Duration.ofMillis(300),
+                        Fixtures.metrics())
                 .mount(router, "/review");
         // The real handlers, for the randomised test: a Canary targets the fixtures' Deployment.
         InMemoryClusterView cluster = new InMemoryClusterView();
         cluster.canaries.add(Fixtures.seedCanary("Progressing", "0000000000000000"));
         AdmissionMetrics metrics = Fixtures.metrics();
-        new AdmissionEndpoint("mutate", ReviewReader.DEPLOYMENTS, new MutatingHandler(cluster, new RecordingStatusWriter(),
-                SourceClassifier.withDefaults(java.util.Map.of(), java.util.Map.of()), "analyzer",
-                Duration.ofMillis(200), java.time.Clock.systemUTC(), metrics), LIMIT, Duration.ofSeconds(2), metrics)
+        new AdmissionEndpoint(
+                        "mutate",
+                        ReviewReader.DEPLOYMENTS,
+                        new MutatingHandler(
+                                cluster,
+                                new RecordingStatusWriter(),
+                                SourceClassifier.withDefaults(java.util.Map.of(), java.util.Map.of()),
+                                "analyzer",
+                                Duration.ofMillis(200),
+                                java.time.Clock.systemUTC(),
+                                metrics),
+                        LIMIT,
+                        Duration.ofSeconds(2),
+                        metrics)
                 .mount(router, "/mutate");
-        new AdmissionEndpoint("validate", ReviewReader.FULL, new ValidatingHandler(new ObjectDecoder(),
-                io.sluice.model.validation.CanaryValidator::validate,
-                io.sluice.model.validation.MetricTemplateValidator::validate,
-                io.sluice.model.validation.AlertProviderValidator::validate, cluster), LIMIT, Duration.ofSeconds(2),
-                metrics).mount(router, "/validate");
-        HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+        new AdmissionEndpoint(
+                        "validate",
+                        ReviewReader.FULL,
+                        new ValidatingHandler(
+                                new ObjectDecoder(),
+                                io.sluice.model.validation.CanaryValidator::validate,
+                                io.sluice.model.validation.MetricTemplateValidator::validate,
+                                io.sluice.model.validation.AlertProviderValidator::validate,
+                                cluster),
+                        LIMIT,
+                        Duration.ofSeconds(2),
+                        metrics)
+                .mount(router, "/validate");
+        HttpServer server =
+                await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
         port = server.actualPort();
         client = WebClient.create(vertx);
     }
@@ -110,29 +138,61 @@ class AdmissionEndpointTest {
     static Stream<Arguments> badInput() {
         String uid = "0d2b5c1e-7f43-4e8a-b1a6-3c9e5d7f2a10";
         return Stream.of(
-                Arguments.of("a body that is not JSON is a bad request",
-                        "{\"apiVersion\": admission", 400, "", "not valid JSON"),
-                Arguments.of("JSON that is not an object is not a review", "[1,2,3]", 400, "", "expected a JSON object"),
-                Arguments.of("an object of another kind is not a review",
-                        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}", 400, "", "kind is 'Pod'"),
-                Arguments.of("a review without a request is refused",
-                        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}", 400, "",
+                Arguments.of(
+                        "a body that is not JSON is a bad request",
+                        "{\"apiVersion\": admission",
+                        400,
+                        "",
+                        "not valid JSON"),
+                Arguments.of(
+                        "JSON that is not an object is not a review", "[1,2,3]", 400, "", "expected a JSON object"),
+                Arguments.of(
+                        "an object of another kind is not a review",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}",
+                        400,
+                        "",
+                        "kind is 'Pod'"),
+                Arguments.of(
+                        "a review without a request is refused",
+                        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}",
+                        400,
+                        "",
                         "has no request"),
-                Arguments.of("a request without a uid is refused",
-                        withRequest(r -> ((ObjectNode) r.path("request")).remove("uid")), 400, "", "has no uid"),
-                Arguments.of("a uid that is not a string counts as missing",
-                        withRequest(r -> ((ObjectNode) r.path("request")).put("uid", 42)), 400, "", "has no uid"),
-                Arguments.of("a review of version v1beta1 is refused and its uid echoed",
-                        withRequest(r -> r.put("apiVersion", "admission.k8s.io/v1beta1")), 400, uid,
+                Arguments.of(
+                        "a request without a uid is refused",
+                        withRequest(r -> ((ObjectNode) r.path("request")).remove("uid")),
+                        400,
+                        "",
+                        "has no uid"),
+                Arguments.of(
+                        "a uid that is not a string counts as missing",
+                        withRequest(r -> ((ObjectNode) r.path("request")).put("uid", 42)),
+                        400,
+                        "",
+                        "has no uid"),
+                Arguments.of(
+                        "a review of version v1beta1 is refused and its uid echoed",
+                        withRequest(r -> r.put("apiVersion", "admission.k8s.io/v1beta1")),
+                        400,
+                        uid,
                         "serves admission.k8s.io/v1 only"),
-                Arguments.of("a handler that throws is an internal error, not a crash",
-                        withRequest(r -> ((ObjectNode) r.path("request")).put("name", "explodes")), 200, uid,
+                Arguments.of(
+                        "a handler that throws is an internal error, not a crash",
+                        withRequest(r -> ((ObjectNode) r.path("request")).put("name", "explodes")),
+                        200,
+                        uid,
                         "see the admission service log for uid " + uid),
-                Arguments.of("a handler whose future fails is an internal error",
-                        withRequest(r -> ((ObjectNode) r.path("request")).put("name", "fails")), 200, uid,
+                Arguments.of(
+                        "a handler whose future fails is an internal error",
+                        withRequest(r -> ((ObjectNode) r.path("request")).put("name", "fails")),
+                        200,
+                        uid,
                         "Sluice failed to decide"),
-                Arguments.of("a handler that never answers is cut off at the deadline",
-                        withRequest(r -> ((ObjectNode) r.path("request")).put("name", "hangs")), 200, uid,
+                Arguments.of(
+                        "a handler that never answers is cut off at the deadline",
+                        withRequest(r -> ((ObjectNode) r.path("request")).put("name", "hangs")),
+                        200,
+                        uid,
                         "did not decide within 300 ms"));
     }
 
@@ -212,11 +272,13 @@ class AdmissionEndpointTest {
      */
     static Stream<Arguments> damageTargets() {
         return Stream.of(
-                Arguments.of("kubectl set image reviews sent to the mutating handler", "/mutate",
+                Arguments.of(
+                        "kubectl set image reviews sent to the mutating handler",
+                        "/mutate",
                         "kubectl-set-image-podinfo.json"),
                 Arguments.of("Flux apply reviews sent to the mutating handler", "/mutate", "flux-apply-podinfo.json"),
-                Arguments.of("Canary reviews sent to the validating handler", "/validate",
-                        "canary-create-podinfo.json"),
+                Arguments.of(
+                        "Canary reviews sent to the validating handler", "/validate", "canary-create-podinfo.json"),
                 Arguments.of("reviews sent to an endpoint that echoes", "/review", "kubectl-set-image-podinfo.json"));
     }
 
@@ -239,8 +301,11 @@ class AdmissionEndpointTest {
                 text = text.substring(0, random.nextInt(text.length()));
             }
             JsonNode uidNode = review.path("request").path("uid");
-            String expectUid = uidNode.isString() && text.length() == review.toString().length()
-                    && review.path("request").isObject() ? uidNode.stringValue() : null;
+            String expectUid = uidNode.isString()
+                            && text.length() == review.toString().length()
+                            && review.path("request").isObject()
+                    ? uidNode.stringValue()
+                    : null;
             String body = text;
             batch.add(client.post(port, "127.0.0.1", path)
                     .putHeader("Content-Type", "application/json")
@@ -269,8 +334,10 @@ class AdmissionEndpointTest {
             problems.add(answer.path("response").path("status").path("message").asString() + " for " + body);
             return;
         }
-        if (expectUid != null && !expectUid.isEmpty()
-                && "admission.k8s.io/v1".equals(Fixtures.json(body).path("apiVersion").asString(""))
+        if (expectUid != null
+                && !expectUid.isEmpty()
+                && "admission.k8s.io/v1"
+                        .equals(Fixtures.json(body).path("apiVersion").asString(""))
                 && "AdmissionReview".equals(Fixtures.json(body).path("kind").asString(""))
                 && !expectUid.equals(answer.path("response").path("uid").asString())) {
             problems.add("uid lost for " + body);
@@ -326,36 +393,57 @@ class AdmissionEndpointTest {
     static Stream<Arguments> answers() {
         ArrayNode patch = JsonNodeFactory.instance.arrayNode();
         patch.addObject().put("op", "replace").put("path", "/spec/replicas").put("value", 0);
-        patch.addObject().put("op", "add").put("path", "/metadata/annotations/sluice.io~1desired-replicas")
+        patch.addObject()
+                .put("op", "add")
+                .put("path", "/metadata/annotations/sluice.io~1desired-replicas")
                 .put("value", "3");
         String head = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":";
         return Stream.of(
-                Arguments.of("a plain allow", "705ab4f5-6393-11e8-b7cc-42010a800002", AdmissionResponse.allowed(),
+                Arguments.of(
+                        "a plain allow",
+                        "705ab4f5-6393-11e8-b7cc-42010a800002",
+                        AdmissionResponse.allowed(),
                         head + "{\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800002\",\"allowed\":true}}"),
                 // The patch is the Base64 of the JSON text, computed outside Java.
-                Arguments.of("an allow with a patch", "705ab4f5", AdmissionResponse.patched(patch),
+                Arguments.of(
+                        "an allow with a patch",
+                        "705ab4f5",
+                        AdmissionResponse.patched(patch),
                         head + "{\"uid\":\"705ab4f5\",\"allowed\":true,\"patchType\":\"JSONPatch\",\"patch\":"
                                 + "\"W3sib3AiOiJyZXBsYWNlIiwicGF0aCI6Ii9zcGVjL3JlcGxpY2FzIiwidmFsdWUiOjB9LHsib3AiOiJhZGQi"
                                 + "LCJwYXRoIjoiL21ldGFkYXRhL2Fubm90YXRpb25zL3NsdWljZS5pb34xZGVzaXJlZC1yZXBsaWNhcyIsInZh"
                                 + "bHVlIjoiMyJ9XQ==\"}}"),
-                Arguments.of("a uid that needs escaping", "a\"b\\c\n", AdmissionResponse.allowed(),
+                Arguments.of(
+                        "a uid that needs escaping",
+                        "a\"b\\c\n",
+                        AdmissionResponse.allowed(),
                         head + "{\"uid\":\"a\\\"b\\\\c\\n\",\"allowed\":true}}"),
-                Arguments.of("a denial", "u", AdmissionResponse.denied("no", 403),
+                Arguments.of(
+                        "a denial",
+                        "u",
+                        AdmissionResponse.denied("no", 403),
                         head + "{\"uid\":\"u\",\"allowed\":false,\"status\":{\"metadata\":{},\"status\":\"Failure\","
                                 + "\"message\":\"no\",\"reason\":\"Forbidden\",\"code\":403}}}"),
-                Arguments.of("an invalid object", "u", AdmissionResponse.invalid("bad", List.of(
-                                new AdmissionResponse.Cause("spec.x", "must be set", "FieldValueRequired"))),
+                Arguments.of(
+                        "an invalid object",
+                        "u",
+                        AdmissionResponse.invalid(
+                                "bad",
+                                List.of(new AdmissionResponse.Cause("spec.x", "must be set", "FieldValueRequired"))),
                         head + "{\"uid\":\"u\",\"allowed\":false,\"status\":{\"metadata\":{},\"status\":\"Failure\","
                                 + "\"message\":\"bad\",\"reason\":\"Invalid\",\"details\":{\"causes\":[{\"reason\":"
                                 + "\"FieldValueRequired\",\"message\":\"must be set\",\"field\":\"spec.x\"}]},\"code\":422}}}"),
-                Arguments.of("an allow with warnings", "u", AdmissionResponse.allowed().withWarnings(List.of("w")),
+                Arguments.of(
+                        "an allow with warnings",
+                        "u",
+                        AdmissionResponse.allowed().withWarnings(List.of("w")),
                         head + "{\"uid\":\"u\",\"allowed\":true,\"warnings\":[\"w\"]}}"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("answers")
-    void theAnswerIsTheDocumentedAdmissionReview(String name, String uid, AdmissionResponse response,
-            String expected) {
-        assertThat(Fixtures.JSON.writeValueAsString(AdmissionEndpoint.reviewNode(uid, response))).isEqualTo(expected);
+    void theAnswerIsTheDocumentedAdmissionReview(String name, String uid, AdmissionResponse response, String expected) {
+        assertThat(Fixtures.JSON.writeValueAsString(AdmissionEndpoint.reviewNode(uid, response)))
+                .isEqualTo(expected);
     }
 }

@@ -39,6 +39,7 @@ class BatchingConsoleAppenderTest {
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         return context;
     }
+
     private final Writes out = new Writes();
     private BatchingConsoleAppender appender;
 
@@ -80,8 +81,9 @@ class BatchingConsoleAppenderTest {
         appender.flush();
 
         assertThat(out.calls).hasSize(1);
-        assertThat(out.text()).isEqualTo(IntStream.range(0, 10).mapToObj(i -> "line " + i + "\n")
-                .reduce("", String::concat));
+        assertThat(out.text())
+                .isEqualTo(
+                        IntStream.range(0, 10).mapToObj(i -> "line " + i + "\n").reduce("", String::concat));
     }
 
     @Test
@@ -121,12 +123,18 @@ class BatchingConsoleAppenderTest {
         producer.start();
         producer.join(Duration.ofSeconds(20).toMillis());
 
-        assertThat(producer.isAlive()).as("the producer finished once the writer made room").isFalse();
-        assertThat(mostQueued.get()).as("the queue never held more than its size").isLessThanOrEqualTo(4);
+        assertThat(producer.isAlive())
+                .as("the producer finished once the writer made room")
+                .isFalse();
+        assertThat(mostQueued.get())
+                .as("the queue never held more than its size")
+                .isLessThanOrEqualTo(4);
         appender.flush();
-        assertThat(out.text()).isEqualTo(IntStream.range(0, 12).mapToObj(i -> "n " + i + "\n")
-                .reduce("", String::concat));
-        assertThat(out.calls).as("the writer was woken to make room before the hour was up").hasSizeGreaterThan(1);
+        assertThat(out.text())
+                .isEqualTo(IntStream.range(0, 12).mapToObj(i -> "n " + i + "\n").reduce("", String::concat));
+        assertThat(out.calls)
+                .as("the writer was woken to make room before the hour was up")
+                .hasSizeGreaterThan(1);
     }
 
     @Test
@@ -135,7 +143,7 @@ class BatchingConsoleAppenderTest {
         bare.setContext(context);
         bare.start();
         assertThat(bare.isStarted()).isFalse();
-        assertThat(context.getStatusManager().getCopyOfStatusList()).anySatisfy(s ->
-                assertThat(s.getMessage()).contains("no encoder"));
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .anySatisfy(s -> assertThat(s.getMessage()).contains("no encoder"));
     }
 }

@@ -31,8 +31,7 @@ final class Fixtures {
     static final String KUBECTL_OLD = "1099296419018ae7";
     static final String KUBECTL_NEW = "cbca008cfb562a4d";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static ObjectNode review(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/reviews/" + name)) {
@@ -68,7 +67,8 @@ final class Fixtures {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("manifests/crds not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "manifests/crds not found above " + Path.of("").toAbsolutePath());
         }
         return dir;
     }

@@ -15,8 +15,7 @@ final class InMemoryCaStore implements CaStore {
     final List<CaBundle> published = new ArrayList<>();
     int creates;
 
-    InMemoryCaStore() {
-    }
+    InMemoryCaStore() {}
 
     InMemoryCaStore(KeyAndCert ca) {
         stored = new StoredCa(ca, List.of(), "0");

@@ -18,7 +18,8 @@ final class InMemoryClusterView implements ClusterView {
     public List<Canary> canariesTargeting(String namespace, String kind, String name) {
         return canaries.stream()
                 .filter(c -> c.getMetadata().getNamespace().equals(namespace))
-                .filter(c -> c.getSpec().targetRef.kind.equals(kind) && c.getSpec().targetRef.name.equals(name))
+                .filter(c -> c.getSpec().targetRef.kind.equals(kind)
+                        && c.getSpec().targetRef.name.equals(name))
                 .toList();
     }
 

@@ -23,7 +23,8 @@ class InformerClusterViewTest {
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T named(T object, String ns, String name) {
-        object.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+        object.setMetadata(
+                new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
         return object;
     }
 
@@ -36,7 +37,8 @@ class InformerClusterViewTest {
         await(view.start());
 
         assertThat(view.synced()).isTrue();
-        assertThat(view.canariesTargeting("test", "Deployment", "podinfo")).extracting(c -> c.getMetadata().getName())
+        assertThat(view.canariesTargeting("test", "Deployment", "podinfo"))
+                .extracting(c -> c.getMetadata().getName())
                 .containsExactly("podinfo");
         assertThat(view.canariesTargeting("other", "Deployment", "podinfo")).isEmpty();
         assertThat(view.routeTableExists("test", "podinfo")).isTrue();
@@ -44,7 +46,9 @@ class InformerClusterViewTest {
 
         api.client.resource(named(new MetricTemplate(), "test", "latency")).create();
         api.client.resource(named(new AlertProvider(), "ops", "slack")).create();
-        MockApiServer.waitFor("the watch to deliver the new objects", Duration.ofSeconds(10),
+        MockApiServer.waitFor(
+                "the watch to deliver the new objects",
+                Duration.ofSeconds(10),
                 () -> view.metricTemplateExists("test", "latency") && view.alertProviderExists("ops", "slack"));
     }
 }

@@ -22,7 +22,9 @@ class KubeSerializationTest {
 
     @Test
     void sluiceKindsDecodeByApiVersionAndKind() {
-        assertThat(decode("{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"Canary\",\"metadata\":{\"name\":\"podinfo\"}}"))
+        assertThat(
+                        decode(
+                                "{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"Canary\",\"metadata\":{\"name\":\"podinfo\"}}"))
                 .isInstanceOf(Canary.class);
         assertThat(decode("{\"apiVersion\":\"networking.gloo.solo.io/v2\",\"kind\":\"RouteTable\"}"))
                 .isInstanceOf(RouteTable.class);
@@ -31,9 +33,10 @@ class KubeSerializationTest {
     @Test
     void listsDecodeWhetherTheServerNamesThemByKindOrAsV1List() {
         assertThat(decode("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":"
-                + "\"flagger.app/v1beta1\",\"kind\":\"Canary\",\"metadata\":{\"name\":\"a\"}}]}"))
-                .isInstanceOfSatisfying(KubernetesList.class, l -> assertThat(l.getItems().get(0))
-                        .isInstanceOf(Canary.class));
+                        + "\"flagger.app/v1beta1\",\"kind\":\"Canary\",\"metadata\":{\"name\":\"a\"}}]}"))
+                .isInstanceOfSatisfying(
+                        KubernetesList.class,
+                        l -> assertThat(l.getItems().get(0)).isInstanceOf(Canary.class));
         assertThat(decode("{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"CanaryList\",\"items\":[]}"))
                 .isInstanceOf(io.fabric8.kubernetes.api.model.KubernetesResourceList.class);
     }
@@ -42,10 +45,12 @@ class KubeSerializationTest {
     void theBuiltInKindsTheServiceTouchesDecode() {
         assertThat(decode("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"ca\"}}"))
                 .isInstanceOf(Secret.class);
-        assertThat(decode("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"code\":409}")).isInstanceOf(Status.class);
+        assertThat(decode("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"code\":409}"))
+                .isInstanceOf(Status.class);
         assertThat(decode("{\"apiVersion\":\"admissionregistration.k8s.io/v1\",\"kind\":"
-                + "\"MutatingWebhookConfiguration\"}")).isInstanceOf(
-                io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class);
+                        + "\"MutatingWebhookConfiguration\"}"))
+                .isInstanceOf(
+                        io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class);
     }
 
     @Test
@@ -53,8 +58,10 @@ class KubeSerializationTest {
         // fabric8's default would find Pod by scanning every model jar; this serialization does not scan.
         assertThat(decode("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"}}"))
                 .isInstanceOf(GenericKubernetesResource.class);
-        KubernetesResource scanned = new KubernetesSerialization().unmarshal(
-                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"}}");
-        assertThat(scanned).as("fabric8's default, for contrast").isInstanceOf(io.fabric8.kubernetes.api.model.Pod.class);
+        KubernetesResource scanned = new KubernetesSerialization()
+                .unmarshal("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"}}");
+        assertThat(scanned)
+                .as("fabric8's default, for contrast")
+                .isInstanceOf(io.fabric8.kubernetes.api.model.Pod.class);
     }
 }

@@ -38,7 +38,10 @@ class LogConfiguratorTest {
     /** The encoder of the service's appender. */
     private Encoder<ILoggingEvent> encoderOfTheAppender() {
         Appender<ILoggingEvent> out = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("OUT");
-        assertThat(out).isInstanceOfSatisfying(BatchingConsoleAppender.class, a -> assertThat(a.isStarted()).isTrue());
+        assertThat(out)
+                .isInstanceOfSatisfying(
+                        BatchingConsoleAppender.class,
+                        a -> assertThat(a.isStarted()).isTrue());
         return ((BatchingConsoleAppender) out).encoder();
     }
 
@@ -49,10 +52,14 @@ class LogConfiguratorTest {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         assertThat(root.getLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("io.sluice").getLevel()).isEqualTo(Level.INFO);
-        assertThat(context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").getLevel())
+        assertThat(context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils")
+                        .getLevel())
                 .isEqualTo(Level.ERROR);
-        assertThat(encoderOfTheAppender()).isInstanceOfSatisfying(PatternLayoutEncoder.class, e ->
-                assertThat(e.getPattern()).isEqualTo("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} %msg%n"));
+        assertThat(encoderOfTheAppender())
+                .isInstanceOfSatisfying(
+                        PatternLayoutEncoder.class,
+                        e -> assertThat(e.getPattern())
+                                .isEqualTo("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} %msg%n"));
     }
 
     @Test
@@ -81,7 +88,8 @@ class LogConfiguratorTest {
             assertThat(System.getProperty("SLUICE_LOG_FORMAT")).isEqualTo("json");
             LogConfigurator.useFormat("text");
             assertThat(System.getProperty("SLUICE_LOG_FORMAT")).isEqualTo("text");
-            assertThatThrownBy(() -> LogConfigurator.useFormat("JSON")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> LogConfigurator.useFormat("JSON"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("--log-format must be text or json, not JSON");
         } finally {
             if (before == null) {
@@ -96,7 +104,8 @@ class LogConfiguratorTest {
     void theLevelOfSluiceLoggersComesFromSluiceLogLevel() {
         configure(Map.of("SLUICE_LOG_LEVEL", "debug"), Set.of());
 
-        assertThat(context.getLogger("io.sluice.admission.Main").getEffectiveLevel()).isEqualTo(Level.DEBUG);
+        assertThat(context.getLogger("io.sluice.admission.Main").getEffectiveLevel())
+                .isEqualTo(Level.DEBUG);
         assertThat(context.getLogger("io.netty").getEffectiveLevel()).isEqualTo(Level.WARN);
     }
 
@@ -119,12 +128,14 @@ class LogConfiguratorTest {
         assertThat(configure(Map.of(), Set.of("logback.xml"))).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
         assertThat(configure(Map.of(), Set.of("logback-test.xml"))).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
 
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("OUT")).as("nothing was set up").isNull();
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("OUT"))
+                .as("nothing was set up")
+                .isNull();
     }
 
     @Test
     void logbackFindsItThroughItsServiceLoader() {
-        assertThat(ServiceLoader.load(Configurator.class)).anySatisfy(c ->
-                assertThat(c).isInstanceOf(LogConfigurator.class));
+        assertThat(ServiceLoader.load(Configurator.class))
+                .anySatisfy(c -> assertThat(c).isInstanceOf(LogConfigurator.class));
     }
 }

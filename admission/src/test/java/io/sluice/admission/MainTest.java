@@ -22,11 +22,16 @@ class MainTest {
             flags++;
             String name = option.names()[0];
             String description = String.join(" ", option.description());
-            assertThat(option.defaultValue()).as(name + " reads an environment variable").startsWith("${env:");
-            String variable = option.defaultValue().substring("${env:".length(), option.defaultValue().indexOf(":-"));
+            assertThat(option.defaultValue())
+                    .as(name + " reads an environment variable")
+                    .startsWith("${env:");
+            String variable = option.defaultValue()
+                    .substring("${env:".length(), option.defaultValue().indexOf(":-"));
             assertThat(description).as(name + " names " + variable).contains("env " + variable);
         }
-        assertThat(flags).isEqualTo(new CommandLine(new Main()).getCommandSpec().options().size() - 2);
+        assertThat(flags)
+                .isEqualTo(
+                        new CommandLine(new Main()).getCommandSpec().options().size() - 2);
     }
 
     @Test

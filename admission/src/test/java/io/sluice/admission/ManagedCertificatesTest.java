@@ -1,6 +1,5 @@
 package io.sluice.admission;
 
-import io.sluice.model.testing.MutableClock;
 import static io.sluice.admission.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +10,7 @@ import io.sluice.certs.CertificateChecks;
 import io.sluice.certs.CertificateIssuer;
 import io.sluice.certs.KeyAndCert;
 import io.sluice.certs.ServingRequest;
+import io.sluice.model.testing.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 class ManagedCertificatesTest {
     static final Duration LEAF = Duration.ofDays(1);
     static final ServingRequest SERVING = ServingRequest.of("sluice-admission", "sluice-system")
-            .withExtraDnsNames(List.of("localhost")).withIpAddresses(List.of("127.0.0.1")).withValidity(LEAF);
+            .withExtraDnsNames(List.of("localhost"))
+            .withIpAddresses(List.of("127.0.0.1"))
+            .withValidity(LEAF);
     static final CaRequest CA = CaRequest.of("sluice test CA").withValidity(Duration.ofDays(3));
 
     TlsHarness harness = new TlsHarness();
@@ -44,8 +46,8 @@ class ManagedCertificatesTest {
     }
 
     private ManagedCertificates managed(InMemoryCaStore store, MutableClock clock) {
-        ManagedCertificates source = new ManagedCertificates(harness.vertx, store, SERVING, CA, clock,
-                Duration.ofMinutes(5));
+        ManagedCertificates source =
+                new ManagedCertificates(harness.vertx, store, SERVING, CA, clock, Duration.ofMinutes(5));
         sources.add(source);
         return source;
     }
@@ -57,7 +59,8 @@ class ManagedCertificatesTest {
         for (int i = 0; i < count; i++) {
             all.add(harness.mutate(client, review));
         }
-        return Future.all(all).map(done -> all.stream().map(f -> f.result().statusCode()).toList());
+        return Future.all(all)
+                .map(done -> all.stream().map(f -> f.result().statusCode()).toList());
     }
 
     @Test
@@ -67,9 +70,10 @@ class ManagedCertificatesTest {
 
         KeyAndCert ca = store.stored().ca();
         assertThat(store.published).singleElement().isEqualTo(CaBundle.of(ca.cert()));
-        assertThat(CertificateChecks.isSignedBy(harness.tls.current().pair().cert(), ca.cert())).isTrue();
-        HttpResponse<Buffer> response = await(harness.mutate(harness.client(store.published.get(0)),
-                Fixtures.text("kubectl-set-image-podinfo.json")));
+        assertThat(CertificateChecks.isSignedBy(harness.tls.current().pair().cert(), ca.cert()))
+                .isTrue();
+        HttpResponse<Buffer> response = await(harness.mutate(
+                harness.client(store.published.get(0)), Fixtures.text("kubectl-set-image-podinfo.json")));
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
@@ -86,16 +90,20 @@ class ManagedCertificatesTest {
         Future<List<Integer>> during = flood(client, 150);
         clock.advance(Duration.ofHours(17));
         Instant next = await(source.check());
-        List<Integer> statuses = await(during.compose(before -> flood(client, 50).map(after -> {
-            List<Integer> both = new ArrayList<>(before);
-            both.addAll(after);
-            return both;
-        })));
+        List<Integer> statuses =
+                await(during.compose(before -> flood(client, 50).map(after -> {
+                    List<Integer> both = new ArrayList<>(before);
+                    both.addAll(after);
+                    return both;
+                })));
 
         assertThat(statuses).hasSize(200).containsOnly(200);
-        assertThat(harness.presentedSerial()).isNotEqualTo(first)
+        assertThat(harness.presentedSerial())
+                .isNotEqualTo(first)
                 .isEqualTo(harness.tls.current().pair().cert().getSerialNumber());
-        assertThat(store.published).as("the same CA is offered again every round").hasSize(2)
+        assertThat(store.published)
+                .as("the same CA is offered again every round")
+                .hasSize(2)
                 .containsOnly(store.published.get(0));
         assertThat(next).isAfter(clock.instant());
     }
@@ -104,7 +112,8 @@ class ManagedCertificatesTest {
     void aCaNearItsEndIsRotatedAndBothCasArePublishedBeforeTheNewLeafIsServed() {
         Instant now = Instant.now();
         // Created so that two thirds of its life fall 30 seconds from now (its life starts a minute back-dated).
-        KeyAndCert oldCa = CertificateIssuer.createCa(CA, now.minus(Duration.ofDays(2)).plusSeconds(50));
+        KeyAndCert oldCa =
+                CertificateIssuer.createCa(CA, now.minus(Duration.ofDays(2)).plusSeconds(50));
         InMemoryCaStore store = new InMemoryCaStore(oldCa);
         MutableClock clock = new MutableClock(now.minus(Duration.ofHours(16)));
         ManagedCertificates source = managed(store, clock);
@@ -119,11 +128,12 @@ class ManagedCertificatesTest {
         assertThat(newCa.cert()).isNotEqualTo(oldCa.cert());
         assertThat(store.stored().previous()).containsExactly(oldCa.cert());
         assertThat(store.published).last().isEqualTo(CaBundle.of(newCa.cert(), oldCa.cert()));
-        assertThat(CertificateChecks.isSignedBy(harness.tls.current().pair().cert(), newCa.cert())).isTrue();
+        assertThat(CertificateChecks.isSignedBy(harness.tls.current().pair().cert(), newCa.cert()))
+                .isTrue();
         assertThat(await(flood(harness.client(store.published.get(store.published.size() - 1)), 20)))
                 .containsOnly(200);
-        assertThatThrownBy(() -> await(flood(trustsOldOnly, 1))).hasCauseInstanceOf(
-                javax.net.ssl.SSLHandshakeException.class);
+        assertThatThrownBy(() -> await(flood(trustsOldOnly, 1)))
+                .hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
     }
 
     @Test
@@ -133,13 +143,15 @@ class ManagedCertificatesTest {
         harness.start(managed(store, clock));
         TlsHarness second = new TlsHarness();
         try {
-            ManagedCertificates other = new ManagedCertificates(second.vertx, store, SERVING, CA, clock,
-                    Duration.ofMinutes(5));
+            ManagedCertificates other =
+                    new ManagedCertificates(second.vertx, store, SERVING, CA, clock, Duration.ofMinutes(5));
             second.start(other);
             other.stop();
 
             assertThat(store.creates).isEqualTo(1);
-            assertThat(CertificateChecks.isSignedBy(second.tls.current().pair().cert(), store.stored().ca().cert()))
+            assertThat(CertificateChecks.isSignedBy(
+                            second.tls.current().pair().cert(),
+                            store.stored().ca().cert()))
                     .isTrue();
         } finally {
             second.close();

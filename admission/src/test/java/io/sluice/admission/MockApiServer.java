@@ -32,8 +32,8 @@ final class MockApiServer implements AutoCloseable {
 
     /** @param https serve HTTPS with a self-signed certificate, as an API server speaks; clients trust any */
     MockApiServer(boolean https) {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), https);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), https);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (IOException e) {
@@ -42,12 +42,20 @@ final class MockApiServer implements AutoCloseable {
         // The client decodes as the service's does (KubeCalls.serialization): only the kinds it registers.
         client = server.createClient(builder -> builder.withKubernetesSerialization(KubeCalls.serialization()));
         Path root = Fixtures.repositoryRoot();
-        for (String crd : new String[] {"crds/canaries.flagger.app.yaml", "crds/metrictemplates.flagger.app.yaml",
-                "crds/alertproviders.flagger.app.yaml", "test-crds/routetables.networking.gloo.solo.io.yaml"}) {
+        for (String crd : new String[] {
+            "crds/canaries.flagger.app.yaml",
+            "crds/metrictemplates.flagger.app.yaml",
+            "crds/alertproviders.flagger.app.yaml",
+            "test-crds/routetables.networking.gloo.solo.io.yaml"
+        }) {
             try (InputStream in = Files.newInputStream(root.resolve("manifests").resolve(crd))) {
-                CustomResourceDefinition definition = client.getKubernetesSerialization()
-                        .unmarshal(in, CustomResourceDefinition.class);
-                client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+                CustomResourceDefinition definition =
+                        client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(definition)
+                        .create();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -31,13 +31,20 @@ class MutatingHandlerTest {
         cluster = new InMemoryClusterView();
         writer = new RecordingStatusWriter();
         metrics = Fixtures.metrics();
-        handler = new MutatingHandler(cluster, writer, SourceClassifier.withDefaults(Map.of(), Map.of()), ANALYZER,
-                Duration.ofMillis(200), Clock.fixed(NOW, ZoneOffset.UTC), metrics);
+        handler = new MutatingHandler(
+                cluster,
+                writer,
+                SourceClassifier.withDefaults(Map.of(), Map.of()),
+                ANALYZER,
+                Duration.ofMillis(200),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                metrics);
     }
 
     private Canary seedCanary(ObjectNode review) {
         // The analyzer synced the old template: its revision is lastAppliedSpec.
-        String synced = Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject")));
+        String synced =
+                Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject")));
         Canary canary = Fixtures.seedCanary("Initialized", synced);
         cluster.canaries.add(canary);
         return canary;
@@ -179,8 +186,10 @@ class MutatingHandlerTest {
     void anUpdateThatLeavesTheTemplateAloneRecordsNoRevision() {
         ObjectNode review = Fixtures.review("flux-apply-podinfo.json");
         ObjectNode request = (ObjectNode) review.path("request");
-        ((ObjectNode) request.path("object").path("spec")).set("template",
-                request.path("oldObject").path("spec").path("template").deepCopy());
+        ((ObjectNode) request.path("object").path("spec"))
+                .set(
+                        "template",
+                        request.path("oldObject").path("spec").path("template").deepCopy());
         // The analyzer never synced this template: still, this request did not bring it.
         cluster.canaries.add(Fixtures.seedCanary("Succeeded", "0000000000000000"));
 
@@ -236,7 +245,9 @@ class MutatingHandlerTest {
 
         await(handler.handle(Fixtures.request(review)));
 
-        JsonNode images = Fixtures.json(writer.writes.get(0).mergePatch()).path("status").path("admittedRevision")
+        JsonNode images = Fixtures.json(writer.writes.get(0).mergePatch())
+                .path("status")
+                .path("admittedRevision")
                 .path("images");
         assertThat(images.path("sidecar").isNull()).isTrue();
         assertThat(images.path("podinfod").asString()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");

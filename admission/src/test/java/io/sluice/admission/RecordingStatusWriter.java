@@ -7,10 +7,13 @@ import java.util.List;
 
 /** Records status writes; can be told to fail them or to never answer. */
 final class RecordingStatusWriter implements StatusWriter {
-    record Write(String namespace, String name, String mergePatch) {
-    }
+    record Write(String namespace, String name, String mergePatch) {}
 
-    enum Mode { SUCCEED, FAIL, HANG }
+    enum Mode {
+        SUCCEED,
+        FAIL,
+        HANG
+    }
 
     final List<Write> writes = new ArrayList<>();
     Mode mode = Mode.SUCCEED;

@@ -111,8 +111,12 @@ class ReplicaGuardPatchTest {
             }
         }
         if (random.nextBoolean()) {
-            m.putArray("managedFields").addObject().put("manager", "kustomize-controller")
-                    .putObject("fieldsV1").putObject("f:spec").putObject("f:replicas");
+            m.putArray("managedFields")
+                    .addObject()
+                    .put("manager", "kustomize-controller")
+                    .putObject("fieldsV1")
+                    .putObject("f:spec")
+                    .putObject("f:replicas");
         }
         if (random.nextInt(5) == 0) {
             m.put("replicasLike", Integer.toString(random.nextInt(5)));
@@ -126,15 +130,21 @@ class ReplicaGuardPatchTest {
             s.put("revisionHistoryLimit", random.nextInt(4));
         }
         switch (random.nextInt(6)) {
-            case 0 -> { /* no replicas: the API server's default of one */ }
+            case 0 -> {
+                /* no replicas: the API server's default of one */
+            }
             case 1 -> s.putNull("replicas");
             default -> s.put("replicas", random.nextInt(4));
         }
         if (random.nextBoolean()) {
             s.put("minReadySeconds", random.nextInt(3));
         }
-        s.putObject("template").putObject("spec").putArray("containers").addObject()
-                .put("name", "podinfod").put("image", "ghcr.io/stefanprodan/podinfo:6.0." + random.nextInt(3));
+        s.putObject("template")
+                .putObject("spec")
+                .putArray("containers")
+                .addObject()
+                .put("name", "podinfod")
+                .put("image", "ghcr.io/stefanprodan/podinfo:6.0." + random.nextInt(3));
         return s;
     }
 }

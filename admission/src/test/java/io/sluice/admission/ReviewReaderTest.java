@@ -61,14 +61,22 @@ class ReviewReaderTest {
     static Stream<Arguments> reviews() {
         ObjectNode withLastApplied = Fixtures.review("flux-apply-podinfo.json");
         for (String which : new String[] {"object", "oldObject"}) {
-            ((ObjectNode) withLastApplied.path("request").path(which).path("metadata").path("annotations"))
-                    .put(LAST_APPLIED, withLastApplied.path("request").path("oldObject").toString());
+            ((ObjectNode) withLastApplied
+                            .path("request")
+                            .path(which)
+                            .path("metadata")
+                            .path("annotations"))
+                    .put(
+                            LAST_APPLIED,
+                            withLastApplied.path("request").path("oldObject").toString());
         }
         return Stream.of(
                 Arguments.of("kubectl set image", Fixtures.text("kubectl-set-image-podinfo.json"), true),
                 Arguments.of("Flux server-side apply", Fixtures.text("flux-apply-podinfo.json"), true),
                 Arguments.of("Flux apply of a kubectl-managed object", withLastApplied.toString(), true),
-                Arguments.of("a new Canary, which has none of those parts", Fixtures.text("canary-create-podinfo.json"),
+                Arguments.of(
+                        "a new Canary, which has none of those parts",
+                        Fixtures.text("canary-create-podinfo.json"),
                         false));
     }
 
@@ -97,10 +105,12 @@ class ReviewReaderTest {
                 case "metadata" -> ((ObjectNode) object.path("metadata")).set("x" + i, value);
                 case "status" -> ((ObjectNode) object.path("status")).set("x" + i, value);
                 case "labels" -> ((ObjectNode) object.path("metadata").path("labels")).set("x" + i, value);
-                case "annotations" -> ((ObjectNode) object.path("metadata").path("annotations"))
-                        .set(random.nextBoolean() ? LAST_APPLIED : "x" + i, value);
-                case "managedFields" -> ((ObjectNode) object.path("metadata").path("managedFields").path(0))
-                        .set(random.nextBoolean() ? "fieldsV1" : "x" + i, value);
+                case "annotations" ->
+                    ((ObjectNode) object.path("metadata").path("annotations"))
+                            .set(random.nextBoolean() ? LAST_APPLIED : "x" + i, value);
+                case "managedFields" ->
+                    ((ObjectNode) object.path("metadata").path("managedFields").path(0))
+                            .set(random.nextBoolean() ? "fieldsV1" : "x" + i, value);
                 default -> review.set("x" + i, value);
             }
             String text = review.toString();
@@ -110,14 +120,22 @@ class ReviewReaderTest {
 
     private static JsonNode randomValue(Random random, int depth) {
         switch (random.nextInt(depth > 2 ? 8 : 10)) {
-            case 0: return NODES.numberNode(random.nextInt());
-            case 1: return NODES.numberNode(random.nextLong());
-            case 2: return NODES.numberNode(new java.math.BigInteger("123456789012345678901234567890"));
-            case 3: return NODES.numberNode(random.nextDouble() * 1e6);
-            case 4: return NODES.stringNode("s\"\\\n\u00e9" + random.nextInt());
-            case 5: return NODES.booleanNode(random.nextBoolean());
-            case 6: return NODES.nullNode();
-            case 7: return NODES.objectNode();
+            case 0:
+                return NODES.numberNode(random.nextInt());
+            case 1:
+                return NODES.numberNode(random.nextLong());
+            case 2:
+                return NODES.numberNode(new java.math.BigInteger("123456789012345678901234567890"));
+            case 3:
+                return NODES.numberNode(random.nextDouble() * 1e6);
+            case 4:
+                return NODES.stringNode("s\"\\\n\u00e9" + random.nextInt());
+            case 5:
+                return NODES.booleanNode(random.nextBoolean());
+            case 6:
+                return NODES.nullNode();
+            case 7:
+                return NODES.objectNode();
             case 8: {
                 ObjectNode o = NODES.objectNode();
                 for (int k = random.nextInt(4); k > 0; k--) {
@@ -138,10 +156,13 @@ class ReviewReaderTest {
     static Stream<Arguments> malformed() {
         String valid = Fixtures.review("flux-apply-podinfo.json").toString();
         return Stream.of(
-                Arguments.of("a broken value inside a left-out status", valid.replaceFirst("\"status\":\\{",
-                        "\"status\":{\"broken\":tru,")),
-                Arguments.of("an unterminated left-out annotation", valid.replaceFirst("\"annotations\":\\{",
-                        "\"annotations\":{\"" + LAST_APPLIED + "\":\"{\\\"a\\\":1")),
+                Arguments.of(
+                        "a broken value inside a left-out status",
+                        valid.replaceFirst("\"status\":\\{", "\"status\":{\"broken\":tru,")),
+                Arguments.of(
+                        "an unterminated left-out annotation",
+                        valid.replaceFirst(
+                                "\"annotations\":\\{", "\"annotations\":{\"" + LAST_APPLIED + "\":\"{\\\"a\\\":1")),
                 Arguments.of("a truncated review", valid.substring(0, valid.length() / 2)),
                 Arguments.of("content after the review", valid + "{}"),
                 Arguments.of("a missing colon", valid.replaceFirst("\"uid\":", "\"uid\" ")));
@@ -167,8 +188,8 @@ class ReviewReaderTest {
                     a.removeAll();
                     a.put(LAST_APPLIED, "{}");
                 }),
-                Arguments.of("the last-applied annotation among others", (Consumer<ObjectNode>) a ->
-                        a.put(LAST_APPLIED, "{\"spec\":{\"replicas\":3}}")),
+                Arguments.of("the last-applied annotation among others", (Consumer<ObjectNode>)
+                        a -> a.put(LAST_APPLIED, "{\"spec\":{\"replicas\":3}}")),
                 Arguments.of("no annotations", (Consumer<ObjectNode>) ObjectNode::removeAll));
     }
 
@@ -176,7 +197,8 @@ class ReviewReaderTest {
     @MethodSource("annotationShapes")
     void theHandlerAnswersTheSameOnTheLeanTree(String name, Consumer<ObjectNode> shape) {
         ObjectNode review = Fixtures.review("flux-apply-podinfo.json");
-        shape.accept((ObjectNode) review.path("request").path("object").path("metadata").path("annotations"));
+        shape.accept((ObjectNode)
+                review.path("request").path("object").path("metadata").path("annotations"));
         String text = review.toString();
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
 
@@ -184,26 +206,41 @@ class ReviewReaderTest {
         AdmissionResponse onLean = answer(review, pruned(text));
 
         assertThat(onLean).isEqualTo(onFull);
-        assertThat(onLean.patch()).as("the Flux review changes replicas, so the guard patches").isNotNull();
+        assertThat(onLean.patch())
+                .as("the Flux review changes replicas, so the guard patches")
+                .isNotNull();
         // Applied to the whole object, the patch keeps every annotation it did not add.
-        JsonNode patched = io.fabric8.zjsonpatch.JsonPatch.apply(onLean.patch(), review.path("request").path("object"));
-        review.path("request").path("object").path("metadata").path("annotations").properties()
-                .forEach(e -> assertThat(patched.path("metadata").path("annotations").path(e.getKey()))
+        JsonNode patched = io.fabric8.zjsonpatch.JsonPatch.apply(
+                onLean.patch(), review.path("request").path("object"));
+        review.path("request")
+                .path("object")
+                .path("metadata")
+                .path("annotations")
+                .properties()
+                .forEach(e -> assertThat(
+                                patched.path("metadata").path("annotations").path(e.getKey()))
                         .isEqualTo(e.getValue()));
     }
 
     /** The mutating handler's answer to {@code tree}, with the revision recorded the same way for both trees. */
     private static AdmissionResponse answer(ObjectNode review, JsonNode tree) {
         InMemoryClusterView cluster = new InMemoryClusterView();
-        cluster.canaries.add(Fixtures.seedCanary("Succeeded",
+        cluster.canaries.add(Fixtures.seedCanary(
+                "Succeeded",
                 Revisions.ofTemplate(Revisions.templateOf(review.path("request").path("oldObject")))));
         RecordingStatusWriter writer = new RecordingStatusWriter();
-        MutatingHandler handler = new MutatingHandler(cluster, writer,
-                SourceClassifier.withDefaults(Map.of(), Map.of()), "analyzer", Duration.ofSeconds(1),
+        MutatingHandler handler = new MutatingHandler(
+                cluster,
+                writer,
+                SourceClassifier.withDefaults(Map.of(), Map.of()),
+                "analyzer",
+                Duration.ofSeconds(1),
                 Clock.fixed(java.time.Instant.parse("2026-11-26T10:00:00Z"), java.time.ZoneOffset.UTC),
                 Fixtures.metrics());
         AdmissionResponse response = await(handler.handle(Fixtures.request(tree)));
-        assertThat(writer.writes).as("the revision and its source are recorded from either tree").hasSize(1);
+        assertThat(writer.writes)
+                .as("the revision and its source are recorded from either tree")
+                .hasSize(1);
         assertThat(writer.writes.get(0).mergePatch()).contains("\"source\":\"flux\"");
         return response;
     }

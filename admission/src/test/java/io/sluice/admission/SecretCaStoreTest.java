@@ -33,8 +33,8 @@ class SecretCaStoreTest {
         api = new MockApiServer();
         vertx = Vertx.vertx();
         calls = new KubeCalls(vertx, api.client, 2);
-        store = new SecretCaStore(calls, "sluice-system", "sluice-admission-ca", "sluice-admission",
-                "sluice-admission");
+        store = new SecretCaStore(
+                calls, "sluice-system", "sluice-admission-ca", "sluice-admission", "sluice-admission");
     }
 
     @AfterEach
@@ -73,16 +73,41 @@ class SecretCaStoreTest {
 
     @Test
     void theBundleGoesIntoEveryWebhookOfBothConfigurations() {
-        api.client.resource(new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("sluice-admission")
-                .endMetadata().addNewWebhook().withName("deployments.sluice.io").withNewClientConfig()
-                .withNewService().withName("sluice-admission").withNamespace("sluice-system").withPath("/mutate")
-                .endService().endClientConfig().endWebhook().build()).create();
-        api.client.resource(new ValidatingWebhookConfigurationBuilder().withNewMetadata()
-                .withName("sluice-admission").endMetadata()
-                .addNewWebhook().withName("canaries.sluice.io").withNewClientConfig().withCaBundle("b2xk")
-                .endClientConfig().endWebhook()
-                .addNewWebhook().withName("templates.sluice.io").withNewClientConfig().endClientConfig().endWebhook()
-                .build()).create();
+        api.client
+                .resource(new MutatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("sluice-admission")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("deployments.sluice.io")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("sluice-admission")
+                        .withNamespace("sluice-system")
+                        .withPath("/mutate")
+                        .endService()
+                        .endClientConfig()
+                        .endWebhook()
+                        .build())
+                .create();
+        api.client
+                .resource(new ValidatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("sluice-admission")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("canaries.sluice.io")
+                        .withNewClientConfig()
+                        .withCaBundle("b2xk")
+                        .endClientConfig()
+                        .endWebhook()
+                        .addNewWebhook()
+                        .withName("templates.sluice.io")
+                        .withNewClientConfig()
+                        .endClientConfig()
+                        .endWebhook()
+                        .build())
+                .create();
         KeyAndCert one = CertificateIssuer.createCa(CaRequest.of("one"), Instant.now());
         KeyAndCert two = CertificateIssuer.createCa(CaRequest.of("two"), Instant.now());
         CaBundle bundle = CaBundle.of(two.cert(), one.cert());
@@ -90,15 +115,27 @@ class SecretCaStoreTest {
         await(store.publish(bundle));
 
         String expected = Base64.getEncoder().encodeToString(bundle.toPem().getBytes(StandardCharsets.UTF_8));
-        MutatingWebhookConfiguration m = api.client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName("sluice-admission").get();
-        ValidatingWebhookConfiguration v = api.client.admissionRegistration().v1().validatingWebhookConfigurations()
-                .withName("sluice-admission").get();
-        assertThat(m.getWebhooks()).allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo(expected));
-        assertThat(m.getWebhooks().get(0).getClientConfig().getService().getPath()).isEqualTo("/mutate");
-        assertThat(v.getWebhooks()).hasSize(2)
+        MutatingWebhookConfiguration m = api.client
+                .admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName("sluice-admission")
+                .get();
+        ValidatingWebhookConfiguration v = api.client
+                .admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName("sluice-admission")
+                .get();
+        assertThat(m.getWebhooks())
+                .allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo(expected));
+        assertThat(m.getWebhooks().get(0).getClientConfig().getService().getPath())
+                .isEqualTo("/mutate");
+        assertThat(v.getWebhooks())
+                .hasSize(2)
                 .allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo(expected));
         // Publishing the same bundle again changes nothing.
-        assertThat(await(calls.publishCaBundle("sluice-admission", "sluice-admission", expected))).isEmpty();
+        assertThat(await(calls.publishCaBundle("sluice-admission", "sluice-admission", expected)))
+                .isEmpty();
     }
 }

@@ -32,9 +32,14 @@ class StatusWriteTest {
         calls = new KubeCalls(vertx, api.client, 2);
         view = new InformerClusterView(api.client);
         metrics = Fixtures.metrics();
-        handler = new MutatingHandler(view, calls, SourceClassifier.withDefaults(Map.of(), Map.of()),
-                "system:serviceaccount:sluice-system:sluice-analyzer", Duration.ofSeconds(5),
-                Clock.fixed(Instant.parse("2026-11-26T10:02:17Z"), ZoneOffset.UTC), metrics);
+        handler = new MutatingHandler(
+                view,
+                calls,
+                SourceClassifier.withDefaults(Map.of(), Map.of()),
+                "system:serviceaccount:sluice-system:sluice-analyzer",
+                Duration.ofSeconds(5),
+                Clock.fixed(Instant.parse("2026-11-26T10:02:17Z"), ZoneOffset.UTC),
+                metrics);
     }
 
     @AfterEach
@@ -47,14 +52,23 @@ class StatusWriteTest {
     private Canary storeSeedCanary(String lastAppliedSpec) {
         Canary stored = api.storeSeedCanary(lastAppliedSpec);
         await(view.start());
-        MockApiServer.waitFor("the Canary in the cache", Duration.ofSeconds(10),
+        MockApiServer.waitFor(
+                "the Canary in the cache",
+                Duration.ofSeconds(10),
                 () -> !view.canariesTargeting("test", "Deployment", "podinfo").isEmpty()
-                        && view.canariesTargeting("test", "Deployment", "podinfo").get(0).getStatus() != null);
+                        && view.canariesTargeting("test", "Deployment", "podinfo")
+                                        .get(0)
+                                        .getStatus()
+                                != null);
         return stored;
     }
 
     private Canary read() {
-        return api.client.resources(Canary.class).inNamespace("test").withName("podinfo").get();
+        return api.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .get();
     }
 
     @Test
@@ -99,13 +113,23 @@ class StatusWriteTest {
     void aCanaryThatVanishedIsAFailedWriteNotAFailedRequest() {
         ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
         storeSeedCanary("0000000000000000");
-        api.client.resources(Canary.class).inNamespace("test").withName("podinfo").withTimeout(5,
-                java.util.concurrent.TimeUnit.SECONDS).delete();
+        api.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .withTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                .delete();
         // The cache may still hold it: the write is what fails.
         InMemoryClusterView staleCache = new InMemoryClusterView();
         staleCache.canaries.add(Fixtures.seedCanary("Succeeded", "x"));
-        MutatingHandler stale = new MutatingHandler(staleCache, calls, SourceClassifier.withDefaults(Map.of(), Map.of()), "analyzer", Duration.ofSeconds(5),
-                Clock.systemUTC(), metrics);
+        MutatingHandler stale = new MutatingHandler(
+                staleCache,
+                calls,
+                SourceClassifier.withDefaults(Map.of(), Map.of()),
+                "analyzer",
+                Duration.ofSeconds(5),
+                Clock.systemUTC(),
+                metrics);
 
         AdmissionResponse response = await(stale.handle(Fixtures.request(review)));
 

@@ -26,10 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The service over real TLS with certificates from files, as when cert-manager provides them. */
 class TlsEndToEndTest {
     static final ServingRequest SERVING = ServingRequest.of("sluice-admission", "sluice-system")
-            .withExtraDnsNames(List.of("localhost")).withIpAddresses(List.of("127.0.0.1"));
+            .withExtraDnsNames(List.of("localhost"))
+            .withIpAddresses(List.of("127.0.0.1"));
 
     @TempDir
     Path dir;
+
     TlsHarness harness;
     FileCertificates files;
     KeyAndCert ca;
@@ -39,8 +41,11 @@ class TlsEndToEndTest {
         ca = CertificateIssuer.createCa(CaRequest.of("test CA one"), Instant.now());
         write(CertificateIssuer.issueServing(ca, SERVING, Instant.now()), 0);
         harness = new TlsHarness();
-        files = new FileCertificates(harness.vertx, dir.resolve("tls.crt").toString(),
-                dir.resolve("tls.key").toString(), Duration.ofHours(1));
+        files = new FileCertificates(
+                harness.vertx,
+                dir.resolve("tls.crt").toString(),
+                dir.resolve("tls.key").toString(),
+                Duration.ofHours(1));
         harness.start(files);
     }
 
@@ -82,16 +87,24 @@ class TlsEndToEndTest {
         WebClient client = harness.client(CaBundle.of(ca.cert()));
         await(harness.mutate(client, Fixtures.text("kubectl-set-image-podinfo.json")));
 
-        assertThat(await(client.get(harness.port(), "localhost", "/healthz").send()).statusCode()).isEqualTo(200);
+        assertThat(await(client.get(harness.port(), "localhost", "/healthz").send())
+                        .statusCode())
+                .isEqualTo(200);
         harness.cluster.synced = false;
-        HttpResponse<Buffer> unready = await(client.get(harness.port(), "localhost", "/readyz").send());
+        HttpResponse<Buffer> unready =
+                await(client.get(harness.port(), "localhost", "/readyz").send());
         assertThat(unready.statusCode()).isEqualTo(503);
         assertThat(unready.bodyAsString()).isEqualTo("waiting for: caches\n");
         harness.cluster.synced = true;
-        assertThat(await(client.get(harness.port(), "localhost", "/readyz").send()).statusCode()).isEqualTo(200);
-        String metrics = await(client.get(harness.port(), "localhost", "/metrics").send()).bodyAsString();
-        assertThat(metrics).contains("sluice_admission_requests_total{decision=\"allowed\",kind=\"Deployment\","
-                + "operation=\"UPDATE\",webhook=\"mutate\"} 1.0");
+        assertThat(await(client.get(harness.port(), "localhost", "/readyz").send())
+                        .statusCode())
+                .isEqualTo(200);
+        String metrics = await(
+                        client.get(harness.port(), "localhost", "/metrics").send())
+                .bodyAsString();
+        assertThat(metrics)
+                .contains("sluice_admission_requests_total{decision=\"allowed\",kind=\"Deployment\","
+                        + "operation=\"UPDATE\",webhook=\"mutate\"} 1.0");
         assertThat(metrics).contains("sluice_admission_request_duration_seconds_bucket{");
         assertThat(metrics).contains("sluice_admission_status_write_failures_total 0.0");
     }
@@ -105,8 +118,8 @@ class TlsEndToEndTest {
         assertThat(await(files.check(harness.tls::install))).isTrue();
 
         assertThat(harness.presentedSerial()).isEqualTo(next.cert().getSerialNumber());
-        HttpResponse<Buffer> response = await(harness.mutate(harness.client(CaBundle.of(otherCa.cert())),
-                Fixtures.text("kubectl-set-image-podinfo.json")));
+        HttpResponse<Buffer> response = await(harness.mutate(
+                harness.client(CaBundle.of(otherCa.cert())), Fixtures.text("kubectl-set-image-podinfo.json")));
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
@@ -116,7 +129,8 @@ class TlsEndToEndTest {
         KeyAndCert otherCa = CertificateIssuer.createCa(CaRequest.of("test CA two"), Instant.now());
         KeyAndCert next = CertificateIssuer.issueServing(otherCa, SERVING, Instant.now());
         Files.writeString(dir.resolve("tls.crt"), next.certPem());
-        Files.setLastModifiedTime(dir.resolve("tls.crt"), FileTime.from(Instant.now().plusSeconds(20)));
+        Files.setLastModifiedTime(
+                dir.resolve("tls.crt"), FileTime.from(Instant.now().plusSeconds(20)));
 
         assertThat(await(files.check(harness.tls::install))).isFalse();
 

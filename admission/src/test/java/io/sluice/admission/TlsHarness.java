@@ -38,14 +38,27 @@ final class TlsHarness implements AutoCloseable {
     /** Starts the source, then the server with its first certificate. */
     TlsHarness start(CertificateSource source) {
         await(source.start(tls::install));
-        MutatingHandler mutate = new MutatingHandler(cluster, writer, SourceClassifier.withDefaults(Map.of(),
-                Map.of()), "analyzer", Duration.ofSeconds(2), java.time.Clock.systemUTC(), metrics);
-        ValidatingHandler validate = new ValidatingHandler(new ObjectDecoder(), c -> List.of(), t -> List.of(),
-                p -> List.of(), cluster);
-        server = await(vertx.createHttpServer(tls.serverOptions(new HttpServerOptions().setHost("127.0.0.1")
-                        .setPort(0)))
-                .requestHandler(AdmissionRoutes.router(vertx, validate, mutate, 3 * 1024 * 1024,
-                        Duration.ofSeconds(4), metrics, registry, List.of(
+        MutatingHandler mutate = new MutatingHandler(
+                cluster,
+                writer,
+                SourceClassifier.withDefaults(Map.of(), Map.of()),
+                "analyzer",
+                Duration.ofSeconds(2),
+                java.time.Clock.systemUTC(),
+                metrics);
+        ValidatingHandler validate =
+                new ValidatingHandler(new ObjectDecoder(), c -> List.of(), t -> List.of(), p -> List.of(), cluster);
+        server = await(vertx.createHttpServer(tls.serverOptions(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0)))
+                .requestHandler(AdmissionRoutes.router(
+                        vertx,
+                        validate,
+                        mutate,
+                        3 * 1024 * 1024,
+                        Duration.ofSeconds(4),
+                        metrics,
+                        registry,
+                        List.of(
                                 new AdmissionRoutes.ReadyCheck("certificate", tls::loaded),
                                 new AdmissionRoutes.ReadyCheck("caches", cluster::synced))))
                 .listen());
@@ -59,9 +72,13 @@ final class TlsHarness implements AutoCloseable {
 
     /** A client that trusts exactly {@code bundle} and checks the host name, as the API server does. */
     WebClient client(CaBundle bundle) {
-        return WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(bundle.toPem())))
-                .setKeepAlive(false));
+        return WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setSsl(true)
+                        .setVerifyHost(true)
+                        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(bundle.toPem())))
+                        .setKeepAlive(false));
     }
 
     Future<HttpResponse<Buffer>> mutate(WebClient client, String review) {
@@ -94,20 +111,23 @@ final class TlsHarness implements AutoCloseable {
     /** Trust is not what these probes test: they look at what the server presents and speaks. */
     private static SSLContext trustAll() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                new SecureRandom());
         return context;
     }
 

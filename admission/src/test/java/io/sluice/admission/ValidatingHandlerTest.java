@@ -22,8 +22,12 @@ class ValidatingHandlerTest {
     void setUp() {
         cluster = new InMemoryClusterView();
         cluster.routeTables.add("test/podinfo");
-        handler = new ValidatingHandler(new ObjectDecoder(), CanaryValidator::validate,
-                MetricTemplateValidator::validate, AlertProviderValidator::validate, cluster);
+        handler = new ValidatingHandler(
+                new ObjectDecoder(),
+                CanaryValidator::validate,
+                MetricTemplateValidator::validate,
+                AlertProviderValidator::validate,
+                cluster);
     }
 
     /** The review of {@code kubectl apply} of the seed's Canary, changed by {@code change}. */
@@ -44,7 +48,7 @@ class ValidatingHandlerTest {
 
     @Test
     void theSeedCanaryIsAdmittedWithoutWarnings() {
-        AdmissionResponse response = decide(seedCanary(r -> { }));
+        AdmissionResponse response = decide(seedCanary(r -> {}));
 
         assertThat(response.allow()).isTrue();
         assertThat(response.warnings()).isEmpty();
@@ -60,7 +64,8 @@ class ValidatingHandlerTest {
         assertThat(response.allow()).isFalse();
         assertThat(response.code()).isEqualTo(422);
         assertThat(response.message()).startsWith("Canary.flagger.app \"podinfo\" is invalid: ");
-        assertThat(response.causes()).extracting(AdmissionResponse.Cause::field)
+        assertThat(response.causes())
+                .extracting(AdmissionResponse.Cause::field)
                 .contains("spec.provider", "spec.analysis.stepWeight", "spec.analysis.maxWeight");
         for (AdmissionResponse.Cause cause : response.causes()) {
             assertThat(response.message()).contains(cause.field() + ": " + cause.message());
@@ -69,20 +74,26 @@ class ValidatingHandlerTest {
 
     static Stream<Arguments> undecodable() {
         return Stream.of(
-                Arguments.of("a string where an integer belongs names the field",
+                Arguments.of(
+                        "a string where an integer belongs names the field",
                         (Consumer<ObjectNode>) r -> ((ObjectNode) spec(r).path("analysis")).put("threshold", "five"),
                         "spec.analysis.threshold: must be an integer"),
-                Arguments.of("a numeric string is not taken for a number",
+                Arguments.of(
+                        "a numeric string is not taken for a number",
                         (Consumer<ObjectNode>) r -> spec(r).put("progressDeadlineSeconds", "60"),
                         "spec.progressDeadlineSeconds: must be an integer"),
-                Arguments.of("a string where a list belongs names the field",
+                Arguments.of(
+                        "a string where a list belongs names the field",
                         (Consumer<ObjectNode>) r -> ((ObjectNode) spec(r).path("analysis")).put("metrics", "all"),
                         "spec.analysis.metrics: must be an array"),
-                Arguments.of("a number where an object belongs names the field",
+                Arguments.of(
+                        "a number where an object belongs names the field",
                         (Consumer<ObjectNode>) r -> spec(r).put("targetRef", 7),
                         "spec.targetRef: must be an object"),
-                Arguments.of("a bad element of a list names its index",
-                        (Consumer<ObjectNode>) r -> ((ObjectNode) spec(r).path("analysis").path("metrics").get(0))
+                Arguments.of(
+                        "a bad element of a list names its index",
+                        (Consumer<ObjectNode>) r -> ((ObjectNode)
+                                        spec(r).path("analysis").path("metrics").get(0))
                                 .put("thresholdRange", "high"),
                         "spec.analysis.metrics[0].thresholdRange: must be an object"));
     }
@@ -101,7 +112,7 @@ class ValidatingHandlerTest {
     void aSecondCanaryForTheSameTargetIsDenied() {
         cluster.canaries.add(Fixtures.canary("podinfo-old", "podinfo", "Succeeded", "abc"));
 
-        AdmissionResponse response = decide(seedCanary(r -> { }));
+        AdmissionResponse response = decide(seedCanary(r -> {}));
 
         assertThat(response.allow()).isFalse();
         assertThat(response.message())
@@ -126,18 +137,25 @@ class ValidatingHandlerTest {
         cluster.routeTables.clear();
         AdmissionResponse response = decide(seedCanary(r -> {
             ObjectNode analysis = (ObjectNode) spec(r).path("analysis");
-            ((ObjectNode) analysis.path("metrics").get(0)).putObject("templateRef").put("name", "latency");
-            analysis.putArray("alerts").addObject().put("name", "on-call").putObject("providerRef")
-                    .put("name", "slack").put("namespace", "ops");
+            ((ObjectNode) analysis.path("metrics").get(0))
+                    .putObject("templateRef")
+                    .put("name", "latency");
+            analysis.putArray("alerts")
+                    .addObject()
+                    .put("name", "on-call")
+                    .putObject("providerRef")
+                    .put("name", "slack")
+                    .put("namespace", "ops");
         }));
 
         assertThat(response.allow()).isTrue();
-        assertThat(response.warnings()).containsExactly(
-                "spec.routeTableRef: RouteTable test/podinfo does not exist yet; the canary waits for it",
-                "spec.analysis.metrics[0].templateRef: MetricTemplate test/latency does not exist yet; the check "
-                        + "fails until it does",
-                "spec.analysis.alerts[0].providerRef: AlertProvider ops/slack does not exist yet; the alert is not "
-                        + "sent until it does");
+        assertThat(response.warnings())
+                .containsExactly(
+                        "spec.routeTableRef: RouteTable test/podinfo does not exist yet; the canary waits for it",
+                        "spec.analysis.metrics[0].templateRef: MetricTemplate test/latency does not exist yet; the check "
+                                + "fails until it does",
+                        "spec.analysis.alerts[0].providerRef: AlertProvider ops/slack does not exist yet; the alert is not "
+                                + "sent until it does");
     }
 
     @Test
@@ -145,13 +163,14 @@ class ValidatingHandlerTest {
         cluster.routeTables.clear();
         cluster.synced = false;
 
-        assertThat(decide(seedCanary(r -> { })).warnings()).isEmpty();
+        assertThat(decide(seedCanary(r -> {})).warnings()).isEmpty();
     }
 
     static Stream<Arguments> targetChanges() {
         return Stream.of(
                 Arguments.of("moving the target of a progressing canary is denied", "Progressing", false),
-                Arguments.of("moving the target of a canary waiting for promotion is denied", "WaitingPromotion", false),
+                Arguments.of(
+                        "moving the target of a canary waiting for promotion is denied", "WaitingPromotion", false),
                 Arguments.of("moving the target of a waiting canary is denied", "Waiting", false),
                 Arguments.of("moving the target of a succeeded canary is allowed", "Succeeded", true),
                 Arguments.of("moving the target of a failed canary is allowed", "Failed", true),
@@ -174,7 +193,9 @@ class ValidatingHandlerTest {
         assertThat(response.allow()).isEqualTo(allowed);
         if (!allowed) {
             assertThat(response.message()).startsWith("spec.targetRef cannot change while the canary is " + phase);
-            assertThat(response.causes()).extracting(AdmissionResponse.Cause::field).containsExactly("spec.targetRef");
+            assertThat(response.causes())
+                    .extracting(AdmissionResponse.Cause::field)
+                    .containsExactly("spec.targetRef");
         }
     }
 
@@ -214,7 +235,9 @@ class ValidatingHandlerTest {
 
     @Test
     void statusUpdatesAndDeletesAreNotJudged() {
-        assertThat(decide(seedCanary(r -> r.put("subResource", "status"))).allow()).isTrue();
-        assertThat(decide(seedCanary(r -> r.put("operation", "DELETE"))).allow()).isTrue();
+        assertThat(decide(seedCanary(r -> r.put("subResource", "status"))).allow())
+                .isTrue();
+        assertThat(decide(seedCanary(r -> r.put("operation", "DELETE"))).allow())
+                .isTrue();
     }
 }

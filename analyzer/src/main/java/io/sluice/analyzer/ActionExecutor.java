@@ -51,7 +51,12 @@ final class ActionExecutor {
     private final Notifier notifier;
     private final EventRecorder events;
 
-    ActionExecutor(Kube kube, ClusterView view, Settings settings, WebhookGate webhooks, Notifier notifier,
+    ActionExecutor(
+            Kube kube,
+            ClusterView view,
+            Settings settings,
+            WebhookGate webhooks,
+            Notifier notifier,
             EventRecorder events) {
         this.kube = kube;
         this.view = view;
@@ -69,7 +74,10 @@ final class ActionExecutor {
         for (Action a : actions) {
             chain = chain.compose(v -> {
                 if (first[0] != null && !a.informs()) {
-                    LOG.info("{}: {} skipped after an earlier failure", s.canary().key(), a);
+                    LOG.info(
+                            "{}: {} skipped after an earlier failure",
+                            s.canary().key(),
+                            a);
                     return Future.succeededFuture();
                 }
                 return a.accept(perform).recover(err -> {
@@ -110,7 +118,8 @@ final class ActionExecutor {
             // Copies are only created here; their data follows the target's only at promotion, or the primary would
             // run the canary's configuration before the analysis judged it.
             return s.primary() != null || s.target() == null || s.selectorKey() == null
-                    ? syncConfigCopies(s, false) : syncConfigCopies(s, false).compose(v -> createPrimary(s));
+                    ? syncConfigCopies(s, false)
+                    : syncConfigCopies(s, false).compose(v -> createPrimary(s));
         }
 
         @Override
@@ -192,17 +201,24 @@ final class ActionExecutor {
         }
         Future<Void> chain = Future.succeededFuture();
         for (Service d : desired) {
-            chain = chain.compose(v -> view.service(d.getMetadata().getNamespace(), d.getMetadata().getName())
+            chain = chain.compose(v -> view.service(
+                            d.getMetadata().getNamespace(), d.getMetadata().getName())
                     .compose(live -> {
                         if (live == null) {
-                            LOG.info("Service {}.{} created", d.getMetadata().getName(), d.getMetadata().getNamespace());
+                            LOG.info(
+                                    "Service {}.{} created",
+                                    d.getMetadata().getName(),
+                                    d.getMetadata().getNamespace());
                             return kube.create(d).mapEmpty();
                         }
                         Service merged = Workloads.merge(live, d, c);
                         if (merged == null) {
                             return Future.succeededFuture();
                         }
-                        LOG.info("Service {}.{} updated", d.getMetadata().getName(), d.getMetadata().getNamespace());
+                        LOG.info(
+                                "Service {}.{} updated",
+                                d.getMetadata().getName(),
+                                d.getMetadata().getNamespace());
                         return kube.update(merged).mapEmpty();
                     }));
         }
@@ -229,8 +245,9 @@ final class ActionExecutor {
             Service merged = Workloads.merge(live, desired, c);
             Service next = merged == null ? json.clone(live) : merged;
             List<OwnerReference> owners = next.getMetadata().getOwnerReferences();
-            boolean owned = owners != null && owners.removeIf(o -> "Canary".equals(o.getKind())
-                    && c.getMetadata().getName().equals(o.getName()));
+            boolean owned = owners != null
+                    && owners.removeIf(o -> "Canary".equals(o.getKind())
+                            && c.getMetadata().getName().equals(o.getName()));
             if (merged == null && !owned) {
                 return Future.succeededFuture();
             }
@@ -242,15 +259,26 @@ final class ActionExecutor {
     private Set<String> trackedKeys(Snapshot s) {
         Set<String> keys = new HashSet<>();
         for (HasMetadata o : s.tracked()) {
-            keys.add((o instanceof ConfigMap ? "configmap/" : "secret/") + o.getMetadata().getName());
+            keys.add((o instanceof ConfigMap ? "configmap/" : "secret/")
+                    + o.getMetadata().getName());
         }
         return keys;
     }
 
     private Future<Void> createPrimary(Snapshot s) {
-        Deployment p = Workloads.primary(s.canary(), s.target(), s.selectorKey(), s.revision(), trackedKeys(s),
-                settings.includeLabelPrefixes(), settings.selectorLabels(), json);
-        LOG.info("Deployment {}.{} created", p.getMetadata().getName(), p.getMetadata().getNamespace());
+        Deployment p = Workloads.primary(
+                s.canary(),
+                s.target(),
+                s.selectorKey(),
+                s.revision(),
+                trackedKeys(s),
+                settings.includeLabelPrefixes(),
+                settings.selectorLabels(),
+                json);
+        LOG.info(
+                "Deployment {}.{} created",
+                p.getMetadata().getName(),
+                p.getMetadata().getNamespace());
         return kube.create(p).mapEmpty();
     }
 
@@ -261,8 +289,8 @@ final class ActionExecutor {
             chain = chain.compose(v -> {
                 String ns = o.getMetadata().getNamespace();
                 String name = o.getMetadata().getName() + "-primary";
-                Future<? extends HasMetadata> live = o instanceof ConfigMap
-                        ? kube.configMapOf(ns, name) : kube.secretOf(ns, name);
+                Future<? extends HasMetadata> live =
+                        o instanceof ConfigMap ? kube.configMapOf(ns, name) : kube.secretOf(ns, name);
                 return live.compose(l -> {
                     HasMetadata copy = json.clone(o);
                     ObjectMeta m = new ObjectMeta();
@@ -273,7 +301,8 @@ final class ActionExecutor {
                     owners.add(Workloads.ownerRef(s.canary()));
                     if (l != null && l.getMetadata().getOwnerReferences() != null) {
                         l.getMetadata().getOwnerReferences().stream()
-                                .filter(r -> !Objects.equals(r.getUid(), s.canary().getMetadata().getUid()))
+                                .filter(r -> !Objects.equals(
+                                        r.getUid(), s.canary().getMetadata().getUid()))
                                 .forEach(r -> {
                                     r.setController(false);
                                     owners.add(r);
@@ -329,14 +358,17 @@ final class ActionExecutor {
 
     private Future<Void> routes(Snapshot s, int primary, int canary, boolean release) {
         GlooRouter.Delegate where = s.delegateAt();
-        if (where == null || where.problem() != null || s.parent() == null
+        if (where == null
+                || where.problem() != null
+                || s.parent() == null
                 || GlooRouter.foreignOwner(s.delegate(), s.canary()) != null) {
             // Already reported as a Warning by the decision; writing would only make things worse.
             return Future.succeededFuture();
         }
         // From the cache: a write based on a stale version fails with a conflict and is retried.
         return view.routeTable(where.namespace(), where.name()).compose(live -> {
-            RouteTable desired = release ? GlooRouter.handedBack(s.canary(), s.parent(), where, live, json)
+            RouteTable desired = release
+                    ? GlooRouter.handedBack(s.canary(), s.parent(), where, live, json)
                     : GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
             if (live == null) {
                 LOG.info("Delegate RouteTable {} created", where.key());
@@ -358,9 +390,15 @@ final class ActionExecutor {
         if (now != null && now == replicas) {
             return Future.succeededFuture();
         }
-        LOG.info("Scaling Deployment {}.{} to {}", s.target().getMetadata().getName(),
-                s.target().getMetadata().getNamespace(), replicas);
-        return kube.scale(s.target().getMetadata().getNamespace(), s.target().getMetadata().getName(), replicas);
+        LOG.info(
+                "Scaling Deployment {}.{} to {}",
+                s.target().getMetadata().getName(),
+                s.target().getMetadata().getNamespace(),
+                replicas);
+        return kube.scale(
+                s.target().getMetadata().getNamespace(),
+                s.target().getMetadata().getName(),
+                replicas);
     }
 
     private Future<Void> promote(Snapshot s, String revision) {
@@ -373,8 +411,7 @@ final class ActionExecutor {
                 // reconcile sees the new revision and restarts the run.
                 return events.promotionRefused(s.canary(), now, revision);
             }
-            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, view.toDeployment(raw),
-                    revision));
+            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, view.toDeployment(raw), revision));
         });
     }
 
@@ -382,29 +419,41 @@ final class ActionExecutor {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
         return view.deployment(ns, tgt + "-primary").compose(primary -> {
-                    if (target == null || primary == null || s.selectorKey() == null) {
-                        return Future.failedFuture(new IllegalStateException(
-                                "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
-                    }
-                    Deployment next = Workloads.promote(primary, target, s.selectorKey(), revision, trackedKeys(s),
-                            settings.includeLabelPrefixes(), settings.selectorLabels(),
-                            s.canary().getSpec().autoscalerRef != null, json);
-                    return kube.update(next).mapEmpty();
-                });
+            if (target == null || primary == null || s.selectorKey() == null) {
+                return Future.failedFuture(new IllegalStateException(
+                        "promotion of " + tgt + "." + ns + " needs both " + tgt + " and " + tgt + "-primary"));
+            }
+            Deployment next = Workloads.promote(
+                    primary,
+                    target,
+                    s.selectorKey(),
+                    revision,
+                    trackedKeys(s),
+                    settings.includeLabelPrefixes(),
+                    settings.selectorLabels(),
+                    s.canary().getSpec().autoscalerRef != null,
+                    json);
+            return kube.update(next).mapEmpty();
+        });
     }
 
     private Future<Void> postHooks(Canary canary, Action.CallHooks call) {
         List<CanaryAnalysis.Webhook> hooks = new ArrayList<>();
         var a = canary.getSpec().effectiveAnalysis();
         if (a != null && a.webhooks != null) {
-            a.webhooks.stream().filter(h -> call.type().equals(CanaryDefaults.webhookType(h))).forEach(hooks::add);
+            a.webhooks.stream()
+                    .filter(h -> call.type().equals(CanaryDefaults.webhookType(h)))
+                    .forEach(hooks::add);
         }
         Future<Boolean> chain = Future.succeededFuture(true);
         for (CanaryAnalysis.Webhook h : hooks) {
-            chain = chain.compose(ok -> !ok ? Future.succeededFuture(false) : webhooks.call(canary, h, call.phase())
-                    .compose(o -> o.passed()
-                            ? events.postRolloutPassed(canary, h.name).map(true)
-                            : events.postRolloutFailed(canary, h.name, o.error()).map(false)));
+            chain = chain.compose(ok -> !ok
+                    ? Future.succeededFuture(false)
+                    : webhooks.call(canary, h, call.phase())
+                            .compose(o -> o.passed()
+                                    ? events.postRolloutPassed(canary, h.name).map(true)
+                                    : events.postRolloutFailed(canary, h.name, o.error())
+                                            .map(false)));
         }
         return chain.mapEmpty();
     }
@@ -412,9 +461,10 @@ final class ActionExecutor {
     private Future<Void> finalizer(Canary canary, boolean add) {
         Canary copy = json.clone(canary);
         List<String> f = copy.getMetadata().getFinalizers() == null
-                ? new ArrayList<>() : new ArrayList<>(copy.getMetadata().getFinalizers());
-        boolean changed = add ? !f.contains(WellKnown.FINALIZER) && f.add(WellKnown.FINALIZER)
-                : f.remove(WellKnown.FINALIZER);
+                ? new ArrayList<>()
+                : new ArrayList<>(copy.getMetadata().getFinalizers());
+        boolean changed =
+                add ? !f.contains(WellKnown.FINALIZER) && f.add(WellKnown.FINALIZER) : f.remove(WellKnown.FINALIZER);
         if (!changed) {
             return Future.succeededFuture();
         }

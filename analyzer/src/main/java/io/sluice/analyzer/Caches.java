@@ -37,7 +37,8 @@ final class Caches {
     Caches(KubernetesClient client, String namespace) {
         this.namespace = namespace;
         this.canaries = op(client.resources(Canary.class)).runnableInformer(0);
-        this.deployments = op(client.genericKubernetesResources("apps/v1", "Deployment")).runnableInformer(0);
+        this.deployments =
+                op(client.genericKubernetesResources("apps/v1", "Deployment")).runnableInformer(0);
         this.services = op(client.services()).runnableInformer(0);
         this.routeTables = op(client.resources(RouteTable.class)).runnableInformer(0);
     }
@@ -53,8 +54,8 @@ final class Caches {
 
     /** Starts every informer; completes when each finished its first list. Blocking callers only. */
     CompletableFuture<Void> start() {
-        return CompletableFuture.allOf(all().stream().map(i -> i.start().toCompletableFuture())
-                .toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(
+                all().stream().map(i -> i.start().toCompletableFuture()).toArray(CompletableFuture[]::new));
     }
 
     void stop() {

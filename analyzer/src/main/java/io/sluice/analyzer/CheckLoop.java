@@ -21,8 +21,7 @@ public final class CheckLoop {
     /** More rounds than any phase needs: a decision that keeps asking is a bug, not a slow check. */
     private static final int MAX_ROUNDS = 16;
 
-    private CheckLoop() {
-    }
+    private CheckLoop() {}
 
     /** Runs each kind of check; a failed future of {@link #providers} is an outcome, the others' fail the reconcile. */
     public interface Gates {
@@ -34,15 +33,14 @@ public final class CheckLoop {
     }
 
     /** The decision, and the observations (with every check outcome) it was made from. */
-    public record Decided(Result.Decision decision, Observations observations) {
-    }
+    public record Decided(Result.Decision decision, Observations observations) {}
 
     public static Future<Decided> decide(Function<Observations, Result> decider, Observations obs, Gates gates) {
         return round(decider, obs, gates, 0);
     }
 
-    private static Future<Decided> round(Function<Observations, Result> decider, Observations obs, Gates gates,
-            int round) {
+    private static Future<Decided> round(
+            Function<Observations, Result> decider, Observations obs, Gates gates, int round) {
         Result r = decider.apply(obs);
         if (r instanceof Result.Decision d) {
             return Future.succeededFuture(new Decided(d, obs));
@@ -55,21 +53,21 @@ public final class CheckLoop {
                 .compose(next -> round(decider, next, gates, round + 1));
     }
 
-    private static Future<Observations> run(List<Check> checks, int i, boolean stopOnPass, Observations obs,
-            Gates gates) {
+    private static Future<Observations> run(
+            List<Check> checks, int i, boolean stopOnPass, Observations obs, Gates gates) {
         if (i >= checks.size()) {
             return Future.succeededFuture(obs);
         }
         Check c = checks.get(i);
         return outcome(c, gates).compose(o -> {
             Observations next = obs.with(c, o.outcome());
-            return o.passed() == stopOnPass ? Future.succeededFuture(next)
+            return o.passed() == stopOnPass
+                    ? Future.succeededFuture(next)
                     : run(checks, i + 1, stopOnPass, next, gates);
         });
     }
 
-    private record Outcome(Object outcome, boolean passed) {
-    }
+    private record Outcome(Object outcome, boolean passed) {}
 
     private static Future<Outcome> outcome(Check c, Gates gates) {
         return c.accept(new Check.Visitor<Future<Outcome>>() {

@@ -69,7 +69,10 @@ final class ClusterView {
             // A write that answered no object: nothing to remember.
             return null;
         }
-        newer.merge(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written,
+        newer.merge(
+                written.getMetadata().getNamespace() + "/"
+                        + written.getMetadata().getName(),
+                written,
                 (old, next) -> olderThan(next, old) ? old : next);
         return written;
     }

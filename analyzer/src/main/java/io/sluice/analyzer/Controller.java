@@ -58,8 +58,15 @@ public final class Controller extends AbstractVerticle {
      * @param namespace the one namespace to watch, or null for all
      * @param leading   whether this process holds the lease; writes stop the moment it turns false
      */
-    public Controller(KubernetesClient client, Settings settings, String namespace, MetricGate metrics,
-            WebhookGate webhooks, Notifier notifier, Clock clock, BooleanSupplier leading) {
+    public Controller(
+            KubernetesClient client,
+            Settings settings,
+            String namespace,
+            MetricGate metrics,
+            WebhookGate webhooks,
+            Notifier notifier,
+            Clock clock,
+            BooleanSupplier leading) {
         this.client = client;
         this.settings = settings;
         this.namespace = namespace;
@@ -93,45 +100,68 @@ public final class Controller extends AbstractVerticle {
         context = vertx.getOrCreateContext();
         pool = vertx.createSharedWorkerExecutor(POOL, 8);
         Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
-        pool.executeBlocking(() -> {
-            caches = new Caches(client, namespace);
-            caches.canaries.addIndexers(Map.of(BY_TARGET, c -> c.getSpec() == null || c.getSpec().targetRef == null
-                    ? List.of() : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
-                    BY_NAMESPACE, Controller::namespacesOf));
-            caches.canaries.addEventHandler(handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
-            watch(caches.deployments, d -> forTarget(d));
-            watch(caches.services, s -> forOwner(s));
-            watch(caches.routeTables, rt -> forNamespace(rt.getMetadata().getNamespace()));
-            // No ConfigMap or Secret informers: they would cache every one in the cluster. A tracked config is read
-            // by name when a Canary reconciles, which each Canary does at least once per analysis interval (idle ones
-            // too), on every event of its Deployment, and at each resync: a change is seen within one interval.
-            caches.start().get(2, TimeUnit.MINUTES);
-            return null;
-        }, false).onComplete(ar -> {
-            if (ar.failed()) {
-                started.fail(ar.cause());
-                return;
-            }
-            reconciler = new Reconciler(kube, caches, settings, metrics, webhooks, notifier, clock).listener(listener);
-            if (providers != null) {
-                reconciler.providers(providers);
-            }
-            reconciler.siblings(c -> c.getSpec() == null || c.getSpec().targetRef == null ? List.of()
-                    : caches.canaries.getIndexer().byIndex(BY_TARGET,
-                            targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
-            queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
-                int dot = key.indexOf('/');
-                return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
-            });
-            // Reconciles read the caches, so none runs before every informer listed: until then the queue does not
-            // exist and the informers' first adds are dropped; every Canary is enqueued here instead.
-            synced = true;
-            LOG.info("informers synced; watching {}", namespace == null ? "all namespaces" : "namespace " + namespace);
-            caches.canaries.getStore().list().forEach(c -> queue.add(key(c)));
-            resyncTimer = vertx.setPeriodic(settings.resync().toMillis(),
-                    t -> caches.canaries.getStore().list().forEach(c -> queue.add(key(c))));
-            started.complete();
-        });
+        pool.executeBlocking(
+                        () -> {
+                            caches = new Caches(client, namespace);
+                            caches.canaries.addIndexers(Map.of(
+                                    BY_TARGET,
+                                    c -> c.getSpec() == null || c.getSpec().targetRef == null
+                                            ? List.of()
+                                            : List.of(targetKey(
+                                                    c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
+                                    BY_NAMESPACE,
+                                    Controller::namespacesOf));
+                            caches.canaries.addEventHandler(
+                                    handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
+                            watch(caches.deployments, d -> forTarget(d));
+                            watch(caches.services, s -> forOwner(s));
+                            watch(
+                                    caches.routeTables,
+                                    rt -> forNamespace(rt.getMetadata().getNamespace()));
+                            // No ConfigMap or Secret informers: they would cache every one in the cluster. A tracked
+                            // config is read
+                            // by name when a Canary reconciles, which each Canary does at least once per analysis
+                            // interval (idle ones
+                            // too), on every event of its Deployment, and at each resync: a change is seen within one
+                            // interval.
+                            caches.start().get(2, TimeUnit.MINUTES);
+                            return null;
+                        },
+                        false)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        started.fail(ar.cause());
+                        return;
+                    }
+                    reconciler = new Reconciler(kube, caches, settings, metrics, webhooks, notifier, clock)
+                            .listener(listener);
+                    if (providers != null) {
+                        reconciler.providers(providers);
+                    }
+                    reconciler.siblings(c -> c.getSpec() == null || c.getSpec().targetRef == null
+                            ? List.of()
+                            : caches.canaries
+                                    .getIndexer()
+                                    .byIndex(
+                                            BY_TARGET,
+                                            targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
+                    queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
+                        int dot = key.indexOf('/');
+                        return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
+                    });
+                    // Reconciles read the caches, so none runs before every informer listed: until then the queue does
+                    // not
+                    // exist and the informers' first adds are dropped; every Canary is enqueued here instead.
+                    synced = true;
+                    LOG.info(
+                            "informers synced; watching {}",
+                            namespace == null ? "all namespaces" : "namespace " + namespace);
+                    caches.canaries.getStore().list().forEach(c -> queue.add(key(c)));
+                    resyncTimer = vertx.setPeriodic(
+                            settings.resync().toMillis(),
+                            t -> caches.canaries.getStore().list().forEach(c -> queue.add(key(c))));
+                    started.complete();
+                });
     }
 
     /**
@@ -168,15 +198,20 @@ public final class Controller extends AbstractVerticle {
                 onChange.accept(o);
             }
         });
-        i.addEventHandler(handler(hop, (a, b) -> {
-            if (!Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
-                hop.accept(b);
-            }
-        }, hop));
+        i.addEventHandler(handler(
+                hop,
+                (a, b) -> {
+                    if (!Objects.equals(
+                            a.getMetadata().getResourceVersion(),
+                            b.getMetadata().getResourceVersion())) {
+                        hop.accept(b);
+                    }
+                },
+                hop));
     }
 
-    private static <T> ResourceEventHandler<T> handler(Consumer<T> add, java.util.function.BiConsumer<T, T> update,
-            Consumer<T> delete) {
+    private static <T> ResourceEventHandler<T> handler(
+            Consumer<T> add, java.util.function.BiConsumer<T, T> update, Consumer<T> delete) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
@@ -223,31 +258,39 @@ public final class Controller extends AbstractVerticle {
 
     /** Our own status writes come back as updates too; only what can change a decision is enqueued. */
     private void onCanaryUpdate(Canary before, Canary after) {
-        boolean spec = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
+        boolean spec = !Objects.equals(
+                before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
         boolean deleting = after.getMetadata().getDeletionTimestamp() != null;
-        boolean finalizers = !Objects.equals(before.getMetadata().getFinalizers(), after.getMetadata().getFinalizers());
+        boolean finalizers = !Objects.equals(
+                before.getMetadata().getFinalizers(), after.getMetadata().getFinalizers());
         boolean admitted = !Objects.equals(revisionOf(before), revisionOf(after));
-        boolean annotations = !Objects.equals(before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations());
+        boolean annotations = !Objects.equals(
+                before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations());
         if (spec || deleting || finalizers || admitted || annotations) {
             enqueue(key(after));
         }
     }
 
     private static String revisionOf(Canary c) {
-        return c.getStatus() == null || c.getStatus().admittedRevision == null ? null
+        return c.getStatus() == null || c.getStatus().admittedRevision == null
+                ? null
                 : c.getStatus().admittedRevision.revision;
     }
 
     /** On the context: the Canaries whose target or primary this Deployment is. */
     private void forTarget(HasMetadata d) {
-        LOG.debug("Deployment {}/{} changed (resourceVersion {})", d.getMetadata().getNamespace(),
-                d.getMetadata().getName(), d.getMetadata().getResourceVersion());
+        LOG.debug(
+                "Deployment {}/{} changed (resourceVersion {})",
+                d.getMetadata().getNamespace(),
+                d.getMetadata().getName(),
+                d.getMetadata().getResourceVersion());
         String ns = d.getMetadata().getNamespace();
         String name = d.getMetadata().getName();
         List<Canary> hit = new ArrayList<>(caches.canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name)));
         if (name.endsWith("-primary")) {
-            hit.addAll(caches.canaries.getIndexer().byIndex(BY_TARGET,
-                    targetKey(ns, name.substring(0, name.length() - "-primary".length()))));
+            hit.addAll(caches.canaries
+                    .getIndexer()
+                    .byIndex(BY_TARGET, targetKey(ns, name.substring(0, name.length() - "-primary".length()))));
         }
         hit.forEach(c -> queue.add(key(c)));
     }
@@ -257,7 +300,8 @@ public final class Controller extends AbstractVerticle {
         if (s.getMetadata().getOwnerReferences() == null) {
             return;
         }
-        s.getMetadata().getOwnerReferences().stream().filter(o -> "Canary".equals(o.getKind()))
+        s.getMetadata().getOwnerReferences().stream()
+                .filter(o -> "Canary".equals(o.getKind()))
                 .forEach(o -> queue.add(s.getMetadata().getNamespace() + "/" + o.getName()));
     }
 
@@ -269,11 +313,12 @@ public final class Controller extends AbstractVerticle {
     private static List<String> namespacesOf(Canary c) {
         List<String> out = new ArrayList<>();
         out.add(c.getMetadata().getNamespace());
-        if (c.getSpec() != null && c.getSpec().routeTableRef != null && c.getSpec().routeTableRef.namespace != null
+        if (c.getSpec() != null
+                && c.getSpec().routeTableRef != null
+                && c.getSpec().routeTableRef.namespace != null
                 && !c.getSpec().routeTableRef.namespace.equals(c.getMetadata().getNamespace())) {
             out.add(c.getSpec().routeTableRef.namespace);
         }
         return out;
     }
-
 }

@@ -38,13 +38,12 @@ final class EventRecorder {
     private final Clock clock;
     private final String instance;
     /** {@code namespace/name} → the count this process last wrote. */
-    private final Map<String, Integer> counts = Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-                    return size() > MEMORY;
-                }
-            });
+    private final Map<String, Integer> counts = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > MEMORY;
+        }
+    });
 
     EventRecorder(Kube kube, Notifier notifier, Clock clock, String instance) {
         this.kube = kube;
@@ -65,14 +64,16 @@ final class EventRecorder {
 
     /** The API server refused the delegate RouteTable: which one, and its error. */
     Future<Void> routesNotWritten(Canary canary, String table, Throwable err) {
-        return warning(canary, Texts.routesNotWritten(table, err.getMessage() == null ? err.toString()
-                : err.getMessage()));
+        return warning(
+                canary, Texts.routesNotWritten(table, err.getMessage() == null ? err.toString() : err.getMessage()));
     }
 
     /** The template changed after the analysis, so it was not copied. */
     Future<Void> promotionRefused(Canary canary, String now, String analysed) {
-        return warning(canary, Texts.promotionRefused(canary.getSpec().targetRef.name,
-                canary.getMetadata().getNamespace(), now, analysed));
+        return warning(
+                canary,
+                Texts.promotionRefused(
+                        canary.getSpec().targetRef.name, canary.getMetadata().getNamespace(), now, analysed));
     }
 
     Future<Void> postRolloutPassed(Canary canary, String hook) {
@@ -87,43 +88,69 @@ final class EventRecorder {
         return emit(canary, Action.EmitEvent.Type.Warning, message, Map.of());
     }
 
-    private Future<Void> emit(Canary canary, Action.EmitEvent.Type type, String message,
-            Map<String, String> annotations) {
+    private Future<Void> emit(
+            Canary canary, Action.EmitEvent.Type type, String message, Map<String, String> annotations) {
         LOG.info("{} {} {}", canary.key(), type, message);
         notifier.event(canary, type.name(), message);
         String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-        Event e = new EventBuilder().withNewMetadata()
+        Event e = new EventBuilder()
+                .withNewMetadata()
                 .withName(eventName(canary, type, message, annotations))
                 .withNamespace(canary.getMetadata().getNamespace())
                 .withAnnotations(annotations.isEmpty() ? null : annotations)
                 .endMetadata()
-                .withNewInvolvedObject().withApiVersion(canary.getApiVersion()).withKind("Canary")
-                .withName(canary.getMetadata().getName()).withNamespace(canary.getMetadata().getNamespace())
-                .withUid(canary.getMetadata().getUid()).withResourceVersion(canary.getMetadata().getResourceVersion())
+                .withNewInvolvedObject()
+                .withApiVersion(canary.getApiVersion())
+                .withKind("Canary")
+                .withName(canary.getMetadata().getName())
+                .withNamespace(canary.getMetadata().getNamespace())
+                .withUid(canary.getMetadata().getUid())
+                .withResourceVersion(canary.getMetadata().getResourceVersion())
                 .endInvolvedObject()
-                .withReason("Synced").withMessage(message).withType(type.name())
-                .withNewSource().withComponent(COMPONENT).endSource()
-                .withReportingComponent(COMPONENT).withReportingInstance(instance)
-                .withFirstTimestamp(stamp).withLastTimestamp(stamp).withCount(1).build();
+                .withReason("Synced")
+                .withMessage(message)
+                .withType(type.name())
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
+                .withReportingComponent(COMPONENT)
+                .withReportingInstance(instance)
+                .withFirstTimestamp(stamp)
+                .withLastTimestamp(stamp)
+                .withCount(1)
+                .build();
         String key = e.getMetadata().getNamespace() + "/" + e.getMetadata().getName();
         long sent = System.nanoTime();
-        return kube.event(e, counts.get(key)).onSuccess(written -> {
-            counts.put(key, written.getCount() == null ? 1 : written.getCount());
-            LOG.debug("{}: Event {} written in {} us", canary.key(), e.getMetadata().getName(),
-                    (System.nanoTime() - sent) / 1000);
-        }).<Void>mapEmpty().recover(err -> {
-            LOG.warn("{}: could not record event '{}': {}", canary.key(), message, err.getMessage());
-            return Future.succeededFuture();
-        });
+        return kube.event(e, counts.get(key))
+                .onSuccess(written -> {
+                    counts.put(key, written.getCount() == null ? 1 : written.getCount());
+                    LOG.debug(
+                            "{}: Event {} written in {} us",
+                            canary.key(),
+                            e.getMetadata().getName(),
+                            (System.nanoTime() - sent) / 1000);
+                })
+                .<Void>mapEmpty()
+                .recover(err -> {
+                    LOG.warn("{}: could not record event '{}': {}", canary.key(), message, err.getMessage());
+                    return Future.succeededFuture();
+                });
     }
 
     /**
      * One name per (involved object, type, reason, message, annotations), so that a repeated Event is aggregated
      * ({@code count} raised) rather than created again on every interval.
      */
-    static String eventName(Canary canary, Action.EmitEvent.Type type, String message, Map<String, String> annotations) {
-        String identity = String.join("\u0000", canary.getMetadata().getNamespace(), canary.getMetadata().getName(),
-                Objects.toString(canary.getMetadata().getUid(), ""), type.name(), "Synced", message,
+    static String eventName(
+            Canary canary, Action.EmitEvent.Type type, String message, Map<String, String> annotations) {
+        String identity = String.join(
+                "\u0000",
+                canary.getMetadata().getNamespace(),
+                canary.getMetadata().getName(),
+                Objects.toString(canary.getMetadata().getUid(), ""),
+                type.name(),
+                "Synced",
+                message,
                 new TreeMap<>(annotations).toString());
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));

@@ -51,21 +51,26 @@ final class Gatherer {
     }
 
     Future<Snapshot> gather(Canary canary, boolean due) {
-        Observations.Builder obs = Observations.builder(canary.getMetadata().getName(),
-                canary.getMetadata().getNamespace())
-                .generation(canary.getMetadata().getGeneration() == null ? 0 : canary.getMetadata().getGeneration())
+        Observations.Builder obs = Observations.builder(
+                        canary.getMetadata().getName(), canary.getMetadata().getNamespace())
+                .generation(
+                        canary.getMetadata().getGeneration() == null
+                                ? 0
+                                : canary.getMetadata().getGeneration())
                 .deleting(canary.getMetadata().getDeletionTimestamp() != null)
                 .hasFinalizer(canary.getMetadata().getFinalizers() != null
                         && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER))
                 .analysisDue(due);
         Canary older = olderOnSameTarget(canary);
         if (older != null) {
-            return Future.succeededFuture(Snapshot.blocked(canary, obs.olderOnTarget(older.key()).build()));
+            return Future.succeededFuture(
+                    Snapshot.blocked(canary, obs.olderOnTarget(older.key()).build()));
         }
         List<Violation> invalid = CanaryValidator.validate(canary);
         if (!invalid.isEmpty()) {
             List<String> texts = invalid.stream().map(Violation::toString).toList();
-            return Future.succeededFuture(Snapshot.blocked(canary, obs.specViolations(texts).build()));
+            return Future.succeededFuture(
+                    Snapshot.blocked(canary, obs.specViolations(texts).build()));
         }
         String annotation = annotations(canary).get(WellKnown.NO_DATA_POLICY_ANNOTATION);
         obs.noDataAnnotation(annotation)
@@ -78,20 +83,41 @@ final class Gatherer {
             String revision = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
             String key = target == null ? null : Workloads.selectorKey(target, settings.selectorLabels());
             String problem = target != null && key == null
-                    ? Workloads.selectorProblem(tgt, ns, settings.selectorLabels()) : null;
-            return view.deployment(ns, tgt + "-primary").compose(primary -> tracked(target, ns).compose(configs ->
-                    hpa(canary).compose(hpa -> routes(canary).map(rt -> {
-                        obs.target(target == null ? null : Workloads.facts(target, revision))
-                                .targetProblem(problem != null ? problem : configs.problem())
-                                .primary(primary == null ? null : Workloads.facts(primary, promotedRevision(primary)))
-                                .trackedConfigs(configs.checksums())
-                                .hpaMinReplicas(hpa == null || hpa.getSpec() == null
-                                        ? null : hpa.getSpec().getMinReplicas())
-                                .routes(GlooRouter.observe(canary, rt.where(), rt.delegate(),
-                                        settings.waitForRouteAcceptance()));
-                        return new Snapshot(canary, target, revision, key, primary, hpa, rt.parent(), rt.where(),
-                                rt.delegate(), configs.objects(), obs.build());
-                    }))));
+                    ? Workloads.selectorProblem(tgt, ns, settings.selectorLabels())
+                    : null;
+            return view.deployment(ns, tgt + "-primary")
+                    .compose(primary -> tracked(target, ns)
+                            .compose(configs -> hpa(canary)
+                                    .compose(hpa -> routes(canary).map(rt -> {
+                                        obs.target(target == null ? null : Workloads.facts(target, revision))
+                                                .targetProblem(problem != null ? problem : configs.problem())
+                                                .primary(
+                                                        primary == null
+                                                                ? null
+                                                                : Workloads.facts(primary, promotedRevision(primary)))
+                                                .trackedConfigs(configs.checksums())
+                                                .hpaMinReplicas(
+                                                        hpa == null || hpa.getSpec() == null
+                                                                ? null
+                                                                : hpa.getSpec().getMinReplicas())
+                                                .routes(GlooRouter.observe(
+                                                        canary,
+                                                        rt.where(),
+                                                        rt.delegate(),
+                                                        settings.waitForRouteAcceptance()));
+                                        return new Snapshot(
+                                                canary,
+                                                target,
+                                                revision,
+                                                key,
+                                                primary,
+                                                hpa,
+                                                rt.parent(),
+                                                rt.where(),
+                                                rt.delegate(),
+                                                configs.objects(),
+                                                obs.build());
+                                    }))));
         });
     }
 
@@ -105,21 +131,27 @@ final class Gatherer {
      * not this one: two Canaries driving one Deployment would fight over its replicas and the routes.
      */
     private Canary olderOnSameTarget(Canary canary) {
-        if (canary.getMetadata().getDeletionTimestamp() != null || canary.getSpec() == null
+        if (canary.getMetadata().getDeletionTimestamp() != null
+                || canary.getSpec() == null
                 || canary.getSpec().targetRef == null) {
             return null;
         }
-        Comparator<Canary> age = Comparator
-                .comparing((Canary c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), "~"))
+        Comparator<Canary> age = Comparator.comparing(
+                        (Canary c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), "~"))
                 .thenComparing(c -> c.getMetadata().getName());
         return siblings.apply(canary).stream()
-                .filter(c -> c.getSpec() != null && c.getSpec().targetRef != null
-                        && Objects.equals(c.getMetadata().getNamespace(), canary.getMetadata().getNamespace())
+                .filter(c -> c.getSpec() != null
+                        && c.getSpec().targetRef != null
+                        && Objects.equals(
+                                c.getMetadata().getNamespace(),
+                                canary.getMetadata().getNamespace())
                         && Objects.equals(c.getSpec().targetRef.name, canary.getSpec().targetRef.name)
                         && Objects.equals(c.getSpec().targetRef.kind, canary.getSpec().targetRef.kind)
-                        && !Objects.equals(c.getMetadata().getName(), canary.getMetadata().getName()))
+                        && !Objects.equals(
+                                c.getMetadata().getName(), canary.getMetadata().getName()))
                 .filter(c -> age.compare(c, canary) < 0)
-                .min(age).orElse(null);
+                .min(age)
+                .orElse(null);
     }
 
     private static String promotedRevision(Deployment primary) {
@@ -127,15 +159,17 @@ final class Gatherer {
         return a == null ? null : a.get(Workloads.PROMOTED_REVISION_ANNOTATION);
     }
 
-    private record Configs(Map<String, String> checksums, List<HasMetadata> objects, String problem) {
-    }
+    private record Configs(Map<String, String> checksums, List<HasMetadata> objects, String problem) {}
 
     private Future<Configs> tracked(Deployment target, String ns) {
-        if (!settings.configTracking() || target == null || target.getSpec() == null
+        if (!settings.configTracking()
+                || target == null
+                || target.getSpec() == null
                 || target.getSpec().getTemplate() == null) {
             return Future.succeededFuture(new Configs(Map.of(), List.of(), null));
         }
-        List<ConfigTracker.Ref> refs = ConfigTracker.scan(target.getSpec().getTemplate().getSpec());
+        List<ConfigTracker.Ref> refs =
+                ConfigTracker.scan(target.getSpec().getTemplate().getSpec());
         Map<String, String> sums = new LinkedHashMap<>();
         List<HasMetadata> objects = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -179,8 +213,7 @@ final class Gatherer {
         return kube.hpa(canary.getMetadata().getNamespace(), ref.name);
     }
 
-    private record RouteRead(RouteTable parent, GlooRouter.Delegate where, RouteTable delegate) {
-    }
+    private record RouteRead(RouteTable parent, GlooRouter.Delegate where, RouteTable delegate) {}
 
     private Future<RouteRead> routes(Canary canary) {
         var ref = canary.getSpec().routeTableRef;

@@ -8,20 +8,25 @@ import java.util.function.BooleanSupplier;
 
 /** {@code /healthz} (the process runs), {@code /readyz} (caches synced, or standing by), {@code /metrics}. */
 final class HealthServer {
-    private HealthServer() {
-    }
+    private HealthServer() {}
 
-    static Future<HttpServer> start(Vertx vertx, String host, int port, BooleanSupplier ready,
-            java.util.function.Supplier<String> scrape) {
+    static Future<HttpServer> start(
+            Vertx vertx, String host, int port, BooleanSupplier ready, java.util.function.Supplier<String> scrape) {
         Router router = Router.router(vertx);
-        router.get("/healthz").handler(rc -> rc.response().putHeader("content-type", "text/plain").end("OK"));
+        router.get("/healthz")
+                .handler(rc ->
+                        rc.response().putHeader("content-type", "text/plain").end("OK"));
         router.get("/readyz").handler(rc -> {
             boolean ok = ready.getAsBoolean();
-            rc.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "text/plain")
+            rc.response()
+                    .setStatusCode(ok ? 200 : 503)
+                    .putHeader("content-type", "text/plain")
                     .end(ok ? "OK" : "not ready");
         });
-        router.get("/metrics").handler(rc -> rc.response()
-                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(scrape.get()));
+        router.get("/metrics")
+                .handler(rc -> rc.response()
+                        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(scrape.get()));
         return vertx.createHttpServer().requestHandler(router).listen(port, host);
     }
 }

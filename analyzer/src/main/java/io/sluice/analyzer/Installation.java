@@ -46,7 +46,9 @@ record Installation(String namespace, String serviceAccount) {
 
     private static String firstLine(Path file) {
         try {
-            return Files.isReadable(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : null;
+            return Files.isReadable(file)
+                    ? Files.readString(file, StandardCharsets.UTF_8).trim()
+                    : null;
         } catch (IOException e) {
             return null;
         }
@@ -63,8 +65,8 @@ record Installation(String namespace, String serviceAccount) {
             return null;
         }
         try {
-            JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]),
-                    StandardCharsets.UTF_8));
+            JsonObject claims =
+                    new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
             return claims.getString("sub");
         } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
             return null;

@@ -20,8 +20,10 @@ final class KubeObjectLookup implements ObjectLookup {
 
     @Override
     public Future<MetricTemplate> template(String namespace, String name) {
-        return kube.metricTemplate(namespace, name).compose(t -> t != null ? Future.succeededFuture(t)
-                : Future.failedFuture("metrictemplates.flagger.app \"" + name + "\" not found"));
+        return kube.metricTemplate(namespace, name)
+                .compose(t -> t != null
+                        ? Future.succeededFuture(t)
+                        : Future.failedFuture("metrictemplates.flagger.app \"" + name + "\" not found"));
     }
 
     @Override
@@ -32,8 +34,9 @@ final class KubeObjectLookup implements ObjectLookup {
             }
             Map<String, String> data = new LinkedHashMap<>();
             if (s.getData() != null) {
-                s.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v),
-                        StandardCharsets.UTF_8)));
+                s.getData()
+                        .forEach((k, v) ->
+                                data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
             }
             if (s.getStringData() != null) {
                 data.putAll(s.getStringData());
@@ -44,7 +47,9 @@ final class KubeObjectLookup implements ObjectLookup {
 
     @Override
     public Future<AlertProvider> alertProvider(String namespace, String name) {
-        return kube.alertProvider(namespace, name).compose(p -> p != null ? Future.succeededFuture(p)
-                : Future.failedFuture("alertproviders.flagger.app \"" + name + "\" not found"));
+        return kube.alertProvider(namespace, name)
+                .compose(p -> p != null
+                        ? Future.succeededFuture(p)
+                        : Future.failedFuture("alertproviders.flagger.app \"" + name + "\" not found"));
     }
 }

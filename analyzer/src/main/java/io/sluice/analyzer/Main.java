@@ -31,203 +31,295 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The analyzer process: flags, the Kubernetes client, leader election, the controller and the health server. */
-@Command(name = "sluice-analyzer", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "sluice-analyzer",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Runs Sluice's canary analyzer: watches Canaries (flagger.app/v1beta1), shifts traffic in Gloo"
                 + " Mesh delegate RouteTables, promotes or rolls back. Every flag can also be set through the"
                 + " environment variable named in its description.")
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--kubeconfig", defaultValue = "${env:KUBECONFIG:-}",
+    @Option(
+            names = "--kubeconfig",
+            defaultValue = "${env:KUBECONFIG:-}",
             description = "Kubeconfig file; empty means in-cluster configuration or ~/.kube/config (env KUBECONFIG).")
     String kubeconfig;
 
-    @Option(names = "--context", defaultValue = "${env:SLUICE_CONTEXT:-}",
+    @Option(
+            names = "--context",
+            defaultValue = "${env:SLUICE_CONTEXT:-}",
             description = "Kubeconfig context; empty means the current context (env SLUICE_CONTEXT).")
     String context;
 
-    @Option(names = "--namespace", defaultValue = "${env:SLUICE_NAMESPACE:-}",
+    @Option(
+            names = "--namespace",
+            defaultValue = "${env:SLUICE_NAMESPACE:-}",
             description = "Watch Canaries in this namespace only; empty means all namespaces (env SLUICE_NAMESPACE).")
     String namespace;
 
-    @Option(names = "--metrics-server", defaultValue = "${env:SLUICE_METRICS_SERVER:-http://prometheus:9090}",
+    @Option(
+            names = "--metrics-server",
+            defaultValue = "${env:SLUICE_METRICS_SERVER:-http://prometheus:9090}",
             description = "Prometheus URL for the builtin metrics, unless a Canary sets spec.metricsServer"
                     + " (env SLUICE_METRICS_SERVER). Default: ${DEFAULT-VALUE}.")
     String metricsServer;
 
-    @Option(names = "--mesh-provider", defaultValue = "${env:SLUICE_MESH_PROVIDER:-gloo-mesh}",
+    @Option(
+            names = "--mesh-provider",
+            defaultValue = "${env:SLUICE_MESH_PROVIDER:-gloo-mesh}",
             description = "Provider for Canaries that set none; Sluice routes through gloo-mesh only"
                     + " (env SLUICE_MESH_PROVIDER). Default: ${DEFAULT-VALUE}.")
     String meshProvider;
 
-    @Option(names = "--selector-labels", split = ",",
+    @Option(
+            names = "--selector-labels",
+            split = ",",
             defaultValue = "${env:SLUICE_SELECTOR_LABELS:-app,name,app.kubernetes.io/name}",
             description = "Label keys tried in order to find the target's selector label (env SLUICE_SELECTOR_LABELS)."
                     + " Default: ${DEFAULT-VALUE}.")
     List<String> selectorLabels;
 
-    @Option(names = "--include-label-prefix", split = ",", defaultValue = "${env:SLUICE_INCLUDE_LABEL_PREFIX:-}",
+    @Option(
+            names = "--include-label-prefix",
+            split = ",",
+            defaultValue = "${env:SLUICE_INCLUDE_LABEL_PREFIX:-}",
             description = "Label and annotation prefixes copied from the target to the primary at promotion; '*'"
                     + " copies all (env SLUICE_INCLUDE_LABEL_PREFIX). Default: none.")
     List<String> includeLabelPrefix;
 
-    @Option(names = "--enable-config-tracking", negatable = true, defaultValue = "${env:SLUICE_CONFIG_TRACKING:-true}",
+    @Option(
+            names = "--enable-config-tracking",
+            negatable = true,
+            defaultValue = "${env:SLUICE_CONFIG_TRACKING:-true}",
             fallbackValue = "true",
             description = "Track ConfigMaps and Secrets the target uses: a change starts a run, and the primary gets"
                     + " -primary copies (env SLUICE_CONFIG_TRACKING). Default: ${DEFAULT-VALUE}.")
     boolean configTracking;
 
-    @Option(names = "--kube-qps", defaultValue = "${env:SLUICE_KUBE_QPS:-100}",
+    @Option(
+            names = "--kube-qps",
+            defaultValue = "${env:SLUICE_KUBE_QPS:-100}",
             description = "Sustained Kubernetes API calls per second (env SLUICE_KUBE_QPS). Default: ${DEFAULT-VALUE}.")
     double qps;
 
-    @Option(names = "--kube-burst", defaultValue = "${env:SLUICE_KUBE_BURST:-250}",
+    @Option(
+            names = "--kube-burst",
+            defaultValue = "${env:SLUICE_KUBE_BURST:-250}",
             description = "Kubernetes API calls allowed in a burst (env SLUICE_KUBE_BURST). Default: ${DEFAULT-VALUE}.")
     int burst;
 
-    @Option(names = "--leader-election", negatable = true, defaultValue = "${env:SLUICE_LEADER_ELECTION:-true}",
+    @Option(
+            names = "--leader-election",
+            negatable = true,
+            defaultValue = "${env:SLUICE_LEADER_ELECTION:-true}",
             fallbackValue = "true",
             description = "Run only while holding a coordination.k8s.io Lease, so that replicas never write at the"
                     + " same time; losing the lease stops all writes at once and exits (env SLUICE_LEADER_ELECTION)."
                     + " Default: ${DEFAULT-VALUE}.")
     boolean leaderElection;
 
-    @Option(names = "--leader-election-namespace", defaultValue = "${env:POD_NAMESPACE}",
+    @Option(
+            names = "--leader-election-namespace",
+            defaultValue = "${env:POD_NAMESPACE}",
             description = "Namespace of the Lease (env POD_NAMESPACE, which the manifests set from the pod's"
                     + " namespace). Default: the pod's namespace, read from the ServiceAccount's namespace file;"
                     + " outside a pod " + Installation.FALLBACK_NAMESPACE + ".")
     String leaseNamespace;
 
-    @Option(names = "--leader-election-name", defaultValue = "${env:SLUICE_LEASE_NAME:-sluice-analyzer-leader}",
+    @Option(
+            names = "--leader-election-name",
+            defaultValue = "${env:SLUICE_LEASE_NAME:-sluice-analyzer-leader}",
             description = "Name of the Lease (env SLUICE_LEASE_NAME). Default: ${DEFAULT-VALUE}.")
     String leaseName;
 
-    @Option(names = "--lease-duration", defaultValue = "${env:SLUICE_LEASE_DURATION:-60s}",
+    @Option(
+            names = "--lease-duration",
+            defaultValue = "${env:SLUICE_LEASE_DURATION:-60s}",
             converter = DurationConverter.class,
-            description = "How long a lease holds without renewal (env SLUICE_LEASE_DURATION). Default: ${DEFAULT-VALUE}.")
+            description =
+                    "How long a lease holds without renewal (env SLUICE_LEASE_DURATION). Default: ${DEFAULT-VALUE}.")
     Duration leaseDuration;
 
-    @Option(names = "--lease-renew-deadline", defaultValue = "${env:SLUICE_LEASE_RENEW_DEADLINE:-15s}",
+    @Option(
+            names = "--lease-renew-deadline",
+            defaultValue = "${env:SLUICE_LEASE_RENEW_DEADLINE:-15s}",
             converter = DurationConverter.class,
             description = "How long the leader keeps trying to renew before it gives up leading"
                     + " (env SLUICE_LEASE_RENEW_DEADLINE). Default: ${DEFAULT-VALUE}.")
     Duration renewDeadline;
 
-    @Option(names = "--lease-retry-period", defaultValue = "${env:SLUICE_LEASE_RETRY_PERIOD:-5s}",
+    @Option(
+            names = "--lease-retry-period",
+            defaultValue = "${env:SLUICE_LEASE_RETRY_PERIOD:-5s}",
             converter = DurationConverter.class,
             description = "Time between attempts to acquire or renew (env SLUICE_LEASE_RETRY_PERIOD)."
                     + " Default: ${DEFAULT-VALUE}.")
     Duration retryPeriod;
 
-    @Option(names = "--cluster-name", defaultValue = "${env:SLUICE_CLUSTER_NAME:-}",
+    @Option(
+            names = "--cluster-name",
+            defaultValue = "${env:SLUICE_CLUSTER_NAME:-}",
             description = "The Gloo Mesh cluster this analyzer serves: the first field of every alert, and a filter"
                     + " on --metrics-cluster-label in the builtin metric queries (env SLUICE_CLUSTER_NAME).")
     String clusterName;
 
-    @Option(names = "--log-format", defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
+    @Option(
+            names = "--log-format",
+            defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
             description = "Log lines as text or json (env SLUICE_LOG_FORMAT). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
-    @Option(names = "--wait-for-route-acceptance", negatable = true,
-            defaultValue = "${env:SLUICE_WAIT_FOR_ROUTE_ACCEPTANCE:-false}", fallbackValue = "true",
+    @Option(
+            names = "--wait-for-route-acceptance",
+            negatable = true,
+            defaultValue = "${env:SLUICE_WAIT_FOR_ROUTE_ACCEPTANCE:-false}",
+            fallbackValue = "true",
             description = "Also wait for Gloo Mesh's acceptance when the delegate RouteTable has never had a status"
                     + " written (no Gloo Mesh running would then hold every run). With a status, a step always"
                     + " counts only once accepted (env SLUICE_WAIT_FOR_ROUTE_ACCEPTANCE). Default: ${DEFAULT-VALUE}.")
     boolean waitForAcceptance;
 
-    @Option(names = "--no-data-policy", defaultValue = "${env:SLUICE_NO_DATA_POLICY:-fail}",
+    @Option(
+            names = "--no-data-policy",
+            defaultValue = "${env:SLUICE_NO_DATA_POLICY:-fail}",
             description = "A metric without data (or its provider down): fail counts a failed check as Flagger does;"
                     + " hold keeps the weight and rolls back only after the progress deadline. A Canary can override"
                     + " it with the annotation sluice.io/no-data-policy (env SLUICE_NO_DATA_POLICY)."
                     + " Default: ${DEFAULT-VALUE}.")
     String noDataPolicy;
 
-    @Option(names = "--no-data-deadline", defaultValue = "${env:SLUICE_NO_DATA_DEADLINE:-}",
+    @Option(
+            names = "--no-data-deadline",
+            defaultValue = "${env:SLUICE_NO_DATA_DEADLINE:-}",
             converter = DurationConverter.class,
             description = "How long the hold policy may hold a run without data before rolling it back; empty means"
                     + " each Canary's progressDeadlineSeconds (env SLUICE_NO_DATA_DEADLINE).")
     Duration noDataDeadline;
 
-    @Option(names = "--metrics-query-timeout", defaultValue = "${env:SLUICE_METRICS_QUERY_TIMEOUT:-5s}",
+    @Option(
+            names = "--metrics-query-timeout",
+            defaultValue = "${env:SLUICE_METRICS_QUERY_TIMEOUT:-5s}",
             converter = DurationConverter.class,
-            description = "Deadline of one Prometheus query (env SLUICE_METRICS_QUERY_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Deadline of one Prometheus query (env SLUICE_METRICS_QUERY_TIMEOUT). Default: ${DEFAULT-VALUE}.")
     Duration queryTimeout;
 
-    @Option(names = "--metrics-cluster-label", defaultValue = "${env:SLUICE_METRICS_CLUSTER_LABEL:-destination_cluster}",
-            description = "Istio label holding the cluster name, used with --cluster-name to filter the builtin"
-                    + " queries; empty turns the filter off (env SLUICE_METRICS_CLUSTER_LABEL). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--metrics-cluster-label",
+            defaultValue = "${env:SLUICE_METRICS_CLUSTER_LABEL:-destination_cluster}",
+            description =
+                    "Istio label holding the cluster name, used with --cluster-name to filter the builtin"
+                            + " queries; empty turns the filter off (env SLUICE_METRICS_CLUSTER_LABEL). Default: ${DEFAULT-VALUE}.")
     String clusterLabel;
 
-    @Option(names = "--min-requests", defaultValue = "${env:SLUICE_MIN_REQUESTS:-}",
+    @Option(
+            names = "--min-requests",
+            defaultValue = "${env:SLUICE_MIN_REQUESTS:-}",
             description = "Fewest requests per query interval that count as data, per builtin metric, e.g."
                     + " request-success-rate=20,request-duration=20 (env SLUICE_MIN_REQUESTS). Default: none.")
     String minRequests;
 
-    @Option(names = "--event-webhook", defaultValue = "${env:EVENT_WEBHOOK_URL:-}",
+    @Option(
+            names = "--event-webhook",
+            defaultValue = "${env:EVENT_WEBHOOK_URL:-}",
             description = "URL receiving every Event of Canaries that define no event webhook (env EVENT_WEBHOOK_URL).")
     String eventWebhook;
 
-    @Option(names = "--event-webhook-timeout", defaultValue = "${env:SLUICE_EVENT_WEBHOOK_TIMEOUT:-10s}",
+    @Option(
+            names = "--event-webhook-timeout",
+            defaultValue = "${env:SLUICE_EVENT_WEBHOOK_TIMEOUT:-10s}",
             converter = DurationConverter.class,
-            description = "Timeout of the global event webhook (env SLUICE_EVENT_WEBHOOK_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Timeout of the global event webhook (env SLUICE_EVENT_WEBHOOK_TIMEOUT). Default: ${DEFAULT-VALUE}.")
     Duration eventWebhookTimeout;
 
-    @Option(names = "--slack-url", defaultValue = "${env:SLACK_URL:-}",
+    @Option(
+            names = "--slack-url",
+            defaultValue = "${env:SLACK_URL:-}",
             description = "Global Slack webhook for Canaries without analysis.alerts (env SLACK_URL).")
     String slackUrl;
 
-    @Option(names = "--slack-proxy-url", defaultValue = "${env:SLACK_PROXY_URL:-}",
+    @Option(
+            names = "--slack-proxy-url",
+            defaultValue = "${env:SLACK_PROXY_URL:-}",
             description = "Proxy for the global Slack webhook (env SLACK_PROXY_URL).")
     String slackProxy;
 
-    @Option(names = "--slack-token", defaultValue = "${env:SLACK_TOKEN:-}",
+    @Option(
+            names = "--slack-token",
+            defaultValue = "${env:SLACK_TOKEN:-}",
             description = "Token sent as 'Authorization: Bearer' to the global Slack URL, for a Slack bot posting "
                     + "through chat.postMessage (env SLACK_TOKEN; prefer the environment, from a Secret).")
     String slackToken;
 
-    @Option(names = "--slack-channel", defaultValue = "${env:SLACK_CHANNEL:-general}",
+    @Option(
+            names = "--slack-channel",
+            defaultValue = "${env:SLACK_CHANNEL:-general}",
             description = "Channel of the global Slack webhook (env SLACK_CHANNEL). Default: ${DEFAULT-VALUE}.")
     String slackChannel;
 
-    @Option(names = "--slack-user", defaultValue = "${env:SLACK_USER:-flagger}",
+    @Option(
+            names = "--slack-user",
+            defaultValue = "${env:SLACK_USER:-flagger}",
             description = "Sender name of the global Slack webhook (env SLACK_USER). Default: ${DEFAULT-VALUE}.")
     String slackUser;
 
-    @Option(names = "--msteams-url", defaultValue = "${env:MSTEAMS_URL:-}",
+    @Option(
+            names = "--msteams-url",
+            defaultValue = "${env:MSTEAMS_URL:-}",
             description = "Global MS Teams webhook for Canaries without analysis.alerts (env MSTEAMS_URL).")
     String msTeamsUrl;
 
-    @Option(names = "--msteams-proxy-url", defaultValue = "${env:MSTEAMS_PROXY_URL:-}",
+    @Option(
+            names = "--msteams-proxy-url",
+            defaultValue = "${env:MSTEAMS_PROXY_URL:-}",
             description = "Proxy for the global MS Teams webhook (env MSTEAMS_PROXY_URL).")
     String msTeamsProxy;
 
-    @Option(names = "--alert-timeout", defaultValue = "${env:SLUICE_ALERT_TIMEOUT:-5s}",
+    @Option(
+            names = "--alert-timeout",
+            defaultValue = "${env:SLUICE_ALERT_TIMEOUT:-5s}",
             converter = DurationConverter.class,
             description = "Timeout of one alert POST (env SLUICE_ALERT_TIMEOUT). Default: ${DEFAULT-VALUE}.")
     Duration alertTimeout;
 
-    @Option(names = "--webhook-backoff-min", defaultValue = "${env:SLUICE_WEBHOOK_BACKOFF_MIN:-1s}",
+    @Option(
+            names = "--webhook-backoff-min",
+            defaultValue = "${env:SLUICE_WEBHOOK_BACKOFF_MIN:-1s}",
             converter = DurationConverter.class,
-            description = "Delay before the first webhook retry (env SLUICE_WEBHOOK_BACKOFF_MIN). Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Delay before the first webhook retry (env SLUICE_WEBHOOK_BACKOFF_MIN). Default: ${DEFAULT-VALUE}.")
     Duration backoffMin;
 
-    @Option(names = "--webhook-backoff-max", defaultValue = "${env:SLUICE_WEBHOOK_BACKOFF_MAX:-30s}",
+    @Option(
+            names = "--webhook-backoff-max",
+            defaultValue = "${env:SLUICE_WEBHOOK_BACKOFF_MAX:-30s}",
             converter = DurationConverter.class,
             description = "Cap of the doubling delay between webhook retries (env SLUICE_WEBHOOK_BACKOFF_MAX)."
                     + " Default: ${DEFAULT-VALUE}.")
     Duration backoffMax;
 
-    @Option(names = "--resync", defaultValue = "${env:SLUICE_RESYNC:-5m}", converter = DurationConverter.class,
+    @Option(
+            names = "--resync",
+            defaultValue = "${env:SLUICE_RESYNC:-5m}",
+            converter = DurationConverter.class,
             description = "Reconcile every Canary at least this often, as a failsafe (env SLUICE_RESYNC)."
                     + " Default: ${DEFAULT-VALUE}.")
     Duration resync;
 
-    @Option(names = "--listen-address", defaultValue = "${env:SLUICE_LISTEN_ADDRESS:-0.0.0.0}",
+    @Option(
+            names = "--listen-address",
+            defaultValue = "${env:SLUICE_LISTEN_ADDRESS:-0.0.0.0}",
             description = "Address of the /healthz, /readyz and /metrics server (env SLUICE_LISTEN_ADDRESS)."
                     + " Default: ${DEFAULT-VALUE}.")
     String listenAddress;
 
-    @Option(names = "--port", defaultValue = "${env:SLUICE_PORT:-8080}",
-            description = "Port of the /healthz, /readyz and /metrics server (env SLUICE_PORT). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--port",
+            defaultValue = "${env:SLUICE_PORT:-8080}",
+            description =
+                    "Port of the /healthz, /readyz and /metrics server (env SLUICE_PORT). Default: ${DEFAULT-VALUE}.")
     int port;
 
     public static void main(String[] args) {
@@ -244,35 +336,53 @@ public final class Main implements Callable<Integer> {
         if ("json".equals(logFormat)) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
         } else if (!"text".equals(logFormat)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--log-format must be text or json, not " + logFormat);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--log-format must be text or json, not " + logFormat);
         }
-        NoDataPolicy policy = NoDataPolicy.parse(noDataPolicy).orElseThrow(() -> new CommandLine.ParameterException(
-                new CommandLine(this), "--no-data-policy must be fail or hold, not " + noDataPolicy));
+        NoDataPolicy policy = NoDataPolicy.parse(noDataPolicy)
+                .orElseThrow(() -> new CommandLine.ParameterException(
+                        new CommandLine(this), "--no-data-policy must be fail or hold, not " + noDataPolicy));
         if (!"gloo-mesh".equals(meshProvider)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--mesh-provider must be gloo-mesh: Sluice routes through Gloo Mesh only");
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--mesh-provider must be gloo-mesh: Sluice routes through Gloo Mesh only");
         }
         Logger log = LoggerFactory.getLogger(Main.class);
         Installation installation = installation(Installation.SERVICE_ACCOUNT_DIR);
         leaseNamespace = installation.namespace();
-        log.info("installed in namespace {}, acting as {}; the admission service's replica guard must trust this"
-                + " identity", leaseNamespace, installation.serviceAccount() == null ? "the kubeconfig's user"
-                : installation.serviceAccount());
+        log.info(
+                "installed in namespace {}, acting as {}; the admission service's replica guard must trust this"
+                        + " identity",
+                leaseNamespace,
+                installation.serviceAccount() == null ? "the kubeconfig's user" : installation.serviceAccount());
         String identity = System.getenv().getOrDefault("HOSTNAME", "sluice-analyzer-" + UUID.randomUUID());
-        Settings settings = new Settings(selectorLabels, includeLabelPrefix.stream().filter(s -> !s.isEmpty()).toList(),
-                configTracking, waitForAcceptance, policy, noDataDeadline, resync, Duration.ofMinutes(2),
-                identity, qps, burst);
+        Settings settings = new Settings(
+                selectorLabels,
+                includeLabelPrefix.stream().filter(s -> !s.isEmpty()).toList(),
+                configTracking,
+                waitForAcceptance,
+                policy,
+                noDataDeadline,
+                resync,
+                Duration.ofMinutes(2),
+                identity,
+                qps,
+                burst);
         GatesConfig gatesConfig;
         try {
-            gatesConfig = GatesConfig.builder().metricsServer(metricsServer).meshProvider(meshProvider)
-                    .queryTimeout(queryTimeout).clusterName(clusterName).clusterLabel(clusterLabel)
+            gatesConfig = GatesConfig.builder()
+                    .metricsServer(metricsServer)
+                    .meshProvider(meshProvider)
+                    .queryTimeout(queryTimeout)
+                    .clusterName(clusterName)
+                    .clusterLabel(clusterLabel)
                     .minRequests(GatesConfig.parseMinRequests(minRequests))
-                    .eventWebhook(eventWebhook).eventWebhookTimeout(eventWebhookTimeout)
-                    .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser,
-                            slackToken))
+                    .eventWebhook(eventWebhook)
+                    .eventWebhookTimeout(eventWebhookTimeout)
+                    .slack(new GatesConfig.ChatSettings(slackUrl, slackProxy, slackChannel, slackUser, slackToken))
                     .msTeams(new GatesConfig.ChatSettings(msTeamsUrl, msTeamsProxy, "", ""))
-                    .alertTimeout(alertTimeout).backoff(backoffMin, backoffMax).build();
+                    .alertTimeout(alertTimeout)
+                    .backoff(backoffMin, backoffMax)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -285,20 +395,39 @@ public final class Main implements Callable<Integer> {
         AtomicBoolean leading = new AtomicBoolean(!leaderElection);
         metrics.setLeader(leading.get());
         // The gates read MetricTemplates, Secrets and AlertProviders through their own small pool.
-        Kube lookups = new Kube(client, vertx.createSharedWorkerExecutor(Controller.POOL + "-lookups", 2), leading::get);
+        Kube lookups =
+                new Kube(client, vertx.createSharedWorkerExecutor(Controller.POOL + "-lookups", 2), leading::get);
         Gates gates = Gates.create(vertx, gatesConfig, new KubeObjectLookup(lookups), metrics);
         AtomicReference<Controller> running = new AtomicReference<>();
         String scope = namespace == null || namespace.isEmpty() ? null : namespace;
 
-        HealthServer.start(vertx, listenAddress, port,
-                () -> !leading.get() || running.get() != null && running.get().synced(), metrics::scrape)
-                .toCompletionStage().toCompletableFuture().get();
-        log.info("sluice-analyzer {} listening on {}:{}; metrics server {}", identity, listenAddress, port,
+        HealthServer.start(
+                        vertx,
+                        listenAddress,
+                        port,
+                        () -> !leading.get()
+                                || running.get() != null && running.get().synced(),
+                        metrics::scrape)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
+        log.info(
+                "sluice-analyzer {} listening on {}:{}; metrics server {}",
+                identity,
+                listenAddress,
+                port,
                 metricsServer);
 
         Runnable startController = () -> {
-            Controller c = new Controller(client, settings, scope, gates.metricGate(), gates.webhookGate(),
-                    gates.notifier(), Clock.systemUTC(), leading::get)
+            Controller c = new Controller(
+                            client,
+                            settings,
+                            scope,
+                            gates.metricGate(),
+                            gates.webhookGate(),
+                            gates.notifier(),
+                            Clock.systemUTC(),
+                            leading::get)
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
                     .providers(gates.metricGate()::checkProviders);
             running.set(c);
@@ -308,40 +437,58 @@ public final class Main implements Callable<Integer> {
             });
         };
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            leading.set(false);
-            // Informers first, then the client they watch through, then Vert.x, which carries the client's HTTP.
-            Controller c = running.get();
-            if (c != null) {
-                c.stopInformers();
-            }
-            client.close();
-            vertx.close().toCompletionStage().toCompletableFuture().join();
-            done.countDown();
-        }, "sluice-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            leading.set(false);
+                            // Informers first, then the client they watch through, then Vert.x, which carries the
+                            // client's HTTP.
+                            Controller c = running.get();
+                            if (c != null) {
+                                c.stopInformers();
+                            }
+                            client.close();
+                            vertx.close()
+                                    .toCompletionStage()
+                                    .toCompletableFuture()
+                                    .join();
+                            done.countDown();
+                        },
+                        "sluice-shutdown"));
 
         if (!leaderElection) {
             startController.run();
             done.await();
             return 0;
         }
-        CompletableFuture<?> election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName(leaseName).withLeaseDuration(leaseDuration).withRenewDeadline(renewDeadline)
-                .withRetryPeriod(retryPeriod).withReleaseOnCancel(true)
-                .withLock(new LeaseLock(leaseNamespace, leaseName, identity))
-                .withLeaderCallbacks(new LeaderCallbacks(() -> {
-                    log.info("acquired lease {}/{}: starting", leaseNamespace, leaseName);
-                    leading.set(true);
-                    metrics.setLeader(true);
-                    startController.run();
-                }, () -> {
-                    // Writes stop before anything else: the Kube class checks this flag before every write.
-                    leading.set(false);
-                    metrics.setLeader(false);
-                    log.error("lost lease {}/{}: stopping writes and exiting", leaseNamespace, leaseName);
-                    System.exit(1);
-                }, leader -> log.info("lease {}/{} held by {}", leaseNamespace, leaseName, leader)))
-                .build()).build().start();
+        CompletableFuture<?> election = client.leaderElector()
+                .withConfig(new LeaderElectionConfigBuilder()
+                        .withName(leaseName)
+                        .withLeaseDuration(leaseDuration)
+                        .withRenewDeadline(renewDeadline)
+                        .withRetryPeriod(retryPeriod)
+                        .withReleaseOnCancel(true)
+                        .withLock(new LeaseLock(leaseNamespace, leaseName, identity))
+                        .withLeaderCallbacks(new LeaderCallbacks(
+                                () -> {
+                                    log.info("acquired lease {}/{}: starting", leaseNamespace, leaseName);
+                                    leading.set(true);
+                                    metrics.setLeader(true);
+                                    startController.run();
+                                },
+                                () -> {
+                                    // Writes stop before anything else: the Kube class checks this flag before every
+                                    // write.
+                                    leading.set(false);
+                                    metrics.setLeader(false);
+                                    log.error(
+                                            "lost lease {}/{}: stopping writes and exiting", leaseNamespace, leaseName);
+                                    System.exit(1);
+                                },
+                                leader -> log.info("lease {}/{} held by {}", leaseNamespace, leaseName, leader)))
+                        .build())
+                .build()
+                .start();
         done.await();
         election.cancel(true);
         return 0;
@@ -359,7 +506,9 @@ public final class Main implements Callable<Integer> {
         Config config = Config.autoConfigure(context == null || context.isEmpty() ? null : context);
         config.setConnectionTimeout(10_000);
         config.setRequestTimeout(30_000);
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
                 .build();
     }
 
@@ -370,8 +519,9 @@ public final class Main implements Callable<Integer> {
             if (value == null || value.isEmpty()) {
                 return null;
             }
-            return io.sluice.model.Durations.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration such as 15s, 1m or 1m30s"));
+            return io.sluice.model.Durations.parse(value)
+                    .orElseThrow(() -> new CommandLine.TypeConversionException(
+                            "'" + value + "' is not a duration such as 15s, 1m or 1m30s"));
         }
     }
 }

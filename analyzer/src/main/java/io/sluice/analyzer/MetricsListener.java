@@ -26,7 +26,8 @@ final class MetricsListener implements ReconcileListener {
 
     @Override
     public void reconciled(Canary canary, CanaryStatus before, CanaryStatus after, Duration took) {
-        String key = canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
+        String key =
+                canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
         if (known.put(key, canary) == null) {
             countNamespace(canary.getMetadata().getNamespace());
         }
@@ -43,16 +44,21 @@ final class MetricsListener implements ReconcileListener {
             metrics.observeAnalysis(canary, took);
         }
         if (phase != was && phase == CanaryPhase.Succeeded) {
-            metrics.countSuccess(canary, AnalyzerMetrics.Strategy.of(canary),
-                    CanaryDefaults.skipAnalysis(canary.getSpec()) ? AnalyzerMetrics.AnalysisStatus.SKIPPED
+            metrics.countSuccess(
+                    canary,
+                    AnalyzerMetrics.Strategy.of(canary),
+                    CanaryDefaults.skipAnalysis(canary.getSpec())
+                            ? AnalyzerMetrics.AnalysisStatus.SKIPPED
                             : AnalyzerMetrics.AnalysisStatus.COMPLETED);
         }
         if (phase != was && phase == CanaryPhase.Failed) {
             metrics.countFailure(canary, AnalyzerMetrics.Strategy.of(canary));
         }
         String runBefore = before == null || before.currentRun == null ? null : before.currentRun.startedAt;
-        if (after.currentRun != null && !Objects.equals(runBefore, after.currentRun.startedAt)
-                && after.admittedRevision != null && after.admittedRevision.admittedAt != null
+        if (after.currentRun != null
+                && !Objects.equals(runBefore, after.currentRun.startedAt)
+                && after.admittedRevision != null
+                && after.admittedRevision.admittedAt != null
                 && Objects.equals(after.admittedRevision.revision, after.currentRun.revision)) {
             try {
                 Duration latency = Duration.between(Instant.parse(after.admittedRevision.admittedAt), clock.instant());
@@ -80,6 +86,7 @@ final class MetricsListener implements ReconcileListener {
     }
 
     private void countNamespace(String ns) {
-        metrics.setCanaryTotal(ns, (int) known.keySet().stream().filter(k -> k.startsWith(ns + "/")).count());
+        metrics.setCanaryTotal(ns, (int)
+                known.keySet().stream().filter(k -> k.startsWith(ns + "/")).count());
     }
 }

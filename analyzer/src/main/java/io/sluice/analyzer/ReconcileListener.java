@@ -22,15 +22,12 @@ public interface ReconcileListener {
     /** Listens to nothing. */
     ReconcileListener NONE = new ReconcileListener() {
         @Override
-        public void reconciled(Canary canary, CanaryStatus before, CanaryStatus after, Duration took) {
-        }
+        public void reconciled(Canary canary, CanaryStatus before, CanaryStatus after, Duration took) {}
 
         @Override
-        public void failed(String key, Throwable error, Duration took) {
-        }
+        public void failed(String key, Throwable error, Duration took) {}
 
         @Override
-        public void forgotten(String key) {
-        }
+        public void forgotten(String key) {}
     };
 }

@@ -45,12 +45,23 @@ final class Reconciler {
             c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
 
     /** Reads what {@code caches} hold from them, the rest (and writes) through {@code kube}. */
-    Reconciler(Kube kube, Caches caches, Settings settings, MetricGate metrics, WebhookGate webhooks, Notifier notifier,
+    Reconciler(
+            Kube kube,
+            Caches caches,
+            Settings settings,
+            MetricGate metrics,
+            WebhookGate webhooks,
+            Notifier notifier,
             Clock clock) {
         this.view = new ClusterView(caches, kube);
         this.gatherer = new Gatherer(kube, view, settings);
         this.statuses = new StatusWriter(kube, view);
-        this.executor = new ActionExecutor(kube, view, settings, webhooks, notifier,
+        this.executor = new ActionExecutor(
+                kube,
+                view,
+                settings,
+                webhooks,
+                notifier,
                 new EventRecorder(kube, notifier, clock, settings.instance()));
         this.metrics = metrics;
         this.webhooks = webhooks;
@@ -65,8 +76,7 @@ final class Reconciler {
      *                     after {@code requeue}
      * @param gone         the Canary no longer exists
      */
-    record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {
-    }
+    record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {}
 
     /**
      * A reconcile whose status write went through but one of whose actions failed (its cause): retried for the
@@ -109,8 +119,8 @@ final class Reconciler {
      * stale) it is read from the API server, and the checks already run this tick are not run again.
      */
     private Future<Outcome> attempt(String ns, String name, Boolean dueOrNull, Observations earlier, int conflicts) {
-        Future<Canary> fetched = conflicts == 0 ? Future.succeededFuture(view.canary(ns, name))
-                : view.freshCanary(ns, name);
+        Future<Canary> fetched =
+                conflicts == 0 ? Future.succeededFuture(view.canary(ns, name)) : view.freshCanary(ns, name);
         return fetched.compose(canary -> {
             if (canary == null) {
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
@@ -121,23 +131,30 @@ final class Reconciler {
                 return attempt(ns, name, false, earlier, conflicts)
                         .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status()));
             }
-            return gatherer.gather(canary, dueOrNull == null || dueOrNull).compose(snap ->
-                    decide(canary, snap.observations(), earlier).compose(decided ->
-                            statuses.write(canary, decided.decision().status()).compose(
-                                    written -> act(snap.as(written, decided.observations()), canary, decided.decision()),
-                                    err -> againAfterConflict(err, ns, name, dueOrNull, decided.observations(),
-                                            conflicts))));
+            return gatherer.gather(canary, dueOrNull == null || dueOrNull)
+                    .compose(snap -> decide(canary, snap.observations(), earlier)
+                            .compose(decided -> statuses.write(
+                                            canary, decided.decision().status())
+                                    .compose(
+                                            written -> act(
+                                                    snap.as(written, decided.observations()),
+                                                    canary,
+                                                    decided.decision()),
+                                            err -> againAfterConflict(
+                                                    err, ns, name, dueOrNull, decided.observations(), conflicts))));
         });
     }
 
     /** The decision with every check it asks for; after a conflict, the checks this tick already ran are kept. */
     private Future<CheckLoop.Decided> decide(Canary canary, Observations read, Observations earlier) {
-        return CheckLoop.decide(obs -> CanaryDecider.decide(canary.getSpec(), canary.getStatus(), obs, clock.instant()),
-                earlier == null ? read : read.withOutcomesOf(earlier), gates(canary));
+        return CheckLoop.decide(
+                obs -> CanaryDecider.decide(canary.getSpec(), canary.getStatus(), obs, clock.instant()),
+                earlier == null ? read : read.withOutcomesOf(earlier),
+                gates(canary));
     }
 
-    private Future<Outcome> againAfterConflict(Throwable err, String ns, String name, Boolean dueOrNull,
-            Observations decided, int conflicts) {
+    private Future<Outcome> againAfterConflict(
+            Throwable err, String ns, String name, Boolean dueOrNull, Observations decided, int conflicts) {
         if (StatusWriter.conflicted(err) && conflicts < CONFLICT_RETRIES) {
             LOG.debug("status of {}.{} changed underneath; deciding again", name, ns);
             return attempt(ns, name, dueOrNull, decided, conflicts + 1);
@@ -151,12 +168,13 @@ final class Reconciler {
         return executor.run(s, d.actions()).transform(ar -> {
             if (!s.observations().blocked()) {
                 // A Canary that must not act is no run: the run metrics keep not seeing it.
-                listener.reconciled(s.canary(), read.getStatus(), d.status(),
-                        Duration.ofNanos(System.nanoTime() - started));
+                listener.reconciled(
+                        s.canary(), read.getStatus(), d.status(), Duration.ofNanos(System.nanoTime() - started));
             }
             // The status is written either way: a failed action must not leave the tick owed, or the retry that
             // repairs it would also take the next step early.
-            return ar.succeeded() ? Future.succeededFuture(outcome)
+            return ar.succeeded()
+                    ? Future.succeededFuture(outcome)
                     : Future.failedFuture(new ActionsFailed(ar.cause(), outcome));
         });
     }
@@ -182,7 +200,10 @@ final class Reconciler {
 
     private Duration untilDue(Canary canary) {
         CanaryStatus st = canary.getStatus();
-        if (st == null || st.lastTransitionTime == null || st.phase() == null || !st.phase().isRunning()) {
+        if (st == null
+                || st.lastTransitionTime == null
+                || st.phase() == null
+                || !st.phase().isRunning()) {
             return Duration.ZERO;
         }
         try {

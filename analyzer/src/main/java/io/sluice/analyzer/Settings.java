@@ -19,14 +19,32 @@ import java.util.List;
  * @param kubeQps                sustained API calls per second
  * @param kubeBurst              API calls allowed in a burst
  */
-public record Settings(List<String> selectorLabels, List<String> includeLabelPrefixes, boolean configTracking,
-        boolean waitForRouteAcceptance, NoDataPolicy noDataPolicy, Duration noDataDeadline, Duration resync,
-        Duration maxBackoff, String instance, double kubeQps, int kubeBurst) {
+public record Settings(
+        List<String> selectorLabels,
+        List<String> includeLabelPrefixes,
+        boolean configTracking,
+        boolean waitForRouteAcceptance,
+        NoDataPolicy noDataPolicy,
+        Duration noDataDeadline,
+        Duration resync,
+        Duration maxBackoff,
+        String instance,
+        double kubeQps,
+        int kubeBurst) {
 
     /** Flagger's defaults. */
     public static Settings defaults() {
-        return new Settings(List.of("app", "name", "app.kubernetes.io/name"), List.of(), true, false,
-                NoDataPolicy.FAIL, null, Duration.ofMinutes(5), Duration.ofMinutes(2), "sluice-analyzer", 100,
+        return new Settings(
+                List.of("app", "name", "app.kubernetes.io/name"),
+                List.of(),
+                true,
+                false,
+                NoDataPolicy.FAIL,
+                null,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(2),
+                "sluice-analyzer",
+                100,
                 250);
     }
 }

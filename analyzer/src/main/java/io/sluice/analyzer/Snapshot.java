@@ -14,9 +14,18 @@ import java.util.List;
  *
  * @param tracked the tracked ConfigMaps and Secrets (their {@code -primary} copies are kept in line)
  */
-record Snapshot(Canary canary, Deployment target, String revision, String selectorKey, Deployment primary,
-        HorizontalPodAutoscaler hpa, RouteTable parent, GlooRouter.Delegate delegateAt, RouteTable delegate,
-        List<HasMetadata> tracked, Observations observations) {
+record Snapshot(
+        Canary canary,
+        Deployment target,
+        String revision,
+        String selectorKey,
+        Deployment primary,
+        HorizontalPodAutoscaler hpa,
+        RouteTable parent,
+        GlooRouter.Delegate delegateAt,
+        RouteTable delegate,
+        List<HasMetadata> tracked,
+        Observations observations) {
 
     /** A Canary that must not act: nothing but the Canary itself was read. */
     static Snapshot blocked(Canary canary, Observations observations) {
@@ -25,7 +34,7 @@ record Snapshot(Canary canary, Deployment target, String revision, String select
 
     /** The same reads, acted on as {@code written} (the Canary with its new status and resourceVersion). */
     Snapshot as(Canary written, Observations decided) {
-        return new Snapshot(written, target, revision, selectorKey, primary, hpa, parent, delegateAt, delegate, tracked,
-                decided);
+        return new Snapshot(
+                written, target, revision, selectorKey, primary, hpa, parent, delegateAt, delegate, tracked, decided);
     }
 }

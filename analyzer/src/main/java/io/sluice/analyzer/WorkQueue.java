@@ -60,6 +60,7 @@ final class WorkQueue {
     private final Map<String, Long> ticks = new HashMap<>();
     /** A retry: runs the key again without making it due. */
     private final Map<String, Long> retries = new HashMap<>();
+
     private final Map<String, Integer> failures = new HashMap<>();
     private boolean stopped;
 
@@ -100,10 +101,18 @@ final class WorkQueue {
                 long first = (conflict ? FIRST_CONFLICT_BACKOFF : FIRST_BACKOFF).toMillis();
                 long ms = Math.min(maxBackoff.toMillis(), first << Math.min(n - 1, 20));
                 if (conflict) {
-                    LOG.info("reconcile of {} met a conflict (attempt {}), reading again in {} ms: {}", key, n, ms,
+                    LOG.info(
+                            "reconcile of {} met a conflict (attempt {}), reading again in {} ms: {}",
+                            key,
+                            n,
+                            ms,
                             ar.cause().getMessage());
                 } else {
-                    LOG.warn("reconcile of {} failed (attempt {}), retrying in {} ms: {}", key, n, ms,
+                    LOG.warn(
+                            "reconcile of {} failed (attempt {}), retrying in {} ms: {}",
+                            key,
+                            n,
+                            ms,
                             ar.cause().toString());
                 }
                 Reconciler.Outcome written = ar.cause() instanceof Reconciler.ActionsFailed f ? f.outcome() : null;

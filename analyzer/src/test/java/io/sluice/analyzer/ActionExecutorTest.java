@@ -28,14 +28,20 @@ class ActionExecutorTest {
             }
         };
         Kube kube = api.kube(() -> true);
-        ActionExecutor executor = new ActionExecutor(kube, new ClusterView(api.cluster.caches(), kube), Settings.defaults(),
-                gates, gates, new EventRecorder(kube, gates, Clock.systemUTC(), "test"));
+        ActionExecutor executor = new ActionExecutor(
+                kube,
+                new ClusterView(api.cluster.caches(), kube),
+                Settings.defaults(),
+                gates,
+                gates,
+                new EventRecorder(kube, gates, Clock.systemUTC(), "test"));
         Canary canary = api.cluster.canary();
         Alerts.Alert alert = Alerts.holdDeadlineExceeded(Duration.ofSeconds(60));
-        Snapshot nothingRead = Snapshot.blocked(canary, Observations.builder("podinfo", "test").build());
+        Snapshot nothingRead =
+                Snapshot.blocked(canary, Observations.builder("podinfo", "test").build());
 
-        await(executor.run(nothingRead,
-                List.of(new Action.SendAlert(alert.message(), alert.severity(), alert.withMetadata()))));
+        await(executor.run(
+                nothingRead, List.of(new Action.SendAlert(alert.message(), alert.severity(), alert.withMetadata()))));
 
         assertThat(sent).containsExactly("podinfo.test ERROR false Rolling back: no metric data for 1m0s");
     }

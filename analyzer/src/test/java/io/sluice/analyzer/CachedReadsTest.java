@@ -34,8 +34,14 @@ class CachedReadsTest {
         cluster = new MockCluster().seed();
         vertx = Vertx.vertx();
         pool = vertx.createSharedWorkerExecutor(Controller.POOL, 4);
-        reconciler = new Reconciler(new Kube(cluster.client, pool, () -> true), cluster.caches(), Settings.defaults(),
-                gates, gates, gates, clock);
+        reconciler = new Reconciler(
+                new Kube(cluster.client, pool, () -> true),
+                cluster.caches(),
+                Settings.defaults(),
+                gates,
+                gates,
+                gates,
+                clock);
         reconcile(true);
         reconcile(false);
         assertThat(cluster.canary().getStatus().phase).isEqualTo("Initialized");
@@ -74,16 +80,19 @@ class CachedReadsTest {
     }
 
     @Test
-    @DisplayName("a reconcile triggered by a new revision reads nothing from the API server and writes its Event without"
-            + " reading it first")
+    @DisplayName(
+            "a reconcile triggered by a new revision reads nothing from the API server and writes its Event without"
+                    + " reading it first")
     void detectionReadsOnlyTheCaches() throws Exception {
         cluster.setImage("6.0.1");
         List<String> requests = requestsOf(false);
 
         assertThat(cluster.canary().getStatus().phase).isEqualTo("Progressing");
         assertThat(gates.events).containsExactly("Normal New revision detected! Scaling up podinfo.test");
-        assertThat(requests).as("no GET: the Canary, Deployments, Services and RouteTables come from the caches, "
-                + "the Event is created without a look-up").noneMatch(r -> r.startsWith("GET "));
+        assertThat(requests)
+                .as("no GET: the Canary, Deployments, Services and RouteTables come from the caches, "
+                        + "the Event is created without a look-up")
+                .noneMatch(r -> r.startsWith("GET "));
         assertThat(requests).anyMatch(r -> r.startsWith("POST /api/v1/namespaces/test/events"));
         assertThat(cluster.events()).anyMatch(e -> e.getMessage().startsWith("New revision detected!"));
     }
@@ -99,14 +108,17 @@ class CachedReadsTest {
         assertThat(cluster.canary().getStatus().canaryWeight).isEqualTo(30);
         assertThat(cluster.weights()).containsExactly(70, 30);
         assertThat(cluster.caches().canary("test", "podinfo").getStatus().canaryWeight)
-                .as("the cache still shows the status before the step").isZero();
+                .as("the cache still shows the status before the step")
+                .isZero();
 
         List<String> requests = requestsOf(false);
 
-        assertThat(cluster.weights()).as("routed by the stale status, the delegate would be back at 100/0")
+        assertThat(cluster.weights())
+                .as("routed by the stale status, the delegate would be back at 100/0")
                 .containsExactly(70, 30);
         assertThat(cluster.canary().getStatus().canaryWeight).isEqualTo(30);
-        assertThat(requests).as("no conflict, so no fresh read")
+        assertThat(requests)
+                .as("no conflict, so no fresh read")
                 .noneMatch(r -> r.startsWith("GET /apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo"));
     }
 
@@ -116,24 +128,32 @@ class CachedReadsTest {
     void staleCacheAndAConflictingWrite() throws Exception {
         freezeCanaryCache();
         // The admission service records the admitted revision meanwhile (its own field of the status).
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").editStatus(c -> {
-            CanaryStatus.AdmittedRevision a = new CanaryStatus.AdmittedRevision();
-            a.revision = "not-yet-applied";
-            a.user = "kubernetes-admin";
-            a.source = "kubectl";
-            c.getStatus().admittedRevision = a;
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .editStatus(c -> {
+                    CanaryStatus.AdmittedRevision a = new CanaryStatus.AdmittedRevision();
+                    a.revision = "not-yet-applied";
+                    a.user = "kubernetes-admin";
+                    a.source = "kubectl";
+                    c.getStatus().admittedRevision = a;
+                    return c;
+                });
         cluster.setImage("6.0.1");
         List<String> requests = requestsOf(false);
 
         Canary live = cluster.canary();
         assertThat(live.getStatus().phase).isEqualTo("Progressing");
-        assertThat(live.getStatus().admittedRevision).as("the other writer's field is kept").isNotNull();
+        assertThat(live.getStatus().admittedRevision)
+                .as("the other writer's field is kept")
+                .isNotNull();
         assertThat(live.getStatus().admittedRevision.user).isEqualTo("kubernetes-admin");
-        assertThat(gates.events).as("the stale decision did nothing").containsExactly(
-                "Normal New revision detected! Scaling up podinfo.test");
-        assertThat(requests).as("the stale write was refused, then the Canary read afresh")
+        assertThat(gates.events)
+                .as("the stale decision did nothing")
+                .containsExactly("Normal New revision detected! Scaling up podinfo.test");
+        assertThat(requests)
+                .as("the stale write was refused, then the Canary read afresh")
                 .anyMatch(r -> r.startsWith("GET /apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo"));
     }
 }

@@ -26,11 +26,15 @@ class ClusterViewTest {
         vertx = Vertx.vertx();
         RouteTable elsewhere = cluster.example("routetable.yaml", RouteTable.class);
         elsewhere.getMetadata().setNamespace("gloo");
-        cluster.client.resources(RouteTable.class).inNamespace("gloo").resource(elsewhere).create();
+        cluster.client
+                .resources(RouteTable.class)
+                .inNamespace("gloo")
+                .resource(elsewhere)
+                .create();
         caches = new Caches(cluster.client, "test");
         caches.start().get(30, TimeUnit.SECONDS);
-        view = new ClusterView(caches, new Kube(cluster.client, vertx.createSharedWorkerExecutor(Controller.POOL, 2),
-                () -> true));
+        view = new ClusterView(
+                caches, new Kube(cluster.client, vertx.createSharedWorkerExecutor(Controller.POOL, 2), () -> true));
     }
 
     @AfterEach
@@ -72,13 +76,18 @@ class ClusterViewTest {
         Canary newer = version(cached, Long.toString(rv + 2));
         view.remember(newer);
         view.remember(written);
-        assertThat(view.canary("test", "podinfo")).as("an older result never replaces a newer one").isSameAs(newer);
+        assertThat(view.canary("test", "podinfo"))
+                .as("an older result never replaces a newer one")
+                .isSameAs(newer);
 
         Canary other = version(cached, Long.toString(rv + 5));
         other.getMetadata().setUid("another-incarnation");
-        assertThat(ClusterView.olderThan(cached, other)).as("a recreated Canary is not a newer version").isFalse();
+        assertThat(ClusterView.olderThan(cached, other))
+                .as("a recreated Canary is not a newer version")
+                .isFalse();
         assertThat(ClusterView.olderThan(cached, version(cached, "opaque-token")))
-                .as("opaque versions: the cache wins").isFalse();
+                .as("opaque versions: the cache wins")
+                .isFalse();
     }
 
     @Test
@@ -96,17 +105,24 @@ class ClusterViewTest {
         Canary ahead = version(cached, Long.toString(rv + 1));
         view.remember(ahead);
         assertThat(view.canary("test", "podinfo")).isSameAs(ahead);
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo")
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
                 .edit(c -> {
                     c.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
                     return c;
                 });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (Long.parseLong(caches.canary("test", "podinfo").getMetadata().getResourceVersion()) <= rv) {
-            assertThat(System.nanoTime()).as("the cache did not see the edit within 10 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the cache did not see the edit within 10 s")
+                    .isLessThan(deadline);
             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }
-        assertThat(view.canary("test", "podinfo")).as("the cache caught up with a write of someone else")
-                .isSameAs(caches.canary("test", "podinfo")).isNotSameAs(ahead);
+        assertThat(view.canary("test", "podinfo"))
+                .as("the cache caught up with a write of someone else")
+                .isSameAs(caches.canary("test", "podinfo"))
+                .isNotSameAs(ahead);
     }
 }

@@ -41,8 +41,8 @@ class DetectionLatencyTest {
     void start() throws Exception {
         cluster = new MockCluster().seed();
         vertx = Vertx.vertx();
-        Controller controller = new Controller(cluster.client, Settings.defaults(), "test", gates, gates, gates,
-                Clock.systemUTC(), () -> true);
+        Controller controller = new Controller(
+                cluster.client, Settings.defaults(), "test", gates, gates, gates, Clock.systemUTC(), () -> true);
         await(vertx.deployVerticle(controller));
     }
 
@@ -56,17 +56,22 @@ class DetectionLatencyTest {
     void settleUntil(BooleanSupplier condition, Duration deadline) throws Exception {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached in " + deadline).isLessThan(end);
+            assertThat(System.nanoTime())
+                    .as("condition not reached in " + deadline)
+                    .isLessThan(end);
             cluster.settle();
-            CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)).get();
+            CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+                    .get();
         }
     }
 
     @Test
     @DisplayName("a Deployment update is detected through the watch within the same interval, 20 times in a row")
     void detectsNewRevisionsFromTheWatch() throws Exception {
-        settleUntil(() -> cluster.canary().getStatus() != null
-                && "Initialized".equals(cluster.canary().getStatus().phase), Duration.ofSeconds(30));
+        settleUntil(
+                () -> cluster.canary().getStatus() != null
+                        && "Initialized".equals(cluster.canary().getStatus().phase),
+                Duration.ofSeconds(30));
 
         List<Long> micros = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
@@ -77,13 +82,16 @@ class DetectionLatencyTest {
             micros.add((t1 - t0) / 1_000);
             assertThat(cluster.canary().getStatus().phase).isEqualTo("Progressing");
         }
-        assertThat(gates.events).filteredOn(e -> e.startsWith("Normal New revision detected!")).hasSize(20);
+        assertThat(gates.events)
+                .filteredOn(e -> e.startsWith("Normal New revision detected!"))
+                .hasSize(20);
         List<Long> sorted = new ArrayList<>(micros);
         Collections.sort(sorted);
         double median = (sorted.get(9) + sorted.get(10)) / 2.0 / 1000.0;
-        String report = String.format("detection latency (Deployment update -> New revision detected! Event),"
-                + " n=20: median %.1f ms, min %.1f ms, max %.1f ms%n", median, sorted.get(0) / 1000.0,
-                sorted.get(19) / 1000.0);
+        String report = String.format(
+                "detection latency (Deployment update -> New revision detected! Event),"
+                        + " n=20: median %.1f ms, min %.1f ms, max %.1f ms%n",
+                median, sorted.get(0) / 1000.0, sorted.get(19) / 1000.0);
         System.out.print(report);
         Files.writeString(Path.of("target", "detection-latency.txt"), report);
     }
@@ -91,10 +99,13 @@ class DetectionLatencyTest {
     @Test
     @DisplayName("the analyzer neither lists nor watches ConfigMaps or Secrets: it does not cache the cluster's")
     void cachesNoConfigMapsOrSecrets() throws Exception {
-        settleUntil(() -> cluster.canary().getStatus() != null
-                && "Initialized".equals(cluster.canary().getStatus().phase), Duration.ofSeconds(30));
+        settleUntil(
+                () -> cluster.canary().getStatus() != null
+                        && "Initialized".equals(cluster.canary().getStatus().phase),
+                Duration.ofSeconds(30));
         List<String> paths = new ArrayList<>();
-        for (var r = cluster.server.takeRequest(1, TimeUnit.SECONDS); r != null;
+        for (var r = cluster.server.takeRequest(1, TimeUnit.SECONDS);
+                r != null;
                 r = cluster.server.takeRequest(100, TimeUnit.MILLISECONDS)) {
             paths.add(r.getPath());
         }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SeededApi.PerTest.class)
 class EventRecorderTest {
     @Test
-    @DisplayName("a repeated Event raises the count it remembers without a read; after a restart the count is read once")
+    @DisplayName(
+            "a repeated Event raises the count it remembers without a read; after a restart the count is read once")
     void remembersTheCountsItWrote(SeededApi api) {
         Kube kube = api.kube(() -> true);
         TestGates gates = new TestGates();
@@ -35,7 +36,10 @@ class EventRecorderTest {
             assertThat(e.getMessage()).isEqualTo("Initialization done! podinfo.test");
             assertThat(e.getSource().getComponent()).isEqualTo("sluice");
         });
-        assertThat(gates.events).containsExactly("Normal Initialization done! podinfo.test",
-                "Normal Initialization done! podinfo.test", "Normal Initialization done! podinfo.test");
+        assertThat(gates.events)
+                .containsExactly(
+                        "Normal Initialization done! podinfo.test",
+                        "Normal Initialization done! podinfo.test",
+                        "Normal Initialization done! podinfo.test");
     }
 }

@@ -19,8 +19,10 @@ class InstallationTest {
         Files.writeString(dir.resolve("namespace"), namespace);
         String claims = "{\"iss\":\"https://kubernetes.default.svc\",\"sub\":\"" + subject + "\"}";
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        Files.writeString(dir.resolve("token"), b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8))
-                + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2ln");
+        Files.writeString(
+                dir.resolve("token"),
+                b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                        + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2ln");
     }
 
     private Installation parsed(String... args) {

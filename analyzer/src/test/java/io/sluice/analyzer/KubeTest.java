@@ -27,15 +27,27 @@ class KubeTest {
         }
         assertThat(refused).isInstanceOf(Kube.NotLeaderException.class);
         assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
-        assertThat(await(kube.canary("test", "podinfo")))
-                .isNotNull();
+        assertThat(await(kube.canary("test", "podinfo"))).isNotNull();
     }
 
     static io.fabric8.kubernetes.api.model.Event event(String stamp) {
-        return new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withName("podinfo.0123456789abcdef")
-                .withNamespace("test").endMetadata().withNewInvolvedObject().withKind("Canary").withName("podinfo")
-                .withNamespace("test").endInvolvedObject().withReason("Synced").withMessage("Initialization done!")
-                .withType("Normal").withFirstTimestamp(stamp).withLastTimestamp(stamp).withCount(1).build();
+        return new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata()
+                .withName("podinfo.0123456789abcdef")
+                .withNamespace("test")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Canary")
+                .withName("podinfo")
+                .withNamespace("test")
+                .endInvolvedObject()
+                .withReason("Synced")
+                .withMessage("Initialization done!")
+                .withType("Normal")
+                .withFirstTimestamp(stamp)
+                .withLastTimestamp(stamp)
+                .withCount(1)
+                .build();
     }
 
     @Test
@@ -50,7 +62,13 @@ class KubeTest {
 
         await(kube.event(event("2026-05-17T08:00:40Z"), null));
 
-        var live = api.cluster.client.v1().events().inNamespace("test").withName("podinfo.0123456789abcdef").get();
+        var live = api.cluster
+                .client
+                .v1()
+                .events()
+                .inNamespace("test")
+                .withName("podinfo.0123456789abcdef")
+                .get();
         assertThat(live.getCount()).isEqualTo(3);
         assertThat(live.getFirstTimestamp()).isEqualTo("2026-05-17T08:00:00Z");
         assertThat(live.getLastTimestamp()).isEqualTo("2026-05-17T08:00:40Z");

@@ -25,10 +25,18 @@ class MainTest {
             if (o.usageHelp() || o.versionHelp()) {
                 continue;
             }
-            assertThat(String.join(" ", o.description())).as(o.longestName()).isNotBlank().contains("env ");
+            assertThat(String.join(" ", o.description()))
+                    .as(o.longestName())
+                    .isNotBlank()
+                    .contains("env ");
         }
-        assertThat(cli.getUsageMessage()).contains("wait-for-route-acceptance", "leader-election",
-                "--no-data-policy", "--kube-qps", "--selector-labels");
+        assertThat(cli.getUsageMessage())
+                .contains(
+                        "wait-for-route-acceptance",
+                        "leader-election",
+                        "--no-data-policy",
+                        "--kube-qps",
+                        "--selector-labels");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -42,7 +50,8 @@ class MainTest {
         assertThat(named).as("flags found in " + document).hasSizeGreaterThan(10);
         for (String flag : named) {
             assertThat(options).as(document + " names " + flag).contains(flag);
-            assertThat(String.join(" ", cli.getCommandSpec().findOption(flag).description())).as(flag)
+            assertThat(String.join(" ", cli.getCommandSpec().findOption(flag).description()))
+                    .as(flag)
                     .contains("(env ");
         }
     }
@@ -51,7 +60,8 @@ class MainTest {
     @DisplayName("README's flag table lists every option of Main")
     void readmeListsEveryFlag() throws Exception {
         List<String> named = flagsInTables(Files.readString(Path.of("README.md")));
-        for (CommandLine.Model.OptionSpec o : new CommandLine(new Main()).getCommandSpec().options()) {
+        for (CommandLine.Model.OptionSpec o :
+                new CommandLine(new Main()).getCommandSpec().options()) {
             if (!o.usageHelp() && !o.versionHelp()) {
                 assertThat(named).as("README.md documents " + o.longestName()).contains(o.longestName());
             }
@@ -61,10 +71,14 @@ class MainTest {
     /** Flags in the first column of markdown table rows; {@code --[no-]x} names {@code --x}. */
     private static List<String> flagsInTables(String markdown) {
         Matcher m = Pattern.compile("--(?:\\[no-])?([a-z][a-z-]*[a-z])").matcher("");
-        return markdown.lines().filter(l -> l.startsWith("| `--")).flatMap(l -> {
-            String first = l.substring(1, l.indexOf('|', 1));
-            return m.reset(first).results().map(r -> "--" + r.group(1)).toList().stream();
-        }).distinct().toList();
+        return markdown.lines()
+                .filter(l -> l.startsWith("| `--"))
+                .flatMap(l -> {
+                    String first = l.substring(1, l.indexOf('|', 1));
+                    return m.reset(first).results().map(r -> "--" + r.group(1)).toList().stream();
+                })
+                .distinct()
+                .toList();
     }
 
     @Test

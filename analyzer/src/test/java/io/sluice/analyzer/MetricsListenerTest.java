@@ -15,10 +15,10 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class MetricsListenerTest {
-    final AnalyzerMetrics metrics = new AnalyzerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "test",
-            "gloo-mesh");
-    final MetricsListener listener = new MetricsListener(metrics,
-            Clock.fixed(Instant.parse("2026-05-17T08:10:00Z"), ZoneOffset.UTC));
+    final AnalyzerMetrics metrics =
+            new AnalyzerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "test", "gloo-mesh");
+    final MetricsListener listener =
+            new MetricsListener(metrics, Clock.fixed(Instant.parse("2026-05-17T08:10:00Z"), ZoneOffset.UTC));
 
     static Canary canary() {
         return Seed.canary();
@@ -36,17 +36,21 @@ class MetricsListenerTest {
         Canary c = canary();
         listener.reconciled(c, status("Initialized", 0), status("Progressing", 30), Duration.ofMillis(5));
         String text = metrics.scrape();
-        assertThat(text).contains("flagger_canary_status{name=\"podinfo\",namespace=\"test\"} 0.0",
-                "flagger_canary_weight{namespace=\"test\",workload=\"podinfo\"} 30.0",
-                "flagger_canary_weight{namespace=\"test\",workload=\"podinfo-primary\"} 70.0",
-                "flagger_canary_total{namespace=\"test\"} 1.0");
+        assertThat(text)
+                .contains(
+                        "flagger_canary_status{name=\"podinfo\",namespace=\"test\"} 0.0",
+                        "flagger_canary_weight{namespace=\"test\",workload=\"podinfo\"} 30.0",
+                        "flagger_canary_weight{namespace=\"test\",workload=\"podinfo-primary\"} 70.0",
+                        "flagger_canary_total{namespace=\"test\"} 1.0");
         listener.reconciled(c, status("Finalising", 0), status("Succeeded", 0), Duration.ofMillis(5));
         listener.reconciled(c, status("Succeeded", 0), status("Succeeded", 0), Duration.ofMillis(5));
-        assertThat(metrics.scrape()).as("counted once, on the transition")
+        assertThat(metrics.scrape())
+                .as("counted once, on the transition")
                 .contains("flagger_canary_successes_total{analysis_status=\"completed\",deployment_strategy=\"canary\","
                         + "name=\"podinfo\",namespace=\"test\"} 1.0");
         listener.forgotten("test/podinfo");
-        assertThat(metrics.scrape()).doesNotContain("flagger_canary_status{name=\"podinfo\"")
+        assertThat(metrics.scrape())
+                .doesNotContain("flagger_canary_status{name=\"podinfo\"")
                 .contains("flagger_canary_total{namespace=\"test\"} 0.0");
     }
 

@@ -32,7 +32,8 @@ final class MockCluster implements AutoCloseable {
     final KubernetesMockServer server;
     final KubernetesClient client;
     /** The next update (PUT) of this path answers 409, as a real API server does after a concurrent write. */
-    final java.util.concurrent.atomic.AtomicReference<String> conflictOnce = new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicReference<String> conflictOnce =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * While set, every update (PUT) of a RouteTable is refused with this HTTP status and Status body, as Gloo's
@@ -43,10 +44,14 @@ final class MockCluster implements AutoCloseable {
 
     /** Every request the server answered, as {@code METHOD path?query}, in order. */
     final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Caches caches;
 
     MockCluster() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of()) {
                     @Override
                     public io.fabric8.mockwebserver.http.MockResponse handleUpdate(
@@ -58,7 +63,8 @@ final class MockCluster implements AutoCloseable {
                         }
                         Integer refusal = refuseRouteTables.get();
                         if (refusal != null && path != null && path.contains("/routetables/")) {
-                            return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(refusal)
+                            return new io.fabric8.mockwebserver.http.MockResponse()
+                                    .setResponseCode(refusal)
                                     .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                                             + "\"code\":" + refusal + ",\"message\":\"admission webhook"
                                             + " \\\"validation.gloo.solo.io\\\" denied the request: weights do not"
@@ -75,16 +81,23 @@ final class MockCluster implements AutoCloseable {
                      * API server refuses a stale one with 409, which the analyzer relies on.
                      */
                     private boolean staleStatus(io.fabric8.mockwebserver.http.RecordedRequest request, String path) {
-                        var sent = client.getKubernetesSerialization().unmarshal(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
-                                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+                        var sent = client.getKubernetesSerialization()
+                                .unmarshal(
+                                        new String(
+                                                request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                                        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
                         var stored = handleGet(path.substring(0, path.length() - "/status".length()));
-                        if (sent.getMetadata() == null || sent.getMetadata().getResourceVersion() == null
+                        if (sent.getMetadata() == null
+                                || sent.getMetadata().getResourceVersion() == null
                                 || stored.code() != 200) {
                             return false;
                         }
-                        var current = client.getKubernetesSerialization().unmarshal(stored.getBody().readUtf8(),
-                                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
-                        return !sent.getMetadata().getResourceVersion()
+                        var current = client.getKubernetesSerialization()
+                                .unmarshal(
+                                        stored.getBody().readUtf8(),
+                                        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+                        return !sent.getMetadata()
+                                .getResourceVersion()
                                 .equals(current.getMetadata().getResourceVersion());
                     }
 
@@ -94,7 +107,8 @@ final class MockCluster implements AutoCloseable {
                         requests.add(request.getMethod() + " " + request.getPath());
                         return super.dispatch(request);
                     }
-                }, false);
+                },
+                false);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (IOException e) {
@@ -115,7 +129,8 @@ final class MockCluster implements AutoCloseable {
     }
 
     <T extends io.fabric8.kubernetes.api.model.HasMetadata> T example(String file, Class<T> type) {
-        try (InputStream in = new FileInputStream(ROOT.resolve("manifests/examples/podinfo").resolve(file).toFile())) {
+        try (InputStream in = new FileInputStream(
+                ROOT.resolve("manifests/examples/podinfo").resolve(file).toFile())) {
             return client.getKubernetesSerialization().unmarshal(in, type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -124,35 +139,71 @@ final class MockCluster implements AutoCloseable {
 
     /** The seed: podinfo Deployment, the parent RouteTable and the Canary. */
     MockCluster seed() {
-        client.apps().deployments().inNamespace("test").resource(podinfo("6.0.0")).create();
-        client.resources(RouteTable.class).inNamespace("test").resource(example("routetable.yaml", RouteTable.class))
+        client.apps()
+                .deployments()
+                .inNamespace("test")
+                .resource(podinfo("6.0.0"))
                 .create();
-        client.resources(Canary.class).inNamespace("test").resource(example("canary.yaml", Canary.class)).create();
+        client.resources(RouteTable.class)
+                .inNamespace("test")
+                .resource(example("routetable.yaml", RouteTable.class))
+                .create();
+        client.resources(Canary.class)
+                .inNamespace("test")
+                .resource(example("canary.yaml", Canary.class))
+                .create();
         settle();
         return this;
     }
 
     static Deployment podinfo(String version) {
-        return new DeploymentBuilder().withNewMetadata().withName("podinfo").withNamespace("test")
-                .addToLabels("app", "podinfo").endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "podinfo").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "podinfo").endMetadata()
-                .withNewSpec().addToContainers(new ContainerBuilder().withName("podinfod")
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("podinfo")
+                .withNamespace("test")
+                .addToLabels("app", "podinfo")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels("app", "podinfo")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "podinfo")
+                .endMetadata()
+                .withNewSpec()
+                .addToContainers(new ContainerBuilder()
+                        .withName("podinfod")
                         .withImage("ghcr.io/stefanprodan/podinfo:" + version)
-                        .withPorts(new ContainerPortBuilder().withName("http").withContainerPort(9898).build())
+                        .withPorts(new ContainerPortBuilder()
+                                .withName("http")
+                                .withContainerPort(9898)
+                                .build())
                         .build())
-                .endSpec().endTemplate().endSpec().build();
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     /** {@code kubectl set image deployment/podinfo podinfod=…:<version>}. */
     void setImage(String version) {
         for (int attempt = 1; ; attempt++) {
             try {
-                client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
-                    d.getSpec().getTemplate().getSpec().getContainers().get(0)
-                            .setImage("ghcr.io/stefanprodan/podinfo:" + version);
-                    return d;
-                });
+                client.apps()
+                        .deployments()
+                        .inNamespace("test")
+                        .withName("podinfo")
+                        .edit(d -> {
+                            d.getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getContainers()
+                                    .get(0)
+                                    .setImage("ghcr.io/stefanprodan/podinfo:" + version);
+                            return d;
+                        });
                 return;
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
                 // The analyzer scaled the Deployment in between; kubectl would retry the same way.
@@ -165,11 +216,17 @@ final class MockCluster implements AutoCloseable {
 
     /** Every Deployment's rollout finished: all replicas updated and available. */
     void settle() {
-        for (Deployment d : client.apps().deployments().inNamespace("test").list().getItems()) {
+        for (Deployment d :
+                client.apps().deployments().inNamespace("test").list().getItems()) {
             int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             Long gen = d.getMetadata().getGeneration();
-            d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(gen).withReplicas(n).withUpdatedReplicas(n)
-                    .withAvailableReplicas(n).withReadyReplicas(n).build());
+            d.setStatus(new DeploymentStatusBuilder()
+                    .withObservedGeneration(gen)
+                    .withReplicas(n)
+                    .withUpdatedReplicas(n)
+                    .withAvailableReplicas(n)
+                    .withReadyReplicas(n)
+                    .build());
             client.apps().deployments().inNamespace("test").resource(d).updateStatus();
         }
     }
@@ -184,16 +241,24 @@ final class MockCluster implements AutoCloseable {
             all.addAll(client.resources(Canary.class).inAnyNamespace().list().getItems());
             all.addAll(client.apps().deployments().inAnyNamespace().list().getItems());
             all.addAll(client.services().inAnyNamespace().list().getItems());
-            all.addAll(client.resources(RouteTable.class).inAnyNamespace().list().getItems());
+            all.addAll(
+                    client.resources(RouteTable.class).inAnyNamespace().list().getItems());
             all.addAll(client.configMaps().inAnyNamespace().list().getItems());
             all.addAll(client.secrets().inAnyNamespace().list().getItems());
-            all.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
+            all.addAll(client.autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inAnyNamespace()
+                    .list()
+                    .getItems());
             java.util.Set<String> uids = new java.util.HashSet<>();
             all.forEach(o -> uids.add(o.getMetadata().getUid()));
             deleted = false;
             for (var o : all) {
                 var owners = o.getMetadata().getOwnerReferences();
-                if (owners != null && !owners.isEmpty() && o.getMetadata().getDeletionTimestamp() == null
+                if (owners != null
+                        && !owners.isEmpty()
+                        && o.getMetadata().getDeletionTimestamp() == null
                         && owners.stream().noneMatch(r -> r.getUid() == null || uids.contains(r.getUid()))) {
                     client.resource(o).withGracePeriod(0).delete();
                     deleted = true;
@@ -207,20 +272,34 @@ final class MockCluster implements AutoCloseable {
      * {@code current}, else for the generation before it (a write Gloo Mesh has not processed yet).
      */
     void glooStatus(boolean current) {
-        var rts = client.genericKubernetesResources(RouteTable.API_VERSION, "RouteTable").inNamespace("test");
+        var rts = client.genericKubernetesResources(RouteTable.API_VERSION, "RouteTable")
+                .inNamespace("test");
         var live = rts.withName("podinfo-delegate").get();
-        long gen = live.getMetadata().getGeneration() == null ? 1 : live.getMetadata().getGeneration();
-        live.setAdditionalProperty("status", Map.of("common", Map.of("State",
-                Map.of("observedGeneration", current ? gen : gen - 1, "approval", "ACCEPTED"))));
+        long gen = live.getMetadata().getGeneration() == null
+                ? 1
+                : live.getMetadata().getGeneration();
+        live.setAdditionalProperty(
+                "status",
+                Map.of(
+                        "common",
+                        Map.of(
+                                "State",
+                                Map.of("observedGeneration", current ? gen : gen - 1, "approval", "ACCEPTED"))));
         rts.resource(live).updateStatus();
     }
 
     Canary canary() {
-        return client.resources(Canary.class).inNamespace("test").withName("podinfo").get();
+        return client.resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .get();
     }
 
     RouteTable delegate() {
-        return client.resources(RouteTable.class).inNamespace("test").withName("podinfo-delegate").get();
+        return client.resources(RouteTable.class)
+                .inNamespace("test")
+                .withName("podinfo-delegate")
+                .get();
     }
 
     Deployment deployment(String name) {
@@ -230,14 +309,20 @@ final class MockCluster implements AutoCloseable {
     /** Weights of {@code weighted-route}, primary then canary. */
     List<Integer> weights() {
         RouteTable d = delegate();
-        var dest = d.getSpec().http.stream().filter(r -> "weighted-route".equals(r.name)).findFirst().orElseThrow()
-                .forwardTo.destinations;
+        var dest = d.getSpec().http.stream()
+                .filter(r -> "weighted-route".equals(r.name))
+                .findFirst()
+                .orElseThrow()
+                .forwardTo
+                .destinations;
         return List.of(dest.get(0).weight, dest.get(1).weight);
     }
 
     /** The requests answered since {@code from}, without the informers' watches. */
     List<String> requestsSince(int from) {
-        return requests.subList(from, requests.size()).stream().filter(r -> !r.contains("watch=true")).toList();
+        return requests.subList(from, requests.size()).stream()
+                .filter(r -> !r.contains("watch=true"))
+                .toList();
     }
 
     List<Event> events() {
@@ -249,7 +334,8 @@ final class MockCluster implements AutoCloseable {
     }
 
     private static io.fabric8.mockwebserver.http.MockResponse conflict() {
-        return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(409)
+        return new io.fabric8.mockwebserver.http.MockResponse()
+                .setResponseCode(409)
                 .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                         + "\"reason\":\"Conflict\",\"code\":409,"
                         + "\"message\":\"the object has been modified\"}");
@@ -276,10 +362,20 @@ final class MockCluster implements AutoCloseable {
     void awaitCaches() {
         Caches c = caches();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!current(c.canaries, client.resources(Canary.class).inAnyNamespace().list().getItems())
-                || !current(c.deployments, client.apps().deployments().inAnyNamespace().list().getItems())
-                || !current(c.services, client.services().inAnyNamespace().list().getItems())
-                || !current(c.routeTables, client.resources(RouteTable.class).inAnyNamespace().list().getItems())) {
+        while (!current(
+                        c.canaries,
+                        client.resources(Canary.class).inAnyNamespace().list().getItems())
+                || !current(
+                        c.deployments,
+                        client.apps().deployments().inAnyNamespace().list().getItems())
+                || !current(
+                        c.services, client.services().inAnyNamespace().list().getItems())
+                || !current(
+                        c.routeTables,
+                        client.resources(RouteTable.class)
+                                .inAnyNamespace()
+                                .list()
+                                .getItems())) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the informer caches did not catch up with the server in 10 s");
             }
@@ -287,13 +383,15 @@ final class MockCluster implements AutoCloseable {
         }
     }
 
-    private static boolean current(io.fabric8.kubernetes.client.informers.SharedIndexInformer<?> informer,
+    private static boolean current(
+            io.fabric8.kubernetes.client.informers.SharedIndexInformer<?> informer,
             List<? extends io.fabric8.kubernetes.api.model.HasMetadata> live) {
         if (!informer.isRunning()) {
             return true;
         }
         Map<String, String> want = new HashMap<>();
-        live.forEach(o -> want.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(),
+        live.forEach(o -> want.put(
+                o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(),
                 o.getMetadata().getResourceVersion()));
         Map<String, String> have = new HashMap<>();
         informer.getStore().list().forEach(o -> {

@@ -47,6 +47,7 @@ class RealGatesScenarioIT {
     static final Duration INTERVAL = Duration.ofSeconds(20);
     /** Requests per scrape that the canary answers without and with a 5xx, in the faulty run: 89.02% succeed. */
     static final long FAULTY_OK = 8902;
+
     static final long FAULTY_ERRORS = 1098;
 
     MockCluster cluster;
@@ -59,10 +60,12 @@ class RealGatesScenarioIT {
     final MutableClock clock = new MutableClock(Instant.parse("2026-05-17T08:09:51Z"));
     /** What the stand-in received: {@code <type> <phase> <cmd>} for hooks, the text for alerts and Events. */
     final List<String> hookCalls = new CopyOnWriteArrayList<>();
+
     final List<String> alerts = new CopyOnWriteArrayList<>();
     final List<String> forwarded = new CopyOnWriteArrayList<>();
     /** Events in the order the analyzer emitted them. */
     final List<String> events = new CopyOnWriteArrayList<>();
+
     final List<Long> queryMicros = Collections.synchronizedList(new ArrayList<>());
     final List<Long> hookMicros = Collections.synchronizedList(new ArrayList<>());
 
@@ -77,18 +80,25 @@ class RealGatesScenarioIT {
         RequiredTool.require(RealPrometheus.binary().isPresent(), "prometheus", "prometheus");
         vertx = Vertx.vertx();
         pool = vertx.createSharedWorkerExecutor(Controller.POOL, 4);
-        loadTester = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        loadTester = vertx.createHttpServer(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(req -> req.body().onSuccess(body -> {
                     int[] status = answer(req.path(), body.toString());
-                    req.response().setStatusCode(status[0]).end(status[0] == 400 ? "metadata not found in payload" : "");
+                    req.response()
+                            .setStatusCode(status[0])
+                            .end(status[0] == 400 ? "metadata not found in payload" : "");
                 }));
         await(loadTester.listen());
         cluster = new MockCluster().seed();
         String url = "http://127.0.0.1:" + loadTester.actualPort() + "/";
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().analysis.webhooks.forEach(h -> h.url = url);
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().analysis.webhooks.forEach(h -> h.url = url);
+                    return c;
+                });
     }
 
     @AfterEach
@@ -136,22 +146,45 @@ class RealGatesScenarioIT {
 
     /** Starts Prometheus scraping the canary's series: {@code ok} and {@code errors} more requests per scrape. */
     void prometheus(long ok, long errors) throws Exception {
-        prometheus = RealPrometheus.start(vertx, n -> new IstioSeries()
-                .requests("test", "podinfo", "cluster1", "200", ok * n)
-                .requests("test", "podinfo", "cluster1", "500", errors * n)
-                // The primary fails everything: the builtin queries must select the canary workload only.
-                .requests("test", "podinfo-primary", "cluster1", "500", 500 * n)
-                // Every request under 100 ms: the p99 passes the seed's 500 ms.
-                .durations("test", "podinfo", "cluster1", (ok + errors) * n, (ok + errors) * n, (ok + errors) * n,
-                        (ok + errors) * n, (ok + errors) * n, (ok + errors) * n)
-                .toString());
+        prometheus = RealPrometheus.start(
+                vertx,
+                n -> new IstioSeries()
+                        .requests("test", "podinfo", "cluster1", "200", ok * n)
+                        .requests("test", "podinfo", "cluster1", "500", errors * n)
+                        // The primary fails everything: the builtin queries must select the canary workload only.
+                        .requests("test", "podinfo-primary", "cluster1", "500", 500 * n)
+                        // Every request under 100 ms: the p99 passes the seed's 500 ms.
+                        .durations(
+                                "test",
+                                "podinfo",
+                                "cluster1",
+                                (ok + errors) * n,
+                                (ok + errors) * n,
+                                (ok + errors) * n,
+                                (ok + errors) * n,
+                                (ok + errors) * n,
+                                (ok + errors) * n)
+                        .toString());
         String base = "http://127.0.0.1:" + loadTester.actualPort();
-        GatesConfig config = GatesConfig.builder().metricsServer(prometheus.url()).eventWebhook(base + "/events")
-                .slack(new GatesConfig.ChatSettings(base + "/slack", "", "general", "flagger")).clock(clock).build();
-        gates = Gates.create(vertx, config, new StaticObjectLookup(),
+        GatesConfig config = GatesConfig.builder()
+                .metricsServer(prometheus.url())
+                .eventWebhook(base + "/events")
+                .slack(new GatesConfig.ChatSettings(base + "/slack", "", "general", "flagger"))
+                .clock(clock)
+                .build();
+        gates = Gates.create(
+                vertx,
+                config,
+                new StaticObjectLookup(),
                 new AnalyzerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "test", "gloo-mesh"));
-        reconciler = new Reconciler(new Kube(cluster.client, pool, () -> true), cluster.caches(), Settings.defaults(), timed(gates),
-                timedHooks(gates.webhookGate()), recording(gates.notifier()), clock)
+        reconciler = new Reconciler(
+                        new Kube(cluster.client, pool, () -> true),
+                        cluster.caches(),
+                        Settings.defaults(),
+                        timed(gates),
+                        timedHooks(gates.webhookGate()),
+                        recording(gates.notifier()),
+                        clock)
                 .providers(gates.metricGate()::checkProviders);
         // rate() needs two scrapes inside its range before the first check can read anything.
         await(prometheus.awaitResult("sum(rate(istio_requests_total{destination_workload=\"podinfo\"}[30s]))"));
@@ -160,7 +193,8 @@ class RealGatesScenarioIT {
     MetricGate timed(Gates g) {
         return (canary, metric, part) -> {
             long start = System.nanoTime();
-            return g.metricGate().check(canary, metric, part)
+            return g.metricGate()
+                    .check(canary, metric, part)
                     .andThen(ar -> queryMicros.add((System.nanoTime() - start) / 1000));
         };
     }
@@ -211,7 +245,8 @@ class RealGatesScenarioIT {
         tick();
         watchEvent();
         assertThat(phase()).isEqualTo("Initialized");
-        assertThat(events).as("the providers were asked while initializing (spec §6.6)")
+        assertThat(events)
+                .as("the providers were asked while initializing (spec §6.6)")
                 .contains("Normal all the metrics providers are available!");
         events.clear();
         cluster.setImage(version);
@@ -248,18 +283,29 @@ class RealGatesScenarioIT {
             weights.add(cluster.weights());
         }
         assertThat(phase()).isEqualTo("Succeeded");
-        assertThat(weights).containsExactly(List.of(70, 30), List.of(40, 60), List.of(40, 60), List.of(100, 0),
-                List.of(100, 0));
-        assertThat(cluster.deployment("podinfo-primary").getSpec().getTemplate().getSpec().getContainers().get(0)
-                .getImage()).endsWith(":6.0.1");
+        assertThat(weights)
+                .containsExactly(List.of(70, 30), List.of(40, 60), List.of(40, 60), List.of(100, 0), List.of(100, 0));
+        assertThat(cluster.deployment("podinfo-primary")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .endsWith(":6.0.1");
         assertThat(events).containsExactlyElementsOf(SeedEvents.PROMOTION);
         String curl = "curl -sd 'test' http://podinfo-canary.test:9898/token | grep token";
         String hey = "hey -z 2m -q 10 -c 2 http://podinfo-canary.test:9898/";
-        assertThat(hookCalls).containsExactly("bash Progressing " + curl, "cmd Progressing " + hey,
-                "cmd Progressing " + hey);
-        assertThat(queryMicros).as("both builtins read on the two analysed ticks").hasSize(4);
-        arrives(alerts, List.of("New revision detected, progressing canary analysis.",
-                "Canary analysis completed successfully, promotion finished."));
+        assertThat(hookCalls)
+                .containsExactly("bash Progressing " + curl, "cmd Progressing " + hey, "cmd Progressing " + hey);
+        assertThat(queryMicros)
+                .as("both builtins read on the two analysed ticks")
+                .hasSize(4);
+        arrives(
+                alerts,
+                List.of(
+                        "New revision detected, progressing canary analysis.",
+                        "Canary analysis completed successfully, promotion finished."));
         arrives(forwarded, events);
     }
 
@@ -276,7 +322,8 @@ class RealGatesScenarioIT {
         assertThat(canary.getStatus().failedChecks).isEqualTo(5);
         assertThat(cluster.weights()).containsExactly(100, 0);
         watchEvent();
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("once the 100/0 routes were read back")
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("once the 100/0 routes were read back")
                 .isZero();
         // What the exporter wrote, formatted as Go's %.2f does for this value.
         String rate = String.format(Locale.ROOT, "%.2f", 100.0 * FAULTY_OK / (FAULTY_OK + FAULTY_ERRORS));
@@ -286,10 +333,14 @@ class RealGatesScenarioIT {
         expected.addAll(SeedEvents.rollback(halt));
         assertThat(events).containsExactlyElementsOf(expected);
         assertThat(hookCalls).filteredOn(c -> c.startsWith("cmd Progressing")).hasSize(5);
-        assertThat(queryMicros).as("the success rate fails first, so the duration is never asked").hasSize(5);
+        assertThat(queryMicros)
+                .as("the success rate fails first, so the duration is never asked")
+                .hasSize(5);
         arrives(alerts, List.of("Failed checks threshold reached 5"));
         arrives(forwarded, events);
-        assertThat(cluster.events()).extracting(e -> e.getType() + " " + e.getMessage()).contains("Warning " + halt);
+        assertThat(cluster.events())
+                .extracting(e -> e.getType() + " " + e.getMessage())
+                .contains("Warning " + halt);
     }
 
     void report(String what, List<Long> micros) {
@@ -298,14 +349,22 @@ class RealGatesScenarioIT {
         }
         List<Long> sorted = new ArrayList<>(micros);
         Collections.sort(sorted);
-        String line = String.format(Locale.ROOT, "%s latency in the tick scenario over %d calls: median %.1f ms,"
-                        + " p90 %.1f ms, max %.1f ms%n", what, sorted.size(), sorted.get(sorted.size() / 2) / 1000.0,
-                sorted.get(sorted.size() * 9 / 10) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
+        String line = String.format(
+                Locale.ROOT,
+                "%s latency in the tick scenario over %d calls: median %.1f ms," + " p90 %.1f ms, max %.1f ms%n",
+                what,
+                sorted.size(),
+                sorted.get(sorted.size() / 2) / 1000.0,
+                sorted.get(sorted.size() * 9 / 10) / 1000.0,
+                sorted.get(sorted.size() - 1) / 1000.0);
         System.out.print(line);
         try {
             // Kept next to detection-latency.txt so that a build leaves the figures the README quotes.
-            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "real-gates-latency.txt"), line,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            java.nio.file.Files.writeString(
+                    java.nio.file.Path.of("target", "real-gates-latency.txt"),
+                    line,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException e) {
             System.out.println("could not write target/real-gates-latency.txt: " + e);
         }

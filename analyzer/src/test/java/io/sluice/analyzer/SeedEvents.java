@@ -20,8 +20,7 @@ public final class SeedEvents {
             "Normal Routing all traffic to primary",
             "Normal Promotion completed! Scaling down podinfo.test");
 
-    private SeedEvents() {
-    }
+    private SeedEvents() {}
 
     /**
      * From the first analysis tick to the rollback, when every check after weight 30 halts with {@code halt} (the

@@ -56,12 +56,23 @@ class SeedScenarioTest {
     final List<String> phasesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Reconciler newReconciler() {
-        return new Reconciler(new Kube(cluster.client, pool, () -> true), cluster.caches(), Settings.defaults(), gates, gates, gates,
-                clock).listener(new ReconcileListener() {
+        return new Reconciler(
+                        new Kube(cluster.client, pool, () -> true),
+                        cluster.caches(),
+                        Settings.defaults(),
+                        gates,
+                        gates,
+                        gates,
+                        clock)
+                .listener(new ReconcileListener() {
                     @Override
-                    public void reconciled(Canary canary, io.sluice.model.flagger.CanaryStatus before,
-                            io.sluice.model.flagger.CanaryStatus after, Duration took) {
-                        if (phasesSeen.isEmpty() || !phasesSeen.get(phasesSeen.size() - 1).equals(after.phase)) {
+                    public void reconciled(
+                            Canary canary,
+                            io.sluice.model.flagger.CanaryStatus before,
+                            io.sluice.model.flagger.CanaryStatus after,
+                            Duration took) {
+                        if (phasesSeen.isEmpty()
+                                || !phasesSeen.get(phasesSeen.size() - 1).equals(after.phase)) {
                             phasesSeen.add(after.phase);
                         }
                     }
@@ -72,8 +83,7 @@ class SeedScenarioTest {
                     }
 
                     @Override
-                    public void forgotten(String key) {
-                    }
+                    public void forgotten(String key) {}
                 });
     }
 
@@ -106,11 +116,18 @@ class SeedScenarioTest {
     }
 
     String image(String deployment) {
-        return cluster.deployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        return cluster.deployment(deployment)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     @Test
-    @DisplayName("bootstrap creates the primary, the three Services and the delegate RouteTable, then scales the target to 0")
+    @DisplayName(
+            "bootstrap creates the primary, the three Services and the delegate RouteTable, then scales the target to 0")
     void bootstrapCreatesTheOwnedObjects() throws Exception {
         tick();
         assertThat(phase()).isEqualTo("Initializing");
@@ -124,18 +141,26 @@ class SeedScenarioTest {
         assertThat(promoted.reason).isEqualTo("Initialized");
 
         Deployment primary = cluster.deployment("podinfo-primary");
-        assertThat(primary.getSpec().getSelector().getMatchLabels()).containsExactlyEntriesOf(
-                MockCluster.map("app", "podinfo-primary"));
+        assertThat(primary.getSpec().getSelector().getMatchLabels())
+                .containsExactlyEntriesOf(MockCluster.map("app", "podinfo-primary"));
         assertThat(primary.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("app", "podinfo-primary");
-        assertThat(primary.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(primary.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("Canary"));
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
 
-        for (String[] svc : new String[][] {{"podinfo", "podinfo-primary"}, {"podinfo-primary", "podinfo-primary"},
-                {"podinfo-canary", "podinfo"}}) {
-            Service s = cluster.client.services().inNamespace("test").withName(svc[0]).get();
+        for (String[] svc : new String[][] {
+            {"podinfo", "podinfo-primary"}, {"podinfo-primary", "podinfo-primary"}, {"podinfo-canary", "podinfo"}
+        }) {
+            Service s = cluster.client
+                    .services()
+                    .inNamespace("test")
+                    .withName(svc[0])
+                    .get();
             assertThat(s.getSpec().getSelector()).containsExactlyEntriesOf(MockCluster.map("app", svc[1]));
-            assertThat(s.getMetadata().getLabels()).containsEntry("expose", "true").containsEntry("app", svc[0]);
+            assertThat(s.getMetadata().getLabels())
+                    .containsEntry("expose", "true")
+                    .containsEntry("app", svc[0]);
             assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(9898);
         }
 
@@ -148,8 +173,10 @@ class SeedScenarioTest {
         assertThat(delegate.getSpec().hosts).as("a child carries no hosts").isNull();
         var route = delegate.getSpec().http.get(0);
         assertThat(route.name).isEqualTo("weighted-route");
-        assertThat(route.forwardTo.destinations).extracting(d -> d.ref.name, d -> d.port.number, d -> d.weight)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("podinfo-primary", 9898, 100),
+        assertThat(route.forwardTo.destinations)
+                .extracting(d -> d.ref.name, d -> d.port.number, d -> d.weight)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("podinfo-primary", 9898, 100),
                         org.assertj.core.groups.Tuple.tuple("podinfo-canary", 9898, 0));
 
         List<Event> events = cluster.events();
@@ -169,7 +196,9 @@ class SeedScenarioTest {
         gates.events.clear();
         cluster.setImage("6.0.1");
         watchEvent();
-        assertThat(phase()).as("detected on the watch event, before any interval").isEqualTo("Progressing");
+        assertThat(phase())
+                .as("detected on the watch event, before any interval")
+                .isEqualTo("Progressing");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
 
         List<List<Integer>> weights = new ArrayList<>();
@@ -182,8 +211,8 @@ class SeedScenarioTest {
         assertThat(image("podinfo-primary")).endsWith(":6.0.1");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
         assertThat(gates.events).containsExactlyElementsOf(SeedEvents.PROMOTION);
-        assertThat(phasesSeen).containsExactly("Initializing", "Initialized", "Progressing", "Promoting", "Finalising",
-                "Succeeded");
+        assertThat(phasesSeen)
+                .containsExactly("Initializing", "Initialized", "Progressing", "Promoting", "Finalising", "Succeeded");
         Canary canary = cluster.canary();
         assertThat(canary.getStatus().lastPromotedSpec).isEqualTo(canary.getStatus().lastAppliedSpec);
         assertThat(canary.getStatus().currentRun.revision).isEqualTo(canary.getStatus().lastAppliedSpec);
@@ -210,9 +239,11 @@ class SeedScenarioTest {
         };
         tick();
         assertThat(changed).isTrue();
-        assertThat(image("podinfo-primary")).as("the unanalysed template is not promoted").endsWith(":6.0.0");
-        assertThat(gates.events).anyMatch(e -> e.startsWith("Warning Promotion of podinfo.test skipped: its template"
-                + " changed"));
+        assertThat(image("podinfo-primary"))
+                .as("the unanalysed template is not promoted")
+                .endsWith(":6.0.0");
+        assertThat(gates.events)
+                .anyMatch(e -> e.startsWith("Warning Promotion of podinfo.test skipped: its template" + " changed"));
         watchEvent();
         assertThat(phase()).isEqualTo("Progressing");
         assertThat(cluster.canary().getStatus().lastAppliedSpec).isNotEqualTo(analysed);
@@ -229,7 +260,10 @@ class SeedScenarioTest {
         watchEvent();
         gates.events.clear();
         gates.metrics = m -> m.name.equals("request-success-rate")
-                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                ? new MetricOutcome(
+                        m.name,
+                        MetricOutcome.Verdict.FAIL,
+                        89.02,
                         "Halt podinfo.test advancement success rate 89.02% < 99%")
                 : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
         for (int i = 0; i < 10 && !"Failed".equals(phase()); i++) {
@@ -237,35 +271,46 @@ class SeedScenarioTest {
         }
         Canary canary = cluster.canary();
         assertThat(canary.getStatus().phase).isEqualTo("Failed");
-        assertThat(canary.getStatus().failedChecks).as("kept after the rollback").isEqualTo(5);
+        assertThat(canary.getStatus().failedChecks)
+                .as("kept after the rollback")
+                .isEqualTo(5);
         assertThat(canary.getStatus().canaryWeight).isZero();
         assertThat(cluster.weights()).containsExactly(100, 0);
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("not before the routes are read back")
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("not before the routes are read back")
                 .isEqualTo(2);
         watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
         assertThat(image("podinfo-primary")).endsWith(":6.0.0");
-        assertThat(gates.events).containsExactlyElementsOf(
-                SeedEvents.rollback("Halt podinfo.test advancement success rate 89.02% < 99%"));
+        assertThat(gates.events)
+                .containsExactlyElementsOf(
+                        SeedEvents.rollback("Halt podinfo.test advancement success rate 89.02% < 99%"));
     }
 
     @Test
     @DisplayName("a failed delegate RouteTable write during a rollback still says Canary failed and calls the"
             + " post-rollout hooks; the routes are repaired on the next reconcile")
     void failedRouteWriteDuringRollbackDropsNothing() throws Exception {
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            var h = new io.sluice.model.flagger.CanaryAnalysis.Webhook();
-            h.name = "notify";
-            h.type = "post-rollout";
-            h.url = "http://flagger-loadtester.test/";
-            c.getSpec().analysis.webhooks.add(h);
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    var h = new io.sluice.model.flagger.CanaryAnalysis.Webhook();
+                    h.name = "notify";
+                    h.type = "post-rollout";
+                    h.url = "http://flagger-loadtester.test/";
+                    c.getSpec().analysis.webhooks.add(h);
+                    return c;
+                });
         bootstrap();
         cluster.setImage("6.0.2");
         watchEvent();
         gates.metrics = m -> m.name.equals("request-success-rate")
-                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                ? new MetricOutcome(
+                        m.name,
+                        MetricOutcome.Verdict.FAIL,
+                        89.02,
                         "Halt podinfo.test advancement success rate 89.02% < 99%")
                 : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
         for (int i = 0; i < 10 && cluster.canary().getStatus().failedChecks < 5; i++) {
@@ -275,22 +320,28 @@ class SeedScenarioTest {
         gates.events.clear();
         gates.calls.clear();
         cluster.conflictOnce.set("/apis/networking.gloo.solo.io/v2/namespaces/test/routetables/podinfo-delegate");
-        org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff").satisfies(e -> {
-            Throwable c = e;
-            while (c != null && !(c instanceof Reconciler.ActionsFailed)) {
-                c = c.getCause();
-            }
-            assertThat(c).as("the failure carries what the written status decided").isNotNull();
-            assertThat(((Reconciler.ActionsFailed) c).outcome().status().phase()).isEqualTo(CanaryPhase.Failed);
-            assertThat(io.sluice.analyzer.kube.Kube.isConflict(c)).isTrue();
-        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::tick)
+                .as("reported for backoff")
+                .satisfies(e -> {
+                    Throwable c = e;
+                    while (c != null && !(c instanceof Reconciler.ActionsFailed)) {
+                        c = c.getCause();
+                    }
+                    assertThat(c)
+                            .as("the failure carries what the written status decided")
+                            .isNotNull();
+                    assertThat(((Reconciler.ActionsFailed) c).outcome().status().phase())
+                            .isEqualTo(CanaryPhase.Failed);
+                    assertThat(io.sluice.analyzer.kube.Kube.isConflict(c)).isTrue();
+                });
         assertThat(cluster.conflictOnce.get()).as("the conflict was served").isNull();
         assertThat(phase()).isEqualTo("Failed");
         assertThat(gates.events).contains("Warning Canary failed! Scaling down podinfo.test");
         assertThat(gates.calls).contains("hook/notify@Failed");
         assertThat(cluster.weights()).as("not written yet").containsExactly(70, 30);
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
-                .as("not scaled down while the canary still gets traffic").isEqualTo(2);
+                .as("not scaled down while the canary still gets traffic")
+                .isEqualTo(2);
         watchEvent();
         assertThat(cluster.weights()).containsExactly(100, 0);
         watchEvent();
@@ -303,7 +354,10 @@ class SeedScenarioTest {
         cluster.setImage("6.0.2");
         watchEvent();
         gates.metrics = m -> m.name.equals("request-success-rate")
-                ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 89.02,
+                ? new MetricOutcome(
+                        m.name,
+                        MetricOutcome.Verdict.FAIL,
+                        89.02,
                         "Halt podinfo.test advancement success rate 89.02% < 99%")
                 : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 10.0, null);
         for (int i = 0; i < 10 && cluster.canary().getStatus().failedChecks < 5; i++) {
@@ -313,29 +367,36 @@ class SeedScenarioTest {
     }
 
     @Test
-    @DisplayName("a RouteTable write Gloo's validation refuses (422) during a rollback leaves the canary running and says"
-            + " why in Warning Events; once the routes are written the canary is scaled down")
+    @DisplayName(
+            "a RouteTable write Gloo's validation refuses (422) during a rollback leaves the canary running and says"
+                    + " why in Warning Events; once the routes are written the canary is scaled down")
     void refusedRouteWriteDuringRollbackKeepsTheCanary() throws Exception {
         failingRunAtThreshold();
         gates.events.clear();
         cluster.refuseRouteTables.set(422);
         for (int i = 0; i < 2; i++) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(this::tick).as("reported for backoff")
+            org.assertj.core.api.Assertions.assertThatThrownBy(this::tick)
+                    .as("reported for backoff")
                     .hasMessageContaining("code=422");
             assertThat(phase()).isEqualTo("Failed");
             assertThat(cluster.weights()).containsExactly(70, 30);
             assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
-                    .as("the canary still gets 30% of the traffic").isEqualTo(2);
+                    .as("the canary still gets 30% of the traffic")
+                    .isEqualTo(2);
         }
-        assertThat(gates.events).anyMatch(e -> e.startsWith("Warning RouteTable podinfo-delegate.test not written: ")
-                && e.contains("denied the request: weights do not add up"));
-        assertThat(gates.events).contains("Warning Scaling down podinfo.test waits until RouteTable"
-                + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
+        assertThat(gates.events)
+                .anyMatch(e -> e.startsWith("Warning RouteTable podinfo-delegate.test not written: ")
+                        && e.contains("denied the request: weights do not add up"));
+        assertThat(gates.events)
+                .contains("Warning Scaling down podinfo.test waits until RouteTable"
+                        + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
 
         cluster.refuseRouteTables.set(null);
         watchEvent();
         assertThat(cluster.weights()).containsExactly(100, 0);
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("routed, not yet read back").isEqualTo(2);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("routed, not yet read back")
+                .isEqualTo(2);
         watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
     }
@@ -351,7 +412,9 @@ class SeedScenarioTest {
         cluster.glooStatus(false);
         watchEvent();
         watchEvent();
-        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).as("written, not accepted").isEqualTo(2);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("written, not accepted")
+                .isEqualTo(2);
         cluster.glooStatus(true);
         watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
@@ -362,11 +425,15 @@ class SeedScenarioTest {
             + " down after")
     void repairAfterCrashMidRollbackRoutesFirst() throws Exception {
         failingRunAtThreshold();
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").editStatus(c -> {
-            c.getStatus().phase = "Failed";
-            c.getStatus().canaryWeight = 0;
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .editStatus(c -> {
+                    c.getStatus().phase = "Failed";
+                    c.getStatus().canaryWeight = 0;
+                    return c;
+                });
         watchEvent();
         assertThat(cluster.weights()).containsExactly(100, 0);
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
@@ -383,33 +450,53 @@ class SeedScenarioTest {
         watchEvent();
         tick();
         assertThat(cluster.weights()).containsExactly(70, 30);
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().suspend = true;
-            c.getSpec().revertOnDeletion = true;
-            return c;
-        });
-        cluster.client.resources(RouteTable.class).inNamespace("test").withName("podinfo-delegate").edit(t -> {
-            t.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 100;
-            t.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 0;
-            return t;
-        });
-        String status = cluster.client.getKubernetesSerialization().asJson(cluster.canary().getStatus());
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().suspend = true;
+                    c.getSpec().revertOnDeletion = true;
+                    return c;
+                });
+        cluster.client
+                .resources(RouteTable.class)
+                .inNamespace("test")
+                .withName("podinfo-delegate")
+                .edit(t -> {
+                    t.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 100;
+                    t.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 0;
+                    return t;
+                });
+        String status = cluster.client
+                .getKubernetesSerialization()
+                .asJson(cluster.canary().getStatus());
         int from = cluster.requests.size();
         watchEvent();
         tick();
         tick();
-        assertThat(cluster.requestsSince(from)).filteredOn(r -> !r.startsWith("GET "))
-                .filteredOn(r -> !r.matches("PUT .*/deployments/[^/]+/status")).as("besides the test's settle()")
-                .isNotEmpty().allMatch(r -> r.contains("/events"), "only Events");
-        assertThat(cluster.client.getKubernetesSerialization().asJson(cluster.canary().getStatus())).isEqualTo(status);
+        assertThat(cluster.requestsSince(from))
+                .filteredOn(r -> !r.startsWith("GET "))
+                .filteredOn(r -> !r.matches("PUT .*/deployments/[^/]+/status"))
+                .as("besides the test's settle()")
+                .isNotEmpty()
+                .allMatch(r -> r.contains("/events"), "only Events");
+        assertThat(cluster.client
+                        .getKubernetesSerialization()
+                        .asJson(cluster.canary().getStatus()))
+                .isEqualTo(status);
         assertThat(cluster.weights()).as("left as someone set it").containsExactly(100, 0);
         assertThat(cluster.canary().getMetadata().getFinalizers()).isNullOrEmpty();
         assertThat(gates.events).last().isEqualTo("Normal skipping canary run as object is suspended");
 
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().suspend = false;
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().suspend = false;
+                    return c;
+                });
         watchEvent();
         assertThat(cluster.weights()).as("the status is the intent").containsExactly(70, 30);
         tick();
@@ -430,7 +517,9 @@ class SeedScenarioTest {
         clock.advance(Duration.ofSeconds(5));
         cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo", null));
-        assertThat(cluster.weights()).as("first sight, interval not up: no early step").containsExactly(70, 30);
+        assertThat(cluster.weights())
+                .as("first sight, interval not up: no early step")
+                .containsExactly(70, 30);
         clock.advance(Duration.ofSeconds(15));
         cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo", null));
@@ -447,13 +536,18 @@ class SeedScenarioTest {
     @Test
     @DisplayName("a missing parent RouteTable is a Warning Event, not a crash")
     void missingParentIsAWarning() throws Exception {
-        cluster.client.resources(RouteTable.class).inNamespace("test").withName("podinfo").delete();
+        cluster.client
+                .resources(RouteTable.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .delete();
         tick();
         watchEvent();
         tick();
         assertThat(phase()).isEqualTo("Initializing");
-        assertThat(gates.events).contains("Warning RouteTable podinfo.test not found: spec.routeTableRef must name the"
-                + " parent RouteTable that delegates to the RouteTable Sluice manages");
+        assertThat(gates.events)
+                .contains("Warning RouteTable podinfo.test not found: spec.routeTableRef must name the"
+                        + " parent RouteTable that delegates to the RouteTable Sluice manages");
         assertThat(cluster.delegate()).isNull();
     }
 
@@ -468,9 +562,14 @@ class SeedScenarioTest {
         d.getSpec().http.get(0).name = "renamed-by-hand";
         d.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 100;
         d.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 0;
-        cluster.client.resources(RouteTable.class).inNamespace("test").resource(d).update();
+        cluster.client
+                .resources(RouteTable.class)
+                .inNamespace("test")
+                .resource(d)
+                .update();
         watchEvent();
-        assertThat(cluster.delegate().getSpec().http).singleElement()
+        assertThat(cluster.delegate().getSpec().http)
+                .singleElement()
                 .satisfies(r -> assertThat(r.name).isEqualTo("weighted-route"));
         assertThat(cluster.weights()).containsExactly(70, 30);
     }
@@ -479,37 +578,86 @@ class SeedScenarioTest {
     @DisplayName("a tracked ConfigMap gets a -primary copy, and a change to it starts a run but reaches the primary"
             + " only at promotion")
     void configTracking() throws Exception {
-        cluster.client.configMaps().inNamespace("test").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata().withName("podinfo-config").withNamespace("test").endMetadata()
-                .addToData("color", "blue").build()).create();
-        cluster.client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0).setEnvFrom(List.of(
-                    new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder().withNewConfigMapRef()
-                            .withName("podinfo-config").endConfigMapRef().build()));
-            return d;
-        });
+        cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("podinfo-config")
+                        .withNamespace("test")
+                        .endMetadata()
+                        .addToData("color", "blue")
+                        .build())
+                .create();
+        cluster.client
+                .apps()
+                .deployments()
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(d -> {
+                    d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                                    .withNewConfigMapRef()
+                                    .withName("podinfo-config")
+                                    .endConfigMapRef()
+                                    .build()));
+                    return d;
+                });
         bootstrap();
-        var copy = cluster.client.configMaps().inNamespace("test").withName("podinfo-config-primary").get();
+        var copy = cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .withName("podinfo-config-primary")
+                .get();
         assertThat(copy.getData()).containsEntry("color", "blue");
-        assertThat(copy.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(copy.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("Canary"));
-        assertThat(cluster.deployment("podinfo-primary").getSpec().getTemplate().getSpec().getContainers().get(0)
-                .getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("podinfo-config-primary");
+        assertThat(cluster.deployment("podinfo-primary")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnvFrom()
+                        .get(0)
+                        .getConfigMapRef()
+                        .getName())
+                .isEqualTo("podinfo-config-primary");
         assertThat(cluster.canary().getStatus().trackedConfigs).containsKey("configmap/podinfo-config");
 
-        cluster.client.configMaps().inNamespace("test").withName("podinfo-config").edit(cm -> {
-            cm.getData().put("color", "green");
-            return cm;
-        });
+        cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .withName("podinfo-config")
+                .edit(cm -> {
+                    cm.getData().put("color", "green");
+                    return cm;
+                });
         watchEvent();
         assertThat(phase()).isEqualTo("Progressing");
-        assertThat(cluster.client.configMaps().inNamespace("test").withName("podinfo-config-primary").get().getData())
-                .as("not before promotion").containsEntry("color", "blue");
+        assertThat(cluster.client
+                        .configMaps()
+                        .inNamespace("test")
+                        .withName("podinfo-config-primary")
+                        .get()
+                        .getData())
+                .as("not before promotion")
+                .containsEntry("color", "blue");
         for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
             tick();
         }
         assertThat(phase()).isEqualTo("Succeeded");
-        assertThat(cluster.client.configMaps().inNamespace("test").withName("podinfo-config-primary").get().getData())
+        assertThat(cluster.client
+                        .configMaps()
+                        .inNamespace("test")
+                        .withName("podinfo-config-primary")
+                        .get()
+                        .getData())
                 .containsEntry("color", "green");
     }
 
@@ -517,49 +665,91 @@ class SeedScenarioTest {
     @DisplayName("revertOnDeletion: after the Canary and what it owned are gone, the target serves again and every"
             + " destination of the delegate is a Service that exists and selects ready pods")
     void revertOnDeletion() throws Exception {
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().revertOnDeletion = true;
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().revertOnDeletion = true;
+                    return c;
+                });
         bootstrap();
         watchEvent();
         assertThat(cluster.canary().getMetadata().getFinalizers()).contains("finalizer.flagger.app");
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").delete();
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .delete();
         assertThat(cluster.canary()).as("held by the finalizer").isNotNull();
         for (int i = 0; i < 8 && cluster.canary() != null; i++) {
             watchEvent();
         }
         assertThat(cluster.canary()).isNull();
-        assertThat(cluster.deployment("podinfo-primary")).as("owned by the Canary: collected").isNull();
+        assertThat(cluster.deployment("podinfo-primary"))
+                .as("owned by the Canary: collected")
+                .isNull();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
         assertThat(cluster.delegate()).as("released, not collected").isNotNull();
         assertThat(cluster.delegate().getMetadata().getOwnerReferences()).isNullOrEmpty();
         assertDestinationsServe();
-        assertThat(gates.events).contains("Normal Terminating canary podinfo.test", "Normal Terminated canary podinfo.test");
+        assertThat(gates.events)
+                .contains("Normal Terminating canary podinfo.test", "Normal Terminated canary podinfo.test");
     }
 
     @Test
     @DisplayName("revertOnDeletion with an apex Service that existed before: its selector goes back to the target's"
             + " pods, and it keeps its own owners")
     void revertOnDeletionRestoresAPreexistingApex() throws Exception {
-        cluster.client.services().inNamespace("test").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
-                .withNewMetadata().withName("podinfo").withNamespace("test").endMetadata()
-                .withNewSpec().addToSelector("app", "podinfo").addNewPort().withName("http").withPort(9898).endPort()
-                .endSpec().build()).create();
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().revertOnDeletion = true;
-            return c;
-        });
+        cluster.client
+                .services()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("podinfo")
+                        .withNamespace("test")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToSelector("app", "podinfo")
+                        .addNewPort()
+                        .withName("http")
+                        .withPort(9898)
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().revertOnDeletion = true;
+                    return c;
+                });
         bootstrap();
         watchEvent();
-        assertThat(cluster.client.services().inNamespace("test").withName("podinfo").get().getSpec().getSelector())
+        assertThat(cluster.client
+                        .services()
+                        .inNamespace("test")
+                        .withName("podinfo")
+                        .get()
+                        .getSpec()
+                        .getSelector())
                 .containsEntry("app", "podinfo-primary");
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").delete();
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .delete();
         for (int i = 0; i < 8 && cluster.canary() != null; i++) {
             watchEvent();
         }
         assertThat(cluster.canary()).isNull();
-        Service apex = cluster.client.services().inNamespace("test").withName("podinfo").get();
+        Service apex = cluster.client
+                .services()
+                .inNamespace("test")
+                .withName("podinfo")
+                .get();
         assertThat(apex.getSpec().getSelector()).containsExactlyEntriesOf(MockCluster.map("app", "podinfo"));
         assertDestinationsServe();
     }
@@ -572,10 +762,19 @@ class SeedScenarioTest {
         delegate.getSpec().http.forEach(r -> destinations.addAll(r.forwardTo.destinations));
         assertThat(destinations).isNotEmpty();
         for (var d : destinations) {
-            Service s = cluster.client.services().inNamespace("test").withName(d.ref.name).get();
+            Service s = cluster.client
+                    .services()
+                    .inNamespace("test")
+                    .withName(d.ref.name)
+                    .get();
             assertThat(s).as("destination %s exists", d.ref.name).isNotNull();
             var selector = s.getSpec().getSelector();
-            assertThat(cluster.client.apps().deployments().inNamespace("test").list().getItems())
+            assertThat(cluster.client
+                            .apps()
+                            .deployments()
+                            .inNamespace("test")
+                            .list()
+                            .getItems())
                     .as("ready pods behind %s (selector %s)", d.ref.name, selector)
                     .anySatisfy(dep -> {
                         assertThat(dep.getSpec().getTemplate().getMetadata().getLabels())
@@ -588,38 +787,55 @@ class SeedScenarioTest {
     @Test
     @DisplayName("a Canary that bypassed the webhook invalid gets an InvalidSpec condition and nothing is created")
     void invalidSpec() throws Exception {
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().analysis.stepWeights = List.of(10, 20);
-            c.getSpec().analysis.iterations = 3;
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().analysis.stepWeights = List.of(10, 20);
+                    c.getSpec().analysis.iterations = 3;
+                    return c;
+                });
         tick();
         Canary canary = cluster.canary();
-        CanaryCondition invalid = canary.getStatus().conditions.stream().filter(c -> c.type.equals("InvalidSpec"))
-                .findFirst().orElseThrow();
+        CanaryCondition invalid = canary.getStatus().conditions.stream()
+                .filter(c -> c.type.equals("InvalidSpec"))
+                .findFirst()
+                .orElseThrow();
         assertThat(invalid.status).isEqualTo("True");
         assertThat(invalid.message).startsWith("invalid canary podinfo.test: spec.analysis");
         assertThat(gates.events).singleElement().asString().startsWith("Warning invalid canary podinfo.test: ");
         assertThat(cluster.deployment("podinfo-primary")).isNull();
 
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().analysis.stepWeights = null;
-            c.getSpec().analysis.iterations = null;
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().analysis.stepWeights = null;
+                    c.getSpec().analysis.iterations = null;
+                    return c;
+                });
         tick();
-        assertThat(cluster.canary().getStatus().conditions).extracting(c -> c.type).containsExactly("Promoted");
+        assertThat(cluster.canary().getStatus().conditions)
+                .extracting(c -> c.type)
+                .containsExactly("Promoted");
     }
 
     @Test
     @DisplayName("a no-data policy annotation that names no policy is a Warning at each interval, and the flag's"
             + " policy applies")
     void unknownNoDataPolicyAnnotationIsAWarning() throws Exception {
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getMetadata().setAnnotations(java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION,
-                    "maybe"));
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getMetadata()
+                            .setAnnotations(
+                                    java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION, "maybe"));
+                    return c;
+                });
         bootstrap();
         String warning = "Warning annotation sluice.io/no-data-policy has the value \"maybe\"; expected fail or hold,"
                 + " using the analyzer's default";
@@ -631,23 +847,32 @@ class SeedScenarioTest {
     @Test
     @DisplayName("the same Warning said on two ticks is one Event with count 2, not two objects")
     void repeatedEventsAreAggregated() throws Exception {
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getMetadata().setAnnotations(java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION,
-                    "maybe"));
-            return c;
-        });
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getMetadata()
+                            .setAnnotations(
+                                    java.util.Map.of(io.sluice.model.WellKnown.NO_DATA_POLICY_ANNOTATION, "maybe"));
+                    return c;
+                });
         bootstrap();
         tick();
         String text = "annotation sluice.io/no-data-policy has the value \"maybe\"; expected fail or hold, using the"
                 + " analyzer's default";
         assertThat(gates.events).filteredOn(("Warning " + text)::equals).hasSize(2);
-        List<Event> same = cluster.events().stream().filter(e -> text.equals(e.getMessage())).toList();
+        List<Event> same = cluster.events().stream()
+                .filter(e -> text.equals(e.getMessage()))
+                .toList();
         assertThat(same).singleElement().satisfies(e -> {
             assertThat(e.getCount()).isEqualTo(2);
             assertThat(e.getLastTimestamp()).isGreaterThan(e.getFirstTimestamp());
             assertThat(e.getType()).isEqualTo("Warning");
         });
-        assertThat(cluster.events()).filteredOn(e -> e.getMessage().startsWith("Initialization done!")).singleElement()
+        assertThat(cluster.events())
+                .filteredOn(e -> e.getMessage().startsWith("Initialization done!"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
     }
 
@@ -657,26 +882,45 @@ class SeedScenarioTest {
         Canary second = cluster.example("canary.yaml", Canary.class);
         second.getMetadata().setName("podinfo-b");
         second.getSpec().service.name = "podinfo-b";
-        cluster.client.resources(Canary.class).inNamespace("test").resource(second).create();
-        reconciler.siblings(c -> cluster.client.resources(Canary.class).inNamespace(c.getMetadata().getNamespace())
-                .list().getItems());
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .resource(second)
+                .create();
+        reconciler.siblings(c -> cluster.client
+                .resources(Canary.class)
+                .inNamespace(c.getMetadata().getNamespace())
+                .list()
+                .getItems());
         clock.advance(INTERVAL);
         cluster.awaitCaches();
         await(reconciler.reconcile("test", "podinfo-b", true));
-        Canary b = cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo-b").get();
+        Canary b = cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo-b")
+                .get();
         assertThat(b.getStatus().phase).as("nothing decided").isNull();
         assertThat(b.getStatus().conditions).singleElement().satisfies(c -> {
             assertThat(c.type).isEqualTo("TargetConflict");
             assertThat(c.message).contains("canary podinfo.test already manages");
         });
-        assertThat(gates.events).containsExactly("Warning canary podinfo-b.test targets Deployment podinfo.test,"
-                + " which canary podinfo.test already manages: nothing is done until one of them is deleted or"
-                + " retargeted");
+        assertThat(gates.events)
+                .containsExactly("Warning canary podinfo-b.test targets Deployment podinfo.test,"
+                        + " which canary podinfo.test already manages: nothing is done until one of them is deleted or"
+                        + " retargeted");
         assertThat(cluster.deployment("podinfo-primary")).isNull();
-        assertThat(cluster.client.services().inNamespace("test").withName("podinfo-b-canary").get()).isNull();
+        assertThat(cluster.client
+                        .services()
+                        .inNamespace("test")
+                        .withName("podinfo-b-canary")
+                        .get())
+                .isNull();
 
         bootstrap();
-        assertThat(cluster.deployment("podinfo-primary")).as("the first one runs").isNotNull();
+        assertThat(cluster.deployment("podinfo-primary"))
+                .as("the first one runs")
+                .isNotNull();
     }
 
     @Test
@@ -697,26 +941,51 @@ class SeedScenarioTest {
     @Test
     @DisplayName("with an autoscalerRef the primary gets its own HPA and the canary is scaled up to the HPA's minimum")
     void primaryAutoscaler() throws Exception {
-        cluster.client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").resource(
-                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
-                        .withNewMetadata().withName("podinfo").withNamespace("test").endMetadata()
-                        .withNewSpec().withMinReplicas(3).withMaxReplicas(6)
-                        .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName("podinfo")
-                        .endScaleTargetRef().endSpec().build()).create();
-        cluster.client.resources(Canary.class).inNamespace("test").withName("podinfo").edit(c -> {
-            c.getSpec().autoscalerRef = new io.sluice.model.flagger.CanarySpec.AutoscalerReference();
-            c.getSpec().autoscalerRef.apiVersion = "autoscaling/v2";
-            c.getSpec().autoscalerRef.kind = "HorizontalPodAutoscaler";
-            c.getSpec().autoscalerRef.name = "podinfo";
-            return c;
-        });
+        cluster.client
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata()
+                        .withName("podinfo")
+                        .withNamespace("test")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withMinReplicas(3)
+                        .withMaxReplicas(6)
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName("podinfo")
+                        .endScaleTargetRef()
+                        .endSpec()
+                        .build())
+                .create();
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().autoscalerRef = new io.sluice.model.flagger.CanarySpec.AutoscalerReference();
+                    c.getSpec().autoscalerRef.apiVersion = "autoscaling/v2";
+                    c.getSpec().autoscalerRef.kind = "HorizontalPodAutoscaler";
+                    c.getSpec().autoscalerRef.name = "podinfo";
+                    return c;
+                });
         bootstrap();
-        var hpa = cluster.client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test")
-                .withName("podinfo-primary").get();
+        var hpa = cluster.client
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("test")
+                .withName("podinfo-primary")
+                .get();
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("podinfo-primary");
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
-        assertThat(hpa.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(hpa.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("Canary"));
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
 

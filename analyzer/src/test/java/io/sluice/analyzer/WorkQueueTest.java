@@ -52,8 +52,11 @@ class WorkQueueTest {
     void awaitRuns(int n) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (pending.size() < n) {
-            assertThat(System.nanoTime()).as("reconcile " + n + " did not start").isLessThan(end);
-            CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS)).get();
+            assertThat(System.nanoTime())
+                    .as("reconcile " + n + " did not start")
+                    .isLessThan(end);
+            CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS))
+                    .get();
         }
     }
 
@@ -119,8 +122,7 @@ class WorkQueueTest {
 
     /** Timers fired by hand: no real waiting. */
     static final class FakeTimers implements WorkQueue.Timers {
-        record Timer(long id, long delayMs, Runnable task) {
-        }
+        record Timer(long id, long delayMs, Runnable task) {}
 
         final java.util.Map<Long, Timer> pending = new java.util.LinkedHashMap<>();
         final java.util.Set<Long> cancelled = new java.util.HashSet<>();
@@ -141,11 +143,16 @@ class WorkQueueTest {
         }
 
         Timer only(long delayMs) {
-            return pending.values().stream().filter(t -> t.delayMs() == delayMs).findFirst().orElseThrow();
+            return pending.values().stream()
+                    .filter(t -> t.delayMs() == delayMs)
+                    .findFirst()
+                    .orElseThrow();
         }
 
         void fire(Timer t) {
-            assertThat(pending.remove(t.id())).as("timer " + t + " still pending").isNotNull();
+            assertThat(pending.remove(t.id()))
+                    .as("timer " + t + " still pending")
+                    .isNotNull();
             t.task().run();
         }
     }
@@ -167,7 +174,9 @@ class WorkQueueTest {
         timers.fire(retry);
         pending.get(2).complete(new Reconciler.Outcome(Duration.ofSeconds(20), false, false, null));
         assertThat(timers.cancelled).doesNotContain(tick.id());
-        assertThat(timers.pending.values()).as("no new tick one interval after the retry").containsExactly(tick);
+        assertThat(timers.pending.values())
+                .as("no new tick one interval after the retry")
+                .containsExactly(tick);
 
         timers.fire(tick);
         assertThat(dues).containsExactly(null, false, false, true);
@@ -179,25 +188,33 @@ class WorkQueueTest {
         FakeTimers timers = new FakeTimers();
         WorkQueue q = queue(timers);
         q.add("test/podinfo");
-        pending.get(0).fail(new io.fabric8.kubernetes.client.KubernetesClientException(
-                "services \"podinfo-canary\" already exists", 409, null));
+        pending.get(0)
+                .fail(new io.fabric8.kubernetes.client.KubernetesClientException(
+                        "services \"podinfo-canary\" already exists", 409, null));
         timers.fire(timers.only(100));
         pending.get(1).fail(new io.fabric8.kubernetes.client.KubernetesClientException("conflict", 409, null));
         timers.fire(timers.only(200));
         pending.get(2).fail(new IllegalStateException("API server unavailable"));
-        assertThat(timers.pending.values()).singleElement().extracting(FakeTimers.Timer::delayMs).isEqualTo(2_000L);
+        assertThat(timers.pending.values())
+                .singleElement()
+                .extracting(FakeTimers.Timer::delayMs)
+                .isEqualTo(2_000L);
     }
 
     @Test
-    @DisplayName("a step whose status was written but whose route write failed is repaired without taking the next step early")
+    @DisplayName(
+            "a step whose status was written but whose route write failed is repaired without taking the next step early")
     void aWrittenStepIsNotOwedAgain() {
         FakeTimers timers = new FakeTimers();
         WorkQueue q = queue(timers);
         q.add("test/podinfo");
         pending.get(0).complete(consumed(Duration.ofSeconds(20)));
         timers.fire(timers.only(20_000));
-        pending.get(1).fail(new Reconciler.ActionsFailed(new io.fabric8.kubernetes.client.KubernetesClientException(
-                "routetables \"podinfo\" conflict", 409, null), consumed(Duration.ofSeconds(20))));
+        pending.get(1)
+                .fail(new Reconciler.ActionsFailed(
+                        new io.fabric8.kubernetes.client.KubernetesClientException(
+                                "routetables \"podinfo\" conflict", 409, null),
+                        consumed(Duration.ofSeconds(20))));
         FakeTimers.Timer nextTick = timers.only(20_000);
         timers.fire(timers.only(100));
         assertThat(dues).as("the repair is not a due tick").containsExactly(null, true, false);

@@ -69,9 +69,11 @@ public record CaBundle(List<X509Certificate> certificates) {
     /** Subjects and expiry only: the default would print every certificate in full. */
     @Override
     public String toString() {
-        return "CaBundle" + certificates.stream()
-                .map(ca -> ca.getSubjectX500Principal().getName() + " until " + ca.getNotAfter().toInstant())
-                .toList();
+        return "CaBundle"
+                + certificates.stream()
+                        .map(ca -> ca.getSubjectX500Principal().getName() + " until "
+                                + ca.getNotAfter().toInstant())
+                        .toList();
     }
 
     /** notAfter is the last valid instant (RFC 5280), so a CA is expired only after it. */

@@ -17,8 +17,7 @@ public record CaRequest(String commonName, KeyType keyType, Duration validity) {
         Objects.requireNonNull(validity, "validity");
         // ub-common-name in RFC 5280; longer names produce certificates some parsers reject.
         if (commonName.isBlank() || commonName.length() > 64) {
-            throw new IllegalArgumentException(
-                    "CA common name must be 1 to 64 characters, got '" + commonName + "'");
+            throw new IllegalArgumentException("CA common name must be 1 to 64 characters, got '" + commonName + "'");
         }
         if (validity.isNegative() || validity.isZero()) {
             throw new IllegalArgumentException("CA validity must be positive, got " + validity);

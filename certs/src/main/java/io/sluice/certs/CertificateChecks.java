@@ -74,8 +74,8 @@ public final class CertificateChecks {
             throw new CertificateException(subject(leaf) + " is not meant for TLS servers (no serverAuth usage)");
         }
         if (!covers(leaf, host)) {
-            throw new CertificateException(subject(leaf) + " does not cover " + host
-                    + " (DNS " + dnsNames(leaf) + ", IP " + ipAddresses(leaf) + ")");
+            throw new CertificateException(subject(leaf) + " does not cover " + host + " (DNS " + dnsNames(leaf)
+                    + ", IP " + ipAddresses(leaf) + ")");
         }
     }
 

@@ -56,8 +56,12 @@ public final class CertificateIssuer {
         X500Name subject = commonName(request.commonName());
         Instant issued = now.truncatedTo(ChronoUnit.SECONDS);
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                subject, serialNumber(), Date.from(issued.minus(BACKDATE)),
-                Date.from(issued.plus(request.validity())), subject, keys.getPublic());
+                subject,
+                serialNumber(),
+                Date.from(issued.minus(BACKDATE)),
+                Date.from(issued.plus(request.validity())),
+                subject,
+                keys.getPublic());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -78,26 +82,32 @@ public final class CertificateIssuer {
     public static KeyAndCert issueServing(KeyAndCert ca, ServingRequest request, Instant now) {
         X509Certificate caCert = ca.cert();
         if (caCert.getBasicConstraints() < 0) {
-            throw new IllegalArgumentException(
-                    caCert.getSubjectX500Principal().getName() + " is not a CA certificate");
+            throw new IllegalArgumentException(caCert.getSubjectX500Principal().getName() + " is not a CA certificate");
         }
         Instant issued = now.truncatedTo(ChronoUnit.SECONDS);
         Instant caNotAfter = caCert.getNotAfter().toInstant();
         if (!issued.isBefore(caNotAfter) || now.isBefore(caCert.getNotBefore().toInstant())) {
-            throw new IllegalArgumentException("CA " + caCert.getSubjectX500Principal().getName()
-                    + " is not valid at " + now + " (valid " + caCert.getNotBefore().toInstant()
-                    + " to " + caNotAfter + ")");
+            throw new IllegalArgumentException(
+                    "CA " + caCert.getSubjectX500Principal().getName()
+                            + " is not valid at " + now + " (valid "
+                            + caCert.getNotBefore().toInstant()
+                            + " to " + caNotAfter + ")");
         }
         Instant notAfter = min(issued.plus(request.validity()), caNotAfter);
 
         KeyPair keys = request.keyType().generate(RANDOM);
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), serialNumber(), Date.from(issued.minus(BACKDATE)), Date.from(notAfter),
-                commonName(leafCommonName(request)), keys.getPublic());
+                X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()),
+                serialNumber(),
+                Date.from(issued.minus(BACKDATE)),
+                Date.from(notAfter),
+                commonName(leafCommonName(request)),
+                keys.getPublic());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, leafKeyUsage(request.keyType()));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(request));
             builder.addExtension(Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(keys.getPublic()));
             builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(caCert));
@@ -137,10 +147,12 @@ public final class CertificateIssuer {
     private static AuthorityKeyIdentifier authorityKeyIdentifier(X509Certificate caCert) {
         byte[] extension = caCert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
         if (extension == null) {
-            return new AuthorityKeyIdentifier(subjectKeyIdentifier(caCert.getPublicKey()).getKeyIdentifier());
+            return new AuthorityKeyIdentifier(
+                    subjectKeyIdentifier(caCert.getPublicKey()).getKeyIdentifier());
         }
         byte[] keyId = SubjectKeyIdentifier.getInstance(
-                ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifier();
+                        ASN1OctetString.getInstance(extension).getOctets())
+                .getKeyIdentifier();
         return new AuthorityKeyIdentifier(keyId);
     }
 
@@ -158,7 +170,8 @@ public final class CertificateIssuer {
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (OperatorCreationException | GeneralSecurityException e) {
             // Input was validated above; this is a JDK without the usual algorithms.
-            throw new IllegalStateException("cannot sign a certificate with a " + signingKey.getAlgorithm() + " key", e);
+            throw new IllegalStateException(
+                    "cannot sign a certificate with a " + signingKey.getAlgorithm() + " key", e);
         }
     }
 

@@ -36,8 +36,9 @@ public enum KeyType {
         return switch (key.getAlgorithm()) {
             case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
-            default -> throw new IllegalArgumentException(
-                    "unsupported key algorithm " + key.getAlgorithm() + " (expected EC or RSA)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported key algorithm " + key.getAlgorithm() + " (expected EC or RSA)");
         };
     }
 }

@@ -72,17 +72,18 @@ public final class LocalCerts {
         Files.createDirectories(dir);
         KeyAndCert ca = existingCa(options, dir, now, out);
         if (ca == null) {
-            ca = CertificateIssuer.createCa(CaRequest.of(CA_COMMON_NAME).withKeyType(options.request().keyType()), now);
+            ca = CertificateIssuer.createCa(
+                    CaRequest.of(CA_COMMON_NAME).withKeyType(options.request().keyType()), now);
             writeFile(dir.resolve("ca.crt"), ca.certPem(), false);
             writeFile(dir.resolve("ca.key"), ca.keyPem(), true);
-            out.println("created CA " + ca.cert().getSubjectX500Principal().getName()
-                    + ", valid until " + ca.cert().getNotAfter().toInstant());
+            out.println("created CA " + ca.cert().getSubjectX500Principal().getName() + ", valid until "
+                    + ca.cert().getNotAfter().toInstant());
         }
         KeyAndCert leaf = CertificateIssuer.issueServing(ca, options.request(), now);
         writeFile(dir.resolve("tls.crt"), leaf.certPem(), false);
         writeFile(dir.resolve("tls.key"), leaf.keyPem(), true);
-        out.println("issued serving certificate for " + options.request().requiredNames()
-                + ", valid until " + leaf.cert().getNotAfter().toInstant());
+        out.println("issued serving certificate for " + options.request().requiredNames() + ", valid until "
+                + leaf.cert().getNotAfter().toInstant());
         out.println("wrote ca.crt, ca.key, tls.crt, tls.key to " + dir.toAbsolutePath());
     }
 
@@ -97,15 +98,16 @@ public final class LocalCerts {
         try {
             ca = KeyAndCert.fromPem(Files.readString(crt), Files.readString(key));
         } catch (PemException e) {
-            throw new IllegalArgumentException(dir + " holds a CA that cannot be read (" + e.getMessage()
-                    + "); pass --new-ca to replace it", e);
+            throw new IllegalArgumentException(
+                    dir + " holds a CA that cannot be read (" + e.getMessage() + "); pass --new-ca to replace it", e);
         }
         RenewalVerdict verdict = RenewalPolicy.of(options.request()).assessCa(ca.cert(), now);
         if (verdict.decision() == RenewalDecision.ROTATE_CA) {
             out.println("replacing the CA in " + dir + ": " + verdict.reason());
             return null;
         }
-        out.println("keeping the CA in " + dir + ", valid until " + ca.cert().getNotAfter().toInstant());
+        out.println("keeping the CA in " + dir + ", valid until "
+                + ca.cert().getNotAfter().toInstant());
         return ca;
     }
 

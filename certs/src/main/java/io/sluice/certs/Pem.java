@@ -87,7 +87,8 @@ public final class Pem {
         for (int i = 0; i < blocks.size(); i++) {
             PemObject block = blocks.get(i);
             if (!CERTIFICATE.equals(block.getType())) {
-                throw new PemException("expected " + CERTIFICATE + ", found " + block.getType() + blockPosition(i, blocks));
+                throw new PemException(
+                        "expected " + CERTIFICATE + ", found " + block.getType() + blockPosition(i, blocks));
             }
             certs.add(certificate(block.getContent(), i, blocks));
         }
@@ -115,9 +116,10 @@ public final class Pem {
         try {
             info = switch (type) {
                 case PRIVATE_KEY -> PrivateKeyInfo.getInstance(block.getContent());
-                case RSA_PRIVATE_KEY -> new PrivateKeyInfo(
-                        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
-                        RSAPrivateKey.getInstance(block.getContent()));
+                case RSA_PRIVATE_KEY ->
+                    new PrivateKeyInfo(
+                            new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                            RSAPrivateKey.getInstance(block.getContent()));
                 case EC_PRIVATE_KEY -> {
                     ECPrivateKey sec1 = ECPrivateKey.getInstance(block.getContent());
                     if (sec1.getParametersObject() == null) {
@@ -147,8 +149,10 @@ public final class Pem {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException e) {
-            throw new PemException("the " + CERTIFICATE + " block" + blockPosition(index, blocks)
-                    + " is not a valid X.509 certificate: " + e.getMessage(), e);
+            throw new PemException(
+                    "the " + CERTIFICATE + " block" + blockPosition(index, blocks)
+                            + " is not a valid X.509 certificate: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -45,7 +45,8 @@ public record RenewalPolicy(Duration leafValidity, Set<String> requiredNames) {
             return caVerdict;
         }
         if (!CertificateChecks.isSignedBy(leaf, ca)) {
-            return new RenewalVerdict(RenewalDecision.RENEW_LEAF,
+            return new RenewalVerdict(
+                    RenewalDecision.RENEW_LEAF,
                     "the serving certificate is not signed by the current CA (issuer "
                             + leaf.getIssuerX500Principal().getName() + ")");
         }
@@ -62,9 +63,10 @@ public record RenewalPolicy(Duration leafValidity, Set<String> requiredNames) {
         }
         Instant leafRenewal = twoThirds(leaf);
         if (!now.isBefore(leafRenewal)) {
-            return new RenewalVerdict(RenewalDecision.RENEW_LEAF,
-                    "the serving certificate passed two thirds of its lifetime at " + leafRenewal
-                            + " (expires " + leafNotAfter + ")");
+            return new RenewalVerdict(
+                    RenewalDecision.RENEW_LEAF,
+                    "the serving certificate passed two thirds of its lifetime at " + leafRenewal + " (expires "
+                            + leafNotAfter + ")");
         }
         return new RenewalVerdict(RenewalDecision.NOOP, "certificates are healthy until " + firstTimedChange(ca, leaf));
     }
@@ -80,13 +82,16 @@ public record RenewalPolicy(Duration leafValidity, Set<String> requiredNames) {
         }
         Instant caRenewal = twoThirds(ca);
         if (!now.isBefore(caRenewal)) {
-            return new RenewalVerdict(RenewalDecision.ROTATE_CA,
+            return new RenewalVerdict(
+                    RenewalDecision.ROTATE_CA,
                     "the CA passed two thirds of its lifetime at " + caRenewal + " (expires " + caNotAfter + ")");
         }
         Instant lastFullLeaf = caNotAfter.minus(leafValidity);
         if (!now.isBefore(lastFullLeaf)) {
-            return new RenewalVerdict(RenewalDecision.ROTATE_CA, "the CA expires at " + caNotAfter
-                    + ", before a serving certificate issued now would (validity " + leafValidity + ")");
+            return new RenewalVerdict(
+                    RenewalDecision.ROTATE_CA,
+                    "the CA expires at " + caNotAfter + ", before a serving certificate issued now would (validity "
+                            + leafValidity + ")");
         }
         return new RenewalVerdict(RenewalDecision.NOOP, "the CA is healthy until " + earliest(caRenewal, lastFullLeaf));
     }

@@ -29,8 +29,8 @@ public record ServingRequest(
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(7);
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
 
     public ServingRequest {
         Objects.requireNonNull(keyType, "keyType");
@@ -39,7 +39,8 @@ public record ServingRequest(
         requireLabel("namespace", namespace);
         Objects.requireNonNull(extraDnsNames, "extraDnsNames");
         Objects.requireNonNull(ipAddresses, "ipAddresses");
-        extraDnsNames = extraDnsNames.stream().map(ServingRequest::requireDnsName).toList();
+        extraDnsNames =
+                extraDnsNames.stream().map(ServingRequest::requireDnsName).toList();
         ipAddresses = ipAddresses.stream().map(ServingRequest::requireIpAddress).toList();
         if (validity.isNegative() || validity.isZero()) {
             throw new IllegalArgumentException("serving certificate validity must be positive, got " + validity);

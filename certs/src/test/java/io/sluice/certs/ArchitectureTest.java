@@ -27,24 +27,39 @@ class ArchitectureTest {
 
     @Test
     void dependsOnNeitherVertxNorTheKubernetesClient() {
-        noClasses().that().resideInAPackage("io.sluice.certs..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.fabric8.kubernetes.client..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.sluice.certs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "io.fabric8.kubernetes.client..")
                 .because("certificate logic is pure; the admission service does the I/O")
                 .check(classes);
     }
 
     @Test
     void onlyTheCommandLineEdgeReadsTheClock() {
-        noClasses().that().resideInAPackage("io.sluice.certs..")
-                .and().doNotHaveFullyQualifiedName(LocalCerts.class.getName())
-                .should().callMethod(Instant.class, "now")
-                .orShould().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(Clock.class, "systemUTC")
-                .orShould().callMethod(Clock.class, "systemDefaultZone")
-                .orShould().callMethod(LocalDateTime.class, "now")
-                .orShould().callMethod(ZonedDateTime.class, "now")
-                .orShould().callConstructor(Date.class)
+        noClasses()
+                .that()
+                .resideInAPackage("io.sluice.certs..")
+                .and()
+                .doNotHaveFullyQualifiedName(LocalCerts.class.getName())
+                .should()
+                .callMethod(Instant.class, "now")
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(System.class, "nanoTime")
+                .orShould()
+                .callMethod(Clock.class, "systemUTC")
+                .orShould()
+                .callMethod(Clock.class, "systemDefaultZone")
+                .orShould()
+                .callMethod(LocalDateTime.class, "now")
+                .orShould()
+                .callMethod(ZonedDateTime.class, "now")
+                .orShould()
+                .callConstructor(Date.class)
                 .because("time is passed in, so two thirds of a lifetime is a deterministic test")
                 .check(classes);
     }

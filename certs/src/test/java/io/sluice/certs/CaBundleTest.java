@@ -50,8 +50,10 @@ class CaBundleTest {
     void expiredCasAreDropped() {
         CaBundle bundle = CaBundle.of(shortCa, oldCa);
 
-        assertThat(bundle.withCa(newCa, T0.plus(Duration.ofDays(2))).certificates()).containsExactly(newCa, oldCa);
-        assertThat(bundle.withoutExpired(T0.plus(Duration.ofDays(2))).certificates()).containsExactly(oldCa);
+        assertThat(bundle.withCa(newCa, T0.plus(Duration.ofDays(2))).certificates())
+                .containsExactly(newCa, oldCa);
+        assertThat(bundle.withoutExpired(T0.plus(Duration.ofDays(2))).certificates())
+                .containsExactly(oldCa);
         assertThat(bundle.withoutExpired(notAfter(shortCa)).certificates())
                 .as("notAfter is still a valid instant")
                 .containsExactly(shortCa, oldCa);
@@ -70,7 +72,6 @@ class CaBundleTest {
 
     @Test
     void toStringNamesSubjectsAndExpiryOnly() {
-        assertThat(CaBundle.of(shortCa).toString())
-                .isEqualTo("CaBundle[CN=short-ca until 2030-01-02T00:00:00Z]");
+        assertThat(CaBundle.of(shortCa).toString()).isEqualTo("CaBundle[CN=short-ca until 2030-01-02T00:00:00Z]");
     }
 }

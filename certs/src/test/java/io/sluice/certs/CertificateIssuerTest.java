@@ -34,7 +34,8 @@ class CertificateIssuerTest {
     @ParameterizedTest
     @EnumSource(KeyType.class)
     void createsSelfSignedCaWithConstraintsUsagesAndBackdatedValidity(KeyType keyType) throws Exception {
-        KeyAndCert ca = CertificateIssuer.createCa(CaRequest.of("sluice-webhook-ca").withKeyType(keyType), T0);
+        KeyAndCert ca =
+                CertificateIssuer.createCa(CaRequest.of("sluice-webhook-ca").withKeyType(keyType), T0);
         X509Certificate cert = ca.cert();
 
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=sluice-webhook-ca");
@@ -51,10 +52,16 @@ class CertificateIssuerTest {
         assertThat(cert.getNotAfter().toInstant()).isEqualTo(T0.plus(CaRequest.DEFAULT_VALIDITY));
         assertThat(KeyAndCert.belongTogether(ca.key(), cert)).isTrue();
         if (keyType == KeyType.EC_P256) {
-            assertThat(((ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+            assertThat(((ECPublicKey) cert.getPublicKey())
+                            .getParams()
+                            .getCurve()
+                            .getField()
+                            .getFieldSize())
+                    .isEqualTo(256);
             assertThat(cert.getSigAlgName()).isEqualTo("SHA256withECDSA");
         } else {
-            assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
+            assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength())
+                    .isEqualTo(2048);
             assertThat(cert.getSigAlgName()).isEqualTo("SHA256withRSA");
         }
     }
@@ -77,8 +84,8 @@ class CertificateIssuerTest {
 
         X509Certificate leaf = CertificateIssuer.issueServing(ca, request, now).cert();
 
-        assertThat(Fixtures.dnsNames(leaf)).containsExactly(
-                SERVICE, SERVICE + "." + NAMESPACE, SERVICE + "." + NAMESPACE + ".svc", "localhost");
+        assertThat(Fixtures.dnsNames(leaf))
+                .containsExactly(SERVICE, SERVICE + "." + NAMESPACE, SERVICE + "." + NAMESPACE + ".svc", "localhost");
         assertThat(CertificateChecks.ipAddresses(leaf)).containsExactly("127.0.0.1", "0:0:0:0:0:0:0:1");
         assertThat(leaf.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
         assertThat(leaf.getBasicConstraints()).as("not a CA").isEqualTo(-1);
@@ -110,7 +117,8 @@ class CertificateIssuerTest {
     void leafValidityIsConfigurable() {
         KeyAndCert ca = Fixtures.ca("ca", T0);
 
-        X509Certificate leaf = Fixtures.leaf(ca, REQUEST.withValidity(Duration.ofDays(30)), T0).cert();
+        X509Certificate leaf =
+                Fixtures.leaf(ca, REQUEST.withValidity(Duration.ofDays(30)), T0).cert();
 
         assertThat(Fixtures.notAfter(leaf)).isEqualTo(T0.plus(Duration.ofDays(30)));
     }
@@ -154,11 +162,15 @@ class CertificateIssuerTest {
 
     private static byte[] subjectKeyId(X509Certificate cert) {
         byte[] value = cert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
-        return SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets()).getKeyIdentifier();
+        return SubjectKeyIdentifier.getInstance(
+                        ASN1OctetString.getInstance(value).getOctets())
+                .getKeyIdentifier();
     }
 
     private static byte[] authorityKeyId(X509Certificate cert) {
         byte[] value = cert.getExtensionValue(Extension.authorityKeyIdentifier.getId());
-        return AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets()).getKeyIdentifierOctets();
+        return AuthorityKeyIdentifier.getInstance(
+                        ASN1OctetString.getInstance(value).getOctets())
+                .getKeyIdentifierOctets();
     }
 }

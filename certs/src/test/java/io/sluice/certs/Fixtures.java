@@ -34,7 +34,8 @@ final class Fixtures {
     /** The instant at {@code fraction} of the lifetime written in the certificate. */
     static Instant atFraction(X509Certificate cert, double fraction) {
         Instant notBefore = cert.getNotBefore().toInstant();
-        long lifetimeMillis = Duration.between(notBefore, cert.getNotAfter().toInstant()).toMillis();
+        long lifetimeMillis =
+                Duration.between(notBefore, cert.getNotAfter().toInstant()).toMillis();
         return notBefore.plusMillis(Math.round(lifetimeMillis * fraction));
     }
 

@@ -32,8 +32,18 @@ class LocalCertsTest {
     void writesFourParseableFilesThatChainAndCoverTheLocalNames() throws IOException {
         Path dir = tmp.resolve("certs-local");
 
-        int status = run(T0, "--out", dir.toString(), "--service", "sluice-admission", "--namespace", "sluice-system",
-                "--dns", "localhost", "--ip", "127.0.0.1");
+        int status = run(
+                T0,
+                "--out",
+                dir.toString(),
+                "--service",
+                "sluice-admission",
+                "--namespace",
+                "sluice-system",
+                "--dns",
+                "localhost",
+                "--ip",
+                "127.0.0.1");
 
         assertThat(status).as(err.toString()).isZero();
         try (var files = Files.list(dir)) {
@@ -43,7 +53,8 @@ class LocalCertsTest {
         KeyAndCert ca = read(dir, "ca");
         KeyAndCert leaf = read(dir, "tls");
         for (String host : List.of("sluice-admission.sluice-system.svc", "localhost", "127.0.0.1")) {
-            assertThatNoException().as(host)
+            assertThatNoException()
+                    .as(host)
                     .isThrownBy(() -> CertificateChecks.verifyServing(leaf.cert(), ca.cert(), host, T0));
         }
         if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
@@ -66,7 +77,9 @@ class LocalCertsTest {
 
         assertThat(Files.readString(tmp.resolve("ca.crt"))).isEqualTo(caBefore);
         assertThat(Files.readString(tmp.resolve("tls.crt"))).isNotEqualTo(leafBefore);
-        assertThat(CertificateChecks.isSignedBy(read(tmp, "tls").cert(), read(tmp, "ca").cert())).isTrue();
+        assertThat(CertificateChecks.isSignedBy(
+                        read(tmp, "tls").cert(), read(tmp, "ca").cert()))
+                .isTrue();
         assertThat(out.toString()).contains("keeping the CA");
     }
 
@@ -81,7 +94,8 @@ class LocalCertsTest {
         assertThat(second).isNotEqualTo(first);
         assertThat(out.toString()).contains("replacing the CA").contains("two thirds");
 
-        assertThat(run(T0.plus(Duration.ofDays(4 * 365)), append(args, "--new-ca"))).isZero();
+        assertThat(run(T0.plus(Duration.ofDays(4 * 365)), append(args, "--new-ca")))
+                .isZero();
         assertThat(Files.readString(tmp.resolve("ca.crt"))).isNotEqualTo(second);
     }
 
@@ -100,7 +114,9 @@ class LocalCertsTest {
     @Test
     void badArgumentsPrintUsageAndExitTwo() {
         assertThat(run(T0, "--out", tmp.toString(), "--service", "webhook")).isEqualTo(2);
-        assertThat(err.toString()).contains("--out, --service and --namespace are required").contains("usage: LocalCerts");
+        assertThat(err.toString())
+                .contains("--out, --service and --namespace are required")
+                .contains("usage: LocalCerts");
 
         err.reset();
         assertThat(run(T0, "--out", tmp.toString(), "--service", "webhook", "--namespace", "ns", "--frobnicate"))
@@ -126,12 +142,16 @@ class LocalCertsTest {
     }
 
     private int run(Instant now, String... args) {
-        return LocalCerts.run(args, Clock.fixed(now, ZoneOffset.UTC),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return LocalCerts.run(
+                args,
+                Clock.fixed(now, ZoneOffset.UTC),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private static KeyAndCert read(Path dir, String name) throws IOException {
-        return KeyAndCert.fromPem(Files.readString(dir.resolve(name + ".crt")), Files.readString(dir.resolve(name + ".key")));
+        return KeyAndCert.fromPem(
+                Files.readString(dir.resolve(name + ".crt")), Files.readString(dir.resolve(name + ".key")));
     }
 
     private static String[] append(String[] args, String extra) {

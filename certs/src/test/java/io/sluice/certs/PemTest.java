@@ -88,7 +88,9 @@ class PemTest {
         // openssl and Go name the curve inside the SEC1 structure; BouncyCastle's JcaPEMWriter does
         // not for JDK keys, so the structure is built with BouncyCastle's ASN.1 classes here.
         ECPrivateKey original = (ECPrivateKey) ecCa.key();
-        ASN1Encodable curve = PrivateKeyInfo.getInstance(original.getEncoded()).getPrivateKeyAlgorithm().getParameters();
+        ASN1Encodable curve = PrivateKeyInfo.getInstance(original.getEncoded())
+                .getPrivateKeyAlgorithm()
+                .getParameters();
         var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, original.getS(), curve);
         StringWriter text = new StringWriter();
         try (PemWriter writer = new PemWriter(text)) {
@@ -119,7 +121,8 @@ class PemTest {
         }
 
         assertThat(text.toString()).startsWith("-----BEGIN PRIVATE KEY-----");
-        assertThat(KeyAndCert.belongTogether(Pem.readPrivateKey(text.toString()), rsaCa.cert())).isTrue();
+        assertThat(KeyAndCert.belongTogether(Pem.readPrivateKey(text.toString()), rsaCa.cert()))
+                .isTrue();
     }
 
     @Test
@@ -135,7 +138,8 @@ class PemTest {
     void keyAndCertFromPemRejectsAKeyOfAnotherCertificate() {
         assertThatThrownBy(() -> KeyAndCert.fromPem(ecLeaf.certPem(), ecCa.keyPem()))
                 .isInstanceOf(PemException.class)
-                .hasMessageContaining("the private key does not belong to the certificate CN=sluice-admission.sluice-system.svc");
+                .hasMessageContaining(
+                        "the private key does not belong to the certificate CN=sluice-admission.sluice-system.svc");
         assertThatThrownBy(() -> KeyAndCert.fromPem(ecCa.certPem(), rsaCa.keyPem()))
                 .isInstanceOf(PemException.class)
                 .hasMessageContaining("does not belong");
@@ -146,8 +150,11 @@ class PemTest {
         String text = rsaCa.toString();
 
         assertThat(text).contains("CN=rsa-ca").contains("notAfter=2034-12-31T00:00:00Z");
-        assertThat(text).doesNotContain(((RSAPrivateCrtKey) rsaCa.key()).getPrivateExponent().toString())
-                .doesNotContain(((RSAPrivateCrtKey) rsaCa.key()).getPrivateExponent().toString(16));
+        assertThat(text)
+                .doesNotContain(
+                        ((RSAPrivateCrtKey) rsaCa.key()).getPrivateExponent().toString())
+                .doesNotContain(
+                        ((RSAPrivateCrtKey) rsaCa.key()).getPrivateExponent().toString(16));
     }
 
     enum Reader {
@@ -168,34 +175,72 @@ class PemTest {
         String notADerCertificate = "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getEncoder().encodeToString("not DER at all".getBytes()) + "\n-----END CERTIFICATE-----\n";
         return Stream.of(
-                argumentSet("empty text is not a certificate", "", Reader.CERTIFICATE,
+                argumentSet(
+                        "empty text is not a certificate",
+                        "",
+                        Reader.CERTIFICATE,
                         "expected CERTIFICATE, found empty text"),
-                argumentSet("text without a BEGIN line is not a key", "just some text\n", Reader.PRIVATE_KEY,
+                argumentSet(
+                        "text without a BEGIN line is not a key",
+                        "just some text\n",
+                        Reader.PRIVATE_KEY,
                         "expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY, found no PEM block"),
-                argumentSet("a key where a certificate is expected", key, Reader.CERTIFICATE,
+                argumentSet(
+                        "a key where a certificate is expected",
+                        key,
+                        Reader.CERTIFICATE,
                         "expected CERTIFICATE, found PRIVATE KEY"),
-                argumentSet("a certificate where a key is expected", cert, Reader.PRIVATE_KEY,
+                argumentSet(
+                        "a certificate where a key is expected",
+                        cert,
+                        Reader.PRIVATE_KEY,
                         "expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY, found CERTIFICATE"),
-                argumentSet("a key in the middle of a chain", cert + key + cert, Reader.CERTIFICATES,
+                argumentSet(
+                        "a key in the middle of a chain",
+                        cert + key + cert,
+                        Reader.CERTIFICATES,
                         "expected CERTIFICATE, found PRIVATE KEY (block 2 of 3)"),
-                argumentSet("two certificates where one is expected", cert + cert, Reader.CERTIFICATE,
+                argumentSet(
+                        "two certificates where one is expected",
+                        cert + cert,
+                        Reader.CERTIFICATE,
                         "expected exactly one CERTIFICATE, found 2"),
-                argumentSet("a key and a certificate where one key is expected", key + cert, Reader.PRIVATE_KEY,
+                argumentSet(
+                        "a key and a certificate where one key is expected",
+                        key + cert,
+                        Reader.PRIVATE_KEY,
                         "found 2 PEM blocks: [PRIVATE KEY, CERTIFICATE]"),
-                argumentSet("a block without its END line", cert.replace("-----END CERTIFICATE-----", ""),
-                        Reader.CERTIFICATE, "malformed PEM while looking for CERTIFICATE"),
-                argumentSet("a block with invalid base64", cert.replaceFirst("\n.", "\n!"), Reader.CERTIFICATE,
+                argumentSet(
+                        "a block without its END line",
+                        cert.replace("-----END CERTIFICATE-----", ""),
+                        Reader.CERTIFICATE,
+                        "malformed PEM while looking for CERTIFICATE"),
+                argumentSet(
+                        "a block with invalid base64",
+                        cert.replaceFirst("\n.", "\n!"),
+                        Reader.CERTIFICATE,
                         "unable to decode base64"),
-                argumentSet("base64 that is not a certificate", notADerCertificate, Reader.CERTIFICATE,
+                argumentSet(
+                        "base64 that is not a certificate",
+                        notADerCertificate,
+                        Reader.CERTIFICATE,
                         "the CERTIFICATE block is not a valid X.509 certificate"),
-                argumentSet("base64 that is not a key", notADerCertificate.replace("CERTIFICATE", "EC PRIVATE KEY"),
-                        Reader.PRIVATE_KEY, "the EC PRIVATE KEY block is not a valid EC PRIVATE KEY"),
-                argumentSet("an encrypted PKCS#8 key", key.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"),
-                        Reader.PRIVATE_KEY, "found an encrypted ENCRYPTED PRIVATE KEY"),
-                argumentSet("a legacy encrypted RSA key",
+                argumentSet(
+                        "base64 that is not a key",
+                        notADerCertificate.replace("CERTIFICATE", "EC PRIVATE KEY"),
+                        Reader.PRIVATE_KEY,
+                        "the EC PRIVATE KEY block is not a valid EC PRIVATE KEY"),
+                argumentSet(
+                        "an encrypted PKCS#8 key",
+                        key.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"),
+                        Reader.PRIVATE_KEY,
+                        "found an encrypted ENCRYPTED PRIVATE KEY"),
+                argumentSet(
+                        "a legacy encrypted RSA key",
                         "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n"
                                 + "-----END RSA PRIVATE KEY-----\n",
-                        Reader.PRIVATE_KEY, "found an encrypted RSA PRIVATE KEY"));
+                        Reader.PRIVATE_KEY,
+                        "found an encrypted RSA PRIVATE KEY"));
     }
 
     @ParameterizedTest

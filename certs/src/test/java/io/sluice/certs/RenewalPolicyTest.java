@@ -30,6 +30,7 @@ class RenewalPolicyTest {
 
     /** A five-year CA, a seven-day leaf from it, both issued at T0. */
     private static KeyAndCert ca;
+
     private static KeyAndCert leaf;
     /** Same name as {@link #ca}, another key: a rotated or foreign CA. */
     private static KeyAndCert otherCa;
@@ -57,59 +58,118 @@ class RenewalPolicyTest {
 
     static Stream<Arguments> decisions() {
         return Stream.of(
-                row("a fresh leaf from a fresh CA needs nothing",
-                        () -> new Scenario(ca.cert(), leaf.cert(), POLICY, T0), NOOP, "healthy until"),
-                row("a leaf at 70% of its life is renewed",
+                row(
+                        "a fresh leaf from a fresh CA needs nothing",
+                        () -> new Scenario(ca.cert(), leaf.cert(), POLICY, T0),
+                        NOOP,
+                        "healthy until"),
+                row(
+                        "a leaf at 70% of its life is renewed",
                         () -> new Scenario(ca.cert(), leaf.cert(), POLICY, atFraction(leaf.cert(), 0.7)),
-                        RENEW_LEAF, "passed two thirds of its lifetime"),
-                row("a leaf one second before two thirds of its life is kept",
-                        () -> new Scenario(ca.cert(), leaf.cert(), POLICY,
+                        RENEW_LEAF,
+                        "passed two thirds of its lifetime"),
+                row(
+                        "a leaf one second before two thirds of its life is kept",
+                        () -> new Scenario(
+                                ca.cert(),
+                                leaf.cert(),
+                                POLICY,
                                 RenewalPolicy.twoThirds(leaf.cert()).minusSeconds(1)),
-                        NOOP, "healthy until"),
-                row("a leaf exactly at two thirds of its life is renewed",
+                        NOOP,
+                        "healthy until"),
+                row(
+                        "a leaf exactly at two thirds of its life is renewed",
                         () -> new Scenario(ca.cert(), leaf.cert(), POLICY, RenewalPolicy.twoThirds(leaf.cert())),
-                        RENEW_LEAF, "passed two thirds of its lifetime"),
-                row("an expired leaf is renewed",
-                        () -> new Scenario(ca.cert(), leaf.cert(), POLICY, notAfter(leaf.cert()).plusSeconds(1)),
-                        RENEW_LEAF, "expired at"),
-                row("a leaf at its notAfter instant is renewed for its age: notAfter itself is still valid",
+                        RENEW_LEAF,
+                        "passed two thirds of its lifetime"),
+                row(
+                        "an expired leaf is renewed",
+                        () -> new Scenario(
+                                ca.cert(),
+                                leaf.cert(),
+                                POLICY,
+                                notAfter(leaf.cert()).plusSeconds(1)),
+                        RENEW_LEAF,
+                        "expired at"),
+                row(
+                        "a leaf at its notAfter instant is renewed for its age: notAfter itself is still valid",
                         () -> new Scenario(ca.cert(), leaf.cert(), POLICY, notAfter(leaf.cert())),
-                        RENEW_LEAF, "passed two thirds"),
-                row("a leaf from another CA with the same name is renewed",
+                        RENEW_LEAF,
+                        "passed two thirds"),
+                row(
+                        "a leaf from another CA with the same name is renewed",
                         () -> new Scenario(ca.cert(), Fixtures.leaf(otherCa, T0).cert(), POLICY, T0),
-                        RENEW_LEAF, "not signed by the current CA"),
-                row("a leaf missing a required DNS name is renewed",
-                        () -> new Scenario(ca.cert(), leaf.cert(),
-                                RenewalPolicy.of(REQUEST.withExtraDnsNames(List.of("localhost"))), T0),
-                        RENEW_LEAF, "does not cover [localhost]"),
-                row("a leaf missing a required IP address is renewed",
-                        () -> new Scenario(ca.cert(), leaf.cert(),
-                                RenewalPolicy.of(REQUEST.withIpAddresses(List.of("127.0.0.1"))), T0),
-                        RENEW_LEAF, "does not cover [127.0.0.1]"),
-                row("a CA at 70% of its life is rotated",
+                        RENEW_LEAF,
+                        "not signed by the current CA"),
+                row(
+                        "a leaf missing a required DNS name is renewed",
+                        () -> new Scenario(
+                                ca.cert(),
+                                leaf.cert(),
+                                RenewalPolicy.of(REQUEST.withExtraDnsNames(List.of("localhost"))),
+                                T0),
+                        RENEW_LEAF,
+                        "does not cover [localhost]"),
+                row(
+                        "a leaf missing a required IP address is renewed",
+                        () -> new Scenario(
+                                ca.cert(),
+                                leaf.cert(),
+                                RenewalPolicy.of(REQUEST.withIpAddresses(List.of("127.0.0.1"))),
+                                T0),
+                        RENEW_LEAF,
+                        "does not cover [127.0.0.1]"),
+                row(
+                        "a CA at 70% of its life is rotated",
                         () -> Scenario.freshLeaf(ca, atFraction(ca.cert(), 0.7)),
-                        ROTATE_CA, "the CA passed two thirds of its lifetime"),
-                row("a CA one second before two thirds of its life is kept",
-                        () -> Scenario.freshLeaf(ca, RenewalPolicy.twoThirds(ca.cert()).minusSeconds(1)),
-                        NOOP, "healthy until"),
-                row("a CA exactly at two thirds of its life is rotated",
+                        ROTATE_CA,
+                        "the CA passed two thirds of its lifetime"),
+                row(
+                        "a CA one second before two thirds of its life is kept",
+                        () -> Scenario.freshLeaf(
+                                ca, RenewalPolicy.twoThirds(ca.cert()).minusSeconds(1)),
+                        NOOP,
+                        "healthy until"),
+                row(
+                        "a CA exactly at two thirds of its life is rotated",
                         () -> Scenario.freshLeaf(ca, RenewalPolicy.twoThirds(ca.cert())),
-                        ROTATE_CA, "the CA passed two thirds of its lifetime"),
-                row("an expired CA is rotated",
-                        () -> new Scenario(ca.cert(), leaf.cert(), POLICY, notAfter(ca.cert()).plusSeconds(1)),
-                        ROTATE_CA, "the CA expired at"),
-                row("a CA that expires before a new leaf would is rotated, before two thirds of its life",
+                        ROTATE_CA,
+                        "the CA passed two thirds of its lifetime"),
+                row(
+                        "an expired CA is rotated",
+                        () -> new Scenario(
+                                ca.cert(),
+                                leaf.cert(),
+                                POLICY,
+                                notAfter(ca.cert()).plusSeconds(1)),
+                        ROTATE_CA,
+                        "the CA expired at"),
+                row(
+                        "a CA that expires before a new leaf would is rotated, before two thirds of its life",
                         () -> Scenario.freshLeaf(shortCa, T0.plus(Duration.ofDays(4))),
-                        ROTATE_CA, "before a serving certificate issued now would"),
-                row("a CA exactly one leaf validity before its end is rotated",
-                        () -> Scenario.freshLeaf(shortCa, notAfter(shortCa.cert()).minus(REQUEST.validity())),
-                        ROTATE_CA, "before a serving certificate issued now would"),
-                row("a CA one second more than a leaf validity before its end is kept",
-                        () -> Scenario.freshLeaf(shortCa, notAfter(shortCa.cert()).minus(REQUEST.validity()).minusSeconds(1)),
-                        NOOP, "healthy until"),
-                row("a CA to rotate wins over a leaf to renew",
-                        () -> new Scenario(ca.cert(), Fixtures.leaf(otherCa, T0).cert(), POLICY, atFraction(ca.cert(), 0.7)),
-                        ROTATE_CA, "the CA passed two thirds"));
+                        ROTATE_CA,
+                        "before a serving certificate issued now would"),
+                row(
+                        "a CA exactly one leaf validity before its end is rotated",
+                        () -> Scenario.freshLeaf(
+                                shortCa, notAfter(shortCa.cert()).minus(REQUEST.validity())),
+                        ROTATE_CA,
+                        "before a serving certificate issued now would"),
+                row(
+                        "a CA one second more than a leaf validity before its end is kept",
+                        () -> Scenario.freshLeaf(
+                                shortCa,
+                                notAfter(shortCa.cert())
+                                        .minus(REQUEST.validity())
+                                        .minusSeconds(1)),
+                        NOOP,
+                        "healthy until"),
+                row(
+                        "a CA to rotate wins over a leaf to renew",
+                        () -> new Scenario(
+                                ca.cert(), Fixtures.leaf(otherCa, T0).cert(), POLICY, atFraction(ca.cert(), 0.7)),
+                        ROTATE_CA,
+                        "the CA passed two thirds"));
     }
 
     @ParameterizedTest
@@ -149,7 +209,8 @@ class RenewalPolicyTest {
     void nextChangeOfALongLivedLeafIsTwoThirdsOfTheCa() {
         RenewalPolicy yearLongLeaves = new RenewalPolicy(Duration.ofDays(365), Set.of());
         Instant now = atFraction(ca.cert(), 0.5);
-        X509Certificate longLeaf = Fixtures.leaf(ca, REQUEST.withValidity(Duration.ofDays(1000)), now).cert();
+        X509Certificate longLeaf = Fixtures.leaf(ca, REQUEST.withValidity(Duration.ofDays(1000)), now)
+                .cert();
 
         Instant next = yearLongLeaves.nextChange(ca.cert(), longLeaf, now);
 
@@ -169,8 +230,10 @@ class RenewalPolicyTest {
     @Test
     void aCaAloneIsJudgedWithoutALeaf() {
         assertThat(POLICY.assessCa(ca.cert(), T0).decision()).isEqualTo(NOOP);
-        assertThat(POLICY.assessCa(ca.cert(), atFraction(ca.cert(), 0.7)).decision()).isEqualTo(ROTATE_CA);
-        assertThat(POLICY.assessCa(shortCa.cert(), T0.plus(Duration.ofDays(4))).decision()).isEqualTo(ROTATE_CA);
+        assertThat(POLICY.assessCa(ca.cert(), atFraction(ca.cert(), 0.7)).decision())
+                .isEqualTo(ROTATE_CA);
+        assertThat(POLICY.assessCa(shortCa.cert(), T0.plus(Duration.ofDays(4))).decision())
+                .isEqualTo(ROTATE_CA);
     }
 
     @Test

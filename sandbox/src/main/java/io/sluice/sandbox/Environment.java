@@ -28,283 +28,330 @@ import java.util.function.Supplier;
  */
 public final class Environment implements AutoCloseable {
 
-  public static final String SYSTEM_NAMESPACE = "sluice-system";
-  public static final String ADMISSION_SERVICE = "sluice-admission";
-  public static final String ANALYZER_DEPLOYMENT = "sluice-analyzer";
-  public static final String ADMISSION_MAIN = "io.sluice.admission.Main";
-  public static final String ANALYZER_MAIN = "io.sluice.analyzer.Main";
-  public static final String ANALYZER_USER = "system:serviceaccount:sluice-system:sluice-analyzer";
-  public static final String ADMISSION_USER = "system:serviceaccount:sluice-system:sluice-admission";
-  private static final List<String> SA_GROUPS = List.of("system:serviceaccounts", "system:serviceaccounts:sluice-system");
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
-  /**
-   * Whether Sluice's two services run with only the RBAC of manifests/: yes unless
-   * {@code -Dsandbox.rbac.sluice=exempt}, which tells an RBAC denial from another failure.
-   */
-  static final boolean ENFORCE_SLUICE_RBAC = !"exempt".equals(System.getProperty("sandbox.rbac.sluice"));
+    public static final String SYSTEM_NAMESPACE = "sluice-system";
+    public static final String ADMISSION_SERVICE = "sluice-admission";
+    public static final String ANALYZER_DEPLOYMENT = "sluice-analyzer";
+    public static final String ADMISSION_MAIN = "io.sluice.admission.Main";
+    public static final String ANALYZER_MAIN = "io.sluice.analyzer.Main";
+    public static final String ANALYZER_USER = "system:serviceaccount:sluice-system:sluice-analyzer";
+    public static final String ADMISSION_USER = "system:serviceaccount:sluice-system:sluice-admission";
+    private static final List<String> SA_GROUPS =
+            List.of("system:serviceaccounts", "system:serviceaccounts:sluice-system");
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    /**
+     * Whether Sluice's two services run with only the RBAC of manifests/: yes unless
+     * {@code -Dsandbox.rbac.sluice=exempt}, which tells an RBAC denial from another failure.
+     */
+    static final boolean ENFORCE_SLUICE_RBAC = !"exempt".equals(System.getProperty("sandbox.rbac.sluice"));
 
-  /** No analyzer flags beyond those of the installed Deployment and the sandbox's addresses. */
-  public static final List<String> NO_EXTRA_ARGS = List.of();
+    /** No analyzer flags beyond those of the installed Deployment and the sandbox's addresses. */
+    public static final List<String> NO_EXTRA_ARGS = List.of();
 
-  /**
-   * How the environment is started. {@code analyzerArgs} are flags on top of the installed ones
-   * ({@code --flag=value}, replacing the same flag; {@code {prometheus}} and {@code {port}} are filled in).
-   */
-  public record Options(Path repo, Duration scrapeInterval, List<String> analyzerArgs, boolean startAdmission,
-      boolean startAnalyzer, Launchers launchers) {}
+    /**
+     * How the environment is started. {@code analyzerArgs} are flags on top of the installed ones
+     * ({@code --flag=value}, replacing the same flag; {@code {prometheus}} and {@code {port}} are filled in).
+     */
+    public record Options(
+            Path repo,
+            Duration scrapeInterval,
+            List<String> analyzerArgs,
+            boolean startAdmission,
+            boolean startAnalyzer,
+            Launchers launchers) {}
 
-  /**
-   * How a service's JVM is told what to run, after its JVM options: {@code -jar <jar>} or
-   * {@code -cp <class path> <main class>}.
-   */
-  @FunctionalInterface
-  public interface Launchers {
-    List<String> of(String module, String mainClass);
-  }
-
-  private final Options options;
-  private final Sandbox sandbox;
-  private final KubernetesClient admin;
-  private final Kubectl kubectl;
-  private SluiceProcess admission;
-  private SluiceProcess analyzer;
-  private int admissionPort;
-  private List<JsonObject> rendered;
-
-  private Environment(Options options, Sandbox sandbox) {
-    this.options = options;
-    this.sandbox = sandbox;
-    this.admin = sandbox.client(sandbox.adminKubeconfig());
-    this.kubectl = new Kubectl(sandbox.adminKubeconfig());
-  }
-
-  public static Environment start(Options options) {
-    Sandbox sandbox = Sandbox.start(options.repo(), options.scrapeInterval(), options.startAnalyzer());
-    Environment env = new Environment(options, sandbox);
-    try {
-      env.boot();
-      return env;
-    } catch (RuntimeException e) {
-      env.close();
-      throw e;
+    /**
+     * How a service's JVM is told what to run, after its JVM options: {@code -jar <jar>} or
+     * {@code -cp <class path> <main class>}.
+     */
+    @FunctionalInterface
+    public interface Launchers {
+        List<String> of(String module, String mainClass);
     }
-  }
 
-  private void boot() {
-    kubectl.run("create", "namespace", SYSTEM_NAMESPACE).ok();
-    installRbac();
-    if (!ENFORCE_SLUICE_RBAC) {
-      // Asked for with -Dsandbox.rbac.sluice=exempt: the two services may do anything.
-      sandbox.api().unrestrict(ANALYZER_USER);
-      sandbox.api().unrestrict(ADMISSION_USER);
+    private final Options options;
+    private final Sandbox sandbox;
+    private final KubernetesClient admin;
+    private final Kubectl kubectl;
+    private SluiceProcess admission;
+    private SluiceProcess analyzer;
+    private int admissionPort;
+    private List<JsonObject> rendered;
+
+    private Environment(Options options, Sandbox sandbox) {
+        this.options = options;
+        this.sandbox = sandbox;
+        this.admin = sandbox.client(sandbox.adminKubeconfig());
+        this.kubectl = new Kubectl(sandbox.adminKubeconfig());
     }
-    if (options.startAdmission()) {
-      installWebhookConfigurations();
-    }
-    admissionPort = freePort();
-    sandbox.registerExternalService(SYSTEM_NAMESPACE, ADMISSION_SERVICE,
-        SocketAddress.inetSocketAddress(admissionPort, "127.0.0.1"));
-    if (options.startAdmission()) {
-      startAdmission();
-    }
-    if (options.startAnalyzer()) {
-      startAnalyzer();
-    }
-  }
 
-  /** What {@code manifests/} installs, rendered once. */
-  private List<JsonObject> manifests() {
-    if (rendered == null) {
-      rendered = Installed.render(options.repo());
-    }
-    return rendered;
-  }
-
-  /**
-   * The service accounts, Roles, ClusterRoles and bindings of {@code manifests/}, applied as an
-   * administrator would: Sluice's services run with exactly these permissions.
-   */
-  private void installRbac() {
-    Set<String> kinds = Set.of("ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
-    try {
-      Path dir = Files.createDirectories(sandbox.dir().resolve("rbac"));
-      int i = 0;
-      for (JsonObject o : manifests()) {
-        if (kinds.contains(o.getString("kind"))) {
-          Files.writeString(dir.resolve(String.format("%02d.json", i++)), o.encode());
-        }
-      }
-      kubectl.run("apply", "-f", dir.toString()).ok();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The webhook configurations Sluice ships ({@code manifests/admission/webhooks.yaml}), applied as
-   * an administrator would; the admission service publishes its own CA into them.
-   */
-  private void installWebhookConfigurations() {
-    kubectl.run("apply", "-f", options.repo().resolve("manifests/admission/webhooks.yaml").toString()).ok();
-  }
-
-  public void startAdmission() {
-    if (admission != null && admission.alive()) {
-      return;
-    }
-    Path kubeconfig = sandbox.kubeconfig(ADMISSION_USER, SA_GROUPS);
-    Installed installed = Installed.of(manifests(), ADMISSION_SERVICE);
-    // The API server reaches the service on loopback, so it serves there and its certificate names it.
-    List<String> args = installed.withFlags(List.of("--bind-address=127.0.0.1", "--port=" + admissionPort,
-        "--extra-ip=127.0.0.1"));
-    admission = SluiceProcess.start(options.launchers().of("admission", ADMISSION_MAIN), "admission", args, kubeconfig,
-        installed.env(), installed.memoryLimit(), sandbox.dir());
-    await("the admission service to publish its CA into the webhook configurations", Duration.ofSeconds(90), () -> {
-      if (!admission.alive()) {
-        throw new IllegalStateException("the admission service exited:\n" + admission.tail(30));
-      }
-      MutatingWebhookConfiguration m = admin.admissionRegistration().v1().mutatingWebhookConfigurations()
-          .withName("sluice-admission").get();
-      String ca = m == null ? null : m.getWebhooks().get(0).getClientConfig().getCaBundle();
-      return ca != null && !ca.isEmpty() ? ca : null;
-    });
-  }
-
-  /** Stops the admission service (the webhook then fails open: failurePolicy Ignore). */
-  public void stopAdmission() {
-    if (admission != null) {
-      admission.close();
-    }
-  }
-
-  public void startAnalyzer() {
-    Path kubeconfig = sandbox.kubeconfig(ANALYZER_USER, SA_GROUPS);
-    Installed installed = Installed.of(manifests(), ANALYZER_DEPLOYMENT);
-    String prometheus = sandbox.prometheus().orElseThrow().url();
-    String port = Integer.toString(freePort());
-    // The installed flags name the cluster's Prometheus and the pod's port; the sandbox's are on loopback.
-    List<String> overrides = new ArrayList<>(List.of("--metrics-server=" + prometheus, "--listen-address=127.0.0.1",
-        "--port=" + port));
-    for (String a : options.analyzerArgs()) {
-      overrides.add(a.replace("{prometheus}", prometheus).replace("{port}", port));
-    }
-    List<String> args = installed.withFlags(overrides);
-    // The analyzer runs outside the cluster; the Canary's webhook URLs (http://flagger-loadtester.test/)
-    // reach the load tester through the sandbox's proxy into the cluster, the way HTTP_PROXY works.
-    String proxy = sandbox.cluster().clusterProxyUrl();
-    Map<String, String> env = new java.util.HashMap<>(installed.env());
-    env.putAll(Map.of("HTTP_PROXY", proxy, "http_proxy", proxy, "NO_PROXY", "127.0.0.1,localhost",
-        "no_proxy", "127.0.0.1,localhost"));
-    analyzer = SluiceProcess.start(options.launchers().of("analyzer", ANALYZER_MAIN), "analyzer", args, kubeconfig, env,
-        installed.memoryLimit(), sandbox.dir());
-  }
-
-  /** Flux's kustomize-controller, as Flux installs it: its service account, bound to cluster-admin. */
-  public static final String FLUX_USER = "system:serviceaccount:flux-system:kustomize-controller";
-
-  /**
-   * The identity a GitOps tool acts as, with the permissions its own installation grants (Flux binds
-   * its controllers to cluster-admin), so {@code kubectl --as} can play it.
-   */
-  public void installFluxIdentity() {
-    kubectl.run("create", "namespace", "flux-system").ok();
-    kubectl.run("-n", "flux-system", "create", "serviceaccount", "kustomize-controller").ok();
-    kubectl.run("create", "clusterrolebinding", "cluster-reconciler-flux-system", "--clusterrole=cluster-admin",
-        "--serviceaccount=flux-system:kustomize-controller").ok();
-  }
-
-  /** Applies the seed's manifests as a user would: the namespaces first, then the directory. */
-  public void applySeed() {
-    Path examples = options.repo().resolve("manifests/examples/podinfo");
-    kubectl.run("apply", "-f", examples.resolve("namespace.yaml").toString()).ok();
-    kubectl.run("apply", "-f", examples.toString()).ok();
-  }
-
-  public Kubectl kubectl() {
-    return kubectl;
-  }
-
-  public KubernetesClient admin() {
-    return admin;
-  }
-
-  public Sandbox sandbox() {
-    return sandbox;
-  }
-
-  public Optional<SluiceProcess> analyzer() {
-    return Optional.ofNullable(analyzer);
-  }
-
-  public Optional<SluiceProcess> admission() {
-    return Optional.ofNullable(admission);
-  }
-
-  /** The Canary as JSON, or null. */
-  public JsonObject canary(String namespace, String name) {
-    GenericKubernetesResource r = admin.genericKubernetesResources("flagger.app/v1beta1", "Canary")
-        .inNamespace(namespace).withName(name).get();
-    return r == null ? null : new JsonObject(JSON.asJson(r));
-  }
-
-  /** Checks that the analyzer is still running, so a wait fails at once with its log when it died. */
-  public void checkAlive() {
-    if (analyzer != null && !analyzer.alive()) {
-      throw new IllegalStateException("the analyzer exited:\n" + analyzer.tail(40));
-    }
-  }
-
-  public static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-    Instant deadline = Instant.now().plus(timeout);
-    Object lock = new Object();
-    while (Instant.now().isBefore(deadline)) {
-      T value = probe.get();
-      if (value != null && !Boolean.FALSE.equals(value)) {
-        return value;
-      }
-      synchronized (lock) {
+    public static Environment start(Options options) {
+        Sandbox sandbox = Sandbox.start(options.repo(), options.scrapeInterval(), options.startAnalyzer());
+        Environment env = new Environment(options, sandbox);
         try {
-          lock.wait(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for " + what, e);
+            env.boot();
+            return env;
+        } catch (RuntimeException e) {
+            env.close();
+            throw e;
         }
-      }
     }
-    throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-  }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Copies the Sluice service logs somewhere that outlives the sandbox directory (tests keep them). */
-  public void keepLogs(Path target) {
-    try {
-      Files.createDirectories(target);
-      for (SluiceProcess p : new SluiceProcess[] {admission, analyzer}) {
-        if (p != null && Files.exists(p.log())) {
-          Files.copy(p.log(), target.resolve(p.name() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    private void boot() {
+        kubectl.run("create", "namespace", SYSTEM_NAMESPACE).ok();
+        installRbac();
+        if (!ENFORCE_SLUICE_RBAC) {
+            // Asked for with -Dsandbox.rbac.sluice=exempt: the two services may do anything.
+            sandbox.api().unrestrict(ANALYZER_USER);
+            sandbox.api().unrestrict(ADMISSION_USER);
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        if (options.startAdmission()) {
+            installWebhookConfigurations();
+        }
+        admissionPort = freePort();
+        sandbox.registerExternalService(
+                SYSTEM_NAMESPACE, ADMISSION_SERVICE, SocketAddress.inetSocketAddress(admissionPort, "127.0.0.1"));
+        if (options.startAdmission()) {
+            startAdmission();
+        }
+        if (options.startAnalyzer()) {
+            startAnalyzer();
+        }
     }
-  }
 
-  @Override
-  public void close() {
-    if (analyzer != null) {
-      analyzer.close();
+    /** What {@code manifests/} installs, rendered once. */
+    private List<JsonObject> manifests() {
+        if (rendered == null) {
+            rendered = Installed.render(options.repo());
+        }
+        return rendered;
     }
-    if (admission != null) {
-      admission.close();
+
+    /**
+     * The service accounts, Roles, ClusterRoles and bindings of {@code manifests/}, applied as an
+     * administrator would: Sluice's services run with exactly these permissions.
+     */
+    private void installRbac() {
+        Set<String> kinds = Set.of("ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+        try {
+            Path dir = Files.createDirectories(sandbox.dir().resolve("rbac"));
+            int i = 0;
+            for (JsonObject o : manifests()) {
+                if (kinds.contains(o.getString("kind"))) {
+                    Files.writeString(dir.resolve(String.format("%02d.json", i++)), o.encode());
+                }
+            }
+            kubectl.run("apply", "-f", dir.toString()).ok();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-    admin.close();
-    sandbox.close();
-  }
+
+    /**
+     * The webhook configurations Sluice ships ({@code manifests/admission/webhooks.yaml}), applied as
+     * an administrator would; the admission service publishes its own CA into them.
+     */
+    private void installWebhookConfigurations() {
+        kubectl.run(
+                        "apply",
+                        "-f",
+                        options.repo()
+                                .resolve("manifests/admission/webhooks.yaml")
+                                .toString())
+                .ok();
+    }
+
+    public void startAdmission() {
+        if (admission != null && admission.alive()) {
+            return;
+        }
+        Path kubeconfig = sandbox.kubeconfig(ADMISSION_USER, SA_GROUPS);
+        Installed installed = Installed.of(manifests(), ADMISSION_SERVICE);
+        // The API server reaches the service on loopback, so it serves there and its certificate names it.
+        List<String> args = installed.withFlags(
+                List.of("--bind-address=127.0.0.1", "--port=" + admissionPort, "--extra-ip=127.0.0.1"));
+        admission = SluiceProcess.start(
+                options.launchers().of("admission", ADMISSION_MAIN),
+                "admission",
+                args,
+                kubeconfig,
+                installed.env(),
+                installed.memoryLimit(),
+                sandbox.dir());
+        await("the admission service to publish its CA into the webhook configurations", Duration.ofSeconds(90), () -> {
+            if (!admission.alive()) {
+                throw new IllegalStateException("the admission service exited:\n" + admission.tail(30));
+            }
+            MutatingWebhookConfiguration m = admin.admissionRegistration()
+                    .v1()
+                    .mutatingWebhookConfigurations()
+                    .withName("sluice-admission")
+                    .get();
+            String ca =
+                    m == null ? null : m.getWebhooks().get(0).getClientConfig().getCaBundle();
+            return ca != null && !ca.isEmpty() ? ca : null;
+        });
+    }
+
+    /** Stops the admission service (the webhook then fails open: failurePolicy Ignore). */
+    public void stopAdmission() {
+        if (admission != null) {
+            admission.close();
+        }
+    }
+
+    public void startAnalyzer() {
+        Path kubeconfig = sandbox.kubeconfig(ANALYZER_USER, SA_GROUPS);
+        Installed installed = Installed.of(manifests(), ANALYZER_DEPLOYMENT);
+        String prometheus = sandbox.prometheus().orElseThrow().url();
+        String port = Integer.toString(freePort());
+        // The installed flags name the cluster's Prometheus and the pod's port; the sandbox's are on loopback.
+        List<String> overrides = new ArrayList<>(
+                List.of("--metrics-server=" + prometheus, "--listen-address=127.0.0.1", "--port=" + port));
+        for (String a : options.analyzerArgs()) {
+            overrides.add(a.replace("{prometheus}", prometheus).replace("{port}", port));
+        }
+        List<String> args = installed.withFlags(overrides);
+        // The analyzer runs outside the cluster; the Canary's webhook URLs (http://flagger-loadtester.test/)
+        // reach the load tester through the sandbox's proxy into the cluster, the way HTTP_PROXY works.
+        String proxy = sandbox.cluster().clusterProxyUrl();
+        Map<String, String> env = new java.util.HashMap<>(installed.env());
+        env.putAll(Map.of(
+                "HTTP_PROXY",
+                proxy,
+                "http_proxy",
+                proxy,
+                "NO_PROXY",
+                "127.0.0.1,localhost",
+                "no_proxy",
+                "127.0.0.1,localhost"));
+        analyzer = SluiceProcess.start(
+                options.launchers().of("analyzer", ANALYZER_MAIN),
+                "analyzer",
+                args,
+                kubeconfig,
+                env,
+                installed.memoryLimit(),
+                sandbox.dir());
+    }
+
+    /** Flux's kustomize-controller, as Flux installs it: its service account, bound to cluster-admin. */
+    public static final String FLUX_USER = "system:serviceaccount:flux-system:kustomize-controller";
+
+    /**
+     * The identity a GitOps tool acts as, with the permissions its own installation grants (Flux binds
+     * its controllers to cluster-admin), so {@code kubectl --as} can play it.
+     */
+    public void installFluxIdentity() {
+        kubectl.run("create", "namespace", "flux-system").ok();
+        kubectl.run("-n", "flux-system", "create", "serviceaccount", "kustomize-controller")
+                .ok();
+        kubectl.run(
+                        "create",
+                        "clusterrolebinding",
+                        "cluster-reconciler-flux-system",
+                        "--clusterrole=cluster-admin",
+                        "--serviceaccount=flux-system:kustomize-controller")
+                .ok();
+    }
+
+    /** Applies the seed's manifests as a user would: the namespaces first, then the directory. */
+    public void applySeed() {
+        Path examples = options.repo().resolve("manifests/examples/podinfo");
+        kubectl.run("apply", "-f", examples.resolve("namespace.yaml").toString())
+                .ok();
+        kubectl.run("apply", "-f", examples.toString()).ok();
+    }
+
+    public Kubectl kubectl() {
+        return kubectl;
+    }
+
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    public Optional<SluiceProcess> analyzer() {
+        return Optional.ofNullable(analyzer);
+    }
+
+    public Optional<SluiceProcess> admission() {
+        return Optional.ofNullable(admission);
+    }
+
+    /** The Canary as JSON, or null. */
+    public JsonObject canary(String namespace, String name) {
+        GenericKubernetesResource r = admin.genericKubernetesResources("flagger.app/v1beta1", "Canary")
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
+        return r == null ? null : new JsonObject(JSON.asJson(r));
+    }
+
+    /** Checks that the analyzer is still running, so a wait fails at once with its log when it died. */
+    public void checkAlive() {
+        if (analyzer != null && !analyzer.alive()) {
+            throw new IllegalStateException("the analyzer exited:\n" + analyzer.tail(40));
+        }
+    }
+
+    public static <T> T await(String what, Duration timeout, Supplier<T> probe) {
+        Instant deadline = Instant.now().plus(timeout);
+        Object lock = new Object();
+        while (Instant.now().isBefore(deadline)) {
+            T value = probe.get();
+            if (value != null && !Boolean.FALSE.equals(value)) {
+                return value;
+            }
+            synchronized (lock) {
+                try {
+                    lock.wait(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + what, e);
+                }
+            }
+        }
+        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies the Sluice service logs somewhere that outlives the sandbox directory (tests keep them). */
+    public void keepLogs(Path target) {
+        try {
+            Files.createDirectories(target);
+            for (SluiceProcess p : new SluiceProcess[] {admission, analyzer}) {
+                if (p != null && Files.exists(p.log())) {
+                    Files.copy(
+                            p.log(),
+                            target.resolve(p.name() + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (analyzer != null) {
+            analyzer.close();
+        }
+        if (admission != null) {
+            admission.close();
+        }
+        admin.close();
+        sandbox.close();
+    }
 }

@@ -22,67 +22,84 @@ import java.util.Set;
  */
 public record Installed(List<String> args, Map<String, String> env, long memoryLimit) {
 
-  /** Every object {@code manifests/} installs, rendered with kubectl's kustomize. */
-  public static List<JsonObject> render(Path repo) {
-    return Manifests.parse(new Kubectl(null).run("kustomize", repo.resolve("manifests").toString()).ok().out());
-  }
-
-  static Installed of(List<JsonObject> objects, String deployment) {
-    JsonObject d = objects.stream().filter(o -> "Deployment".equals(o.getString("kind"))
-            && deployment.equals(o.getJsonObject("metadata").getString("name"))).findFirst()
-        .orElseThrow(() -> new IllegalStateException("manifests/ renders no Deployment " + deployment));
-    String namespace = d.getJsonObject("metadata").getString("namespace", "default");
-    JsonObject container = d.getJsonObject("spec").getJsonObject("template").getJsonObject("spec")
-        .getJsonArray("containers").getJsonObject(0);
-    List<String> args = new ArrayList<>();
-    container.getJsonArray("args", new JsonArray()).forEach(a -> args.add(String.valueOf(a)));
-    Map<String, String> env = new LinkedHashMap<>();
-    for (Object o : container.getJsonArray("env", new JsonArray())) {
-      JsonObject e = (JsonObject) o;
-      JsonObject from = e.getJsonObject("valueFrom");
-      if (from == null) {
-        env.put(e.getString("name"), e.getString("value", ""));
-      } else if ("metadata.namespace".equals(from.getJsonObject("fieldRef", new JsonObject()).getString("fieldPath"))) {
-        env.put(e.getString("name"), namespace);
-      } else {
-        throw new IllegalStateException("the sandbox cannot give " + deployment + " its variable " + e.getString("name")
-            + " (valueFrom " + from.encode() + ")");
-      }
+    /** Every object {@code manifests/} installs, rendered with kubectl's kustomize. */
+    public static List<JsonObject> render(Path repo) {
+        return Manifests.parse(new Kubectl(null)
+                .run("kustomize", repo.resolve("manifests").toString())
+                .ok()
+                .out());
     }
-    String limit = container.getJsonObject("resources", new JsonObject()).getJsonObject("limits", new JsonObject())
-        .getString("memory");
-    return new Installed(List.copyOf(args), Map.copyOf(env), limit == null ? 0 : bytes(limit));
-  }
 
-  /** The installed args with {@code overrides} ({@code --flag=value}) in place of the same flags. */
-  public List<String> withFlags(List<String> overrides) {
-    Set<String> replaced = new java.util.HashSet<>();
-    overrides.forEach(o -> replaced.add(o.split("=", 2)[0]));
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      String flag = a.split("=", 2)[0];
-      if (replaced.contains(flag)) {
-        if (!a.contains("=") && i + 1 < args.size() && !args.get(i + 1).startsWith("-")) {
-          i++;
+    static Installed of(List<JsonObject> objects, String deployment) {
+        JsonObject d = objects.stream()
+                .filter(o -> "Deployment".equals(o.getString("kind"))
+                        && deployment.equals(o.getJsonObject("metadata").getString("name")))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("manifests/ renders no Deployment " + deployment));
+        String namespace = d.getJsonObject("metadata").getString("namespace", "default");
+        JsonObject container = d.getJsonObject("spec")
+                .getJsonObject("template")
+                .getJsonObject("spec")
+                .getJsonArray("containers")
+                .getJsonObject(0);
+        List<String> args = new ArrayList<>();
+        container.getJsonArray("args", new JsonArray()).forEach(a -> args.add(String.valueOf(a)));
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Object o : container.getJsonArray("env", new JsonArray())) {
+            JsonObject e = (JsonObject) o;
+            JsonObject from = e.getJsonObject("valueFrom");
+            if (from == null) {
+                env.put(e.getString("name"), e.getString("value", ""));
+            } else if ("metadata.namespace"
+                    .equals(from.getJsonObject("fieldRef", new JsonObject()).getString("fieldPath"))) {
+                env.put(e.getString("name"), namespace);
+            } else {
+                throw new IllegalStateException("the sandbox cannot give " + deployment + " its variable "
+                        + e.getString("name") + " (valueFrom " + from.encode() + ")");
+            }
         }
-        continue;
-      }
-      out.add(a);
+        String limit = container
+                .getJsonObject("resources", new JsonObject())
+                .getJsonObject("limits", new JsonObject())
+                .getString("memory");
+        return new Installed(List.copyOf(args), Map.copyOf(env), limit == null ? 0 : bytes(limit));
     }
-    out.addAll(overrides);
-    return out;
-  }
 
-  /** Kubernetes quantities of memory: plain bytes, or with a binary (Ki, Mi, Gi) or decimal (k, M, G) suffix. */
-  static long bytes(String quantity) {
-    String[][] units = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}, {"k", "1000"}, {"M", "1000000"},
-        {"G", "1000000000"}};
-    for (String[] u : units) {
-      if (quantity.endsWith(u[0])) {
-        return Long.parseLong(quantity.substring(0, quantity.length() - u[0].length())) * Long.parseLong(u[1]);
-      }
+    /** The installed args with {@code overrides} ({@code --flag=value}) in place of the same flags. */
+    public List<String> withFlags(List<String> overrides) {
+        Set<String> replaced = new java.util.HashSet<>();
+        overrides.forEach(o -> replaced.add(o.split("=", 2)[0]));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String flag = a.split("=", 2)[0];
+            if (replaced.contains(flag)) {
+                if (!a.contains("=") && i + 1 < args.size() && !args.get(i + 1).startsWith("-")) {
+                    i++;
+                }
+                continue;
+            }
+            out.add(a);
+        }
+        out.addAll(overrides);
+        return out;
     }
-    return Long.parseLong(quantity);
-  }
+
+    /** Kubernetes quantities of memory: plain bytes, or with a binary (Ki, Mi, Gi) or decimal (k, M, G) suffix. */
+    static long bytes(String quantity) {
+        String[][] units = {
+            {"Ki", "1024"},
+            {"Mi", "1048576"},
+            {"Gi", "1073741824"},
+            {"k", "1000"},
+            {"M", "1000000"},
+            {"G", "1000000000"}
+        };
+        for (String[] u : units) {
+            if (quantity.endsWith(u[0])) {
+                return Long.parseLong(quantity.substring(0, quantity.length() - u[0].length())) * Long.parseLong(u[1]);
+            }
+        }
+        return Long.parseLong(quantity);
+    }
 }

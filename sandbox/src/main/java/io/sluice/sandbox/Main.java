@@ -14,272 +14,333 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The sandbox's command line: {@code demo}, {@code up} (make sandbox) and {@code bench-detection}. */
-@Command(name = "sluice-sandbox", mixinStandardHelpOptions = true,
-    description = "A local stand-in for the cluster around Sluice, with Sluice in it. Development and test tool only.",
-    subcommands = {Main.Demo.class, Main.Up.class, Main.Bench.class})
+@Command(
+        name = "sluice-sandbox",
+        mixinStandardHelpOptions = true,
+        description =
+                "A local stand-in for the cluster around Sluice, with Sluice in it. Development and test tool only.",
+        subcommands = {Main.Demo.class, Main.Up.class, Main.Bench.class})
 public final class Main {
 
-  static class Common {
-    @Option(names = "--repo", defaultValue = ".", description = "Sluice checkout (manifests and built modules).")
-    Path repo;
+    static class Common {
+        @Option(names = "--repo", defaultValue = ".", description = "Sluice checkout (manifests and built modules).")
+        Path repo;
 
-    @Option(names = "--analyzer-arg", description = "A flag for the analyzer (--flag=value) on top of those of its "
-        + "Deployment in manifests/, replacing the same flag; {prometheus} is replaced by the sandbox Prometheus URL, "
-        + "{port} by the analyzer's loopback port.")
-    List<String> analyzerArgs;
+        @Option(
+                names = "--analyzer-arg",
+                description = "A flag for the analyzer (--flag=value) on top of those of its "
+                        + "Deployment in manifests/, replacing the same flag; {prometheus} is replaced by the sandbox Prometheus URL, "
+                        + "{port} by the analyzer's loopback port.")
+        List<String> analyzerArgs;
 
-    @Option(names = "--scrape-interval", defaultValue = "2s", description = "Prometheus scrape interval.")
-    String scrape;
+        @Option(names = "--scrape-interval", defaultValue = "2s", description = "Prometheus scrape interval.")
+        String scrape;
 
-    Environment.Options options(boolean admission, boolean analyzer) {
-      List<String> args = analyzerArgs == null ? Environment.NO_EXTRA_ARGS : analyzerArgs;
-      Path root = repo.toAbsolutePath().normalize();
-      return new Environment.Options(root, Duration.ofSeconds(Long.parseLong(scrape.replace("s", ""))), args, admission,
-          analyzer, (module, mainClass) -> SluiceProcess.packaged(root, module, mainClass));
-    }
-
-    /** Stops at once, naming what is missing and how to get it. */
-    void preflight(boolean needSluice) {
-      List<String> missing = new ArrayList<>();
-      for (String[] tool : new String[][] {{"kubectl", "apt-get install -y kubectl (or kubernetes-client)"},
-          {"prometheus", "apt-get install -y prometheus"}, {"hey", "apt-get install -y hey"},
-          {"curl", "apt-get install -y curl"}, {"bash", "apt-get install -y bash"}}) {
-        if (!Tools.onPath(tool[0])) {
-          missing.add(tool[0] + " (" + tool[1] + ")");
+        Environment.Options options(boolean admission, boolean analyzer) {
+            List<String> args = analyzerArgs == null ? Environment.NO_EXTRA_ARGS : analyzerArgs;
+            Path root = repo.toAbsolutePath().normalize();
+            return new Environment.Options(
+                    root,
+                    Duration.ofSeconds(Long.parseLong(scrape.replace("s", ""))),
+                    args,
+                    admission,
+                    analyzer,
+                    (module, mainClass) -> SluiceProcess.packaged(root, module, mainClass));
         }
-      }
-      if (needSluice) {
-        for (String[] m : new String[][] {{"admission", Environment.ADMISSION_MAIN},
-            {"analyzer", Environment.ANALYZER_MAIN}}) {
-          String why = SluiceProcess.missing(repo, m[0], m[1]);
-          if (why != null) {
-            missing.add(why);
-          }
-        }
-      }
-      if (!missing.isEmpty()) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "cannot start the sandbox, missing:\n  - "
-            + String.join("\n  - ", missing));
-      }
-    }
-  }
 
-  @Command(name = "demo", description = "Plays the seed: promotion of 6.0.1, rollback of 6.0.2 under HTTP 500s.")
-  static final class Demo extends Common implements Callable<Integer> {
-    @Option(names = "--run-timeout", defaultValue = "600", description = "Seconds one run may take.")
-    long runTimeout;
-
-    @Override
-    public Integer call() {
-      preflight(true);
-      PrintStream out = System.out;
-      try (Environment env = Environment.start(options(true, true))) {
-        out.println("Sandbox up: API server " + env.sandbox().api().url() + ", Prometheus "
-            + env.sandbox().prometheus().map(Prometheus::url).orElse("-"));
-        out.println("Sandbox log: " + logFile() + "; Sluice's logs: " + repo.resolve(DEMO_LOGS).toAbsolutePath());
-        try {
-          return play(env, out);
-        } finally {
-          env.keepLogs(repo.resolve(DEMO_LOGS));
-        }
-      }
-    }
-
-    private int play(Environment env, PrintStream out) {
-      out.println("$ kubectl apply -f manifests/examples/podinfo/");
-      env.applySeed();
-      Environment.await("the Canary to be Initialized", Duration.ofSeconds(120), () -> {
-        env.checkAlive();
-        JsonObject c = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
-        return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
-      });
-      out.print(env.kubectl().run("-n", "test", "get", "canary").ok().out());
-      out.println();
-      SeedRun.Outcome promoted = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.1", false,
-          Duration.ofSeconds(runTimeout), out);
-      boolean events1 = SeedRun.promotedAsSeed(SeedRun.lastRunMessages(env));
-      out.println();
-      SeedRun.Outcome rolledBack = SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.2", true,
-          Duration.ofSeconds(runTimeout), out);
-      boolean events2 = SeedRun.rolledBackAsSeed(SeedRun.lastRunMessages(env));
-      boolean ok1 = promoted.phase().equals("Succeeded") && promoted.primaryImage().endsWith(":6.0.1") && events1;
-      boolean ok2 = rolledBack.phase().equals("Failed") && rolledBack.primaryImage().endsWith(":6.0.1") && events2;
-      out.println();
-      out.println("Summary");
-      out.printf("  6.0.1: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n", promoted.phase(),
-          promoted.took().toSeconds(), promoted.canaryWeights(), promoted.primaryImage(),
-          who(promoted.admittedRevision()), ok1 ? "promoted, as in the seed"
-              : "NOT as in the seed" + (events1 ? "" : " (Events differ from the seed's sequence)"));
-      out.printf("  6.0.2: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
-          rolledBack.phase(), rolledBack.took().toSeconds(), rolledBack.canaryWeights(), rolledBack.primaryImage(),
-          who(rolledBack.admittedRevision()), ok2 ? "rolled back, as in the seed"
-              : "NOT as in the seed" + (events2 ? "" : " (Events differ from the seed's sequence)"));
-      return ok1 && ok2 ? 0 : 1;
-    }
-  }
-
-  static final String DEMO_LOGS = "sandbox/target/demo-logs";
-
-  static String halfOf(String interval) {
-    try {
-      return io.sluice.model.Durations.parse(interval).map(d -> (d.toMillis() / 2) + " ms").orElse("half of " + interval);
-    } catch (RuntimeException e) {
-      return "half of " + interval;
-    }
-  }
-
-  static String who(JsonObject admitted) {
-    return admitted == null ? "(no admittedRevision)" : admitted.getString("user", "?") + " via "
-        + admitted.getString("source", "?");
-  }
-
-  @Command(name = "up", description = "Starts the sandbox with Sluice and the seed's objects and keeps it up.")
-  static final class Up extends Common implements Callable<Integer> {
-    @Option(names = "--without-sluice", description = "Start only the cluster stand-ins.")
-    boolean withoutSluice;
-
-    @Override
-    public Integer call() throws InterruptedException {
-      preflight(!withoutSluice);
-      Environment env = Environment.start(options(!withoutSluice, !withoutSluice));
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        env.close();
-        stopped.countDown();
-      }));
-      env.applySeed();
-      Path kubeconfig = env.sandbox().adminKubeconfig();
-      System.out.println("Sandbox up. In another shell:");
-      System.out.println("  export KUBECONFIG=" + kubeconfig);
-      System.out.println("  kubectl -n test get canary,deploy,svc,routetables");
-      System.out.println("  curl -H 'Host: " + SeedRun.HOST + "' http://127.0.0.1:" + env.sandbox().cluster().gatewayPort()
-          + "/");
-      System.out.println("  Prometheus: " + env.sandbox().prometheus().map(Prometheus::url).orElse("-"));
-      System.out.println("Sandbox log: " + logFile() + "; Sluice's logs: " + env.sandbox().dir());
-      System.out.println("Ctrl-C stops everything and removes " + env.sandbox().dir());
-      stopped.await();
-      return 0;
-    }
-  }
-
-  @Command(name = "bench-detection", description = "Time from a Deployment update to 'New revision detected!'.")
-  static final class Bench extends Common implements Callable<Integer> {
-    @Option(names = "--revisions", defaultValue = "50", description = "Revisions measured.")
-    int revisions;
-
-    @Option(names = "--warmup", defaultValue = "30", description = "Revisions sent first and not counted (JIT warm-up).")
-    int warmup;
-
-    @Override
-    public Integer call() {
-      preflight(true);
-      try (Environment env = Environment.start(options(true, true))) {
-        env.applySeed();
-        Environment.await("the Canary to be Initialized", Duration.ofSeconds(120), () -> {
-          env.checkAlive();
-          JsonObject c = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
-          return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
-        });
-        BlockingQueue<Long> detected = new LinkedBlockingQueue<>();
-        SharedIndexInformer<GenericKubernetesResource> events = env.admin()
-            .genericKubernetesResources("v1", "Event").inNamespace(SeedRun.NAMESPACE)
-            .inform(new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(GenericKubernetesResource e) {
-                noteIfDetection(e);
-              }
-
-              @Override
-              public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource e) {
-                noteIfDetection(e);
-              }
-
-              @Override
-              public void onDelete(GenericKubernetesResource e, boolean unknown) {
-              }
-
-              private void noteIfDetection(GenericKubernetesResource e) {
-                Object message = e.getAdditionalProperties().get("message");
-                if (message != null && message.toString().startsWith("New revision detected!")) {
-                  detected.add(System.nanoTime());
+        /** Stops at once, naming what is missing and how to get it. */
+        void preflight(boolean needSluice) {
+            List<String> missing = new ArrayList<>();
+            for (String[] tool : new String[][] {
+                {"kubectl", "apt-get install -y kubectl (or kubernetes-client)"},
+                {"prometheus", "apt-get install -y prometheus"},
+                {"hey", "apt-get install -y hey"},
+                {"curl", "apt-get install -y curl"},
+                {"bash", "apt-get install -y bash"}
+            }) {
+                if (!Tools.onPath(tool[0])) {
+                    missing.add(tool[0] + " (" + tool[1] + ")");
                 }
-              }
-            });
-        List<Double> millis = new ArrayList<>();
-        List<Double> admitted = new ArrayList<>();
-        try {
-          for (int i = 0; i < warmup + revisions; i++) {
-            detected.clear();
-            String image = "ghcr.io/stefanprodan/podinfo:6.1." + i;
-            long sent = System.nanoTime();
-            env.admin().apps().deployments().inNamespace(SeedRun.NAMESPACE).withName("podinfo")
-                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
-                    + "[{\"name\":\"podinfod\",\"image\":\"" + image + "\"}]}}}}");
-            long answered = System.nanoTime();
-            Long at = detected.poll(30, TimeUnit.SECONDS);
-            if (at == null) {
-              throw new IllegalStateException("no 'New revision detected!' Event within 30 s for " + image);
             }
-            if (i >= warmup) {
-              millis.add((at - sent) / 1e6);
-              admitted.add((answered - sent) / 1e6);
+            if (needSluice) {
+                for (String[] m : new String[][] {
+                    {"admission", Environment.ADMISSION_MAIN}, {"analyzer", Environment.ANALYZER_MAIN}
+                }) {
+                    String why = SluiceProcess.missing(repo, m[0], m[1]);
+                    if (why != null) {
+                        missing.add(why);
+                    }
+                }
             }
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return 2;
-        } finally {
-          events.close();
-          env.keepLogs(repo.resolve("sandbox/target/bench-logs"));
+            if (!missing.isEmpty()) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this),
+                        "cannot start the sandbox, missing:\n  - " + String.join("\n  - ", missing));
+            }
         }
-        Collections.sort(millis);
-        Collections.sort(admitted);
-        double p50 = percentile(millis, 0.50);
-        double p99 = percentile(millis, 0.99);
-        System.out.printf("update answered by the API server (admission included): p50 %.1f ms, p99 %.1f ms%n",
-            percentile(admitted, 0.50), percentile(admitted, 0.99));
-        JsonObject canary = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
-        String interval = canary.getJsonObject("spec").getJsonObject("analysis").getString("interval", "60s");
-        System.out.printf("detection over %d revisions: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", millis.size(), p50, p99,
-            millis.get(millis.size() - 1));
-        System.out.printf("a polling controller at the Canary's interval %s notices a change %s later on average "
-            + "(half the interval), %s at worst%n", interval, halfOf(interval), interval);
-        return p99 <= 100 ? 0 : 1;
-      }
     }
-  }
 
-  static double percentile(List<Double> sorted, double q) {
-    return sorted.get((int) Math.ceil(q * sorted.size()) - 1);
-  }
+    @Command(name = "demo", description = "Plays the seed: promotion of 6.0.1, rollback of 6.0.2 under HTTP 500s.")
+    static final class Demo extends Common implements Callable<Integer> {
+        @Option(names = "--run-timeout", defaultValue = "600", description = "Seconds one run may take.")
+        long runTimeout;
 
-  /**
-   * Where the sandbox's own log goes ({@code -Dsandbox.log.file} or {@code sandbox/target/sandbox.log}
-   * under the working directory); set before anything logs, since logback reads it when it starts.
-   */
-  static Path logFile() {
-    Path file = Path.of(System.getProperty("sandbox.log.file", "sandbox/target/sandbox.log")).toAbsolutePath();
-    try {
-      java.nio.file.Files.createDirectories(file.getParent());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the directory of the sandbox log " + file, e);
+        @Override
+        public Integer call() {
+            preflight(true);
+            PrintStream out = System.out;
+            try (Environment env = Environment.start(options(true, true))) {
+                out.println("Sandbox up: API server " + env.sandbox().api().url() + ", Prometheus "
+                        + env.sandbox().prometheus().map(Prometheus::url).orElse("-"));
+                out.println("Sandbox log: " + logFile() + "; Sluice's logs: "
+                        + repo.resolve(DEMO_LOGS).toAbsolutePath());
+                try {
+                    return play(env, out);
+                } finally {
+                    env.keepLogs(repo.resolve(DEMO_LOGS));
+                }
+            }
+        }
+
+        private int play(Environment env, PrintStream out) {
+            out.println("$ kubectl apply -f manifests/examples/podinfo/");
+            env.applySeed();
+            Environment.await("the Canary to be Initialized", Duration.ofSeconds(120), () -> {
+                env.checkAlive();
+                JsonObject c = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
+                return c != null
+                        && "Initialized"
+                                .equals(c.getJsonObject("status", new JsonObject())
+                                        .getString("phase"));
+            });
+            out.print(env.kubectl().run("-n", "test", "get", "canary").ok().out());
+            out.println();
+            SeedRun.Outcome promoted =
+                    SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.1", false, Duration.ofSeconds(runTimeout), out);
+            boolean events1 = SeedRun.promotedAsSeed(SeedRun.lastRunMessages(env));
+            out.println();
+            SeedRun.Outcome rolledBack =
+                    SeedRun.play(env, "ghcr.io/stefanprodan/podinfo:6.0.2", true, Duration.ofSeconds(runTimeout), out);
+            boolean events2 = SeedRun.rolledBackAsSeed(SeedRun.lastRunMessages(env));
+            boolean ok1 = promoted.phase().equals("Succeeded")
+                    && promoted.primaryImage().endsWith(":6.0.1")
+                    && events1;
+            boolean ok2 = rolledBack.phase().equals("Failed")
+                    && rolledBack.primaryImage().endsWith(":6.0.1")
+                    && events2;
+            out.println();
+            out.println("Summary");
+            out.printf(
+                    "  6.0.1: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
+                    promoted.phase(),
+                    promoted.took().toSeconds(),
+                    promoted.canaryWeights(),
+                    promoted.primaryImage(),
+                    who(promoted.admittedRevision()),
+                    ok1
+                            ? "promoted, as in the seed"
+                            : "NOT as in the seed" + (events1 ? "" : " (Events differ from the seed's sequence)"));
+            out.printf(
+                    "  6.0.2: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
+                    rolledBack.phase(),
+                    rolledBack.took().toSeconds(),
+                    rolledBack.canaryWeights(),
+                    rolledBack.primaryImage(),
+                    who(rolledBack.admittedRevision()),
+                    ok2
+                            ? "rolled back, as in the seed"
+                            : "NOT as in the seed" + (events2 ? "" : " (Events differ from the seed's sequence)"));
+            return ok1 && ok2 ? 0 : 1;
+        }
     }
-    System.setProperty("sandbox.log.file", file.toString());
-    return file;
-  }
 
-  public static void main(String[] args) {
-    logFile();
-    int code = new CommandLine(new Main()).execute(args);
-    System.exit(code);
-  }
+    static final String DEMO_LOGS = "sandbox/target/demo-logs";
+
+    static String halfOf(String interval) {
+        try {
+            return io.sluice.model.Durations.parse(interval)
+                    .map(d -> (d.toMillis() / 2) + " ms")
+                    .orElse("half of " + interval);
+        } catch (RuntimeException e) {
+            return "half of " + interval;
+        }
+    }
+
+    static String who(JsonObject admitted) {
+        return admitted == null
+                ? "(no admittedRevision)"
+                : admitted.getString("user", "?") + " via " + admitted.getString("source", "?");
+    }
+
+    @Command(name = "up", description = "Starts the sandbox with Sluice and the seed's objects and keeps it up.")
+    static final class Up extends Common implements Callable<Integer> {
+        @Option(names = "--without-sluice", description = "Start only the cluster stand-ins.")
+        boolean withoutSluice;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            preflight(!withoutSluice);
+            Environment env = Environment.start(options(!withoutSluice, !withoutSluice));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                env.close();
+                stopped.countDown();
+            }));
+            env.applySeed();
+            Path kubeconfig = env.sandbox().adminKubeconfig();
+            System.out.println("Sandbox up. In another shell:");
+            System.out.println("  export KUBECONFIG=" + kubeconfig);
+            System.out.println("  kubectl -n test get canary,deploy,svc,routetables");
+            System.out.println("  curl -H 'Host: " + SeedRun.HOST + "' http://127.0.0.1:"
+                    + env.sandbox().cluster().gatewayPort() + "/");
+            System.out.println("  Prometheus: "
+                    + env.sandbox().prometheus().map(Prometheus::url).orElse("-"));
+            System.out.println("Sandbox log: " + logFile() + "; Sluice's logs: "
+                    + env.sandbox().dir());
+            System.out.println(
+                    "Ctrl-C stops everything and removes " + env.sandbox().dir());
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "bench-detection", description = "Time from a Deployment update to 'New revision detected!'.")
+    static final class Bench extends Common implements Callable<Integer> {
+        @Option(names = "--revisions", defaultValue = "50", description = "Revisions measured.")
+        int revisions;
+
+        @Option(
+                names = "--warmup",
+                defaultValue = "30",
+                description = "Revisions sent first and not counted (JIT warm-up).")
+        int warmup;
+
+        @Override
+        public Integer call() {
+            preflight(true);
+            try (Environment env = Environment.start(options(true, true))) {
+                env.applySeed();
+                Environment.await("the Canary to be Initialized", Duration.ofSeconds(120), () -> {
+                    env.checkAlive();
+                    JsonObject c = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
+                    return c != null
+                            && "Initialized"
+                                    .equals(c.getJsonObject("status", new JsonObject())
+                                            .getString("phase"));
+                });
+                BlockingQueue<Long> detected = new LinkedBlockingQueue<>();
+                SharedIndexInformer<GenericKubernetesResource> events = env.admin()
+                        .genericKubernetesResources("v1", "Event")
+                        .inNamespace(SeedRun.NAMESPACE)
+                        .inform(new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(GenericKubernetesResource e) {
+                                noteIfDetection(e);
+                            }
+
+                            @Override
+                            public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource e) {
+                                noteIfDetection(e);
+                            }
+
+                            @Override
+                            public void onDelete(GenericKubernetesResource e, boolean unknown) {}
+
+                            private void noteIfDetection(GenericKubernetesResource e) {
+                                Object message = e.getAdditionalProperties().get("message");
+                                if (message != null && message.toString().startsWith("New revision detected!")) {
+                                    detected.add(System.nanoTime());
+                                }
+                            }
+                        });
+                List<Double> millis = new ArrayList<>();
+                List<Double> admitted = new ArrayList<>();
+                try {
+                    for (int i = 0; i < warmup + revisions; i++) {
+                        detected.clear();
+                        String image = "ghcr.io/stefanprodan/podinfo:6.1." + i;
+                        long sent = System.nanoTime();
+                        env.admin()
+                                .apps()
+                                .deployments()
+                                .inNamespace(SeedRun.NAMESPACE)
+                                .withName("podinfo")
+                                .patch(
+                                        PatchContext.of(PatchType.STRATEGIC_MERGE),
+                                        "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                                                + "[{\"name\":\"podinfod\",\"image\":\"" + image + "\"}]}}}}");
+                        long answered = System.nanoTime();
+                        Long at = detected.poll(30, TimeUnit.SECONDS);
+                        if (at == null) {
+                            throw new IllegalStateException(
+                                    "no 'New revision detected!' Event within 30 s for " + image);
+                        }
+                        if (i >= warmup) {
+                            millis.add((at - sent) / 1e6);
+                            admitted.add((answered - sent) / 1e6);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 2;
+                } finally {
+                    events.close();
+                    env.keepLogs(repo.resolve("sandbox/target/bench-logs"));
+                }
+                Collections.sort(millis);
+                Collections.sort(admitted);
+                double p50 = percentile(millis, 0.50);
+                double p99 = percentile(millis, 0.99);
+                System.out.printf(
+                        "update answered by the API server (admission included): p50 %.1f ms, p99 %.1f ms%n",
+                        percentile(admitted, 0.50), percentile(admitted, 0.99));
+                JsonObject canary = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
+                String interval =
+                        canary.getJsonObject("spec").getJsonObject("analysis").getString("interval", "60s");
+                System.out.printf(
+                        "detection over %d revisions: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                        millis.size(), p50, p99, millis.get(millis.size() - 1));
+                System.out.printf(
+                        "a polling controller at the Canary's interval %s notices a change %s later on average "
+                                + "(half the interval), %s at worst%n",
+                        interval, halfOf(interval), interval);
+                return p99 <= 100 ? 0 : 1;
+            }
+        }
+    }
+
+    static double percentile(List<Double> sorted, double q) {
+        return sorted.get((int) Math.ceil(q * sorted.size()) - 1);
+    }
+
+    /**
+     * Where the sandbox's own log goes ({@code -Dsandbox.log.file} or {@code sandbox/target/sandbox.log}
+     * under the working directory); set before anything logs, since logback reads it when it starts.
+     */
+    static Path logFile() {
+        Path file = Path.of(System.getProperty("sandbox.log.file", "sandbox/target/sandbox.log"))
+                .toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the directory of the sandbox log " + file, e);
+        }
+        System.setProperty("sandbox.log.file", file.toString());
+        return file;
+    }
+
+    public static void main(String[] args) {
+        logFile();
+        int code = new CommandLine(new Main()).execute(args);
+        System.exit(code);
+    }
 }

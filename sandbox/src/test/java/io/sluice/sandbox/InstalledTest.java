@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class InstalledTest {
 
-  static final String DEPLOYMENT = """
+    static final String DEPLOYMENT = """
       apiVersion: apps/v1
       kind: Deployment
       metadata: {name: sluice-analyzer, namespace: sluice-system}
@@ -23,18 +23,19 @@ class InstalledTest {
                 resources: {limits: {memory: 512Mi}}
       """;
 
-  @Test
-  void readsTheContainersFlagsEnvironmentAndMemoryLimit() {
-    Installed installed = Installed.of(Manifests.parse(DEPLOYMENT), "sluice-analyzer");
-    assertThat(installed.env()).containsEntry("POD_NAMESPACE", "sluice-system")
-        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75");
-    assertThat(installed.memoryLimit()).isEqualTo(512L * 1024 * 1024);
-  }
+    @Test
+    void readsTheContainersFlagsEnvironmentAndMemoryLimit() {
+        Installed installed = Installed.of(Manifests.parse(DEPLOYMENT), "sluice-analyzer");
+        assertThat(installed.env())
+                .containsEntry("POD_NAMESPACE", "sluice-system")
+                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75");
+        assertThat(installed.memoryLimit()).isEqualTo(512L * 1024 * 1024);
+    }
 
-  @Test
-  void theSandboxsAddressesReplaceTheSameFlagsInEitherForm() {
-    Installed installed = Installed.of(Manifests.parse(DEPLOYMENT), "sluice-analyzer");
-    assertThat(installed.withFlags(List.of("--metrics-server=http://127.0.0.1:9090", "--port=40000")))
-        .containsExactly("--log-format=json", "--metrics-server=http://127.0.0.1:9090", "--port=40000");
-  }
+    @Test
+    void theSandboxsAddressesReplaceTheSameFlagsInEitherForm() {
+        Installed installed = Installed.of(Manifests.parse(DEPLOYMENT), "sluice-analyzer");
+        assertThat(installed.withFlags(List.of("--metrics-server=http://127.0.0.1:9090", "--port=40000")))
+                .containsExactly("--log-format=json", "--metrics-server=http://127.0.0.1:9090", "--port=40000");
+    }
 }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class ManifestsTest {
 
-  @Test
-  void splitsDocumentsByTheYamlGrammarNotByLines() {
-    String yaml = """
+    @Test
+    void splitsDocumentsByTheYamlGrammarNotByLines() {
+        String yaml = """
         # a comment before the first document
         apiVersion: v1
         kind: ConfigMap
@@ -29,10 +29,10 @@ class ManifestsTest {
         spec: {size: 3}
         --- # a trailing document with only a comment
         """;
-    List<JsonObject> docs = Manifests.parse(yaml);
-    assertThat(docs).hasSize(2);
-    assertThat(docs.get(0).getJsonObject("data").getString("script")).isEqualTo("echo a\n---\necho b\n");
-    assertThat(docs.get(1).getString("kind")).isEqualTo("Widget");
-    assertThat(docs.get(1).getJsonObject("spec").getInteger("size")).isEqualTo(3);
-  }
+        List<JsonObject> docs = Manifests.parse(yaml);
+        assertThat(docs).hasSize(2);
+        assertThat(docs.get(0).getJsonObject("data").getString("script")).isEqualTo("echo a\n---\necho b\n");
+        assertThat(docs.get(1).getString("kind")).isEqualTo("Widget");
+        assertThat(docs.get(1).getJsonObject("spec").getInteger("size")).isEqualTo(3);
+    }
 }

@@ -36,240 +36,315 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedEndToEndIT {
 
-  static final Path REPO = Path.of(System.getProperty("sluice.repo", "..")).toAbsolutePath().normalize();
-  static Environment env;
-  static GatewayClient gateway;
-  static final Path LOGS = REPO.resolve("sandbox/target/e2e-logs");
+    static final Path REPO =
+            Path.of(System.getProperty("sluice.repo", "..")).toAbsolutePath().normalize();
+    static Environment env;
+    static GatewayClient gateway;
+    static final Path LOGS = REPO.resolve("sandbox/target/e2e-logs");
 
-  @BeforeAll
-  static void start() throws Exception {
-    require(Kubectl.available(), "kubectl", "kubernetes-client");
-    require(Prometheus.installed(), "prometheus", "prometheus");
-    require(Tools.onPath("hey"), "hey", "hey");
-    require(Tools.onPath("curl"), "curl", "curl");
-    env = Environment.start(new Environment.Options(REPO, Duration.ofSeconds(1), Environment.NO_EXTRA_ARGS,
-        true, true, TestLaunchers.of(REPO)));
-    env.applySeed();
-    JsonObject canary = Manifests.read(REPO.resolve("manifests/examples/podinfo/canary.yaml")).get(0);
-    JsonObject analysis = canary.getJsonObject("spec").getJsonObject("analysis");
-    analysis.put("interval", "5s");
-    analysis.getJsonArray("metrics").forEach(m -> ((JsonObject) m).put("interval", "15s"));
-    for (Object o : analysis.getJsonArray("webhooks")) {
-      JsonObject hook = (JsonObject) o;
-      if ("load-test".equals(hook.getString("name"))) {
-        hook.getJsonObject("metadata").put("cmd", "hey -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/");
-      }
-    }
-    Path shortened = Files.createTempFile(env.sandbox().dir(), "canary", ".json");
-    Files.writeString(shortened, canary.encode());
-    env.kubectl().run("apply", "-f", shortened.toString()).ok();
-    Environment.await("the Canary to be Initialized", Duration.ofSeconds(90), () -> {
-      env.checkAlive();
-      JsonObject c = env.canary("test", "podinfo");
-      return c != null && "Initialized".equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
-    });
-    gateway = new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), SeedRun.HOST);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (env != null) {
-      env.keepLogs(LOGS);
-      Path dir = env.sandbox().dir();
-      env.close();
-      assertThat(dir).doesNotExist();
-    }
-  }
-
-  /** Sends user traffic through the gateway during a run and counts canary answers per canary weight. */
-  static final class Traffic implements AutoCloseable {
-    final Map<Integer, AtomicLong> total = new ConcurrentHashMap<>();
-    final Map<Integer, AtomicLong> canary = new ConcurrentHashMap<>();
-    final AtomicInteger weight = new AtomicInteger(0);
-    final long timer;
-
-    Traffic() {
-      env.sandbox().cluster().onRouteTable(t -> {
-        if (t.getJsonObject("metadata").getString("name").equals("podinfo-delegate")) {
-          Integer w = SeedRun.canaryWeight(t);
-          if (w != null) {
-            weight.set(w);
-          }
-        }
-      });
-      timer = env.sandbox().vertx().setPeriodic(25, t -> {
-        int w = weight.get();
-        gateway.get("/").onSuccess(a -> {
-          if (a.status() == 200 && weight.get() == w) {
-            total.computeIfAbsent(w, k -> new AtomicLong()).incrementAndGet();
-            // Attributed by the pod that answered, not by version: after the promotion copy the
-            // primary serves the canary's version too.
-            if (!new JsonObject(a.body()).getString("hostname", "").startsWith("podinfo-primary")) {
-              canary.computeIfAbsent(w, k -> new AtomicLong()).incrementAndGet();
+    @BeforeAll
+    static void start() throws Exception {
+        require(Kubectl.available(), "kubectl", "kubernetes-client");
+        require(Prometheus.installed(), "prometheus", "prometheus");
+        require(Tools.onPath("hey"), "hey", "hey");
+        require(Tools.onPath("curl"), "curl", "curl");
+        env = Environment.start(new Environment.Options(
+                REPO, Duration.ofSeconds(1), Environment.NO_EXTRA_ARGS, true, true, TestLaunchers.of(REPO)));
+        env.applySeed();
+        JsonObject canary = Manifests.read(REPO.resolve("manifests/examples/podinfo/canary.yaml"))
+                .get(0);
+        JsonObject analysis = canary.getJsonObject("spec").getJsonObject("analysis");
+        analysis.put("interval", "5s");
+        analysis.getJsonArray("metrics").forEach(m -> ((JsonObject) m).put("interval", "15s"));
+        for (Object o : analysis.getJsonArray("webhooks")) {
+            JsonObject hook = (JsonObject) o;
+            if ("load-test".equals(hook.getString("name"))) {
+                hook.getJsonObject("metadata").put("cmd", "hey -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/");
             }
-          }
+        }
+        Path shortened = Files.createTempFile(env.sandbox().dir(), "canary", ".json");
+        Files.writeString(shortened, canary.encode());
+        env.kubectl().run("apply", "-f", shortened.toString()).ok();
+        Environment.await("the Canary to be Initialized", Duration.ofSeconds(90), () -> {
+            env.checkAlive();
+            JsonObject c = env.canary("test", "podinfo");
+            return c != null
+                    && "Initialized"
+                            .equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
         });
-      });
+        gateway =
+                new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), SeedRun.HOST);
     }
 
-    double share(int w) {
-      long n = total.getOrDefault(w, new AtomicLong()).get();
-      return n == 0 ? Double.NaN : canary.getOrDefault(w, new AtomicLong()).get() / (double) n;
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (env != null) {
+            env.keepLogs(LOGS);
+            Path dir = env.sandbox().dir();
+            env.close();
+            assertThat(dir).doesNotExist();
+        }
     }
 
-    long samples(int w) {
-      return total.getOrDefault(w, new AtomicLong()).get();
+    /** Sends user traffic through the gateway during a run and counts canary answers per canary weight. */
+    static final class Traffic implements AutoCloseable {
+        final Map<Integer, AtomicLong> total = new ConcurrentHashMap<>();
+        final Map<Integer, AtomicLong> canary = new ConcurrentHashMap<>();
+        final AtomicInteger weight = new AtomicInteger(0);
+        final long timer;
+
+        Traffic() {
+            env.sandbox().cluster().onRouteTable(t -> {
+                if (t.getJsonObject("metadata").getString("name").equals("podinfo-delegate")) {
+                    Integer w = SeedRun.canaryWeight(t);
+                    if (w != null) {
+                        weight.set(w);
+                    }
+                }
+            });
+            timer = env.sandbox().vertx().setPeriodic(25, t -> {
+                int w = weight.get();
+                gateway.get("/").onSuccess(a -> {
+                    if (a.status() == 200 && weight.get() == w) {
+                        total.computeIfAbsent(w, k -> new AtomicLong()).incrementAndGet();
+                        // Attributed by the pod that answered, not by version: after the promotion copy the
+                        // primary serves the canary's version too.
+                        if (!new JsonObject(a.body()).getString("hostname", "").startsWith("podinfo-primary")) {
+                            canary.computeIfAbsent(w, k -> new AtomicLong()).incrementAndGet();
+                        }
+                    }
+                });
+            });
+        }
+
+        double share(int w) {
+            long n = total.getOrDefault(w, new AtomicLong()).get();
+            return n == 0
+                    ? Double.NaN
+                    : canary.getOrDefault(w, new AtomicLong()).get() / (double) n;
+        }
+
+        long samples(int w) {
+            return total.getOrDefault(w, new AtomicLong()).get();
+        }
+
+        @Override
+        public void close() {
+            env.sandbox().vertx().cancelTimer(timer);
+        }
     }
 
-    @Override
-    public void close() {
-      env.sandbox().vertx().cancelTimer(timer);
+    static SeedRun.Outcome play(String image, boolean faults) {
+        return play(image, faults, null);
     }
-  }
 
-  static SeedRun.Outcome play(String image, boolean faults) {
-    return play(image, faults, null);
-  }
-
-  static SeedRun.Outcome play(String image, boolean faults, String as) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      return SeedRun.play(env, image, faults, Duration.ofMinutes(3), print, as);
-    } finally {
-      System.out.println(out.toString(StandardCharsets.UTF_8));
+    static SeedRun.Outcome play(String image, boolean faults, String as) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            return SeedRun.play(env, image, faults, Duration.ofMinutes(3), print, as);
+        } finally {
+            System.out.println(out.toString(StandardCharsets.UTF_8));
+        }
     }
-  }
 
-  static List<String> messages() {
-    return SeedRun.events(env).stream().map(SeedRun::message).toList();
-  }
-
-  static List<String> lastRun() {
-    return SeedRun.lastRunMessages(env);
-  }
-
-  static String primaryImage() {
-    return env.admin().apps().deployments().inNamespace("test").withName("podinfo-primary").get().getSpec()
-        .getTemplate().getSpec().getContainers().get(0).getImage();
-  }
-
-  @Test
-  @Order(1)
-  void newVersionIsPromotedStepByStep() {
-    SeedRun.Outcome outcome;
-    Traffic traffic = new Traffic();
-    try (traffic) {
-      outcome = play("ghcr.io/stefanprodan/podinfo:6.0.1", false);
+    static List<String> messages() {
+        return SeedRun.events(env).stream().map(SeedRun::message).toList();
     }
-    assertThat(outcome.phase()).isEqualTo("Succeeded");
-    assertThat(lastRun()).filteredOn(m -> !m.startsWith("Halt advancement no values found"))
-        .containsExactlyElementsOf(SeedRun.PROMOTION);
-    assertThat(outcome.canaryWeights()).containsSubsequence(30, 60, 0);
-    assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");
-    assertThat(outcome.admittedRevision()).isNotNull();
-    assertThat(outcome.admittedRevision().getString("user")).isEqualTo(Sandbox.ADMIN);
-    assertThat(outcome.admittedRevision().getString("source")).isEqualTo("kubectl");
-    assertThat(outcome.admittedRevision().getJsonObject("images").getString("podinfod"))
-        .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");
-    // The gateway's split follows the weight Sluice wrote: with ~200 samples a step, a binomial
-    // share stays well within 0.15 of the weight.
-    for (int w : new int[] {30, 60}) {
-      assertThat(traffic.samples(w)).as("requests at weight %d", w).isGreaterThan(50);
-      assertThat(traffic.share(w)).as("canary share at weight %d", w).isBetween(w / 100.0 - 0.15, w / 100.0 + 0.15);
+
+    static List<String> lastRun() {
+        return SeedRun.lastRunMessages(env);
     }
-    assertThat(traffic.share(0)).as("canary share at weight 0").isLessThan(0.01);
-  }
 
-  @Test
-  @Order(2)
-  void faultyVersionIsRolledBack() {
-    SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.2", true);
-    assertThat(outcome.phase()).isEqualTo("Failed");
-    List<String> run = lastRun();
-    assertThat(run).filteredOn(m -> !m.startsWith("Halt")).containsExactlyElementsOf(SeedRun.ROLLBACK);
-    assertThat(run).anyMatch(m -> m.matches("Halt podinfo\\.test advancement success rate \\d+\\.\\d\\d% < 99%"));
-    assertThat(outcome.canaryWeights()).containsSubsequence(30, 0);
-    assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");
-    JsonObject status = env.canary("test", "podinfo").getJsonObject("status");
-    assertThat(status.getInteger("failedChecks")).isEqualTo(5);
-  }
-
-  @Test
-  @Order(3)
-  void aRevisionSetByFluxsServiceAccountIsRecordedAsFlux() {
-    String flux = Environment.FLUX_USER;
-    env.installFluxIdentity();
-    SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.4", false, flux);
-    assertThat(outcome.phase()).isEqualTo("Succeeded");
-    assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");
-    assertThat(outcome.admittedRevision().getString("user")).isEqualTo(flux);
-    assertThat(outcome.admittedRevision().getString("source")).isEqualTo("flux");
-    assertThat(outcome.admittedRevision().getJsonObject("images").getString("podinfod"))
-        .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");
-  }
-
-  @Test
-  @Order(4)
-  void revisionIsFoundByTheWatchWhileAdmissionIsDown() {
-    int eventsBefore = (int) messages().stream().filter(m -> m.startsWith("New revision detected!")).count();
-    env.stopAdmission();
-    env.kubectl().run("-n", "test", "set", "image", "deployment/podinfo", "podinfod=ghcr.io/stefanprodan/podinfo:6.0.3")
-        .ok();
-    Environment.await("a run started by the watch", Duration.ofSeconds(60), () -> {
-      env.checkAlive();
-      return messages().stream().filter(m -> m.startsWith("New revision detected!")).count() > eventsBefore;
-    });
-    JsonObject after = env.canary("test", "podinfo").getJsonObject("status").getJsonObject("admittedRevision");
-    String audited = after == null ? null : after.getJsonObject("images", new JsonObject()).getString("podinfod");
-    assertThat(audited).as("no admission, no audit record of 6.0.3").isNotEqualTo("ghcr.io/stefanprodan/podinfo:6.0.3");
-    assertThat(env.admin().apps().deployments().inNamespace("test").withName("podinfo").get().getSpec().getTemplate()
-        .getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.3");
-  }
-
-  /**
-   * revertOnDeletion with garbage collection on: deleting the Canary hands the app back to its own
-   * Deployment, and what serves it afterwards (the delegate RouteTable's destinations) still exists.
-   */
-  @Test
-  @Order(5)
-  void deletingTheCanaryWithRevertOnDeletionLeavesTheAppServing() {
-    Environment.await("the run before to finish", Duration.ofMinutes(3), () -> {
-      String phase = env.canary("test", "podinfo").getJsonObject("status").getString("phase");
-      return List.of("Succeeded", "Failed", "Initialized").contains(phase);
-    });
-    env.kubectl().run("-n", "test", "patch", "canary", "podinfo", "--type=merge", "-p",
-        "{\"spec\":{\"revertOnDeletion\":true}}").ok();
-    Environment.await("the analyzer's finalizer on the Canary", Duration.ofSeconds(60), () ->
-        env.canary("test", "podinfo").getJsonObject("metadata").getJsonArray("finalizers", new JsonArray())
-            .contains("finalizer.flagger.app"));
-    env.kubectl().run("-n", "test", "delete", "canary", "podinfo", "--timeout=120s").ok();
-    assertThat(env.canary("test", "podinfo")).isNull();
-    JsonObject delegate = Environment.await("garbage collection to settle", Duration.ofSeconds(30), () -> {
-      Kubectl.Result r = env.kubectl().run("-n", "test", "get", "routetable", "podinfo-delegate", "-o", "json");
-      return r.exit() == 0 ? new JsonObject(r.out()) : null;
-    });
-    for (String destination : destinations(delegate)) {
-      assertThat(env.kubectl().run("-n", "test", "get", "service", destination).exit())
-          .as("service %s the delegate routes to", destination).isZero();
+    static String primaryImage() {
+        return env.admin()
+                .apps()
+                .deployments()
+                .inNamespace("test")
+                .withName("podinfo-primary")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
-    assertThat(env.admin().apps().deployments().inNamespace("test").withName("podinfo").get().getSpec().getReplicas())
-        .as("the target is scaled back up").isPositive();
-    assertThat(Environment.await("the app to answer through the gateway", Duration.ofSeconds(30), () ->
-        gateway.get("/").toCompletionStage().toCompletableFuture().handle((a, e) -> a != null && a.status() == 200)
-            .join())).isTrue();
-  }
 
-  static List<String> destinations(JsonObject routeTable) {
-    List<String> names = new java.util.ArrayList<>();
-    for (Object http : routeTable.getJsonObject("spec").getJsonArray("http", new JsonArray())) {
-      for (Object d : ((JsonObject) http).getJsonObject("forwardTo", new JsonObject())
-          .getJsonArray("destinations", new JsonArray())) {
-        names.add(((JsonObject) d).getJsonObject("ref", new JsonObject()).getString("name"));
-      }
+    @Test
+    @Order(1)
+    void newVersionIsPromotedStepByStep() {
+        SeedRun.Outcome outcome;
+        Traffic traffic = new Traffic();
+        try (traffic) {
+            outcome = play("ghcr.io/stefanprodan/podinfo:6.0.1", false);
+        }
+        assertThat(outcome.phase()).isEqualTo("Succeeded");
+        assertThat(lastRun())
+                .filteredOn(m -> !m.startsWith("Halt advancement no values found"))
+                .containsExactlyElementsOf(SeedRun.PROMOTION);
+        assertThat(outcome.canaryWeights()).containsSubsequence(30, 60, 0);
+        assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");
+        assertThat(outcome.admittedRevision()).isNotNull();
+        assertThat(outcome.admittedRevision().getString("user")).isEqualTo(Sandbox.ADMIN);
+        assertThat(outcome.admittedRevision().getString("source")).isEqualTo("kubectl");
+        assertThat(outcome.admittedRevision().getJsonObject("images").getString("podinfod"))
+                .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");
+        // The gateway's split follows the weight Sluice wrote: with ~200 samples a step, a binomial
+        // share stays well within 0.15 of the weight.
+        for (int w : new int[] {30, 60}) {
+            assertThat(traffic.samples(w)).as("requests at weight %d", w).isGreaterThan(50);
+            assertThat(traffic.share(w))
+                    .as("canary share at weight %d", w)
+                    .isBetween(w / 100.0 - 0.15, w / 100.0 + 0.15);
+        }
+        assertThat(traffic.share(0)).as("canary share at weight 0").isLessThan(0.01);
     }
-    return names;
-  }
+
+    @Test
+    @Order(2)
+    void faultyVersionIsRolledBack() {
+        SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.2", true);
+        assertThat(outcome.phase()).isEqualTo("Failed");
+        List<String> run = lastRun();
+        assertThat(run).filteredOn(m -> !m.startsWith("Halt")).containsExactlyElementsOf(SeedRun.ROLLBACK);
+        assertThat(run).anyMatch(m -> m.matches("Halt podinfo\\.test advancement success rate \\d+\\.\\d\\d% < 99%"));
+        assertThat(outcome.canaryWeights()).containsSubsequence(30, 0);
+        assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1");
+        JsonObject status = env.canary("test", "podinfo").getJsonObject("status");
+        assertThat(status.getInteger("failedChecks")).isEqualTo(5);
+    }
+
+    @Test
+    @Order(3)
+    void aRevisionSetByFluxsServiceAccountIsRecordedAsFlux() {
+        String flux = Environment.FLUX_USER;
+        env.installFluxIdentity();
+        SeedRun.Outcome outcome = play("ghcr.io/stefanprodan/podinfo:6.0.4", false, flux);
+        assertThat(outcome.phase()).isEqualTo("Succeeded");
+        assertThat(primaryImage()).isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");
+        assertThat(outcome.admittedRevision().getString("user")).isEqualTo(flux);
+        assertThat(outcome.admittedRevision().getString("source")).isEqualTo("flux");
+        assertThat(outcome.admittedRevision().getJsonObject("images").getString("podinfod"))
+                .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");
+    }
+
+    @Test
+    @Order(4)
+    void revisionIsFoundByTheWatchWhileAdmissionIsDown() {
+        int eventsBefore = (int) messages().stream()
+                .filter(m -> m.startsWith("New revision detected!"))
+                .count();
+        env.stopAdmission();
+        env.kubectl()
+                .run("-n", "test", "set", "image", "deployment/podinfo", "podinfod=ghcr.io/stefanprodan/podinfo:6.0.3")
+                .ok();
+        Environment.await("a run started by the watch", Duration.ofSeconds(60), () -> {
+            env.checkAlive();
+            return messages().stream()
+                            .filter(m -> m.startsWith("New revision detected!"))
+                            .count()
+                    > eventsBefore;
+        });
+        JsonObject after = env.canary("test", "podinfo").getJsonObject("status").getJsonObject("admittedRevision");
+        String audited = after == null
+                ? null
+                : after.getJsonObject("images", new JsonObject()).getString("podinfod");
+        assertThat(audited)
+                .as("no admission, no audit record of 6.0.3")
+                .isNotEqualTo("ghcr.io/stefanprodan/podinfo:6.0.3");
+        assertThat(env.admin()
+                        .apps()
+                        .deployments()
+                        .inNamespace("test")
+                        .withName("podinfo")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.3");
+    }
+
+    /**
+     * revertOnDeletion with garbage collection on: deleting the Canary hands the app back to its own
+     * Deployment, and what serves it afterwards (the delegate RouteTable's destinations) still exists.
+     */
+    @Test
+    @Order(5)
+    void deletingTheCanaryWithRevertOnDeletionLeavesTheAppServing() {
+        Environment.await("the run before to finish", Duration.ofMinutes(3), () -> {
+            String phase = env.canary("test", "podinfo").getJsonObject("status").getString("phase");
+            return List.of("Succeeded", "Failed", "Initialized").contains(phase);
+        });
+        env.kubectl()
+                .run(
+                        "-n",
+                        "test",
+                        "patch",
+                        "canary",
+                        "podinfo",
+                        "--type=merge",
+                        "-p",
+                        "{\"spec\":{\"revertOnDeletion\":true}}")
+                .ok();
+        Environment.await(
+                "the analyzer's finalizer on the Canary",
+                Duration.ofSeconds(60),
+                () -> env.canary("test", "podinfo")
+                        .getJsonObject("metadata")
+                        .getJsonArray("finalizers", new JsonArray())
+                        .contains("finalizer.flagger.app"));
+        env.kubectl()
+                .run("-n", "test", "delete", "canary", "podinfo", "--timeout=120s")
+                .ok();
+        assertThat(env.canary("test", "podinfo")).isNull();
+        JsonObject delegate = Environment.await("garbage collection to settle", Duration.ofSeconds(30), () -> {
+            Kubectl.Result r = env.kubectl().run("-n", "test", "get", "routetable", "podinfo-delegate", "-o", "json");
+            return r.exit() == 0 ? new JsonObject(r.out()) : null;
+        });
+        for (String destination : destinations(delegate)) {
+            assertThat(env.kubectl()
+                            .run("-n", "test", "get", "service", destination)
+                            .exit())
+                    .as("service %s the delegate routes to", destination)
+                    .isZero();
+        }
+        assertThat(env.admin()
+                        .apps()
+                        .deployments()
+                        .inNamespace("test")
+                        .withName("podinfo")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .as("the target is scaled back up")
+                .isPositive();
+        assertThat(Environment.await(
+                        "the app to answer through the gateway",
+                        Duration.ofSeconds(30),
+                        () -> gateway.get("/")
+                                .toCompletionStage()
+                                .toCompletableFuture()
+                                .handle((a, e) -> a != null && a.status() == 200)
+                                .join()))
+                .isTrue();
+    }
+
+    static List<String> destinations(JsonObject routeTable) {
+        List<String> names = new java.util.ArrayList<>();
+        for (Object http : routeTable.getJsonObject("spec").getJsonArray("http", new JsonArray())) {
+            for (Object d : ((JsonObject) http)
+                    .getJsonObject("forwardTo", new JsonObject())
+                    .getJsonArray("destinations", new JsonArray())) {
+                names.add(
+                        ((JsonObject) d).getJsonObject("ref", new JsonObject()).getString("name"));
+            }
+        }
+        return names;
+    }
 }

@@ -11,11 +11,12 @@ import java.util.List;
  */
 final class TestLaunchers {
 
-  private TestLaunchers() {}
+    private TestLaunchers() {}
 
-  static Environment.Launchers of(Path repo) {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return (module, mainClass) -> module.equals("analyzer") ? SluiceProcess.packaged(repo, module, mainClass)
-        : List.of("-cp", classpath, mainClass);
-  }
+    static Environment.Launchers of(Path repo) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return (module, mainClass) -> module.equals("analyzer")
+                ? SluiceProcess.packaged(repo, module, mainClass)
+                : List.of("-cp", classpath, mainClass);
+    }
 }

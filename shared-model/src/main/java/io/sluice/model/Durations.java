@@ -10,8 +10,7 @@ import java.util.Optional;
  * such as {@code 30s}, {@code 1m30s} or {@code 1.5h}.
  */
 public final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     /** The duration {@code text} denotes, or empty when it is null, blank or not well formed. */
     public static Optional<Duration> parse(String text) {

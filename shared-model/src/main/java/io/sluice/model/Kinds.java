@@ -24,7 +24,11 @@ import java.util.List;
  */
 public final class Kinds {
     public static final List<Class<? extends HasMetadata>> RESOURCE_CLASSES = List.of(
-            Canary.class, MetricTemplate.class, AlertProvider.class, RouteTable.class, Workspace.class,
+            Canary.class,
+            MetricTemplate.class,
+            AlertProvider.class,
+            RouteTable.class,
+            Workspace.class,
             WorkspaceSettings.class);
 
     /** The list kinds the services read, with the apiVersion the API server writes them with. */
@@ -35,9 +39,7 @@ public final class Kinds {
             new ListKind(RouteTable.API_VERSION, "RouteTableList", RouteTableList.class));
 
     /** A list kind and the class that reads it. */
-    public record ListKind(String apiVersion, String kind, Class<? extends KubernetesResource> type) {
-    }
+    public record ListKind(String apiVersion, String kind, Class<? extends KubernetesResource> type) {}
 
-    private Kinds() {
-    }
+    private Kinds() {}
 }

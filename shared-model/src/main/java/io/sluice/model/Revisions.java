@@ -7,7 +7,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -36,8 +35,7 @@ public final class Revisions {
         }
     }
 
-    private Revisions() {
-    }
+    private Revisions() {}
 
     /** The revision of a pod template given as JSON text. */
     public static String ofTemplate(String podTemplateJson) {

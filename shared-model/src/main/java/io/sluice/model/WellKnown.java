@@ -2,8 +2,7 @@ package io.sluice.model;
 
 /** Label, annotation and finalizer keys Sluice reads or writes. */
 public final class WellKnown {
-    private WellKnown() {
-    }
+    private WellKnown() {}
 
     /** On a target Deployment: the replica count its owner (Git, a user) asked for, kept by the admission webhook. */
     public static final String DESIRED_REPLICAS_ANNOTATION = "sluice.io/desired-replicas";
@@ -25,6 +24,7 @@ public final class WellKnown {
 
     /** On the {@code New revision detected!} Event: the revision, user and source that started the run. */
     public static final String EVENT_REVISION_ANNOTATION = "sluice.io/revision";
+
     public static final String EVENT_USER_ANNOTATION = "sluice.io/user";
     public static final String EVENT_SOURCE_ANNOTATION = "sluice.io/source";
 

@@ -12,11 +12,16 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule noVertx = noClasses().should().dependOnClassesThat().resideInAPackage("io.vertx..")
+    static final ArchRule noVertx = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.vertx..")
             .because("shared-model is plain Java, used by the admission service and the analyzer alike");
 
     @ArchTest
-    static final ArchRule noKubernetesClient = noClasses().should().dependOnClassesThat()
+    static final ArchRule noKubernetesClient = noClasses()
+            .should()
+            .dependOnClassesThat()
             .resideInAPackage("io.fabric8.kubernetes.client..")
             .because("shared-model holds data and pure functions; talking to the API server is the services' job");
 }

@@ -14,8 +14,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DefaultsAndDurationsTest {
 
     @ParameterizedTest(name = "\"{0}\" is {1} ms")
-    @CsvSource({"30s,30000", "1m,60000", "1m30s,90000", "1.5h,5400000", "500ms,500", "2h45m,9900000", "0,0",
-            "-1m,-60000"})
+    @CsvSource({
+        "30s,30000",
+        "1m,60000",
+        "1m30s,90000",
+        "1.5h,5400000",
+        "500ms,500",
+        "2h45m,9900000",
+        "0,0",
+        "-1m,-60000"
+    })
     void goDurationsParse(String text, long millis) {
         assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
     }
@@ -64,6 +72,8 @@ class DefaultsAndDurationsTest {
         CanarySpec spec = new CanarySpec();
         spec.targetRef = new CanarySpec.TargetReference("apps/v1", "Deployment", "podinfo");
         assertThat(CanaryDefaults.serviceName(spec)).isEqualTo("podinfo");
-        assertThat(CanaryDefaults.skipAnalysis(spec)).as("no analysis at all means skip").isTrue();
+        assertThat(CanaryDefaults.skipAnalysis(spec))
+                .as("no analysis at all means skip")
+                .isTrue();
     }
 }

@@ -16,10 +16,10 @@ public final class Fixtures {
         Kinds.RESOURCE_CLASSES.forEach(SERIALIZATION::registerKubernetesResource);
         Kinds.LIST_KINDS.forEach(l -> SERIALIZATION.registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
     }
+
     public static final Path EXAMPLES = Path.of("..", "manifests", "examples", "podinfo");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static String text(Path file) {
         try {

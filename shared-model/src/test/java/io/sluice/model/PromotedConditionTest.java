@@ -6,24 +6,27 @@ import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.PromotedCondition;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class PromotedConditionTest {
 
     @ParameterizedTest(name = "{0} reads {1}: {2}")
-    @CsvSource(delimiter = '|', value = {
-            "Initializing|Unknown|New Deployment detected, starting initialization.",
-            "Initialized|True|Deployment initialization completed.",
-            "Waiting|Unknown|Waiting for approval.",
-            "Progressing|Unknown|New revision detected, progressing canary analysis.",
-            "WaitingPromotion|Unknown|Waiting for approval.",
-            "Promoting|Unknown|Canary analysis completed, starting primary rolling update.",
-            "Finalising|Unknown|Canary analysis completed, routing all traffic to primary.",
-            "Succeeded|True|Canary analysis completed successfully, promotion finished.",
-            "Failed|False|Canary analysis failed, Deployment scaled to zero.",
-            "Terminating|Unknown|New Deployment detected, starting initialization."})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Initializing|Unknown|New Deployment detected, starting initialization.",
+                "Initialized|True|Deployment initialization completed.",
+                "Waiting|Unknown|Waiting for approval.",
+                "Progressing|Unknown|New revision detected, progressing canary analysis.",
+                "WaitingPromotion|Unknown|Waiting for approval.",
+                "Promoting|Unknown|Canary analysis completed, starting primary rolling update.",
+                "Finalising|Unknown|Canary analysis completed, routing all traffic to primary.",
+                "Succeeded|True|Canary analysis completed successfully, promotion finished.",
+                "Failed|False|Canary analysis failed, Deployment scaled to zero.",
+                "Terminating|Unknown|New Deployment detected, starting initialization."
+            })
     void eachPhaseHasItsStatusAndMessage(CanaryPhase phase, String status, String message) {
         List<CanaryCondition> conditions = PromotedCondition.apply(null, phase, "Deployment", "2026-11-26T10:00:00Z");
         assertThat(conditions).singleElement().satisfies(c -> {
@@ -37,7 +40,8 @@ class PromotedConditionTest {
     @Test
     void theTransitionTimeIsKeptWhileTheStatusStaysTheSame() {
         List<CanaryCondition> progressing = PromotedCondition.apply(null, CanaryPhase.Progressing, "Deployment", "t1");
-        List<CanaryCondition> promoting = PromotedCondition.apply(progressing, CanaryPhase.Promoting, "Deployment", "t2");
+        List<CanaryCondition> promoting =
+                PromotedCondition.apply(progressing, CanaryPhase.Promoting, "Deployment", "t2");
         CanaryCondition c = PromotedCondition.find(promoting);
         assertThat(c.reason).isEqualTo("Promoting");
         assertThat(c.lastUpdateTime).isEqualTo("t2");
@@ -47,7 +51,8 @@ class PromotedConditionTest {
     @Test
     void theTransitionTimeMovesWhenTheStatusFlips() {
         List<CanaryCondition> finalising = PromotedCondition.apply(null, CanaryPhase.Finalising, "Deployment", "t1");
-        CanaryCondition c = PromotedCondition.find(PromotedCondition.apply(finalising, CanaryPhase.Succeeded, "Deployment", "t2"));
+        CanaryCondition c =
+                PromotedCondition.find(PromotedCondition.apply(finalising, CanaryPhase.Succeeded, "Deployment", "t2"));
         assertThat(c.status).isEqualTo("True");
         assertThat(c.lastTransitionTime).isEqualTo("t2");
     }

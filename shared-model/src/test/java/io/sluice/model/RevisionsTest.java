@@ -32,25 +32,24 @@ class RevisionsTest {
         assertThat(Revisions.ofTemplate("""
                 {"metadata":{"labels":{"app":"podinfo"},"annotations":{}},
                  "spec":{"containers":[{"name":"podinfod","image":"ghcr.io/stefanprodan/podinfo:6.0.0",
-                   "ports":[{"containerPort":9898,"name":"http","protocol":"TCP"}],"env":[]}]}}"""))
-                .isEqualTo("06ca79376c63846a");
+                   "ports":[{"containerPort":9898,"name":"http","protocol":"TCP"}],"env":[]}]}}""")).isEqualTo("06ca79376c63846a");
         assertThat(Revisions.ofTemplate("{}")).isEqualTo("44136fa355b3678a");
     }
 
     @Test
     void canonicalJsonSortsKeysAndDropsEmptyValues() {
         assertThat(Revisions.canonicalJson(Fixtures.SERIALIZATION.unmarshal(
-                "{\"b\":1,\"a\":{\"z\":null,\"y\":\"\",\"x\":[],\"w\":{}},\"c\":[{\"k\":\"v\"}],\"d\":false}",
-                tools.jackson.databind.JsonNode.class)))
+                        "{\"b\":1,\"a\":{\"z\":null,\"y\":\"\",\"x\":[],\"w\":{}},\"c\":[{\"k\":\"v\"}],\"d\":false}",
+                        tools.jackson.databind.JsonNode.class)))
                 .isEqualTo("{\"b\":1,\"c\":[{\"k\":\"v\"}],\"d\":false}");
     }
 
     @Test
     void canonicalJsonEscapesStringsAndKeepsArrayPositions() {
         assertThat(Revisions.canonicalJson(Fixtures.SERIALIZATION.unmarshal(
-                "{\"s\":\"q\\\"b\\\\c\\nd\u20ac\",\"l\":[null,{\"a\":\"\"},2,[]],\"e\":[null,\"\",{}],"
-                        + "\"n\":[1.50,-0.0,1e3,12345678901234567890]}",
-                tools.jackson.databind.JsonNode.class)))
+                        "{\"s\":\"q\\\"b\\\\c\\nd\u20ac\",\"l\":[null,{\"a\":\"\"},2,[]],\"e\":[null,\"\",{}],"
+                                + "\"n\":[1.50,-0.0,1e3,12345678901234567890]}",
+                        tools.jackson.databind.JsonNode.class)))
                 .isEqualTo("{\"l\":[{},{},2,{}],\"n\":[1.5,0,1000,12345678901234567890],"
                         + "\"s\":\"q\\\"b\\\\c\\u000ad\u20ac\"}");
     }
@@ -64,12 +63,15 @@ class RevisionsTest {
     void canonicalJsonEqualsPruningThenSortedWriting() {
         java.util.Random random = new java.util.Random(7);
         tools.jackson.databind.ObjectMapper sorted = tools.jackson.databind.json.JsonMapper.builder()
-                .enable(tools.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
+                .enable(tools.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+                .build();
         for (int i = 0; i < 2_000; i++) {
             tools.jackson.databind.JsonNode tree = randomNode(random, 0);
             tools.jackson.databind.JsonNode pruned = prune(tree);
             String expected = pruned == null ? "{}" : sorted.writeValueAsString(pruned);
-            assertThat(Revisions.canonicalJson(tree)).as("canonical form of %s", tree).isEqualTo(expected);
+            assertThat(Revisions.canonicalJson(tree))
+                    .as("canonical form of %s", tree)
+                    .isEqualTo(expected);
         }
     }
 
@@ -77,15 +79,21 @@ class RevisionsTest {
         var nodes = tools.jackson.databind.node.JsonNodeFactory.instance;
         int kind = random.nextInt(depth >= 4 ? 5 : 7);
         switch (kind) {
-            case 0: return nodes.nullNode();
-            case 1: return nodes.stringNode(random.nextBoolean() ? "" : "v" + random.nextInt(100) + "\u00e9");
-            case 2: return nodes.numberNode(random.nextInt(2_000) - 1_000);
-            case 3: return nodes.booleanNode(random.nextBoolean());
-            case 4: return random.nextBoolean() ? nodes.objectNode() : nodes.arrayNode();
+            case 0:
+                return nodes.nullNode();
+            case 1:
+                return nodes.stringNode(random.nextBoolean() ? "" : "v" + random.nextInt(100) + "\u00e9");
+            case 2:
+                return nodes.numberNode(random.nextInt(2_000) - 1_000);
+            case 3:
+                return nodes.booleanNode(random.nextBoolean());
+            case 4:
+                return random.nextBoolean() ? nodes.objectNode() : nodes.arrayNode();
             case 5: {
                 tools.jackson.databind.node.ObjectNode object = nodes.objectNode();
                 for (int k = random.nextInt(5); k > 0; k--) {
-                    object.set("k" + (char) ('a' + random.nextInt(26)) + random.nextInt(3), randomNode(random, depth + 1));
+                    object.set(
+                            "k" + (char) ('a' + random.nextInt(26)) + random.nextInt(3), randomNode(random, depth + 1));
                 }
                 return object;
             }
@@ -102,7 +110,8 @@ class RevisionsTest {
     /** A copy without empty values, or null when nothing is left. */
     private static tools.jackson.databind.JsonNode prune(tools.jackson.databind.JsonNode node) {
         if (node.isObject()) {
-            tools.jackson.databind.node.ObjectNode copy = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            tools.jackson.databind.node.ObjectNode copy =
+                    tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             node.properties().forEach(e -> {
                 tools.jackson.databind.JsonNode value = prune(e.getValue());
                 if (value != null) {
@@ -112,7 +121,8 @@ class RevisionsTest {
             return copy.isEmpty() ? null : copy;
         }
         if (node.isArray()) {
-            tools.jackson.databind.node.ArrayNode copy = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            tools.jackson.databind.node.ArrayNode copy =
+                    tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
             boolean any = false;
             for (tools.jackson.databind.JsonNode item : node) {
                 tools.jackson.databind.JsonNode value = prune(item);
@@ -144,21 +154,24 @@ class RevisionsTest {
 
     @Test
     void absentNullAndEmptyFieldsAreTheSame() {
-        String withNulls = TEMPLATE.replace("\"restartPolicy\":\"Always\"",
+        String withNulls = TEMPLATE.replace(
+                "\"restartPolicy\":\"Always\"",
                 "\"restartPolicy\":\"Always\",\"nodeSelector\":null,\"volumes\":[],\"hostname\":\"\",\"affinity\":{}");
         assertThat(Revisions.ofTemplate(withNulls)).isEqualTo(Revisions.ofTemplate(TEMPLATE));
     }
 
     @Test
     void numbersAreComparedByValue() {
-        assertThat(Revisions.ofTemplate(TEMPLATE.replace("\"terminationGracePeriodSeconds\":30",
-                "\"terminationGracePeriodSeconds\":30.0"))).isEqualTo(Revisions.ofTemplate(TEMPLATE));
+        assertThat(Revisions.ofTemplate(TEMPLATE.replace(
+                        "\"terminationGracePeriodSeconds\":30", "\"terminationGracePeriodSeconds\":30.0")))
+                .isEqualTo(Revisions.ofTemplate(TEMPLATE));
     }
 
     @Test
     void aRoundTripThroughTheFabric8ModelKeepsTheRevision() {
         String deployment = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"podinfo\"},"
-                + "\"spec\":{\"template\":" + TEMPLATE.replace(",\n                \"futureField\":{\"enabled\":true}", "")
+                + "\"spec\":{\"template\":"
+                + TEMPLATE.replace(",\n                \"futureField\":{\"enabled\":true}", "")
                 + "}}";
         Deployment typed = Fixtures.SERIALIZATION.unmarshal(deployment, Deployment.class);
         String roundTripped = Fixtures.SERIALIZATION.asJson(typed);
@@ -171,9 +184,13 @@ class RevisionsTest {
         return Stream.of(
                 Arguments.of("a new image", TEMPLATE.replace("podinfo:6.0.0", "podinfo:6.0.1")),
                 Arguments.of("a changed env value", TEMPLATE.replace("#34577c", "#ff0000")),
-                Arguments.of("a new pod annotation", TEMPLATE.replace("\"prometheus.io/scrape\":\"true\"",
-                        "\"prometheus.io/scrape\":\"true\",\"restartedAt\":\"2026-11-26T10:00:00Z\"")),
-                Arguments.of("a changed resource limit", TEMPLATE.replace("\"memory\":\"512Mi\"", "\"memory\":\"1Gi\"")),
+                Arguments.of(
+                        "a new pod annotation",
+                        TEMPLATE.replace(
+                                "\"prometheus.io/scrape\":\"true\"",
+                                "\"prometheus.io/scrape\":\"true\",\"restartedAt\":\"2026-11-26T10:00:00Z\"")),
+                Arguments.of(
+                        "a changed resource limit", TEMPLATE.replace("\"memory\":\"512Mi\"", "\"memory\":\"1Gi\"")),
                 Arguments.of("a changed label", TEMPLATE.replace("\"app\":\"podinfo\"", "\"app\":\"podinfo-v2\"")),
                 Arguments.of("a boolean turned off", TEMPLATE.replace("\"enabled\":true", "\"enabled\":false")));
     }
@@ -190,7 +207,9 @@ class RevisionsTest {
                 + TEMPLATE + "}}";
         String b = "{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"7\"},\"spec\":{\"replicas\":0,\"template\":"
                 + TEMPLATE + "},\"status\":{\"replicas\":0}}";
-        assertThat(Revisions.ofDeployment(a)).isEqualTo(Revisions.ofDeployment(b)).isEqualTo(Revisions.ofTemplate(TEMPLATE));
+        assertThat(Revisions.ofDeployment(a))
+                .isEqualTo(Revisions.ofDeployment(b))
+                .isEqualTo(Revisions.ofTemplate(TEMPLATE));
     }
 
     @Test
@@ -201,7 +220,8 @@ class RevisionsTest {
 
     @Test
     void malformedJsonIsAClearError() {
-        assertThatThrownBy(() -> Revisions.ofTemplate("{\"spec\":")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Revisions.ofTemplate("{\"spec\":"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("pod template is not valid JSON");
     }
 }

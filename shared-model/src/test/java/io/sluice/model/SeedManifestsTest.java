@@ -37,7 +37,8 @@ class SeedManifestsTest {
         JsonNode written = Fixtures.SERIALIZATION.unmarshal(Fixtures.SERIALIZATION.asJson(object), JsonNode.class);
         // Numbers compare by value: 99 in YAML is a Double in the model and may come back as 99.0.
         assertThat(original.equals(SeedManifestsTest::sameValue, written))
-                .as("%s round trip%n  read:    %s%n  written: %s", file, original, written).isTrue();
+                .as("%s round trip%n  read:    %s%n  written: %s", file, original, written)
+                .isTrue();
     }
 
     private static int sameValue(JsonNode a, JsonNode b) {
@@ -49,16 +50,21 @@ class SeedManifestsTest {
 
     @Test
     void aListOfCanariesReadsWithItsOwnListKind() {
-        String list = "{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"CanaryList\",\"metadata\":{\"resourceVersion\":\"7\"},"
-                + "\"items\":[" + Fixtures.SERIALIZATION.asJson(Fixtures.example("canary.yaml", Canary.class)) + "]}";
+        String list =
+                "{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"CanaryList\",\"metadata\":{\"resourceVersion\":\"7\"},"
+                        + "\"items\":[" + Fixtures.SERIALIZATION.asJson(Fixtures.example("canary.yaml", Canary.class))
+                        + "]}";
         Object read = Fixtures.SERIALIZATION.unmarshal(list);
         assertThat(read).isInstanceOf(io.sluice.model.flagger.CanaryList.class);
-        assertThat(((io.sluice.model.flagger.CanaryList) read).getItems()).singleElement().isInstanceOf(Canary.class);
+        assertThat(((io.sluice.model.flagger.CanaryList) read).getItems())
+                .singleElement()
+                .isInstanceOf(Canary.class);
     }
 
     @Test
     void theSeedsCanaryIsValid() {
-        assertThat(CanaryValidator.validate(Fixtures.example("canary.yaml", Canary.class))).isEmpty();
+        assertThat(CanaryValidator.validate(Fixtures.example("canary.yaml", Canary.class)))
+                .isEmpty();
     }
 
     @Test
@@ -92,9 +98,11 @@ class SeedManifestsTest {
         assertThat(written.at("/spec/futureTopLevel/x").asInt()).isEqualTo(1);
         assertThat(written.at("/spec/service/futureServiceField/1").asString()).isEqualTo("b");
         assertThat(written.at("/spec/analysis/futureAnalysis").asBoolean()).isTrue();
-        assertThat(written.at("/spec/analysis/webhooks/0/futureHookField").asString()).isEqualTo("v");
+        assertThat(written.at("/spec/analysis/webhooks/0/futureHookField").asString())
+                .isEqualTo("v");
         assertThat(written.at("/status/futureStatus/nested/deep").asInt()).isEqualTo(3);
-        assertThat(written.at("/status/admittedRevision/futureAudit").asString()).isEqualTo("x");
+        assertThat(written.at("/status/admittedRevision/futureAudit").asString())
+                .isEqualTo("x");
         assertThat(written.at("/status/canaryWeight").asInt()).isEqualTo(10);
     }
 

@@ -115,7 +115,10 @@ public sealed interface Action {
         }
 
         /** Normal or Warning, as Kubernetes knows them. */
-        public enum Type { Normal, Warning }
+        public enum Type {
+            Normal,
+            Warning
+        }
 
         EmitEvent(Type type, String message) {
             this(type, message, Map.of());

@@ -6,12 +6,10 @@ package io.sluice.analyzer.decision;
  * rollback when the hold outlasts its deadline).
  */
 public final class Alerts {
-    private Alerts() {
-    }
+    private Alerts() {}
 
     /** One alert: the shell hands it to the notifier as it is. */
-    public record Alert(String message, Severity severity, boolean withMetadata) {
-    }
+    public record Alert(String message, Severity severity, boolean withMetadata) {}
 
     /** {@code kind} is the target's kind, e.g. {@code Deployment}. */
     public static Alert initialized(String kind) {
@@ -28,7 +26,8 @@ public final class Alerts {
     public static final Alert MANUAL_ROLLBACK = new Alert("Rolling back manual webhook invoked", Severity.WARN, false);
     public static final Alert COMPLETED =
             new Alert("Canary analysis completed successfully, promotion finished.", Severity.INFO, false);
-    public static final Alert SKIPPED = new Alert("Canary analysis was skipped, promotion finished.", Severity.INFO, false);
+    public static final Alert SKIPPED =
+            new Alert("Canary analysis was skipped, promotion finished.", Severity.INFO, false);
 
     public static Alert thresholdReached(int failedChecks) {
         return new Alert("Failed checks threshold reached " + failedChecks, Severity.ERROR, false);

@@ -70,6 +70,7 @@ import java.util.Objects;
 public final class CanaryDecider {
     /** How soon to look again while waiting on something a watch will also report. */
     static final Duration SHORT = Duration.ofSeconds(5);
+
     static final String ANNOTATION_REVISION = WellKnown.EVENT_REVISION_ANNOTATION;
     static final String ANNOTATION_USER = WellKnown.EVENT_USER_ANNOTATION;
     static final String ANNOTATION_SOURCE = WellKnown.EVENT_SOURCE_ANNOTATION;
@@ -118,7 +119,9 @@ public final class CanaryDecider {
             return suspended();
         }
         if (obs.olderOnTarget() != null) {
-            return blocked(TARGET_CONFLICT_CONDITION, "TargetConflict",
+            return blocked(
+                    TARGET_CONFLICT_CONDITION,
+                    "TargetConflict",
                     Texts.targetConflict(key, spec.targetRef.kind, tgt, ns, obs.olderOnTarget()));
         }
         if (!obs.specViolations().isEmpty()) {
@@ -168,7 +171,9 @@ public final class CanaryDecider {
                 return new Result.RunChecks(List.of(new Check.Providers()), false);
             }
             if (obs.providers().message() != null) {
-                event(obs.providers().available() ? Type.Normal : Type.Warning, obs.providers().message());
+                event(
+                        obs.providers().available() ? Type.Normal : Type.Warning,
+                        obs.providers().message());
             }
         }
         if (obs.primary() == null) {
@@ -322,7 +327,10 @@ public final class CanaryDecider {
             }
             pre.passed().forEach(o -> event(Type.Normal, Texts.preRolloutPassed(o.hook())));
             if (pre.failed() != null) {
-                event(Type.Warning, Texts.preRolloutFailed(key, pre.failed().hook(), pre.failed().error()));
+                event(
+                        Type.Warning,
+                        Texts.preRolloutFailed(
+                                key, pre.failed().hook(), pre.failed().error()));
                 alert(Alerts.preRolloutFailed(pre.failed().hook(), pre.failed().error()));
                 next.failedChecks = Statuses.n(old.failedChecks) + 1;
                 return tickUsed();
@@ -447,7 +455,8 @@ public final class CanaryDecider {
             return waitForWorkload();
         }
         // The primary and the -primary/-canary Services go with the Canary: traffic must be on a Service that stays
-        // (the apex, selecting the target's ready pods) and Gloo Mesh must have accepted that before the finalizer goes.
+        // (the apex, selecting the target's ready pods) and Gloo Mesh must have accepted that before the finalizer
+        // goes.
         actions.add(new Action.RestoreApexService());
         actions.add(new Action.HandBackRoutes());
         Routes routes = obs.routes();
@@ -590,7 +599,10 @@ public final class CanaryDecider {
             return hooks.pending();
         }
         if (hooks.failed() != null) {
-            event(Type.Warning, Texts.externalCheckFailed(key, hooks.failed().hook(), hooks.failed().error()));
+            event(
+                    Type.Warning,
+                    Texts.externalCheckFailed(
+                            key, hooks.failed().hook(), hooks.failed().error()));
             next.failedChecks = Statuses.n(old.failedChecks) + 1;
             return tickUsed();
         }
@@ -705,7 +717,8 @@ public final class CanaryDecider {
         int weight = Statuses.n(old.canaryWeight);
         if (routes.problem() != null) {
             if (stalled()) {
-                return promoted ? failedPromotion(noProgress(routes.problem()))
+                return promoted
+                        ? failedPromotion(noProgress(routes.problem()))
                         : rollback(Rollback.DEADLINE, noProgress(routes.problem()));
             }
             event(Type.Warning, routes.problem());
@@ -731,7 +744,12 @@ public final class CanaryDecider {
 
     // ---------------------------------------------------------------- endings
 
-    private enum Rollback { THRESHOLD, MANUAL, DEADLINE, HOLD }
+    private enum Rollback {
+        THRESHOLD,
+        MANUAL,
+        DEADLINE,
+        HOLD
+    }
 
     private Result rollback(Rollback why, String err) {
         int failed = Statuses.n(old.failedChecks);
@@ -783,7 +801,8 @@ public final class CanaryDecider {
     }
 
     private String delegateName() {
-        return obs.routes().table() != null ? obs.routes().table()
+        return obs.routes().table() != null
+                ? obs.routes().table()
                 : spec.routeTableRef == null ? "(none)" : "delegated by " + spec.routeTableRef.name;
     }
 
@@ -812,7 +831,8 @@ public final class CanaryDecider {
      */
     private void enter(CanaryPhase phase) {
         next.phase = phase.name();
-        if (phase != CanaryPhase.Progressing && phase != CanaryPhase.WaitingPromotion
+        if (phase != CanaryPhase.Progressing
+                && phase != CanaryPhase.WaitingPromotion
                 && phase != CanaryPhase.Promoting) {
             next.canaryWeight = 0;
             next.iterations = 0;
@@ -901,23 +921,24 @@ public final class CanaryDecider {
         }
         if (next.conditions != null) {
             // Only valid specs alone on their target get here: a condition left from before is over.
-            next.conditions.removeIf(c -> INVALID_SPEC_CONDITION.equals(c.type)
-                    || TARGET_CONFLICT_CONDITION.equals(c.type));
+            next.conditions.removeIf(
+                    c -> INVALID_SPEC_CONDITION.equals(c.type) || TARGET_CONFLICT_CONDITION.equals(c.type));
         }
         holdingCondition(stamp);
         next.observedGeneration = obs.generation();
         if (Statuses.progressed(old, next) || old.lastTransitionTime == null && phase != null) {
             next.lastTransitionTime = stamp;
         }
-        boolean routed = actions.stream().anyMatch(a -> a instanceof Action.SetRoutes
-                || a instanceof Action.HandBackRoutes);
+        boolean routed =
+                actions.stream().anyMatch(a -> a instanceof Action.SetRoutes || a instanceof Action.HandBackRoutes);
         if (!routed && repairRoutes && phase != null) {
             // Every tick repairs the delegate toward the status's weights: the status is the intent.
             int w = Statuses.n(next.canaryWeight);
             actions.add(new Action.SetRoutes(100 - w, w));
         }
         // Said once per interval, like an invalid spec: the owner should learn that the annotation does nothing.
-        NoDataPolicy.annotationProblem(obs.noDataAnnotation()).filter(p -> obs.analysisDue())
+        NoDataPolicy.annotationProblem(obs.noDataAnnotation())
+                .filter(p -> obs.analysisDue())
                 .ifPresent(p -> event(Type.Warning, p));
         return new Result.Decision(next, List.copyOf(actions), requeue, consumed);
     }
@@ -953,7 +974,10 @@ public final class CanaryDecider {
         if (status.conditions == null) {
             return null;
         }
-        return status.conditions.stream().filter(c -> type.equals(c.type)).findFirst().orElse(null);
+        return status.conditions.stream()
+                .filter(c -> type.equals(c.type))
+                .findFirst()
+                .orElse(null);
     }
 
     private boolean changed() {
@@ -1089,11 +1113,9 @@ public final class CanaryDecider {
     }
 
     /** The outcome so far of a group of hooks that must all pass, run in order. */
-    private record Gate(Result pending, List<HookOutcome> passed, HookOutcome failed, Hook failedHook) {
-    }
+    private record Gate(Result pending, List<HookOutcome> passed, HookOutcome failed, Hook failedHook) {}
 
-    private record Hook(boolean muteAlert) {
-    }
+    private record Hook(boolean muteAlert) {}
 
     private Gate gate(String type, CanaryPhase phase) {
         List<CanaryAnalysis.Webhook> hooks = hooks(type);

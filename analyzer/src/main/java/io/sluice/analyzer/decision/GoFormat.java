@@ -10,8 +10,7 @@ import java.time.Duration;
  * them byte for byte the same.
  */
 public final class GoFormat {
-    private GoFormat() {
-    }
+    private GoFormat() {}
 
     /**
      * Go's {@code %.2f}: the exact binary value rounded half to even, which is not what {@link String#format}
@@ -21,7 +20,8 @@ public final class GoFormat {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return special(v);
         }
-        String digits = new BigDecimal(Math.abs(v)).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+        String digits =
+                new BigDecimal(Math.abs(v)).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
         return (isNegative(v) ? "-" : "") + digits;
     }
 
@@ -60,7 +60,8 @@ public final class GoFormat {
                 return candidate.stripTrailingZeros();
             }
         }
-        return exact.round(new java.math.MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        return exact.round(new java.math.MathContext(17, RoundingMode.HALF_EVEN))
+                .stripTrailingZeros();
     }
 
     private static String exponent(String digits, int exp) {
@@ -120,7 +121,10 @@ public final class GoFormat {
         BigDecimal[] minutesRest = hoursRest[1].divideAndRemainder(BigDecimal.valueOf(60_000_000_000L));
         StringBuilder out = new StringBuilder(sign);
         if (hoursRest[0].signum() > 0) {
-            out.append(hoursRest[0].toPlainString()).append('h').append(minutesRest[0].toPlainString()).append('m');
+            out.append(hoursRest[0].toPlainString())
+                    .append('h')
+                    .append(minutesRest[0].toPlainString())
+                    .append('m');
         } else if (minutesRest[0].signum() > 0) {
             out.append(minutesRest[0].toPlainString()).append('m');
         }

@@ -8,5 +8,4 @@ package io.sluice.analyzer.decision;
  * @param statusCode the last HTTP status, or 0 when no answer came
  * @param error      why it did not pass (used in Event texts such as {@code … external check <hook> failed <error>})
  */
-public record HookOutcome(String hook, boolean passed, int statusCode, String error) {
-}
+public record HookOutcome(String hook, boolean passed, int statusCode, String error) {}

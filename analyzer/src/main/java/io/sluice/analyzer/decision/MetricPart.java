@@ -20,6 +20,7 @@ public enum MetricPart {
 
     /** The builtin metric names, answered by Sluice's own queries. */
     public static final String SUCCESS_RATE = "request-success-rate";
+
     public static final String DURATION = "request-duration";
 
     /** The parts {@code metric} has, in the order they run. */

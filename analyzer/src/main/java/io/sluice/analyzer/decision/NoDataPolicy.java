@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@code --no-data-policy}. A threshold breach ({@link MetricOutcome.Verdict#FAIL}) always counts, whatever the policy.
  */
 public enum NoDataPolicy {
-    FAIL, HOLD;
+    FAIL,
+    HOLD;
 
     /** The policy named {@code text} ({@code fail} or {@code hold}, any case); empty for anything else. */
     public static Optional<NoDataPolicy> parse(String text) {

@@ -34,11 +34,26 @@ import java.util.Map;
  * @param metricOutcomes  likewise, for metrics
  * @param providers       the outcome of the provider check of this tick, or null when not run
  */
-public record Observations(String name, String namespace, long generation, boolean deleting, boolean hasFinalizer,
-        List<String> specViolations, String olderOnTarget, Workload target, String targetProblem, Workload primary,
-        Map<String, String> trackedConfigs, Integer hpaMinReplicas, Routes routes, boolean analysisDue,
-        NoDataPolicy noDataPolicy, String noDataAnnotation, Duration noDataDeadline,
-        Map<String, HookOutcome> hookOutcomes, Map<String, MetricOutcome> metricOutcomes,
+public record Observations(
+        String name,
+        String namespace,
+        long generation,
+        boolean deleting,
+        boolean hasFinalizer,
+        List<String> specViolations,
+        String olderOnTarget,
+        Workload target,
+        String targetProblem,
+        Workload primary,
+        Map<String, String> trackedConfigs,
+        Integer hpaMinReplicas,
+        Routes routes,
+        boolean analysisDue,
+        NoDataPolicy noDataPolicy,
+        String noDataAnnotation,
+        Duration noDataDeadline,
+        Map<String, HookOutcome> hookOutcomes,
+        Map<String, MetricOutcome> metricOutcomes,
         ProviderAvailability providers) {
 
     public Observations {
@@ -78,8 +93,11 @@ public record Observations(String name, String namespace, long generation, boole
 
     /** The same observations with the check outcomes of {@code earlier} (kept across a re-read after a conflict). */
     public Observations withOutcomesOf(Observations earlier) {
-        return toBuilder().hookOutcomes(earlier.hookOutcomes).metricOutcomes(earlier.metricOutcomes)
-                .providers(earlier.providers).build();
+        return toBuilder()
+                .hookOutcomes(earlier.hookOutcomes)
+                .metricOutcomes(earlier.metricOutcomes)
+                .providers(earlier.providers)
+                .build();
     }
 
     /** The Canary must not act: its spec is invalid, or an older Canary manages its target. */
@@ -114,8 +132,7 @@ public record Observations(String name, String namespace, long generation, boole
         private Map<String, MetricOutcome> metricOutcomes;
         private ProviderAvailability providers;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Observations o) {
             name = o.name;
@@ -241,9 +258,27 @@ public record Observations(String name, String namespace, long generation, boole
         }
 
         public Observations build() {
-            return new Observations(name, namespace, generation, deleting, hasFinalizer, specViolations, olderOnTarget,
-                    target, targetProblem, primary, trackedConfigs, hpaMinReplicas, routes, analysisDue, noDataPolicy,
-                    noDataAnnotation, noDataDeadline, hookOutcomes, metricOutcomes, providers);
+            return new Observations(
+                    name,
+                    namespace,
+                    generation,
+                    deleting,
+                    hasFinalizer,
+                    specViolations,
+                    olderOnTarget,
+                    target,
+                    targetProblem,
+                    primary,
+                    trackedConfigs,
+                    hpaMinReplicas,
+                    routes,
+                    analysisDue,
+                    noDataPolicy,
+                    noDataAnnotation,
+                    noDataDeadline,
+                    hookOutcomes,
+                    metricOutcomes,
+                    providers);
         }
     }
 }

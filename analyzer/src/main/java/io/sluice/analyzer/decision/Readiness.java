@@ -6,7 +6,11 @@ package io.sluice.analyzer.decision;
  */
 record Readiness(State state, String reason) {
 
-    enum State { READY, WAITING, STUCK }
+    enum State {
+        READY,
+        WAITING,
+        STUCK
+    }
 
     static final Readiness READY = new Readiness(State.READY, "");
 
@@ -19,24 +23,31 @@ record Readiness(State state, String reason) {
             return new Readiness(State.WAITING, "waiting for rollout to finish: deployment not created yet");
         }
         if (w.generation() > w.observedGeneration()) {
-            return new Readiness(State.WAITING,
+            return new Readiness(
+                    State.WAITING,
                     "waiting for rollout to finish: observed deployment generation less than desired generation");
         }
         if (w.deadlineExceeded()) {
             return new Readiness(State.STUCK, "deployment \"" + name + "\" exceeded its progress deadline");
         }
         if (w.updatedReplicas() < w.specReplicas()) {
-            return new Readiness(State.WAITING, "waiting for rollout to finish: " + w.updatedReplicas() + " out of "
-                    + w.specReplicas() + " new replicas have been updated");
+            return new Readiness(
+                    State.WAITING,
+                    "waiting for rollout to finish: " + w.updatedReplicas() + " out of " + w.specReplicas()
+                            + " new replicas have been updated");
         }
         if (w.replicas() > w.updatedReplicas()) {
-            return new Readiness(State.WAITING, "waiting for rollout to finish: " + (w.replicas() - w.updatedReplicas())
-                    + " old replicas are pending termination");
+            return new Readiness(
+                    State.WAITING,
+                    "waiting for rollout to finish: " + (w.replicas() - w.updatedReplicas())
+                            + " old replicas are pending termination");
         }
         int required = (int) Math.floor(w.updatedReplicas() * thresholdPercent / 100.0);
         if (w.availableReplicas() < required) {
-            return new Readiness(State.WAITING, "waiting for rollout to finish: " + w.availableReplicas() + " of "
-                    + w.updatedReplicas() + " (readyThreshold " + thresholdPercent + "%) updated replicas are available");
+            return new Readiness(
+                    State.WAITING,
+                    "waiting for rollout to finish: " + w.availableReplicas() + " of " + w.updatedReplicas()
+                            + " (readyThreshold " + thresholdPercent + "%) updated replicas are available");
         }
         return READY;
     }

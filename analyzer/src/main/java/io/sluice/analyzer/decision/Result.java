@@ -11,8 +11,7 @@ public sealed interface Result {
      * Run {@code checks} in order and decide again with their outcomes. Stop at the first check that fails, or,
      * with {@code stopOnPass}, at the first that passes (rollback hooks signal by passing).
      */
-    record RunChecks(List<Check> checks, boolean stopOnPass) implements Result {
-    }
+    record RunChecks(List<Check> checks, boolean stopOnPass) implements Result {}
 
     /**
      * The end of a tick.
@@ -25,6 +24,5 @@ public sealed interface Result {
      *                     weight yet
      */
     record Decision(CanaryStatus status, List<Action> actions, Duration requeue, boolean consumedTick)
-            implements Result {
-    }
+            implements Result {}
 }

@@ -12,11 +12,21 @@ package io.sluice.analyzer.decision;
  * @param handedBack every route of the delegate forwards to the apex Service alone: what a Canary deleted with
  *                  {@code revertOnDeletion} leaves behind, since the apex is the one Service that outlives it
  */
-public record Routes(String problem, Integer primary, Integer canary, Acceptance acceptance, String rejection,
-        String table, boolean handedBack) {
+public record Routes(
+        String problem,
+        Integer primary,
+        Integer canary,
+        Acceptance acceptance,
+        String rejection,
+        String table,
+        boolean handedBack) {
 
     /** Gloo Mesh's verdict on the current generation, after the wait-for-acceptance setting is applied. */
-    public enum Acceptance { ACCEPTED, PENDING, REJECTED }
+    public enum Acceptance {
+        ACCEPTED,
+        PENDING,
+        REJECTED
+    }
 
     /** A delegate routing {@code primary}/{@code canary}, accepted. */
     public static Routes accepted(int primary, int canary) {

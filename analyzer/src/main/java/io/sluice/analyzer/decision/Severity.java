@@ -1,4 +1,8 @@
 package io.sluice.analyzer.decision;
 
 /** Alert severities, lowest first. */
-public enum Severity { INFO, WARN, ERROR }
+public enum Severity {
+    INFO,
+    WARN,
+    ERROR
+}

@@ -8,8 +8,7 @@ import java.util.Objects;
 
 /** Copies and compares statuses without a serializer, so that the decision stays free of client libraries. */
 final class Statuses {
-    private Statuses() {
-    }
+    private Statuses() {}
 
     static CanaryStatus copy(CanaryStatus s) {
         CanaryStatus c = new CanaryStatus();
@@ -66,7 +65,8 @@ final class Statuses {
                 || !Objects.equals(empty(a.trackedConfigs), empty(b.trackedConfigs))
                 || !Objects.equals(a.lastAppliedSpec, b.lastAppliedSpec)
                 || !Objects.equals(a.lastPromotedSpec, b.lastPromotedSpec)
-                || !Objects.equals(a.currentRun == null ? null : a.currentRun.startedAt,
+                || !Objects.equals(
+                        a.currentRun == null ? null : a.currentRun.startedAt,
                         b.currentRun == null ? null : b.currentRun.startedAt);
     }
 

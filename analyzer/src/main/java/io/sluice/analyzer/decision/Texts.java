@@ -9,8 +9,7 @@ import java.util.List;
  * match on it; only the texts marked "Sluice" are new.
  */
 public final class Texts {
-    private Texts() {
-    }
+    private Texts() {}
 
     static String skippingSuspended() {
         return "skipping canary run as object is suspended";
@@ -202,8 +201,8 @@ public final class Texts {
 
     /** The target's selector has none of the labels Sluice derives the primary's selector from. */
     public static String noSelectorLabel(String target, String ns, List<String> selectorLabels) {
-        return "deployment " + target + "." + ns + " spec.selector.matchLabels must contain one of "
-                + "[" + String.join(" ", selectorLabels) + "]";
+        return "deployment " + target + "." + ns + " spec.selector.matchLabels must contain one of " + "["
+                + String.join(" ", selectorLabels) + "]";
     }
 
     /** A tracked ConfigMap or Secret ({@code kind} in lower case) the target needs does not exist. */
@@ -266,8 +265,8 @@ public final class Texts {
     }
 
     /** Sluice: the minimum-traffic guard held a builtin check. */
-    public static String tooLittleTraffic(String observer, String metric, String target, long requests,
-            String interval, long min) {
+    public static String tooLittleTraffic(
+            String observer, String metric, String target, long requests, String interval, long min) {
         return "Halt advancement too little traffic for " + observer + " metric " + metric + " of " + target + ": "
                 + requests + " requests in " + interval + ", at least " + min + " needed";
     }

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Flagger's progressive weight rule (spec §3.4.1). */
 final class Weights {
-    private Weights() {
-    }
+    private Weights() {}
 
     /** The increment after a successful tick at {@code weight}. */
     static int nextStep(CanaryAnalysis analysis, int weight) {

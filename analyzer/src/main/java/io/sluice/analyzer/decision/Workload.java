@@ -14,8 +14,16 @@ package io.sluice.analyzer.decision;
  * @param availableReplicas {@code status.availableReplicas}
  * @param deadlineExceeded  the {@code Progressing} condition has reason {@code ProgressDeadlineExceeded}
  */
-public record Workload(String revision, int specReplicas, Integer desiredReplicas, long generation,
-        long observedGeneration, int updatedReplicas, int replicas, int availableReplicas, boolean deadlineExceeded) {
+public record Workload(
+        String revision,
+        int specReplicas,
+        Integer desiredReplicas,
+        long generation,
+        long observedGeneration,
+        int updatedReplicas,
+        int replicas,
+        int availableReplicas,
+        boolean deadlineExceeded) {
 
     /** A workload whose rollout finished with {@code n} replicas. */
     public static Workload settled(String revision, int n) {

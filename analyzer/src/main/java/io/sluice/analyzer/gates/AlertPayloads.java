@@ -7,36 +7,36 @@ import java.util.List;
 
 /** The JSON each chat provider type receives for one alert. */
 final class AlertPayloads {
-    private AlertPayloads() {
-    }
+    private AlertPayloads() {}
 
     /** A titled value under the alert's message (target, cluster, traffic routing …). */
-    record Field(String name, String value) {
-    }
+    record Field(String name, String value) {}
 
     /** Slack's incoming-webhook message: one attachment, green or (for errors) red. */
-    static JsonObject slack(String channel, String username, String canaryKey, String message, Severity severity,
-                            List<Field> fields) {
-        return slackShape(channel, username, canaryKey, message, fields, severity == Severity.ERROR ? "danger" : "good");
+    static JsonObject slack(
+            String channel, String username, String canaryKey, String message, Severity severity, List<Field> fields) {
+        return slackShape(
+                channel, username, canaryKey, message, fields, severity == Severity.ERROR ? "danger" : "good");
     }
 
     /** Discord reads Slack's shape on its {@code /slack} endpoint. */
-    static JsonObject discord(String channel, String username, String canaryKey, String message, Severity severity,
-                              List<Field> fields) {
+    static JsonObject discord(
+            String channel, String username, String canaryKey, String message, Severity severity, List<Field> fields) {
         return slack(channel, username, canaryKey, message, severity, fields);
     }
 
     /** Rocket.Chat reads Slack's shape; colours are hex. */
-    static JsonObject rocket(String channel, String username, String canaryKey, String message, Severity severity,
-                             List<Field> fields) {
-        return slackShape(channel, username, canaryKey, message, fields, severity == Severity.ERROR ? "#FF0000" : "#0076D7");
+    static JsonObject rocket(
+            String channel, String username, String canaryKey, String message, Severity severity, List<Field> fields) {
+        return slackShape(
+                channel, username, canaryKey, message, fields, severity == Severity.ERROR ? "#FF0000" : "#0076D7");
     }
 
-    private static JsonObject slackShape(String channel, String username, String canaryKey, String message,
-                                         List<Field> fields, String color) {
+    private static JsonObject slackShape(
+            String channel, String username, String canaryKey, String message, List<Field> fields, String color) {
         JsonArray attachmentFields = new JsonArray();
-        fields.forEach(f -> attachmentFields.add(new JsonObject().put("title", f.name()).put("value", f.value())
-                .put("short", false)));
+        fields.forEach(f -> attachmentFields.add(
+                new JsonObject().put("title", f.name()).put("value", f.value()).put("short", false)));
         JsonObject attachment = new JsonObject()
                 .put("color", color)
                 .put("author_name", canaryKey)
@@ -60,24 +60,38 @@ final class AlertPayloads {
                 .put("@context", "http://schema.org/extensions")
                 .put("themeColor", severity == Severity.ERROR ? "FF0000" : "0076D7")
                 .put("summary", canaryKey)
-                .put("sections", new JsonArray().add(new JsonObject()
-                        .put("activityTitle", message)
-                        .put("activitySubtitle", canaryKey)
-                        .put("facts", facts)));
+                .put(
+                        "sections",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("activityTitle", message)
+                                        .put("activitySubtitle", canaryKey)
+                                        .put("facts", facts)));
     }
 
     /** A Google Chat card: the message, then one section per field. */
     static JsonObject googleChat(String canaryKey, String message, List<Field> fields) {
-        JsonArray sections = new JsonArray().add(section("<font color=#848484><strong>" + message + "</strong></font>"));
-        fields.forEach(f -> sections.add(section(f.name() + "<br><font color=#848484><strong>" + f.value()
-                + "</strong></font>")));
-        return new JsonObject().put("cards", new JsonArray().add(new JsonObject()
-                .put("header", new JsonObject().put("title", "Sluice").put("subtitle", canaryKey))
-                .put("sections", sections)));
+        JsonArray sections =
+                new JsonArray().add(section("<font color=#848484><strong>" + message + "</strong></font>"));
+        fields.forEach(f ->
+                sections.add(section(f.name() + "<br><font color=#848484><strong>" + f.value() + "</strong></font>")));
+        return new JsonObject()
+                .put(
+                        "cards",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put(
+                                                "header",
+                                                new JsonObject()
+                                                        .put("title", "Sluice")
+                                                        .put("subtitle", canaryKey))
+                                        .put("sections", sections)));
     }
 
     private static JsonObject section(String html) {
-        return new JsonObject().put("widgets", new JsonArray().add(new JsonObject()
-                .put("textParagraph", new JsonObject().put("text", html))));
+        return new JsonObject()
+                .put(
+                        "widgets",
+                        new JsonArray().add(new JsonObject().put("textParagraph", new JsonObject().put("text", html))));
     }
 }

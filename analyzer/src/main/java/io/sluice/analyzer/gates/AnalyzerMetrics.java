@@ -31,7 +31,9 @@ public final class AnalyzerMetrics {
 
     /** The traffic strategy label of the success and failure counters. */
     public enum Strategy {
-        CANARY("canary"), BLUE_GREEN("blue-green"), AB_TESTING("ab-testing");
+        CANARY("canary"),
+        BLUE_GREEN("blue-green"),
+        AB_TESTING("ab-testing");
 
         private final String label;
 
@@ -41,7 +43,8 @@ public final class AnalyzerMetrics {
 
         /** A/B with {@code iterations} and {@code match}, Blue/Green with {@code iterations}, otherwise canary. */
         public static Strategy of(Canary canary) {
-            CanaryAnalysis analysis = canary.getSpec() == null ? null : canary.getSpec().effectiveAnalysis();
+            CanaryAnalysis analysis =
+                    canary.getSpec() == null ? null : canary.getSpec().effectiveAnalysis();
             if (CanaryDefaults.iterations(analysis) > 0) {
                 return analysis.match != null && !analysis.match.isEmpty() ? AB_TESTING : BLUE_GREEN;
             }
@@ -54,7 +57,10 @@ public final class AnalyzerMetrics {
     }
 
     /** {@code analysis_status} of {@code flagger_canary_successes_total}. */
-    public enum AnalysisStatus { COMPLETED, SKIPPED }
+    public enum AnalysisStatus {
+        COMPLETED,
+        SKIPPED
+    }
 
     private final PrometheusMeterRegistry registry;
     private final Gauge info;
@@ -86,66 +92,167 @@ public final class AnalyzerMetrics {
     public AnalyzerMetrics(PrometheusMeterRegistry registry, String version, String meshProvider) {
         this.registry = registry;
         PrometheusRegistry r = registry.getPrometheusRegistry();
-        info = register(r, Gauge.builder().name("flagger_info")
-                .help("Information about the analyzer: its version and default mesh provider.")
-                .labelNames("version", "mesh_provider").withoutExemplars().build());
-        canaryTotal = register(r, Gauge.builder().name("flagger_canary_total")
-                .help("Number of canaries per namespace.").labelNames("namespace").withoutExemplars().build());
-        status = register(r, Gauge.builder().name("flagger_canary_status")
-                .help("Canary status: 0 while Progressing, 2 after a failure, 1 otherwise.")
-                .labelNames("name", "namespace").withoutExemplars().build());
-        weight = register(r, Gauge.builder().name("flagger_canary_weight")
-                .help("Traffic weight of the primary and of the canary workload.")
-                .labelNames("workload", "namespace").withoutExemplars().build());
-        analysisDuration = register(r, Histogram.builder().name("flagger_canary_duration_seconds")
-                .help("Duration of each analysis tick.").classicOnly()
-                .labelNames("name", "namespace").withoutExemplars().build());
-        metricAnalysis = register(r, Gauge.builder().name("flagger_canary_metric_analysis")
-                .help("Last value of each metric check (durations in seconds).")
-                .labelNames("name", "namespace", "metric").withoutExemplars().build());
-        successes = register(r, Counter.builder().name("flagger_canary_successes_total")
-                .help("Promoted canary runs.").labelNames("name", "namespace", "deployment_strategy", "analysis_status")
-                .withoutExemplars().build());
-        failures = register(r, Counter.builder().name("flagger_canary_failures_total")
-                .help("Rolled back canary runs.").labelNames("name", "namespace", "deployment_strategy", "analysis_status")
-                .withoutExemplars().build());
+        info = register(
+                r,
+                Gauge.builder()
+                        .name("flagger_info")
+                        .help("Information about the analyzer: its version and default mesh provider.")
+                        .labelNames("version", "mesh_provider")
+                        .withoutExemplars()
+                        .build());
+        canaryTotal = register(
+                r,
+                Gauge.builder()
+                        .name("flagger_canary_total")
+                        .help("Number of canaries per namespace.")
+                        .labelNames("namespace")
+                        .withoutExemplars()
+                        .build());
+        status = register(
+                r,
+                Gauge.builder()
+                        .name("flagger_canary_status")
+                        .help("Canary status: 0 while Progressing, 2 after a failure, 1 otherwise.")
+                        .labelNames("name", "namespace")
+                        .withoutExemplars()
+                        .build());
+        weight = register(
+                r,
+                Gauge.builder()
+                        .name("flagger_canary_weight")
+                        .help("Traffic weight of the primary and of the canary workload.")
+                        .labelNames("workload", "namespace")
+                        .withoutExemplars()
+                        .build());
+        analysisDuration = register(
+                r,
+                Histogram.builder()
+                        .name("flagger_canary_duration_seconds")
+                        .help("Duration of each analysis tick.")
+                        .classicOnly()
+                        .labelNames("name", "namespace")
+                        .withoutExemplars()
+                        .build());
+        metricAnalysis = register(
+                r,
+                Gauge.builder()
+                        .name("flagger_canary_metric_analysis")
+                        .help("Last value of each metric check (durations in seconds).")
+                        .labelNames("name", "namespace", "metric")
+                        .withoutExemplars()
+                        .build());
+        successes = register(
+                r,
+                Counter.builder()
+                        .name("flagger_canary_successes_total")
+                        .help("Promoted canary runs.")
+                        .labelNames("name", "namespace", "deployment_strategy", "analysis_status")
+                        .withoutExemplars()
+                        .build());
+        failures = register(
+                r,
+                Counter.builder()
+                        .name("flagger_canary_failures_total")
+                        .help("Rolled back canary runs.")
+                        .labelNames("name", "namespace", "deployment_strategy", "analysis_status")
+                        .withoutExemplars()
+                        .build());
 
-        detectionLatency = register(r, Histogram.builder().name("sluice_detection_latency_seconds")
-                .help("Time from the admission of a new revision to the start of its run, by who sent it.")
-                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames("source").withoutExemplars().build());
-        reconcileDuration = register(r, Histogram.builder().name("sluice_reconcile_duration_seconds")
-                .help("Duration of one reconcile of one canary, by result.")
-                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames("result").withoutExemplars().build());
-        metricQueryDuration = register(r, Histogram.builder().name("sluice_metric_query_duration_seconds")
-                .help("Duration of one metric check, by provider and verdict.")
-                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames("provider", "verdict").withoutExemplars().build());
-        metricChecks = register(r, Counter.builder().name("sluice_metric_checks_total")
-                .help("Metric checks by provider and verdict (pass, fail, no_data, error).")
-                .labelNames("provider", "verdict").withoutExemplars().build());
-        webhookDuration = register(r, Histogram.builder().name("sluice_webhook_duration_seconds")
-                .help("Duration of one webhook call, retries included, by hook type and outcome.")
-                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames("type", "outcome").withoutExemplars().build());
-        webhookCalls = register(r, Counter.builder().name("sluice_webhook_calls_total")
-                .help("Webhook calls by hook type and outcome (passed, refused, error).")
-                .labelNames("type", "outcome").withoutExemplars().build());
-        alerts = register(r, Counter.builder().name("sluice_alerts_total")
-                .help("Alerts by provider type and outcome (sent, failed).")
-                .labelNames("provider", "outcome").withoutExemplars().build());
-        eventsForwarded = register(r, Counter.builder().name("sluice_events_forwarded_total")
-                .help("Events forwarded to event webhooks, by outcome (sent, failed).")
-                .labelNames("outcome").withoutExemplars().build());
-        apiRequests = register(r, Counter.builder().name("sluice_api_requests_total")
-                .help("Kubernetes API requests by verb, resource and status class.")
-                .labelNames("verb", "resource", "code").withoutExemplars().build());
-        leader = register(r, Gauge.builder().name("sluice_leader")
-                .help("1 while this analyzer holds the leader Lease, 0 otherwise.").withoutExemplars().build());
+        detectionLatency = register(
+                r,
+                Histogram.builder()
+                        .name("sluice_detection_latency_seconds")
+                        .help("Time from the admission of a new revision to the start of its run, by who sent it.")
+                        .classicOnly()
+                        .classicUpperBounds(LATENCY_BUCKETS)
+                        .labelNames("source")
+                        .withoutExemplars()
+                        .build());
+        reconcileDuration = register(
+                r,
+                Histogram.builder()
+                        .name("sluice_reconcile_duration_seconds")
+                        .help("Duration of one reconcile of one canary, by result.")
+                        .classicOnly()
+                        .classicUpperBounds(LATENCY_BUCKETS)
+                        .labelNames("result")
+                        .withoutExemplars()
+                        .build());
+        metricQueryDuration = register(
+                r,
+                Histogram.builder()
+                        .name("sluice_metric_query_duration_seconds")
+                        .help("Duration of one metric check, by provider and verdict.")
+                        .classicOnly()
+                        .classicUpperBounds(LATENCY_BUCKETS)
+                        .labelNames("provider", "verdict")
+                        .withoutExemplars()
+                        .build());
+        metricChecks = register(
+                r,
+                Counter.builder()
+                        .name("sluice_metric_checks_total")
+                        .help("Metric checks by provider and verdict (pass, fail, no_data, error).")
+                        .labelNames("provider", "verdict")
+                        .withoutExemplars()
+                        .build());
+        webhookDuration = register(
+                r,
+                Histogram.builder()
+                        .name("sluice_webhook_duration_seconds")
+                        .help("Duration of one webhook call, retries included, by hook type and outcome.")
+                        .classicOnly()
+                        .classicUpperBounds(LATENCY_BUCKETS)
+                        .labelNames("type", "outcome")
+                        .withoutExemplars()
+                        .build());
+        webhookCalls = register(
+                r,
+                Counter.builder()
+                        .name("sluice_webhook_calls_total")
+                        .help("Webhook calls by hook type and outcome (passed, refused, error).")
+                        .labelNames("type", "outcome")
+                        .withoutExemplars()
+                        .build());
+        alerts = register(
+                r,
+                Counter.builder()
+                        .name("sluice_alerts_total")
+                        .help("Alerts by provider type and outcome (sent, failed).")
+                        .labelNames("provider", "outcome")
+                        .withoutExemplars()
+                        .build());
+        eventsForwarded = register(
+                r,
+                Counter.builder()
+                        .name("sluice_events_forwarded_total")
+                        .help("Events forwarded to event webhooks, by outcome (sent, failed).")
+                        .labelNames("outcome")
+                        .withoutExemplars()
+                        .build());
+        apiRequests = register(
+                r,
+                Counter.builder()
+                        .name("sluice_api_requests_total")
+                        .help("Kubernetes API requests by verb, resource and status class.")
+                        .labelNames("verb", "resource", "code")
+                        .withoutExemplars()
+                        .build());
+        leader = register(
+                r,
+                Gauge.builder()
+                        .name("sluice_leader")
+                        .help("1 while this analyzer holds the leader Lease, 0 otherwise.")
+                        .withoutExemplars()
+                        .build());
 
         info.labelValues(version, meshProvider).set(1);
         leader.set(0);
     }
 
     /** Exemplars need a tracer library Sluice does not ship; without one they only cost a lookup per sample. */
-    private static <M extends io.prometheus.metrics.model.registry.Collector> M register(PrometheusRegistry r, M metric) {
+    private static <M extends io.prometheus.metrics.model.registry.Collector> M register(
+            PrometheusRegistry r, M metric) {
         r.register(metric);
         return metric;
     }
@@ -190,13 +297,19 @@ public final class AnalyzerMetrics {
 
     /** {@code flagger_canary_successes_total}. */
     public void countSuccess(Canary canary, Strategy strategy, AnalysisStatus analysisStatus) {
-        successes.labelValues(target(canary), namespace(canary), strategy.label(),
-                analysisStatus.name().toLowerCase(Locale.ROOT)).inc();
+        successes
+                .labelValues(
+                        target(canary),
+                        namespace(canary),
+                        strategy.label(),
+                        analysisStatus.name().toLowerCase(Locale.ROOT))
+                .inc();
     }
 
     /** {@code flagger_canary_failures_total} (a rollback or a failed promotion). */
     public void countFailure(Canary canary, Strategy strategy) {
-        failures.labelValues(target(canary), namespace(canary), strategy.label(), "completed").inc();
+        failures.labelValues(target(canary), namespace(canary), strategy.label(), "completed")
+                .inc();
     }
 
     /**
@@ -204,7 +317,8 @@ public final class AnalyzerMetrics {
      * run. {@code source} is one of the admission service's sources ({@code kubectl}, {@code flux}, …).
      */
     public void observeDetectionLatency(String source, Duration latency) {
-        detectionLatency.labelValues(bounded(source, List.of("kubectl", "flux", "argocd", "helm", "other"), "other"))
+        detectionLatency
+                .labelValues(bounded(source, List.of("kubectl", "flux", "argocd", "helm", "other"), "other"))
                 .observe(seconds(latency));
     }
 
@@ -231,7 +345,8 @@ public final class AnalyzerMetrics {
         weight.remove(name + "-primary", ns);
         weight.remove(name, ns);
         analysisDuration.remove(name, ns);
-        metricAnalysis.removeIf(labels -> labels.get(0).equals(name) && labels.get(1).equals(ns));
+        metricAnalysis.removeIf(
+                labels -> labels.get(0).equals(name) && labels.get(1).equals(ns));
         successes.removeIf(labels -> labels.get(0).equals(name) && labels.get(1).equals(ns));
         failures.removeIf(labels -> labels.get(0).equals(name) && labels.get(1).equals(ns));
     }

@@ -32,22 +32,39 @@ final class EventForwarder {
      * future completes (always successfully) once every hook answered or failed.
      */
     Future<Void> forward(Canary canary, String eventType, String message, CanaryPhase phase) {
-        CanaryAnalysis analysis = canary.getSpec() == null ? null : canary.getSpec().effectiveAnalysis();
-        List<CanaryAnalysis.Webhook> eventHooks = analysis == null || analysis.webhooks == null ? List.of()
-                : analysis.webhooks.stream().filter(h -> "event".equals(CanaryDefaults.webhookType(h))).toList();
+        CanaryAnalysis analysis =
+                canary.getSpec() == null ? null : canary.getSpec().effectiveAnalysis();
+        List<CanaryAnalysis.Webhook> eventHooks = analysis == null || analysis.webhooks == null
+                ? List.of()
+                : analysis.webhooks.stream()
+                        .filter(h -> "event".equals(CanaryDefaults.webhookType(h)))
+                        .toList();
         List<Future<Void>> posts = new ArrayList<>();
         Instant now = config.clock().instant();
         if (eventHooks.isEmpty()) {
             if (!config.eventWebhook().isEmpty()) {
-                posts.add(forwardTo(canary, new HttpWebhookGate.Target("event-webhook", "event", config.eventWebhook(),
-                        config.eventWebhookTimeout(), 0, false),
+                posts.add(forwardTo(
+                        canary,
+                        new HttpWebhookGate.Target(
+                                "event-webhook",
+                                "event",
+                                config.eventWebhook(),
+                                config.eventWebhookTimeout(),
+                                0,
+                                false),
                         WebhookPayloads.event(canary, phase, Map.of(), eventType, message, now)));
             }
         } else {
             for (CanaryAnalysis.Webhook hook : eventHooks) {
-                posts.add(forwardTo(canary, new HttpWebhookGate.Target(hook.name, "event", hook.url,
-                        CanaryDefaults.webhookTimeout(hook), CanaryDefaults.webhookRetries(hook),
-                        Boolean.TRUE.equals(hook.disableTLS)),
+                posts.add(forwardTo(
+                        canary,
+                        new HttpWebhookGate.Target(
+                                hook.name,
+                                "event",
+                                hook.url,
+                                CanaryDefaults.webhookTimeout(hook),
+                                CanaryDefaults.webhookRetries(hook),
+                                Boolean.TRUE.equals(hook.disableTLS)),
                         WebhookPayloads.event(canary, phase, hook.metadata, eventType, message, now)));
             }
         }

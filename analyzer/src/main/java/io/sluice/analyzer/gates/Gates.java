@@ -1,11 +1,9 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.model.flagger.Canary;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.time.Duration;
 
 /**
  * The analyzer's gates, wired: metric checks, webhooks, alerts and Event forwarding over one pair of HTTP clients.
@@ -31,8 +29,14 @@ public final class Gates implements AutoCloseable {
     private final HttpNotifier notifier;
     private final AnalyzerMetrics metrics;
 
-    private Gates(GatesConfig config, WebClient verified, WebClient insecure, PrometheusMetricGate metricGate,
-                  HttpWebhookGate webhookGate, HttpNotifier notifier, AnalyzerMetrics metrics) {
+    private Gates(
+            GatesConfig config,
+            WebClient verified,
+            WebClient insecure,
+            PrometheusMetricGate metricGate,
+            HttpWebhookGate webhookGate,
+            HttpNotifier notifier,
+            AnalyzerMetrics metrics) {
         this.config = config;
         this.verified = verified;
         this.insecure = insecure;
@@ -49,13 +53,19 @@ public final class Gates implements AutoCloseable {
      * @param metrics the analyzer's {@code /metrics}, which the gates count into
      */
     public static Gates create(Vertx vertx, GatesConfig config, ObjectLookup lookup, AnalyzerMetrics metrics) {
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_HOST).setHttp2MaxSize(CONNECTIONS_PER_HOST);
+        PoolOptions pool =
+                new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_HOST).setHttp2MaxSize(CONNECTIONS_PER_HOST);
         WebClient verified = WebClient.create(vertx, options(), pool);
         WebClient insecure = WebClient.create(vertx, options().setTrustAll(true).setVerifyHost(false), pool);
         HttpWebhookGate hooks = new HttpWebhookGate(verified, insecure, Delay.timers(vertx), config, metrics);
-        return new Gates(config, verified, insecure,
+        return new Gates(
+                config,
+                verified,
+                insecure,
                 new PrometheusMetricGate(new PrometheusClient(verified, insecure), lookup, config, metrics),
-                hooks, new HttpNotifier(verified, hooks, lookup, config, metrics), metrics);
+                hooks,
+                new HttpNotifier(verified, hooks, lookup, config, metrics),
+                metrics);
     }
 
     private static WebClientOptions options() {

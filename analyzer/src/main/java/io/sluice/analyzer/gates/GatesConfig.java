@@ -129,8 +129,8 @@ public record GatesConfig(
                 }
                 out.put(metric, min);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--min-requests: \"" + entry.trim()
-                        + "\" needs a non-negative whole number of requests");
+                throw new IllegalArgumentException(
+                        "--min-requests: \"" + entry.trim() + "\" needs a non-negative whole number of requests");
             }
         }
         return out;
@@ -158,8 +158,7 @@ public record GatesConfig(
         private Duration backoffMax = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder metricsServer(String v) {
             metricsServer = v;
@@ -185,8 +184,6 @@ public record GatesConfig(
             clusterLabel = v;
             return this;
         }
-
-
 
         public Builder minRequests(Map<String, Long> v) {
             minRequests = v;
@@ -230,8 +227,21 @@ public record GatesConfig(
         }
 
         public GatesConfig build() {
-            return new GatesConfig(metricsServer, meshProvider, queryTimeout, clusterName, clusterLabel, minRequests,
-                    eventWebhook, eventWebhookTimeout, slack, msTeams, alertTimeout, backoffMin, backoffMax, clock);
+            return new GatesConfig(
+                    metricsServer,
+                    meshProvider,
+                    queryTimeout,
+                    clusterName,
+                    clusterLabel,
+                    minRequests,
+                    eventWebhook,
+                    eventWebhookTimeout,
+                    slack,
+                    msTeams,
+                    alertTimeout,
+                    backoffMin,
+                    backoffMax,
+                    clock);
         }
     }
 }

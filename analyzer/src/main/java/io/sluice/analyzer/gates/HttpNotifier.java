@@ -46,7 +46,8 @@ public final class HttpNotifier implements Notifier {
     private final GatesConfig config;
     private final AnalyzerMetrics metrics;
 
-    HttpNotifier(WebClient client, HttpWebhookGate hooks, ObjectLookup lookup, GatesConfig config, AnalyzerMetrics metrics) {
+    HttpNotifier(
+            WebClient client, HttpWebhookGate hooks, ObjectLookup lookup, GatesConfig config, AnalyzerMetrics metrics) {
         this.client = client;
         this.events = new EventForwarder(hooks, config, metrics);
         this.lookup = lookup;
@@ -61,7 +62,11 @@ public final class HttpNotifier implements Notifier {
 
     @Override
     public void event(Canary canary, String eventType, String message) {
-        forward(canary, eventType, message, canary.getStatus() == null ? null : canary.getStatus().phase());
+        forward(
+                canary,
+                eventType,
+                message,
+                canary.getStatus() == null ? null : canary.getStatus().phase());
     }
 
     @Override
@@ -78,13 +83,28 @@ public final class HttpNotifier implements Notifier {
             if (config.slack().enabled()) {
                 GatesConfig.ChatSettings s = config.slack();
                 String bearer = s.token().isEmpty() ? null : s.token();
-                sends.add(post(canary, "slack", s.url(), s.proxy(), bearer, AlertPayloads.slack(
-                        orDefault(s.channel(), CanaryDefaults.ALERT_CHANNEL),
-                        orDefault(s.username(), CanaryDefaults.ALERT_USERNAME), canary.key(), message, severity, fields)));
+                sends.add(post(
+                        canary,
+                        "slack",
+                        s.url(),
+                        s.proxy(),
+                        bearer,
+                        AlertPayloads.slack(
+                                orDefault(s.channel(), CanaryDefaults.ALERT_CHANNEL),
+                                orDefault(s.username(), CanaryDefaults.ALERT_USERNAME),
+                                canary.key(),
+                                message,
+                                severity,
+                                fields)));
             }
             if (config.msTeams().enabled()) {
                 GatesConfig.ChatSettings s = config.msTeams();
-                sends.add(post(canary, "msteams", s.url(), s.proxy(), null,
+                sends.add(post(
+                        canary,
+                        "msteams",
+                        s.url(),
+                        s.proxy(),
+                        null,
                         AlertPayloads.msTeams(canary.key(), message, severity, fields)));
             }
         } else {
@@ -105,28 +125,36 @@ public final class HttpNotifier implements Notifier {
             case "warn" -> Severity.WARN;
             case "error" -> Severity.ERROR;
             default -> {
-                LOG.warn("canary={} alert {} has severity \"{}\"; expected info, warn or error, sending everything",
-                        canary.key(), alert.name, alert.severity);
+                LOG.warn(
+                        "canary={} alert {} has severity \"{}\"; expected info, warn or error, sending everything",
+                        canary.key(),
+                        alert.name,
+                        alert.severity);
                 yield Severity.INFO;
             }
         };
         return severity.compareTo(least) >= 0;
     }
 
-    private Future<Void> toProvider(Canary canary, CanaryAnalysis.Alert alert, String message, Severity severity,
-                                    List<Field> fields) {
+    private Future<Void> toProvider(
+            Canary canary, CanaryAnalysis.Alert alert, String message, Severity severity, List<Field> fields) {
         if (alert.providerRef == null || alert.providerRef.name == null) {
             return failed(canary, "unknown", "alert " + alert.name + " has no providerRef");
         }
-        String ns = CanaryDefaults.namespace(alert.providerRef, canary.getMetadata().getNamespace());
+        String ns =
+                CanaryDefaults.namespace(alert.providerRef, canary.getMetadata().getNamespace());
         String ref = alert.providerRef.name + "." + ns;
         return lookup.alertProvider(ns, alert.providerRef.name).transform(ar -> {
             if (ar.failed()) {
-                return failed(canary, "unknown", "alert provider " + ref + ": " + ar.cause().getMessage());
+                return failed(
+                        canary,
+                        "unknown",
+                        "alert provider " + ref + ": " + ar.cause().getMessage());
             }
             AlertProvider provider = ar.result();
             AlertProvider.Spec spec = provider.getSpec();
-            String type = spec == null || spec.type == null ? "" : spec.type.trim().toLowerCase(Locale.ROOT);
+            String type =
+                    spec == null || spec.type == null ? "" : spec.type.trim().toLowerCase(Locale.ROOT);
             if (spec == null || type.isEmpty()) {
                 return failed(canary, "unknown", "alert provider " + ref + " has no type");
             }
@@ -135,17 +163,24 @@ public final class HttpNotifier implements Notifier {
                     : lookup.secretData(ns, spec.secretRef.name);
             return secret.transform(sr -> {
                 if (sr.failed()) {
-                    return failed(canary, type, "alert provider " + ref + " secret " + spec.secretRef.name + ": "
-                            + sr.cause().getMessage());
+                    return failed(
+                            canary,
+                            type,
+                            "alert provider " + ref + " secret " + spec.secretRef.name + ": "
+                                    + sr.cause().getMessage());
                 }
                 Map<String, String> data = sr.result();
                 if (spec.secretRef != null && isBlank(data.get("address"))) {
-                    return failed(canary, type, "alert provider " + ref + " secret " + spec.secretRef.name
-                            + " has no address key");
+                    return failed(
+                            canary,
+                            type,
+                            "alert provider " + ref + " secret " + spec.secretRef.name + " has no address key");
                 }
-                String address = !isBlank(data.get("address")) ? data.get("address").trim() : spec.address;
+                String address =
+                        !isBlank(data.get("address")) ? data.get("address").trim() : spec.address;
                 String proxy = !isBlank(data.get("proxy")) ? data.get("proxy").trim() : spec.proxy;
-                String token = isBlank(data.get("token")) ? null : data.get("token").trim();
+                String token =
+                        isBlank(data.get("token")) ? null : data.get("token").trim();
                 if (isBlank(address)) {
                     return failed(canary, type, "alert provider " + ref + " has no address");
                 }
@@ -153,18 +188,46 @@ public final class HttpNotifier implements Notifier {
                 String username = orDefault(spec.username, CanaryDefaults.ALERT_USERNAME);
                 String key = canary.key();
                 return switch (type) {
-                    case "slack" -> post(canary, type, address, proxy, token,
-                            AlertPayloads.slack(channel, username, key, message, severity, fields));
-                    case "discord" -> post(canary, type, address.endsWith("/slack") ? address : address + "/slack",
-                            proxy, token, AlertPayloads.discord(channel, username, key, message, severity, fields));
-                    case "rocket" -> post(canary, type, address, proxy, token,
-                            AlertPayloads.rocket(channel, username, key, message, severity, fields));
-                    case "msteams" -> post(canary, type, address, proxy, token,
-                            AlertPayloads.msTeams(key, message, severity, fields));
-                    case "gchat" -> post(canary, type, address, proxy, token,
-                            AlertPayloads.googleChat(key, message, fields));
-                    default -> failed(canary, "unknown", "alert provider " + ref + " has type \"" + spec.type
-                            + "\"; Sluice sends to slack, msteams, discord, rocket and gchat");
+                    case "slack" ->
+                        post(
+                                canary,
+                                type,
+                                address,
+                                proxy,
+                                token,
+                                AlertPayloads.slack(channel, username, key, message, severity, fields));
+                    case "discord" ->
+                        post(
+                                canary,
+                                type,
+                                address.endsWith("/slack") ? address : address + "/slack",
+                                proxy,
+                                token,
+                                AlertPayloads.discord(channel, username, key, message, severity, fields));
+                    case "rocket" ->
+                        post(
+                                canary,
+                                type,
+                                address,
+                                proxy,
+                                token,
+                                AlertPayloads.rocket(channel, username, key, message, severity, fields));
+                    case "msteams" ->
+                        post(
+                                canary,
+                                type,
+                                address,
+                                proxy,
+                                token,
+                                AlertPayloads.msTeams(key, message, severity, fields));
+                    case "gchat" ->
+                        post(canary, type, address, proxy, token, AlertPayloads.googleChat(key, message, fields));
+                    default ->
+                        failed(
+                                canary,
+                                "unknown",
+                                "alert provider " + ref + " has type \"" + spec.type
+                                        + "\"; Sluice sends to slack, msteams, discord, rocket and gchat");
                 };
             });
         });
@@ -178,16 +241,21 @@ public final class HttpNotifier implements Notifier {
             try {
                 through = proxyOptions(proxy);
             } catch (IllegalArgumentException e) {
-                return failed(canary, type, "alert to " + type + " at " + HttpWebhookGate.origin(url) + ": "
-                        + e.getMessage());
+                return failed(
+                        canary,
+                        type,
+                        "alert to " + type + " at " + HttpWebhookGate.origin(url) + ": " + e.getMessage());
             }
         }
         HttpRequest<io.vertx.core.buffer.Buffer> request;
         try {
             request = client.postAbs(url);
         } catch (RuntimeException e) {
-            return failed(canary, type, "alert to " + type + " at " + HttpWebhookGate.origin(url)
-                    + ": invalid address (expected an absolute http or https URL)");
+            return failed(
+                    canary,
+                    type,
+                    "alert to " + type + " at " + HttpWebhookGate.origin(url)
+                            + ": invalid address (expected an absolute http or https URL)");
         }
         if (through != null) {
             request.proxy(through);
@@ -198,20 +266,29 @@ public final class HttpNotifier implements Notifier {
             request.bearerTokenAuthentication(token);
         }
         CappedBody answer = new CappedBody(MAX_BODY_KEPT);
-        return request.as(answer.codec()).sendJsonObject(payload).timeout(ms, TimeUnit.MILLISECONDS).transform(ar -> {
-            if (ar.failed()) {
-                return failed(canary, type, "alert to " + type + " failed: "
-                        + PrometheusClient.describe(ar.cause(), config.alertTimeout()));
-            }
-            int status = ar.result().statusCode();
-            if (status < 200 || status >= 300) {
-                String body = answer.text().trim();
-                return failed(canary, type, "alert to " + type + " failed: status " + status
-                        + (body.isEmpty() ? "" : ": " + PrometheusClient.abbreviate(body)));
-            }
-            metrics.countAlert(type, "sent");
-            return Future.succeededFuture();
-        });
+        return request.as(answer.codec())
+                .sendJsonObject(payload)
+                .timeout(ms, TimeUnit.MILLISECONDS)
+                .transform(ar -> {
+                    if (ar.failed()) {
+                        return failed(
+                                canary,
+                                type,
+                                "alert to " + type + " failed: "
+                                        + PrometheusClient.describe(ar.cause(), config.alertTimeout()));
+                    }
+                    int status = ar.result().statusCode();
+                    if (status < 200 || status >= 300) {
+                        String body = answer.text().trim();
+                        return failed(
+                                canary,
+                                type,
+                                "alert to " + type + " failed: status " + status
+                                        + (body.isEmpty() ? "" : ": " + PrometheusClient.abbreviate(body)));
+                    }
+                    metrics.countAlert(type, "sent");
+                    return Future.succeededFuture();
+                });
     }
 
     private Future<Void> failed(Canary canary, String type, String why) {
@@ -236,9 +313,14 @@ public final class HttpNotifier implements Notifier {
         }
         ProxyOptions options = new ProxyOptions().setHost(uri.getHost());
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        options.setType(scheme.startsWith("socks5") ? ProxyType.SOCKS5 : scheme.startsWith("socks4") ? ProxyType.SOCKS4
-                : ProxyType.HTTP);
-        options.setPort(uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.startsWith("socks") ? 1080 : 80);
+        options.setType(
+                scheme.startsWith("socks5")
+                        ? ProxyType.SOCKS5
+                        : scheme.startsWith("socks4") ? ProxyType.SOCKS4 : ProxyType.HTTP);
+        options.setPort(
+                uri.getPort() > 0
+                        ? uri.getPort()
+                        : scheme.equals("https") ? 443 : scheme.startsWith("socks") ? 1080 : 80);
         if (uri.getUserInfo() != null) {
             String[] parts = uri.getUserInfo().split(":", 2);
             options.setUsername(parts[0]);
@@ -260,16 +342,25 @@ public final class HttpNotifier implements Notifier {
         }
         CanarySpec spec = canary.getSpec();
         CanaryAnalysis analysis = spec.effectiveAnalysis();
-        fields.add(new Field("Target", spec.targetRef.kind + "/" + spec.targetRef.name + "."
-                + canary.getMetadata().getNamespace()));
+        fields.add(new Field(
+                "Target",
+                spec.targetRef.kind + "/" + spec.targetRef.name + "."
+                        + canary.getMetadata().getNamespace()));
         fields.add(new Field("Failed checks threshold", Integer.toString(CanaryDefaults.threshold(analysis))));
         fields.add(new Field("Progress deadline", CanaryDefaults.progressDeadlineSeconds(spec) + "s"));
         if (CanaryDefaults.stepWeight(analysis) > 0) {
-            fields.add(new Field("Traffic routing", "Weight step: " + CanaryDefaults.stepWeight(analysis) + " max: "
-                    + CanaryDefaults.maxWeight(analysis)));
+            fields.add(new Field(
+                    "Traffic routing",
+                    "Weight step: " + CanaryDefaults.stepWeight(analysis) + " max: "
+                            + CanaryDefaults.maxWeight(analysis)));
         } else if (!CanaryDefaults.stepWeights(analysis).isEmpty()) {
-            fields.add(new Field("Traffic routing", "Weight steps: " + CanaryDefaults.stepWeights(analysis).stream()
-                    .map(String::valueOf).collect(Collectors.joining(",")) + " max: " + CanaryDefaults.maxWeight(analysis)));
+            fields.add(new Field(
+                    "Traffic routing",
+                    "Weight steps: "
+                            + CanaryDefaults.stepWeights(analysis).stream()
+                                    .map(String::valueOf)
+                                    .collect(Collectors.joining(","))
+                            + " max: " + CanaryDefaults.maxWeight(analysis)));
         } else if (analysis != null && analysis.match != null && !analysis.match.isEmpty()) {
             fields.add(new Field("Traffic routing", "A/B Testing"));
         } else if (CanaryDefaults.iterations(analysis) > 0) {

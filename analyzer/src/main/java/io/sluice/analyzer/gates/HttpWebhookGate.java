@@ -37,8 +37,16 @@ public final class HttpWebhookGate implements WebhookGate {
     private static final int MAX_BODY_IN_ERROR = 1024;
     /** Only the start of an answer is ever shown; the rest is not kept. */
     private static final int MAX_BODY_KEPT = 4 * MAX_BODY_IN_ERROR;
-    private static final Set<String> HOOK_TYPES = Set.of("confirm-rollout", "pre-rollout", "rollout",
-            "confirm-traffic-increase", "confirm-promotion", "post-rollout", "rollback", "event");
+
+    private static final Set<String> HOOK_TYPES = Set.of(
+            "confirm-rollout",
+            "pre-rollout",
+            "rollout",
+            "confirm-traffic-increase",
+            "confirm-promotion",
+            "post-rollout",
+            "rollback",
+            "event");
 
     private final WebClient verified;
     private final WebClient insecure;
@@ -59,13 +67,23 @@ public final class HttpWebhookGate implements WebhookGate {
     @Override
     public Future<HookOutcome> call(Canary canary, CanaryAnalysis.Webhook hook, CanaryPhase phase) {
         JsonObject payload = WebhookPayloads.hook(canary, phase, hook.metadata);
-        return post(new Target(hook.name, CanaryDefaults.webhookType(hook), hook.url,
-                CanaryDefaults.webhookTimeout(hook), CanaryDefaults.webhookRetries(hook),
-                Boolean.TRUE.equals(hook.disableTLS)), payload)
+        return post(
+                        new Target(
+                                hook.name,
+                                CanaryDefaults.webhookType(hook),
+                                hook.url,
+                                CanaryDefaults.webhookTimeout(hook),
+                                CanaryDefaults.webhookRetries(hook),
+                                Boolean.TRUE.equals(hook.disableTLS)),
+                        payload)
                 .onSuccess(outcome -> {
                     if (!outcome.passed()) {
-                        LOG.info("canary={} hook={} type={} failed: {}", canary.key(), hook.name,
-                                CanaryDefaults.webhookType(hook), outcome.error());
+                        LOG.info(
+                                "canary={} hook={} type={} failed: {}",
+                                canary.key(),
+                                hook.name,
+                                CanaryDefaults.webhookType(hook),
+                                outcome.error());
                     }
                 });
     }
@@ -113,7 +131,10 @@ public final class HttpWebhookGate implements WebhookGate {
                     }
                     Throwable cause = ar.cause();
                     if (isTls(cause)) {
-                        return Future.succeededFuture(new HookOutcome(target.name(), false, 0,
+                        return Future.succeededFuture(new HookOutcome(
+                                target.name(),
+                                false,
+                                0,
                                 "POST " + redact(target.url()) + ": " + describe(cause, target.timeout())));
                     }
                     String why = describe(cause, target.timeout());
@@ -121,8 +142,8 @@ public final class HttpWebhookGate implements WebhookGate {
                 });
     }
 
-    private Future<HookOutcome> answered(Target target, Buffer body, int attempt, HttpResponse<Void> response,
-                                         CappedBody answer) {
+    private Future<HookOutcome> answered(
+            Target target, Buffer body, int attempt, HttpResponse<Void> response, CappedBody answer) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return Future.succeededFuture(new HookOutcome(target.name(), true, status, null));
@@ -136,10 +157,13 @@ public final class HttpWebhookGate implements WebhookGate {
         return Future.succeededFuture(new HookOutcome(target.name(), false, status, error));
     }
 
-    private Future<HookOutcome> retryOrGiveUp(Target target, Buffer body, int attempt, int status, String why,
-                                              String retryAfter) {
+    private Future<HookOutcome> retryOrGiveUp(
+            Target target, Buffer body, int attempt, int status, String why, String retryAfter) {
         if (attempt > target.retries()) {
-            return Future.succeededFuture(new HookOutcome(target.name(), false, status,
+            return Future.succeededFuture(new HookOutcome(
+                    target.name(),
+                    false,
+                    status,
                     "POST " + redact(target.url()) + " giving up after " + attempt + " attempt(s): " + why));
         }
         Duration wait = backoff(attempt, status, retryAfter);
@@ -164,7 +188,8 @@ public final class HttpWebhookGate implements WebhookGate {
 
     private static String bodyText(CappedBody answer) {
         String text = answer.text().trim();
-        return text.length() <= MAX_BODY_IN_ERROR && !answer.truncated() ? text
+        return text.length() <= MAX_BODY_IN_ERROR && !answer.truncated()
+                ? text
                 : text.substring(0, Math.min(text.length(), MAX_BODY_IN_ERROR)) + "…";
     }
 
@@ -188,7 +213,8 @@ public final class HttpWebhookGate implements WebhookGate {
         }
         try {
             URI uri = new URI(url);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null) {
                 return "invalid webhook url \"" + redact(url) + "\": expected an absolute http or https URL";
             }

@@ -20,8 +20,8 @@ public interface MetricGate {
     default Future<MetricOutcome> check(Canary canary, CanaryAnalysis.Metric metric) {
         Future<MetricOutcome> chain = Future.succeededFuture();
         for (MetricPart part : MetricPart.of(metric)) {
-            chain = chain.compose(before -> before != null && !before.passed() ? Future.succeededFuture(before)
-                    : check(canary, metric, part));
+            chain = chain.compose(before ->
+                    before != null && !before.passed() ? Future.succeededFuture(before) : check(canary, metric, part));
         }
         return chain;
     }

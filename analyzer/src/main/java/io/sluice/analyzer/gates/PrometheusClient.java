@@ -34,7 +34,8 @@ final class PrometheusClient {
     }
 
     /** Where and how to ask. */
-    record Endpoint(String address, Map<String, List<String>> headers, Credentials credentials, boolean insecureSkipVerify) {
+    record Endpoint(
+            String address, Map<String, List<String>> headers, Credentials credentials, boolean insecureSkipVerify) {
         Endpoint {
             headers = headers == null ? Map.of() : headers;
             credentials = credentials == null ? new Credentials.None() : credentials;
@@ -47,14 +48,11 @@ final class PrometheusClient {
 
     /** How a request authenticates. */
     sealed interface Credentials {
-        record None() implements Credentials {
-        }
+        record None() implements Credentials {}
 
-        record Bearer(String token) implements Credentials {
-        }
+        record Bearer(String token) implements Credentials {}
 
-        record Basic(String username, String password) implements Credentials {
-        }
+        record Basic(String username, String password) implements Credentials {}
     }
 
     /** Sends {@code query} (whitespace collapsed); the future always succeeds. */
@@ -73,17 +71,20 @@ final class PrometheusClient {
                 .connectTimeout(ms);
         endpoint.headers().forEach(request::putHeader);
         Credentials credentials = endpoint.credentials() instanceof Credentials.None && target.userInfo() != null
-                ? target.userInfo() : endpoint.credentials();
+                ? target.userInfo()
+                : endpoint.credentials();
         if (credentials instanceof Credentials.Bearer b) {
             request.bearerTokenAuthentication(b.token());
         } else if (credentials instanceof Credentials.Basic b) {
             request.basicAuthentication(b.username(), b.password());
         }
         CappedBody body = new CappedBody(MAX_BODY);
-        return request.as(body.codec()).send()
+        return request.as(body.codec())
+                .send()
                 .timeout(ms, TimeUnit.MILLISECONDS)
                 .map(response -> parse(response.statusCode(), response.statusMessage(), body))
-                .otherwise(e -> new QueryResult.Failed("request failed: GET " + target.url() + ": " + describe(e, timeout)));
+                .otherwise(e ->
+                        new QueryResult.Failed("request failed: GET " + target.url() + ": " + describe(e, timeout)));
     }
 
     /**
@@ -91,8 +92,7 @@ final class PrometheusClient {
      * behind a path prefix). User info in the address ({@code http://user:password@host}) becomes Basic credentials and
      * is left out of the URL, so a password never reaches an Event or a log.
      */
-    record Target(String url, Credentials.Basic userInfo) {
-    }
+    record Target(String url, Credentials.Basic userInfo) {}
 
     static Target target(String address) {
         if (address == null || address.isBlank()) {
@@ -107,7 +107,8 @@ final class PrometheusClient {
             throw new IllegalArgumentException("invalid Prometheus address " + HttpWebhookGate.redact(address)
                     + ": expected an absolute http or https URL");
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
             throw new IllegalArgumentException("invalid Prometheus address \"" + HttpWebhookGate.redact(address)
                     + "\": expected an absolute http or https URL");
@@ -121,7 +122,9 @@ final class PrometheusClient {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost();
+        String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[")
+                ? "[" + uri.getHost() + "]"
+                : uri.getHost();
         String url = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + path
                 + "/api/v1/query";
         return new Target(url, userInfo);
@@ -130,12 +133,12 @@ final class PrometheusClient {
     static QueryResult parse(int status, String statusMessage, CappedBody capped) {
         String body = capped.text();
         if (status >= 400) {
-            return new QueryResult.Failed("error response: Status " + status + " " + statusMessage + ": "
-                    + abbreviate(body.trim()));
+            return new QueryResult.Failed(
+                    "error response: Status " + status + " " + statusMessage + ": " + abbreviate(body.trim()));
         }
         if (capped.truncated()) {
-            return new QueryResult.Failed("error unmarshaling result: the answer is larger than "
-                    + (MAX_BODY / 1024 / 1024) + " MiB");
+            return new QueryResult.Failed(
+                    "error unmarshaling result: the answer is larger than " + (MAX_BODY / 1024 / 1024) + " MiB");
         }
         try {
             JsonObject json = new JsonObject(body);
@@ -169,7 +172,8 @@ final class PrometheusClient {
 
     private static QueryResult sample(JsonArray pair) {
         if (pair == null || pair.size() < 2 || !(pair.getValue(1) instanceof String text)) {
-            return new QueryResult.Failed("error unmarshaling result: a sample is not a [time, \"value\"] pair: " + pair);
+            return new QueryResult.Failed(
+                    "error unmarshaling result: a sample is not a [time, \"value\"] pair: " + pair);
         }
         double value;
         try {

@@ -76,7 +76,8 @@ public final class PrometheusMetricGate implements MetricGate {
         }
         Future<String> problem = Future.succeededFuture(null);
         for (CanaryAnalysis.Metric metric : list) {
-            problem = problem.compose(found -> found != null ? Future.succeededFuture(found) : providerProblem(canary, metric));
+            problem = problem.compose(
+                    found -> found != null ? Future.succeededFuture(found) : providerProblem(canary, metric));
         }
         return problem.map(found -> found == null
                 ? new ProviderAvailability(true, Texts.PROVIDERS_AVAILABLE)
@@ -95,8 +96,10 @@ public final class PrometheusMetricGate implements MetricGate {
             if (source instanceof TemplateSources.Broken broken) {
                 return Future.succeededFuture(broken.availabilityMessage());
             }
-            return online(((TemplateSources.Ready) source).endpoint()).map(err -> err == null ? null
-                    : source.type() + " in metric template " + source.ref() + " not avaiable: " + err);
+            return online(((TemplateSources.Ready) source).endpoint())
+                    .map(err -> err == null
+                            ? null
+                            : source.type() + " in metric template " + source.ref() + " not avaiable: " + err);
         });
     }
 
@@ -135,8 +138,8 @@ public final class PrometheusMetricGate implements MetricGate {
             return template(canary, metric);
         }
         if (!Queries.isBuiltin(metric.name) && !hasText(metric.query)) {
-            return Future.succeededFuture(Verdicts.error(metric,
-                    "Metric query failed for no usable metrics template and query were configured"));
+            return Future.succeededFuture(Verdicts.error(
+                    metric, "Metric query failed for no usable metrics template and query were configured"));
         }
         return Future.succeededFuture(null);
     }
@@ -152,18 +155,27 @@ public final class PrometheusMetricGate implements MetricGate {
             metrics.setMetricValue(canary, outcome.metric(), outcome.value());
         }
         if (!outcome.passed()) {
-            LOG.info("canary={} metric={} verdict={}: {}", canary.key(), outcome.metric(), outcome.verdict(),
+            LOG.info(
+                    "canary={} metric={} verdict={}: {}",
+                    canary.key(),
+                    outcome.metric(),
+                    outcome.verdict(),
                     outcome.message());
         }
     }
 
     private Future<MetricOutcome> builtin(Canary canary, CanaryAnalysis.Metric metric) {
-        Queries.Scope scope = new Queries.Scope(canary.getMetadata().getNamespace(), canary.getSpec().targetRef.name,
-                CanaryDefaults.metricInterval(metric), config.clusterLabel(), clusterName(canary));
+        Queries.Scope scope = new Queries.Scope(
+                canary.getMetadata().getNamespace(),
+                canary.getSpec().targetRef.name,
+                CanaryDefaults.metricInterval(metric),
+                config.clusterLabel(),
+                clusterName(canary));
         Endpoint endpoint = Endpoint.of(builtinAddress(canary));
         Verdicts verdicts = verdicts(canary);
         long minRequests = minRequests(canary, metric.name);
-        Future<MetricOutcome> guard = minRequests <= 0 ? Future.succeededFuture(null)
+        Future<MetricOutcome> guard = minRequests <= 0
+                ? Future.succeededFuture(null)
                 : client.query(endpoint, Queries.requestCount(scope), config.queryTimeout())
                         .map(result -> verdicts.traffic(metric, scope.interval(), minRequests, result));
         return guard.compose(stop -> {
@@ -175,7 +187,8 @@ public final class PrometheusMetricGate implements MetricGate {
                         .map(r -> verdicts.duration(metric, r));
             }
             return client.query(endpoint, Queries.successRate(scope), config.queryTimeout())
-                    .compose(r -> r instanceof QueryResult.NoValues ? allFailed(endpoint, scope) : Future.succeededFuture(r))
+                    .compose(r ->
+                            r instanceof QueryResult.NoValues ? allFailed(endpoint, scope) : Future.succeededFuture(r))
                     .map(r -> verdicts.successRate(metric, r));
         });
     }
@@ -186,8 +199,10 @@ public final class PrometheusMetricGate implements MetricGate {
      * request is judged at 0% instead of looking like a quiet one, which the hold policy would wait out.
      */
     private Future<QueryResult> allFailed(Endpoint endpoint, Queries.Scope scope) {
-        return client.query(endpoint, Queries.requestRate(scope), config.queryTimeout()).map(total ->
-                total instanceof QueryResult.Value v && v.value() > 0 ? new QueryResult.Value(0) : new QueryResult.NoValues());
+        return client.query(endpoint, Queries.requestRate(scope), config.queryTimeout())
+                .map(total -> total instanceof QueryResult.Value v && v.value() > 0
+                        ? new QueryResult.Value(0)
+                        : new QueryResult.NoValues());
     }
 
     private Future<MetricOutcome> inline(Canary canary, CanaryAnalysis.Metric metric) {
@@ -197,30 +212,36 @@ public final class PrometheusMetricGate implements MetricGate {
 
     private Future<MetricOutcome> template(Canary canary, CanaryAnalysis.Metric metric) {
         long start = System.nanoTime();
-        return templates.resolve(canary, metric.templateRef)
+        return templates
+                .resolve(canary, metric.templateRef)
                 .compose(source -> runTemplate(canary, metric, source)
                         .onSuccess(outcome -> record(canary, source.type(), outcome, start)));
     }
 
-    private Future<MetricOutcome> runTemplate(Canary canary, CanaryAnalysis.Metric metric, TemplateSources.Source source) {
+    private Future<MetricOutcome> runTemplate(
+            Canary canary, CanaryAnalysis.Metric metric, TemplateSources.Source source) {
         if (source instanceof TemplateSources.Broken broken) {
             return Future.succeededFuture(Verdicts.error(metric, broken.checkMessage()));
         }
         TemplateSources.Ready ready = (TemplateSources.Ready) source;
         String query;
         try {
-            query = Queries.render(ready.spec().query == null ? "" : ready.spec().query,
-                    TemplateSources.values(canary, metric), metric.templateVariables);
+            query = Queries.render(
+                    ready.spec().query == null ? "" : ready.spec().query,
+                    TemplateSources.values(canary, metric),
+                    metric.templateVariables);
         } catch (Queries.RenderException e) {
-            return Future.succeededFuture(Verdicts.error(metric, "Metric template " + ready.ref() + " query render error: "
-                    + e.getMessage()));
+            return Future.succeededFuture(Verdicts.error(
+                    metric, "Metric template " + ready.ref() + " query render error: " + e.getMessage()));
         }
         return client.query(ready.endpoint(), query, config.queryTimeout())
                 .map(result -> verdicts(canary).template(metric, result));
     }
 
     private Verdicts verdicts(Canary canary) {
-        return new Verdicts(canary.key(), canary.getSpec().targetRef.name + "." + canary.getMetadata().getNamespace());
+        return new Verdicts(
+                canary.key(),
+                canary.getSpec().targetRef.name + "." + canary.getMetadata().getNamespace());
     }
 
     private String builtinAddress(Canary canary) {
@@ -242,8 +263,11 @@ public final class PrometheusMetricGate implements MetricGate {
                     try {
                         return Long.parseLong(kv[1].trim());
                     } catch (NumberFormatException e) {
-                        LOG.warn("canary={} annotation {} has a non-numeric entry \"{}\"; using the analyzer's setting",
-                                canary.key(), MIN_REQUESTS_ANNOTATION, entry.trim());
+                        LOG.warn(
+                                "canary={} annotation {} has a non-numeric entry \"{}\"; using the analyzer's setting",
+                                canary.key(),
+                                MIN_REQUESTS_ANNOTATION,
+                                entry.trim());
                     }
                 }
             }

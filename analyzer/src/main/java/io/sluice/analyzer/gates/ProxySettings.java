@@ -27,7 +27,9 @@ record ProxySettings(Optional<ProxyOptions> proxy, List<String> nonProxyHosts) {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("HTTP_PROXY is not a proxy address (expected http://host:port)");
         }
-        ProxyOptions options = new ProxyOptions().setType(ProxyType.HTTP).setHost(uri.getHost())
+        ProxyOptions options = new ProxyOptions()
+                .setType(ProxyType.HTTP)
+                .setHost(uri.getHost())
                 .setPort(uri.getPort() > 0 ? uri.getPort() : 80);
         if (uri.getUserInfo() != null) {
             String[] parts = uri.getUserInfo().split(":", 2);

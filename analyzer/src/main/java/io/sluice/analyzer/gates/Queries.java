@@ -20,8 +20,7 @@ final class Queries {
     private static final Pattern ACTION = Pattern.compile("\\{\\{(-\\s)?(.*?)(\\s-)?}}", Pattern.DOTALL);
     private static final Pattern VARIABLE = Pattern.compile("variables\\.([A-Za-z0-9_\\-]+)");
 
-    private Queries() {
-    }
+    private Queries() {}
 
     static boolean isBuiltin(String metricName) {
         return MetricPart.isBuiltin(metricName);
@@ -33,10 +32,18 @@ final class Queries {
         String matchers() {
             StringBuilder m = new StringBuilder()
                     .append("reporter=\"destination\", ")
-                    .append("destination_workload_namespace=\"").append(escape(namespace)).append("\", ")
-                    .append("destination_workload=~\"").append(escape(target)).append('"');
+                    .append("destination_workload_namespace=\"")
+                    .append(escape(namespace))
+                    .append("\", ")
+                    .append("destination_workload=~\"")
+                    .append(escape(target))
+                    .append('"');
             if (!clusterLabel.isEmpty() && !cluster.isEmpty()) {
-                m.append(", ").append(clusterLabel).append("=\"").append(escape(cluster)).append('"');
+                m.append(", ")
+                        .append(clusterLabel)
+                        .append("=\"")
+                        .append(escape(cluster))
+                        .append('"');
             }
             return m.toString();
         }
@@ -123,8 +130,8 @@ final class Queries {
             }
             return variables.get(key);
         }
-        throw new RenderException("{{ " + action + " }}: unknown action; use one of " + String.join(", ",
-                new java.util.TreeSet<>(values.keySet())) + " or variables.<key>");
+        throw new RenderException("{{ " + action + " }}: unknown action; use one of "
+                + String.join(", ", new java.util.TreeSet<>(values.keySet())) + " or variables.<key>");
     }
 
     private static String abbreviate(String s) {

@@ -16,7 +16,11 @@ public final class StaticObjectLookup implements ObjectLookup {
     private final Map<String, AlertProvider> providers = new ConcurrentHashMap<>();
 
     public StaticObjectLookup putTemplate(MetricTemplate template) {
-        templates.put(key(template.getMetadata().getNamespace(), template.getMetadata().getName()), template);
+        templates.put(
+                key(
+                        template.getMetadata().getNamespace(),
+                        template.getMetadata().getName()),
+                template);
         return this;
     }
 
@@ -26,7 +30,11 @@ public final class StaticObjectLookup implements ObjectLookup {
     }
 
     public StaticObjectLookup putAlertProvider(AlertProvider provider) {
-        providers.put(key(provider.getMetadata().getNamespace(), provider.getMetadata().getName()), provider);
+        providers.put(
+                key(
+                        provider.getMetadata().getNamespace(),
+                        provider.getMetadata().getName()),
+                provider);
         return this;
     }
 
@@ -46,7 +54,8 @@ public final class StaticObjectLookup implements ObjectLookup {
     }
 
     private static <T> Future<T> found(T value, String resource, String namespace, String name) {
-        return value != null ? Future.succeededFuture(value)
+        return value != null
+                ? Future.succeededFuture(value)
                 : Future.failedFuture(resource + " \"" + name + "\" not found in namespace " + namespace);
     }
 

@@ -17,8 +17,17 @@ import java.util.Set;
 final class TemplateSources {
     static final String PROMETHEUS = "prometheus";
     /** MetricTemplate provider types of Flagger's API that Sluice does not query. */
-    private static final Set<String> OTHER_PROVIDERS = Set.of("influxdb", "datadog", "externalmetrics", "stackdriver",
-            "cloudwatch", "newrelic", "graphite", "dynatrace", "keptn", "splunk");
+    private static final Set<String> OTHER_PROVIDERS = Set.of(
+            "influxdb",
+            "datadog",
+            "externalmetrics",
+            "stackdriver",
+            "cloudwatch",
+            "newrelic",
+            "graphite",
+            "dynatrace",
+            "keptn",
+            "splunk");
 
     private final ObjectLookup lookup;
     private final String defaultAddress;
@@ -37,11 +46,14 @@ final class TemplateSources {
         String type();
     }
 
-    record Ready(String ref, String type, MetricTemplate.Spec spec, Endpoint endpoint) implements Source {
-    }
+    record Ready(String ref, String type, MetricTemplate.Spec spec, Endpoint endpoint) implements Source {}
 
     /** The part that failed, which decides the wording of the Event. */
-    enum Part { TEMPLATE, SECRET, PROVIDER }
+    enum Part {
+        TEMPLATE,
+        SECRET,
+        PROVIDER
+    }
 
     /** {@code secret} is the Secret's name for {@link Part#SECRET}, else null. */
     record Broken(String ref, String type, Part part, String secret, String detail) implements Source {
@@ -74,21 +86,24 @@ final class TemplateSources {
             }
             MetricTemplate.Spec spec = ar.result().getSpec();
             if (spec == null || spec.provider == null) {
-                return Future.succeededFuture(new Broken(ref, PROMETHEUS, Part.TEMPLATE, null, "spec.provider is not set"));
+                return Future.succeededFuture(
+                        new Broken(ref, PROMETHEUS, Part.TEMPLATE, null, "spec.provider is not set"));
             }
-            String type = hasText(spec.provider.type) ? spec.provider.type.trim().toLowerCase(Locale.ROOT) : PROMETHEUS;
+            String type =
+                    hasText(spec.provider.type) ? spec.provider.type.trim().toLowerCase(Locale.ROOT) : PROMETHEUS;
             if (OTHER_PROVIDERS.contains(type)) {
-                return Future.succeededFuture(new Broken(ref, type, Part.PROVIDER, null,
-                        "Sluice queries only prometheus providers"));
+                return Future.succeededFuture(
+                        new Broken(ref, type, Part.PROVIDER, null, "Sluice queries only prometheus providers"));
             }
             MetricTemplate.Provider provider = spec.provider;
             // Sluice's addition: a template without an address queries the canary's or the analyzer's Prometheus.
-            String address = hasText(provider.address) ? provider.address
+            String address = hasText(provider.address)
+                    ? provider.address
                     : hasText(canary.getSpec().metricsServer) ? canary.getSpec().metricsServer : defaultAddress;
             boolean insecure = Boolean.TRUE.equals(provider.insecureSkipVerify);
             if (provider.secretRef == null || !hasText(provider.secretRef.name)) {
-                return Future.succeededFuture(new Ready(ref, type, spec,
-                        new Endpoint(address, provider.headers, new Credentials.None(), insecure)));
+                return Future.succeededFuture(new Ready(
+                        ref, type, spec, new Endpoint(address, provider.headers, new Credentials.None(), insecure)));
             }
             String secret = provider.secretRef.name;
             return lookup.secretData(ns, secret).transform(sr -> {
@@ -102,11 +117,15 @@ final class TemplateSources {
                 } else if (hasText(data.get("username")) && data.get("password") != null) {
                     credentials = new Credentials.Basic(data.get("username"), data.get("password"));
                 } else {
-                    return Future.succeededFuture(new Broken(ref, type, Part.PROVIDER, null, "secret " + secret + "."
-                            + ns + " holds neither token nor username and password"));
+                    return Future.succeededFuture(new Broken(
+                            ref,
+                            type,
+                            Part.PROVIDER,
+                            null,
+                            "secret " + secret + "." + ns + " holds neither token nor username and password"));
                 }
-                return Future.succeededFuture(new Ready(ref, type, spec,
-                        new Endpoint(address, provider.headers, credentials, insecure)));
+                return Future.succeededFuture(
+                        new Ready(ref, type, spec, new Endpoint(address, provider.headers, credentials, insecure)));
             });
         });
     }

@@ -21,7 +21,10 @@ record Verdicts(String canaryKey, String targetKey) {
     /** {@code request-success-rate}: percent, inclusive bounds, the deprecated {@code threshold} as a minimum. */
     MetricOutcome successRate(CanaryAnalysis.Metric metric, QueryResult result) {
         if (result instanceof QueryResult.NoValues) {
-            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
+            return new MetricOutcome(
+                    metric.name,
+                    Verdict.NO_DATA,
+                    null,
                     Texts.noTraffic(OBSERVER, metric.name, targetKey) + ": running query failed: no values found");
         }
         if (result instanceof QueryResult.Failed f) {
@@ -49,8 +52,8 @@ record Verdicts(String canaryKey, String targetKey) {
      */
     MetricOutcome duration(CanaryAnalysis.Metric metric, QueryResult result) {
         if (result instanceof QueryResult.NoValues) {
-            return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
-                    Texts.noTraffic(OBSERVER, metric.name, targetKey));
+            return new MetricOutcome(
+                    metric.name, Verdict.NO_DATA, null, Texts.noTraffic(OBSERVER, metric.name, targetKey));
         }
         if (result instanceof QueryResult.Failed f) {
             return builtinError(metric, f);
@@ -61,16 +64,16 @@ record Verdicts(String canaryKey, String targetKey) {
         CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
         if (range != null) {
             if (range.min != null && value.compareTo(millis(range.min)) < 0) {
-                return fail(metric, seconds,
-                        halt("request duration", shown, "<", GoFormat.duration(millis(range.min))));
+                return fail(
+                        metric, seconds, halt("request duration", shown, "<", GoFormat.duration(millis(range.min))));
             }
             if (range.max != null && value.compareTo(millis(range.max)) > 0) {
-                return fail(metric, seconds,
-                        halt("request duration", shown, ">", GoFormat.duration(millis(range.max))));
+                return fail(
+                        metric, seconds, halt("request duration", shown, ">", GoFormat.duration(millis(range.max))));
             }
         } else if (metric.threshold != null && value.compareTo(millis(metric.threshold)) > 0) {
-            return fail(metric, seconds, halt("request duration", shown, ">",
-                    GoFormat.duration(millis(metric.threshold))));
+            return fail(
+                    metric, seconds, halt("request duration", shown, ">", GoFormat.duration(millis(metric.threshold))));
         }
         return pass(metric, seconds);
     }
@@ -84,7 +87,10 @@ record Verdicts(String canaryKey, String targetKey) {
         if (count >= min) {
             return null;
         }
-        return new MetricOutcome(metric.name, Verdict.NO_DATA, null,
+        return new MetricOutcome(
+                metric.name,
+                Verdict.NO_DATA,
+                null,
                 Texts.tooLittleTraffic(OBSERVER, metric.name, targetKey, (long) Math.floor(count), interval, min));
     }
 

@@ -14,8 +14,7 @@ import java.util.TreeMap;
 
 /** The JSON bodies webhooks receive, in the shape Flagger's webhooks (and its load tester) read. */
 final class WebhookPayloads {
-    private WebhookPayloads() {
-    }
+    private WebhookPayloads() {}
 
     /** {@code {name, namespace, phase, checksum, metadata}}; metadata is left out when empty. */
     static JsonObject hook(Canary canary, CanaryPhase phase, Map<String, String> metadata) {
@@ -34,8 +33,13 @@ final class WebhookPayloads {
      * The event envelope: the hook payload whose metadata carries {@code eventMessage}, {@code eventType} and
      * {@code timestamp} (Unix milliseconds, as a string), which the hook's own metadata cannot override.
      */
-    static JsonObject event(Canary canary, CanaryPhase phase, Map<String, String> hookMetadata, String eventType,
-                            String message, Instant at) {
+    static JsonObject event(
+            Canary canary,
+            CanaryPhase phase,
+            Map<String, String> hookMetadata,
+            String eventType,
+            String message,
+            Instant at) {
         Map<String, String> metadata = new TreeMap<>(hookMetadata == null ? Map.of() : hookMetadata);
         metadata.put("eventMessage", message);
         metadata.put("eventType", eventType);
@@ -50,13 +54,16 @@ final class WebhookPayloads {
     static String checksum(CanaryStatus status) {
         StringBuilder text = new StringBuilder();
         if (status != null) {
-            text.append(status.lastAppliedSpec == null ? "" : status.lastAppliedSpec).append('\n');
+            text.append(status.lastAppliedSpec == null ? "" : status.lastAppliedSpec)
+                    .append('\n');
             if (status.trackedConfigs != null) {
-                new TreeMap<>(status.trackedConfigs).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+                new TreeMap<>(status.trackedConfigs)
+                        .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             }
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);

@@ -30,8 +30,7 @@ public final class ConfigTracker {
     static final Set<String> TRACKED_SECRET_TYPES =
             Set.of("Opaque", "kubernetes.io/basic-auth", "kubernetes.io/ssh-auth", "kubernetes.io/tls");
 
-    private ConfigTracker() {
-    }
+    private ConfigTracker() {}
 
     /** A reference from a pod template; {@code kind} is {@code configmap} or {@code secret}. */
     public record Ref(String kind, String name, boolean optional) {
@@ -50,18 +49,34 @@ public final class ConfigTracker {
         if (pod.getVolumes() != null) {
             for (Volume v : pod.getVolumes()) {
                 if (v.getConfigMap() != null) {
-                    add(refs, "configmap", v.getConfigMap().getName(), v.getConfigMap().getOptional());
+                    add(
+                            refs,
+                            "configmap",
+                            v.getConfigMap().getName(),
+                            v.getConfigMap().getOptional());
                 }
                 if (v.getSecret() != null) {
-                    add(refs, "secret", v.getSecret().getSecretName(), v.getSecret().getOptional());
+                    add(
+                            refs,
+                            "secret",
+                            v.getSecret().getSecretName(),
+                            v.getSecret().getOptional());
                 }
                 if (v.getProjected() != null && v.getProjected().getSources() != null) {
                     for (VolumeProjection p : v.getProjected().getSources()) {
                         if (p.getConfigMap() != null) {
-                            add(refs, "configmap", p.getConfigMap().getName(), p.getConfigMap().getOptional());
+                            add(
+                                    refs,
+                                    "configmap",
+                                    p.getConfigMap().getName(),
+                                    p.getConfigMap().getOptional());
                         }
                         if (p.getSecret() != null) {
-                            add(refs, "secret", p.getSecret().getName(), p.getSecret().getOptional());
+                            add(
+                                    refs,
+                                    "secret",
+                                    p.getSecret().getName(),
+                                    p.getSecret().getOptional());
                         }
                     }
                 }
@@ -71,11 +86,17 @@ public final class ConfigTracker {
             if (c.getEnv() != null) {
                 for (EnvVar e : c.getEnv()) {
                     if (e.getValueFrom() != null && e.getValueFrom().getConfigMapKeyRef() != null) {
-                        add(refs, "configmap", e.getValueFrom().getConfigMapKeyRef().getName(),
+                        add(
+                                refs,
+                                "configmap",
+                                e.getValueFrom().getConfigMapKeyRef().getName(),
                                 e.getValueFrom().getConfigMapKeyRef().getOptional());
                     }
                     if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
-                        add(refs, "secret", e.getValueFrom().getSecretKeyRef().getName(),
+                        add(
+                                refs,
+                                "secret",
+                                e.getValueFrom().getSecretKeyRef().getName(),
                                 e.getValueFrom().getSecretKeyRef().getOptional());
                     }
                 }
@@ -83,10 +104,18 @@ public final class ConfigTracker {
             if (c.getEnvFrom() != null) {
                 for (EnvFromSource e : c.getEnvFrom()) {
                     if (e.getConfigMapRef() != null) {
-                        add(refs, "configmap", e.getConfigMapRef().getName(), e.getConfigMapRef().getOptional());
+                        add(
+                                refs,
+                                "configmap",
+                                e.getConfigMapRef().getName(),
+                                e.getConfigMapRef().getOptional());
                     }
                     if (e.getSecretRef() != null) {
-                        add(refs, "secret", e.getSecretRef().getName(), e.getSecretRef().getOptional());
+                        add(
+                                refs,
+                                "secret",
+                                e.getSecretRef().getName(),
+                                e.getSecretRef().getOptional());
                     }
                 }
             }
@@ -99,7 +128,9 @@ public final class ConfigTracker {
             return;
         }
         boolean opt = Boolean.TRUE.equals(optional);
-        refs.merge(kind + "/" + name, new Ref(kind, name, opt),
+        refs.merge(
+                kind + "/" + name,
+                new Ref(kind, name, opt),
                 (a, b) -> new Ref(kind, name, a.optional() && b.optional()));
     }
 
@@ -141,9 +172,15 @@ public final class ConfigTracker {
 
     private static String checksum(Map<String, String> sorted) {
         StringBuilder text = new StringBuilder();
-        sorted.forEach((k, v) -> text.append(k.length()).append(':').append(k).append(v.length()).append(':').append(v));
+        sorted.forEach((k, v) -> text.append(k.length())
+                .append(':')
+                .append(k)
+                .append(v.length())
+                .append(':')
+                .append(v));
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] d =
+                    MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
@@ -181,10 +218,16 @@ public final class ConfigTracker {
             if (c.getEnv() != null) {
                 for (EnvVar e : c.getEnv()) {
                     if (e.getValueFrom() != null && e.getValueFrom().getConfigMapKeyRef() != null) {
-                        e.getValueFrom().getConfigMapKeyRef().setName(cm.apply(e.getValueFrom().getConfigMapKeyRef().getName()));
+                        e.getValueFrom()
+                                .getConfigMapKeyRef()
+                                .setName(cm.apply(
+                                        e.getValueFrom().getConfigMapKeyRef().getName()));
                     }
                     if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
-                        e.getValueFrom().getSecretKeyRef().setName(sec.apply(e.getValueFrom().getSecretKeyRef().getName()));
+                        e.getValueFrom()
+                                .getSecretKeyRef()
+                                .setName(sec.apply(
+                                        e.getValueFrom().getSecretKeyRef().getName()));
                     }
                 }
             }

@@ -35,8 +35,7 @@ public final class GlooRouter {
     /** The route that carries A/B traffic, ahead of {@code weighted-route}. */
     public static final String MATCH_ROUTE = "canary-match";
 
-    private GlooRouter() {
-    }
+    private GlooRouter() {}
 
     /** Where the delegate lives, or why it cannot be managed. */
     public record Delegate(String name, String namespace, String problem) {
@@ -48,7 +47,9 @@ public final class GlooRouter {
     /** The parent's namespace: {@code routeTableRef.namespace}, else the Canary's. */
     public static String parentNamespace(Canary canary) {
         var ref = canary.getSpec().routeTableRef;
-        return ref.namespace == null || ref.namespace.isEmpty() ? canary.getMetadata().getNamespace() : ref.namespace;
+        return ref.namespace == null || ref.namespace.isEmpty()
+                ? canary.getMetadata().getNamespace()
+                : ref.namespace;
     }
 
     /** Finds the delegate the parent points at. */
@@ -69,7 +70,8 @@ public final class GlooRouter {
                     var sel = r.delegate.routeTables.get(0);
                     String name = sel.name == null || sel.name.isEmpty() ? fallback : sel.name;
                     String ns = sel.namespace == null || sel.namespace.isEmpty()
-                            ? parent.getMetadata().getNamespace() : sel.namespace;
+                            ? parent.getMetadata().getNamespace()
+                            : sel.namespace;
                     return new Delegate(name, ns, null);
                 }
             }
@@ -85,8 +87,10 @@ public final class GlooRouter {
         Map<String, String> annotations = live.getMetadata().getAnnotations();
         String marked = annotations == null ? null : annotations.get(OWNER_ANNOTATION);
         if (marked != null && !marked.equals(ownerMark(canary))) {
-            return Texts.delegateControlledBy(live.getMetadata().getName() + "." + live.getMetadata().getNamespace(),
-                    "Canary " + marked, canary.key());
+            return Texts.delegateControlledBy(
+                    live.getMetadata().getName() + "." + live.getMetadata().getNamespace(),
+                    "Canary " + marked,
+                    canary.key());
         }
         if (live.getMetadata().getOwnerReferences() == null) {
             return null;
@@ -94,12 +98,14 @@ public final class GlooRouter {
         for (OwnerReference o : live.getMetadata().getOwnerReferences()) {
             // An owner reference names no namespace: the uid tells this Canary from a namesake elsewhere.
             String uid = canary.getMetadata().getUid();
-            boolean ours = "Canary".equals(o.getKind()) && canary.getMetadata().getName().equals(o.getName())
+            boolean ours = "Canary".equals(o.getKind())
+                    && canary.getMetadata().getName().equals(o.getName())
                     && (uid == null || o.getUid() == null || uid.equals(o.getUid()));
             if (Boolean.TRUE.equals(o.getController()) && !ours) {
                 return Texts.delegateControlledBy(
                         live.getMetadata().getName() + "." + live.getMetadata().getNamespace(),
-                        o.getKind() + " " + o.getName(), canary.key());
+                        o.getKind() + " " + o.getName(),
+                        canary.key());
             }
         }
         return null;
@@ -111,8 +117,14 @@ public final class GlooRouter {
     }
 
     /** The delegate as it should be with these weights; metadata from the parent, owned by the Canary. */
-    public static RouteTable desired(Canary canary, RouteTable parent, Delegate where, RouteTable live, int primary,
-            int canaryWeight, KubernetesSerialization json) {
+    public static RouteTable desired(
+            Canary canary,
+            RouteTable parent,
+            Delegate where,
+            RouteTable live,
+            int primary,
+            int canaryWeight,
+            KubernetesSerialization json) {
         RouteTable t = live == null ? new RouteTable() : json.clone(live);
         ObjectMeta meta = t.getMetadata() == null ? new ObjectMeta() : t.getMetadata();
         meta.setName(where.name());
@@ -128,10 +140,12 @@ public final class GlooRouter {
         meta.setLabels(labels);
         List<OwnerReference> owners = new ArrayList<>();
         if (meta.getOwnerReferences() != null) {
-            meta.getOwnerReferences().stream().filter(o -> !Boolean.TRUE.equals(o.getController())).forEach(owners::add);
+            meta.getOwnerReferences().stream()
+                    .filter(o -> !Boolean.TRUE.equals(o.getController()))
+                    .forEach(owners::add);
         }
-        Map<String, String> annotations = meta.getAnnotations() == null
-                ? new LinkedHashMap<>() : new LinkedHashMap<>(meta.getAnnotations());
+        Map<String, String> annotations =
+                meta.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(meta.getAnnotations());
         if (where.namespace().equals(canary.getMetadata().getNamespace())) {
             owners.add(Workloads.ownerRef(canary));
             annotations.remove(OWNER_ANNOTATION);
@@ -173,14 +187,17 @@ public final class GlooRouter {
      * apex Service is restored to select the target's pods and released too, so it is the one destination that
      * outlives the Canary.
      */
-    public static RouteTable handedBack(Canary canary, RouteTable parent, Delegate where, RouteTable live,
-            KubernetesSerialization json) {
+    public static RouteTable handedBack(
+            Canary canary, RouteTable parent, Delegate where, RouteTable live, KubernetesSerialization json) {
         RouteTable t = desired(canary, parent, where, live, 100, 0, json);
         HttpRoute all = new HttpRoute();
         all.name = WellKnown.WEIGHTED_ROUTE;
         all.forwardTo = new RouteTableSpec.ForwardToAction();
-        all.forwardTo.destinations = List.of(destination(CanaryDefaults.serviceName(canary.getSpec()),
-                canary.getMetadata().getNamespace(), canary.getSpec().service.port, 100));
+        all.forwardTo.destinations = List.of(destination(
+                CanaryDefaults.serviceName(canary.getSpec()),
+                canary.getMetadata().getNamespace(),
+                canary.getSpec().service.port,
+                100));
         t.getSpec().http = new ArrayList<>(List.of(all));
         release(t, canary);
         return t;
@@ -195,10 +212,12 @@ public final class GlooRouter {
     public static void release(RouteTable desired, Canary canary) {
         ObjectMeta meta = desired.getMetadata();
         if (meta.getOwnerReferences() != null) {
-            meta.getOwnerReferences().removeIf(o -> "Canary".equals(o.getKind())
-                    && canary.getMetadata().getName().equals(o.getName()));
+            meta.getOwnerReferences()
+                    .removeIf(o -> "Canary".equals(o.getKind())
+                            && canary.getMetadata().getName().equals(o.getName()));
         }
-        if (meta.getAnnotations() != null && ownerMark(canary).equals(meta.getAnnotations().get(OWNER_ANNOTATION))) {
+        if (meta.getAnnotations() != null
+                && ownerMark(canary).equals(meta.getAnnotations().get(OWNER_ANNOTATION))) {
             Map<String, String> a = new LinkedHashMap<>(meta.getAnnotations());
             a.remove(OWNER_ANNOTATION);
             meta.setAnnotations(a.isEmpty() ? null : a);
@@ -207,8 +226,8 @@ public final class GlooRouter {
 
     private static RouteTableSpec.ForwardToAction forward(String svc, String ns, int port, int primary, int canary) {
         RouteTableSpec.ForwardToAction f = new RouteTableSpec.ForwardToAction();
-        f.destinations = List.of(destination(svc + "-primary", ns, port, primary),
-                destination(svc + "-canary", ns, port, canary));
+        f.destinations = List.of(
+                destination(svc + "-primary", ns, port, primary), destination(svc + "-canary", ns, port, canary));
         return f;
     }
 
@@ -265,7 +284,9 @@ public final class GlooRouter {
         return out;
     }
 
-    private static void setValue(HttpMatch.StringMatch sm, java.util.function.Consumer<String> value,
+    private static void setValue(
+            HttpMatch.StringMatch sm,
+            java.util.function.Consumer<String> value,
             java.util.function.Consumer<Boolean> regex) {
         if (sm == null) {
             return;
@@ -287,9 +308,11 @@ public final class GlooRouter {
     /** True when the live delegate already matches {@code desired} (spec, labels, owners). */
     public static boolean same(RouteTable live, RouteTable desired, KubernetesSerialization json) {
         return Objects.equals(json.asJson(live.getSpec()), json.asJson(desired.getSpec()))
-                && Objects.equals(live.getMetadata().getLabels(), desired.getMetadata().getLabels())
+                && Objects.equals(
+                        live.getMetadata().getLabels(), desired.getMetadata().getLabels())
                 && Objects.equals(ownerAnnotation(live), ownerAnnotation(desired))
-                && Objects.equals(json.asJson(live.getMetadata().getOwnerReferences()),
+                && Objects.equals(
+                        json.asJson(live.getMetadata().getOwnerReferences()),
                         json.asJson(desired.getMetadata().getOwnerReferences()));
     }
 
@@ -314,12 +337,15 @@ public final class GlooRouter {
         String routeName = abTesting(canary) ? MATCH_ROUTE : WellKnown.WEIGHTED_ROUTE;
         Integer primary = null;
         Integer canaryW = null;
-        boolean apexOnly = live.getSpec() != null && live.getSpec().http != null && !live.getSpec().http.isEmpty();
+        boolean apexOnly = live.getSpec() != null
+                && live.getSpec().http != null
+                && !live.getSpec().http.isEmpty();
         if (live.getSpec() != null && live.getSpec().http != null) {
             for (HttpRoute r : live.getSpec().http) {
-                apexOnly &= r.forwardTo != null && r.forwardTo.destinations != null
-                        && !r.forwardTo.destinations.isEmpty() && r.forwardTo.destinations.stream()
-                                .allMatch(d -> d.ref != null && svc.equals(d.ref.name));
+                apexOnly &= r.forwardTo != null
+                        && r.forwardTo.destinations != null
+                        && !r.forwardTo.destinations.isEmpty()
+                        && r.forwardTo.destinations.stream().allMatch(d -> d.ref != null && svc.equals(d.ref.name));
                 if (routeName.equals(r.name) && r.forwardTo != null && r.forwardTo.destinations != null) {
                     primary = 0;
                     canaryW = 0;

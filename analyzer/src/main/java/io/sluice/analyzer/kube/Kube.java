@@ -47,7 +47,8 @@ public final class Kube {
     /** Teaches the client's serializer Sluice's kinds; otherwise it reads them as generic resources. */
     public static void register(KubernetesClient client) {
         Kinds.RESOURCE_CLASSES.forEach(client.getKubernetesSerialization()::registerKubernetesResource);
-        Kinds.LIST_KINDS.forEach(l -> client.getKubernetesSerialization().registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
+        Kinds.LIST_KINDS.forEach(l ->
+                client.getKubernetesSerialization().registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
     }
 
     public KubernetesSerialization serialization() {
@@ -63,10 +64,12 @@ public final class Kube {
 
     /** Runs a blocking read on the pool. */
     <T> Future<T> read(Callable<T> call) {
-        return pool.executeBlocking(() -> {
-            throttle();
-            return call.call();
-        }, false);
+        return pool.executeBlocking(
+                () -> {
+                    throttle();
+                    return call.call();
+                },
+                false);
     }
 
     /** Runs a blocking write on the pool, unless leadership was lost: a follower must not write at all. */
@@ -74,13 +77,15 @@ public final class Kube {
         if (!leading.getAsBoolean()) {
             return Future.failedFuture(new NotLeaderException());
         }
-        return pool.executeBlocking(() -> {
-            throttle();
-            if (!leading.getAsBoolean()) {
-                throw new NotLeaderException();
-            }
-            return call.call();
-        }, false);
+        return pool.executeBlocking(
+                () -> {
+                    throttle();
+                    if (!leading.getAsBoolean()) {
+                        throw new NotLeaderException();
+                    }
+                    return call.call();
+                },
+                false);
     }
 
     /** Thrown instead of writing when this process lost (or never had) the lease. */
@@ -107,34 +112,51 @@ public final class Kube {
     // ------------------------------------------------------------------ reads
 
     public Future<Canary> canary(String ns, String name) {
-        return read(() -> client.resources(Canary.class).inNamespace(ns).withName(name).get());
+        return read(() ->
+                client.resources(Canary.class).inNamespace(ns).withName(name).get());
     }
 
     /** The Deployment as the raw JSON tree the API server sent (for revisions), or null. */
     public Future<GenericKubernetesResource> rawDeployment(String ns, String name) {
-        return read(() -> client.genericKubernetesResources("apps/v1", "Deployment").inNamespace(ns).withName(name).get());
+        return read(() -> client.genericKubernetesResources("apps/v1", "Deployment")
+                .inNamespace(ns)
+                .withName(name)
+                .get());
     }
 
     public Future<Deployment> deployment(String ns, String name) {
-        return read(() -> client.apps().deployments().inNamespace(ns).withName(name).get());
+        return read(
+                () -> client.apps().deployments().inNamespace(ns).withName(name).get());
     }
 
     public Future<RouteTable> routeTable(String ns, String name) {
-        return read(() -> client.resources(RouteTable.class).inNamespace(ns).withName(name).get());
+        return read(() -> client.resources(RouteTable.class)
+                .inNamespace(ns)
+                .withName(name)
+                .get());
     }
 
     public Future<io.sluice.model.flagger.MetricTemplate> metricTemplate(String ns, String name) {
-        return read(() -> client.resources(io.sluice.model.flagger.MetricTemplate.class).inNamespace(ns).withName(name)
+        return read(() -> client.resources(io.sluice.model.flagger.MetricTemplate.class)
+                .inNamespace(ns)
+                .withName(name)
                 .get());
     }
 
     public Future<io.sluice.model.flagger.AlertProvider> alertProvider(String ns, String name) {
-        return read(() -> client.resources(io.sluice.model.flagger.AlertProvider.class).inNamespace(ns).withName(name)
+        return read(() -> client.resources(io.sluice.model.flagger.AlertProvider.class)
+                .inNamespace(ns)
+                .withName(name)
                 .get());
     }
 
     public Future<HorizontalPodAutoscaler> hpa(String ns, String name) {
-        return read(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(name).get());
+        return read(() -> client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(ns)
+                .withName(name)
+                .get());
     }
 
     public Future<ConfigMap> configMapOf(String ns, String name) {
@@ -153,14 +175,18 @@ public final class Kube {
 
     /** Writes the status subresource, fenced by the resourceVersion the Canary carries (409 when stale). */
     public Future<Canary> updateStatus(Canary canary) {
-        return write(() -> client.resources(Canary.class).inNamespace(canary.getMetadata().getNamespace())
-                .resource(canary).updateStatus());
+        return write(() -> client.resources(Canary.class)
+                .inNamespace(canary.getMetadata().getNamespace())
+                .resource(canary)
+                .updateStatus());
     }
 
     /** Replaces the Canary's metadata and spec, fenced by its resourceVersion (used for finalizers). */
     public Future<Canary> updateCanary(Canary canary) {
-        return write(() -> client.resources(Canary.class).inNamespace(canary.getMetadata().getNamespace())
-                .resource(canary).update());
+        return write(() -> client.resources(Canary.class)
+                .inNamespace(canary.getMetadata().getNamespace())
+                .resource(canary)
+                .update());
     }
 
     /** Creates {@code desired}. */
@@ -177,9 +203,16 @@ public final class Kube {
     public Future<Void> scale(String ns, String name, int replicas) {
         return write(() -> {
             // Through a named stand-in, not withName(): fabric8 would first GET the object it patches.
-            Deployment named = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
-                    .withName(name).withNamespace(ns).endMetadata().build();
-            client.apps().deployments().inNamespace(ns).resource(named)
+            Deployment named = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(ns)
+                    .endMetadata()
+                    .build();
+            client.apps()
+                    .deployments()
+                    .inNamespace(ns)
+                    .resource(named)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
             return null;
         });
@@ -226,10 +259,11 @@ public final class Kube {
      * Sets count and lastTimestamp with a merge patch; null when the Event is gone. Patched through the Event itself,
      * not {@code withName()}, which would make fabric8 GET it first.
      */
-    private static Event patchCount(io.fabric8.kubernetes.client.dsl.Resource<Event> event, int count,
-            String lastTimestamp) {
+    private static Event patchCount(
+            io.fabric8.kubernetes.client.dsl.Resource<Event> event, int count, String lastTimestamp) {
         try {
-            return event.patch(PatchContext.of(PatchType.JSON_MERGE),
+            return event.patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
                     "{\"count\":" + count + ",\"lastTimestamp\":\"" + lastTimestamp + "\"}");
         } catch (KubernetesClientException e) {
             if (isNotFound(e)) {
@@ -240,12 +274,16 @@ public final class Kube {
     }
 
     public Future<RouteTable> createRouteTable(RouteTable table) {
-        return write(() -> client.resources(RouteTable.class).inNamespace(table.getMetadata().getNamespace())
-                .resource(table).create());
+        return write(() -> client.resources(RouteTable.class)
+                .inNamespace(table.getMetadata().getNamespace())
+                .resource(table)
+                .create());
     }
 
     public Future<RouteTable> updateRouteTable(RouteTable table) {
-        return write(() -> client.resources(RouteTable.class).inNamespace(table.getMetadata().getNamespace())
-                .resource(table).update());
+        return write(() -> client.resources(RouteTable.class)
+                .inNamespace(table.getMetadata().getNamespace())
+                .resource(table)
+                .update());
     }
 }

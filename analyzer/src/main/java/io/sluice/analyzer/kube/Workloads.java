@@ -35,8 +35,7 @@ public final class Workloads {
     /** On the primary Deployment: the revision last copied into it, so a lost promotion is noticed and redone. */
     public static final String PROMOTED_REVISION_ANNOTATION = WellKnown.PROMOTED_REVISION_ANNOTATION;
 
-    private Workloads() {
-    }
+    private Workloads() {}
 
     /** The selector label key (first of {@code selectorLabels} in the target's matchLabels), or null. */
     public static String selectorKey(Deployment target, List<String> selectorLabels) {
@@ -60,17 +59,24 @@ public final class Workloads {
 
     /** A controller owner reference to the Canary: garbage collection removes what it owns. */
     public static OwnerReference ownerRef(Canary canary) {
-        return new OwnerReferenceBuilder().withApiVersion(Flagger.API_VERSION).withKind("Canary")
-                .withName(canary.getMetadata().getName()).withUid(canary.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(Flagger.API_VERSION)
+                .withKind("Canary")
+                .withName(canary.getMetadata().getName())
+                .withUid(canary.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 
     public static boolean controlledBy(ObjectMeta meta, Canary canary) {
         if (meta.getOwnerReferences() == null) {
             return false;
         }
-        return meta.getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
-                && "Canary".equals(o.getKind()) && canary.getMetadata().getName().equals(o.getName()));
+        return meta.getOwnerReferences().stream()
+                .anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                        && "Canary".equals(o.getKind())
+                        && canary.getMetadata().getName().equals(o.getName()));
     }
 
     /** The decision's view of a Deployment. */
@@ -82,7 +88,8 @@ public final class Workloads {
         Map<String, String> ann = d.getMetadata().getAnnotations();
         if (ann != null && ann.get(WellKnown.DESIRED_REPLICAS_ANNOTATION) != null) {
             try {
-                desired = Integer.parseInt(ann.get(WellKnown.DESIRED_REPLICAS_ANNOTATION).trim());
+                desired = Integer.parseInt(
+                        ann.get(WellKnown.DESIRED_REPLICAS_ANNOTATION).trim());
             } catch (NumberFormatException e) {
                 desired = null;
             }
@@ -95,12 +102,18 @@ public final class Workloads {
                 }
             }
         }
-        long generation = d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
-        return new Workload(revision, specReplicas, desired, generation,
+        long generation =
+                d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
+        return new Workload(
+                revision,
+                specReplicas,
+                desired,
+                generation,
                 st == null || st.getObservedGeneration() == null ? 0 : st.getObservedGeneration(),
                 st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas(),
                 st == null || st.getReplicas() == null ? 0 : st.getReplicas(),
-                st == null || st.getAvailableReplicas() == null ? 0 : st.getAvailableReplicas(), deadline);
+                st == null || st.getAvailableReplicas() == null ? 0 : st.getAvailableReplicas(),
+                deadline);
     }
 
     static Map<String, String> withoutToolkit(Map<String, String> in) {
@@ -129,8 +142,15 @@ public final class Workloads {
     }
 
     /** {@code <tgt>-primary}, built from the target's current template. */
-    public static Deployment primary(Canary canary, Deployment target, String key, String revision, Set<String> tracked,
-            List<String> includeLabelPrefixes, List<String> selectorKeys, KubernetesSerialization json) {
+    public static Deployment primary(
+            Canary canary,
+            Deployment target,
+            String key,
+            String revision,
+            Set<String> tracked,
+            List<String> includeLabelPrefixes,
+            List<String> selectorKeys,
+            KubernetesSerialization json) {
         String value = target.getSpec().getSelector().getMatchLabels().get(key);
         Deployment p = new Deployment();
         ObjectMeta meta = new ObjectMeta();
@@ -146,7 +166,8 @@ public final class Workloads {
         meta.setOwnerReferences(List.of(ownerRef(canary)));
         p.setMetadata(meta);
         DeploymentSpec spec = new DeploymentSpec();
-        int replicas = target.getSpec().getReplicas() == null ? 0 : target.getSpec().getReplicas();
+        int replicas =
+                target.getSpec().getReplicas() == null ? 0 : target.getSpec().getReplicas();
         Integer desired = facts(target, revision).desiredReplicas();
         spec.setReplicas(desired != null && desired > 0 ? desired : replicas > 0 ? replicas : 1);
         spec.setSelector(new LabelSelector(null, Map.of(key, value + "-primary")));
@@ -157,8 +178,15 @@ public final class Workloads {
     }
 
     /** Copies the target's template and rollout settings into an existing primary: a promotion. */
-    public static Deployment promote(Deployment primary, Deployment target, String key, String revision,
-            Set<String> tracked, List<String> includeLabelPrefixes, List<String> selectorKeys, boolean hasAutoscaler,
+    public static Deployment promote(
+            Deployment primary,
+            Deployment target,
+            String key,
+            String revision,
+            Set<String> tracked,
+            List<String> includeLabelPrefixes,
+            List<String> selectorKeys,
+            boolean hasAutoscaler,
             KubernetesSerialization json) {
         String value = target.getSpec().getSelector().getMatchLabels().get(key);
         Deployment p = json.clone(primary);
@@ -166,8 +194,13 @@ public final class Workloads {
         if (!hasAutoscaler) {
             Integer desired = facts(target, revision).desiredReplicas();
             Integer replicas = target.getSpec().getReplicas();
-            p.getSpec().setReplicas(desired != null && desired > 0 ? desired
-                    : replicas != null && replicas > 0 ? replicas : p.getSpec().getReplicas());
+            p.getSpec()
+                    .setReplicas(
+                            desired != null && desired > 0
+                                    ? desired
+                                    : replicas != null && replicas > 0
+                                            ? replicas
+                                            : p.getSpec().getReplicas());
         }
         p.getSpec().setTemplate(primaryTemplate(target, key, value, tracked, selectorKeys, json));
         Map<String, String> labels = byPrefix(target.getMetadata().getLabels(), includeLabelPrefixes);
@@ -186,8 +219,13 @@ public final class Workloads {
         to.setStrategy(from.getStrategy());
     }
 
-    private static PodTemplateSpec primaryTemplate(Deployment target, String key, String value, Set<String> tracked,
-            List<String> selectorKeys, KubernetesSerialization json) {
+    private static PodTemplateSpec primaryTemplate(
+            Deployment target,
+            String key,
+            String value,
+            Set<String> tracked,
+            List<String> selectorKeys,
+            KubernetesSerialization json) {
         PodTemplateSpec t = json.clone(target.getSpec().getTemplate());
         if (t.getMetadata() == null) {
             t.setMetadata(new ObjectMeta());
@@ -208,8 +246,8 @@ public final class Workloads {
      * Pod anti-affinity and topology spread of the primary must count the primary's pods, not the canary's: a
      * selector-label value equal to the target's name becomes {@code <name>-primary} (pod affinity is left alone).
      */
-    static void rewriteSpreading(io.fabric8.kubernetes.api.model.PodSpec pod, String targetName,
-            List<String> selectorKeys) {
+    static void rewriteSpreading(
+            io.fabric8.kubernetes.api.model.PodSpec pod, String targetName, List<String> selectorKeys) {
         if (pod == null) {
             return;
         }
@@ -217,7 +255,8 @@ public final class Workloads {
         var anti = pod.getAffinity() == null ? null : pod.getAffinity().getPodAntiAffinity();
         if (anti != null) {
             if (anti.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
-                anti.getRequiredDuringSchedulingIgnoredDuringExecution().forEach(t -> selectors.add(t.getLabelSelector()));
+                anti.getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .forEach(t -> selectors.add(t.getLabelSelector()));
             }
             if (anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
                 anti.getPreferredDuringSchedulingIgnoredDuringExecution().forEach(w -> {
@@ -255,8 +294,8 @@ public final class Workloads {
     }
 
     /** The three Services (§4.2): apex and primary select the primary's pods, canary the target's. */
-    public static Service service(Canary canary, String name, String key, String selectorValue,
-            CanaryService.CustomMetadata extra) {
+    public static Service service(
+            Canary canary, String name, String key, String selectorValue, CanaryService.CustomMetadata extra) {
         CanaryService svc = canary.getSpec().service;
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(key, name);
@@ -264,16 +303,27 @@ public final class Workloads {
             labels.putAll(extra.labels);
         }
         Map<String, String> ann = withoutToolkit(extra == null ? null : extra.annotations);
-        ServicePortBuilder port = new ServicePortBuilder().withName(CanaryDefaults.portName(svc)).withProtocol("TCP")
-                .withPort(svc.port).withTargetPort(targetPort(svc));
+        ServicePortBuilder port = new ServicePortBuilder()
+                .withName(CanaryDefaults.portName(svc))
+                .withProtocol("TCP")
+                .withPort(svc.port)
+                .withTargetPort(targetPort(svc));
         if (svc.appProtocol != null && !svc.appProtocol.isEmpty()) {
             port.withAppProtocol(svc.appProtocol);
         }
-        ServiceBuilder b = new ServiceBuilder().withNewMetadata().withName(name)
-                .withNamespace(canary.getMetadata().getNamespace()).withLabels(labels).withAnnotations(ann)
-                .withOwnerReferences(ownerRef(canary)).endMetadata()
-                .withNewSpec().withType("ClusterIP").withSelector(Map.of(key, selectorValue))
-                .withPorts(port.build()).endSpec();
+        ServiceBuilder b = new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(canary.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(ann)
+                .withOwnerReferences(ownerRef(canary))
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(Map.of(key, selectorValue))
+                .withPorts(port.build())
+                .endSpec();
         Service s = b.build();
         if (Boolean.TRUE.equals(svc.headless)) {
             s.getSpec().setClusterIP("None");
@@ -300,7 +350,9 @@ public final class Workloads {
             for (ServicePort d : desired.getSpec().getPorts()) {
                 ServicePort np = new ServicePortBuilder(d).build();
                 if (live.getSpec().getPorts() != null) {
-                    live.getSpec().getPorts().stream().filter(l -> d.getName().equals(l.getName())).findFirst()
+                    live.getSpec().getPorts().stream()
+                            .filter(l -> d.getName().equals(l.getName()))
+                            .findFirst()
                             .ifPresent(l -> np.setNodePort(l.getNodePort()));
                 }
                 ports.add(np);
@@ -314,10 +366,14 @@ public final class Workloads {
         }
         if (controlledBy(live.getMetadata(), canary)) {
             CanaryService.UnmanagedMetadata keep = canary.getSpec().service.unmanagedMetadata;
-            Map<String, String> labels = keepUnmanaged(desired.getMetadata().getLabels(), live.getMetadata().getLabels(),
+            Map<String, String> labels = keepUnmanaged(
+                    desired.getMetadata().getLabels(),
+                    live.getMetadata().getLabels(),
                     keep == null ? null : keep.labels);
-            Map<String, String> ann = keepUnmanaged(desired.getMetadata().getAnnotations(),
-                    live.getMetadata().getAnnotations(), keep == null ? null : keep.annotations);
+            Map<String, String> ann = keepUnmanaged(
+                    desired.getMetadata().getAnnotations(),
+                    live.getMetadata().getAnnotations(),
+                    keep == null ? null : keep.annotations);
             if (!labels.equals(nz(live.getMetadata().getLabels()))) {
                 out.getMetadata().setLabels(labels);
                 changed = true;
@@ -334,8 +390,8 @@ public final class Workloads {
         return m == null ? Map.of() : m;
     }
 
-    private static Map<String, String> keepUnmanaged(Map<String, String> desired, Map<String, String> live,
-            List<String> unmanaged) {
+    private static Map<String, String> keepUnmanaged(
+            Map<String, String> desired, Map<String, String> live, List<String> unmanaged) {
         Map<String, String> out = new LinkedHashMap<>(nz(desired));
         if (unmanaged != null && live != null) {
             for (String k : unmanaged) {
@@ -352,10 +408,11 @@ public final class Workloads {
             return false;
         }
         for (ServicePort d : b) {
-            boolean found = a.stream().anyMatch(l -> java.util.Objects.equals(l.getName(), d.getName())
-                    && java.util.Objects.equals(l.getPort(), d.getPort())
-                    && java.util.Objects.equals(l.getTargetPort(), d.getTargetPort())
-                    && java.util.Objects.equals(l.getAppProtocol(), d.getAppProtocol()));
+            boolean found = a.stream()
+                    .anyMatch(l -> java.util.Objects.equals(l.getName(), d.getName())
+                            && java.util.Objects.equals(l.getPort(), d.getPort())
+                            && java.util.Objects.equals(l.getTargetPort(), d.getTargetPort())
+                            && java.util.Objects.equals(l.getAppProtocol(), d.getAppProtocol()));
             if (!found) {
                 return false;
             }
@@ -364,8 +421,8 @@ public final class Workloads {
     }
 
     /** {@code <hpa>-primary}, scaling the primary with the target autoscaler's bounds and metrics (§4.3). */
-    public static HorizontalPodAutoscaler primaryHpa(Canary canary, HorizontalPodAutoscaler original,
-            KubernetesSerialization json) {
+    public static HorizontalPodAutoscaler primaryHpa(
+            Canary canary, HorizontalPodAutoscaler original, KubernetesSerialization json) {
         HorizontalPodAutoscaler h = new HorizontalPodAutoscaler();
         ObjectMeta meta = new ObjectMeta();
         meta.setName(original.getMetadata().getName() + "-primary");

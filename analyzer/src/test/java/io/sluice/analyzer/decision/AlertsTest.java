@@ -29,16 +29,20 @@ class AlertsTest {
     static Stream<Arguments> holds() {
         return Stream.of(
                 Arguments.of("seconds alone print as seconds", 30L, "Rolling back: no metric data for 30s"),
-                Arguments.of("minutes keep their zero seconds as Go prints them", 600L,
+                Arguments.of(
+                        "minutes keep their zero seconds as Go prints them",
+                        600L,
                         "Rolling back: no metric data for 10m0s"),
-                Arguments.of("hours keep their zero minutes and seconds", 3600L,
-                        "Rolling back: no metric data for 1h0m0s"),
+                Arguments.of(
+                        "hours keep their zero minutes and seconds", 3600L, "Rolling back: no metric data for 1h0m0s"),
                 Arguments.of("mixed units print every part", 3725L, "Rolling back: no metric data for 1h2m5s"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("holds")
     void holdDeadlineInGoDurationFormat(String name, long seconds, String expected) {
-        assertThat(Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(seconds)).message()).isEqualTo(expected);
+        assertThat(Alerts.holdDeadlineExceeded(java.time.Duration.ofSeconds(seconds))
+                        .message())
+                .isEqualTo(expected);
     }
 }

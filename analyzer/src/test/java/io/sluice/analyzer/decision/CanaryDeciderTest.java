@@ -44,12 +44,16 @@ class CanaryDeciderTest {
                     w.tick();
                     String text = "invalid canary podinfo.test: spec.analysis.interval: not a duration";
                     assertThat(w.events).containsExactly("Warning " + text);
-                    assertThat(w.last.actions()).containsExactly(new Action.EmitEvent(Action.EmitEvent.Type.Warning,
-                            text, java.util.Map.of()));
+                    assertThat(w.last.actions())
+                            .containsExactly(
+                                    new Action.EmitEvent(Action.EmitEvent.Type.Warning, text, java.util.Map.of()));
                     assertThat(w.last.consumedTick()).isTrue();
-                    CanaryCondition c = w.status.conditions.stream().filter(x -> "InvalidSpec".equals(x.type))
-                            .findFirst().orElseThrow();
-                    assertThat(List.of(c.status, c.reason, c.message)).containsExactly("True", "ValidationFailed", text);
+                    CanaryCondition c = w.status.conditions.stream()
+                            .filter(x -> "InvalidSpec".equals(x.type))
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(List.of(c.status, c.reason, c.message))
+                            .containsExactly("True", "ValidationFailed", text);
                     assertThat(w.phase()).isEqualTo("Initialized");
                     w.event();
                     assertThat(w.events).hasSize(1);
@@ -64,7 +68,8 @@ class CanaryDeciderTest {
                             + " already manages: nothing is done until one of them is deleted or retargeted";
                     assertThat(w.events).containsExactly("Warning " + text);
                     assertThat(w.phase()).isNull();
-                    assertThat(w.status.conditions).extracting(x -> x.type + "/" + x.reason)
+                    assertThat(w.status.conditions)
+                            .extracting(x -> x.type + "/" + x.reason)
                             .containsExactly("TargetConflict/TargetConflict");
                     w.event();
                     assertThat(w.events).hasSize(1);
@@ -74,8 +79,9 @@ class CanaryDeciderTest {
                     w.initialized();
                     w.tick();
                     w.event();
-                    assertThat(w.events).containsExactly("Warning annotation sluice.io/no-data-policy has the value"
-                            + " \"pause\"; expected fail or hold, using the analyzer's default");
+                    assertThat(w.events)
+                            .containsExactly("Warning annotation sluice.io/no-data-policy has the value"
+                                    + " \"pause\"; expected fail or hold, using the analyzer's default");
                 }),
                 row("a new Canary goes through Initializing to Initialized with the target scaled to zero", w -> {
                     w.tick();
@@ -86,30 +92,37 @@ class CanaryDeciderTest {
                     assertThat(w.target.specReplicas()).isZero();
                     assertThat(w.routes.primary()).isEqualTo(100);
                     assertThat(w.status.lastAppliedSpec).isEqualTo("rev-1").isEqualTo(w.status.lastPromotedSpec);
-                    assertThat(w.events).containsExactly("Normal all the metrics providers are available!",
-                            "Normal Initialization done! podinfo.test");
+                    assertThat(w.events)
+                            .containsExactly(
+                                    "Normal all the metrics providers are available!",
+                                    "Normal Initialization done! podinfo.test");
                     CanaryCondition c = PromotedCondition.find(w.status.conditions);
                     assertThat(c.status).isEqualTo("True");
                     assertThat(c.message).isEqualTo("Deployment initialization completed.");
                 }),
                 row("an unreachable metrics provider is reported while initializing and does not block it", w -> {
-                    w.providers = new io.sluice.analyzer.decision.ProviderAvailability(false,
-                            "Error checking metric providers: prometheus not avaiable: connection refused");
+                    w.providers = new io.sluice.analyzer.decision.ProviderAvailability(
+                            false, "Error checking metric providers: prometheus not avaiable: connection refused");
                     w.tick();
                     w.event();
                     assertThat(w.phase()).isEqualTo("Initialized");
-                    assertThat(w.events).containsExactly("Warning Error checking metric providers: prometheus not"
-                            + " avaiable: connection refused", "Normal Initialization done! podinfo.test");
+                    assertThat(w.events)
+                            .containsExactly(
+                                    "Warning Error checking metric providers: prometheus not"
+                                            + " avaiable: connection refused",
+                                    "Normal Initialization done! podinfo.test");
                 }),
                 row("bootstrap waits for the primary and says why", w -> {
                     w.tick();
                     w.primary = new Workload("rev-1", 2, null, 1, 1, 0, 2, 0, false);
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");
-                    assertThat(w.events).containsExactly("Normal all the metrics providers are available!",
-                            "Normal all the metrics providers are available!",
-                            "Warning podinfo-primary.test not ready: waiting for rollout"
-                            + " to finish: 0 out of 2 new replicas have been updated");
+                    assertThat(w.events)
+                            .containsExactly(
+                                    "Normal all the metrics providers are available!",
+                                    "Normal all the metrics providers are available!",
+                                    "Warning podinfo-primary.test not ready: waiting for rollout"
+                                            + " to finish: 0 out of 2 new replicas have been updated");
                 }),
                 row("bootstrap fails when the primary makes no progress for the deadline", w -> {
                     w.tick();
@@ -119,13 +132,19 @@ class CanaryDeciderTest {
                     w.tick();
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Failed");
-                    assertThat(w.events).anyMatch(e -> e.startsWith(
-                            "Warning Rolling back podinfo.test progress deadline exceeded no progress for 60s"));
+                    assertThat(w.events)
+                            .anyMatch(
+                                    e -> e.startsWith(
+                                            "Warning Rolling back podinfo.test progress deadline exceeded no progress for 60s"));
                     String ready = "Warning podinfo-primary.test not ready: waiting for rollout to finish: 0 out of 2"
                             + " new replicas have been updated";
-                    int deadline = w.events.indexOf(w.events.stream().filter(e -> e.startsWith(
-                            "Warning Rolling back")).findFirst().orElseThrow());
-                    assertThat(w.events.get(deadline - 1)).as("Flagger's readiness Warning first").isEqualTo(ready);
+                    int deadline = w.events.indexOf(w.events.stream()
+                            .filter(e -> e.startsWith("Warning Rolling back"))
+                            .findFirst()
+                            .orElseThrow());
+                    assertThat(w.events.get(deadline - 1))
+                            .as("Flagger's readiness Warning first")
+                            .isEqualTo(ready);
                 }),
                 row("a new revision starts the run at once on a watch event, not at the next interval", w -> {
                     w.initialized().newRevision("rev-2").event();
@@ -143,9 +162,13 @@ class CanaryDeciderTest {
                     assertThat(w.status.currentRun.user).isEqualTo("jane");
                     assertThat(w.status.currentRun.source).isEqualTo("kubectl");
                     Action.EmitEvent e = (Action.EmitEvent) w.actions.stream()
-                            .filter(a -> a instanceof Action.EmitEvent).findFirst().orElseThrow();
-                    assertThat(e.annotations()).containsEntry("sluice.io/user", "jane")
-                            .containsEntry("sluice.io/source", "kubectl").containsEntry("sluice.io/revision", "rev-2");
+                            .filter(a -> a instanceof Action.EmitEvent)
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(e.annotations())
+                            .containsEntry("sluice.io/user", "jane")
+                            .containsEntry("sluice.io/source", "kubectl")
+                            .containsEntry("sluice.io/revision", "rev-2");
                 }),
                 row("an admitted revision the Deployment does not have yet starts nothing", w -> {
                     w.initialized();
@@ -172,10 +195,14 @@ class CanaryDeciderTest {
                     w.initialized().newRevision("rev-2").event();
                     assertThat(w.phase()).isEqualTo("Waiting");
                     w.tick();
-                    assertThat(w.events).containsExactly("Warning Halt podinfo.test advancement waiting for approval gate");
-                    assertThat(w.calls).containsExactly("hook/confirm-rollout/gate@Initialized",
-                            "hook/confirm-rollout/gate@Waiting");
-                    assertThat(w.status.lastAppliedSpec).as("not synced while waiting").isEqualTo("rev-1");
+                    assertThat(w.events)
+                            .containsExactly("Warning Halt podinfo.test advancement waiting for approval gate");
+                    assertThat(w.calls)
+                            .containsExactly(
+                                    "hook/confirm-rollout/gate@Initialized", "hook/confirm-rollout/gate@Waiting");
+                    assertThat(w.status.lastAppliedSpec)
+                            .as("not synced while waiting")
+                            .isEqualTo("rev-1");
                 }),
                 row("Waiting starts the run once the confirm-rollout hooks pass", w -> {
                     w.spec.analysis.webhooks.add(World.hook("gate", "confirm-rollout"));
@@ -184,8 +211,10 @@ class CanaryDeciderTest {
                     w.hooks = h -> new HookOutcome(h.name, true, 200, null);
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Progressing");
-                    assertThat(w.events).endsWith("Normal Confirm-rollout check gate passed",
-                            "Normal New revision detected! Scaling up podinfo.test");
+                    assertThat(w.events)
+                            .endsWith(
+                                    "Normal Confirm-rollout check gate passed",
+                                    "Normal New revision detected! Scaling up podinfo.test");
                 }),
                 row("a failing pre-rollout hook counts a failed check and the start is retried", w -> {
                     w.hooks = h -> new HookOutcome(h.name, !h.name.equals("acceptance-test"), 500, "exit status 1");
@@ -194,30 +223,40 @@ class CanaryDeciderTest {
                     w.tick();
                     assertThat(w.failedChecks()).isEqualTo(2);
                     assertThat(w.weight()).isZero();
-                    assertThat(w.events).containsSubsequence("Normal Starting canary analysis for podinfo.test",
-                            "Warning Halt podinfo.test advancement pre-rollout check acceptance-test failed exit status 1",
-                            "Normal Starting canary analysis for podinfo.test");
+                    assertThat(w.events)
+                            .containsSubsequence(
+                                    "Normal Starting canary analysis for podinfo.test",
+                                    "Warning Halt podinfo.test advancement pre-rollout check acceptance-test failed exit status 1",
+                                    "Normal Starting canary analysis for podinfo.test");
                 }),
                 row("the alerts opening a bootstrap and a run carry the canary's fields; the others do not", w -> {
                     w.initialized();
                     w.actions.clear();
                     w.tick();
                     w.newRevision("rev-2").event();
-                    assertThat(w.actions).contains(new Action.SendAlert(
-                            "New revision detected, progressing canary analysis.",
-                            io.sluice.analyzer.decision.Severity.INFO, true));
+                    assertThat(w.actions)
+                            .contains(new Action.SendAlert(
+                                    "New revision detected, progressing canary analysis.",
+                                    io.sluice.analyzer.decision.Severity.INFO,
+                                    true));
                     w.metrics = CanaryDeciderTest::failRate;
                     w.tickUntil(10, "Failed");
-                    assertThat(w.actions).contains(new Action.SendAlert("Failed checks threshold reached 5",
-                            io.sluice.analyzer.decision.Severity.ERROR, false));
+                    assertThat(w.actions)
+                            .contains(new Action.SendAlert(
+                                    "Failed checks threshold reached 5",
+                                    io.sluice.analyzer.decision.Severity.ERROR,
+                                    false));
                 }),
                 row("a failing rollout webhook halts advancement with its error and counts", w -> {
-                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("load-test"), 500, "500 Internal Server Error");
+                    w.hooks =
+                            h -> new HookOutcome(h.name, !h.name.equals("load-test"), 500, "500 Internal Server Error");
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.tick();
-                    assertThat(w.events).last().isEqualTo(
-                            "Warning Halt podinfo.test advancement external check load-test failed 500 Internal Server Error");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo(
+                                    "Warning Halt podinfo.test advancement external check load-test failed 500 Internal Server Error");
                     assertThat(w.failedChecks()).isEqualTo(1);
                     assertThat(w.weight()).isEqualTo(30);
                     assertThat(w.calls).doesNotContain("metric/request-success-rate");
@@ -233,36 +272,47 @@ class CanaryDeciderTest {
                     w.calls.clear();
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Failed");
-                    assertThat(w.calls).as("the final tick runs no analysis").containsExactly("call/post-rollout@Failed");
-                    assertThat(w.events).endsWith("Warning Rolling back podinfo.test failed checks threshold reached 1",
-                            "Warning Canary failed! Scaling down podinfo.test");
+                    assertThat(w.calls)
+                            .as("the final tick runs no analysis")
+                            .containsExactly("call/post-rollout@Failed");
+                    assertThat(w.events)
+                            .endsWith(
+                                    "Warning Rolling back podinfo.test failed checks threshold reached 1",
+                                    "Warning Canary failed! Scaling down podinfo.test");
                     assertThat(w.routes.canary()).isZero();
-                    assertThat(w.target.specReplicas()).as("the routes were 70/30 when the rollback was decided")
+                    assertThat(w.target.specReplicas())
+                            .as("the routes were 70/30 when the rollback was decided")
                             .isEqualTo(2);
                     w.event();
-                    assertThat(w.target.specReplicas()).as("once read back at 100/0, accepted").isZero();
+                    assertThat(w.target.specReplicas())
+                            .as("once read back at 100/0, accepted")
+                            .isZero();
                 }),
-                row("a canary whose routes Gloo Mesh has not accepted at 100/0 keeps its pods after a rollback, with"
-                        + " a Warning at each interval", w -> {
-                    w.metrics = CanaryDeciderTest::failRate;
-                    w.initialized().newRevision("rev-2").event();
-                    w.tickUntil(10, "Failed");
-                    w.routes = new Routes(null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
-                            false);
-                    w.tick();
-                    assertThat(w.last.actions()).doesNotContain(new Action.ScaleTarget(0));
-                    assertThat(w.events).last().isEqualTo("Warning Scaling down podinfo.test waits until RouteTable"
-                            + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
-                    w.routes = Routes.accepted(100, 0);
-                    w.event();
-                    assertThat(w.target.specReplicas()).isZero();
-                }),
-                row("Finalising scales the target down only once Gloo Mesh accepted all traffic on the primary",
+                row(
+                        "a canary whose routes Gloo Mesh has not accepted at 100/0 keeps its pods after a rollback, with"
+                                + " a Warning at each interval",
                         w -> {
+                            w.metrics = CanaryDeciderTest::failRate;
+                            w.initialized().newRevision("rev-2").event();
+                            w.tickUntil(10, "Failed");
+                            w.routes = new Routes(
+                                    null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", false);
+                            w.tick();
+                            assertThat(w.last.actions()).doesNotContain(new Action.ScaleTarget(0));
+                            assertThat(w.events)
+                                    .last()
+                                    .isEqualTo(
+                                            "Warning Scaling down podinfo.test waits until RouteTable"
+                                                    + " podinfo-delegate.test routes all traffic to the primary and Gloo Mesh accepted it");
+                            w.routes = Routes.accepted(100, 0);
+                            w.event();
+                            assertThat(w.target.specReplicas()).isZero();
+                        }),
+                row("Finalising scales the target down only once Gloo Mesh accepted all traffic on the primary", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.tickUntil(10, "Finalising");
-                    w.routes = new Routes(null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
-                            false);
+                    w.routes =
+                            new Routes(null, 100, 0, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", false);
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Finalising");
                     assertThat(w.last.actions()).doesNotContain(new Action.ScaleTarget(0));
@@ -289,25 +339,33 @@ class CanaryDeciderTest {
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
                     assertThat(w.failedChecks()).isZero();
-                    assertThat(w.events).last().isEqualTo(
-                            "Warning Halt podinfo.test advancement waiting for traffic increase approval more");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo(
+                                    "Warning Halt podinfo.test advancement waiting for traffic increase approval more");
                 }),
-                row("a failing confirm-promotion hook parks the run in WaitingPromotion showing the routed weight"
-                        + " (Sluice quirk)", w -> {
-                    w.spec.analysis.webhooks.add(World.hook("promote", "confirm-promotion"));
-                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("promote"), 403, "no");
-                    w.initialized().newRevision("rev-2").event();
-                    w.tickUntil(6, "WaitingPromotion");
-                    assertThat(w.weight()).isEqualTo(60);
-                    assertThat(w.routes.canary()).isEqualTo(60);
-                    assertThat(w.events).last().isEqualTo(
-                            "Warning Halt podinfo.test advancement waiting for promotion approval promote");
-                    w.hooks = h -> new HookOutcome(h.name, true, 200, null);
-                    w.tick();
-                    assertThat(w.phase()).isEqualTo("Promoting");
-                    assertThat(w.events).endsWith("Normal Confirm-promotion check promote passed",
-                            "Normal Copying podinfo.test template spec to podinfo-primary.test");
-                }),
+                row(
+                        "a failing confirm-promotion hook parks the run in WaitingPromotion showing the routed weight"
+                                + " (Sluice quirk)",
+                        w -> {
+                            w.spec.analysis.webhooks.add(World.hook("promote", "confirm-promotion"));
+                            w.hooks = h -> new HookOutcome(h.name, !h.name.equals("promote"), 403, "no");
+                            w.initialized().newRevision("rev-2").event();
+                            w.tickUntil(6, "WaitingPromotion");
+                            assertThat(w.weight()).isEqualTo(60);
+                            assertThat(w.routes.canary()).isEqualTo(60);
+                            assertThat(w.events)
+                                    .last()
+                                    .isEqualTo(
+                                            "Warning Halt podinfo.test advancement waiting for promotion approval promote");
+                            w.hooks = h -> new HookOutcome(h.name, true, 200, null);
+                            w.tick();
+                            assertThat(w.phase()).isEqualTo("Promoting");
+                            assertThat(w.events)
+                                    .endsWith(
+                                            "Normal Confirm-promotion check promote passed",
+                                            "Normal Copying podinfo.test template spec to podinfo-primary.test");
+                        }),
                 row("checks keep running in WaitingPromotion and failures still count", w -> {
                     w.spec.analysis.webhooks.add(World.hook("promote", "confirm-promotion"));
                     w.hooks = h -> new HookOutcome(h.name, !h.name.equals("promote"), 403, "no");
@@ -331,9 +389,11 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Finalising");
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Succeeded");
-                    assertThat(w.events).containsSubsequence("Normal Advance podinfo.test primary weight 50",
-                            "Normal Advance podinfo.test primary weight 100",
-                            "Normal Promotion completed! Scaling down podinfo.test");
+                    assertThat(w.events)
+                            .containsSubsequence(
+                                    "Normal Advance podinfo.test primary weight 50",
+                                    "Normal Advance podinfo.test primary weight 100",
+                                    "Normal Promotion completed! Scaling down podinfo.test");
                 }),
                 row("a new revision mid-run restarts the analysis from weight 0", w -> {
                     w.initialized().newRevision("rev-2").event();
@@ -344,8 +404,9 @@ class CanaryDeciderTest {
                     assertThat(w.weight()).isZero();
                     assertThat(w.routes.canary()).isZero();
                     assertThat(w.status.lastAppliedSpec).isEqualTo("rev-3");
-                    assertThat(w.events).last().isEqualTo(
-                            "Normal New revision detected! Restarting analysis for podinfo.test");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Normal New revision detected! Restarting analysis for podinfo.test");
                 }),
                 row("a new revision while promoting is not a restart", w -> {
                     w.initialized().newRevision("rev-2").event();
@@ -355,7 +416,9 @@ class CanaryDeciderTest {
                     w.tickUntil(4, "Succeeded");
                     assertThat(w.status.lastPromotedSpec).isEqualTo("rev-2");
                     w.event();
-                    assertThat(w.phase()).as("picked up as a new run after Succeeded").isEqualTo("Progressing");
+                    assertThat(w.phase())
+                            .as("picked up as a new run after Succeeded")
+                            .isEqualTo("Progressing");
                 }),
                 row("skipAnalysis promotes at the first tick once the canary is ready", w -> {
                     w.spec.skipAnalysis = true;
@@ -363,10 +426,13 @@ class CanaryDeciderTest {
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Succeeded");
                     assertThat(w.primary.revision()).isEqualTo("rev-2");
-                    assertThat(w.calls).doesNotContain("hook/pre-rollout/acceptance-test@Progressing")
+                    assertThat(w.calls)
+                            .doesNotContain("hook/pre-rollout/acceptance-test@Progressing")
                             .contains("call/post-rollout@Succeeded");
-                    assertThat(w.events).endsWith("Normal Copying podinfo.test template spec to podinfo-primary.test",
-                            "Normal Promotion completed! Canary analysis was skipped for podinfo.test");
+                    assertThat(w.events)
+                            .endsWith(
+                                    "Normal Copying podinfo.test template spec to podinfo-primary.test",
+                                    "Normal Promotion completed! Canary analysis was skipped for podinfo.test");
                 }),
                 row("a suspended Canary only reports that it is skipped", w -> {
                     w.initialized();
@@ -402,9 +468,11 @@ class CanaryDeciderTest {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Failed");
-                    assertThat(w.events).containsSubsequence("Warning Rollback check stop passed",
-                            "Warning Rolling back podinfo.test manual webhook invoked",
-                            "Warning Canary failed! Scaling down podinfo.test");
+                    assertThat(w.events)
+                            .containsSubsequence(
+                                    "Warning Rollback check stop passed",
+                                    "Warning Rolling back podinfo.test manual webhook invoked",
+                                    "Warning Canary failed! Scaling down podinfo.test");
                 }),
                 row("a rollback hook that does not signal is reported and the run goes on", w -> {
                     w.spec.analysis.webhooks.add(World.hook("stop", "rollback"));
@@ -419,20 +487,27 @@ class CanaryDeciderTest {
                     w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, false);
                     w.tick();
                     assertThat(w.weight()).isZero();
-                    assertThat(w.events).last().isEqualTo("Warning canary deployment podinfo.test not ready: waiting"
-                            + " for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo(
+                                    "Warning canary deployment podinfo.test not ready: waiting"
+                                            + " for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available");
                 }),
                 row("a canary not ready for longer than the progress deadline rolls back and says so", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.target = new Workload("rev-2", 2, null, 3, 3, 2, 2, 0, false);
                     w.tickUntil(5, "Failed");
-                    assertThat(w.events).anyMatch(e -> e.startsWith("Warning Rolling back podinfo.test progress"
-                            + " deadline exceeded no progress for 60s: canary deployment"));
+                    assertThat(w.events)
+                            .anyMatch(e -> e.startsWith("Warning Rolling back podinfo.test progress"
+                                    + " deadline exceeded no progress for 60s: canary deployment"));
                     String ready = "Warning canary deployment podinfo.test not ready: waiting for rollout to finish:"
                             + " 0 of 2 (readyThreshold 100%) updated replicas are available";
-                    assertThat(w.events.subList(w.events.size() - 3, w.events.size())).as("the last tick")
-                            .containsExactly(ready, "Warning Rolling back podinfo.test progress deadline exceeded no"
-                                    + " progress for 60s: " + ready.substring("Warning ".length()),
+                    assertThat(w.events.subList(w.events.size() - 3, w.events.size()))
+                            .as("the last tick")
+                            .containsExactly(
+                                    ready,
+                                    "Warning Rolling back podinfo.test progress deadline exceeded no"
+                                            + " progress for 60s: " + ready.substring("Warning ".length()),
                                     "Warning Canary failed! Scaling down podinfo.test");
                 }),
                 row("a run whose target lost its scale-up scales it up again and takes no step meanwhile", w -> {
@@ -444,8 +519,10 @@ class CanaryDeciderTest {
                     assertThat(w.weight()).isZero();
                     assertThat(w.actions).contains(new Action.ScaleTarget(2));
                     assertThat(w.calls).as("no analysis without pods").isEmpty();
-                    assertThat(w.events).last().isEqualTo("Warning canary deployment podinfo.test not ready: waiting"
-                            + " for rollout to finish: 0 replicas desired, scaling up");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning canary deployment podinfo.test not ready: waiting"
+                                    + " for rollout to finish: 0 replicas desired, scaling up");
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
                 }),
@@ -462,9 +539,12 @@ class CanaryDeciderTest {
                     w.tickUntil(6, "Failed");
                     assertThat(w.weight()).isEqualTo(100);
                     assertThat(w.routes.canary()).isEqualTo(100);
-                    assertThat(w.target.specReplicas()).as("the canary keeps serving").isEqualTo(2);
-                    assertThat(w.events).anyMatch(e -> e.startsWith("Warning Promotion of podinfo.test failed,"
-                            + " primary not ready: "));
+                    assertThat(w.target.specReplicas())
+                            .as("the canary keeps serving")
+                            .isEqualTo(2);
+                    assertThat(w.events)
+                            .anyMatch(e ->
+                                    e.startsWith("Warning Promotion of podinfo.test failed," + " primary not ready: "));
                 }),
                 row("Blue/Green runs its iterations, routes all traffic to the canary, then promotes", w -> {
                     w.spec.analysis.stepWeight = null;
@@ -472,9 +552,12 @@ class CanaryDeciderTest {
                     w.spec.analysis.iterations = 2;
                     w.initialized().newRevision("rev-2").event();
                     w.tickUntil(6, "Promoting");
-                    assertThat(w.events).containsSubsequence("Normal Advance podinfo.test canary iteration 1/2",
-                            "Normal Advance podinfo.test canary iteration 2/2", "Normal Routing all traffic to canary",
-                            "Normal Copying podinfo.test template spec to podinfo-primary.test");
+                    assertThat(w.events)
+                            .containsSubsequence(
+                                    "Normal Advance podinfo.test canary iteration 1/2",
+                                    "Normal Advance podinfo.test canary iteration 2/2",
+                                    "Normal Routing all traffic to canary",
+                                    "Normal Copying podinfo.test template spec to podinfo-primary.test");
                     w.tickUntil(3, "Succeeded");
                     assertThat(w.routes.primary()).isEqualTo(100);
                 }),
@@ -489,46 +572,66 @@ class CanaryDeciderTest {
                     w.tick();
                     assertThat(w.routes.canary()).isEqualTo(100);
                     w.tickUntil(5, "Promoting");
-                    assertThat(w.events).containsSubsequence("Normal Advance podinfo.test canary iteration 1/2",
-                            "Normal Advance podinfo.test canary iteration 2/2",
-                            "Normal Copying podinfo.test template spec to podinfo-primary.test");
+                    assertThat(w.events)
+                            .containsSubsequence(
+                                    "Normal Advance podinfo.test canary iteration 1/2",
+                                    "Normal Advance podinfo.test canary iteration 2/2",
+                                    "Normal Copying podinfo.test template spec to podinfo-primary.test");
                     assertThat(w.events).doesNotContain("Normal Routing all traffic to canary");
                 }),
                 row("a step waits until Gloo Mesh accepted the new weights", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
-                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", false);
+                    w.routes =
+                            new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", false);
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
                     assertThat(w.last.consumedTick()).as("the tick stays owed").isFalse();
                     w.routes = Routes.accepted(70, 30);
                     w.event();
-                    assertThat(w.weight()).as("a due tick left owed runs on the next event").isEqualTo(30);
+                    assertThat(w.weight())
+                            .as("a due tick left owed runs on the next event")
+                            .isEqualTo(30);
                     w.reconcile(true);
                     assertThat(w.weight()).isEqualTo(60);
                 }),
                 row("a rejected RouteTable holds the run with a Warning", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
-                    w.routes = new Routes(null, 70, 30, Routes.Acceptance.REJECTED, "INVALID: bad weights",
-                            "podinfo-delegate.test", false);
+                    w.routes = new Routes(
+                            null,
+                            70,
+                            30,
+                            Routes.Acceptance.REJECTED,
+                            "INVALID: bad weights",
+                            "podinfo-delegate.test",
+                            false);
                     w.tick();
                     assertThat(w.weight()).isEqualTo(30);
-                    assertThat(w.events).last().isEqualTo("Warning RouteTable podinfo-delegate.test not accepted by"
-                            + " Gloo Mesh: INVALID: bad weights");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning RouteTable podinfo-delegate.test not accepted by"
+                                    + " Gloo Mesh: INVALID: bad weights");
                 }),
                 row("a missing parent RouteTable is a Warning and bootstrap waits", w -> {
-                    w.routes = Routes.broken("RouteTable podinfo.test not found: the routeTableRef names no RouteTable");
+                    w.routes =
+                            Routes.broken("RouteTable podinfo.test not found: the routeTableRef names no RouteTable");
                     w.tick();
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Initializing");
-                    assertThat(w.events).filteredOn(e -> e.startsWith("Warning")).containsExactly(
-                            "Warning RouteTable podinfo.test not found: the routeTableRef names no RouteTable");
+                    assertThat(w.events)
+                            .filteredOn(e -> e.startsWith("Warning"))
+                            .containsExactly(
+                                    "Warning RouteTable podinfo.test not found: the routeTableRef names no RouteTable");
                 }),
                 row("metrics without data count as failed checks by default", w -> {
-                    w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "Halt advancement no"
-                            + " values found for istio metric request-success-rate probably podinfo.test is not"
-                            + " receiving traffic: running query failed: no values found");
+                    w.metrics = m -> new MetricOutcome(
+                            m.name,
+                            MetricOutcome.Verdict.NO_DATA,
+                            null,
+                            "Halt advancement no"
+                                    + " values found for istio metric request-success-rate probably podinfo.test is not"
+                                    + " receiving traffic: running query failed: no values found");
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.tick();
@@ -537,18 +640,21 @@ class CanaryDeciderTest {
                 }),
                 row("metrics without data under the hold policy keep the weight and count nothing", w -> {
                     w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
-                    w.metrics = m -> new MetricOutcome(m.name, MetricOutcome.Verdict.ERROR, null,
-                            "Prometheus query failed: connection refused");
+                    w.metrics = m -> new MetricOutcome(
+                            m.name, MetricOutcome.Verdict.ERROR, null, "Prometheus query failed: connection refused");
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.tick();
                     assertThat(w.failedChecks()).isZero();
                     assertThat(w.weight()).isEqualTo(30);
-                    assertThat(w.events).last().isEqualTo("Warning Prometheus query failed: connection refused"
-                            + " (holding the weight: no-data policy is hold)");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning Prometheus query failed: connection refused"
+                                    + " (holding the weight: no-data policy is hold)");
                     w.tickUntil(5, "Failed");
-                    assertThat(w.events).anyMatch(e -> e.startsWith(
-                            "Warning Rolling back podinfo.test progress deadline exceeded"));
+                    assertThat(w.events)
+                            .anyMatch(
+                                    e -> e.startsWith("Warning Rolling back podinfo.test progress deadline exceeded"));
                 }),
                 row("template metrics run after the builtins whatever their place in the list (Flagger's order)", w -> {
                     CanaryAnalysis.Metric tpl = new CanaryAnalysis.Metric();
@@ -559,56 +665,77 @@ class CanaryDeciderTest {
                     w.tick();
                     w.calls.clear();
                     w.tick();
-                    assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
-                            "metric/request-success-rate", "metric/request-duration", "metric/errors/template");
+                    assertThat(w.calls)
+                            .containsExactly(
+                                    "hook/rollout/load-test@Progressing",
+                                    "metric/request-success-rate",
+                                    "metric/request-duration",
+                                    "metric/errors/template");
                 }),
-                row("a builtin with a templateRef runs its query with the builtins and its template with the templates",
+                row(
+                        "a builtin with a templateRef runs its query with the builtins and its template with the templates",
                         w -> {
-                    CanaryAnalysis.Metric tpl = new CanaryAnalysis.Metric();
-                    tpl.name = "errors";
-                    tpl.templateRef = new CanaryAnalysis.TemplateReference("errors", null);
-                    w.spec.analysis.metrics.add(tpl);
-                    w.spec.analysis.metrics.get(0).templateRef =
-                            new CanaryAnalysis.TemplateReference("success-rate", null);
-                    w.initialized().newRevision("rev-2").event();
-                    w.tick();
-                    w.calls.clear();
-                    w.tick();
-                    assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
-                            "metric/request-success-rate", "metric/request-duration", "metric/request-success-rate/template",
-                            "metric/errors/template");
-                }),
+                            CanaryAnalysis.Metric tpl = new CanaryAnalysis.Metric();
+                            tpl.name = "errors";
+                            tpl.templateRef = new CanaryAnalysis.TemplateReference("errors", null);
+                            w.spec.analysis.metrics.add(tpl);
+                            w.spec.analysis.metrics.get(0).templateRef =
+                                    new CanaryAnalysis.TemplateReference("success-rate", null);
+                            w.initialized().newRevision("rev-2").event();
+                            w.tick();
+                            w.calls.clear();
+                            w.tick();
+                            assertThat(w.calls)
+                                    .containsExactly(
+                                            "hook/rollout/load-test@Progressing",
+                                            "metric/request-success-rate",
+                                            "metric/request-duration",
+                                            "metric/request-success-rate/template",
+                                            "metric/errors/template");
+                        }),
                 row("the template part of a builtin failing stops the checks after it, and is the Event", w -> {
                     w.spec.analysis.metrics.get(0).templateRef =
                             new CanaryAnalysis.TemplateReference("success-rate", null);
                     w.spec.analysis.metrics.get(0).query = null;
                     w.metricParts = (m, part) -> part == io.sluice.analyzer.decision.MetricPart.TEMPLATE
-                            ? new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 42.0,
+                            ? new MetricOutcome(
+                                    m.name,
+                                    MetricOutcome.Verdict.FAIL,
+                                    42.0,
                                     "Halt podinfo.test advancement request-success-rate 42 < 99")
                             : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.calls.clear();
                     w.tick();
-                    assertThat(w.calls).containsExactly("hook/rollout/load-test@Progressing",
-                            "metric/request-success-rate", "metric/request-duration",
-                            "metric/request-success-rate/template");
-                    assertThat(w.events).last().isEqualTo("Warning Halt podinfo.test advancement request-success-rate 42 < 99");
+                    assertThat(w.calls)
+                            .containsExactly(
+                                    "hook/rollout/load-test@Progressing",
+                                    "metric/request-success-rate",
+                                    "metric/request-duration",
+                                    "metric/request-success-rate/template");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning Halt podinfo.test advancement request-success-rate 42 < 99");
                     assertThat(w.failedChecks()).isEqualTo(1);
                 }),
                 row("under the hold policy a breach on a later metric still counts", w -> {
                     w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
                     w.metrics = m -> m.name.equals("request-success-rate")
                             ? new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values")
-                            : new MetricOutcome(m.name, MetricOutcome.Verdict.FAIL, 1.515,
+                            : new MetricOutcome(
+                                    m.name,
+                                    MetricOutcome.Verdict.FAIL,
+                                    1.515,
                                     "Halt podinfo.test advancement request duration 1.515s > 500ms");
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.tick();
                     assertThat(w.calls).contains("metric/request-success-rate", "metric/request-duration");
                     assertThat(w.failedChecks()).isEqualTo(1);
-                    assertThat(w.events).last().isEqualTo(
-                            "Warning Halt podinfo.test advancement request duration 1.515s > 500ms");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning Halt podinfo.test advancement request duration 1.515s > 500ms");
                     assertThat(w.status.conditions).noneMatch(c -> CanaryDecider.HOLDING_CONDITION.equals(c.type));
                 }),
                 row("the hold policy rolls back after its own deadline when one is set", w -> {
@@ -618,13 +745,19 @@ class CanaryDeciderTest {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();
                     w.tick();
-                    assertThat(w.phase()).as("20s without progress: still holding").isEqualTo("Progressing");
+                    assertThat(w.phase())
+                            .as("20s without progress: still holding")
+                            .isEqualTo("Progressing");
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Failed");
-                    assertThat(w.events).contains("Warning Rolling back podinfo.test progress deadline exceeded no"
-                            + " progress for 30s: no values");
-                    assertThat(w.actions).contains(new Action.SendAlert("Rolling back: no metric data for 30s",
-                            io.sluice.analyzer.decision.Severity.ERROR, false));
+                    assertThat(w.events)
+                            .contains("Warning Rolling back podinfo.test progress deadline exceeded no"
+                                    + " progress for 30s: no values");
+                    assertThat(w.actions)
+                            .contains(new Action.SendAlert(
+                                    "Rolling back: no metric data for 30s",
+                                    io.sluice.analyzer.decision.Severity.ERROR,
+                                    false));
                 }),
                 row("lastTransitionTime only moves when the status changes (Sluice quirk)", w -> {
                     w.metrics = CanaryDeciderTest::failRate;
@@ -667,31 +800,35 @@ class CanaryDeciderTest {
                     w.event();
                     assertThat(w.target.specReplicas()).isZero();
                 }),
-                row("revertOnDeletion adds the finalizer; deletion restores the target and hands the routes back to"
-                        + " the apex Service", w -> {
-                    w.spec.revertOnDeletion = true;
-                    w.initialized();
-                    assertThat(w.finalizer).isTrue();
-                    w.deleting = true;
-                    w.event();
-                    assertThat(w.phase()).isEqualTo("Terminating");
-                    assertThat(w.target.specReplicas()).isEqualTo(2);
-                    w.event();
-                    assertThat(w.actions).containsSubsequence(new Action.RestoreApexService(),
-                            new Action.HandBackRoutes());
-                    w.event();
-                    assertThat(w.finalizer).isFalse();
-                    assertThat(w.events).containsExactly("Normal Terminating canary podinfo.test",
-                            "Normal Terminated canary podinfo.test");
-                }),
+                row(
+                        "revertOnDeletion adds the finalizer; deletion restores the target and hands the routes back to"
+                                + " the apex Service",
+                        w -> {
+                            w.spec.revertOnDeletion = true;
+                            w.initialized();
+                            assertThat(w.finalizer).isTrue();
+                            w.deleting = true;
+                            w.event();
+                            assertThat(w.phase()).isEqualTo("Terminating");
+                            assertThat(w.target.specReplicas()).isEqualTo(2);
+                            w.event();
+                            assertThat(w.actions)
+                                    .containsSubsequence(new Action.RestoreApexService(), new Action.HandBackRoutes());
+                            w.event();
+                            assertThat(w.finalizer).isFalse();
+                            assertThat(w.events)
+                                    .containsExactly(
+                                            "Normal Terminating canary podinfo.test",
+                                            "Normal Terminated canary podinfo.test");
+                        }),
                 row("on deletion the finalizer stays until Gloo Mesh accepted the routes handed back", w -> {
                     w.spec.revertOnDeletion = true;
                     w.initialized();
                     w.deleting = true;
                     w.event();
                     w.event();
-                    w.routes = new Routes(null, null, null, Routes.Acceptance.PENDING, null, "podinfo-delegate.test",
-                            true);
+                    w.routes = new Routes(
+                            null, null, null, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", true);
                     w.event();
                     assertThat(w.finalizer).isTrue();
                     assertThat(w.last.actions()).doesNotContain(new Action.RemoveFinalizer());
@@ -713,9 +850,13 @@ class CanaryDeciderTest {
                     w.tickUntil(10, "Succeeded");
                     assertThat(w.events).containsExactlyElementsOf(io.sluice.analyzer.SeedEvents.PROMOTION);
                     assertThat(w.target.specReplicas()).isZero();
-                    assertThat(w.calls).containsSubsequence("hook/pre-rollout/acceptance-test@Progressing",
-                            "hook/rollout/load-test@Progressing", "metric/request-success-rate",
-                            "metric/request-duration", "call/post-rollout@Succeeded");
+                    assertThat(w.calls)
+                            .containsSubsequence(
+                                    "hook/pre-rollout/acceptance-test@Progressing",
+                                    "hook/rollout/load-test@Progressing",
+                                    "metric/request-success-rate",
+                                    "metric/request-duration",
+                                    "call/post-rollout@Succeeded");
                 }));
     }
 

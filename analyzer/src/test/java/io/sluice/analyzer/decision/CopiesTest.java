@@ -46,7 +46,9 @@ class CopiesTest {
         assertThat(all.toBuilder().build()).isEqualTo(all);
         for (int i = 0; i < components.length; i++) {
             // Equal because each component was kept, not because a default matched the sample.
-            assertThat(components[i].getAccessor().invoke(all)).as(components[i].getName()).isEqualTo(values[i]);
+            assertThat(components[i].getAccessor().invoke(all))
+                    .as(components[i].getName())
+                    .isEqualTo(values[i]);
         }
     }
 
@@ -61,9 +63,9 @@ class CopiesTest {
             case "java.util.List<java.lang.String>" -> List.of(name + "-item");
             case "java.util.Map<java.lang.String, java.lang.String>" -> Map.of(name, "v");
             case "java.util.Map<java.lang.String, io.sluice.analyzer.decision.HookOutcome>" ->
-                    Map.of("hook/rollout/load-test", new HookOutcome("load-test", true, 200, null));
+                Map.of("hook/rollout/load-test", new HookOutcome("load-test", true, 200, null));
             case "java.util.Map<java.lang.String, io.sluice.analyzer.decision.MetricOutcome>" ->
-                    Map.of("metric/m", new MetricOutcome("m", MetricOutcome.Verdict.NO_DATA, null, "no values"));
+                Map.of("metric/m", new MetricOutcome("m", MetricOutcome.Verdict.NO_DATA, null, "no values"));
             case "io.sluice.analyzer.decision.Workload" -> Workload.settled(name, 3);
             case "io.sluice.analyzer.decision.Routes" -> Routes.accepted(70, 30);
             case "io.sluice.analyzer.decision.NoDataPolicy" -> NoDataPolicy.HOLD;
@@ -102,8 +104,7 @@ class CopiesTest {
         }
         if (raw == List.class) {
             Type item = ((ParameterizedType) generic).getActualTypeArguments()[0];
-            return new java.util.ArrayList<>(List.of(item == String.class ? name + "-item"
-                    : filled((Class<?>) item)));
+            return new java.util.ArrayList<>(List.of(item == String.class ? name + "-item" : filled((Class<?>) item)));
         }
         if (Extensible.class.isAssignableFrom(raw)) {
             return filled(raw);

@@ -25,28 +25,42 @@ class DecisionPurityTest {
      */
     @Test
     void dependsOnlyOnItselfTheSharedModelAndTheJdk() {
-        classes().that().resideInAPackage("io.sluice.analyzer.decision..")
-                .should().onlyDependOnClassesThat()
+        classes()
+                .that()
+                .resideInAPackage("io.sluice.analyzer.decision..")
+                .should()
+                .onlyDependOnClassesThat()
                 .resideInAnyPackage("io.sluice.analyzer.decision..", "io.sluice.model..", "java..")
                 .check(DECISION);
     }
 
     @Test
     void readsNoClock() {
-        noClasses().that().resideInAPackage("io.sluice.analyzer.decision..")
-                .should().callMethod(Instant.class, "now")
-                .orShould().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(LocalDateTime.class, "now")
-                .orShould().callMethod(OffsetDateTime.class, "now")
-                .orShould().callMethod(ZonedDateTime.class, "now")
-                .orShould().dependOnClassesThat().areAssignableTo(Clock.class)
+        noClasses()
+                .that()
+                .resideInAPackage("io.sluice.analyzer.decision..")
+                .should()
+                .callMethod(Instant.class, "now")
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(System.class, "nanoTime")
+                .orShould()
+                .callMethod(LocalDateTime.class, "now")
+                .orShould()
+                .callMethod(OffsetDateTime.class, "now")
+                .orShould()
+                .callMethod(ZonedDateTime.class, "now")
+                .orShould()
+                .dependOnClassesThat()
+                .areAssignableTo(Clock.class)
                 .check(DECISION);
     }
 
     @Test
     void theRuleSeesTheDecisionClasses() {
         // Guards against an empty import making the rules above pass vacuously.
-        org.assertj.core.api.Assertions.assertThat(DECISION.contain(CanaryDecider.class)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(DECISION.contain(CanaryDecider.class))
+                .isTrue();
     }
 }

@@ -12,25 +12,49 @@ class ReadinessTest {
 
     static Stream<Arguments> rules() {
         return Stream.of(
-                Arguments.of("a finished rollout is ready", new Workload("r", 2, null, 3, 3, 2, 2, 2, false), 100,
-                        Readiness.State.READY, ""),
-                Arguments.of("a generation not yet observed is a wait", new Workload("r", 2, null, 4, 3, 2, 2, 2, false),
-                        100, Readiness.State.WAITING, "waiting for rollout to finish: observed deployment generation"
+                Arguments.of(
+                        "a finished rollout is ready",
+                        new Workload("r", 2, null, 3, 3, 2, 2, 2, false),
+                        100,
+                        Readiness.State.READY,
+                        ""),
+                Arguments.of(
+                        "a generation not yet observed is a wait",
+                        new Workload("r", 2, null, 4, 3, 2, 2, 2, false),
+                        100,
+                        Readiness.State.WAITING,
+                        "waiting for rollout to finish: observed deployment generation"
                                 + " less than desired generation"),
-                Arguments.of("Kubernetes' own progress deadline cannot get better",
-                        new Workload("r", 2, null, 3, 3, 1, 2, 1, true), 100, Readiness.State.STUCK,
+                Arguments.of(
+                        "Kubernetes' own progress deadline cannot get better",
+                        new Workload("r", 2, null, 3, 3, 1, 2, 1, true),
+                        100,
+                        Readiness.State.STUCK,
                         "deployment \"podinfo\" exceeded its progress deadline"),
-                Arguments.of("replicas not yet updated are a wait", new Workload("r", 2, null, 3, 3, 0, 2, 0, false),
-                        100, Readiness.State.WAITING, "waiting for rollout to finish: 0 out of 2 new replicas have"
-                                + " been updated"),
-                Arguments.of("old replicas still running are a wait", new Workload("r", 2, null, 3, 3, 2, 3, 2, false),
-                        100, Readiness.State.WAITING, "waiting for rollout to finish: 1 old replicas are pending"
-                                + " termination"),
-                Arguments.of("too few available replicas for the threshold are a wait",
-                        new Workload("r", 4, null, 3, 3, 4, 4, 2, false), 75, Readiness.State.WAITING,
+                Arguments.of(
+                        "replicas not yet updated are a wait",
+                        new Workload("r", 2, null, 3, 3, 0, 2, 0, false),
+                        100,
+                        Readiness.State.WAITING,
+                        "waiting for rollout to finish: 0 out of 2 new replicas have" + " been updated"),
+                Arguments.of(
+                        "old replicas still running are a wait",
+                        new Workload("r", 2, null, 3, 3, 2, 3, 2, false),
+                        100,
+                        Readiness.State.WAITING,
+                        "waiting for rollout to finish: 1 old replicas are pending" + " termination"),
+                Arguments.of(
+                        "too few available replicas for the threshold are a wait",
+                        new Workload("r", 4, null, 3, 3, 4, 4, 2, false),
+                        75,
+                        Readiness.State.WAITING,
                         "waiting for rollout to finish: 2 of 4 (readyThreshold 75%) updated replicas are available"),
-                Arguments.of("enough available replicas for a lowered threshold are ready",
-                        new Workload("r", 4, null, 3, 3, 4, 4, 3, false), 75, Readiness.State.READY, ""));
+                Arguments.of(
+                        "enough available replicas for a lowered threshold are ready",
+                        new Workload("r", 4, null, 3, 3, 4, 4, 3, false),
+                        75,
+                        Readiness.State.READY,
+                        ""));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -13,17 +13,33 @@ class WeightSequenceTest {
 
     static Stream<Arguments> ladders() {
         return Stream.of(
-                Arguments.of("stepWeight 30 / maxWeight 50 advances 30, 60, then promotes", 30, 50, null,
-                        List.of(30, 60)),
-                Arguments.of("stepWeight 20 / maxWeight 50 advances 20, 40, 60, then promotes", 20, 50, null,
+                Arguments.of(
+                        "stepWeight 30 / maxWeight 50 advances 30, 60, then promotes", 30, 50, null, List.of(30, 60)),
+                Arguments.of(
+                        "stepWeight 20 / maxWeight 50 advances 20, 40, 60, then promotes",
+                        20,
+                        50,
+                        null,
                         List.of(20, 40, 60)),
-                Arguments.of("stepWeight 10 / maxWeight 50 advances in five steps to 50", 10, 50, null,
+                Arguments.of(
+                        "stepWeight 10 / maxWeight 50 advances in five steps to 50",
+                        10,
+                        50,
+                        null,
                         List.of(10, 20, 30, 40, 50)),
                 Arguments.of("stepWeight 50 / maxWeight 100 advances 50, 100", 50, 100, null, List.of(50, 100)),
                 Arguments.of("stepWeight 100 without maxWeight advances once to 100", 100, null, null, List.of(100)),
-                Arguments.of("stepWeights 1, 2, 10, 80 climb the ladder and promote at 80", null, null,
-                        List.of(1, 2, 10, 80), List.of(1, 2, 10, 80)),
-                Arguments.of("stepWeights ending above 100 are capped at 100", null, null, List.of(1, 2, 10, 200),
+                Arguments.of(
+                        "stepWeights 1, 2, 10, 80 climb the ladder and promote at 80",
+                        null,
+                        null,
+                        List.of(1, 2, 10, 80),
+                        List.of(1, 2, 10, 80)),
+                Arguments.of(
+                        "stepWeights ending above 100 are capped at 100",
+                        null,
+                        null,
+                        List.of(1, 2, 10, 200),
                         List.of(1, 2, 10, 100)));
     }
 

@@ -37,6 +37,7 @@ final class World {
     Function<CanaryAnalysis.Webhook, HookOutcome> hooks = h -> new HookOutcome(h.name, true, 200, null);
     /** When set, answers by entry and part instead of {@link #metrics}. */
     java.util.function.BiFunction<CanaryAnalysis.Metric, MetricPart, MetricOutcome> metricParts;
+
     Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
     final List<String> events = new ArrayList<>();
@@ -62,10 +63,21 @@ final class World {
     }
 
     Observations observations(boolean due) {
-        return Observations.builder("podinfo", "test").generation(1).deleting(deleting).hasFinalizer(finalizer)
-                .target(target).primary(primary).trackedConfigs(configs).routes(routes).analysisDue(due)
-                .noDataPolicy(noData).noDataDeadline(noDataDeadline).specViolations(violations)
-                .olderOnTarget(olderOnTarget).noDataAnnotation(noDataAnnotation).build();
+        return Observations.builder("podinfo", "test")
+                .generation(1)
+                .deleting(deleting)
+                .hasFinalizer(finalizer)
+                .target(target)
+                .primary(primary)
+                .trackedConfigs(configs)
+                .routes(routes)
+                .analysisDue(due)
+                .noDataPolicy(noData)
+                .noDataDeadline(noDataDeadline)
+                .specViolations(violations)
+                .olderOnTarget(olderOnTarget)
+                .noDataAnnotation(noDataAnnotation)
+                .build();
     }
 
     /** One analysis tick: the interval elapses first. */
@@ -82,8 +94,8 @@ final class World {
 
     /** Decides through the shell's own check loop; the checks answer at once, so the future is already complete. */
     Result.Decision reconcile(boolean due) {
-        Future<CheckLoop.Decided> decided = CheckLoop.decide(obs -> CanaryDecider.decide(spec, status, obs, now),
-                observations(due), gates());
+        Future<CheckLoop.Decided> decided =
+                CheckLoop.decide(obs -> CanaryDecider.decide(spec, status, obs, now), observations(due), gates());
         if (decided.failed()) {
             throw new AssertionError(decided.cause());
         }
@@ -109,8 +121,8 @@ final class World {
             @Override
             public Future<MetricOutcome> metric(Check.Metric c) {
                 calls.add(c.key());
-                return Future.succeededFuture(metricParts == null ? metrics.apply(c.metric())
-                        : metricParts.apply(c.metric(), c.part()));
+                return Future.succeededFuture(
+                        metricParts == null ? metrics.apply(c.metric()) : metricParts.apply(c.metric(), c.part()));
             }
         };
     }
@@ -134,8 +146,8 @@ final class World {
             } else if (a instanceof Action.PromoteTemplate p) {
                 primary = promotedPrimarySettles
                         ? Workload.settled(p.revision(), primary.specReplicas())
-                        : new Workload(p.revision(), primary.specReplicas(), null, 2, 1, 0, primary.specReplicas(), 0,
-                                false);
+                        : new Workload(
+                                p.revision(), primary.specReplicas(), null, 2, 1, 0, primary.specReplicas(), 0, false);
             } else if (a instanceof Action.EmitEvent e) {
                 events.add(e.type() + " " + e.message());
             } else if (a instanceof Action.CallHooks c) {
@@ -163,8 +175,16 @@ final class World {
 
     /** {@code kubectl set image}: a new template revision on the target. */
     World newRevision(String revision) {
-        target = new Workload(revision, target.specReplicas(), target.desiredReplicas(), target.generation() + 1,
-                target.generation() + 1, target.updatedReplicas(), target.replicas(), target.availableReplicas(), false);
+        target = new Workload(
+                revision,
+                target.specReplicas(),
+                target.desiredReplicas(),
+                target.generation() + 1,
+                target.generation() + 1,
+                target.updatedReplicas(),
+                target.replicas(),
+                target.availableReplicas(),
+                false);
         return this;
     }
 

@@ -7,8 +7,7 @@ import io.sluice.model.flagger.CanaryStatus;
 
 /** The seed's Canary ({@code podinfo} in {@code test}) in the middle of a run, for the gates. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** {@code manifests/examples/podinfo/canary.yaml} with a run in progress in its status. */
     public static Canary podinfo() {

@@ -27,8 +27,10 @@ class GatesConfigTest {
 
     @Test
     void refusesANonPositiveTimeoutNamingIt() {
-        assertThatThrownBy(() -> GatesConfig.builder().queryTimeout(Duration.ZERO).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("queryTimeout must be a positive duration, got PT0S");
+        assertThatThrownBy(
+                        () -> GatesConfig.builder().queryTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("queryTimeout must be a positive duration, got PT0S");
     }
 
     @Test
@@ -39,11 +41,13 @@ class GatesConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "a custom metric has no guard             | error-rate=5           | --min-requests: \"error-rate=5\" is not <metric>=<requests> with metric request-success-rate or request-duration",
-        "an entry without a number is refused     | request-duration       | --min-requests: \"request-duration\" is not <metric>=<requests> with metric request-success-rate or request-duration",
-        "a negative number is refused             | request-duration=-1    | --min-requests: \"request-duration=-1\" needs a non-negative whole number of requests",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a custom metric has no guard             | error-rate=5           | --min-requests: \"error-rate=5\" is not <metric>=<requests> with metric request-success-rate or request-duration",
+                "an entry without a number is refused     | request-duration       | --min-requests: \"request-duration\" is not <metric>=<requests> with metric request-success-rate or request-duration",
+                "a negative number is refused             | request-duration=-1    | --min-requests: \"request-duration=-1\" needs a non-negative whole number of requests",
+            })
     void refusesMalformedMinimumRequests(String name, String text, String message) {
         assertThatThrownBy(() -> GatesConfig.parseMinRequests(text)).hasMessage(message);
     }

@@ -68,7 +68,8 @@ class HttpNotifierTest {
 
     private HttpNotifier notifier(GatesConfig.Builder config) {
         GatesConfig c = config.clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
-        WebClient insecure = WebClient.create(vertx, new WebClientOptions().setTrustAll(true).setVerifyHost(false));
+        WebClient insecure =
+                WebClient.create(vertx, new WebClientOptions().setTrustAll(true).setVerifyHost(false));
         HttpWebhookGate hooks = new HttpWebhookGate(client, insecure, d -> Future.succeededFuture(), c, metrics);
         return new HttpNotifier(client, hooks, lookup, c, metrics);
     }
@@ -89,7 +90,8 @@ class HttpNotifierTest {
 
     private AlertProvider provider(String name, String type, String address, String secret) {
         AlertProvider p = new AlertProvider();
-        p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("test").build());
+        p.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace("test").build());
         AlertProvider.Spec spec = new AlertProvider.Spec();
         spec.type = type;
         spec.address = address;
@@ -104,14 +106,19 @@ class HttpNotifierTest {
     }
 
     private double alerts(String provider, String outcome) {
-        return Scrapes.value(metrics.scrape(), "sluice_alerts_total{outcome=\"" + outcome + "\",provider=\"" + provider + "\"}");
+        return Scrapes.value(
+                metrics.scrape(), "sluice_alerts_total{outcome=\"" + outcome + "\",provider=\"" + provider + "\"}");
     }
 
     @Test
     void slackGetsOneAttachmentWithTheCanaryAndItsFields() {
         provider("chat", "slack", chat.url() + "/services/T0/B0", null);
-        await(notifier().send(withAlert("chat", "info"), "New revision detected, progressing canary analysis.",
-                Severity.INFO, true));
+        await(notifier()
+                .send(
+                        withAlert("chat", "info"),
+                        "New revision detected, progressing canary analysis.",
+                        Severity.INFO,
+                        true));
         assertThat(chat.last().path()).isEqualTo("/services/T0/B0");
         JsonObject body = new JsonObject(chat.last().body());
         assertThat(body.getString("channel")).isEqualTo("releases");
@@ -124,25 +131,29 @@ class HttpNotifierTest {
         assertThat(attachment.getString("text")).isEqualTo("New revision detected, progressing canary analysis.");
         assertThat(attachment.getJsonArray("mrkdwn_in").encode()).isEqualTo("[\"text\"]");
         assertThat(slackFields(attachment)).isEqualTo(TARGET_FIELDS);
-        assertThat(attachment.getJsonArray("fields").getJsonObject(0).getBoolean("short")).isFalse();
+        assertThat(attachment.getJsonArray("fields").getJsonObject(0).getBoolean("short"))
+                .isFalse();
         assertThat(alerts("slack", "sent")).isEqualTo(1.0);
     }
 
     private static String slackFields(JsonObject attachment) {
         List<String> out = new ArrayList<>();
-        attachment.getJsonArray("fields").forEach(f -> out.add(((JsonObject) f).getString("title") + "="
-                + ((JsonObject) f).getString("value")));
+        attachment
+                .getJsonArray("fields")
+                .forEach(f -> out.add(((JsonObject) f).getString("title") + "=" + ((JsonObject) f).getString("value")));
         return out.toString();
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "an error alert is red on Slack            | slack   | /hook       | attachments.0.color | danger",
-        "Discord receives Slack's shape on /slack  | discord | /hook/slack | attachments.0.color | danger",
-        "Rocket.Chat uses hex colours              | rocket  | /hook       | attachments.0.color | #FF0000",
-        "MS Teams gets a red MessageCard           | msteams | /hook       | themeColor          | FF0000",
-        "Google Chat gets a card titled Sluice     | gchat   | /hook       | cards.0.header.title | Sluice",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "an error alert is red on Slack            | slack   | /hook       | attachments.0.color | danger",
+                "Discord receives Slack's shape on /slack  | discord | /hook/slack | attachments.0.color | danger",
+                "Rocket.Chat uses hex colours              | rocket  | /hook       | attachments.0.color | #FF0000",
+                "MS Teams gets a red MessageCard           | msteams | /hook       | themeColor          | FF0000",
+                "Google Chat gets a card titled Sluice     | gchat   | /hook       | cards.0.header.title | Sluice",
+            })
     void eachProviderTypeGetsItsShape(String name, String type, String path, String field, String expected) {
         provider("chat", type, chat.url() + "/hook", null);
         await(notifier().send(withAlert("chat", "error"), "Failed checks threshold reached 5", Severity.ERROR, false));
@@ -156,7 +167,8 @@ class HttpNotifierTest {
     private static Object at(JsonObject json, String path) {
         Object current = json;
         for (String part : path.split("\\.")) {
-            current = current instanceof JsonObject o ? o.getValue(part)
+            current = current instanceof JsonObject o
+                    ? o.getValue(part)
                     : ((io.vertx.core.json.JsonArray) current).getValue(Integer.parseInt(part));
         }
         return current;
@@ -165,15 +177,20 @@ class HttpNotifierTest {
     @Test
     void msTeamsCardCarriesTheMessageAndFacts() {
         provider("teams", "msteams", chat.url() + "/webhookb2", null);
-        await(notifier().send(withAlert("teams", "info"), "Canary analysis completed successfully, promotion finished.",
-                Severity.INFO, true));
+        await(notifier()
+                .send(
+                        withAlert("teams", "info"),
+                        "Canary analysis completed successfully, promotion finished.",
+                        Severity.INFO,
+                        true));
         JsonObject body = new JsonObject(chat.last().body());
         assertThat(body.getString("@type")).isEqualTo("MessageCard");
         assertThat(body.getString("@context")).isEqualTo("http://schema.org/extensions");
         assertThat(body.getString("themeColor")).isEqualTo("0076D7");
         assertThat(body.getString("summary")).isEqualTo("podinfo.test");
         JsonObject section = body.getJsonArray("sections").getJsonObject(0);
-        assertThat(section.getString("activityTitle")).isEqualTo("Canary analysis completed successfully, promotion finished.");
+        assertThat(section.getString("activityTitle"))
+                .isEqualTo("Canary analysis completed successfully, promotion finished.");
         assertThat(section.getString("activitySubtitle")).isEqualTo("podinfo.test");
         assertThat(section.getJsonArray("facts").getJsonObject(0).getMap())
                 .isEqualTo(Map.of("name", "Target", "value", "Deployment/podinfo.test"));
@@ -182,9 +199,10 @@ class HttpNotifierTest {
     @Test
     void googleChatHasOneSectionForTheMessageAndOnePerField() {
         provider("gc", "gchat", chat.url() + "/v1/spaces/x", null);
-        await(notifier(GatesConfig.builder().clusterName("cluster1")).send(withAlert("gc", "info"),
-                "Canary is waiting for approval.", Severity.WARN, false));
-        JsonObject card = new JsonObject(chat.last().body()).getJsonArray("cards").getJsonObject(0);
+        await(notifier(GatesConfig.builder().clusterName("cluster1"))
+                .send(withAlert("gc", "info"), "Canary is waiting for approval.", Severity.WARN, false));
+        JsonObject card =
+                new JsonObject(chat.last().body()).getJsonArray("cards").getJsonObject(0);
         assertThat(card.getJsonObject("header").getString("subtitle")).isEqualTo("podinfo.test");
         assertThat(card.getJsonArray("sections")).hasSize(2);
         assertThat(at(card, "sections.0.widgets.0.textParagraph.text"))
@@ -212,16 +230,18 @@ class HttpNotifierTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "an info entry sends info                      | info  | INFO  | true",
-        "an info entry sends errors                    | info  | ERROR | true",
-        "a warn entry skips info                       | warn  | INFO  | false",
-        "a warn entry sends warnings                   | warn  | WARN  | true",
-        "a warn entry sends errors                     | warn  | ERROR | true",
-        "an error entry skips warnings                 | error | WARN  | false",
-        "an error entry sends errors                   | error | ERROR | true",
-        "an empty severity means info and sends info   | ''    | INFO  | true",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "an info entry sends info                      | info  | INFO  | true",
+                "an info entry sends errors                    | info  | ERROR | true",
+                "a warn entry skips info                       | warn  | INFO  | false",
+                "a warn entry sends warnings                   | warn  | WARN  | true",
+                "a warn entry sends errors                     | warn  | ERROR | true",
+                "an error entry skips warnings                 | error | WARN  | false",
+                "an error entry sends errors                   | error | ERROR | true",
+                "an empty severity means info and sends info   | ''    | INFO  | true",
+            })
     void routesBySeverity(String name, String entry, Severity severity, boolean sent) {
         provider("chat", "slack", chat.url(), null);
         await(notifier().send(withAlert("chat", entry), "m", severity, false));
@@ -235,10 +255,14 @@ class HttpNotifierTest {
                 .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", ""))
                 .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")));
         await(notifier.send(canary, "Failed checks threshold reached 5", Severity.ERROR, false));
-        assertThat(chat.requests()).extracting(LocalHttpServer.Request::path)
+        assertThat(chat.requests())
+                .extracting(LocalHttpServer.Request::path)
                 .containsExactlyInAnyOrder("/slack-global", "/teams-global");
-        JsonObject slack = new JsonObject(chat.requests().stream().filter(r -> r.path().equals("/slack-global"))
-                .findFirst().orElseThrow().body());
+        JsonObject slack = new JsonObject(chat.requests().stream()
+                .filter(r -> r.path().equals("/slack-global"))
+                .findFirst()
+                .orElseThrow()
+                .body());
         assertThat(slack.getString("channel")).isEqualTo("general");
         assertThat(slack.getString("username")).isEqualTo("flagger");
     }
@@ -249,12 +273,18 @@ class HttpNotifierTest {
                 .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", "", "xoxb-global"))
                 .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")));
         await(notifier.send(Fixtures.podinfo(), "m", Severity.INFO, false));
-        assertThat(chat.requests()).filteredOn(r -> r.path().equals("/slack-global")).singleElement()
+        assertThat(chat.requests())
+                .filteredOn(r -> r.path().equals("/slack-global"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer xoxb-global"));
-        assertThat(chat.requests()).filteredOn(r -> r.path().equals("/teams-global")).singleElement()
+        assertThat(chat.requests())
+                .filteredOn(r -> r.path().equals("/teams-global"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.header("Authorization")).isNull());
         assertThat(new GatesConfig.ChatSettings("https://hooks.example/T0/B0/secret", "", "", "", "xoxb-global")
-                .toString()).doesNotContain("xoxb").doesNotContain("secret");
+                        .toString())
+                .doesNotContain("xoxb")
+                .doesNotContain("secret");
     }
 
     @Test
@@ -283,8 +313,8 @@ class HttpNotifierTest {
 
     @Test
     void neitherASecretAddressNorAProxyPasswordReachesTheLog() {
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(HttpNotifier.class);
+        ch.qos.logback.classic.Logger log =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HttpNotifier.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
                 new ch.qos.logback.core.read.ListAppender<>();
         seen.start();
@@ -292,8 +322,8 @@ class HttpNotifierTest {
         try {
             AlertProvider bad = provider("chat", "slack", null, "slack-secret");
             bad.getSpec().proxy = "http://proxyuser:pr0xy-pass@:not-a-port";
-            lookup.putSecret("test", "slack-secret", Map.of("address",
-                    "https://hooks.slack.com/services/T000/B000/XXXXSECRET"));
+            lookup.putSecret(
+                    "test", "slack-secret", Map.of("address", "https://hooks.slack.com/services/T000/B000/XXXXSECRET"));
             await(notifier().send(withAlert("chat", "info"), "m", Severity.INFO, false));
             provider("teams", "msteams", null, "teams-secret");
             lookup.putSecret("test", "teams-secret", Map.of("address", "https://teams example/XXXXSECRET"));
@@ -301,9 +331,14 @@ class HttpNotifierTest {
         } finally {
             log.detachAppender(seen);
         }
-        assertThat(seen.list).hasSize(2).allSatisfy(e -> assertThat(e.getFormattedMessage())
-                .doesNotContain("XXXXSECRET").doesNotContain("pr0xy-pass").doesNotContain("proxyuser"));
-        assertThat(seen.list.get(0).getFormattedMessage()).contains("https://hooks.slack.com")
+        assertThat(seen.list)
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.getFormattedMessage())
+                        .doesNotContain("XXXXSECRET")
+                        .doesNotContain("pr0xy-pass")
+                        .doesNotContain("proxyuser"));
+        assertThat(seen.list.get(0).getFormattedMessage())
+                .contains("https://hooks.slack.com")
                 .contains("invalid proxy (expected scheme://host:port)");
         assertThatThrownBy(() -> HttpNotifier.proxyOptions("http://u:pr0xy-pass@host:99999999999"))
                 .hasMessage("invalid proxy (expected scheme://host:port)");
@@ -328,18 +363,20 @@ class HttpNotifierTest {
         hook.url = chat.url() + "/events";
         hook.metadata = Map.of("team", "payments", "eventType", "cannot override");
         canary.getSpec().analysis.webhooks.add(hook);
-        await(notifier(GatesConfig.builder().eventWebhook(chat.url() + "/global")).forward(canary, "Normal",
-                "New revision detected! Scaling up podinfo.test", CanaryPhase.Progressing));
+        await(notifier(GatesConfig.builder().eventWebhook(chat.url() + "/global"))
+                .forward(canary, "Normal", "New revision detected! Scaling up podinfo.test", CanaryPhase.Progressing));
         assertThat(chat.requests()).hasSize(1);
         assertThat(chat.last().path()).isEqualTo("/events");
         JsonObject body = new JsonObject(chat.last().body());
         assertThat(body.getString("phase")).isEqualTo("Progressing");
-        assertThat(body.getJsonObject("metadata").getMap()).isEqualTo(Map.of(
-                "team", "payments",
-                "eventType", "Normal",
-                "eventMessage", "New revision detected! Scaling up podinfo.test",
-                "timestamp", Long.toString(NOW.toEpochMilli())));
-        assertThat(Scrapes.value(metrics.scrape(), "sluice_events_forwarded_total{outcome=\"sent\"}")).isEqualTo(1.0);
+        assertThat(body.getJsonObject("metadata").getMap())
+                .isEqualTo(Map.of(
+                        "team", "payments",
+                        "eventType", "Normal",
+                        "eventMessage", "New revision detected! Scaling up podinfo.test",
+                        "timestamp", Long.toString(NOW.toEpochMilli())));
+        assertThat(Scrapes.value(metrics.scrape(), "sluice_events_forwarded_total{outcome=\"sent\"}"))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -347,7 +384,10 @@ class HttpNotifierTest {
         Canary canary = Fixtures.podinfo();
         canary.getStatus().phase = "Failed";
         HttpNotifier notifier = notifier(GatesConfig.builder().eventWebhook(chat.url() + "/global"));
-        await(notifier.forward(canary, "Warning", "Canary failed! Scaling down podinfo.test",
+        await(notifier.forward(
+                canary,
+                "Warning",
+                "Canary failed! Scaling down podinfo.test",
                 canary.getStatus().phase()));
         JsonObject body = new JsonObject(chat.last().body());
         assertThat(chat.last().path()).isEqualTo("/global");
@@ -359,8 +399,9 @@ class HttpNotifierTest {
     @Test
     void aFailingEventWebhookIsCountedNotThrown() {
         chat.reply(r -> new Reply(500, ""));
-        await(notifier(GatesConfig.builder().eventWebhook(chat.url())).forward(Fixtures.podinfo(), "Normal", "m",
-                CanaryPhase.Progressing));
-        assertThat(Scrapes.value(metrics.scrape(), "sluice_events_forwarded_total{outcome=\"failed\"}")).isEqualTo(1.0);
+        await(notifier(GatesConfig.builder().eventWebhook(chat.url()))
+                .forward(Fixtures.podinfo(), "Normal", "m", CanaryPhase.Progressing));
+        assertThat(Scrapes.value(metrics.scrape(), "sluice_events_forwarded_total{outcome=\"failed\"}"))
+                .isEqualTo(1.0);
     }
 }

@@ -41,7 +41,8 @@ class HttpWebhookGateTest {
     static void startVertx() {
         vertx = Vertx.vertx();
         client = WebClient.create(vertx);
-        insecure = WebClient.create(vertx, new WebClientOptions().setTrustAll(true).setVerifyHost(false));
+        insecure =
+                WebClient.create(vertx, new WebClientOptions().setTrustAll(true).setVerifyHost(false));
     }
 
     @AfterAll
@@ -65,7 +66,8 @@ class HttpWebhookGateTest {
             delays.add(d);
             return Future.succeededFuture();
         };
-        return new HttpWebhookGate(client, insecure, recording, GatesConfig.builder().build(), metrics);
+        return new HttpWebhookGate(
+                client, insecure, recording, GatesConfig.builder().build(), metrics);
     }
 
     private CanaryAnalysis.Webhook hook(String type, Integer retries, String timeout) {
@@ -84,14 +86,16 @@ class HttpWebhookGateTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "200 OK passes                                                   | 200 | true",
-        "202 Accepted, the load tester's answer to a background command, passes | 202 | true",
-        "204 No Content passes although Flagger would refuse it          | 204 | true",
-        "203 passes as any other 2xx                                     | 203 | true",
-        "403 Forbidden, a closed gate, is a refusal                      | 403 | false",
-        "404 is a refusal                                                | 404 | false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "200 OK passes                                                   | 200 | true",
+                "202 Accepted, the load tester's answer to a background command, passes | 202 | true",
+                "204 No Content passes although Flagger would refuse it          | 204 | true",
+                "203 passes as any other 2xx                                     | 203 | true",
+                "403 Forbidden, a closed gate, is a refusal                      | 403 | false",
+                "404 is a refusal                                                | 404 | false",
+            })
     void anyTwoHundredPasses(String name, int status, boolean passed) {
         server.reply(r -> new Reply(status, status == 403 ? "Forbidden" : ""));
         HookOutcome outcome = call(hook("rollout", null, null));
@@ -101,8 +105,11 @@ class HttpWebhookGateTest {
         if (status == 403) {
             assertThat(outcome.error()).isEqualTo("Forbidden");
         }
-        assertThat(Scrapes.value(metrics.scrape(), "sluice_webhook_calls_total{outcome=\""
-                + (passed ? "passed" : "refused") + "\",type=\"rollout\"}")).isEqualTo(1.0);
+        assertThat(Scrapes.value(
+                        metrics.scrape(),
+                        "sluice_webhook_calls_total{outcome=\"" + (passed ? "passed" : "refused")
+                                + "\",type=\"rollout\"}"))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -142,7 +149,8 @@ class HttpWebhookGateTest {
         // printf '5f1c2a3b4d5e6f70\nconfigmap/podinfo-config=abc\n' | sha256sum
         assertThat(second).isEqualTo("9a2e2451e1f7f9ae");
         canary.getStatus().lastAppliedSpec = "0000000000000000";
-        assertThat(List.of(first, second, WebhookPayloads.checksum(canary.getStatus()))).doesNotHaveDuplicates();
+        assertThat(List.of(first, second, WebhookPayloads.checksum(canary.getStatus())))
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -161,8 +169,9 @@ class HttpWebhookGateTest {
         HookOutcome outcome = call(hook("pre-rollout", 3, null));
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.statusCode()).isEqualTo(500);
-        assertThat(outcome.error()).isEqualTo("POST " + server.url() + "/ giving up after 4 attempt(s): "
-                + "500 Internal Server Error: command curl failed: exit status 1");
+        assertThat(outcome.error())
+                .isEqualTo("POST " + server.url() + "/ giving up after 4 attempt(s): "
+                        + "500 Internal Server Error: command curl failed: exit status 1");
         assertThat(server.requests()).hasSize(4);
         assertThat(delays).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
     }
@@ -180,15 +189,18 @@ class HttpWebhookGateTest {
     void withoutRetriesAServerErrorIsOneAttempt() {
         server.reply(r -> new Reply(503, ""));
         HookOutcome outcome = call(hook("rollout", null, null));
-        assertThat(outcome.error()).isEqualTo("POST " + server.url() + "/ giving up after 1 attempt(s): 503 Service Unavailable");
+        assertThat(outcome.error())
+                .isEqualTo("POST " + server.url() + "/ giving up after 1 attempt(s): 503 Service Unavailable");
         assertThat(delays).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "a 4xx refusal is final                 | 400",
-        "501 Not Implemented is final           | 501",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a 4xx refusal is final                 | 400",
+                "501 Not Implemented is final           | 501",
+            })
     void doesNotRetryFinalAnswers(String name, int status) {
         server.reply(r -> new Reply(status, "no"));
         HookOutcome outcome = call(hook("rollout", 5, null));
@@ -211,7 +223,8 @@ class HttpWebhookGateTest {
         HttpWebhookGate gate = gate();
         assertThat(gate.backoff(1, 429, "7")).isEqualTo(Duration.ofSeconds(7));
         assertThat(gate.backoff(1, 429, "3600")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(await(gate.call(Fixtures.podinfo(), hook("rollout", 1, null), CanaryPhase.Progressing)).passed())
+        assertThat(await(gate.call(Fixtures.podinfo(), hook("rollout", 1, null), CanaryPhase.Progressing))
+                        .passed())
                 .isTrue();
         assertThat(delays).containsExactly(Duration.ofSeconds(1));
     }
@@ -228,7 +241,8 @@ class HttpWebhookGateTest {
         HookOutcome outcome = call(hook("rollout", 1, "300ms"));
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.statusCode()).isZero();
-        assertThat(outcome.error()).isEqualTo("POST " + server.url() + "/ giving up after 2 attempt(s): no answer within 300ms");
+        assertThat(outcome.error())
+                .isEqualTo("POST " + server.url() + "/ giving up after 2 attempt(s): no answer within 300ms");
         assertThat(server.requests()).hasSize(2);
         assertThat(Scrapes.value(metrics.scrape(), "sluice_webhook_calls_total{outcome=\"error\",type=\"rollout\"}"))
                 .isEqualTo(1.0);
@@ -250,15 +264,18 @@ class HttpWebhookGateTest {
         hook.url = "flagger-loadtester.test/";
         HookOutcome outcome = call(hook);
         assertThat(outcome.passed()).isFalse();
-        assertThat(outcome.error()).isEqualTo("invalid webhook url \"flagger-loadtester.test/\": expected an absolute "
-                + "http or https URL");
+        assertThat(outcome.error())
+                .isEqualTo("invalid webhook url \"flagger-loadtester.test/\": expected an absolute "
+                        + "http or https URL");
     }
 
     @Test
     void neverEchoesCredentialsOfUrlsItCannotUse() {
-        assertThat(HttpWebhookGate.redact("https://xoxb-t0ken@hooks.example/x")).isEqualTo("https://xxxxx@hooks.example/x");
+        assertThat(HttpWebhookGate.redact("https://xoxb-t0ken@hooks.example/x"))
+                .isEqualTo("https://xxxxx@hooks.example/x");
         assertThat(HttpWebhookGate.redact("http://bot:s3cret@host with space/")).doesNotContain("s3cret");
-        assertThat(HttpWebhookGate.urlProblem("http://bot:s3cret@host with space/")).doesNotContain("s3cret")
+        assertThat(HttpWebhookGate.urlProblem("http://bot:s3cret@host with space/"))
+                .doesNotContain("s3cret")
                 .startsWith("invalid webhook url");
         assertThat(HttpWebhookGate.urlProblem("ftp://bot:s3cret@host/")).doesNotContain("s3cret");
         assertThat(HttpWebhookGate.origin("https://hooks.slack.com/services/T000/B000/XXXXSECRET"))
@@ -268,14 +285,18 @@ class HttpWebhookGateTest {
 
     @Test
     void redactsPasswordsInUrls() {
-        assertThat(HttpWebhookGate.redact("https://bot:hunter2@hooks.example/x")).isEqualTo("https://bot:xxxxx@hooks.example/x");
+        assertThat(HttpWebhookGate.redact("https://bot:hunter2@hooks.example/x"))
+                .isEqualTo("https://bot:xxxxx@hooks.example/x");
         assertThat(HttpWebhookGate.redact("http://127.0.0.1:8080/")).isEqualTo("http://127.0.0.1:8080/");
     }
 
     @Test
     void disableTlsSkipsVerificationAndOtherwiseAnUntrustedCertificateFailsWithoutRetries() {
         SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
-        HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
+        HttpServer tls = vertx.createHttpServer(new HttpServerOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(0)
+                        .setSsl(true)
                         .setKeyCertOptions(certificate.keyCertOptions()))
                 .requestHandler(req -> req.response().setStatusCode(200).end());
         await(tls.listen());

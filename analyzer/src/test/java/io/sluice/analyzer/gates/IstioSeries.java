@@ -18,8 +18,13 @@ public final class IstioSeries {
             out.append("# TYPE istio_requests_total counter\n");
             requestsTyped = true;
         }
-        out.append("istio_requests_total{").append(labels(namespace, workload, cluster))
-                .append(",response_code=\"").append(code).append("\"} ").append(total).append('\n');
+        out.append("istio_requests_total{")
+                .append(labels(namespace, workload, cluster))
+                .append(",response_code=\"")
+                .append(code)
+                .append("\"} ")
+                .append(total)
+                .append('\n');
         return this;
     }
 
@@ -33,15 +38,20 @@ public final class IstioSeries {
             durationsTyped = true;
         }
         for (int i = 0; i < BUCKETS.length; i++) {
-            out.append("istio_request_duration_milliseconds_bucket{").append(labels(namespace, workload, cluster))
-                    .append(",le=\"").append(BUCKETS[i]).append("\"} ").append(cumulative[i]).append('\n');
+            out.append("istio_request_duration_milliseconds_bucket{")
+                    .append(labels(namespace, workload, cluster))
+                    .append(",le=\"")
+                    .append(BUCKETS[i])
+                    .append("\"} ")
+                    .append(cumulative[i])
+                    .append('\n');
         }
         return this;
     }
 
     private static String labels(String namespace, String workload, String cluster) {
-        return "reporter=\"destination\",destination_workload_namespace=\"" + namespace
-                + "\",destination_workload=\"" + workload + "\",destination_cluster=\"" + cluster + "\"";
+        return "reporter=\"destination\",destination_workload_namespace=\"" + namespace + "\",destination_workload=\""
+                + workload + "\",destination_cluster=\"" + cluster + "\"";
     }
 
     @Override

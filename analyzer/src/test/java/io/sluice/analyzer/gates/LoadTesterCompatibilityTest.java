@@ -38,7 +38,10 @@ class LoadTesterCompatibilityTest {
     static void start() {
         vertx = Vertx.vertx();
         loadTester = new LocalHttpServer(vertx).reply(LoadTesterCompatibilityTest::answer);
-        gates = Gates.create(vertx, GatesConfig.builder().build(), new StaticObjectLookup(),
+        gates = Gates.create(
+                vertx,
+                GatesConfig.builder().build(),
+                new StaticObjectLookup(),
                 new AnalyzerMetrics(Registries.fresh(), "test", "gloo-mesh"));
     }
 
@@ -88,8 +91,8 @@ class LoadTesterCompatibilityTest {
         };
     }
 
-    private static CanaryAnalysis.Webhook hook(String name, String type, String path, String timeout,
-                                               Map<String, String> metadata) {
+    private static CanaryAnalysis.Webhook hook(
+            String name, String type, String path, String timeout, Map<String, String> metadata) {
         CanaryAnalysis.Webhook hook = new CanaryAnalysis.Webhook();
         hook.name = name;
         hook.type = type;
@@ -101,17 +104,26 @@ class LoadTesterCompatibilityTest {
 
     @Test
     void theSeedsBashPreRolloutCheckPasses() {
-        CanaryAnalysis.Webhook hook = hook("acceptance-test", "pre-rollout", "/", "30s", Map.of("type", "bash",
-                "cmd", "curl -sd 'test' http://podinfo-canary.test:9898/token | grep token"));
+        CanaryAnalysis.Webhook hook = hook(
+                "acceptance-test",
+                "pre-rollout",
+                "/",
+                "30s",
+                Map.of("type", "bash", "cmd", "curl -sd 'test' http://podinfo-canary.test:9898/token | grep token"));
         HookOutcome outcome = await(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
         assertThat(outcome.passed()).isTrue();
         assertThat(outcome.statusCode()).isEqualTo(200);
-        assertThat(commands).containsExactly("bash: curl -sd 'test' http://podinfo-canary.test:9898/token | grep token");
+        assertThat(commands)
+                .containsExactly("bash: curl -sd 'test' http://podinfo-canary.test:9898/token | grep token");
     }
 
     @Test
     void theSeedsHeyRolloutWebhookPassesWithTheLoadTestersAccepted() {
-        CanaryAnalysis.Webhook hook = hook("load-test", "rollout", "/", null,
+        CanaryAnalysis.Webhook hook = hook(
+                "load-test",
+                "rollout",
+                "/",
+                null,
                 Map.of("cmd", "hey -z 2m -q 10 -c 2 http://podinfo-canary.test:9898/"));
         HookOutcome outcome = await(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing));
         assertThat(outcome.passed()).isTrue();
@@ -126,15 +138,19 @@ class LoadTesterCompatibilityTest {
         HookOutcome closed = await(gates.webhookGate().call(canary, check, CanaryPhase.Succeeded));
         assertThat(closed.passed()).isFalse();
         assertThat(closed.error()).isEqualTo("Forbidden");
-        assertThat(await(gates.webhookGate().call(canary, hook("open", "rollout", "/gate/open", null, null),
-                CanaryPhase.Succeeded)).passed()).isTrue();
-        assertThat(await(gates.webhookGate().call(canary, check, CanaryPhase.Succeeded)).passed()).isTrue();
+        assertThat(await(gates.webhookGate()
+                                .call(canary, hook("open", "rollout", "/gate/open", null, null), CanaryPhase.Succeeded))
+                        .passed())
+                .isTrue();
+        assertThat(await(gates.webhookGate().call(canary, check, CanaryPhase.Succeeded))
+                        .passed())
+                .isTrue();
     }
 
     @Test
     void aHookWithoutMetadataIsRefusedWithTheLoadTestersReason() {
-        HookOutcome outcome = await(gates.webhookGate().call(Fixtures.podinfo(),
-                hook("bare", "rollout", "/", null, null), CanaryPhase.Progressing));
+        HookOutcome outcome = await(gates.webhookGate()
+                .call(Fixtures.podinfo(), hook("bare", "rollout", "/", null, null), CanaryPhase.Progressing));
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.error()).isEqualTo("metadata not found in payload");
     }
@@ -145,13 +161,17 @@ class LoadTesterCompatibilityTest {
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             long start = System.nanoTime();
-            assertThat(await(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing)).passed())
+            assertThat(await(gates.webhookGate().call(Fixtures.podinfo(), hook, CanaryPhase.Progressing))
+                            .passed())
                     .isTrue();
             micros.add((System.nanoTime() - start) / 1000);
         }
         Collections.sort(micros);
-        System.out.printf("local webhook call latency over %d calls: median %.1f ms, p90 %.1f ms, max %.1f ms%n",
-                micros.size(), micros.get(micros.size() / 2) / 1000.0, micros.get(micros.size() * 9 / 10) / 1000.0,
+        System.out.printf(
+                "local webhook call latency over %d calls: median %.1f ms, p90 %.1f ms, max %.1f ms%n",
+                micros.size(),
+                micros.get(micros.size() / 2) / 1000.0,
+                micros.get(micros.size() * 9 / 10) / 1000.0,
                 micros.get(micros.size() - 1) / 1000.0);
         assertThat(loadTester.requests()).hasSizeGreaterThanOrEqualTo(50);
     }

@@ -42,15 +42,20 @@ final class LocalHttpServer implements AutoCloseable {
     private volatile Function<Request, Reply> handler = r -> Reply.ok("");
 
     LocalHttpServer(Vertx vertx) {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        server = vertx.createHttpServer(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(this::handle);
         await(server.listen());
     }
 
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
-            Request recorded = new Request(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap()
-                    .addAll(req.params()), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body.toString());
+            Request recorded = new Request(
+                    req.method().name(),
+                    req.path(),
+                    MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
+                    MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                    body.toString());
             requests.add(recorded);
             Reply reply = handler.apply(recorded);
             if (reply.status() < 0) {

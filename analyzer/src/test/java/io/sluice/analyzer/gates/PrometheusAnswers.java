@@ -2,8 +2,7 @@ package io.sluice.analyzer.gates;
 
 /** Prometheus HTTP API bodies, as Prometheus writes them. */
 final class PrometheusAnswers {
-    private PrometheusAnswers() {
-    }
+    private PrometheusAnswers() {}
 
     static String vector(String... values) {
         StringBuilder items = new StringBuilder();
@@ -11,8 +10,11 @@ final class PrometheusAnswers {
             if (i > 0) {
                 items.append(',');
             }
-            items.append("{\"metric\":{\"series\":\"").append(i).append("\"},\"value\":[1764150000.123,\"")
-                    .append(values[i]).append("\"]}");
+            items.append("{\"metric\":{\"series\":\"")
+                    .append(i)
+                    .append("\"},\"value\":[1764150000.123,\"")
+                    .append(values[i])
+                    .append("\"]}");
         }
         return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + items + "]}}";
     }

@@ -15,16 +15,26 @@ class ProxySettingsTest {
 
     @Test
     void httpProxyAndNoProxyAreRead() {
-        ProxySettings s = ProxySettings.fromEnvironment(Map.of("HTTP_PROXY", "http://user:pw@proxy.internal:3128",
-                "NO_PROXY", "127.0.0.1, localhost,.svc.cluster.local,prometheus:9090"));
+        ProxySettings s = ProxySettings.fromEnvironment(Map.of(
+                "HTTP_PROXY",
+                "http://user:pw@proxy.internal:3128",
+                "NO_PROXY",
+                "127.0.0.1, localhost,.svc.cluster.local,prometheus:9090"));
         assertThat(s.proxy()).hasValueSatisfying(p -> {
             assertThat(p.getHost()).isEqualTo("proxy.internal");
             assertThat(p.getPort()).isEqualTo(3128);
             assertThat(p.getUsername()).isEqualTo("user");
             assertThat(p.getPassword()).isEqualTo("pw");
         });
-        assertThat(s.nonProxyHosts()).containsExactly("127.0.0.1", "localhost", "*.localhost", "svc.cluster.local",
-                "*.svc.cluster.local", "prometheus", "*.prometheus");
+        assertThat(s.nonProxyHosts())
+                .containsExactly(
+                        "127.0.0.1",
+                        "localhost",
+                        "*.localhost",
+                        "svc.cluster.local",
+                        "*.svc.cluster.local",
+                        "prometheus",
+                        "*.prometheus");
     }
 
     @Test
@@ -36,6 +46,7 @@ class ProxySettingsTest {
     @Test
     void aProxyWithoutAHostIsRefusedWithoutEchoingIt() {
         assertThatThrownBy(() -> ProxySettings.fromEnvironment(Map.of("HTTP_PROXY", "http://:secret@")))
-                .hasMessageNotContaining("secret").hasMessageContaining("HTTP_PROXY");
+                .hasMessageNotContaining("secret")
+                .hasMessageContaining("HTTP_PROXY");
     }
 }

@@ -59,8 +59,10 @@ public final class RealPrometheus implements AutoCloseable {
     /** The {@code prometheus} executable on the PATH, if any. */
     public static Optional<Path> binary() {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        return Arrays.stream(path.split(File.pathSeparator)).map(dir -> Path.of(dir, "prometheus"))
-                .filter(Files::isExecutable).findFirst();
+        return Arrays.stream(path.split(File.pathSeparator))
+                .map(dir -> Path.of(dir, "prometheus"))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     /**
@@ -71,34 +73,47 @@ public final class RealPrometheus implements AutoCloseable {
     public static RealPrometheus start(Vertx vertx, LongFunction<String> exposition) throws IOException {
         Path binary = binary().orElseThrow(() -> new IllegalStateException(MISSING));
         AtomicLong scrapes = new AtomicLong();
-        HttpServer exporter = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-                .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+        HttpServer exporter = vertx.createHttpServer(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(req -> req.response()
+                        .putHeader("Content-Type", "text/plain; version=0.0.4")
                         .end(exposition.apply(scrapes.incrementAndGet())));
         await(exporter.listen());
         Path workDir = Files.createTempDirectory("sluice-prometheus-");
         int port = freePort();
         Path config = workDir.resolve("prometheus.yml");
-        Files.writeString(config, String.join("\n",
-                "global:",
-                "  scrape_interval: 1s",
-                "  evaluation_interval: 1s",
-                "scrape_configs:",
-                "  - job_name: exporter",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + exporter.actualPort() + "']",
-                ""));
-        Process process = new ProcessBuilder(binary.toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + workDir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--log.level=warn")
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "global:",
+                        "  scrape_interval: 1s",
+                        "  evaluation_interval: 1s",
+                        "scrape_configs:",
+                        "  - job_name: exporter",
+                        "    static_configs:",
+                        "      - targets: ['127.0.0.1:" + exporter.actualPort() + "']",
+                        ""));
+        Process process = new ProcessBuilder(
+                        binary.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + workDir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("prometheus.log").toFile())
                 .start();
         RealPrometheus prometheus = new RealPrometheus(vertx, exporter, process, workDir, "http://127.0.0.1:" + port);
         try {
-            await(Poll.until(vertx, () -> prometheus.client.getAbs(prometheus.url + "/-/ready").send()
-                            .map(r -> r.statusCode() == 200), Duration.ofMillis(200), Duration.ofSeconds(60),
+            await(Poll.until(
+                    vertx,
+                    () -> prometheus
+                            .client
+                            .getAbs(prometheus.url + "/-/ready")
+                            .send()
+                            .map(r -> r.statusCode() == 200),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(60),
                     "Prometheus to be ready (log: " + workDir.resolve("prometheus.log") + ")"));
         } catch (AssertionError | RuntimeException e) {
             prometheus.close();
@@ -114,14 +129,23 @@ public final class RealPrometheus implements AutoCloseable {
 
     /** Completes once {@code promql} returns a sample that is a number (e.g. once rate() has two scrapes to use). */
     public Future<Void> awaitResult(String promql) {
-        return Poll.until(vertx, () -> client.getAbs(url + "/api/v1/query").addQueryParam("query", promql).send()
+        return Poll.until(
+                vertx,
+                () -> client.getAbs(url + "/api/v1/query")
+                        .addQueryParam("query", promql)
+                        .send()
                         .map(r -> {
                             JsonObject body = r.bodyAsJsonObject();
                             var result = body.getJsonObject("data").getJsonArray("result");
-                            return !result.isEmpty() && !"NaN".equals(
-                                    result.getJsonObject(0).getJsonArray("value").getString(1));
+                            return !result.isEmpty()
+                                    && !"NaN"
+                                            .equals(result.getJsonObject(0)
+                                                    .getJsonArray("value")
+                                                    .getString(1));
                         }),
-                Duration.ofMillis(250), Duration.ofSeconds(60), "a value for " + promql);
+                Duration.ofMillis(250),
+                Duration.ofSeconds(60),
+                "a value for " + promql);
     }
 
     @Override

@@ -5,8 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** A fresh registry per test, built the way the analyzer's main builds its own. */
 final class Registries {
-    private Registries() {
-    }
+    private Registries() {}
 
     static PrometheusMeterRegistry fresh() {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

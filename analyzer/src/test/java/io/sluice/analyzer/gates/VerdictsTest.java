@@ -25,42 +25,66 @@ class VerdictsTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("a success rate above its maximum fails with a > text",
+                Arguments.of(
+                        "a success rate above its maximum fails with a > text",
                         VERDICTS.successRate(metric("request-success-rate", null, 50.0, null), value(75.555)),
-                        Verdict.FAIL, "Halt podinfo.test advancement success rate 75.56% > 50%"),
-                Arguments.of("the deprecated success-rate threshold is a minimum",
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement success rate 75.56% > 50%"),
+                Arguments.of(
+                        "the deprecated success-rate threshold is a minimum",
                         VERDICTS.successRate(metric("request-success-rate", null, null, 99.5), value(99.4)),
-                        Verdict.FAIL, "Halt podinfo.test advancement success rate 99.40% < 99.5%"),
-                Arguments.of("a success rate without any bound passes",
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement success rate 99.40% < 99.5%"),
+                Arguments.of(
+                        "a success rate without any bound passes",
                         VERDICTS.successRate(metric("request-success-rate", null, null, null), value(1)),
-                        Verdict.PASS, null),
-                Arguments.of("a duration under its minimum fails with a < text",
+                        Verdict.PASS,
+                        null),
+                Arguments.of(
+                        "a duration under its minimum fails with a < text",
                         VERDICTS.duration(metric("request-duration", 10.0, null, null), value(9.99)),
-                        Verdict.FAIL, "Halt podinfo.test advancement request duration 9ms < 10ms"),
-                Arguments.of("the deprecated duration threshold is a maximum in milliseconds",
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement request duration 9ms < 10ms"),
+                Arguments.of(
+                        "the deprecated duration threshold is a maximum in milliseconds",
                         VERDICTS.duration(metric("request-duration", null, null, 250.0), value(1250)),
-                        Verdict.FAIL, "Halt podinfo.test advancement request duration 1.25s > 250ms"),
-                Arguments.of("an explicit threshold of zero fails any positive latency",
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement request duration 1.25s > 250ms"),
+                Arguments.of(
+                        "an explicit threshold of zero fails any positive latency",
                         VERDICTS.duration(metric("request-duration", null, null, 0.0), value(1)),
-                        Verdict.FAIL, "Halt podinfo.test advancement request duration 1ms > 0s"),
-                Arguments.of("a custom value under its minimum fails",
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement request duration 1ms > 0s"),
+                Arguments.of(
+                        "a custom value under its minimum fails",
                         VERDICTS.custom(metric("apdex", 0.9, null, null), 0.854),
-                        Verdict.FAIL, "Halt podinfo.test advancement apdex 0.85 < 0.9"),
-                Arguments.of("the deprecated custom threshold is a maximum",
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement apdex 0.85 < 0.9"),
+                Arguments.of(
+                        "the deprecated custom threshold is a maximum",
                         VERDICTS.custom(metric("errors", null, null, 5.0), 6),
-                        Verdict.FAIL, "Halt podinfo.test advancement errors 6.00 > 5"),
-                Arguments.of("a custom value equal to its maximum passes",
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement errors 6.00 > 5"),
+                Arguments.of(
+                        "a custom value equal to its maximum passes",
                         VERDICTS.custom(metric("errors", null, 5.0, null), 5),
-                        Verdict.PASS, null),
-                Arguments.of("an inline query without data has Flagger's text",
+                        Verdict.PASS,
+                        null),
+                Arguments.of(
+                        "an inline query without data has Flagger's text",
                         VERDICTS.inline(metric("legacy", null, 1.0, null), new QueryResult.NoValues()),
-                        Verdict.NO_DATA, "Halt advancement no values found for metric: legacy"),
-                Arguments.of("an inline query error names the metric",
+                        Verdict.NO_DATA,
+                        "Halt advancement no values found for metric: legacy"),
+                Arguments.of(
+                        "an inline query error names the metric",
                         VERDICTS.inline(metric("legacy", null, 1.0, null), new QueryResult.Failed("boom")),
-                        Verdict.ERROR, "Prometheus query failed for legacy: boom"),
-                Arguments.of("enough traffic lets the check go on",
+                        Verdict.ERROR,
+                        "Prometheus query failed for legacy: boom"),
+                Arguments.of(
+                        "enough traffic lets the check go on",
                         VERDICTS.traffic(metric("request-duration", null, 500.0, null), "1m", 10, value(10)),
-                        null, null));
+                        null,
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")

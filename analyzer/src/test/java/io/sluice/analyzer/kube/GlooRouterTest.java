@@ -61,17 +61,37 @@ class GlooRouterTest {
         RouteTableSpec.ObjectSelector byLabel = new RouteTableSpec.ObjectSelector();
         byLabel.labels = Map.of("canary", "podinfo");
         return Stream.of(
-                Arguments.of("a parent that delegates by name names the delegate and its namespace",
-                        canary(), parent(byName("podinfo-delegate", "apps")), "podinfo-delegate.apps", null),
-                Arguments.of("a delegate reference without a namespace lives in the parent's namespace",
-                        canary(), parent(byName("child", null)), "child.test", null),
-                Arguments.of("a parent that selects children by label falls back to <service>-delegate",
-                        canary(), parent(byLabel), "podinfo-delegate.test", null),
-                Arguments.of("a missing parent is a problem that says what to fix",
-                        canary(), null, null, "RouteTable podinfo.test not found: spec.routeTableRef must name"
+                Arguments.of(
+                        "a parent that delegates by name names the delegate and its namespace",
+                        canary(),
+                        parent(byName("podinfo-delegate", "apps")),
+                        "podinfo-delegate.apps",
+                        null),
+                Arguments.of(
+                        "a delegate reference without a namespace lives in the parent's namespace",
+                        canary(),
+                        parent(byName("child", null)),
+                        "child.test",
+                        null),
+                Arguments.of(
+                        "a parent that selects children by label falls back to <service>-delegate",
+                        canary(),
+                        parent(byLabel),
+                        "podinfo-delegate.test",
+                        null),
+                Arguments.of(
+                        "a missing parent is a problem that says what to fix",
+                        canary(),
+                        null,
+                        null,
+                        "RouteTable podinfo.test not found: spec.routeTableRef must name"
                                 + " the parent RouteTable that delegates to the RouteTable Sluice manages"),
-                Arguments.of("a parent without a delegate route is a problem, not a null dereference",
-                        canary(), parent(null), null, "RouteTable podinfo.test has no delegate route: add an http"
+                Arguments.of(
+                        "a parent without a delegate route is a problem, not a null dereference",
+                        canary(),
+                        parent(null),
+                        null,
+                        "RouteTable podinfo.test has no delegate route: add an http"
                                 + " route with delegate.routeTables naming the RouteTable Sluice manages, e.g."
                                 + " podinfo-delegate"));
     }
@@ -90,27 +110,29 @@ class GlooRouterTest {
     void aCanaryWithoutRouteTableRefIsRefusedInFlaggersWords() {
         Canary c = canary();
         c.getSpec().routeTableRef = null;
-        assertThat(GlooRouter.resolve(c, null).problem()).isEqualTo(
-                "canary podinfo.test doesn't define a routeTableRef, required when using the 'gloo-mesh' provider");
+        assertThat(GlooRouter.resolve(c, null).problem())
+                .isEqualTo(
+                        "canary podinfo.test doesn't define a routeTableRef, required when using the 'gloo-mesh' provider");
     }
 
     static Stream<Arguments> delegates() {
-        return Stream.of(
-                Arguments.of("the delegate copies the parent's labels, is controlled by the Canary, has no hosts"
+        return Stream.of(Arguments.of(
+                "the delegate copies the parent's labels, is controlled by the Canary, has no hosts"
                         + " and routes weighted-route to primary and canary on the service port",
-                        (Consumer<RouteTable>) t -> {
-                            assertThat(t.getMetadata().getLabels()).containsEntry("expose", "true");
-                            assertThat(t.getMetadata().getOwnerReferences()).singleElement()
-                                    .satisfies(o -> assertThat(o.getController()).isTrue());
-                            assertThat(t.getSpec().hosts).isNull();
-                            assertThat(t.getSpec().virtualGateways).isNull();
-                            RouteTableSpec.HttpRoute r = t.getSpec().http.get(0);
-                            assertThat(r.name).isEqualTo("weighted-route");
-                            assertThat(r.matchers).isNull();
-                            assertThat(r.forwardTo.destinations).extracting(d -> d.ref.name + ":" + d.port.number
-                                    + "=" + d.weight).containsExactly("podinfo-primary:9898=70",
-                                            "podinfo-canary:9898=30");
-                        }));
+                (Consumer<RouteTable>) t -> {
+                    assertThat(t.getMetadata().getLabels()).containsEntry("expose", "true");
+                    assertThat(t.getMetadata().getOwnerReferences())
+                            .singleElement()
+                            .satisfies(o -> assertThat(o.getController()).isTrue());
+                    assertThat(t.getSpec().hosts).isNull();
+                    assertThat(t.getSpec().virtualGateways).isNull();
+                    RouteTableSpec.HttpRoute r = t.getSpec().http.get(0);
+                    assertThat(r.name).isEqualTo("weighted-route");
+                    assertThat(r.matchers).isNull();
+                    assertThat(r.forwardTo.destinations)
+                            .extracting(d -> d.ref.name + ":" + d.port.number + "=" + d.weight)
+                            .containsExactly("podinfo-primary:9898=70", "podinfo-canary:9898=30");
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,18 +148,28 @@ class GlooRouterTest {
         Canary c = canary();
         c.getSpec().analysis.iterations = 10;
         HttpMatch m = new HttpMatch();
-        m.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"), "user-agent",
+        m.headers = Map.of(
+                "x-canary",
+                HttpMatch.StringMatch.exact("insider"),
+                "user-agent",
                 HttpMatch.StringMatch.regex(".*Firefox.*"));
         c.getSpec().analysis.match = List.of(m);
         RouteTable parent = parent(byName("podinfo-delegate", null));
         RouteTable t = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 0, 100, JSON);
         assertThat(t.getSpec().http).extracting(r -> r.name).containsExactly("canary-match", "weighted-route");
-        assertThat(t.getSpec().http.get(0).matchers.get(0).headers).extracting(h -> h.name + "=" + h.value + "/"
-                + h.regex).containsExactlyInAnyOrder("x-canary=insider/null", "user-agent=.*Firefox.*/true");
-        assertThat(t.getSpec().http.get(0).forwardTo.destinations).extracting(d -> d.weight).containsExactly(0, 100);
-        assertThat(t.getSpec().http.get(1).forwardTo.destinations).extracting(d -> d.weight).containsExactly(100, 0);
+        assertThat(t.getSpec().http.get(0).matchers.get(0).headers)
+                .extracting(h -> h.name + "=" + h.value + "/" + h.regex)
+                .containsExactlyInAnyOrder("x-canary=insider/null", "user-agent=.*Firefox.*/true");
+        assertThat(t.getSpec().http.get(0).forwardTo.destinations)
+                .extracting(d -> d.weight)
+                .containsExactly(0, 100);
+        assertThat(t.getSpec().http.get(1).forwardTo.destinations)
+                .extracting(d -> d.weight)
+                .containsExactly(100, 0);
         Routes seen = GlooRouter.observe(c, GlooRouter.resolve(c, parent), t, false);
-        assertThat(seen.canary()).as("A/B weights are read from the match route").isEqualTo(100);
+        assertThat(seen.canary())
+                .as("A/B weights are read from the match route")
+                .isEqualTo(100);
     }
 
     @Test
@@ -166,11 +198,16 @@ class GlooRouterTest {
         Canary c = canary();
         RouteTable parent = parent(byName("podinfo-delegate", null));
         RouteTable live = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 100, 0, JSON);
-        live.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withKind("Rollout")
-                .withName("podinfo").withController(true).build()));
+        live.getMetadata()
+                .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+                        .withKind("Rollout")
+                        .withName("podinfo")
+                        .withController(true)
+                        .build()));
         Routes seen = GlooRouter.observe(c, GlooRouter.resolve(c, parent), live, false);
-        assertThat(seen.problem()).isEqualTo("RouteTable podinfo-delegate.test is controlled by Rollout podinfo, not"
-                + " by canary podinfo.test: Sluice leaves it alone");
+        assertThat(seen.problem())
+                .isEqualTo("RouteTable podinfo-delegate.test is controlled by Rollout podinfo, not"
+                        + " by canary podinfo.test: Sluice leaves it alone");
     }
 
     @Test
@@ -179,17 +216,23 @@ class GlooRouterTest {
         RouteTable parent = parent(byName("podinfo-delegate", "routing"));
         GlooRouter.Delegate where = GlooRouter.resolve(c, parent);
         RouteTable live = GlooRouter.desired(c, parent, where, null, 100, 0, JSON);
-        assertThat(live.getMetadata().getOwnerReferences()).as("the garbage collector would delete it").isEmpty();
+        assertThat(live.getMetadata().getOwnerReferences())
+                .as("the garbage collector would delete it")
+                .isEmpty();
         assertThat(live.getMetadata().getAnnotations()).containsEntry(GlooRouter.OWNER_ANNOTATION, "test/podinfo");
-        assertThat(GlooRouter.observe(c, where, live, false).problem()).as("ours").isNull();
-        assertThat(GlooRouter.same(live, GlooRouter.desired(c, parent, where, live, 100, 0, JSON), JSON)).isTrue();
+        assertThat(GlooRouter.observe(c, where, live, false).problem())
+                .as("ours")
+                .isNull();
+        assertThat(GlooRouter.same(live, GlooRouter.desired(c, parent, where, live, 100, 0, JSON), JSON))
+                .isTrue();
 
         Canary other = canary();
         other.getMetadata().setNamespace("other");
         other.getSpec().routeTableRef = new CanarySpec.CrossNamespaceReference("podinfo", "test");
-        assertThat(GlooRouter.observe(other, where, live, false).problem()).isEqualTo("RouteTable"
-                + " podinfo-delegate.routing is controlled by Canary test/podinfo, not by canary podinfo.other:"
-                + " Sluice leaves it alone");
+        assertThat(GlooRouter.observe(other, where, live, false).problem())
+                .isEqualTo("RouteTable"
+                        + " podinfo-delegate.routing is controlled by Canary test/podinfo, not by canary podinfo.other:"
+                        + " Sluice leaves it alone");
 
         GlooRouter.release(live, c);
         assertThat(live.getMetadata().getAnnotations()).isNull();
@@ -206,19 +249,30 @@ class GlooRouterTest {
         RouteTable fixed = GlooRouter.desired(c, parent, where, old, 100, 0, JSON);
         assertThat(fixed.getMetadata().getOwnerReferences()).isEmpty();
         assertThat(GlooRouter.same(old, fixed, JSON)).as("rewritten").isFalse();
-        assertThat(GlooRouter.observe(c, where, old, false).problem()).as("still recognised as ours").isNull();
+        assertThat(GlooRouter.observe(c, where, old, false).problem())
+                .as("still recognised as ours")
+                .isNull();
     }
 
     static Stream<Arguments> acceptance() {
         return Stream.of(
                 Arguments.of("no status counts as accepted by default", null, false, Routes.Acceptance.ACCEPTED),
-                Arguments.of("no status holds the run when waiting is configured", null, true,
-                        Routes.Acceptance.PENDING),
-                Arguments.of("an accepted current generation counts", state(2L, "ACCEPTED"), true,
+                Arguments.of(
+                        "no status holds the run when waiting is configured", null, true, Routes.Acceptance.PENDING),
+                Arguments.of(
+                        "an accepted current generation counts",
+                        state(2L, "ACCEPTED"),
+                        true,
                         Routes.Acceptance.ACCEPTED),
-                Arguments.of("an accepted older generation is pending", state(1L, "ACCEPTED"), false,
+                Arguments.of(
+                        "an accepted older generation is pending",
+                        state(1L, "ACCEPTED"),
+                        false,
                         Routes.Acceptance.PENDING),
-                Arguments.of("an invalid current generation is rejected", state(2L, "INVALID"), false,
+                Arguments.of(
+                        "an invalid current generation is rejected",
+                        state(2L, "INVALID"),
+                        false,
                         Routes.Acceptance.REJECTED));
     }
 
@@ -249,7 +303,8 @@ class GlooRouterTest {
     void weightsThatDoNotSumTo100CannotBeAskedFor() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.sluice.analyzer.decision.Action.SetRoutes(0, 0))
                 .hasMessage("weights must sum to 100, got 0/0");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.sluice.analyzer.decision.Action.SetRoutes(70, 40))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new io.sluice.analyzer.decision.Action.SetRoutes(70, 40))
                 .hasMessage("weights must sum to 100, got 70/40");
     }
 }

@@ -12,8 +12,7 @@ import java.util.concurrent.TimeoutException;
 public final class Futures {
     private static final long DEADLINE_SECONDS = 60;
 
-    private Futures() {
-    }
+    private Futures() {}
 
     /** The future's result; its failure, a timeout or an interrupt become an {@link AssertionError}. */
     public static <T> T await(Future<T> future) {
@@ -33,7 +32,9 @@ public final class Futures {
 
     private static <T> Future<T> completed(Future<T> future) {
         try {
-            future.toCompletionStage().toCompletableFuture().handle((r, e) -> null)
+            future.toCompletionStage()
+                    .toCompletableFuture()
+                    .handle((r, e) -> null)
                     .get(DEADLINE_SECONDS, TimeUnit.SECONDS);
             return future;
         } catch (InterruptedException e) {

@@ -8,8 +8,7 @@ import io.sluice.model.flagger.Canary;
  * exercises the Canary users apply rather than a copy rebuilt by hand that drifts from it.
  */
 public final class Seed {
-    private Seed() {
-    }
+    private Seed() {}
 
     /** podinfo in test, read anew on every call (tests may change it). */
     public static Canary canary() {

@@ -8,24 +8,24 @@ import io.vertx.core.json.JsonObject;
  */
 final class FieldSelectors {
 
-  private FieldSelectors() {}
+    private FieldSelectors() {}
 
-  static boolean matches(String selector, JsonObject object) {
-    for (String term : selector.split(",")) {
-      if (term.isBlank()) {
-        continue;
-      }
-      boolean negate = term.contains("!=");
-      String[] parts = negate ? term.split("!=", 2) : term.split("==?", 2);
-      if (parts.length != 2) {
-        throw new ApiError(400, "BadRequest", "invalid field selector term \"" + term + "\"");
-      }
-      Object actual = JsonPaths.read(object, "." + parts[0].trim());
-      boolean equal = parts[1].trim().equals(actual == null ? "" : String.valueOf(actual));
-      if (equal == negate) {
-        return false;
-      }
+    static boolean matches(String selector, JsonObject object) {
+        for (String term : selector.split(",")) {
+            if (term.isBlank()) {
+                continue;
+            }
+            boolean negate = term.contains("!=");
+            String[] parts = negate ? term.split("!=", 2) : term.split("==?", 2);
+            if (parts.length != 2) {
+                throw new ApiError(400, "BadRequest", "invalid field selector term \"" + term + "\"");
+            }
+            Object actual = JsonPaths.read(object, "." + parts[0].trim());
+            boolean equal = parts[1].trim().equals(actual == null ? "" : String.valueOf(actual));
+            if (equal == negate) {
+                return false;
+            }
+        }
+        return true;
     }
-    return true;
-  }
 }

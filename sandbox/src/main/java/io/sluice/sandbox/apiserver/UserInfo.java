@@ -7,13 +7,13 @@ import java.util.List;
 /** Who sent a request, as the API server tells admission webhooks (from the client certificate). */
 public record UserInfo(String username, List<String> groups) {
 
-  static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", List.of("system:unauthenticated"));
+    static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", List.of("system:unauthenticated"));
 
-  JsonObject toJson() {
-    JsonArray g = new JsonArray(groups);
-    if (!groups.contains("system:authenticated") && !username.equals(ANONYMOUS.username())) {
-      g.add("system:authenticated");
+    JsonObject toJson() {
+        JsonArray g = new JsonArray(groups);
+        if (!groups.contains("system:authenticated") && !username.equals(ANONYMOUS.username())) {
+            g.add("system:authenticated");
+        }
+        return new JsonObject().put("username", username).put("groups", g);
     }
-    return new JsonObject().put("username", username).put("groups", g);
-  }
 }

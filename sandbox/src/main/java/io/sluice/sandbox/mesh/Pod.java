@@ -16,79 +16,97 @@ import java.util.Map;
  */
 public final class Pod {
 
-  /** Who the gateway or a Service proxy says sent a request (Istio learns it from mTLS peer metadata). */
-  public static final String SOURCE_HEADER = "x-sandbox-source-workload";
-  public static final String SOURCE_NAMESPACE_HEADER = "x-sandbox-source-namespace";
+    /** Who the gateway or a Service proxy says sent a request (Istio learns it from mTLS peer metadata). */
+    public static final String SOURCE_HEADER = "x-sandbox-source-workload";
 
-  private final String namespace;
-  private final String workload;
-  private final String image;
-  private final IstioMetrics metrics;
-  private HttpServer app;
-  private HttpServer telemetry;
+    public static final String SOURCE_NAMESPACE_HEADER = "x-sandbox-source-namespace";
 
-  private Pod(String namespace, String workload, String image) {
-    this.namespace = namespace;
-    this.workload = workload;
-    this.image = image;
-    this.metrics = new IstioMetrics(Map.of("destination_workload", workload,
-        "destination_workload_namespace", namespace, "destination_app", workload,
-        "destination_cluster", "cluster1", "source_cluster", "cluster1",
-        "destination_service_namespace", namespace));
-  }
+    private final String namespace;
+    private final String workload;
+    private final String image;
+    private final IstioMetrics metrics;
+    private HttpServer app;
+    private HttpServer telemetry;
 
-  public static Future<Pod> start(Vertx vertx, String namespace, String workload, String image,
-      Handler<HttpServerRequest> application) {
-    Pod pod = new Pod(namespace, workload, image);
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(req -> pod.sidecar(req, application)).listen()
-        .compose(a -> {
-          pod.app = a;
-          return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-              .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4")
-                  .end(pod.metrics.scrape()))
-              .listen();
-        }).map(t -> {
-          pod.telemetry = t;
-          return pod;
-        });
-  }
+    private Pod(String namespace, String workload, String image) {
+        this.namespace = namespace;
+        this.workload = workload;
+        this.image = image;
+        this.metrics = new IstioMetrics(Map.of(
+                "destination_workload",
+                workload,
+                "destination_workload_namespace",
+                namespace,
+                "destination_app",
+                workload,
+                "destination_cluster",
+                "cluster1",
+                "source_cluster",
+                "cluster1",
+                "destination_service_namespace",
+                namespace));
+    }
 
-  private void sidecar(HttpServerRequest req, Handler<HttpServerRequest> application) {
-    long started = System.nanoTime();
-    String source = req.getHeader(SOURCE_HEADER);
-    String sourceNamespace = req.getHeader(SOURCE_NAMESPACE_HEADER);
-    req.response().endHandler(v -> metrics.record(source == null ? "unknown" : source,
-        sourceNamespace == null ? "unknown" : sourceNamespace, req.response().getStatusCode(),
-        (System.nanoTime() - started) / 1_000_000.0));
-    application.handle(req);
-  }
+    public static Future<Pod> start(
+            Vertx vertx, String namespace, String workload, String image, Handler<HttpServerRequest> application) {
+        Pod pod = new Pod(namespace, workload, image);
+        return vertx.createHttpServer(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(req -> pod.sidecar(req, application))
+                .listen()
+                .compose(a -> {
+                    pod.app = a;
+                    return vertx.createHttpServer(
+                                    new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                            .requestHandler(req -> req.response()
+                                    .putHeader("Content-Type", "text/plain; version=0.0.4")
+                                    .end(pod.metrics.scrape()))
+                            .listen();
+                })
+                .map(t -> {
+                    pod.telemetry = t;
+                    return pod;
+                });
+    }
 
-  public String namespace() {
-    return namespace;
-  }
+    private void sidecar(HttpServerRequest req, Handler<HttpServerRequest> application) {
+        long started = System.nanoTime();
+        String source = req.getHeader(SOURCE_HEADER);
+        String sourceNamespace = req.getHeader(SOURCE_NAMESPACE_HEADER);
+        req.response()
+                .endHandler(v -> metrics.record(
+                        source == null ? "unknown" : source,
+                        sourceNamespace == null ? "unknown" : sourceNamespace,
+                        req.response().getStatusCode(),
+                        (System.nanoTime() - started) / 1_000_000.0));
+        application.handle(req);
+    }
 
-  public String workload() {
-    return workload;
-  }
+    public String namespace() {
+        return namespace;
+    }
 
-  public String image() {
-    return image;
-  }
+    public String workload() {
+        return workload;
+    }
 
-  public int port() {
-    return app.actualPort();
-  }
+    public String image() {
+        return image;
+    }
 
-  public int metricsPort() {
-    return telemetry.actualPort();
-  }
+    public int port() {
+        return app.actualPort();
+    }
 
-  public IstioMetrics metrics() {
-    return metrics;
-  }
+    public int metricsPort() {
+        return telemetry.actualPort();
+    }
 
-  public Future<Void> stop() {
-    return Future.all(app.close(), telemetry.close()).mapEmpty();
-  }
+    public IstioMetrics metrics() {
+        return metrics;
+    }
+
+    public Future<Void> stop() {
+        return Future.all(app.close(), telemetry.close()).mapEmpty();
+    }
 }

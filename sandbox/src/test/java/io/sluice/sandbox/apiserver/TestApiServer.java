@@ -23,59 +23,60 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TestApiServer implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
-  private final String namespace;
-  private final String kinds;
-  private Vertx vertx;
-  private ApiServer api;
-  private Path dir;
-  private Kubectl admin;
+    private final String namespace;
+    private final String kinds;
+    private Vertx vertx;
+    private ApiServer api;
+    private Path dir;
+    private Kubectl admin;
 
-  TestApiServer(String namespace, String kinds) {
-    this.namespace = namespace;
-    this.kinds = kinds;
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    require(Kubectl.available(), "kubectl", "kubernetes-client");
-    dir = Files.createTempDirectory("sandbox-api-test");
-    vertx = Vertx.vertx();
-    api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
-    admin = kubectl("kubernetes-admin", List.of("kubeadm:cluster-admins"));
-    admin.run("create", "namespace", namespace).ok();
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    admin.run("-n", namespace, "delete", kinds, "--all", "--wait=false").ok();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    if (api != null) {
-      api.close();
-      vertx.close().await();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    TestApiServer(String namespace, String kinds) {
+        this.namespace = namespace;
+        this.kinds = kinds;
     }
-  }
 
-  Kubectl admin() {
-    return admin;
-  }
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        require(Kubectl.available(), "kubectl", "kubernetes-client");
+        dir = Files.createTempDirectory("sandbox-api-test");
+        vertx = Vertx.vertx();
+        api = await(ApiServer.start(vertx, 0, (ns, name, port) -> Optional.empty()));
+        admin = kubectl("kubernetes-admin", List.of("kubeadm:cluster-admins"));
+        admin.run("create", "namespace", namespace).ok();
+    }
 
-  Path dir() {
-    return dir;
-  }
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        admin.run("-n", namespace, "delete", kinds, "--all", "--wait=false").ok();
+    }
 
-  /** kubectl as {@code user} with {@code groups}, from a client certificate of the sandbox CA. */
-  Kubectl kubectl(String user, List<String> groups) {
-    return new Kubectl(api.writeKubeconfig(dir.resolve("kubeconfig-" + user.replaceAll("[^a-zA-Z0-9.-]", "_")), user,
-        groups));
-  }
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (api != null) {
+            api.close();
+            vertx.close().await();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
+    }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
+    Kubectl admin() {
+        return admin;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** kubectl as {@code user} with {@code groups}, from a client certificate of the sandbox CA. */
+    Kubectl kubectl(String user, List<String> groups) {
+        return new Kubectl(
+                api.writeKubeconfig(dir.resolve("kubeconfig-" + user.replaceAll("[^a-zA-Z0-9.-]", "_")), user, groups));
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
 }

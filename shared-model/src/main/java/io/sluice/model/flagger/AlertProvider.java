@@ -29,20 +29,29 @@ public class AlertProvider extends Resource<AlertProvider.Spec, MetricTemplate.S
         @SchemaFrom(type = Type.class)
         @JsonPropertyDescription("slack, msteams, discord, rocket or gchat.")
         public String type;
+
         @JsonPropertyDescription("Channel (default general).")
         public String channel;
+
         @JsonPropertyDescription("Sender name (default flagger).")
         public String username;
+
         @JsonPropertyDescription("Webhook URL; a Secret's address key overrides it.")
         public String address;
+
         @JsonPropertyDescription("HTTP proxy URL.")
         public String proxy;
+
         @JsonPropertyDescription("Secret with address and optionally token.")
         public MetricTemplate.SecretReference secretRef;
     }
 
     /** The values of {@code spec.type}, named as they are written. */
     public enum Type {
-        slack, msteams, discord, rocket, gchat
+        slack,
+        msteams,
+        discord,
+        rocket,
+        gchat
     }
 }

@@ -30,9 +30,11 @@ import io.sluice.model.Resource;
 @AdditionalPrinterColumn(name = "Interval", jsonPath = ".spec.analysis.interval", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Mirror", jsonPath = ".spec.analysis.mirror", type = Type.BOOLEAN, priority = 1)
 @AdditionalPrinterColumn(name = "StepWeight", jsonPath = ".spec.analysis.stepWeight", type = Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "StepWeights", jsonPath = ".spec.analysis.stepWeights", type = Type.STRING,
+@AdditionalPrinterColumn(
+        name = "StepWeights",
+        jsonPath = ".spec.analysis.stepWeights",
+        type = Type.STRING,
         priority = 1)
 @AdditionalPrinterColumn(name = "MaxWeight", jsonPath = ".spec.analysis.maxWeight", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "LastTransitionTime", jsonPath = ".status.lastTransitionTime", type = Type.STRING)
-public class Canary extends Resource<CanarySpec, CanaryStatus> {
-}
+public class Canary extends Resource<CanarySpec, CanaryStatus> {}

@@ -80,7 +80,8 @@ public class CanaryAnalysis extends Extensible {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Metric extends Extensible {
         @Required
-        @JsonPropertyDescription("Builtin metric (request-success-rate, request-duration) or a name for a template metric.")
+        @JsonPropertyDescription(
+                "Builtin metric (request-success-rate, request-duration) or a name for a template metric.")
         public String name;
 
         @JsonPropertyDescription("Range of the query, e.g. 1m (default 1m).")
@@ -108,8 +109,7 @@ public class CanaryAnalysis extends Extensible {
         public Double min;
         public Double max;
 
-        public ThresholdRange() {
-        }
+        public ThresholdRange() {}
 
         public ThresholdRange(Double min, Double max) {
             this.min = min;
@@ -122,10 +122,10 @@ public class CanaryAnalysis extends Extensible {
     public static class TemplateReference extends Extensible {
         @Required
         public String name;
+
         public String namespace;
 
-        public TemplateReference() {
-        }
+        public TemplateReference() {}
 
         public TemplateReference(String name, String namespace) {
             this.name = name;
@@ -140,8 +140,9 @@ public class CanaryAnalysis extends Extensible {
         public String name;
 
         @SchemaFrom(type = WebhookType.class)
-        @JsonPropertyDescription("When the hook is called: confirm-rollout, pre-rollout, rollout (default), confirm-traffic-increase, "
-                + "confirm-promotion, post-rollout, rollback or event.")
+        @JsonPropertyDescription(
+                "When the hook is called: confirm-rollout, pre-rollout, rollout (default), confirm-traffic-increase, "
+                        + "confirm-promotion, post-rollout, rollback or event.")
         public String type;
 
         @Required
@@ -183,14 +184,17 @@ public class CanaryAnalysis extends Extensible {
     public static class SessionAffinity extends Extensible {
         @Required
         public String cookieName;
+
         public String primaryCookieName;
         public String domain;
         public Boolean httpOnly;
         public Integer maxAge;
         public Boolean partitioned;
         public String path;
+
         @SchemaFrom(type = SameSite.class)
         public String sameSite;
+
         public Boolean secure;
     }
 
@@ -199,9 +203,15 @@ public class CanaryAnalysis extends Extensible {
      * validator take their values from it.
      */
     public enum WebhookType {
-        DEFAULT(""), CONFIRM_ROLLOUT("confirm-rollout"), PRE_ROLLOUT("pre-rollout"), ROLLOUT("rollout"),
-        CONFIRM_TRAFFIC_INCREASE("confirm-traffic-increase"), CONFIRM_PROMOTION("confirm-promotion"),
-        POST_ROLLOUT("post-rollout"), ROLLBACK("rollback"), EVENT("event");
+        DEFAULT(""),
+        CONFIRM_ROLLOUT("confirm-rollout"),
+        PRE_ROLLOUT("pre-rollout"),
+        ROLLOUT("rollout"),
+        CONFIRM_TRAFFIC_INCREASE("confirm-traffic-increase"),
+        CONFIRM_PROMOTION("confirm-promotion"),
+        POST_ROLLOUT("post-rollout"),
+        ROLLBACK("rollback"),
+        EVENT("event");
 
         private final String value;
 
@@ -218,7 +228,10 @@ public class CanaryAnalysis extends Extensible {
 
     /** The values of {@code alerts[].severity}; the empty string means {@code info}. */
     public enum AlertSeverity {
-        DEFAULT(""), INFO("info"), WARN("warn"), ERROR("error");
+        DEFAULT(""),
+        INFO("info"),
+        WARN("warn"),
+        ERROR("error");
 
         private final String value;
 
@@ -235,6 +248,8 @@ public class CanaryAnalysis extends Extensible {
 
     /** The values of {@code sessionAffinity.sameSite}, the cookie attribute. */
     public enum SameSite {
-        Strict, Lax, None
+        Strict,
+        Lax,
+        None
     }
 }

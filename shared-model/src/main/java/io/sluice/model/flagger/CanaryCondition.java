@@ -9,11 +9,15 @@ import io.sluice.model.Extensible;
 public class CanaryCondition extends Extensible {
     @Required
     public String type;
+
     @Required
     public String status;
+
     public String lastUpdateTime;
     public String lastTransitionTime;
+
     @Required
     public String reason;
+
     public String message;
 }

@@ -17,6 +17,7 @@ public final class CanaryDefaults {
     public static final int PROGRESS_DEADLINE_SECONDS = 600;
     /** Builtin and, unlike Flagger, template metrics too. */
     public static final String METRIC_INTERVAL = "1m";
+
     public static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
     public static final int READY_THRESHOLD_PERCENT = 100;
     public static final String PORT_NAME = "http";
@@ -26,12 +27,12 @@ public final class CanaryDefaults {
     public static final String ALERT_CHANNEL = "general";
     public static final String ALERT_USERNAME = "flagger";
 
-    private CanaryDefaults() {
-    }
+    private CanaryDefaults() {}
 
     /** {@code analysis.interval}: 60s when absent or unparsable, never below 10s. */
     public static Duration interval(CanaryAnalysis analysis) {
-        Duration d = analysis == null ? null : Durations.parse(analysis.interval).orElse(null);
+        Duration d =
+                analysis == null ? null : Durations.parse(analysis.interval).orElse(null);
         if (d == null || d.isZero() || d.isNegative()) {
             return ANALYSIS_INTERVAL;
         }
@@ -40,7 +41,9 @@ public final class CanaryDefaults {
 
     /** {@code analysis.threshold}: 1 when absent or not positive. */
     public static int threshold(CanaryAnalysis analysis) {
-        return analysis == null || analysis.threshold == null || analysis.threshold <= 0 ? THRESHOLD : analysis.threshold;
+        return analysis == null || analysis.threshold == null || analysis.threshold <= 0
+                ? THRESHOLD
+                : analysis.threshold;
     }
 
     /** The promotion weight: {@code min(100, last stepWeight)} with stepWeights, else {@code maxWeight}, else 100. */
@@ -78,7 +81,9 @@ public final class CanaryDefaults {
 
     /** {@code spec.progressDeadlineSeconds}: 600 when absent. */
     public static int progressDeadlineSeconds(CanarySpec spec) {
-        return spec == null || spec.progressDeadlineSeconds == null ? PROGRESS_DEADLINE_SECONDS : spec.progressDeadlineSeconds;
+        return spec == null || spec.progressDeadlineSeconds == null
+                ? PROGRESS_DEADLINE_SECONDS
+                : spec.progressDeadlineSeconds;
     }
 
     /** {@code analysis.primaryReadyThreshold}: 100 when absent or not positive. */
@@ -135,7 +140,9 @@ public final class CanaryDefaults {
 
     /** A webhook's per-attempt timeout: 10s when absent or unparsable. */
     public static Duration webhookTimeout(CanaryAnalysis.Webhook hook) {
-        return Durations.parse(hook.timeout).filter(d -> !d.isZero() && !d.isNegative()).orElse(WEBHOOK_TIMEOUT);
+        return Durations.parse(hook.timeout)
+                .filter(d -> !d.isZero() && !d.isNegative())
+                .orElse(WEBHOOK_TIMEOUT);
     }
 
     /** A webhook's retries: 0 when absent. */

@@ -11,7 +11,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanarySpec extends Extensible {
 
-    @JsonPropertyDescription("Traffic provider. Sluice routes through Gloo Mesh: gloo-mesh (empty means the analyzer's default).")
+    @JsonPropertyDescription(
+            "Traffic provider. Sluice routes through Gloo Mesh: gloo-mesh (empty means the analyzer's default).")
     public String provider;
 
     @JsonPropertyDescription("Prometheus URL for the builtin metrics; empty means the analyzer's --metrics-server.")
@@ -68,13 +69,14 @@ public class CanarySpec extends Extensible {
     public static class TargetReference extends Extensible {
         @Required
         public String apiVersion;
+
         @Required
         public String kind;
+
         @Required
         public String name;
 
-        public TargetReference() {
-        }
+        public TargetReference() {}
 
         public TargetReference(String apiVersion, String kind, String name) {
             this.apiVersion = apiVersion;
@@ -88,12 +90,13 @@ public class CanarySpec extends Extensible {
     public static class CrossNamespaceReference extends Extensible {
         public String apiVersion;
         public String kind;
+
         @Required
         public String name;
+
         public String namespace;
 
-        public CrossNamespaceReference() {
-        }
+        public CrossNamespaceReference() {}
 
         public CrossNamespaceReference(String name, String namespace) {
             this.name = name;
@@ -106,12 +109,16 @@ public class CanarySpec extends Extensible {
     public static class AutoscalerReference extends Extensible {
         @Required
         public String apiVersion;
+
         @Required
         public String kind;
+
         @Required
         public String name;
+
         @JsonPropertyDescription("KEDA queries for the primary's ScaledObject.")
         public Map<String, String> primaryScalerQueries;
+
         @JsonPropertyDescription("Overrides of the primary autoscaler's replica bounds.")
         public ScalerReplicas primaryScalerReplicas;
     }

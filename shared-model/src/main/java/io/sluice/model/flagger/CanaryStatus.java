@@ -14,15 +14,20 @@ import java.util.Map;
 public class CanaryStatus extends Extensible {
     @JsonPropertyDescription("Where the release stands; see CanaryPhase.")
     public String phase;
+
     public Integer failedChecks;
     public Integer canaryWeight;
     public Integer iterations;
+
     @JsonPropertyDescription("configmap/<name> or secret/<name> to the checksum of its data.")
     public Map<String, String> trackedConfigs;
+
     @JsonPropertyDescription("Revision of the target's pod template at the last sync.")
     public String lastAppliedSpec;
+
     @JsonPropertyDescription("Revision last promoted to the primary.")
     public String lastPromotedSpec;
+
     public String lastTransitionTime;
     public String sessionAffinityCookie;
     public String primarySessionAffinityCookie;
@@ -32,10 +37,12 @@ public class CanaryStatus extends Extensible {
     @JsonPropertyDescription("The Canary generation the analyzer's last decision was based on.")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Newest pod-template revision of the target that the API server admitted (written by admission).")
+    @JsonPropertyDescription(
+            "Newest pod-template revision of the target that the API server admitted (written by admission).")
     public AdmittedRevision admittedRevision;
 
-    @JsonPropertyDescription("The revision the run in progress is about, copied from admittedRevision when the run starts.")
+    @JsonPropertyDescription(
+            "The revision the run in progress is about, copied from admittedRevision when the run starts.")
     public CurrentRun currentRun;
 
     /** The typed phase; {@code null} when unset or unknown. */
@@ -48,13 +55,18 @@ public class CanaryStatus extends Extensible {
     public static class AdmittedRevision extends Extensible {
         @JsonPropertyDescription("Revision of the pod template (see Revisions).")
         public String revision;
+
         @JsonPropertyDescription("Container name to image.")
         public Map<String, String> images;
+
         public String user;
         public List<String> groups;
+
         @JsonPropertyDescription("kubectl, flux, argocd, helm or other.")
         public String source;
+
         public String admittedAt;
+
         @JsonPropertyDescription("UID of the admission request.")
         public String uid;
     }

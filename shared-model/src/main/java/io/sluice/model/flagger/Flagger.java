@@ -6,6 +6,5 @@ public final class Flagger {
     public static final String VERSION = "v1beta1";
     public static final String API_VERSION = GROUP + "/" + VERSION;
 
-    private Flagger() {
-    }
+    private Flagger() {}
 }

@@ -31,8 +31,9 @@ public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate
         public Provider provider;
 
         @Required
-        @JsonPropertyDescription("The query, with {{ name }}, {{ namespace }}, {{ target }}, {{ service }}, {{ interval }} "
-                + "and {{ variables.<key> }} substituted.")
+        @JsonPropertyDescription(
+                "The query, with {{ name }}, {{ namespace }}, {{ target }}, {{ service }}, {{ interval }} "
+                        + "and {{ variables.<key> }} substituted.")
         public String query;
     }
 
@@ -43,13 +44,18 @@ public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate
         @SchemaFrom(type = ProviderType.class)
         @JsonPropertyDescription("Metrics backend; Sluice queries prometheus.")
         public String type;
+
         @JsonPropertyDescription("Base URL of the backend.")
         public String address;
+
         @JsonPropertyDescription("Secret with token (Bearer) or username and password (Basic).")
         public SecretReference secretRef;
+
         @JsonPropertyDescription("Headers sent with every query.")
         public Map<String, List<String>> headers;
+
         public String region;
+
         @JsonPropertyDescription("Skip TLS verification of the address.")
         public Boolean insecureSkipVerify;
     }
@@ -72,7 +78,16 @@ public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate
      * templates apply. The validator says which of them Sluice can query.
      */
     public enum ProviderType {
-        prometheus, influxdb, datadog, externalmetrics, stackdriver, cloudwatch, newrelic, graphite, dynatrace, keptn,
+        prometheus,
+        influxdb,
+        datadog,
+        externalmetrics,
+        stackdriver,
+        cloudwatch,
+        newrelic,
+        graphite,
+        dynatrace,
+        keptn,
         splunk
     }
 }

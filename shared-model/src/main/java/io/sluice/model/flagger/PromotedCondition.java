@@ -11,8 +11,7 @@ import java.util.List;
 public final class PromotedCondition {
     public static final String TYPE = "Promoted";
 
-    private PromotedCondition() {
-    }
+    private PromotedCondition() {}
 
     /** {@code True}, {@code False} or {@code Unknown} for the phase. */
     public static String statusFor(CanaryPhase phase) {
@@ -55,8 +54,8 @@ public final class PromotedCondition {
      * An existing Promoted condition with the same status keeps its {@code lastTransitionTime}; it is replaced
      * only when status or reason changes, otherwise returned as is.
      */
-    public static List<CanaryCondition> apply(List<CanaryCondition> conditions, CanaryPhase phase, String targetKind,
-            String now) {
+    public static List<CanaryCondition> apply(
+            List<CanaryCondition> conditions, CanaryPhase phase, String targetKind, String now) {
         String status = statusFor(phase);
         String reason = phase.name();
         String message = messageFor(phase, targetKind);

@@ -9,6 +9,5 @@ import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
  */
 @PreserveUnknownFields
 public final class AnyStatus {
-    private AnyStatus() {
-    }
+    private AnyStatus() {}
 }

@@ -25,7 +25,8 @@ public record RouteTableAcceptance(Verdict verdict, String message) {
 
     /** Judges {@code table} against its own {@code metadata.generation}. */
     public static RouteTableAcceptance of(RouteTable table) {
-        Long generation = table.getMetadata() == null ? null : table.getMetadata().getGeneration();
+        Long generation =
+                table.getMetadata() == null ? null : table.getMetadata().getGeneration();
         RouteTableStatus status = table.getStatus();
         if (status == null) {
             return new RouteTableAcceptance(Verdict.NO_STATUS, "no status written");
@@ -54,20 +55,21 @@ public record RouteTableAcceptance(Verdict verdict, String message) {
         }
         for (RouteTableStatus.State s : states) {
             String verdict = s.verdict();
-            boolean current = generation == null || s.observedGeneration == null
+            boolean current = generation == null
+                    || s.observedGeneration == null
                     || s.observedGeneration.longValue() >= generation;
             if (!current) {
-                return new RouteTableAcceptance(Verdict.PENDING,
-                        "observed generation " + s.observedGeneration + " < " + generation);
+                return new RouteTableAcceptance(
+                        Verdict.PENDING, "observed generation " + s.observedGeneration + " < " + generation);
             }
             switch (verdict) {
-                case "ACCEPTED", "WARNING" -> {
-                }
+                case "ACCEPTED", "WARNING" -> {}
                 case "PENDING" -> {
                     return new RouteTableAcceptance(Verdict.PENDING, "approval pending");
                 }
                 default -> {
-                    return new RouteTableAcceptance(Verdict.REJECTED,
+                    return new RouteTableAcceptance(
+                            Verdict.REJECTED,
                             verdict + (s.message == null || s.message.isEmpty() ? "" : ": " + s.message));
                 }
             }

@@ -3,5 +3,4 @@ package io.sluice.model.gloo;
 import io.sluice.model.ResourceList;
 
 /** The list kind of {@link RouteTable}. */
-public class RouteTableList extends ResourceList<RouteTable> {
-}
+public class RouteTableList extends ResourceList<RouteTable> {}

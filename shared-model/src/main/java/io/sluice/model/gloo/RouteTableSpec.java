@@ -16,27 +16,36 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
-@ValidationRule(value = "has(self.hosts) || !has(self.virtualGateways)",
+@ValidationRule(
+        value = "has(self.hosts) || !has(self.virtualGateways)",
         message = "a delegated RouteTable (no hosts) cannot set virtualGateways")
-@ValidationRule(value = "has(self.http) || has(self.tcp) || has(self.tls)",
+@ValidationRule(
+        value = "has(self.http) || has(self.tcp) || has(self.tls)",
         message = "one of http, tcp or tls is required")
 public class RouteTableSpec extends Extensible {
     public List<String> hosts;
     public List<ObjectReference> virtualGateways;
+
     @PreserveUnknownFields
     public List<Map<String, Object>> workloadSelectors;
+
     @PreserveUnknownFields
     public List<Map<String, Object>> applyToDestinations;
+
     public DestinationReference defaultDestination;
     public List<HttpRoute> http;
+
     @PreserveUnknownFields
     public List<Map<String, Object>> tcp;
+
     @PreserveUnknownFields
     public List<Map<String, Object>> tls;
     /** Priority among the children of one parent; higher is matched first. Not a traffic weight. */
     public Integer weight;
+
     @PreserveUnknownFields
     public Map<String, Object> portalMetadata;
+
     public String failureMode;
     public Map<String, String> virtualServiceAnnotations;
 
@@ -47,8 +56,7 @@ public class RouteTableSpec extends Extensible {
         public String namespace;
         public String cluster;
 
-        public ObjectReference() {
-        }
+        public ObjectReference() {}
 
         public ObjectReference(String name, String namespace) {
             this.name = name;
@@ -64,10 +72,13 @@ public class RouteTableSpec extends Extensible {
         public List<HttpRequestMatcher> matchers;
         public ForwardToAction forwardTo;
         public DelegateAction delegate;
+
         @PreserveUnknownFields
         public Map<String, Object> redirect;
+
         @PreserveUnknownFields
         public Map<String, Object> directResponse;
+
         @PreserveUnknownFields
         public Map<String, Object> graphql;
     }
@@ -115,8 +126,10 @@ public class RouteTableSpec extends Extensible {
     public static class ForwardToAction extends Extensible {
         public List<DestinationReference> destinations;
         public String pathRewrite;
+
         @PreserveUnknownFields
         public Map<String, Object> regexRewrite;
+
         public String hostRewrite;
         public Boolean autoHostRewrite;
     }
@@ -127,6 +140,7 @@ public class RouteTableSpec extends Extensible {
         public ObjectReference ref;
         /** SERVICE (the default, left out by Gloo), VIRTUAL_DESTINATION or EXTERNAL_SERVICE. */
         public String kind;
+
         public PortSelector port;
         public Map<String, String> subset;
         public Integer weight;
@@ -143,8 +157,10 @@ public class RouteTableSpec extends Extensible {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DelegateAction extends Extensible {
         public List<ObjectSelector> routeTables;
+
         @PreserveUnknownFields
         public List<Map<String, Object>> allowedRoutes;
+
         public String sortMethod;
     }
 

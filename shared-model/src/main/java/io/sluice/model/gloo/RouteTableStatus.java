@@ -29,6 +29,7 @@ public class RouteTableStatus extends Extensible {
         @JsonProperty("State")
         @JsonAlias("state")
         public State state;
+
         public Map<String, Integer> workspaceConditions;
     }
 

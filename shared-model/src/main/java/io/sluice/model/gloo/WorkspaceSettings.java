@@ -27,6 +27,7 @@ public class WorkspaceSettings extends Resource<WorkspaceSettings.Spec, Map<Stri
     public static class Spec extends Extensible {
         public List<WorkspaceObjectSelector> importFrom;
         public List<WorkspaceObjectSelector> exportTo;
+
         @PreserveUnknownFields
         public Map<String, Object> options;
     }

@@ -7,10 +7,10 @@ import java.util.stream.Stream;
 /** Judges an AlertProvider on its own. */
 public final class AlertProviderValidator {
     /** The types the CRD allows. */
-    public static final List<String> TYPES = Stream.of(AlertProvider.Type.values()).map(Enum::name).toList();
+    public static final List<String> TYPES =
+            Stream.of(AlertProvider.Type.values()).map(Enum::name).toList();
 
-    private AlertProviderValidator() {
-    }
+    private AlertProviderValidator() {}
 
     public static List<Violation> validate(AlertProvider provider) {
         Checks checks = new Checks();

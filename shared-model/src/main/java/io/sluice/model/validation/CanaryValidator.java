@@ -21,15 +21,18 @@ public final class CanaryValidator {
     public static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
     /** The webhook types the CRD allows, {@code ""} (meaning rollout) first. */
     public static final List<String> WEBHOOK_TYPES = Stream.of(CanaryAnalysis.WebhookType.values())
-            .map(CanaryAnalysis.WebhookType::value).toList();
+            .map(CanaryAnalysis.WebhookType::value)
+            .toList();
     /** The alert severities the CRD allows, {@code ""} (meaning info) first. */
     public static final List<String> ALERT_SEVERITIES = Stream.of(CanaryAnalysis.AlertSeverity.values())
-            .map(CanaryAnalysis.AlertSeverity::value).toList();
-    public static final List<String> SUPPORTED_PROVIDERS = List.of(WellKnown.PROVIDER_GLOO_MESH);
-    private static final List<String> SAME_SITE = Stream.of(CanaryAnalysis.SameSite.values()).map(Enum::name).toList();
+            .map(CanaryAnalysis.AlertSeverity::value)
+            .toList();
 
-    private CanaryValidator() {
-    }
+    public static final List<String> SUPPORTED_PROVIDERS = List.of(WellKnown.PROVIDER_GLOO_MESH);
+    private static final List<String> SAME_SITE =
+            Stream.of(CanaryAnalysis.SameSite.values()).map(Enum::name).toList();
+
+    private CanaryValidator() {}
 
     /** Every violation of {@code canary}, in the order of its fields; empty when it is valid. */
     public static List<Violation> validate(Canary canary) {
@@ -57,14 +60,18 @@ public final class CanaryValidator {
 
     private static void provider(Checks checks, CanarySpec spec) {
         if (spec.provider != null && !spec.provider.isEmpty() && !SUPPORTED_PROVIDERS.contains(spec.provider)) {
-            checks.add("spec.provider", "\"" + spec.provider + "\" is not supported: Sluice routes through Gloo Mesh, "
-                    + "use " + WellKnown.PROVIDER_GLOO_MESH + " or leave it empty");
+            checks.add(
+                    "spec.provider",
+                    "\"" + spec.provider + "\" is not supported: Sluice routes through Gloo Mesh, " + "use "
+                            + WellKnown.PROVIDER_GLOO_MESH + " or leave it empty");
         }
         // An empty provider means the analyzer's default, which is gloo-mesh: it needs the parent table too.
         CanarySpec.CrossNamespaceReference ref = spec.routeTableRef;
         if (ref == null) {
-            checks.add("spec.routeTableRef", "is required with the gloo-mesh provider: name the parent RouteTable "
-                    + "that delegates to the one Sluice generates");
+            checks.add(
+                    "spec.routeTableRef",
+                    "is required with the gloo-mesh provider: name the parent RouteTable "
+                            + "that delegates to the one Sluice generates");
             return;
         }
         checks.required("spec.routeTableRef.name", ref.name);
@@ -73,9 +80,12 @@ public final class CanaryValidator {
         if (ref.kind != null && !ref.kind.isEmpty() && !ref.kind.equals("RouteTable")) {
             checks.add("spec.routeTableRef.kind", "must be RouteTable, got \"" + ref.kind + "\"");
         }
-        if (ref.apiVersion != null && !ref.apiVersion.isEmpty()
+        if (ref.apiVersion != null
+                && !ref.apiVersion.isEmpty()
                 && !ref.apiVersion.equals("networking.gloo.solo.io/v2")) {
-            checks.add("spec.routeTableRef.apiVersion", "must be networking.gloo.solo.io/v2, got \"" + ref.apiVersion + "\"");
+            checks.add(
+                    "spec.routeTableRef.apiVersion",
+                    "must be networking.gloo.solo.io/v2, got \"" + ref.apiVersion + "\"");
         }
     }
 
@@ -107,12 +117,16 @@ public final class CanaryValidator {
         }
         checks.required("spec.autoscalerRef.name", ref.name);
         if (ref.primaryScalerReplicas != null) {
-            checks.atLeast("spec.autoscalerRef.primaryScalerReplicas.minReplicas", ref.primaryScalerReplicas.minReplicas, 1);
-            checks.atLeast("spec.autoscalerRef.primaryScalerReplicas.maxReplicas", ref.primaryScalerReplicas.maxReplicas, 1);
+            checks.atLeast(
+                    "spec.autoscalerRef.primaryScalerReplicas.minReplicas", ref.primaryScalerReplicas.minReplicas, 1);
+            checks.atLeast(
+                    "spec.autoscalerRef.primaryScalerReplicas.maxReplicas", ref.primaryScalerReplicas.maxReplicas, 1);
             Integer min = ref.primaryScalerReplicas.minReplicas;
             Integer max = ref.primaryScalerReplicas.maxReplicas;
             if (min != null && max != null && min > max) {
-                checks.add("spec.autoscalerRef.primaryScalerReplicas", "minReplicas " + min + " is greater than maxReplicas " + max);
+                checks.add(
+                        "spec.autoscalerRef.primaryScalerReplicas",
+                        "minReplicas " + min + " is greater than maxReplicas " + max);
             }
         }
     }
@@ -137,10 +151,12 @@ public final class CanaryValidator {
         if (service.portName != null && !service.portName.isEmpty()) {
             checks.dnsLabel("spec.service.portName", service.portName, "port name");
         }
-        String base = service.name != null && !service.name.isEmpty() ? service.name
+        String base = service.name != null && !service.name.isEmpty()
+                ? service.name
                 : spec.targetRef != null ? spec.targetRef.name : null;
         if (base != null && !base.isEmpty()) {
-            String field = service.name != null && !service.name.isEmpty() ? "spec.service.name" : "spec.targetRef.name";
+            String field =
+                    service.name != null && !service.name.isEmpty() ? "spec.service.name" : "spec.targetRef.name";
             checks.dnsLabel(field, base, "the apex Service name");
             checks.dnsLabel(field, base + "-primary", "the primary Service name");
             checks.dnsLabel(field, base + "-canary", "the canary Service name");
@@ -176,16 +192,22 @@ public final class CanaryValidator {
         boolean iterations = analysis.iterations != null;
         int chosen = (step ? 1 : 0) + (steps ? 1 : 0) + (iterations ? 1 : 0);
         if (chosen == 0) {
-            checks.add(path, "set one of stepWeight or stepWeights (progressive canary) or iterations "
-                    + "(blue/green, or A/B testing with match)");
+            checks.add(
+                    path,
+                    "set one of stepWeight or stepWeights (progressive canary) or iterations "
+                            + "(blue/green, or A/B testing with match)");
         } else if (chosen > 1) {
             if (iterations) {
-                checks.add(path + ".iterations", "cannot be combined with " + (step ? "stepWeight" : "stepWeights")
-                        + ": iterations selects blue/green or A/B testing, which route all matching traffic at once "
-                        + "instead of in weight steps");
+                checks.add(
+                        path + ".iterations",
+                        "cannot be combined with " + (step ? "stepWeight" : "stepWeights")
+                                + ": iterations selects blue/green or A/B testing, which route all matching traffic at once "
+                                + "instead of in weight steps");
             } else {
-                checks.add(path + ".stepWeights", "cannot be combined with stepWeight: give either a fixed step "
-                        + "or an explicit list of weights");
+                checks.add(
+                        path + ".stepWeights",
+                        "cannot be combined with stepWeight: give either a fixed step "
+                                + "or an explicit list of weights");
             }
         }
         checks.range(path + ".stepWeight", analysis.stepWeight, 1, 100);
@@ -210,8 +232,10 @@ public final class CanaryValidator {
             }
         }
         if (analysis.match != null && !analysis.match.isEmpty() && !iterations) {
-            checks.add(path + ".match", "A/B testing needs iterations: set analysis.iterations to the number of "
-                    + "ticks matching requests go to the canary");
+            checks.add(
+                    path + ".match",
+                    "A/B testing needs iterations: set analysis.iterations to the number of "
+                            + "ticks matching requests go to the canary");
         }
     }
 
@@ -238,8 +262,10 @@ public final class CanaryValidator {
                     checks.dnsLabel(field + ".templateRef.namespace", m.templateRef.namespace, "namespace");
                 }
             } else if (!builtin && (m.query == null || m.query.isBlank()) && m.name != null) {
-                checks.add(field + ".templateRef", "is required: \"" + m.name + "\" is not a builtin metric ("
-                        + String.join(", ", BUILTIN_METRICS) + ")");
+                checks.add(
+                        field + ".templateRef",
+                        "is required: \"" + m.name + "\" is not a builtin metric (" + String.join(", ", BUILTIN_METRICS)
+                                + ")");
             }
             if (m.thresholdRange != null) {
                 Double min = m.thresholdRange.min;
@@ -311,8 +337,10 @@ public final class CanaryValidator {
         }
         checks.required(path + ".cookieName", affinity.cookieName);
         if (affinity.cookieName != null && affinity.cookieName.equals(affinity.primaryCookieName)) {
-            checks.add(path + ".primaryCookieName", "must differ from cookieName (\"" + affinity.cookieName
-                    + "\"): the two cookies pin requests to different versions");
+            checks.add(
+                    path + ".primaryCookieName",
+                    "must differ from cookieName (\"" + affinity.cookieName
+                            + "\"): the two cookies pin requests to different versions");
         }
         checks.atLeast(path + ".maxAge", affinity.maxAge, 0);
         checks.oneOf(path + ".sameSite", affinity.sameSite, SAME_SITE);

@@ -75,7 +75,8 @@ final class Checks {
             URI uri = new URI(value);
             if (!uri.isAbsolute() || uri.getScheme() == null) {
                 problem = "is not an absolute URL";
-            } else if (!uri.getScheme().equalsIgnoreCase("http") && !uri.getScheme().equalsIgnoreCase("https")) {
+            } else if (!uri.getScheme().equalsIgnoreCase("http")
+                    && !uri.getScheme().equalsIgnoreCase("https")) {
                 problem = "must use http or https, got " + uri.getScheme();
             } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 problem = "has no host";
@@ -94,11 +95,15 @@ final class Checks {
             return;
         }
         if (value.length() > 63) {
-            add(field, what + " \"" + value + "\" is " + value.length()
-                    + " characters long; it must be a DNS-1123 label of at most 63 characters");
+            add(
+                    field,
+                    what + " \"" + value + "\" is " + value.length()
+                            + " characters long; it must be a DNS-1123 label of at most 63 characters");
         } else if (!DNS_1123_LABEL.matcher(value).matches()) {
-            add(field, what + " \"" + value + "\" must be a DNS-1123 label: lower-case letters, digits and '-', "
-                    + "starting and ending with a letter or digit");
+            add(
+                    field,
+                    what + " \"" + value + "\" must be a DNS-1123 label: lower-case letters, digits and '-', "
+                            + "starting and ending with a letter or digit");
         }
     }
 
@@ -107,10 +112,14 @@ final class Checks {
         if (value == null || value.isEmpty()) {
             return;
         }
-        if (value.length() > 15 || !IANA_SVC_NAME.matcher(value).matches() || value.contains("--")
+        if (value.length() > 15
+                || !IANA_SVC_NAME.matcher(value).matches()
+                || value.contains("--")
                 || value.chars().noneMatch(Character::isLetter)) {
-            add(field, "\"" + value + "\" is not a valid port name: at most 15 lower-case letters, digits and "
-                    + "single '-', with at least one letter");
+            add(
+                    field,
+                    "\"" + value + "\" is not a valid port name: at most 15 lower-case letters, digits and "
+                            + "single '-', with at least one letter");
         }
     }
 

@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
 public final class MetricTemplateValidator {
     /** Sluice queries Prometheus-compatible backends only. */
     public static final List<String> PROVIDER_TYPES = List.of("prometheus");
-    private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
-    private static final Pattern KNOWN = Pattern.compile(
-            "\\.?(name|namespace|target|service|interval)|\\.?variables\\.[A-Za-z_][A-Za-z0-9_]*");
 
-    private MetricTemplateValidator() {
-    }
+    private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
+    private static final Pattern KNOWN =
+            Pattern.compile("\\.?(name|namespace|target|service|interval)|\\.?variables\\.[A-Za-z_][A-Za-z0-9_]*");
+
+    private MetricTemplateValidator() {}
 
     public static List<Violation> validate(MetricTemplate template) {
         Checks checks = new Checks();
@@ -57,8 +57,10 @@ public final class MetricTemplateValidator {
         while (m.find()) {
             String action = m.group(1);
             if (!KNOWN.matcher(action).matches()) {
-                checks.add("spec.query", "unknown placeholder {{ " + action + " }}: use name, namespace, target, "
-                        + "service, interval or variables.<key>");
+                checks.add(
+                        "spec.query",
+                        "unknown placeholder {{ " + action + " }}: use name, namespace, target, "
+                                + "service, interval or variables.<key>");
             }
         }
     }

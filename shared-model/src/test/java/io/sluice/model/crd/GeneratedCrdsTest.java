@@ -42,7 +42,9 @@ class GeneratedCrdsTest {
 
     static JsonNode crd(String name) {
         Path file = BUILD_OUTPUT.resolve(name + "-v1.yml");
-        assertThat(file).as("%s is written by the build (mvn process-test-classes in shared-model)", file).exists();
+        assertThat(file)
+                .as("%s is written by the build (mvn process-test-classes in shared-model)", file)
+                .exists();
         try {
             return YAML.readTree(Files.readString(file));
         } catch (IOException e) {
@@ -68,7 +70,8 @@ class GeneratedCrdsTest {
     }
 
     static List<String> columns(JsonNode crd) {
-        return crd.at("/spec/versions/0/additionalPrinterColumns").valueStream()
+        return crd.at("/spec/versions/0/additionalPrinterColumns")
+                .valueStream()
                 .map(c -> c.get("name").asString() + " " + c.get("jsonPath").asString() + " "
                         + c.get("type").asString() + " " + c.path("priority").asInt(0))
                 .toList();
@@ -81,8 +84,10 @@ class GeneratedCrdsTest {
 
     @Test
     void kubectlGetCanaryShowsStatusWeightAndLastTransitionTime() {
-        assertThat(columns(crd("canaries.flagger.app")).stream().filter(c -> c.endsWith(" 0"))
-                .map(c -> c.substring(0, c.indexOf(' ')))).containsExactly("Status", "Weight", "LastTransitionTime");
+        assertThat(columns(crd("canaries.flagger.app")).stream()
+                        .filter(c -> c.endsWith(" 0"))
+                        .map(c -> c.substring(0, c.indexOf(' '))))
+                .containsExactly("Status", "Weight", "LastTransitionTime");
     }
 
     @Test
@@ -96,9 +101,10 @@ class GeneratedCrdsTest {
     @CsvSource({
         "canaries.flagger.app, Canary, canaries, canary, all",
         "metrictemplates.flagger.app, MetricTemplate, metrictemplates, metrictemplate, ''",
-        "alertproviders.flagger.app, AlertProvider, alertproviders, alertprovider, ''"})
-    void flaggerKindsAreNamespacedWithOneServedStoredVersionAndAStatusSubresource(String name, String kind,
-            String plural, String singular, String category) {
+        "alertproviders.flagger.app, AlertProvider, alertproviders, alertprovider, ''"
+    })
+    void flaggerKindsAreNamespacedWithOneServedStoredVersionAndAStatusSubresource(
+            String name, String kind, String plural, String singular, String category) {
         JsonNode crd = crd(name);
         assertThat(crd.at("/metadata/name").asString()).isEqualTo(name);
         assertThat(crd.at("/spec/group").asString()).isEqualTo("flagger.app");
@@ -106,9 +112,14 @@ class GeneratedCrdsTest {
         assertThat(crd.at("/spec/names/kind").asString()).isEqualTo(kind);
         assertThat(crd.at("/spec/names/plural").asString()).isEqualTo(plural);
         assertThat(crd.at("/spec/names/singular").asString()).isEqualTo(singular);
-        assertThat(crd.at("/spec/names/categories").valueStream().map(JsonNode::asString).toList())
+        assertThat(crd.at("/spec/names/categories")
+                        .valueStream()
+                        .map(JsonNode::asString)
+                        .toList())
                 .isEqualTo(category.isEmpty() ? List.of() : List.of(category));
-        assertThat(crd.at("/spec/names/shortNames").isMissingNode()).as("Flagger's CRDs have no short names").isTrue();
+        assertThat(crd.at("/spec/names/shortNames").isMissingNode())
+                .as("Flagger's CRDs have no short names")
+                .isTrue();
         JsonNode versions = crd.at("/spec/versions");
         assertThat(versions.size()).isOne();
         assertThat(versions.get(0).get("name").asString()).isEqualTo("v1beta1");
@@ -118,8 +129,15 @@ class GeneratedCrdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"canaries.flagger.app", "metrictemplates.flagger.app", "alertproviders.flagger.app",
-        "routetables.networking.gloo.solo.io", "workspaces.admin.gloo.solo.io", "workspacesettings.admin.gloo.solo.io"})
+    @ValueSource(
+            strings = {
+                "canaries.flagger.app",
+                "metrictemplates.flagger.app",
+                "alertproviders.flagger.app",
+                "routetables.networking.gloo.solo.io",
+                "workspaces.admin.gloo.solo.io",
+                "workspacesettings.admin.gloo.solo.io"
+            })
     void schemasAreStructural(String name) {
         assertThat(StructuralSchema.untypedNodes(schema(name))).isEmpty();
     }
@@ -129,7 +147,8 @@ class GeneratedCrdsTest {
         "canary.yaml, canaries.flagger.app",
         "routetable.yaml, routetables.networking.gloo.solo.io",
         "workspace.yaml, workspaces.admin.gloo.solo.io",
-        "workspacesettings.yaml, workspacesettings.admin.gloo.solo.io"})
+        "workspacesettings.yaml, workspacesettings.admin.gloo.solo.io"
+    })
     void seedManifestsApplyWithNothingRejectedOrPruned(String file, String crdName) {
         assertThat(violations(crdName, seed(file))).isEmpty();
     }
@@ -137,17 +156,35 @@ class GeneratedCrdsTest {
     @Test
     void enumsAreFlaggers() {
         JsonNode analysis = schema("canaries.flagger.app").at("/properties/spec/properties/analysis/properties");
-        assertThat(values(analysis.at("/webhooks/items/properties/type/enum"))).isEqualTo(Set.of("",
-                "confirm-rollout", "pre-rollout", "rollout", "confirm-promotion", "post-rollout", "event", "rollback",
-                "confirm-traffic-increase"));
+        assertThat(values(analysis.at("/webhooks/items/properties/type/enum")))
+                .isEqualTo(Set.of(
+                        "",
+                        "confirm-rollout",
+                        "pre-rollout",
+                        "rollout",
+                        "confirm-promotion",
+                        "post-rollout",
+                        "event",
+                        "rollback",
+                        "confirm-traffic-increase"));
         assertThat(values(analysis.at("/alerts/items/properties/severity/enum")))
                 .isEqualTo(Set.of("", "info", "warn", "error"));
         assertThat(values(analysis.at("/sessionAffinity/properties/sameSite/enum")))
                 .isEqualTo(Set.of("Strict", "Lax", "None"));
         assertThat(values(schema("metrictemplates.flagger.app")
-                .at("/properties/spec/properties/provider/properties/type/enum"))).isEqualTo(Set.of("prometheus",
-                        "influxdb", "datadog", "externalmetrics", "stackdriver", "cloudwatch", "newrelic", "graphite",
-                        "dynatrace", "keptn", "splunk"));
+                        .at("/properties/spec/properties/provider/properties/type/enum")))
+                .isEqualTo(Set.of(
+                        "prometheus",
+                        "influxdb",
+                        "datadog",
+                        "externalmetrics",
+                        "stackdriver",
+                        "cloudwatch",
+                        "newrelic",
+                        "graphite",
+                        "dynatrace",
+                        "keptn",
+                        "splunk"));
         assertThat(values(schema("alertproviders.flagger.app").at("/properties/spec/properties/type/enum")))
                 .isEqualTo(Set.of("slack", "msteams", "discord", "rocket", "gchat"));
     }
@@ -166,51 +203,59 @@ class GeneratedCrdsTest {
     }
 
     @ParameterizedTest(name = "{0} = {1} is rejected")
-    @CsvSource(delimiter = '|', value = {
-        "/spec/progressDeadlineSeconds | 0",
-        "/spec/service/port | 0",
-        "/spec/service/port | 65536",
-        "/spec/analysis/threshold | 0",
-        "/spec/analysis/iterations | 0",
-        "/spec/analysis/stepWeight | -1",
-        "/spec/analysis/stepWeight | 101",
-        "/spec/analysis/maxWeight | 0",
-        "/spec/analysis/maxWeight | 101",
-        "/spec/analysis/stepWeights | [10, 101]",
-        "/spec/analysis/stepWeights | [0, 50]",
-        "/spec/analysis/stepWeightPromotion | -1",
-        "/spec/analysis/mirrorWeight | 101",
-        "/spec/analysis/primaryReadyThreshold | -1",
-        "/spec/analysis/canaryReadyThreshold | 101",
-        "/spec/analysis/stepWeight | \"30\"",
-        "/spec/analysis/alerts | [{name: a, severity: critical, providerRef: {name: slack}}]",
-        "/spec/analysis/webhooks | [{name: w, type: post-promotion, url: 'http://x/'}]",
-        "/spec/analysis/webhooks | [{name: w, type: rollout}]",
-        "/spec/analysis/sessionAffinity | {cookieName: c, sameSite: strict}",
-        "/spec/targetRef | {kind: Deployment, name: podinfo}",
-        "/spec/canaryAnalysis | {interval: 1m, threshold: 1, stepWeight: 200}"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/spec/progressDeadlineSeconds | 0",
+                "/spec/service/port | 0",
+                "/spec/service/port | 65536",
+                "/spec/analysis/threshold | 0",
+                "/spec/analysis/iterations | 0",
+                "/spec/analysis/stepWeight | -1",
+                "/spec/analysis/stepWeight | 101",
+                "/spec/analysis/maxWeight | 0",
+                "/spec/analysis/maxWeight | 101",
+                "/spec/analysis/stepWeights | [10, 101]",
+                "/spec/analysis/stepWeights | [0, 50]",
+                "/spec/analysis/stepWeightPromotion | -1",
+                "/spec/analysis/mirrorWeight | 101",
+                "/spec/analysis/primaryReadyThreshold | -1",
+                "/spec/analysis/canaryReadyThreshold | 101",
+                "/spec/analysis/stepWeight | \"30\"",
+                "/spec/analysis/alerts | [{name: a, severity: critical, providerRef: {name: slack}}]",
+                "/spec/analysis/webhooks | [{name: w, type: post-promotion, url: 'http://x/'}]",
+                "/spec/analysis/webhooks | [{name: w, type: rollout}]",
+                "/spec/analysis/sessionAffinity | {cookieName: c, sameSite: strict}",
+                "/spec/targetRef | {kind: Deployment, name: podinfo}",
+                "/spec/canaryAnalysis | {interval: 1m, threshold: 1, stepWeight: 200}"
+            })
     void outOfRangeValuesAreRejectedByTheSchema(String pointer, String json) {
-        assertThat(violations("canaries.flagger.app", seedCanaryWith(pointer, json))).isNotEmpty();
+        assertThat(violations("canaries.flagger.app", seedCanaryWith(pointer, json)))
+                .isNotEmpty();
     }
 
     @ParameterizedTest(name = "{0} = {1} is accepted")
-    @CsvSource(delimiter = '|', value = {
-        "/spec/service/port | 1",
-        "/spec/service/port | 65535",
-        "/spec/service/targetPort | http",
-        "/spec/analysis/stepWeight | 100",
-        "/spec/analysis/stepWeights | [1, 100]",
-        "/spec/analysis/stepWeightPromotion | 0",
-        "/spec/analysis/mirrorWeight | 0",
-        "/spec/analysis/alerts | [{name: a, severity: '', providerRef: {name: slack}}]",
-        "/spec/analysis/webhooks | [{name: w, type: '', url: 'http://x/'}]",
-        "/spec/analysis/sessionAffinity | {cookieName: c, sameSite: Strict, maxAge: 60}",
-        // Flagger's CRD prunes every match field but headers, queryParams and sourceLabels; Sluice keeps what
-        // Gloo Mesh matchers can express (design, quirks table).
-        "/spec/analysis/match | [{headers: {x-canary: {exact: insider}}, uri: {prefix: /api}, method: {exact: GET}, "
-                + "queryParams: {beta: {regex: '^on$'}}, sourceLabels: {app: front}}]"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/spec/service/port | 1",
+                "/spec/service/port | 65535",
+                "/spec/service/targetPort | http",
+                "/spec/analysis/stepWeight | 100",
+                "/spec/analysis/stepWeights | [1, 100]",
+                "/spec/analysis/stepWeightPromotion | 0",
+                "/spec/analysis/mirrorWeight | 0",
+                "/spec/analysis/alerts | [{name: a, severity: '', providerRef: {name: slack}}]",
+                "/spec/analysis/webhooks | [{name: w, type: '', url: 'http://x/'}]",
+                "/spec/analysis/sessionAffinity | {cookieName: c, sameSite: Strict, maxAge: 60}",
+                // Flagger's CRD prunes every match field but headers, queryParams and sourceLabels; Sluice keeps what
+                // Gloo Mesh matchers can express (design, quirks table).
+                "/spec/analysis/match | [{headers: {x-canary: {exact: insider}}, uri: {prefix: /api}, method: {exact: GET}, "
+                        + "queryParams: {beta: {regex: '^on$'}}, sourceLabels: {app: front}}]"
+            })
     void valuesInRangeAreAccepted(String pointer, String json) {
-        assertThat(violations("canaries.flagger.app", seedCanaryWith(pointer, json))).isEmpty();
+        assertThat(violations("canaries.flagger.app", seedCanaryWith(pointer, json)))
+                .isEmpty();
     }
 
     @Test
@@ -234,7 +279,9 @@ class GeneratedCrdsTest {
     @Test
     void routeTableCarriesItsTwoRules() {
         JsonNode rules = schema("routetables.networking.gloo.solo.io").at("/properties/spec/x-kubernetes-validations");
-        assertThat(rules.valueStream().map(r -> r.get("rule").asString())).containsExactlyInAnyOrder(
-                "has(self.hosts) || !has(self.virtualGateways)", "has(self.http) || has(self.tcp) || has(self.tls)");
+        assertThat(rules.valueStream().map(r -> r.get("rule").asString()))
+                .containsExactlyInAnyOrder(
+                        "has(self.hosts) || !has(self.virtualGateways)",
+                        "has(self.http) || has(self.tcp) || has(self.tls)");
     }
 }

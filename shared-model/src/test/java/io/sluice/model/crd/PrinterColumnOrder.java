@@ -31,18 +31,19 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PrinterColumnOrder {
     /** Serializes as the generator does with {@code minimizeQuotes}: Jackson 2 defaults keep fabric8's key order. */
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(
-            JsonMapper.builderWithJackson2Defaults().build(), false,
+            JsonMapper.builderWithJackson2Defaults().build(),
+            false,
             new YamlDumpSettingsBuilder().setMinimizeQuotes(true).build());
 
-    private PrinterColumnOrder() {
-    }
+    private PrinterColumnOrder() {}
 
     /** {@code args[0]}: the directory the generator wrote {@code <plural>.<group>-v1.yml} files into. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         for (Class<? extends HasMetadata> type : Kinds.RESOURCE_CLASSES) {
             List<String> declared = Stream.of(type.getAnnotationsByType(AdditionalPrinterColumn.class))
-                    .map(AdditionalPrinterColumn::jsonPath).toList();
+                    .map(AdditionalPrinterColumn::jsonPath)
+                    .toList();
             Path file = dir.resolve(HasMetadata.getFullResourceName(type) + "-v1.yml");
             if (declared.size() > 1 && reorder(file, declared)) {
                 System.out.println("[crd] printer columns of " + file.getFileName() + " put in declared order");
@@ -58,7 +59,8 @@ public final class PrinterColumnOrder {
         for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
             List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
             List<CustomResourceColumnDefinition> ordered = columns.stream()
-                    .sorted(Comparator.comparingInt(c -> position(declared, c, file))).toList();
+                    .sorted(Comparator.comparingInt(c -> position(declared, c, file)))
+                    .toList();
             if (!ordered.equals(columns)) {
                 version.setAdditionalPrinterColumns(ordered);
                 changed = true;
@@ -67,8 +69,8 @@ public final class PrinterColumnOrder {
         if (changed) {
             // The generator's header comment, then the CRD as the generator writes it, without the "---" line.
             String yaml = SERIALIZATION.asYaml(crd);
-            Files.writeString(file, text.substring(0, body) + yaml.substring(yaml.indexOf('\n') + 1),
-                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    file, text.substring(0, body) + yaml.substring(yaml.indexOf('\n') + 1), StandardCharsets.UTF_8);
         }
         return changed;
     }

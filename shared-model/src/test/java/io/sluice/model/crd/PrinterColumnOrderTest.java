@@ -28,8 +28,12 @@ class PrinterColumnOrderTest {
     @Test
     void theBuildsCrdsAreTheGeneratorsWithOnlyTheColumnOrderChanged() throws IOException {
         // As the plugin runs it (see shared-model/pom.xml).
-        new CRDGenerator().inOutputDir(generated.toFile()).withMinQuotes(true).forCRDVersions("v1")
-                .customResourceClasses(Kinds.RESOURCE_CLASSES).generate();
+        new CRDGenerator()
+                .inOutputDir(generated.toFile())
+                .withMinQuotes(true)
+                .forCRDVersions("v1")
+                .customResourceClasses(Kinds.RESOURCE_CLASSES)
+                .generate();
         List<String> files;
         try (Stream<Path> list = Files.list(BUILD_OUTPUT)) {
             files = list.map(p -> p.getFileName().toString()).sorted().toList();
@@ -38,7 +42,8 @@ class PrinterColumnOrderTest {
 
         for (String file : files) {
             assertThat(columnsByPath(read(BUILD_OUTPUT.resolve(file))))
-                    .as("%s apart from the column order", file).isEqualTo(read(generated.resolve(file)));
+                    .as("%s apart from the column order", file)
+                    .isEqualTo(read(generated.resolve(file)));
         }
         PrinterColumnOrder.main(new String[] {generated.toString()});
         for (String file : files) {
@@ -54,8 +59,11 @@ class PrinterColumnOrderTest {
     private static JsonNode columnsByPath(JsonNode crd) {
         for (JsonNode version : crd.at("/spec/versions")) {
             if (version.has("additionalPrinterColumns")) {
-                List<JsonNode> sorted = version.get("additionalPrinterColumns").valueStream()
-                        .sorted(Comparator.comparing(c -> c.get("jsonPath").asString().toLowerCase())).toList();
+                List<JsonNode> sorted = version.get("additionalPrinterColumns")
+                        .valueStream()
+                        .sorted(Comparator.comparing(
+                                c -> c.get("jsonPath").asString().toLowerCase()))
+                        .toList();
                 ArrayNode columns = ((ObjectNode) version).putArray("additionalPrinterColumns");
                 sorted.forEach(columns::add);
             }

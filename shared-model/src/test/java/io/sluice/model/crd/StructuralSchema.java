@@ -14,8 +14,7 @@ import tools.jackson.databind.JsonNode;
  * schemas, independently of fabric8's generator, so that tests can use it as an oracle for the generated CRDs.
  */
 final class StructuralSchema {
-    private StructuralSchema() {
-    }
+    private StructuralSchema() {}
 
     /** What the API server would reject or prune in {@code value}, one line per finding; empty when it is valid. */
     static List<String> violations(JsonNode schema, JsonNode value) {
@@ -55,7 +54,10 @@ final class StructuralSchema {
                     return;
                 }
                 String text = v.asString();
-                if (s.has("pattern") && !Pattern.compile(s.get("pattern").asString()).matcher(text).find()) {
+                if (s.has("pattern")
+                        && !Pattern.compile(s.get("pattern").asString())
+                                .matcher(text)
+                                .find()) {
                     out.add(at + ": does not match " + s.get("pattern").asString());
                 }
                 if (s.has("minLength") && text.length() < s.get("minLength").asLong()) {
@@ -113,7 +115,10 @@ final class StructuralSchema {
                 out.add(fieldPath + ": unknown field (pruned by the API server)");
             }
         }
-        s.path("required").valueStream().map(JsonNode::asString).filter(name -> !v.has(name))
+        s.path("required")
+                .valueStream()
+                .map(JsonNode::asString)
+                .filter(name -> !v.has(name))
                 .forEach(name -> out.add(path + "." + name + ": required"));
     }
 

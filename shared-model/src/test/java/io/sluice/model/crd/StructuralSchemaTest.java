@@ -49,8 +49,8 @@ class StructuralSchemaTest {
                         ".extra: unknown field (pruned by the API server)",
                         ".name: required");
         assertThat(StructuralSchema.violations(SCHEMA, value("{name: Web, port: 65536}")))
-                .containsExactlyInAnyOrder(".name: does not match ^[a-z]+$",
-                        ".port: 65536 is more than the maximum 65535");
+                .containsExactlyInAnyOrder(
+                        ".name: does not match ^[a-z]+$", ".port: 65536 is more than the maximum 65535");
     }
 
     @Test

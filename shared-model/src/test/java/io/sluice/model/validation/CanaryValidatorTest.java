@@ -36,8 +36,10 @@ class CanaryValidatorTest {
         canary.getSpec().analysis.maxWeight = 150;
         canary.getSpec().analysis.webhooks.get(0).url = "not a url";
 
-        assertThat(CanaryValidator.validate(canary)).extracting(Violation::field).containsExactly(
-                "spec.analysis.stepWeight", "spec.analysis.maxWeight", "spec.analysis.webhooks[0].url");
+        assertThat(CanaryValidator.validate(canary))
+                .extracting(Violation::field)
+                .containsExactly(
+                        "spec.analysis.stepWeight", "spec.analysis.maxWeight", "spec.analysis.webhooks[0].url");
     }
 
     @Test
@@ -52,135 +54,312 @@ class CanaryValidatorTest {
     static Stream<Arguments> rules() {
         return Stream.of(
                 rule("a Canary needs a spec", c -> c.setSpec(null), "spec", "is required"),
-                rule("the target needs a kind", c -> c.getSpec().targetRef.kind = null, "spec.targetRef.kind", "is required"),
-                rule("only Deployments can be released", c -> c.getSpec().targetRef.kind = "DaemonSet",
-                        "spec.targetRef.kind", "is not supported"),
-                rule("a Deployment target is apps/v1", c -> c.getSpec().targetRef.apiVersion = "extensions/v1beta1",
-                        "spec.targetRef.apiVersion", "apps/v1"),
-                rule("the target needs a name", c -> c.getSpec().targetRef.name = "", "spec.targetRef.name", "is required"),
-                rule("the target needs a reference at all", c -> c.getSpec().targetRef = null, "spec.targetRef", "is required"),
-                rule("<target>-primary must fit a DNS-1123 label", c -> {
-                    c.getSpec().targetRef.name = "a".repeat(60);
-                    c.getSpec().service.name = "svc";
-                }, "spec.targetRef.name", "63 characters"),
-                rule("providers other than gloo-mesh are refused", c -> c.getSpec().provider = "istio",
-                        "spec.provider", "not supported"),
-                rule("gloo-mesh needs routeTableRef", c -> c.getSpec().routeTableRef = null, "spec.routeTableRef",
-                        "parent RouteTable"),
-                rule("routeTableRef needs a name", c -> c.getSpec().routeTableRef.name = null, "spec.routeTableRef.name",
+                rule(
+                        "the target needs a kind",
+                        c -> c.getSpec().targetRef.kind = null,
+                        "spec.targetRef.kind",
                         "is required"),
-                rule("routeTableRef needs a namespace", c -> c.getSpec().routeTableRef.namespace = null,
-                        "spec.routeTableRef.namespace", "is required"),
-                rule("routeTableRef names a RouteTable", c -> c.getSpec().routeTableRef.kind = "VirtualService",
-                        "spec.routeTableRef.kind", "must be RouteTable"),
-                rule("the autoscaler is an HPA", c -> {
-                    c.getSpec().autoscalerRef = new CanarySpec.AutoscalerReference();
-                    c.getSpec().autoscalerRef.apiVersion = "keda.sh/v1alpha1";
-                    c.getSpec().autoscalerRef.kind = "ScaledObject";
-                    c.getSpec().autoscalerRef.name = "podinfo";
-                }, "spec.autoscalerRef.kind", "HorizontalPodAutoscaler"),
-                rule("a service is required", c -> c.getSpec().service = null, "spec.service", "is required"),
-                rule("the service port is at least 1", c -> c.getSpec().service.port = 0, "spec.service.port",
-                        "between 1 and 65535"),
-                rule("the service port is at most 65535", c -> c.getSpec().service.port = 70000, "spec.service.port",
-                        "between 1 and 65535"),
-                rule("a numeric targetPort is a port", c -> c.getSpec().service.targetPort = new IntOrString(0),
-                        "spec.service.targetPort", "between 1 and 65535"),
-                rule("a named targetPort is a port name", c -> c.getSpec().service.targetPort = new IntOrString("Not_A_Port"),
-                        "spec.service.targetPort", "not a valid port name"),
-                rule("<service>-canary must fit a DNS-1123 label", c -> c.getSpec().service.name = "s".repeat(57),
-                        "spec.service.name", "the canary Service name"),
-                rule("the service name is a DNS-1123 label", c -> c.getSpec().service.name = "Pod_Info",
-                        "spec.service.name", "DNS-1123 label"),
-                rule("the route timeout is a duration", c -> c.getSpec().service.timeout = "soon", "spec.service.timeout",
-                        "not a duration"),
-                rule("the progress deadline is positive", c -> c.getSpec().progressDeadlineSeconds = 0,
-                        "spec.progressDeadlineSeconds", "at least 1"),
-                rule("analysis is required without skipAnalysis", c -> c.getSpec().analysis = null, "spec.analysis",
+                rule(
+                        "only Deployments can be released",
+                        c -> c.getSpec().targetRef.kind = "DaemonSet",
+                        "spec.targetRef.kind",
+                        "is not supported"),
+                rule(
+                        "a Deployment target is apps/v1",
+                        c -> c.getSpec().targetRef.apiVersion = "extensions/v1beta1",
+                        "spec.targetRef.apiVersion",
+                        "apps/v1"),
+                rule(
+                        "the target needs a name",
+                        c -> c.getSpec().targetRef.name = "",
+                        "spec.targetRef.name",
                         "is required"),
-                rule("the interval is a duration", c -> c.getSpec().analysis.interval = "20", "spec.analysis.interval",
-                        "not a duration"),
-                rule("the interval is positive", c -> c.getSpec().analysis.interval = "0s", "spec.analysis.interval",
-                        "positive"),
-                rule("the threshold is at least 1", c -> c.getSpec().analysis.threshold = 0, "spec.analysis.threshold",
-                        "at least 1"),
-                rule("a strategy must be chosen", c -> c.getSpec().analysis.stepWeight = null, "spec.analysis",
-                        "set one of stepWeight or stepWeights"),
-                rule("iterations cannot be combined with stepWeight", c -> c.getSpec().analysis.iterations = 10,
-                        "spec.analysis.iterations", "cannot be combined with stepWeight"),
-                rule("stepWeights cannot be combined with stepWeight", c -> c.getSpec().analysis.stepWeights = List.of(10, 20),
-                        "spec.analysis.stepWeights", "cannot be combined with stepWeight"),
-                rule("the step weight is at most 100", c -> c.getSpec().analysis.stepWeight = 101,
-                        "spec.analysis.stepWeight", "between 1 and 100"),
-                rule("the max weight is at least 1", c -> c.getSpec().analysis.maxWeight = 0, "spec.analysis.maxWeight",
-                        "between 1 and 100"),
-                rule("each listed weight is within 1 and 100", c -> useSteps(c, 10, 200),
-                        "spec.analysis.stepWeights[1]", "between 1 and 100"),
-                rule("listed weights ascend strictly", c -> useSteps(c, 10, 20, 20),
-                        "spec.analysis.stepWeights[2]", "must be greater than the previous step"),
-                rule("iterations are at least 1", c -> {
-                    c.getSpec().analysis.stepWeight = null;
-                    c.getSpec().analysis.iterations = 0;
-                }, "spec.analysis.iterations", "at least 1"),
-                rule("A/B matching needs iterations", c -> {
-                    HttpMatch match = new HttpMatch();
-                    match.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
-                    c.getSpec().analysis.match = List.of(match);
-                }, "spec.analysis.match", "needs iterations"),
-                rule("the promotion step is a percentage", c -> c.getSpec().analysis.stepWeightPromotion = 120,
-                        "spec.analysis.stepWeightPromotion", "between 0 and 100"),
-                rule("the ready threshold is a percentage", c -> c.getSpec().analysis.canaryReadyThreshold = 101,
-                        "spec.analysis.canaryReadyThreshold", "between 0 and 100"),
-                rule("mirroring is refused on Gloo Mesh", c -> c.getSpec().analysis.mirror = true, "spec.analysis.mirror",
+                rule(
+                        "the target needs a reference at all",
+                        c -> c.getSpec().targetRef = null,
+                        "spec.targetRef",
+                        "is required"),
+                rule(
+                        "<target>-primary must fit a DNS-1123 label",
+                        c -> {
+                            c.getSpec().targetRef.name = "a".repeat(60);
+                            c.getSpec().service.name = "svc";
+                        },
+                        "spec.targetRef.name",
+                        "63 characters"),
+                rule(
+                        "providers other than gloo-mesh are refused",
+                        c -> c.getSpec().provider = "istio",
+                        "spec.provider",
                         "not supported"),
-                rule("metrics need a name", c -> c.getSpec().analysis.metrics.get(0).name = null,
-                        "spec.analysis.metrics[0].name", "is required"),
-                rule("metric names are unique", c -> c.getSpec().analysis.metrics.get(1).name = "request-success-rate",
-                        "spec.analysis.metrics[1].name", "unique"),
-                rule("a metric that is not builtin needs a template", c -> c.getSpec().analysis.metrics.get(0).name = "errors",
-                        "spec.analysis.metrics[0].templateRef", "not a builtin metric"),
-                rule("a template reference needs a name", c -> {
-                    c.getSpec().analysis.metrics.get(0).templateRef = new CanaryAnalysis.TemplateReference(null, null);
-                }, "spec.analysis.metrics[0].templateRef.name", "is required"),
-                rule("the metric interval is a duration", c -> c.getSpec().analysis.metrics.get(1).interval = "half a minute",
-                        "spec.analysis.metrics[1].interval", "not a duration"),
-                rule("threshold ranges have min at most max", c -> c.getSpec().analysis.metrics.get(0).thresholdRange =
-                        new CanaryAnalysis.ThresholdRange(99.0, 90.0), "spec.analysis.metrics[0].thresholdRange",
+                rule(
+                        "gloo-mesh needs routeTableRef",
+                        c -> c.getSpec().routeTableRef = null,
+                        "spec.routeTableRef",
+                        "parent RouteTable"),
+                rule(
+                        "routeTableRef needs a name",
+                        c -> c.getSpec().routeTableRef.name = null,
+                        "spec.routeTableRef.name",
+                        "is required"),
+                rule(
+                        "routeTableRef needs a namespace",
+                        c -> c.getSpec().routeTableRef.namespace = null,
+                        "spec.routeTableRef.namespace",
+                        "is required"),
+                rule(
+                        "routeTableRef names a RouteTable",
+                        c -> c.getSpec().routeTableRef.kind = "VirtualService",
+                        "spec.routeTableRef.kind",
+                        "must be RouteTable"),
+                rule(
+                        "the autoscaler is an HPA",
+                        c -> {
+                            c.getSpec().autoscalerRef = new CanarySpec.AutoscalerReference();
+                            c.getSpec().autoscalerRef.apiVersion = "keda.sh/v1alpha1";
+                            c.getSpec().autoscalerRef.kind = "ScaledObject";
+                            c.getSpec().autoscalerRef.name = "podinfo";
+                        },
+                        "spec.autoscalerRef.kind",
+                        "HorizontalPodAutoscaler"),
+                rule("a service is required", c -> c.getSpec().service = null, "spec.service", "is required"),
+                rule(
+                        "the service port is at least 1",
+                        c -> c.getSpec().service.port = 0,
+                        "spec.service.port",
+                        "between 1 and 65535"),
+                rule(
+                        "the service port is at most 65535",
+                        c -> c.getSpec().service.port = 70000,
+                        "spec.service.port",
+                        "between 1 and 65535"),
+                rule(
+                        "a numeric targetPort is a port",
+                        c -> c.getSpec().service.targetPort = new IntOrString(0),
+                        "spec.service.targetPort",
+                        "between 1 and 65535"),
+                rule(
+                        "a named targetPort is a port name",
+                        c -> c.getSpec().service.targetPort = new IntOrString("Not_A_Port"),
+                        "spec.service.targetPort",
+                        "not a valid port name"),
+                rule(
+                        "<service>-canary must fit a DNS-1123 label",
+                        c -> c.getSpec().service.name = "s".repeat(57),
+                        "spec.service.name",
+                        "the canary Service name"),
+                rule(
+                        "the service name is a DNS-1123 label",
+                        c -> c.getSpec().service.name = "Pod_Info",
+                        "spec.service.name",
+                        "DNS-1123 label"),
+                rule(
+                        "the route timeout is a duration",
+                        c -> c.getSpec().service.timeout = "soon",
+                        "spec.service.timeout",
+                        "not a duration"),
+                rule(
+                        "the progress deadline is positive",
+                        c -> c.getSpec().progressDeadlineSeconds = 0,
+                        "spec.progressDeadlineSeconds",
+                        "at least 1"),
+                rule(
+                        "analysis is required without skipAnalysis",
+                        c -> c.getSpec().analysis = null,
+                        "spec.analysis",
+                        "is required"),
+                rule(
+                        "the interval is a duration",
+                        c -> c.getSpec().analysis.interval = "20",
+                        "spec.analysis.interval",
+                        "not a duration"),
+                rule(
+                        "the interval is positive",
+                        c -> c.getSpec().analysis.interval = "0s",
+                        "spec.analysis.interval",
+                        "positive"),
+                rule(
+                        "the threshold is at least 1",
+                        c -> c.getSpec().analysis.threshold = 0,
+                        "spec.analysis.threshold",
+                        "at least 1"),
+                rule(
+                        "a strategy must be chosen",
+                        c -> c.getSpec().analysis.stepWeight = null,
+                        "spec.analysis",
+                        "set one of stepWeight or stepWeights"),
+                rule(
+                        "iterations cannot be combined with stepWeight",
+                        c -> c.getSpec().analysis.iterations = 10,
+                        "spec.analysis.iterations",
+                        "cannot be combined with stepWeight"),
+                rule(
+                        "stepWeights cannot be combined with stepWeight",
+                        c -> c.getSpec().analysis.stepWeights = List.of(10, 20),
+                        "spec.analysis.stepWeights",
+                        "cannot be combined with stepWeight"),
+                rule(
+                        "the step weight is at most 100",
+                        c -> c.getSpec().analysis.stepWeight = 101,
+                        "spec.analysis.stepWeight",
+                        "between 1 and 100"),
+                rule(
+                        "the max weight is at least 1",
+                        c -> c.getSpec().analysis.maxWeight = 0,
+                        "spec.analysis.maxWeight",
+                        "between 1 and 100"),
+                rule(
+                        "each listed weight is within 1 and 100",
+                        c -> useSteps(c, 10, 200),
+                        "spec.analysis.stepWeights[1]",
+                        "between 1 and 100"),
+                rule(
+                        "listed weights ascend strictly",
+                        c -> useSteps(c, 10, 20, 20),
+                        "spec.analysis.stepWeights[2]",
+                        "must be greater than the previous step"),
+                rule(
+                        "iterations are at least 1",
+                        c -> {
+                            c.getSpec().analysis.stepWeight = null;
+                            c.getSpec().analysis.iterations = 0;
+                        },
+                        "spec.analysis.iterations",
+                        "at least 1"),
+                rule(
+                        "A/B matching needs iterations",
+                        c -> {
+                            HttpMatch match = new HttpMatch();
+                            match.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
+                            c.getSpec().analysis.match = List.of(match);
+                        },
+                        "spec.analysis.match",
+                        "needs iterations"),
+                rule(
+                        "the promotion step is a percentage",
+                        c -> c.getSpec().analysis.stepWeightPromotion = 120,
+                        "spec.analysis.stepWeightPromotion",
+                        "between 0 and 100"),
+                rule(
+                        "the ready threshold is a percentage",
+                        c -> c.getSpec().analysis.canaryReadyThreshold = 101,
+                        "spec.analysis.canaryReadyThreshold",
+                        "between 0 and 100"),
+                rule(
+                        "mirroring is refused on Gloo Mesh",
+                        c -> c.getSpec().analysis.mirror = true,
+                        "spec.analysis.mirror",
+                        "not supported"),
+                rule(
+                        "metrics need a name",
+                        c -> c.getSpec().analysis.metrics.get(0).name = null,
+                        "spec.analysis.metrics[0].name",
+                        "is required"),
+                rule(
+                        "metric names are unique",
+                        c -> c.getSpec().analysis.metrics.get(1).name = "request-success-rate",
+                        "spec.analysis.metrics[1].name",
+                        "unique"),
+                rule(
+                        "a metric that is not builtin needs a template",
+                        c -> c.getSpec().analysis.metrics.get(0).name = "errors",
+                        "spec.analysis.metrics[0].templateRef",
+                        "not a builtin metric"),
+                rule(
+                        "a template reference needs a name",
+                        c -> {
+                            c.getSpec().analysis.metrics.get(0).templateRef =
+                                    new CanaryAnalysis.TemplateReference(null, null);
+                        },
+                        "spec.analysis.metrics[0].templateRef.name",
+                        "is required"),
+                rule(
+                        "the metric interval is a duration",
+                        c -> c.getSpec().analysis.metrics.get(1).interval = "half a minute",
+                        "spec.analysis.metrics[1].interval",
+                        "not a duration"),
+                rule(
+                        "threshold ranges have min at most max",
+                        c -> c.getSpec().analysis.metrics.get(0).thresholdRange =
+                                new CanaryAnalysis.ThresholdRange(99.0, 90.0),
+                        "spec.analysis.metrics[0].thresholdRange",
                         "min 99 is greater than max 90"),
-                rule("a metric needs a bound", c -> c.getSpec().analysis.metrics.get(0).thresholdRange = null,
-                        "spec.analysis.metrics[0].thresholdRange", "is required"),
-                rule("webhook types come from the list", c -> c.getSpec().analysis.webhooks.get(0).type = "pre-promotion",
-                        "spec.analysis.webhooks[0].type", "must be one of"),
-                rule("webhook URLs are absolute", c -> c.getSpec().analysis.webhooks.get(0).url = "/hooks/test",
-                        "spec.analysis.webhooks[0].url", "not an absolute URL"),
-                rule("webhook URLs are http or https", c -> c.getSpec().analysis.webhooks.get(1).url = "ftp://tester/",
-                        "spec.analysis.webhooks[1].url", "must use http or https"),
-                rule("webhook URLs are required", c -> c.getSpec().analysis.webhooks.get(1).url = null,
-                        "spec.analysis.webhooks[1].url", "is required"),
-                rule("webhook names are unique", c -> c.getSpec().analysis.webhooks.get(1).name = "acceptance-test",
-                        "spec.analysis.webhooks[1].name", "unique"),
-                rule("webhook timeouts are durations", c -> c.getSpec().analysis.webhooks.get(0).timeout = "30",
-                        "spec.analysis.webhooks[0].timeout", "not a duration"),
-                rule("webhook retries are not negative", c -> c.getSpec().analysis.webhooks.get(0).retries = -1,
-                        "spec.analysis.webhooks[0].retries", "at least 0"),
-                rule("alert severities come from the list", c -> addAlert(c, "critical", "chat"),
-                        "spec.analysis.alerts[0].severity", "must be one of"),
-                rule("alerts need a provider name", c -> addAlert(c, "warn", null),
-                        "spec.analysis.alerts[0].providerRef.name", "is required"),
-                rule("session affinity needs a cookie name", c -> {
-                    c.getSpec().analysis.sessionAffinity = new CanaryAnalysis.SessionAffinity();
-                }, "spec.analysis.sessionAffinity.cookieName", "is required"),
-                rule("session-affinity cookie names differ", c -> {
-                    CanaryAnalysis.SessionAffinity a = new CanaryAnalysis.SessionAffinity();
-                    a.cookieName = "canary";
-                    a.primaryCookieName = "canary";
-                    c.getSpec().analysis.sessionAffinity = a;
-                }, "spec.analysis.sessionAffinity.primaryCookieName", "must differ"),
-                rule("the deprecated canaryAnalysis is judged under its own path", c -> {
-                    c.getSpec().canaryAnalysis = c.getSpec().analysis;
-                    c.getSpec().analysis = null;
-                    c.getSpec().canaryAnalysis.threshold = -1;
-                }, "spec.canaryAnalysis.threshold", "at least 1"));
+                rule(
+                        "a metric needs a bound",
+                        c -> c.getSpec().analysis.metrics.get(0).thresholdRange = null,
+                        "spec.analysis.metrics[0].thresholdRange",
+                        "is required"),
+                rule(
+                        "webhook types come from the list",
+                        c -> c.getSpec().analysis.webhooks.get(0).type = "pre-promotion",
+                        "spec.analysis.webhooks[0].type",
+                        "must be one of"),
+                rule(
+                        "webhook URLs are absolute",
+                        c -> c.getSpec().analysis.webhooks.get(0).url = "/hooks/test",
+                        "spec.analysis.webhooks[0].url",
+                        "not an absolute URL"),
+                rule(
+                        "webhook URLs are http or https",
+                        c -> c.getSpec().analysis.webhooks.get(1).url = "ftp://tester/",
+                        "spec.analysis.webhooks[1].url",
+                        "must use http or https"),
+                rule(
+                        "webhook URLs are required",
+                        c -> c.getSpec().analysis.webhooks.get(1).url = null,
+                        "spec.analysis.webhooks[1].url",
+                        "is required"),
+                rule(
+                        "webhook names are unique",
+                        c -> c.getSpec().analysis.webhooks.get(1).name = "acceptance-test",
+                        "spec.analysis.webhooks[1].name",
+                        "unique"),
+                rule(
+                        "webhook timeouts are durations",
+                        c -> c.getSpec().analysis.webhooks.get(0).timeout = "30",
+                        "spec.analysis.webhooks[0].timeout",
+                        "not a duration"),
+                rule(
+                        "webhook retries are not negative",
+                        c -> c.getSpec().analysis.webhooks.get(0).retries = -1,
+                        "spec.analysis.webhooks[0].retries",
+                        "at least 0"),
+                rule(
+                        "alert severities come from the list",
+                        c -> addAlert(c, "critical", "chat"),
+                        "spec.analysis.alerts[0].severity",
+                        "must be one of"),
+                rule(
+                        "alerts need a provider name",
+                        c -> addAlert(c, "warn", null),
+                        "spec.analysis.alerts[0].providerRef.name",
+                        "is required"),
+                rule(
+                        "session affinity needs a cookie name",
+                        c -> {
+                            c.getSpec().analysis.sessionAffinity = new CanaryAnalysis.SessionAffinity();
+                        },
+                        "spec.analysis.sessionAffinity.cookieName",
+                        "is required"),
+                rule(
+                        "session-affinity cookie names differ",
+                        c -> {
+                            CanaryAnalysis.SessionAffinity a = new CanaryAnalysis.SessionAffinity();
+                            a.cookieName = "canary";
+                            a.primaryCookieName = "canary";
+                            c.getSpec().analysis.sessionAffinity = a;
+                        },
+                        "spec.analysis.sessionAffinity.primaryCookieName",
+                        "must differ"),
+                rule(
+                        "the deprecated canaryAnalysis is judged under its own path",
+                        c -> {
+                            c.getSpec().canaryAnalysis = c.getSpec().analysis;
+                            c.getSpec().analysis = null;
+                            c.getSpec().canaryAnalysis.threshold = -1;
+                        },
+                        "spec.canaryAnalysis.threshold",
+                        "at least 1"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -41,18 +41,36 @@ class OtherValidatorsTest {
 
     static Stream<Arguments> templateRules() {
         return Stream.of(
-                Arguments.of("a template needs a provider", (Consumer<MetricTemplate>) t -> t.getSpec().provider = null,
-                        "spec.provider", "is required"),
-                Arguments.of("only prometheus is queried", (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "datadog",
-                        "spec.provider.type", "not supported"),
-                Arguments.of("the address is an http URL", (Consumer<MetricTemplate>) t -> t.getSpec().provider.address = "prometheus:9090",
-                        "spec.provider.address", "must use http or https"),
-                Arguments.of("a query is required", (Consumer<MetricTemplate>) t -> t.getSpec().query = "",
-                        "spec.query", "is required"),
-                Arguments.of("placeholders are balanced", (Consumer<MetricTemplate>) t -> t.getSpec().query = "up{job=\"{{ target \"}",
-                        "spec.query", "'{{'"),
-                Arguments.of("placeholders are known", (Consumer<MetricTemplate>) t -> t.getSpec().query = "up{pod=\"{{ pod }}\"}",
-                        "spec.query", "unknown placeholder {{ pod }}"));
+                Arguments.of(
+                        "a template needs a provider",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().provider = null,
+                        "spec.provider",
+                        "is required"),
+                Arguments.of(
+                        "only prometheus is queried",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "datadog",
+                        "spec.provider.type",
+                        "not supported"),
+                Arguments.of(
+                        "the address is an http URL",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().provider.address = "prometheus:9090",
+                        "spec.provider.address",
+                        "must use http or https"),
+                Arguments.of(
+                        "a query is required",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().query = "",
+                        "spec.query",
+                        "is required"),
+                Arguments.of(
+                        "placeholders are balanced",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().query = "up{job=\"{{ target \"}",
+                        "spec.query",
+                        "'{{'"),
+                Arguments.of(
+                        "placeholders are known",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().query = "up{pod=\"{{ pod }}\"}",
+                        "spec.query",
+                        "unknown placeholder {{ pod }}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,12 +86,21 @@ class OtherValidatorsTest {
 
     static Stream<Arguments> providerRules() {
         return Stream.of(
-                Arguments.of("the type comes from the list", (Consumer<AlertProvider>) p -> p.getSpec().type = "pagerduty",
-                        "spec.type", "must be one of"),
-                Arguments.of("an address or a secret is needed", (Consumer<AlertProvider>) p -> p.getSpec().address = null,
-                        "spec.address", "is required unless"),
-                Arguments.of("the proxy is an http URL", (Consumer<AlertProvider>) p -> p.getSpec().proxy = "socks5://proxy:1080",
-                        "spec.proxy", "must use http or https"));
+                Arguments.of(
+                        "the type comes from the list",
+                        (Consumer<AlertProvider>) p -> p.getSpec().type = "pagerduty",
+                        "spec.type",
+                        "must be one of"),
+                Arguments.of(
+                        "an address or a secret is needed",
+                        (Consumer<AlertProvider>) p -> p.getSpec().address = null,
+                        "spec.address",
+                        "is required unless"),
+                Arguments.of(
+                        "the proxy is an http URL",
+                        (Consumer<AlertProvider>) p -> p.getSpec().proxy = "socks5://proxy:1080",
+                        "spec.proxy",
+                        "must use http or https"));
     }
 
     @ParameterizedTest(name = "{0}")

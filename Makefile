@@ -1,5 +1,7 @@
 # Sluice — build, test and local tooling. `make help` lists the targets.
 MVN ?= mvn -B -ntp
+# The project version (the parent POM's first <version>), which names the modules' jars.
+VERSION := $(shell grep -m1 -o '<version>[^<]*' pom.xml | cut -d'>' -f2)
 # The CRDs come out of shared-model's build: crd-generator-maven-plugin writes them from the model's annotations
 # (process-classes), PrinterColumnOrder puts the printer columns in their declared order (process-test-classes).
 # Flagger's kinds are Sluice's API (manifests/crds); the Gloo Mesh ones stand in for Gloo's own CRDs in tests and

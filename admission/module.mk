@@ -1,4 +1,6 @@
 # Admission service targets, included by the root Makefile.
+# The service runs from its jar and its runtime dependencies; the benchmark's client adds the test class path.
+ADMISSION_RUNTIME = admission/target/admission-$(VERSION).jar:$$(cat admission/target/runtime-classpath.txt)
 ADMISSION_CP = admission/target/classpath.txt
 # The JVM flags of the Deployment in manifests/admission (keep the two equal; README "JVM flags" says why each):
 # run-admission and the bench's server JVM use them.
@@ -11,22 +13,26 @@ BENCH_SERVICE_JAVA_OPTS ?=
 # The bench's load generator is not the service: room for its latency samples, and its own collector.
 BENCH_CLIENT_JAVA_OPTS ?= -Xmx256m -XX:+UseSerialGC
 
-.PHONY: test-admission build-admission run-admission bench-admission admission-help
+.PHONY: test-admission build-admission build-admission-bench run-admission bench-admission admission-help
 
 test-admission: ## run the admission module's tests (with the modules it depends on)
 	$(MVN) verify -pl admission -am
 
-build-admission: ## compile the admission module and write its runtime class path
+build-admission: ## package the admission service's jar and write its runtime class path (no test-scoped libraries)
+	$(MVN) -q package -pl admission -am -DskipTests dependency:build-classpath \
+	  -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
+
+admission-help: build-admission ## print the admission service's flags
+	java -cp $(ADMISSION_RUNTIME) io.sluice.admission.Main --help
+
+run-admission: build-admission ## run the admission service locally against the current kubeconfig (ARGS=... for flags)
+	$(ADMISSION_ENV) java $(ADMISSION_JAVA_OPTS) -cp $(ADMISSION_RUNTIME) io.sluice.admission.Main $(ARGS)
+
+build-admission-bench: build-admission
 	$(MVN) -q verify -pl admission -am -DskipTests dependency:build-classpath \
 	  -Dmdep.outputFile=target/classpath.txt -DincludeScope=test
 
-admission-help: build-admission ## print the admission service's flags
-	java -cp admission/target/classes:$$(cat $(ADMISSION_CP)) io.sluice.admission.Main --help
-
-run-admission: build-admission ## run the admission service locally against the current kubeconfig (ARGS=... for flags)
-	$(ADMISSION_ENV) java $(ADMISSION_JAVA_OPTS) -cp admission/target/classes:$$(cat $(ADMISSION_CP)) io.sluice.admission.Main $(ARGS)
-
-bench-admission: build-admission ## load the mutating webhook over HTTPS at 1/50/200 connections vs a bare endpoint (BENCH_ARGS="secs warmup conns...")
+bench-admission: build-admission-bench ## load the mutating webhook over HTTPS at 1/50/200 connections vs a bare endpoint (BENCH_ARGS="secs warmup conns...")
 	$(ADMISSION_ENV) java $(BENCH_CLIENT_JAVA_OPTS) -Dbench.server.jvm="$(ADMISSION_JAVA_OPTS)" \
 	  -Dbench.service.jvm="$(BENCH_SERVICE_JAVA_OPTS)" \
 	  -cp admission/target/test-classes:admission/target/classes:$$(cat $(ADMISSION_CP)) \

@@ -11,7 +11,7 @@ analyzer-help: analyzer-package ## print the analyzer's flags
 	java -jar $$(ls analyzer/target/analyzer-*.jar | head -1) --help
 
 run: analyzer-package build-admission ## run the analyzer and the admission service locally against the current kubeconfig context (ANALYZER_ARGS=..., ARGS=... for admission flags; Ctrl-C stops both)
-	@java $(ADMISSION_JAVA_OPTS) -cp admission/target/classes:$$(cat $(ADMISSION_CP)) io.sluice.admission.Main $(ARGS) & \
+	@$(ADMISSION_ENV) java $(ADMISSION_JAVA_OPTS) -cp $(ADMISSION_RUNTIME) io.sluice.admission.Main $(ARGS) & \
 	  ADMISSION_PID=$$!; trap 'kill $$ADMISSION_PID 2>/dev/null' EXIT INT TERM; \
 	  java $(ANALYZER_JAVA_OPTS) -jar $$(ls analyzer/target/analyzer-*.jar | head -1) --no-leader-election $(ANALYZER_ARGS)
 

@@ -13,8 +13,8 @@ import java.util.Set;
  * One of Sluice's services as {@code manifests/} installs it: the container's flags and
  * environment from the Deployment that {@code kubectl kustomize manifests} renders, so the demo and
  * the end-to-end tests run what a cluster would. The sandbox replaces only flags that name the
- * cluster's own addresses ({@link #withFlags}); an environment variable taken from
- * {@code fieldRef: metadata.namespace} gets the Deployment's namespace, as the kubelet gives it.
+ * cluster's own addresses ({@link #withFlags}); an environment variable taken from a {@code fieldRef}
+ * (namespace, pod name, service account) gets what the kubelet would give the Deployment's pod.
  *
  * @param args        the container's args, in order
  * @param env         the container's environment
@@ -36,7 +36,6 @@ public record Installed(List<String> args, Map<String, String> env, long memoryL
                         && deployment.equals(o.getJsonObject("metadata").getString("name")))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("manifests/ renders no Deployment " + deployment));
-        String namespace = d.getJsonObject("metadata").getString("namespace", "default");
         JsonObject container = d.getJsonObject("spec")
                 .getJsonObject("template")
                 .getJsonObject("spec")
@@ -50,9 +49,8 @@ public record Installed(List<String> args, Map<String, String> env, long memoryL
             JsonObject from = e.getJsonObject("valueFrom");
             if (from == null) {
                 env.put(e.getString("name"), e.getString("value", ""));
-            } else if ("metadata.namespace"
-                    .equals(from.getJsonObject("fieldRef", new JsonObject()).getString("fieldPath"))) {
-                env.put(e.getString("name"), namespace);
+            } else if (podField(d, from) != null) {
+                env.put(e.getString("name"), podField(d, from));
             } else {
                 throw new IllegalStateException("the sandbox cannot give " + deployment + " its variable "
                         + e.getString("name") + " (valueFrom " + from.encode() + ")");
@@ -63,6 +61,27 @@ public record Installed(List<String> args, Map<String, String> env, long memoryL
                 .getJsonObject("limits", new JsonObject())
                 .getString("memory");
         return new Installed(List.copyOf(args), Map.copyOf(env), limit == null ? 0 : bytes(limit));
+    }
+
+    /**
+     * The downward API's value of a {@code fieldRef} for the one pod the sandbox runs of {@code deployment}, or null
+     * for a field it cannot give: the namespace, the pod's name (the Deployment's name stands in) and its service
+     * account, as the kubelet fills them in.
+     */
+    private static String podField(JsonObject deployment, JsonObject valueFrom) {
+        String path = valueFrom.getJsonObject("fieldRef", new JsonObject()).getString("fieldPath");
+        JsonObject metadata = deployment.getJsonObject("metadata");
+        JsonObject podSpec =
+                deployment.getJsonObject("spec").getJsonObject("template").getJsonObject("spec");
+        if (path == null) {
+            return null;
+        }
+        return switch (path) {
+            case "metadata.namespace" -> metadata.getString("namespace", "default");
+            case "metadata.name" -> metadata.getString("name");
+            case "spec.serviceAccountName" -> podSpec.getString("serviceAccountName", "default");
+            default -> null;
+        };
     }
 
     /** The installed args with {@code overrides} ({@code --flag=value}) in place of the same flags. */

@@ -14,11 +14,13 @@ class InstalledTest {
       spec:
         template:
           spec:
+            serviceAccountName: sluice-analyzer
             containers:
               - name: analyzer
                 args: ["--log-format=json", "--metrics-server=http://prometheus.istio-system:9090", "--port", "8080"]
                 env:
                   - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+                  - {name: POD_SERVICE_ACCOUNT, valueFrom: {fieldRef: {fieldPath: spec.serviceAccountName}}}
                   - {name: JAVA_TOOL_OPTIONS, value: "-XX:MaxRAMPercentage=75"}
                 resources: {limits: {memory: 512Mi}}
       """;
@@ -28,6 +30,7 @@ class InstalledTest {
         Installed installed = Installed.of(Manifests.parse(DEPLOYMENT), "sluice-analyzer");
         assertThat(installed.env())
                 .containsEntry("POD_NAMESPACE", "sluice-system")
+                .containsEntry("POD_SERVICE_ACCOUNT", "sluice-analyzer")
                 .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75");
         assertThat(installed.memoryLimit()).isEqualTo(512L * 1024 * 1024);
     }

@@ -89,12 +89,26 @@ public final class SeedRun {
     }
 
     public static Outcome play(Environment env, String image, boolean faults, Duration deadline, PrintStream out) {
-        return play(env, image, faults, deadline, out, null);
+        return play(env, image, faults, deadline, out, (String) null);
     }
 
     /** A run started by {@code as} (kubectl --as, as a GitOps tool's service account would), or the admin when null. */
     public static Outcome play(
             Environment env, String image, boolean faults, Duration deadline, PrintStream out, String as) {
+        List<String> setImage =
+                new ArrayList<>(List.of("-n", NAMESPACE, "set", "image", "deployment/podinfo", "podinfod=" + image));
+        if (as != null) {
+            setImage.add("--as=" + as);
+        }
+        return play(env, image, faults, deadline, out, setImage);
+    }
+
+    /**
+     * A run started by the kubectl command {@code change} (its arguments), which must set {@code image}
+     * on the podinfo Deployment: a {@code set image}, or a server-side apply as a GitOps tool sends it.
+     */
+    public static Outcome play(
+            Environment env, String image, boolean faults, Duration deadline, PrintStream out, List<String> change) {
         Instant started = Instant.now();
         Set<String> seenEvents = new LinkedHashSet<>(eventKeys(env));
         List<Integer> weights = new CopyOnWriteArrayList<>();
@@ -109,13 +123,8 @@ public final class SeedRun {
             }
         });
         Map<String, Long> routedBefore = env.sandbox().cluster().routedCounts();
-        List<String> setImage =
-                new ArrayList<>(List.of("-n", NAMESPACE, "set", "image", "deployment/podinfo", "podinfod=" + image));
-        if (as != null) {
-            setImage.add("--as=" + as);
-        }
-        out.println("$ kubectl " + String.join(" ", setImage));
-        out.print(env.kubectl().run(setImage.toArray(String[]::new)).ok().out());
+        out.println("$ kubectl " + String.join(" ", change));
+        out.print(env.kubectl().run(change.toArray(String[]::new)).ok().out());
         GatewayClient gateway =
                 new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), HOST);
         long faultTimer = faults ? env.sandbox().vertx().setPeriodic(200, t -> gateway.get("/status/500")) : -1;

@@ -231,8 +231,67 @@ class SeedEndToEndIT {
                 .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.4");
     }
 
+    /**
+     * Flux as it reconciles: a server-side apply of the Deployment from Git (a new image, and the
+     * replica count Git holds) as kustomize-controller with its service account, forcing conflicts as
+     * Flux does. The revision is promoted and recorded as Flux's, and the replica count stays the
+     * analyzer's: Sluice's webhook keeps it and records Git's wish.
+     */
     @Test
     @Order(4)
+    void aServerSideApplyByFluxIsPromotedAndLeavesTheReplicasToTheAnalyzer() throws Exception {
+        String flux = Environment.FLUX_USER;
+        String image = "ghcr.io/stefanprodan/podinfo:6.0.5";
+        String manifest = Files.readString(REPO.resolve("manifests/examples/podinfo/deployment.yaml"))
+                .replace("ghcr.io/stefanprodan/podinfo:6.0.0", image)
+                .replace("spec:\n  minReadySeconds", "spec:\n  replicas: 2\n  minReadySeconds");
+        assertThat(manifest).contains(image, "replicas: 2");
+        Path file = Files.createTempFile(env.sandbox().dir(), "podinfo-from-git", ".yaml");
+        Files.writeString(file, manifest);
+        SeedRun.Outcome outcome;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            outcome = SeedRun.play(
+                    env,
+                    image,
+                    false,
+                    Duration.ofMinutes(3),
+                    print,
+                    List.of(
+                            "apply",
+                            "--server-side",
+                            "--field-manager=kustomize-controller",
+                            "--force-conflicts",
+                            "--as=" + flux,
+                            "-f",
+                            file.toString()));
+        } finally {
+            System.out.println(out.toString(StandardCharsets.UTF_8));
+        }
+        assertThat(outcome.phase()).isEqualTo("Succeeded");
+        assertThat(primaryImage()).isEqualTo(image);
+        assertThat(outcome.admittedRevision().getString("user")).isEqualTo(flux);
+        assertThat(outcome.admittedRevision().getString("source")).isEqualTo("flux");
+        assertThat(outcome.admittedRevision().getJsonObject("images").getString("podinfod"))
+                .isEqualTo(image);
+        JsonObject live = new JsonObject(env.kubectl()
+                .run("-n", "test", "get", "deployment", "podinfo", "-o", "json", "--show-managed-fields")
+                .ok()
+                .out());
+        assertThat(live.getJsonObject("spec").getInteger("replicas"))
+                .as("the analyzer's count after promotion")
+                .isZero();
+        assertThat(live.getJsonObject("metadata").getJsonObject("annotations").getString("sluice.io/desired-replicas"))
+                .isEqualTo("2");
+        assertThat(live.getJsonObject("metadata").getJsonArray("managedFields").stream()
+                        .map(o -> (JsonObject) o)
+                        .filter(e -> e.getString("manager").equals("kustomize-controller"))
+                        .map(e -> e.getString("operation")))
+                .containsExactly("Apply");
+    }
+
+    @Test
+    @Order(5)
     void revisionIsFoundByTheWatchWhileAdmissionIsDown() {
         int eventsBefore = (int) messages().stream()
                 .filter(m -> m.startsWith("New revision detected!"))
@@ -275,7 +334,7 @@ class SeedEndToEndIT {
      * Deployment, and what serves it afterwards (the delegate RouteTable's destinations) still exists.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void deletingTheCanaryWithRevertOnDeletionLeavesTheAppServing() {
         Environment.await("the run before to finish", Duration.ofMinutes(3), () -> {
             String phase = env.canary("test", "podinfo").getJsonObject("status").getString("phase");

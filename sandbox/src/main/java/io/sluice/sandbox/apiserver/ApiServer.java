@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * The sandbox's Kubernetes API server: fabric8's mock server in CRUD mode keeps the objects
  * (plain HTTP on a loopback port nobody else is told about), and an HTTPS front in this class
  * adds what a real client needs from a real API server: discovery, server-side printing, the
- * three patch types, managed fields, generations, client-certificate identities and the
- * admission chain. Requests the front has nothing to add to (reads, deletes, watches) pass
+ * three patch types and server-side apply, managed fields, generations, client-certificate
+ * identities and the admission chain. Requests the front has nothing to add to (reads, deletes, watches) pass
  * through to the store unchanged.
  */
 public final class ApiServer implements AutoCloseable {
@@ -413,6 +413,18 @@ public final class ApiServer implements AutoCloseable {
             return http.params().getAll("dryRun").contains("All");
         }
 
+        /** The request's options as an AdmissionReview carries them. */
+        JsonObject options(String kind) {
+            JsonObject o = new JsonObject()
+                    .put("kind", kind)
+                    .put("apiVersion", "meta.k8s.io/v1")
+                    .put("fieldManager", fieldManager());
+            if ("true".equals(http.getParam("force"))) {
+                o.put("force", true);
+            }
+            return o;
+        }
+
         String fieldManager() {
             String m = http.getParam("fieldManager");
             if (m != null && !m.isEmpty()) {
@@ -478,6 +490,14 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new ApiError(400, "BadRequest", "the request body is not JSON: " + e.getMessage());
         }
+        return create(r, object, null);
+    }
+
+    /**
+     * Creates {@code object}; {@code applied} is the applied configuration when the create comes from a
+     * server-side apply (its manager then owns what it set, operation Apply), null for a POST.
+     */
+    private Future<Void> create(Request r, JsonObject object, JsonObject applied) {
         JsonObject meta = object.getJsonObject("metadata");
         if (meta == null) {
             object.put("metadata", meta = new JsonObject());
@@ -507,10 +527,15 @@ public final class ApiServer implements AutoCloseable {
         meta.put("uid", UUID.randomUUID().toString())
                 .put("creationTimestamp", now.toString())
                 .put("generation", 1);
+        meta.remove("managedFields");
+        if (applied == null) {
+            ManagedFields.recordUpdate(
+                    null, object, r.fieldManager(), null, r.type().apiVersion(), now);
+        } else {
+            ManagedFields.recordCreateByApply(
+                    object, applied, r.fieldManager(), r.type().apiVersion(), now);
+        }
         Defaults.apply(r.type(), object);
-        JsonObject touched = object.copy();
-        touched.remove("status");
-        ManagedFields.record(object, r.fieldManager(), "Update", null, r.type().apiVersion(), touched, now);
         AdmissionChain.Attributes attrs = new AdmissionChain.Attributes(
                 r.type(),
                 null,
@@ -520,10 +545,7 @@ public final class ApiServer implements AutoCloseable {
                 object,
                 null,
                 r.dryRun(),
-                new JsonObject()
-                        .put("kind", "CreateOptions")
-                        .put("apiVersion", "meta.k8s.io/v1")
-                        .put("fieldManager", r.fieldManager()),
+                r.options(applied == null ? "CreateOptions" : "PatchOptions"),
                 r.user());
         return admission.admit(attrs).compose(admitted -> {
             if (r.dryRun()) {
@@ -551,12 +573,14 @@ public final class ApiServer implements AutoCloseable {
         String contentType = r.http().getHeader("Content-Type");
         String type =
                 contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (type.equals("application/apply-patch+yaml") || type.equals("application/apply-patch+cbor")) {
+        if (type.equals("application/apply-patch+yaml")) {
+            return serverSideApply(r);
+        }
+        if (type.equals("application/apply-patch+cbor")) {
             throw new ApiError(
                     415,
                     "UnsupportedMediaType",
-                    "the sandbox API server does not implement server-side "
-                            + "apply; use client-side apply (kubectl apply without --server-side) or a merge patch");
+                    "the sandbox API server takes apply configurations as " + "application/apply-patch+yaml only");
         }
         if (type.equals(Patches.STRATEGIC_MERGE_PATCH)
                 && r.type().group().contains(".")
@@ -578,18 +602,111 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Server-side apply: creates the object from the applied configuration when it is absent, else
+     * merges the configuration into it with {@link ManagedFields#apply} (409 on conflicts unless
+     * {@code force=true}); either way the result goes through admission like any other write.
+     */
+    private Future<Void> serverSideApply(Request r) {
+        if (r.path().subresource() != null) {
+            throw new ApiError(
+                    415,
+                    "UnsupportedMediaType",
+                    "the sandbox API server applies to the main resource only, " + "not to the "
+                            + r.path().subresource() + " subresource");
+        }
+        String manager = r.http().getParam("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            throw new ApiError(
+                    422,
+                    "Invalid",
+                    "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: "
+                            + "is required for apply patch");
+        }
+        JsonObject applied = appliedConfiguration(r);
+        boolean force = "true".equals(r.http().getParam("force"));
+        return readStore(r.path().objectPath()).compose(current -> {
+            if (current == null) {
+                return create(r, applied.copy(), applied);
+            }
+            return update(
+                    r,
+                    live -> Future.succeededFuture(ManagedFields.apply(
+                            live,
+                            applied,
+                            manager,
+                            force,
+                            r.type().apiVersion(),
+                            clock.instant().truncatedTo(ChronoUnit.SECONDS))),
+                    true,
+                    true);
+        });
+    }
+
+    private static JsonObject appliedConfiguration(Request r) {
+        String text = r.body().toString(StandardCharsets.UTF_8);
+        JsonObject applied;
+        try {
+            applied = new JsonObject(text);
+        } catch (RuntimeException notJson) {
+            List<JsonObject> docs;
+            try {
+                docs = io.sluice.sandbox.Manifests.parse(text);
+            } catch (RuntimeException e) {
+                throw new ApiError(
+                        400, "BadRequest", "the apply configuration is neither JSON nor YAML: " + e.getMessage());
+            }
+            if (docs.size() != 1) {
+                throw new ApiError(400, "BadRequest", "the apply configuration must be one object");
+            }
+            applied = docs.get(0);
+        }
+        if (!r.type().apiVersion().equals(applied.getString("apiVersion"))
+                || !r.type().kind().equals(applied.getString("kind"))) {
+            throw new ApiError(
+                    400,
+                    "BadRequest",
+                    "the apply configuration's apiVersion and kind (" + applied.getString("apiVersion") + ", "
+                            + applied.getString("kind") + ") do not match the resource ("
+                            + r.type().apiVersion()
+                            + ", " + r.type().kind() + ")");
+        }
+        JsonObject meta = applied.getJsonObject("metadata", new JsonObject());
+        if (!r.path().name().equals(meta.getString("name"))) {
+            throw new ApiError(
+                    400,
+                    "BadRequest",
+                    "the name of the object (" + meta.getString("name") + ") does not match the name on the URL ("
+                            + r.path().name() + ")");
+        }
+        meta.remove("managedFields");
+        meta.remove("creationTimestamp");
+        applied.remove("status");
+        return applied;
+    }
+
+    /**
      * Read, modify, admit, store: a PUT or a PATCH. A patch that did not name a resourceVersion is
      * retried on a write conflict, as the real API server does; a PUT's conflict is the client's.
      */
     private Future<Void> update(
             Request r, java.util.function.Function<JsonObject, Future<JsonObject>> change, boolean retryOnConflict) {
-        return updateAttempt(r, change, retryOnConflict, 0);
+        return updateAttempt(r, change, retryOnConflict, false, 0);
+    }
+
+    /** {@code applied}: the change is a server-side apply and has set managedFields itself. */
+    private Future<Void> update(
+            Request r,
+            java.util.function.Function<JsonObject, Future<JsonObject>> change,
+            boolean retryOnConflict,
+            boolean applied) {
+        return updateAttempt(r, change, retryOnConflict, applied, 0);
     }
 
     private Future<Void> updateAttempt(
             Request r,
             java.util.function.Function<JsonObject, Future<JsonObject>> change,
             boolean retryOnConflict,
+            boolean applied,
             int attempt) {
         return readStore(r.path().objectPath()).compose(current -> {
             if (current == null) {
@@ -597,7 +714,7 @@ public final class ApiServer implements AutoCloseable {
             }
             return change.apply(current.copy()).compose(next -> {
                 String sub = r.path().subresource();
-                JsonObject desired = prepareUpdate(r, current, next, sub);
+                JsonObject desired = prepareUpdate(r, current, next, sub, applied);
                 AdmissionChain.Attributes attrs = new AdmissionChain.Attributes(
                         r.type(),
                         sub,
@@ -607,10 +724,7 @@ public final class ApiServer implements AutoCloseable {
                         desired,
                         current,
                         r.dryRun(),
-                        new JsonObject()
-                                .put("kind", "UpdateOptions")
-                                .put("apiVersion", "meta.k8s.io/v1")
-                                .put("fieldManager", r.fieldManager()),
+                        r.options(r.http().method().equals(HttpMethod.PATCH) ? "PatchOptions" : "UpdateOptions"),
                         r.user());
                 return admission.admit(attrs).compose(admitted -> {
                     if (r.dryRun()) {
@@ -623,7 +737,7 @@ public final class ApiServer implements AutoCloseable {
                                     StoreClient.jsonHeaders())
                             .compose(resp -> {
                                 if (resp.status() == 409 && retryOnConflict && attempt < MAX_PATCH_RETRIES) {
-                                    return updateAttempt(r, change, true, attempt + 1);
+                                    return updateAttempt(r, change, true, applied, attempt + 1);
                                 }
                                 return finishDeletion(r, admitted.object(), resp)
                                         .compose(answer -> raw(r.http(), answer, admitted.warnings()));
@@ -687,7 +801,7 @@ public final class ApiServer implements AutoCloseable {
                 });
     }
 
-    private JsonObject prepareUpdate(Request r, JsonObject current, JsonObject next, String sub) {
+    private JsonObject prepareUpdate(Request r, JsonObject current, JsonObject next, String sub, boolean applied) {
         JsonObject currentMeta = current.getJsonObject("metadata");
         JsonObject meta = next.getJsonObject("metadata");
         if (meta == null) {
@@ -713,11 +827,9 @@ public final class ApiServer implements AutoCloseable {
         if (!meta.containsKey("managedFields") && currentMeta.containsKey("managedFields")) {
             meta.put("managedFields", currentMeta.getJsonArray("managedFields").copy());
         }
-        JsonObject touched = new JsonObject();
         if ("status".equals(sub)) {
             next.put("metadata", currentMeta.copy().put("managedFields", meta.getJsonArray("managedFields")));
             meta = next.getJsonObject("metadata");
-            touched.put("status", next.getValue("status"));
             for (String k : current.fieldNames()) {
                 if (!k.equals("status") && !k.equals("metadata")) {
                     next.put(k, current.getValue(k));
@@ -733,16 +845,16 @@ public final class ApiServer implements AutoCloseable {
                 generation++;
             }
             meta.put("generation", generation);
-            touched = diffTouched(current, next);
         }
-        ManagedFields.record(
-                next,
-                r.fieldManager(),
-                "Update",
-                sub,
-                r.type().apiVersion(),
-                touched,
-                clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        if (!applied) {
+            ManagedFields.recordUpdate(
+                    current,
+                    next,
+                    r.fieldManager(),
+                    sub,
+                    r.type().apiVersion(),
+                    clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        }
         return next;
     }
 
@@ -751,31 +863,6 @@ public final class ApiServer implements AutoCloseable {
         c.remove("metadata");
         c.remove("status");
         return c;
-    }
-
-    /** The top-level parts of the object a write changed, for the writer's managed-fields entry. */
-    private static JsonObject diffTouched(JsonObject current, JsonObject next) {
-        JsonObject touched = new JsonObject();
-        for (String k : next.fieldNames()) {
-            if (k.equals("status") || k.equals("apiVersion") || k.equals("kind")) {
-                continue;
-            }
-            if (k.equals("metadata")) {
-                JsonObject m = new JsonObject();
-                for (String mk : List.of("labels", "annotations")) {
-                    Object a = next.getJsonObject("metadata").getValue(mk);
-                    if (a != null && !a.equals(current.getJsonObject("metadata").getValue(mk))) {
-                        m.put(mk, a);
-                    }
-                }
-                if (!m.isEmpty()) {
-                    touched.put("metadata", m);
-                }
-            } else if (!Objects.equals(next.getValue(k), current.getValue(k))) {
-                touched.put(k, ManagedFields.changed(current.getValue(k), next.getValue(k)));
-            }
-        }
-        return touched;
     }
 
     private static String randomSuffix() {

@@ -28,7 +28,7 @@ final class Patches {
      * sandbox serves few enough kinds that no two same-named lists merge differently, except
      * {@code ports} (containers merge on containerPort, Services on port), resolved per element.
      */
-    private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
+    static final Map<String, String> MERGE_KEYS = Map.ofEntries(
             Map.entry("containers", "name"),
             Map.entry("initContainers", "name"),
             Map.entry("ephemeralContainers", "name"),

@@ -212,6 +212,51 @@ class AdmissionChainIT {
     }
 
     @Test
+    void serverSideApplyIsAdmittedWithTheMergedObjectTheImpersonatedUserAndTheApplyEntry() throws Exception {
+        register("MutatingWebhookConfiguration", "/mutate", "Fail", "None", 5);
+        Path file = dir.resolve("applied.yaml");
+        for (String value : List.of("b", "c")) {
+            Files.writeString(
+                    file,
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: demo, namespace: test}\n" + "data: {a: " + value
+                            + "}\n");
+            kubectl.run(
+                            "apply",
+                            "--server-side",
+                            "--field-manager=kustomize-controller",
+                            "--as=flux-bot",
+                            "--as-group=system:masters",
+                            "-f",
+                            file.toString())
+                    .ok();
+        }
+        assertThat(reviews).hasSize(2);
+        assertThat(reviews.get(0).getJsonObject("request").getString("operation"))
+                .isEqualTo("CREATE");
+        JsonObject request = reviews.get(1).getJsonObject("request");
+        assertThat(request.getString("operation")).isEqualTo("UPDATE");
+        assertThat(request.getJsonObject("userInfo").getString("username")).isEqualTo("flux-bot");
+        assertThat(request.getJsonObject("options").getString("fieldManager")).isEqualTo("kustomize-controller");
+        assertThat(request.getJsonObject("oldObject").getJsonObject("data").getString("a"))
+                .isEqualTo("b");
+        JsonObject object = request.getJsonObject("object");
+        assertThat(object.getJsonObject("data").getString("a")).isEqualTo("c");
+        // The first webhook's annotation is kept: the apply merged into the live object.
+        assertThat(object.getJsonObject("metadata").getJsonObject("annotations").getString("seen-by"))
+                .isEqualTo("test-webhook");
+        JsonObject entry = object.getJsonObject("metadata").getJsonArray("managedFields").stream()
+                .map(o -> (JsonObject) o)
+                .filter(e -> e.getString("manager").equals("kustomize-controller"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(entry.getString("operation")).isEqualTo("Apply");
+        assertThat(entry.getJsonObject("fieldsV1").getJsonObject("f:data").fieldNames())
+                .containsExactly("f:a");
+        JsonObject cm = await(api.get("/api/v1/namespaces/test/configmaps/demo"));
+        assertThat(cm.getJsonObject("data").getString("a")).isEqualTo("c");
+    }
+
+    @Test
     void updateCarriesTheOldObject() throws Exception {
         kubectl.run("-n", "test", "create", "configmap", "demo", "--from-literal=a=b")
                 .ok();

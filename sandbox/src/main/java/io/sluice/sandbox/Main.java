@@ -139,26 +139,8 @@ public final class Main {
                     && events2;
             out.println();
             out.println("Summary");
-            out.printf(
-                    "  6.0.1: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
-                    promoted.phase(),
-                    promoted.took().toSeconds(),
-                    promoted.canaryWeights(),
-                    promoted.primaryImage(),
-                    who(promoted.admittedRevision()),
-                    ok1
-                            ? "promoted, as in the seed"
-                            : "NOT as in the seed" + (events1 ? "" : " (Events differ from the seed's sequence)"));
-            out.printf(
-                    "  6.0.2: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
-                    rolledBack.phase(),
-                    rolledBack.took().toSeconds(),
-                    rolledBack.canaryWeights(),
-                    rolledBack.primaryImage(),
-                    who(rolledBack.admittedRevision()),
-                    ok2
-                            ? "rolled back, as in the seed"
-                            : "NOT as in the seed" + (events2 ? "" : " (Events differ from the seed's sequence)"));
+            summary(out, "6.0.1", promoted, ok1, events1, "promoted, as in the seed");
+            summary(out, "6.0.2", rolledBack, ok2, events2, "rolled back, as in the seed");
             return ok1 && ok2 ? 0 : 1;
         }
     }
@@ -173,6 +155,20 @@ public final class Main {
         } catch (RuntimeException e) {
             return "half of " + interval;
         }
+    }
+
+    /** One line of the demo's summary: how the run of {@code version} ended and whether that is the seed's. */
+    private static void summary(
+            PrintStream out, String version, SeedRun.Outcome run, boolean ok, boolean seedEvents, String asSeed) {
+        out.printf(
+                "  %s: %s in %ds, canary weights %s, primary runs %s, started by %s  -> %s%n",
+                version,
+                run.phase(),
+                run.took().toSeconds(),
+                run.canaryWeights(),
+                run.primaryImage(),
+                who(run.admittedRevision()),
+                ok ? asSeed : "NOT as in the seed" + (seedEvents ? "" : " (Events differ from the seed's sequence)"));
     }
 
     static String who(JsonObject admitted) {

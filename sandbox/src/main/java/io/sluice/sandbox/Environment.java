@@ -74,6 +74,7 @@ public final class Environment implements AutoCloseable {
     private final Kubectl kubectl;
     private SluiceProcess admission;
     private SluiceProcess analyzer;
+    private SluiceProcess baseline;
     private int admissionPort;
     private List<JsonObject> rendered;
 
@@ -234,6 +235,33 @@ public final class Environment implements AutoCloseable {
                 sandbox.dir());
     }
 
+    /**
+     * Starts the detection benchmark's baseline watcher ({@link DetectionBaseline}) on {@code namespace}:
+     * its own JVM with the analyzer's JVM options and memory limit, as an administrator.
+     */
+    public void startBaseline(String namespace) {
+        Installed installed = Installed.of(manifests(), ANALYZER_DEPLOYMENT);
+        Map<String, String> env = new java.util.HashMap<>();
+        String jvm = installed.env().get("JAVA_TOOL_OPTIONS");
+        if (jvm != null) {
+            env.put("JAVA_TOOL_OPTIONS", jvm);
+        }
+        baseline = SluiceProcess.start(
+                List.of("-cp", System.getProperty("java.class.path"), DetectionBaseline.class.getName()),
+                "detection-baseline",
+                List.of(namespace),
+                sandbox.adminKubeconfig(),
+                env,
+                installed.memoryLimit(),
+                sandbox.dir());
+        await("the baseline watcher to start", Duration.ofSeconds(60), () -> {
+            if (!baseline.alive()) {
+                throw new IllegalStateException("the baseline watcher exited:\n" + baseline.tail(30));
+            }
+            return baseline.tail(5).contains("watching Deployments");
+        });
+    }
+
     /** Flux's kustomize-controller, as Flux installs it: its service account, bound to cluster-admin. */
     public static final String FLUX_USER = "system:serviceaccount:flux-system:kustomize-controller";
 
@@ -330,7 +358,7 @@ public final class Environment implements AutoCloseable {
     public void keepLogs(Path target) {
         try {
             Files.createDirectories(target);
-            for (SluiceProcess p : new SluiceProcess[] {admission, analyzer}) {
+            for (SluiceProcess p : new SluiceProcess[] {admission, analyzer, baseline}) {
                 if (p != null && Files.exists(p.log())) {
                     Files.copy(
                             p.log(),
@@ -345,6 +373,9 @@ public final class Environment implements AutoCloseable {
 
     @Override
     public void close() {
+        if (baseline != null) {
+            baseline.close();
+        }
         if (analyzer != null) {
             analyzer.close();
         }

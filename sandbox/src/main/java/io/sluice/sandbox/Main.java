@@ -1,23 +1,14 @@
 package io.sluice.sandbox;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.sandbox.mesh.Prometheus;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +19,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "A local stand-in for the cluster around Sluice, with Sluice in it. Development and test tool only.",
-        subcommands = {Main.Demo.class, Main.Up.class, Main.Bench.class})
+        subcommands = {Main.Demo.class, Main.Up.class, DetectionBench.class})
 public final class Main {
 
     static class Common {
@@ -147,16 +138,6 @@ public final class Main {
 
     static final String DEMO_LOGS = "sandbox/target/demo-logs";
 
-    static String halfOf(String interval) {
-        try {
-            return io.sluice.model.Durations.parse(interval)
-                    .map(d -> (d.toMillis() / 2) + " ms")
-                    .orElse("half of " + interval);
-        } catch (RuntimeException e) {
-            return "half of " + interval;
-        }
-    }
-
     /** One line of the demo's summary: how the run of {@code version} ended and whether that is the seed's. */
     private static void summary(
             PrintStream out, String version, SeedRun.Outcome run, boolean ok, boolean seedEvents, String asSeed) {
@@ -207,115 +188,6 @@ public final class Main {
             stopped.await();
             return 0;
         }
-    }
-
-    @Command(name = "bench-detection", description = "Time from a Deployment update to 'New revision detected!'.")
-    static final class Bench extends Common implements Callable<Integer> {
-        @Option(names = "--revisions", defaultValue = "50", description = "Revisions measured.")
-        int revisions;
-
-        @Option(
-                names = "--warmup",
-                defaultValue = "30",
-                description = "Revisions sent first and not counted (JIT warm-up).")
-        int warmup;
-
-        @Override
-        public Integer call() {
-            preflight(true);
-            try (Environment env = Environment.start(options(true, true))) {
-                env.applySeed();
-                Environment.await("the Canary to be Initialized", Duration.ofSeconds(120), () -> {
-                    env.checkAlive();
-                    JsonObject c = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
-                    return c != null
-                            && "Initialized"
-                                    .equals(c.getJsonObject("status", new JsonObject())
-                                            .getString("phase"));
-                });
-                BlockingQueue<Long> detected = new LinkedBlockingQueue<>();
-                SharedIndexInformer<GenericKubernetesResource> events = env.admin()
-                        .genericKubernetesResources("v1", "Event")
-                        .inNamespace(SeedRun.NAMESPACE)
-                        .inform(new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(GenericKubernetesResource e) {
-                                noteIfDetection(e);
-                            }
-
-                            @Override
-                            public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource e) {
-                                noteIfDetection(e);
-                            }
-
-                            @Override
-                            public void onDelete(GenericKubernetesResource e, boolean unknown) {}
-
-                            private void noteIfDetection(GenericKubernetesResource e) {
-                                Object message = e.getAdditionalProperties().get("message");
-                                if (message != null && message.toString().startsWith("New revision detected!")) {
-                                    detected.add(System.nanoTime());
-                                }
-                            }
-                        });
-                List<Double> millis = new ArrayList<>();
-                List<Double> admitted = new ArrayList<>();
-                try {
-                    for (int i = 0; i < warmup + revisions; i++) {
-                        detected.clear();
-                        String image = "ghcr.io/stefanprodan/podinfo:6.1." + i;
-                        long sent = System.nanoTime();
-                        env.admin()
-                                .apps()
-                                .deployments()
-                                .inNamespace(SeedRun.NAMESPACE)
-                                .withName("podinfo")
-                                .patch(
-                                        PatchContext.of(PatchType.STRATEGIC_MERGE),
-                                        "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
-                                                + "[{\"name\":\"podinfod\",\"image\":\"" + image + "\"}]}}}}");
-                        long answered = System.nanoTime();
-                        Long at = detected.poll(30, TimeUnit.SECONDS);
-                        if (at == null) {
-                            throw new IllegalStateException(
-                                    "no 'New revision detected!' Event within 30 s for " + image);
-                        }
-                        if (i >= warmup) {
-                            millis.add((at - sent) / 1e6);
-                            admitted.add((answered - sent) / 1e6);
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return 2;
-                } finally {
-                    events.close();
-                    env.keepLogs(repo.resolve("sandbox/target/bench-logs"));
-                }
-                Collections.sort(millis);
-                Collections.sort(admitted);
-                double p50 = percentile(millis, 0.50);
-                double p99 = percentile(millis, 0.99);
-                System.out.printf(
-                        "update answered by the API server (admission included): p50 %.1f ms, p99 %.1f ms%n",
-                        percentile(admitted, 0.50), percentile(admitted, 0.99));
-                JsonObject canary = env.canary(SeedRun.NAMESPACE, SeedRun.CANARY);
-                String interval =
-                        canary.getJsonObject("spec").getJsonObject("analysis").getString("interval", "60s");
-                System.out.printf(
-                        "detection over %d revisions: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                        millis.size(), p50, p99, millis.get(millis.size() - 1));
-                System.out.printf(
-                        "a polling controller at the Canary's interval %s notices a change %s later on average "
-                                + "(half the interval), %s at worst%n",
-                        interval, halfOf(interval), interval);
-                return p99 <= 100 ? 0 : 1;
-            }
-        }
-    }
-
-    static double percentile(List<Double> sorted, double q) {
-        return sorted.get((int) Math.ceil(q * sorted.size()) - 1);
     }
 
     /**

@@ -22,10 +22,12 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>manifests/ is read as plain files, following each kustomization's {@code resources}: as long as it uses no
  * patches, generators or transformers, that is exactly what kustomize builds. The first test fails when that stops
- * being true, so this one then has to render with {@code kubectl kustomize} instead.
+ * being true, so this one then has to render with {@code kubectl kustomize} instead. The one transformer allowed,
+ * {@code images}, is applied here as kustomize does.
  */
 class ManifestDriftTest {
-    private static final Set<String> PLAIN_KUSTOMIZATION_FIELDS = Set.of("apiVersion", "kind", "resources");
+    /** images only sets the containers' image, which {@link #kustomizeInstallsTheImagesTheChartInstalls} checks. */
+    private static final Set<String> PLAIN_KUSTOMIZATION_FIELDS = Set.of("apiVersion", "kind", "resources", "images");
 
     private static Rendered manifests;
     private static Rendered chart;
@@ -65,6 +67,31 @@ class ManifestDriftTest {
         Set<String> fromChart = keys(chart, Set.of());
 
         assertThat(fromChart).isEqualTo(fromManifests);
+    }
+
+    /** kustomize's images transformer turns each Deployment's image into the one the chart installs by default. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sluice-analyzer", "sluice-admission"})
+    void kustomizeInstallsTheImagesTheChartInstalls(String name) throws IOException {
+        JsonNode images = Rendered.yamlFile(Rendered.MANIFESTS.resolve("kustomization.yaml"))
+                .path("images");
+        String image = Rendered.container(manifests.get("Deployment", name))
+                .path("image")
+                .asString();
+        String repository = image.replaceFirst("[:@][^/]*$", "");
+        String installed = image;
+        for (JsonNode rule : images) {
+            if (rule.path("name").asString().equals(repository)) {
+                String newName = rule.path("newName").asString(repository);
+                installed = newName + ":" + rule.path("newTag").asString();
+            }
+        }
+
+        assertThat(installed)
+                .isEqualTo(Rendered.container(chart.get("Deployment", name))
+                        .path("image")
+                        .asString())
+                .endsWith(":" + System.getProperty("sluice.version"));
     }
 
     @ParameterizedTest

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** Kubernetes objects read from YAML: the chart rendered by Helm, or the plain files under manifests/. */
@@ -44,6 +45,35 @@ final class Rendered {
                 .withKubeVersion(KUBE_VERSION);
         values.forEach(template::set);
         return new Rendered(parse(template.call()));
+    }
+
+    /**
+     * A copy of the chart in {@code dir} whose values.yaml has {@code values} set (dotted paths, as {@code --set}),
+     * for the Helm commands that take no values.
+     */
+    static Path chartWithValues(Map<String, Object> values, Path dir) throws IOException {
+        Path copy = dir.resolve("sluice");
+        try (Stream<Path> files = Files.walk(CHART)) {
+            for (Path f : files.toList()) {
+                Path target = copy.resolve(CHART.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        ObjectNode tree = (ObjectNode) yamlFile(CHART.resolve("values.yaml"));
+        values.forEach((path, value) -> {
+            String[] keys = path.split("\\.");
+            ObjectNode node = tree;
+            for (int i = 0; i < keys.length - 1; i++) {
+                node = (ObjectNode) node.path(keys[i]);
+            }
+            node.set(keys[keys.length - 1], YAML.valueToTree(value));
+        });
+        Files.writeString(copy.resolve("values.yaml"), YAML.writeValueAsString(tree));
+        return copy;
     }
 
     static Rendered chart(String namespace) {

@@ -67,6 +67,25 @@ class ChartRenderTest {
                 Arguments.of("no admission service", Map.of("admission.enabled", false)));
     }
 
+    /** helm package: the archive a release publishes holds the CRDs, the dashboard and the README. */
+    @Test
+    void packagesWithItsCrdsDashboardAndReadme(@TempDir Path dir) throws Exception {
+        new Helm(Rendered.CHART).packageIt().withDestination(dir).call();
+        Path archive = dir.resolve("sluice-" + System.getProperty("sluice.version") + ".tgz");
+        Tar.extract(archive, dir.resolve("x"), true);
+
+        Path packaged = dir.resolve("x/sluice");
+        for (String file : List.of(
+                "Chart.yaml",
+                "values.yaml",
+                "README.md",
+                "dashboards/sluice.json",
+                "crds/canaries.flagger.app.yaml",
+                "templates/admission-webhooks.yaml")) {
+            assertThat(packaged.resolve(file)).as(file).exists();
+        }
+    }
+
     @Test
     void chartVersionAndAppVersionAreTheBuildVersion() throws IOException {
         String version = System.getProperty("sluice.version");

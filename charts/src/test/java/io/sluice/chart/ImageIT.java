@@ -44,7 +44,7 @@ class ImageIT {
         String registry = System.getProperty("sluice.image.registry", "ghcr.io/sluice");
 
         Path image = work.resolve("image");
-        untar(tarball, image, false);
+        Tar.extract(tarball, image, false);
         // An OCI image layout: index.json names the manifest, which names the config and the layers, all blobs.
         JsonNode index =
                 Rendered.yamlFile(image.resolve("index.json")).path("manifests").get(0);
@@ -110,7 +110,7 @@ class ImageIT {
         }
         assertThat(jibLayers).isGreaterThanOrEqualTo(2);
         for (String layer : layers.subList(layers.size() - jibLayers, layers.size())) {
-            untar(blob(image, layer), app, true);
+            Tar.extract(blob(image, layer), app, true);
         }
         String classPath =
                 Files.readString(app.resolve("app/jib-classpath-file")).strip();
@@ -174,20 +174,5 @@ class ImageIT {
                 .as("%s %s finished", main, arg)
                 .isTrue();
         return new Run(p.exitValue(), out);
-    }
-
-    private static void untar(Path tarball, Path into, boolean gzip) throws IOException, InterruptedException {
-        Files.createDirectories(into);
-        Process p = new ProcessBuilder(
-                        "tar",
-                        gzip ? "-xzf" : "-xf",
-                        tarball.toString(),
-                        "-C",
-                        into.toString(),
-                        "--warning=no-unknown-keyword")
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("tar of %s: %s", tarball, out).isZero();
     }
 }

@@ -396,6 +396,32 @@ class ChartRenderTest {
                         .contains("`" + p + "`"));
     }
 
+    /** Each value, group or leaf, has a comment on the line above (free-form content excepted). */
+    @Test
+    void everyValueIsCommented() throws IOException {
+        List<String> lines = Files.readAllLines(Rendered.CHART.resolve("values.yaml"));
+        Pattern key = Pattern.compile("^( *)([A-Za-z][\\w.\\-/]*):.*$");
+        java.util.Deque<Map.Entry<Integer, String>> parents = new java.util.ArrayDeque<>();
+        List<String> uncommented = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            Matcher m = key.matcher(lines.get(i));
+            if (!m.matches()) {
+                continue;
+            }
+            int indent = m.group(1).length();
+            while (!parents.isEmpty() && parents.peek().getKey() >= indent) {
+                parents.pop();
+            }
+            boolean freeForm = parents.stream().anyMatch(p -> FREE_FORM.contains(p.getValue()));
+            parents.push(Map.entry(indent, m.group(2)));
+            if (!freeForm && !lines.get(i - 1).strip().startsWith("#")) {
+                uncommented.add((i + 1) + ": " + lines.get(i).strip());
+            }
+        }
+
+        assertThat(uncommented).as("values.yaml lines without a comment above").isEmpty();
+    }
+
     /** Values whose content is free-form Kubernetes (resources, annotations, selectors) count as one value. */
     private static final Set<String> FREE_FORM =
             Set.of("resources", "podAnnotations", "nodeSelector", "affinity", "namespaceSelector", "additionalLabels");

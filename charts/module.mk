@@ -28,3 +28,6 @@ images: $(if $(IMAGE_BASE),,image-base) ## build both services' images as tarbal
 	  -Dimage.revision=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) -Djib.disableUpdateChecks=true -Dmaven.jar.forceCreation=true
 	$(MVN) verify -pl charts -Dsluice.images=required -Dsluice.image.registry=$(IMAGE_REGISTRY) \
 	  -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ImageIT
+
+# KustomizeIT renders manifests/ with kubectl kustomize.
+TEST_PACKAGES += kubectl:kubernetes-client

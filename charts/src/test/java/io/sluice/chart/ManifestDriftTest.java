@@ -3,8 +3,6 @@ package io.sluice.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,45 +16,17 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The two install paths cannot drift: the chart with its defaults, in the manifests' namespace, renders the same
- * RBAC rules, webhook configurations and pod specs as {@code manifests/} (what {@code kubectl apply -k} installs).
- *
- * <p>manifests/ is read as plain files, following each kustomization's {@code resources}: as long as it uses no
- * patches, generators or transformers, that is exactly what kustomize builds. The first test fails when that stops
- * being true, so this one then has to render with {@code kubectl kustomize} instead. The one transformer allowed,
- * {@code images}, is applied here as kustomize does.
+ * RBAC rules, webhook configurations, pod specs and images as {@code manifests/} (what {@code kubectl apply -k}
+ * installs, read by {@link Manifests}).
  */
 class ManifestDriftTest {
-    /** images only sets the containers' image, which {@link #kustomizeInstallsTheImagesTheChartInstalls} checks. */
-    private static final Set<String> PLAIN_KUSTOMIZATION_FIELDS = Set.of("apiVersion", "kind", "resources", "images");
-
     private static Rendered manifests;
     private static Rendered chart;
 
     @BeforeAll
     static void render() throws IOException {
-        List<Path> files = new ArrayList<>();
-        resources(Rendered.MANIFESTS, files);
-        manifests = Rendered.files(files);
+        manifests = Manifests.render();
         chart = Rendered.chart("sluice-system");
-    }
-
-    /** The files a kustomization lists, directories recursively; anything beyond resources fails the test. */
-    private static void resources(Path dir, List<Path> into) throws IOException {
-        Path file = dir.resolve("kustomization.yaml");
-        JsonNode k = Rendered.yamlFile(file);
-        Set<String> fields = new TreeSet<>(k.propertyNames());
-        fields.removeAll(PLAIN_KUSTOMIZATION_FIELDS);
-        assertThat(fields)
-                .as("%s uses kustomize features this test does not apply; render it with kubectl kustomize", file)
-                .isEmpty();
-        for (JsonNode entry : k.path("resources")) {
-            Path p = dir.resolve(entry.asString());
-            if (p.toFile().isDirectory()) {
-                resources(p, into);
-            } else {
-                into.add(p);
-            }
-        }
     }
 
     @Test
@@ -72,22 +42,12 @@ class ManifestDriftTest {
     /** kustomize's images transformer turns each Deployment's image into the one the chart installs by default. */
     @ParameterizedTest
     @ValueSource(strings = {"sluice-analyzer", "sluice-admission"})
-    void kustomizeInstallsTheImagesTheChartInstalls(String name) throws IOException {
-        JsonNode images = Rendered.yamlFile(Rendered.MANIFESTS.resolve("kustomization.yaml"))
-                .path("images");
+    void kustomizeInstallsTheImagesTheChartInstalls(String name) {
         String image = Rendered.container(manifests.get("Deployment", name))
                 .path("image")
                 .asString();
-        String repository = image.replaceFirst("[:@][^/]*$", "");
-        String installed = image;
-        for (JsonNode rule : images) {
-            if (rule.path("name").asString().equals(repository)) {
-                String newName = rule.path("newName").asString(repository);
-                installed = newName + ":" + rule.path("newTag").asString();
-            }
-        }
 
-        assertThat(installed)
+        assertThat(image)
                 .isEqualTo(Rendered.container(chart.get("Deployment", name))
                         .path("image")
                         .asString())

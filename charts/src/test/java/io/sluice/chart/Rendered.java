@@ -32,7 +32,7 @@ final class Rendered {
 
     private final List<JsonNode> objects;
 
-    private Rendered(List<JsonNode> objects) {
+    Rendered(List<JsonNode> objects) {
         this.objects = objects;
     }
 

@@ -48,8 +48,8 @@ app.kubernetes.io/name: {{ .name }}
 {{- if not (has .Values.logFormat (list "text" "json")) -}}
 {{- fail (printf "logFormat must be text or json, got %q" .Values.logFormat) -}}
 {{- end -}}
-{{- if not (has (lower .Values.logLevel) (list "trace" "debug" "info" "warn" "error")) -}}
-{{- fail (printf "logLevel must be trace, debug, info, warn or error, got %q" .Values.logLevel) -}}
+{{- if not (has (lower .Values.logLevel) (list "trace" "debug" "info" "warn" "warning" "error")) -}}
+{{- fail (printf "logLevel must be trace, debug, info, warn (or Flagger's warning) or error, got %q" .Values.logLevel) -}}
 {{- end -}}
 {{- end -}}
 
@@ -79,4 +79,10 @@ matchExpressions:
 {{- with $extra.matchExpressions }}
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/* SLUICE_LOG_LEVEL: logback's level names; Flagger's "warning" is logback's WARN. */}}
+{{- define "sluice.logLevel" -}}
+{{- $level := lower .Values.logLevel -}}
+{{- if eq $level "warning" }}WARN{{ else }}{{ upper $level }}{{ end -}}
 {{- end -}}

@@ -285,6 +285,35 @@ class ChartRenderTest {
         }
     }
 
+    /** Flagger's chart leaves slack.channel empty: an empty value keeps the service's default, not an empty flag. */
+    @Test
+    void emptyValuesLeaveTheServicesDefaults() {
+        Rendered r =
+                Rendered.chart("sluice-system", Map.of("slack.channel", "", "slack.user", "", "selectorLabels", ""));
+
+        assertThat(Rendered.args(r.get("Deployment", ANALYZER)))
+                .noneMatch(a -> a.startsWith("--slack-channel")
+                        || a.startsWith("--slack-user")
+                        || a.startsWith("--selector-labels"));
+    }
+
+    @Test
+    void flaggersWarningLevelIsLogbacksWarn() {
+        Rendered r = Rendered.chart("sluice-system", Map.of("logLevel", "warning"));
+
+        assertThat(Rendered.env(r.get("Deployment", ANALYZER), "SLUICE_LOG_LEVEL")
+                        .path("value")
+                        .asString())
+                .isEqualTo("WARN");
+    }
+
+    @Test
+    void anUnknownLogLevelIsRefused() {
+        assertThatThrownBy(() -> Rendered.chart("sluice-system", Map.of("logLevel", "verbose")))
+                .hasMessageContaining(
+                        "logLevel must be trace, debug, info, warn (or Flagger's warning) or error, got \"verbose\"");
+    }
+
     @Test
     void withoutLeaderElectionExactlyOneAnalyzerRuns() {
         Rendered r = Rendered.chart(

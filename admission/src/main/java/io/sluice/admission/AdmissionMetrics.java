@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The admission service's own meters. Names are Prometheus-style once scraped:
- * {@code sluice_admission_requests_total}, {@code sluice_admission_request_duration_seconds} (a histogram) and
- * {@code sluice_admission_status_write_failures_total}.
+ * {@code sluice_admission_requests_total}, {@code sluice_admission_request_duration_seconds} (a histogram),
+ * {@code sluice_admission_status_write_failures_total} and {@code sluice_admission_failed_open_total}.
  */
 final class AdmissionMetrics {
     private final MeterRegistry registry;
@@ -67,6 +67,26 @@ final class AdmissionMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
         return new Meters(requests, duration);
+    }
+
+    /**
+     * A review admitted unchanged because its handler failed ({@code cause=error}) or missed the deadline
+     * ({@code cause=deadline}).
+     */
+    void failedOpen(String webhook, String cause) {
+        failedOpenCounter(webhook, cause).increment();
+    }
+
+    double failedOpenCount(String webhook, String cause) {
+        return failedOpenCounter(webhook, cause).count();
+    }
+
+    private Counter failedOpenCounter(String webhook, String cause) {
+        return Counter.builder("sluice.admission.failed.open")
+                .description("reviews admitted unchanged because the handler failed or missed the deadline")
+                .tag("webhook", webhook)
+                .tag("cause", cause)
+                .register(registry);
     }
 
     void statusWriteFailed() {

@@ -64,8 +64,10 @@ final class MutatingHandler implements AdmissionHandler {
         }
         String malformed = shapeProblem(request.object());
         if (malformed != null) {
-            return Future.succeededFuture(
-                    AdmissionResponse.errored(400, "request.object is not a Deployment: " + malformed));
+            // The mutating path never denies: the API server's own validation judges the object.
+            return Future.succeededFuture(AdmissionResponse.allowed()
+                    .withWarnings(List.of("Sluice left this Deployment unchanged: request.object is not a Deployment: "
+                            + malformed)));
         }
         List<Canary> owners = cluster.canariesTargeting(request.namespace(), "Deployment", request.name());
         if (owners.isEmpty()) {

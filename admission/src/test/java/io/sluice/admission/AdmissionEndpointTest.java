@@ -57,7 +57,8 @@ class AdmissionEndpointTest {
                         AdmissionEndpointTest::echo,
                         LIMIT,
                         Duration.ofMillis(300),
-                        Fixtures.metrics())
+                        Fixtures.metrics(),
+                        AdmissionEndpoint.OnFailure.DENY)
                 .mount(router, "/review");
         // The real handlers, for the randomised test: a Canary targets the fixtures' Deployment.
         InMemoryClusterView cluster = new InMemoryClusterView();
@@ -76,7 +77,8 @@ class AdmissionEndpointTest {
                                 metrics),
                         LIMIT,
                         Duration.ofSeconds(2),
-                        metrics)
+                        metrics,
+                        AdmissionEndpoint.OnFailure.ADMIT)
                 .mount(router, "/mutate");
         new AdmissionEndpoint(
                         "validate",
@@ -89,7 +91,8 @@ class AdmissionEndpointTest {
                                 cluster),
                         LIMIT,
                         Duration.ofSeconds(2),
-                        metrics)
+                        metrics,
+                        AdmissionEndpoint.OnFailure.DENY)
                 .mount(router, "/validate");
         HttpServer server =
                 await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));

@@ -51,6 +51,22 @@ class MutatingHandlerTest {
     }
 
     @Test
+    void aDeploymentItCannotReadIsAdmittedUnchangedWithAWarning() {
+        ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
+        seedCanary(review);
+        ((ObjectNode) review.path("request").path("object").path("spec")).put("replicas", "three");
+
+        AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.patch()).isNull();
+        assertThat(response.warnings())
+                .containsExactly("Sluice left this Deployment unchanged: request.object is not a Deployment: "
+                        + "spec.replicas must be an integer");
+        assertThat(writer.writes).isEmpty();
+    }
+
+    @Test
     void kubectlSetImageRecordsTheRevisionAndLeavesTheDeploymentAlone() {
         ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
         seedCanary(review);

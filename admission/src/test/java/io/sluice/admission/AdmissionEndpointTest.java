@@ -71,7 +71,7 @@ class AdmissionEndpointTest {
                                 cluster,
                                 new RecordingStatusWriter(),
                                 SourceClassifier.withDefaults(java.util.Map.of(), java.util.Map.of()),
-                                "analyzer",
+                                new Installation("sluice-system", "analyzer"),
                                 Duration.ofMillis(200),
                                 java.time.Clock.systemUTC(),
                                 metrics),

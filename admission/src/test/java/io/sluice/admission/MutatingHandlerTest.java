@@ -35,7 +35,7 @@ class MutatingHandlerTest {
                 cluster,
                 writer,
                 SourceClassifier.withDefaults(Map.of(), Map.of()),
-                ANALYZER,
+                new Installation("sluice-system", ANALYZER),
                 Duration.ofMillis(200),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 metrics);

@@ -42,7 +42,7 @@ final class TlsHarness implements AutoCloseable {
                 cluster,
                 writer,
                 SourceClassifier.withDefaults(Map.of(), Map.of()),
-                "analyzer",
+                new Installation("sluice-system", "analyzer"),
                 Duration.ofSeconds(2),
                 java.time.Clock.systemUTC(),
                 metrics);

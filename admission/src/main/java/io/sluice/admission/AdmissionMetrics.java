@@ -1,6 +1,7 @@
 package io.sluice.admission;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -9,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The admission service's own meters. Names are Prometheus-style once scraped:
  * {@code sluice_admission_requests_total}, {@code sluice_admission_request_duration_seconds} (a histogram),
- * {@code sluice_admission_status_write_failures_total} and {@code sluice_admission_failed_open_total}.
+ * {@code sluice_admission_status_write_failures_total}, {@code sluice_admission_failed_open_total} and
+ * {@code sluice_admission_ca_publish_failures_total}.
  */
 final class AdmissionMetrics {
     private final MeterRegistry registry;
@@ -86,6 +88,14 @@ final class AdmissionMetrics {
                 .description("reviews admitted unchanged because the handler failed or missed the deadline")
                 .tag("webhook", webhook)
                 .tag("cause", cause)
+                .register(registry);
+    }
+
+    /** Counts the certificate rounds whose CA bundle could not be published, as {@code certificates} reports them. */
+    void caPublishFailures(ManagedCertificates certificates) {
+        FunctionCounter.builder("sluice.admission.ca.publish.failures", certificates, c -> c.publishFailures())
+                .description(
+                        "certificate rounds whose CA bundle could not be published into the webhook configurations")
                 .register(registry);
     }
 

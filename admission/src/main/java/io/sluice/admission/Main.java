@@ -335,6 +335,9 @@ public final class Main implements Callable<Integer> {
                         Clock.systemUTC(),
                         recheck);
 
+        if (certificates instanceof ManagedCertificates managed) {
+            metrics.caPublishFailures(managed);
+        }
         ValidatingHandler validate = new ValidatingHandler(
                 new ObjectDecoder(),
                 CanaryValidator::validate,

@@ -127,19 +127,27 @@ final class AdmissionEndpoint {
         }
     }
 
-    private void review(RoutingContext ctx) {
-        long start = System.nanoTime();
-        Buffer body = ctx.body().buffer();
+    /** A body read as far as the endpoint checks it: a request for the handler, or why it is refused. */
+    sealed interface Reading {}
+
+    record Accepted(AdmissionRequest request) implements Reading {}
+
+    /** @param status the HTTP status, always 4xx; {@code uid} is empty when none could be read */
+    record Rejected(int status, String uid, String message) implements Reading {}
+
+    /**
+     * Reads and checks one body; never throws. Whatever the bytes, the answer is a request with a uid or a 4xx with
+     * a message saying what is wrong (the fuzz tests hold it to that).
+     */
+    static Reading read(ReviewReader reader, byte[] bytes, int offset, int length) {
         JsonNode review;
         try {
-            review = body == null ? null : read(body);
+            review = reader.read(bytes, offset, length);
         } catch (JacksonException e) {
-            reject(ctx, 400, "", "request body is not valid JSON: " + e.getOriginalMessage());
-            return;
+            return new Rejected(400, "", "request body is not valid JSON: " + e.getOriginalMessage());
         }
         if (review == null || !review.isObject()) {
-            reject(ctx, 400, "", "request body is not an AdmissionReview: expected a JSON object");
-            return;
+            return new Rejected(400, "", "request body is not an AdmissionReview: expected a JSON object");
         }
         JsonNode request = review.path("request");
         JsonNode uidNode = request.path("uid");
@@ -147,27 +155,35 @@ final class AdmissionEndpoint {
         String kind = review.path("kind").asString("");
         String apiVersion = review.path("apiVersion").asString("");
         if (!KIND.equals(kind)) {
-            reject(ctx, 400, uid, "request body is not an AdmissionReview: kind is '" + kind + "'");
-            return;
+            return new Rejected(400, uid, "request body is not an AdmissionReview: kind is '" + kind + "'");
         }
         if (!API_VERSION.equals(apiVersion)) {
-            reject(
-                    ctx,
+            return new Rejected(
                     400,
                     uid,
                     "AdmissionReview apiVersion '" + apiVersion + "' is not served: Sluice serves " + API_VERSION
                             + " only (set admissionReviewVersions: [v1])");
-            return;
         }
         if (!request.isObject()) {
-            reject(ctx, 400, uid, "AdmissionReview has no request");
-            return;
+            return new Rejected(400, uid, "AdmissionReview has no request");
         }
         if (uid.isEmpty()) {
-            reject(ctx, 400, "", "AdmissionReview request has no uid");
+            return new Rejected(400, "", "AdmissionReview request has no uid");
+        }
+        return new Accepted(AdmissionRequest.of(request));
+    }
+
+    private void review(RoutingContext ctx) {
+        long start = System.nanoTime();
+        Buffer body = ctx.body().buffer();
+        Reading reading = body == null
+                ? new Rejected(400, "", "request body is not an AdmissionReview: expected a JSON object")
+                : read(body);
+        if (reading instanceof Rejected r) {
+            reject(ctx, r.status(), r.uid(), r.message());
             return;
         }
-        AdmissionRequest req = AdmissionRequest.of(request);
+        AdmissionRequest req = ((Accepted) reading).request();
         Future<AdmissionResponse> decided;
         try {
             decided = handler.handle(req);
@@ -227,13 +243,13 @@ final class AdmissionEndpoint {
     }
 
     /** Parses the body where it lies when it is on the heap (it is, as the body handler collects it). */
-    private JsonNode read(Buffer body) {
+    private Reading read(Buffer body) {
         ByteBuf bytes = ((BufferInternal) body).getByteBuf();
         if (bytes.hasArray()) {
-            return reader.read(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+            return read(reader, bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
         }
         byte[] copy = body.getBytes();
-        return reader.read(copy, 0, copy.length);
+        return read(reader, copy, 0, copy.length);
     }
 
     private void answer(RoutingContext ctx, AdmissionRequest req, AdmissionResponse response, long start) {

@@ -340,7 +340,7 @@ public final class Main implements Callable<Integer> {
         }
         ValidatingHandler validate = new ValidatingHandler(
                 new ObjectDecoder(),
-                CanaryValidator::validate,
+                CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
                 cluster);

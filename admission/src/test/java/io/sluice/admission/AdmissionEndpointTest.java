@@ -85,7 +85,7 @@ class AdmissionEndpointTest {
                         ReviewReader.FULL,
                         new ValidatingHandler(
                                 new ObjectDecoder(),
-                                io.sluice.model.validation.CanaryValidator::validate,
+                                io.sluice.model.validation.CanaryValidator::judge,
                                 io.sluice.model.validation.MetricTemplateValidator::validate,
                                 io.sluice.model.validation.AlertProviderValidator::validate,
                                 cluster),

@@ -52,7 +52,7 @@ class AdmissionReviewFuzzTest {
                 Fixtures.metrics());
         validate = new ValidatingHandler(
                 new ObjectDecoder(),
-                CanaryValidator::validate,
+                CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
                 cluster);

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.validation.CanaryValidator;
-import io.sluice.model.validation.Violation;
-import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -36,9 +34,8 @@ class CanaryValidatorFuzzTest {
             assertThat(decoded.error().message()).isNotBlank();
             return;
         }
-        List<Violation> violations = CanaryValidator.validate(decoded.value());
-        assertThat(violations)
-                .isNotNull()
-                .allSatisfy(v -> assertThat(v.message()).isNotBlank());
+        CanaryValidator.Verdict verdict = CanaryValidator.judge(decoded.value());
+        assertThat(verdict.violations()).allSatisfy(v -> assertThat(v.message()).isNotBlank());
+        assertThat(verdict.warnings()).allSatisfy(v -> assertThat(v.message()).isNotBlank());
     }
 }

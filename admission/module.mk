@@ -13,7 +13,7 @@ BENCH_SERVICE_JAVA_OPTS ?=
 # The bench's load generator is not the service: room for its latency samples, and its own collector.
 BENCH_CLIENT_JAVA_OPTS ?= -Xmx256m -XX:+UseSerialGC
 
-.PHONY: test-admission build-admission build-admission-bench run-admission bench-admission admission-help
+.PHONY: test-admission build-admission build-admission-bench run-admission bench-admission admission-help fuzz-admission
 
 test-admission: ## run the admission module's tests (with the modules it depends on)
 	$(MVN) verify -pl admission -am
@@ -37,3 +37,19 @@ bench-admission: build-admission-bench ## load the mutating webhook over HTTPS a
 	  -Dbench.service.jvm="$(BENCH_SERVICE_JAVA_OPTS)" \
 	  -cp admission/target/test-classes:admission/target/classes:$$(cat $(ADMISSION_CP)) \
 	  io.sluice.admission.AdmissionBench $(BENCH_ARGS)
+
+# Each fuzz test runs alone (Jazzer fuzzes one test per JVM) for FuzzTest's maxExecutions (100,000 inputs) or its
+# maxDuration, whichever comes first; coverage is gathered over all of Sluice's classes, shared-model's validator
+# included. New interesting inputs go to admission/.cifuzz-corpus (not committed), a crash's input into the test's
+# Inputs directory under src/test/resources, where plain `mvn test` replays it.
+ADMISSION_FUZZ_TESTS ?= AdmissionReviewFuzzTest\#mutate AdmissionReviewFuzzTest\#validate CanaryValidatorFuzzTest\#verdict
+
+fuzz-admission: ## fuzz the AdmissionReview endpoint with both handlers and the Canary validator (Jazzer), 100,000 inputs each
+	@for t in $(ADMISSION_FUZZ_TESTS); do \
+	  log=admission/target/fuzz-$$(echo "$$t" | tr '#' '-').log; \
+	  echo "fuzzing $$t (whole output in $$log)"; \
+	  JAZZER_FUZZ=1 $(MVN) test -pl admission -am -Dtest="$$t" -Dsurefire.failIfNoSpecifiedTests=false \
+	    -Djazzer.instrumentation_includes='io.sluice.**' > "$$log" 2>&1; rc=$$?; \
+	  grep -E '^(#[0-9]+[[:space:]]+DONE|Done [0-9]+ runs|== Java Exception|\[(INFO|ERROR)\] Tests run:.*Fuzz|\[ERROR\] +[A-Za-z])' "$$log"; \
+	  [ $$rc -eq 0 ] || exit $$rc; \
+	done

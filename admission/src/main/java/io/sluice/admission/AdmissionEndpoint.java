@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>HTTP status codes: 200 for every review that has a uid (the decision is inside); 400 for a body that is
  * not a usable review; 405 for a method other than POST; 413 for a body over the cap; 415 for a body that is not
  * declared as JSON.
+ *
+ * <p>When the handler throws, fails or misses the deadline, the answer depends on the endpoint's
+ * {@link OnFailure}: the validating webhook reports an internal error (a denial), the mutating webhook admits the
+ * object unchanged, because an answer of {@code allowed: false} is a denial whatever the webhook's
+ * {@code failurePolicy} says, and a fault in an add-on must not block every Deployment write.
  */
 final class AdmissionEndpoint {
     static final String API_VERSION = "admission.k8s.io/v1";
@@ -44,12 +50,25 @@ final class AdmissionEndpoint {
     private final long bodyLimit;
     private final Duration deadline;
     private final AdmissionMetrics metrics;
+    private final OnFailure onFailure;
+
+    /** What the endpoint answers when its handler throws, fails or misses the deadline. */
+    enum OnFailure {
+        /** {@code allowed: false} with code 500 (or 504 at the deadline): the object was not checked. */
+        DENY,
+        /**
+         * {@code allowed: true}, no patch, a warning naming the uid; counted in
+         * {@code sluice_admission_failed_open_total} and logged at ERROR.
+         */
+        ADMIT
+    }
 
     /**
      * @param webhook   name used in logs and metrics ({@code validate}, {@code mutate})
      * @param reader    how the body becomes a tree: whole, or without what {@code handler} never looks at
      * @param bodyLimit largest accepted body in bytes
      * @param deadline  longest a handler may take; the API server gives up after the webhook's timeoutSeconds
+     * @param onFailure what a handler's fault or a missed deadline answers
      */
     AdmissionEndpoint(
             String webhook,
@@ -57,13 +76,15 @@ final class AdmissionEndpoint {
             AdmissionHandler handler,
             long bodyLimit,
             Duration deadline,
-            AdmissionMetrics metrics) {
+            AdmissionMetrics metrics,
+            OnFailure onFailure) {
         this.webhook = webhook;
         this.reader = reader;
         this.handler = handler;
         this.bodyLimit = bodyLimit;
         this.deadline = deadline;
         this.metrics = metrics;
+        this.onFailure = onFailure;
     }
 
     void mount(Router router, String path) {
@@ -106,19 +127,27 @@ final class AdmissionEndpoint {
         }
     }
 
-    private void review(RoutingContext ctx) {
-        long start = System.nanoTime();
-        Buffer body = ctx.body().buffer();
+    /** A body read as far as the endpoint checks it: a request for the handler, or why it is refused. */
+    sealed interface Reading {}
+
+    record Accepted(AdmissionRequest request) implements Reading {}
+
+    /** @param status the HTTP status, always 4xx; {@code uid} is empty when none could be read */
+    record Rejected(int status, String uid, String message) implements Reading {}
+
+    /**
+     * Reads and checks one body; never throws. Whatever the bytes, the answer is a request with a uid or a 4xx with
+     * a message saying what is wrong (the fuzz tests hold it to that).
+     */
+    static Reading read(ReviewReader reader, byte[] bytes, int offset, int length) {
         JsonNode review;
         try {
-            review = body == null ? null : read(body);
+            review = reader.read(bytes, offset, length);
         } catch (JacksonException e) {
-            reject(ctx, 400, "", "request body is not valid JSON: " + e.getOriginalMessage());
-            return;
+            return new Rejected(400, "", "request body is not valid JSON: " + e.getOriginalMessage());
         }
         if (review == null || !review.isObject()) {
-            reject(ctx, 400, "", "request body is not an AdmissionReview: expected a JSON object");
-            return;
+            return new Rejected(400, "", "request body is not an AdmissionReview: expected a JSON object");
         }
         JsonNode request = review.path("request");
         JsonNode uidNode = request.path("uid");
@@ -126,34 +155,46 @@ final class AdmissionEndpoint {
         String kind = review.path("kind").asString("");
         String apiVersion = review.path("apiVersion").asString("");
         if (!KIND.equals(kind)) {
-            reject(ctx, 400, uid, "request body is not an AdmissionReview: kind is '" + kind + "'");
-            return;
+            return new Rejected(400, uid, "request body is not an AdmissionReview: kind is '" + kind + "'");
         }
         if (!API_VERSION.equals(apiVersion)) {
-            reject(
-                    ctx,
+            return new Rejected(
                     400,
                     uid,
                     "AdmissionReview apiVersion '" + apiVersion + "' is not served: Sluice serves " + API_VERSION
                             + " only (set admissionReviewVersions: [v1])");
-            return;
         }
         if (!request.isObject()) {
-            reject(ctx, 400, uid, "AdmissionReview has no request");
-            return;
+            return new Rejected(400, uid, "AdmissionReview has no request");
         }
         if (uid.isEmpty()) {
-            reject(ctx, 400, "", "AdmissionReview request has no uid");
+            return new Rejected(400, "", "AdmissionReview request has no uid");
+        }
+        return new Accepted(AdmissionRequest.of(request));
+    }
+
+    private void review(RoutingContext ctx) {
+        long start = System.nanoTime();
+        Buffer body = ctx.body().buffer();
+        Reading reading = body == null
+                ? new Rejected(400, "", "request body is not an AdmissionReview: expected a JSON object")
+                : read(body);
+        if (reading instanceof Rejected r) {
+            reject(ctx, r.status(), r.uid(), r.message());
             return;
         }
-        AdmissionRequest req = AdmissionRequest.of(request);
+        AdmissionRequest req = ((Accepted) reading).request();
         Future<AdmissionResponse> decided;
         try {
             decided = handler.handle(req);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug, or input nested deeper than a handler's recursion can follow: the same answer as a failed future.
             decided = Future.failedFuture(e);
         }
-        if (decided.succeeded()) {
+        if (decided == null) {
+            decided = Future.failedFuture(new IllegalStateException("the handler returned no future"));
+        }
+        if (decided.succeeded() && decided.result() != null) {
             // Decided on the spot (every review that needs no status write): no deadline to keep and no thread to
             // come back from, so no timer and no hop through the event loop's task queue.
             answer(ctx, req, decided.result(), start);
@@ -166,37 +207,49 @@ final class AdmissionEndpoint {
         long timer = ctx.vertx().setTimer(deadline.toMillis(), id -> bounded.tryFail(new TimeoutException()));
         decided.onComplete(ar -> context.runOnContext(v -> {
             ctx.vertx().cancelTimer(timer);
-            if (ar.succeeded()) {
+            if (ar.succeeded() && ar.result() != null) {
                 bounded.tryComplete(ar.result());
             } else {
-                bounded.tryFail(ar.cause());
+                bounded.tryFail(
+                        ar.succeeded() ? new IllegalStateException("the handler answered nothing") : ar.cause());
             }
         }));
         bounded.future()
-                .recover(e -> {
-                    LOG.error(
-                            "webhook={} uid={} kind={} object={} handler failed",
-                            webhook,
-                            uid,
-                            req.kindLabel(),
-                            req.objectKey(),
-                            e);
-                    String why = e instanceof TimeoutException
-                            ? "Sluice did not decide within " + deadline.toMillis() + " ms"
-                            : "Sluice failed to decide (see the admission service log for uid " + uid + ")";
-                    return Future.succeededFuture(AdmissionResponse.errored(500, why));
-                })
+                .recover(e -> Future.succeededFuture(failed(req, e)))
                 .onSuccess(response -> answer(ctx, req, response, start));
     }
 
+    /** The answer when the handler threw, failed or missed the deadline: see {@link OnFailure}. */
+    private AdmissionResponse failed(AdmissionRequest req, Throwable e) {
+        boolean late = e instanceof TimeoutException;
+        LOG.error(
+                "webhook={} uid={} kind={} object={} handler {}; answering {}",
+                webhook,
+                req.uid(),
+                req.kindLabel(),
+                req.objectKey(),
+                late ? "missed the deadline of " + deadline.toMillis() + " ms" : "failed",
+                onFailure == OnFailure.ADMIT ? "allowed with no change" : "an internal error",
+                late ? null : e);
+        String why = late
+                ? "Sluice did not decide within " + deadline.toMillis() + " ms"
+                : "Sluice failed to decide (see the admission service log for uid " + req.uid() + ")";
+        if (onFailure == OnFailure.DENY) {
+            return AdmissionResponse.errored(late ? 504 : 500, why);
+        }
+        metrics.failedOpen(webhook, late ? "deadline" : "error");
+        return AdmissionResponse.allowed()
+                .withWarnings(List.of(why + "; admitted without Sluice's changes (uid " + req.uid() + ")"));
+    }
+
     /** Parses the body where it lies when it is on the heap (it is, as the body handler collects it). */
-    private JsonNode read(Buffer body) {
+    private Reading read(Buffer body) {
         ByteBuf bytes = ((BufferInternal) body).getByteBuf();
         if (bytes.hasArray()) {
-            return reader.read(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+            return read(reader, bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
         }
         byte[] copy = body.getBytes();
-        return reader.read(copy, 0, copy.length);
+        return read(reader, copy, 0, copy.length);
     }
 
     private void answer(RoutingContext ctx, AdmissionRequest req, AdmissionResponse response, long start) {

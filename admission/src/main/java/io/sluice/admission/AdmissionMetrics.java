@@ -1,6 +1,7 @@
 package io.sluice.admission;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -8,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The admission service's own meters. Names are Prometheus-style once scraped:
- * {@code sluice_admission_requests_total}, {@code sluice_admission_request_duration_seconds} (a histogram) and
- * {@code sluice_admission_status_write_failures_total}.
+ * {@code sluice_admission_requests_total}, {@code sluice_admission_request_duration_seconds} (a histogram),
+ * {@code sluice_admission_status_write_failures_total}, {@code sluice_admission_failed_open_total} and
+ * {@code sluice_admission_ca_publish_failures_total}.
  */
 final class AdmissionMetrics {
     private final MeterRegistry registry;
@@ -67,6 +69,34 @@ final class AdmissionMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
         return new Meters(requests, duration);
+    }
+
+    /**
+     * A review admitted unchanged because its handler failed ({@code cause=error}) or missed the deadline
+     * ({@code cause=deadline}).
+     */
+    void failedOpen(String webhook, String cause) {
+        failedOpenCounter(webhook, cause).increment();
+    }
+
+    double failedOpenCount(String webhook, String cause) {
+        return failedOpenCounter(webhook, cause).count();
+    }
+
+    private Counter failedOpenCounter(String webhook, String cause) {
+        return Counter.builder("sluice.admission.failed.open")
+                .description("reviews admitted unchanged because the handler failed or missed the deadline")
+                .tag("webhook", webhook)
+                .tag("cause", cause)
+                .register(registry);
+    }
+
+    /** Counts the certificate rounds whose CA bundle could not be published, as {@code certificates} reports them. */
+    void caPublishFailures(ManagedCertificates certificates) {
+        FunctionCounter.builder("sluice.admission.ca.publish.failures", certificates, c -> c.publishFailures())
+                .description(
+                        "certificate rounds whose CA bundle could not be published into the webhook configurations")
+                .register(registry);
     }
 
     void statusWriteFailed() {

@@ -38,9 +38,24 @@ final class AdmissionRoutes {
             PrometheusMeterRegistry registry,
             List<ReadyCheck> checks) {
         Router router = Router.router(vertx);
-        new AdmissionEndpoint("validate", ReviewReader.FULL, validate, bodyLimit, deadline, metrics)
+        // Only validation may deny; a fault of the mutating path admits the Deployment unchanged.
+        new AdmissionEndpoint(
+                        "validate",
+                        ReviewReader.FULL,
+                        validate,
+                        bodyLimit,
+                        deadline,
+                        metrics,
+                        AdmissionEndpoint.OnFailure.DENY)
                 .mount(router, VALIDATE);
-        new AdmissionEndpoint("mutate", ReviewReader.DEPLOYMENTS, mutate, bodyLimit, deadline, metrics)
+        new AdmissionEndpoint(
+                        "mutate",
+                        ReviewReader.DEPLOYMENTS,
+                        mutate,
+                        bodyLimit,
+                        deadline,
+                        metrics,
+                        AdmissionEndpoint.OnFailure.ADMIT)
                 .mount(router, MUTATE);
         router.get("/healthz")
                 .handler(ctx -> ctx.response()

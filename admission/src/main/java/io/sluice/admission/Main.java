@@ -85,9 +85,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--namespace",
-            defaultValue = "${env:POD_NAMESPACE:-sluice-system}",
-            description =
-                    "Namespace of the service and of the CA Secret (env POD_NAMESPACE; default " + "${DEFAULT-VALUE}).")
+            defaultValue = "${env:POD_NAMESPACE:-}",
+            description = "Namespace of the service and of the CA Secret; the mutating webhook leaves its "
+                    + "Deployments alone (env POD_NAMESPACE, set from the downward API). Empty: the pod's "
+                    + "ServiceAccount namespace, outside a pod " + Installation.FALLBACK_NAMESPACE + ".")
     String namespace;
 
     @Option(
@@ -150,10 +151,18 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--analyzer-identity",
-            defaultValue = "${env:SLUICE_ANALYZER_IDENTITY:-system:serviceaccount:sluice-system:sluice-analyzer}",
+            defaultValue = "${env:SLUICE_ANALYZER_IDENTITY:-}",
             description = "User name of the analyzer: its replica changes are let through (env "
-                    + "SLUICE_ANALYZER_IDENTITY; default ${DEFAULT-VALUE}).")
+                    + "SLUICE_ANALYZER_IDENTITY). Empty: system:serviceaccount:<namespace>:"
+                    + "<--analyzer-service-account>, the analyzer installed next to this service.")
     String analyzerIdentity;
+
+    @Option(
+            names = "--analyzer-service-account",
+            defaultValue = "${env:SLUICE_ANALYZER_SERVICE_ACCOUNT:-sluice-analyzer}",
+            description = "The analyzer's ServiceAccount in this service's namespace, when --analyzer-identity is "
+                    + "empty (env SLUICE_ANALYZER_SERVICE_ACCOUNT; default ${DEFAULT-VALUE}).")
+    String analyzerServiceAccount;
 
     @Option(
             names = "--status-write-budget",
@@ -256,6 +265,11 @@ public final class Main implements Callable<Integer> {
                 .setInternalBlockingPoolSize(2);
     }
 
+    /** The namespace and the analyzer's identity from the flags, or else from the pod's ServiceAccount mount. */
+    Installation installation(java.nio.file.Path serviceAccountDir) {
+        return Installation.read(namespace, analyzerIdentity, analyzerServiceAccount, serviceAccountDir);
+    }
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -279,7 +293,12 @@ public final class Main implements Callable<Integer> {
         Duration request = duration("--api-request-timeout", apiRequestTimeout);
         SourceClassifier sources = SourceClassifier.withDefaults(
                 pairs("--source-user", sourceUsers), pairs("--source-manager", sourceManagers));
-        ServingRequest serving = ServingRequest.of(serviceName, namespace)
+        Installation installation = installation(Installation.SERVICE_ACCOUNT_DIR);
+        log.info(
+                "installed in namespace {}; replica changes by {} are let through",
+                installation.namespace(),
+                installation.analyzerIdentity());
+        ServingRequest serving = ServingRequest.of(serviceName, installation.namespace())
                 .withExtraDnsNames(
                         extraDnsNames.stream().filter(s -> !s.isBlank()).toList())
                 .withIpAddresses(extraIps.stream().filter(s -> !s.isBlank()).toList())
@@ -305,20 +324,28 @@ public final class Main implements Callable<Integer> {
                 ? new FileCertificates(vertx, tlsCertFile, tlsKeyFile, reload)
                 : new ManagedCertificates(
                         vertx,
-                        new SecretCaStore(calls, namespace, caSecret, mutatingConfiguration, validatingConfiguration),
+                        new SecretCaStore(
+                                calls,
+                                installation.namespace(),
+                                caSecret,
+                                mutatingConfiguration,
+                                validatingConfiguration),
                         serving,
-                        CaRequest.of(serviceName + "." + namespace + " webhook CA"),
+                        CaRequest.of(serviceName + "." + installation.namespace() + " webhook CA"),
                         Clock.systemUTC(),
                         recheck);
 
+        if (certificates instanceof ManagedCertificates managed) {
+            metrics.caPublishFailures(managed);
+        }
         ValidatingHandler validate = new ValidatingHandler(
                 new ObjectDecoder(),
-                CanaryValidator::validate,
+                CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
                 cluster);
         MutatingHandler mutate =
-                new MutatingHandler(cluster, calls, sources, analyzerIdentity, writeBudget, Clock.systemUTC(), metrics);
+                new MutatingHandler(cluster, calls, sources, installation, writeBudget, Clock.systemUTC(), metrics);
         List<AdmissionRoutes.ReadyCheck> checks = List.of(
                 new AdmissionRoutes.ReadyCheck("certificate", tls::loaded),
                 new AdmissionRoutes.ReadyCheck("caches", cluster::synced));

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ final class ManagedCertificates implements CertificateSource {
     private final Duration recheck;
     private Function<ServingCertificate, Future<Void>> install;
     private volatile KeyAndCert leaf;
+    private volatile CaBundle lastPublished;
+    private final AtomicLong publishFailures = new AtomicLong();
     private long timer = -1;
     private boolean stopped;
 
@@ -77,13 +80,40 @@ final class ManagedCertificates implements CertificateSource {
                         schedule(ar.succeeded() ? ar.result() : clock.instant().plus(Duration.ofSeconds(30)))));
     }
 
-    /** One round; returns when the next round is due. Failures are logged and retried by the caller's timer. */
+    /**
+     * One round; returns when the next round is due. Failures are logged and retried by the caller's timer.
+     *
+     * <p>A bundle that cannot be published (the configuration patch refused, the API server away) does not stop the
+     * service: the failure is logged and counted, the next round comes within {@link #RETRY}, and the leaf goes on
+     * as before, except that a leaf of a CA the API server may not trust yet is not served while an older leaf
+     * still works. At the first start there is no older leaf: the service serves one of the stored CA rather than
+     * nothing (a call the API server cannot verify fails open, as a missing service does).
+     */
     Future<Instant> check() {
         Instant now = clock.instant();
         return currentCa(now)
-                .compose(stored -> publish(stored, now).map(stored))
-                .compose(stored -> renewLeaf(stored, now))
+                .compose(stored -> publish(stored, now).compose(published -> {
+                    if (!published && leaf != null && !trusted(stored.ca().cert())) {
+                        LOG.warn("the CA bundle is not published yet: the current serving certificate stays");
+                        return Future.succeededFuture(now.plus(RETRY));
+                    }
+                    return renewLeaf(stored, now)
+                            .map(next -> published || next.isBefore(now.plus(RETRY)) ? next : now.plus(RETRY));
+                }))
                 .onFailure(e -> LOG.error("certificate check failed, the current certificate stays: {}", e.toString()));
+    }
+
+    /** How soon a round that could not publish the bundle is tried again. */
+    static final Duration RETRY = Duration.ofSeconds(30);
+
+    /** Whether {@code ca} was in the last bundle published, so the API server trusts leaves it signs. */
+    private boolean trusted(X509Certificate ca) {
+        return lastPublished != null && lastPublished.certificates().contains(ca);
+    }
+
+    /** Rounds whose bundle could not be published; {@code sluice_admission_ca_publish_failures_total}. */
+    long publishFailures() {
+        return publishFailures.get();
     }
 
     /** The stored CA, created or rotated first when needed. */
@@ -138,8 +168,22 @@ final class ManagedCertificates implements CertificateSource {
         return store.publish(bundle);
     }
 
-    private Future<Void> publish(CaStore.StoredCa stored, Instant now) {
-        return publish(CaBundle.merge(List.of(stored.ca().cert()), stored.previous(), now));
+    /** Publishes the stored CA's bundle; answers whether that worked, a failure being logged and counted. */
+    private Future<Boolean> publish(CaStore.StoredCa stored, Instant now) {
+        CaBundle bundle = CaBundle.merge(List.of(stored.ca().cert()), stored.previous(), now);
+        return publish(bundle)
+                .map(v -> {
+                    lastPublished = bundle;
+                    return true;
+                })
+                .recover(e -> {
+                    publishFailures.incrementAndGet();
+                    LOG.error(
+                            "could not publish the CA bundle into the webhook configurations, retrying within {}: {}",
+                            RETRY,
+                            e.toString());
+                    return Future.succeededFuture(false);
+                });
     }
 
     private Future<Instant> renewLeaf(CaStore.StoredCa stored, Instant now) {

@@ -30,7 +30,7 @@ final class MutatingHandler implements AdmissionHandler {
     private final ClusterView cluster;
     private final StatusWriter writer;
     private final SourceClassifier sources;
-    private final String analyzerIdentity;
+    private final Installation installation;
     private final Duration writeBudget;
     private final Clock clock;
     private final AdmissionMetrics metrics;
@@ -39,14 +39,14 @@ final class MutatingHandler implements AdmissionHandler {
             ClusterView cluster,
             StatusWriter writer,
             SourceClassifier sources,
-            String analyzerIdentity,
+            Installation installation,
             Duration writeBudget,
             Clock clock,
             AdmissionMetrics metrics) {
         this.cluster = cluster;
         this.writer = writer;
         this.sources = sources;
-        this.analyzerIdentity = analyzerIdentity;
+        this.installation = installation;
         this.writeBudget = writeBudget;
         this.clock = clock;
         this.metrics = metrics;
@@ -59,13 +59,18 @@ final class MutatingHandler implements AdmissionHandler {
         if (!write
                 || !request.subResource().isEmpty()
                 || !"apps".equals(request.group())
-                || !"Deployment".equals(request.kind())) {
+                || !"Deployment".equals(request.kind())
+                // Sluice's own Deployments, whatever the webhook's namespaceSelector says: a broken Sluice must not
+                // stand in the way of its own repair.
+                || installation.namespace().equals(request.namespace())) {
             return Future.succeededFuture(AdmissionResponse.allowed());
         }
         String malformed = shapeProblem(request.object());
         if (malformed != null) {
-            return Future.succeededFuture(
-                    AdmissionResponse.errored(400, "request.object is not a Deployment: " + malformed));
+            // The mutating path never denies: the API server's own validation judges the object.
+            return Future.succeededFuture(AdmissionResponse.allowed()
+                    .withWarnings(List.of("Sluice left this Deployment unchanged: request.object is not a Deployment: "
+                            + malformed)));
         }
         List<Canary> owners = cluster.canariesTargeting(request.namespace(), "Deployment", request.name());
         if (owners.isEmpty()) {
@@ -79,7 +84,7 @@ final class MutatingHandler implements AdmissionHandler {
     private AdmissionResponse replicas(AdmissionRequest request) {
         if (!request.operation().equals("UPDATE")
                 || !request.hasOldObject()
-                || analyzerIdentity.equals(request.username())) {
+                || installation.analyzerIdentity().equals(request.username())) {
             return AdmissionResponse.allowed();
         }
         if (request.object()

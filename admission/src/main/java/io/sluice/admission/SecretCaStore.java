@@ -78,13 +78,16 @@ final class SecretCaStore implements CaStore {
 
     @Override
     public Future<StoredCa> replace(StoredCa current, KeyAndCert ca, List<X509Certificate> previous) {
+        // Re-read to keep what others put on the Secret (labels, annotations), but write at the version the
+        // rotation was decided on: the API server refuses the update with 409 when another replica wrote since.
         return calls.readSecret(namespace, name).compose(found -> {
             Secret secret = found.orElseThrow(() -> new Conflict("Secret " + namespace + "/" + name + " vanished"));
-            if (!current.version().equals(secret.getMetadata().getResourceVersion())) {
-                return Future.failedFuture(new Conflict("Secret " + namespace + "/" + name + " changed"));
-            }
-            Secret updated =
-                    new SecretBuilder(secret).withData(data(ca, previous)).build();
+            Secret updated = new SecretBuilder(secret)
+                    .editMetadata()
+                    .withResourceVersion(current.version())
+                    .endMetadata()
+                    .withData(data(ca, previous))
+                    .build();
             return conflictAware(calls.updateSecret(updated)).map(this::decode);
         });
     }

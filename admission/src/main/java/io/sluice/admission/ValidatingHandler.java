@@ -7,11 +7,13 @@ import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.Flagger;
 import io.sluice.model.flagger.MetricTemplate;
+import io.sluice.model.validation.CanaryValidator;
 import io.sluice.model.validation.Violation;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -21,14 +23,14 @@ import java.util.stream.Collectors;
  */
 final class ValidatingHandler implements AdmissionHandler {
     private final ObjectDecoder decoder;
-    private final Validator<Canary> canaries;
+    private final Function<Canary, CanaryValidator.Verdict> canaries;
     private final Validator<MetricTemplate> templates;
     private final Validator<AlertProvider> providers;
     private final ClusterView cluster;
 
     ValidatingHandler(
             ObjectDecoder decoder,
-            Validator<Canary> canaries,
+            Function<Canary, CanaryValidator.Verdict> canaries,
             Validator<MetricTemplate> templates,
             Validator<AlertProvider> providers,
             ClusterView cluster) {
@@ -84,9 +86,9 @@ final class ValidatingHandler implements AdmissionHandler {
             return invalid(request, List.of(decoded.error()));
         }
         Canary canary = decoded.value();
-        List<Violation> violations = canaries.validate(canary);
-        if (!violations.isEmpty()) {
-            return invalid(request, violations);
+        CanaryValidator.Verdict verdict = canaries.apply(canary);
+        if (!verdict.violations().isEmpty()) {
+            return invalid(request, verdict.violations());
         }
         CanarySpec.TargetReference target = canary.getSpec() == null ? null : canary.getSpec().targetRef;
         if (target == null) {
@@ -115,7 +117,12 @@ final class ValidatingHandler implements AdmissionHandler {
                             .replace("  ", " "),
                     409);
         }
-        return AdmissionResponse.allowed().withWarnings(missingReferences(request.namespace(), canary.getSpec()));
+        // What Flagger accepts but is probably a mistake is admitted, as Flagger admits it, with kubectl's Warning
+        // lines.
+        return AdmissionResponse.allowed()
+                .withWarnings(
+                        verdict.warnings().stream().map(Violation::toString).toList())
+                .withWarnings(missingReferences(request.namespace(), canary.getSpec()));
     }
 
     /** A run in progress is about one target: moving it would strand the traffic split and the primary. */

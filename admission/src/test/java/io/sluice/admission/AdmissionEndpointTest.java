@@ -57,7 +57,8 @@ class AdmissionEndpointTest {
                         AdmissionEndpointTest::echo,
                         LIMIT,
                         Duration.ofMillis(300),
-                        Fixtures.metrics())
+                        Fixtures.metrics(),
+                        AdmissionEndpoint.OnFailure.DENY)
                 .mount(router, "/review");
         // The real handlers, for the randomised test: a Canary targets the fixtures' Deployment.
         InMemoryClusterView cluster = new InMemoryClusterView();
@@ -70,26 +71,28 @@ class AdmissionEndpointTest {
                                 cluster,
                                 new RecordingStatusWriter(),
                                 SourceClassifier.withDefaults(java.util.Map.of(), java.util.Map.of()),
-                                "analyzer",
+                                new Installation("sluice-system", "analyzer"),
                                 Duration.ofMillis(200),
                                 java.time.Clock.systemUTC(),
                                 metrics),
                         LIMIT,
                         Duration.ofSeconds(2),
-                        metrics)
+                        metrics,
+                        AdmissionEndpoint.OnFailure.ADMIT)
                 .mount(router, "/mutate");
         new AdmissionEndpoint(
                         "validate",
                         ReviewReader.FULL,
                         new ValidatingHandler(
                                 new ObjectDecoder(),
-                                io.sluice.model.validation.CanaryValidator::validate,
+                                io.sluice.model.validation.CanaryValidator::judge,
                                 io.sluice.model.validation.MetricTemplateValidator::validate,
                                 io.sluice.model.validation.AlertProviderValidator::validate,
                                 cluster),
                         LIMIT,
                         Duration.ofSeconds(2),
-                        metrics)
+                        metrics,
+                        AdmissionEndpoint.OnFailure.DENY)
                 .mount(router, "/validate");
         HttpServer server =
                 await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));

@@ -35,7 +35,7 @@ class MutatingHandlerTest {
                 cluster,
                 writer,
                 SourceClassifier.withDefaults(Map.of(), Map.of()),
-                ANALYZER,
+                new Installation("sluice-system", ANALYZER),
                 Duration.ofMillis(200),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 metrics);
@@ -48,6 +48,22 @@ class MutatingHandlerTest {
         Canary canary = Fixtures.seedCanary("Initialized", synced);
         cluster.canaries.add(canary);
         return canary;
+    }
+
+    @Test
+    void aDeploymentItCannotReadIsAdmittedUnchangedWithAWarning() {
+        ObjectNode review = Fixtures.review("kubectl-set-image-podinfo.json");
+        seedCanary(review);
+        ((ObjectNode) review.path("request").path("object").path("spec")).put("replicas", "three");
+
+        AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.patch()).isNull();
+        assertThat(response.warnings())
+                .containsExactly("Sluice left this Deployment unchanged: request.object is not a Deployment: "
+                        + "spec.replicas must be an integer");
+        assertThat(writer.writes).isEmpty();
     }
 
     @Test

@@ -233,7 +233,7 @@ class ReviewReaderTest {
                 cluster,
                 writer,
                 SourceClassifier.withDefaults(Map.of(), Map.of()),
-                "analyzer",
+                new Installation("sluice-system", "analyzer"),
                 Duration.ofSeconds(1),
                 Clock.fixed(java.time.Instant.parse("2026-11-26T10:00:00Z"), java.time.ZoneOffset.UTC),
                 Fixtures.metrics());

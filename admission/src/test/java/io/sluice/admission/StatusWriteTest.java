@@ -36,7 +36,7 @@ class StatusWriteTest {
                 view,
                 calls,
                 SourceClassifier.withDefaults(Map.of(), Map.of()),
-                "system:serviceaccount:sluice-system:sluice-analyzer",
+                new Installation("sluice-system", "system:serviceaccount:sluice-system:sluice-analyzer"),
                 Duration.ofSeconds(5),
                 Clock.fixed(Instant.parse("2026-11-26T10:02:17Z"), ZoneOffset.UTC),
                 metrics);
@@ -126,7 +126,7 @@ class StatusWriteTest {
                 staleCache,
                 calls,
                 SourceClassifier.withDefaults(Map.of(), Map.of()),
-                "analyzer",
+                new Installation("sluice-system", "analyzer"),
                 Duration.ofSeconds(5),
                 Clock.systemUTC(),
                 metrics);

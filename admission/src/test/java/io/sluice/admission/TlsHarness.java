@@ -42,12 +42,16 @@ final class TlsHarness implements AutoCloseable {
                 cluster,
                 writer,
                 SourceClassifier.withDefaults(Map.of(), Map.of()),
-                "analyzer",
+                new Installation("sluice-system", "analyzer"),
                 Duration.ofSeconds(2),
                 java.time.Clock.systemUTC(),
                 metrics);
-        ValidatingHandler validate =
-                new ValidatingHandler(new ObjectDecoder(), c -> List.of(), t -> List.of(), p -> List.of(), cluster);
+        ValidatingHandler validate = new ValidatingHandler(
+                new ObjectDecoder(),
+                c -> new io.sluice.model.validation.CanaryValidator.Verdict(List.of(), List.of()),
+                t -> List.of(),
+                p -> List.of(),
+                cluster);
         server = await(vertx.createHttpServer(tls.serverOptions(
                         new HttpServerOptions().setHost("127.0.0.1").setPort(0)))
                 .requestHandler(AdmissionRoutes.router(

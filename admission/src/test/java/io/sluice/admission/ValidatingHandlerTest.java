@@ -24,7 +24,7 @@ class ValidatingHandlerTest {
         cluster.routeTables.add("test/podinfo");
         handler = new ValidatingHandler(
                 new ObjectDecoder(),
-                CanaryValidator::validate,
+                CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
                 cluster);
@@ -156,6 +156,32 @@ class ValidatingHandlerTest {
                                 + "fails until it does",
                         "spec.analysis.alerts[0].providerRef: AlertProvider ops/slack does not exist yet; the alert is not "
                                 + "sent until it does");
+    }
+
+    @Test
+    void whatFlaggerRunsIsAdmittedWithWarningsInKubectlsShape() {
+        AdmissionResponse response = decide(seedCanary(r -> {
+            ObjectNode analysis = (ObjectNode) spec(r).path("analysis");
+            analysis.remove("stepWeight");
+            analysis.put("threshold", 0).putArray("stepWeights").add(10).add(200);
+        }));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.warnings())
+                .containsExactly(
+                        "spec.analysis.threshold: 0 means the default, 1: the first failed check rolls the canary back",
+                        "spec.analysis.stepWeights[1]: is 200, above 100: the canary's weight stops at 100");
+    }
+
+    @Test
+    void sessionAffinityIsDeniedWithTheReason() {
+        AdmissionResponse response = decide(seedCanary(r -> ((ObjectNode) spec(r).path("analysis"))
+                .putObject("sessionAffinity")
+                .put("cookieName", "canary")));
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.code()).isEqualTo(422);
+        assertThat(response.message()).contains("spec.analysis.sessionAffinity: session affinity is not supported");
     }
 
     @Test

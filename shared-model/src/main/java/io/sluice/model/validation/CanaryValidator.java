@@ -29,17 +29,37 @@ public final class CanaryValidator {
             .toList();
 
     public static final List<String> SUPPORTED_PROVIDERS = List.of(WellKnown.PROVIDER_GLOO_MESH);
-    private static final List<String> SAME_SITE =
-            Stream.of(CanaryAnalysis.SameSite.values()).map(Enum::name).toList();
 
     private CanaryValidator() {}
 
+    /**
+     * What is said about a Canary: the violations that make it one Sluice cannot honour (denied at admission,
+     * refused by the analyzer), and the warnings about what Flagger accepts and runs but is probably a mistake
+     * (admitted with {@code Warning:} lines; the analyzer runs it as Flagger does).
+     */
+    public record Verdict(List<Violation> violations, List<Violation> warnings) {
+        public Verdict {
+            violations = List.copyOf(violations);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
     /** Every violation of {@code canary}, in the order of its fields; empty when it is valid. */
     public static List<Violation> validate(Canary canary) {
+        return judge(canary).violations();
+    }
+
+    /** The violations and the warnings of {@code canary}, each in the order of its fields. */
+    public static Verdict judge(Canary canary) {
         Checks checks = new Checks();
+        judge(checks, canary);
+        return new Verdict(checks.violations(), checks.warnings());
+    }
+
+    private static void judge(Checks checks, Canary canary) {
         CanarySpec spec = canary.getSpec();
         if (!checks.required("spec", spec)) {
-            return checks.violations();
+            return;
         }
         provider(checks, spec);
         target(checks, spec);
@@ -55,7 +75,6 @@ public final class CanaryValidator {
         } else if (!Boolean.TRUE.equals(spec.skipAnalysis)) {
             checks.add("spec.analysis", "is required (or set spec.skipAnalysis to promote without analysis)");
         }
-        return checks.violations();
     }
 
     private static void provider(Checks checks, CanarySpec spec) {
@@ -98,7 +117,10 @@ public final class CanaryValidator {
             checks.add("spec.targetRef.kind", "\"" + ref.kind + "\" is not supported: Sluice releases Deployments");
         }
         if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("apps/v1")) {
-            checks.add("spec.targetRef.apiVersion", "must be apps/v1 for a Deployment, got \"" + ref.apiVersion + "\"");
+            // Flagger goes by the kind; the Deployment is read and written through apps/v1 whatever this says.
+            checks.warn(
+                    "spec.targetRef.apiVersion",
+                    "is \"" + ref.apiVersion + "\", not apps/v1: the Deployment is released through apps/v1 anyway");
         }
         if (checks.required("spec.targetRef.name", ref.name)) {
             checks.dnsLabel("spec.targetRef.name", ref.name + "-primary", "the primary Deployment name");
@@ -170,7 +192,11 @@ public final class CanaryValidator {
 
     private static void analysis(Checks checks, String path, CanaryAnalysis analysis) {
         checks.duration(path + ".interval", analysis.interval);
-        checks.atLeast(path + ".threshold", analysis.threshold, 1);
+        if (analysis.threshold != null && analysis.threshold == 0) {
+            checks.warn(path + ".threshold", "0 means the default, 1: the first failed check rolls the canary back");
+        } else {
+            checks.atLeast(path + ".threshold", analysis.threshold, 1);
+        }
         strategy(checks, path, analysis);
         checks.range(path + ".stepWeightPromotion", analysis.stepWeightPromotion, 0, 100);
         checks.range(path + ".mirrorWeight", analysis.mirrorWeight, 0, 100);
@@ -224,9 +250,16 @@ public final class CanaryValidator {
                     checks.add(field, "is required");
                     continue;
                 }
-                checks.range(field, w, 1, 100);
+                if (w < 1) {
+                    checks.add(field, "must be at least 1, got " + w);
+                } else if (w > 100) {
+                    checks.warn(field, "is " + w + ", above 100: the canary's weight stops at 100");
+                }
                 if (previous != null && w <= previous) {
-                    checks.add(field, "must be greater than the previous step (" + previous + ")");
+                    checks.warn(
+                            field,
+                            "is not greater than the previous step (" + previous + "): Flagger's weight rule then "
+                                    + "holds or lowers the canary's weight at this step");
                 }
                 previous = w;
             }
@@ -276,7 +309,9 @@ public final class CanaryValidator {
                     checks.add(field + ".thresholdRange", "min " + fmt(min) + " is greater than max " + fmt(max));
                 }
             } else if (m.threshold == null) {
-                checks.add(field + ".thresholdRange", "is required: give min, max or both");
+                checks.warn(
+                        field + ".thresholdRange",
+                        "is not set (nor threshold): the check never fails; give min, max or both");
             }
         }
     }
@@ -331,19 +366,16 @@ public final class CanaryValidator {
         }
     }
 
+    /** Accepted and silently ignored before: the routes Sluice writes cannot carry it, so it is refused with why. */
     private static void sessionAffinity(Checks checks, String path, CanaryAnalysis.SessionAffinity affinity) {
         if (affinity == null) {
             return;
         }
-        checks.required(path + ".cookieName", affinity.cookieName);
-        if (affinity.cookieName != null && affinity.cookieName.equals(affinity.primaryCookieName)) {
-            checks.add(
-                    path + ".primaryCookieName",
-                    "must differ from cookieName (\"" + affinity.cookieName
-                            + "\"): the two cookies pin requests to different versions");
-        }
-        checks.atLeast(path + ".maxAge", affinity.maxAge, 0);
-        checks.oneOf(path + ".sameSite", affinity.sameSite, SAME_SITE);
+        checks.add(
+                path,
+                "session affinity is not supported by the gloo-mesh provider: the delegate RouteTable Sluice writes "
+                        + "splits traffic by weight and header match only and cannot pin a client to a version with a "
+                        + "cookie; remove sessionAffinity");
     }
 
     private static String fmt(double d) {

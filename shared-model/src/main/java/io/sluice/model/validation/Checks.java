@@ -15,9 +15,19 @@ final class Checks {
     private static final Pattern IANA_SVC_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private final List<Violation> violations = new ArrayList<>();
+    private final List<Violation> warnings = new ArrayList<>();
 
     List<Violation> violations() {
         return List.copyOf(violations);
+    }
+
+    /** What Flagger accepts and runs but is probably a mistake: admitted, with a warning. */
+    List<Violation> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    void warn(String field, String message) {
+        warnings.add(new Violation(field, message));
     }
 
     void add(String field, String message) {

@@ -12,8 +12,8 @@ public final class MetricTemplateValidator {
     public static final List<String> PROVIDER_TYPES = List.of("prometheus");
 
     private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
-    private static final Pattern KNOWN =
-            Pattern.compile("\\.?(name|namespace|target|service|interval)|\\.?variables\\.[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern KNOWN = Pattern.compile(
+            "\\.?(name|namespace|target|service|ingress|route|interval)|\\.?variables\\.[A-Za-z_][A-Za-z0-9_]*");
 
     private MetricTemplateValidator() {}
 
@@ -60,7 +60,7 @@ public final class MetricTemplateValidator {
                 checks.add(
                         "spec.query",
                         "unknown placeholder {{ " + action + " }}: use name, namespace, target, "
-                                + "service, interval or variables.<key>");
+                                + "service, ingress, route, interval or variables.<key>");
             }
         }
     }

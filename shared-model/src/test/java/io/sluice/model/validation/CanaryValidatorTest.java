@@ -26,7 +26,7 @@ class CanaryValidatorTest {
 
     @Test
     void theSeedsCanaryHasNoViolation() {
-        assertThat(CanaryValidator.validate(seed())).isEmpty();
+        assertThat(CanaryValidator.judge(seed())).isEqualTo(new CanaryValidator.Verdict(List.of(), List.of()));
     }
 
     @Test
@@ -47,7 +47,7 @@ class CanaryValidatorTest {
         Canary canary = seed();
         canary.getSpec().targetRef.kind = "StatefulSet";
         canary.getSpec().service.port = 0;
-        canary.getSpec().analysis.threshold = 0;
+        canary.getSpec().analysis.threshold = -2;
         assertThat(CanaryValidator.validate(canary)).hasSize(3);
     }
 
@@ -64,11 +64,6 @@ class CanaryValidatorTest {
                         c -> c.getSpec().targetRef.kind = "DaemonSet",
                         "spec.targetRef.kind",
                         "is not supported"),
-                rule(
-                        "a Deployment target is apps/v1",
-                        c -> c.getSpec().targetRef.apiVersion = "extensions/v1beta1",
-                        "spec.targetRef.apiVersion",
-                        "apps/v1"),
                 rule(
                         "the target needs a name",
                         c -> c.getSpec().targetRef.name = "",
@@ -180,7 +175,7 @@ class CanaryValidatorTest {
                         "positive"),
                 rule(
                         "the threshold is at least 1",
-                        c -> c.getSpec().analysis.threshold = 0,
+                        c -> c.getSpec().analysis.threshold = -1,
                         "spec.analysis.threshold",
                         "at least 1"),
                 rule(
@@ -209,15 +204,10 @@ class CanaryValidatorTest {
                         "spec.analysis.maxWeight",
                         "between 1 and 100"),
                 rule(
-                        "each listed weight is within 1 and 100",
-                        c -> useSteps(c, 10, 200),
-                        "spec.analysis.stepWeights[1]",
-                        "between 1 and 100"),
-                rule(
-                        "listed weights ascend strictly",
-                        c -> useSteps(c, 10, 20, 20),
-                        "spec.analysis.stepWeights[2]",
-                        "must be greater than the previous step"),
+                        "each listed weight is at least 1",
+                        c -> useSteps(c, 0, 10),
+                        "spec.analysis.stepWeights[0]",
+                        "must be at least 1"),
                 rule(
                         "iterations are at least 1",
                         c -> {
@@ -285,11 +275,6 @@ class CanaryValidatorTest {
                         "spec.analysis.metrics[0].thresholdRange",
                         "min 99 is greater than max 90"),
                 rule(
-                        "a metric needs a bound",
-                        c -> c.getSpec().analysis.metrics.get(0).thresholdRange = null,
-                        "spec.analysis.metrics[0].thresholdRange",
-                        "is required"),
-                rule(
                         "webhook types come from the list",
                         c -> c.getSpec().analysis.webhooks.get(0).type = "pre-promotion",
                         "spec.analysis.webhooks[0].type",
@@ -335,22 +320,14 @@ class CanaryValidatorTest {
                         "spec.analysis.alerts[0].providerRef.name",
                         "is required"),
                 rule(
-                        "session affinity needs a cookie name",
-                        c -> {
-                            c.getSpec().analysis.sessionAffinity = new CanaryAnalysis.SessionAffinity();
-                        },
-                        "spec.analysis.sessionAffinity.cookieName",
-                        "is required"),
-                rule(
-                        "session-affinity cookie names differ",
+                        "session affinity is refused with the reason, not ignored",
                         c -> {
                             CanaryAnalysis.SessionAffinity a = new CanaryAnalysis.SessionAffinity();
                             a.cookieName = "canary";
-                            a.primaryCookieName = "canary";
                             c.getSpec().analysis.sessionAffinity = a;
                         },
-                        "spec.analysis.sessionAffinity.primaryCookieName",
-                        "must differ"),
+                        "spec.analysis.sessionAffinity",
+                        "not supported by the gloo-mesh provider"),
                 rule(
                         "the deprecated canaryAnalysis is judged under its own path",
                         c -> {
@@ -373,6 +350,51 @@ class CanaryValidatorTest {
         assertThat(violations).as(rule).anySatisfy(v -> {
             assertThat(v.field()).isEqualTo(field);
             assertThat(v.message()).contains(message);
+        });
+    }
+
+    /** What Flagger accepts and runs, but is probably a mistake: admitted with a warning, never denied. */
+    static Stream<Arguments> warnings() {
+        return Stream.of(
+                rule(
+                        "a target of another apiVersion is released by its kind, as Flagger does",
+                        c -> c.getSpec().targetRef.apiVersion = "extensions/v1beta1",
+                        "spec.targetRef.apiVersion",
+                        "not apps/v1"),
+                rule(
+                        "a threshold of 0 means the default, 1",
+                        c -> c.getSpec().analysis.threshold = 0,
+                        "spec.analysis.threshold",
+                        "0 means the default, 1"),
+                rule(
+                        "a listed weight above 100 is capped at run time",
+                        c -> useSteps(c, 10, 200),
+                        "spec.analysis.stepWeights[1]",
+                        "above 100"),
+                rule(
+                        "listed weights that do not ascend run as Flagger runs them",
+                        c -> useSteps(c, 10, 20, 20),
+                        "spec.analysis.stepWeights[2]",
+                        "is not greater than the previous step (20)"),
+                rule(
+                        "a metric without threshold or thresholdRange never fails",
+                        c -> c.getSpec().analysis.metrics.get(0).thresholdRange = null,
+                        "spec.analysis.metrics[0].thresholdRange",
+                        "the check never fails"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("warnings")
+    void eachWarningAdmitsWithItsFieldPath(String rule, Consumer<Canary> change, String field, String message) {
+        Canary canary = seed();
+        change.accept(canary);
+
+        CanaryValidator.Verdict verdict = CanaryValidator.judge(canary);
+
+        assertThat(verdict.violations()).as(rule).isEmpty();
+        assertThat(verdict.warnings()).as(rule).singleElement().satisfies(w -> {
+            assertThat(w.field()).isEqualTo(field);
+            assertThat(w.message()).contains(message);
         });
     }
 

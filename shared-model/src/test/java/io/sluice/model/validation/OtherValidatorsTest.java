@@ -73,6 +73,16 @@ class OtherValidatorsTest {
                         "unknown placeholder {{ pod }}"));
     }
 
+    @ParameterizedTest(name = "Flagger's placeholder {{ {0} }} is accepted")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"name", "namespace", "target", "service", "ingress", "route", "interval", "variables.team"})
+    void everyPlaceholderFlaggerRendersIsAccepted(String placeholder) {
+        MetricTemplate t = template();
+        t.getSpec().query = "up{job=\"{{ " + placeholder + " }}\"}";
+
+        assertThat(MetricTemplateValidator.validate(t)).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("templateRules")
     void templateRulesReportTheirField(String rule, Consumer<MetricTemplate> breakIt, String field, String message) {

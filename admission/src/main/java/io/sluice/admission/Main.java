@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.certs.CaRequest;
 import io.sluice.certs.ServingRequest;
+import io.sluice.logging.LogConfigurator;
+import io.sluice.logging.LogSettings;
 import io.sluice.model.Durations;
 import io.sluice.model.validation.AlertProviderValidator;
 import io.sluice.model.validation.CanaryValidator;
@@ -228,6 +230,13 @@ public final class Main implements Callable<Integer> {
             description = "Log lines as text or json (env SLUICE_LOG_FORMAT). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
+    @Option(
+            names = "--log-level",
+            defaultValue = "${env:SLUICE_LOG_LEVEL:-INFO}",
+            description = "Level of Sluice's own log lines: TRACE, DEBUG, INFO, WARN, ERROR or OFF; other "
+                    + "libraries log at WARN (env SLUICE_LOG_LEVEL). Default: ${DEFAULT-VALUE}.")
+    String logLevel;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -273,7 +282,8 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            LogConfigurator.useFormat(logFormat);
+            LogSettings.useFormat(logFormat);
+            LogSettings.useLevel(logLevel);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -392,10 +402,7 @@ public final class Main implements Callable<Integer> {
                                     .toCompletableFuture()
                                     .join();
                             // Last: the log appender writes the lines still queued, the ones above included.
-                            if (LoggerFactory.getILoggerFactory()
-                                    instanceof ch.qos.logback.classic.LoggerContext logs) {
-                                logs.stop();
-                            }
+                            LogConfigurator.stopLogging();
                             stopped.countDown();
                         },
                         "sluice-shutdown"));

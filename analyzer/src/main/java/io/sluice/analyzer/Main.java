@@ -14,6 +14,8 @@ import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
 import io.sluice.analyzer.kube.Kube;
+import io.sluice.logging.LogConfigurator;
+import io.sluice.logging.LogSettings;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,6 +171,13 @@ public final class Main implements Callable<Integer> {
             defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
             description = "Log lines as text or json (env SLUICE_LOG_FORMAT). Default: ${DEFAULT-VALUE}.")
     String logFormat;
+
+    @Option(
+            names = "--log-level",
+            defaultValue = "${env:SLUICE_LOG_LEVEL:-INFO}",
+            description = "Level of Sluice's own log lines: TRACE, DEBUG, INFO, WARN, ERROR or OFF; other "
+                    + "libraries log at WARN (env SLUICE_LOG_LEVEL). Default: ${DEFAULT-VALUE}.")
+    String logLevel;
 
     @Option(
             names = "--wait-for-route-acceptance",
@@ -333,11 +342,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ("json".equals(logFormat)) {
-            System.setProperty("logback.configurationFile", "logback-json.xml");
-        } else if (!"text".equals(logFormat)) {
-            throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--log-format must be text or json, not " + logFormat);
+        try {
+            LogSettings.useFormat(logFormat);
+            LogSettings.useLevel(logLevel);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         NoDataPolicy policy = NoDataPolicy.parse(noDataPolicy)
                 .orElseThrow(() -> new CommandLine.ParameterException(
@@ -452,6 +461,8 @@ public final class Main implements Callable<Integer> {
                                     .toCompletionStage()
                                     .toCompletableFuture()
                                     .join();
+                            // Last: the log appender writes the lines still queued, the ones above included.
+                            LogConfigurator.stopLogging();
                             done.countDown();
                         },
                         "sluice-shutdown"));

@@ -1,4 +1,4 @@
-package io.sluice.admission;
+package io.sluice.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,13 +84,14 @@ class LogConfiguratorTest {
     void theFlagAcceptsTheAnalyzersTwoValuesOnly() {
         String before = System.getProperty("SLUICE_LOG_FORMAT");
         try {
-            LogConfigurator.useFormat("json");
+            LogSettings.useFormat("json");
             assertThat(System.getProperty("SLUICE_LOG_FORMAT")).isEqualTo("json");
-            LogConfigurator.useFormat("text");
+            LogSettings.useFormat("text");
             assertThat(System.getProperty("SLUICE_LOG_FORMAT")).isEqualTo("text");
-            assertThatThrownBy(() -> LogConfigurator.useFormat("JSON"))
+            assertThatThrownBy(() -> LogSettings.useFormat("JSON"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("--log-format must be text or json, not JSON");
+            assertThat(System.getProperty("SLUICE_LOG_FORMAT")).isEqualTo("text");
         } finally {
             if (before == null) {
                 System.clearProperty("SLUICE_LOG_FORMAT");
@@ -101,10 +102,29 @@ class LogConfiguratorTest {
     }
 
     @Test
+    void theLevelFlagAcceptsLogbacksLevelsInAnyCase() {
+        String before = System.getProperty("SLUICE_LOG_LEVEL");
+        try {
+            LogSettings.useLevel("debug");
+            assertThat(System.getProperty("SLUICE_LOG_LEVEL")).isEqualTo("DEBUG");
+            assertThatThrownBy(() -> LogSettings.useLevel("loud"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, not loud");
+            assertThat(System.getProperty("SLUICE_LOG_LEVEL")).isEqualTo("DEBUG");
+        } finally {
+            if (before == null) {
+                System.clearProperty("SLUICE_LOG_LEVEL");
+            } else {
+                System.setProperty("SLUICE_LOG_LEVEL", before);
+            }
+        }
+    }
+
+    @Test
     void theLevelOfSluiceLoggersComesFromSluiceLogLevel() {
         configure(Map.of("SLUICE_LOG_LEVEL", "debug"), Set.of());
 
-        assertThat(context.getLogger("io.sluice.admission.Main").getEffectiveLevel())
+        assertThat(context.getLogger("io.sluice.analyzer.Main").getEffectiveLevel())
                 .isEqualTo(Level.DEBUG);
         assertThat(context.getLogger("io.netty").getEffectiveLevel()).isEqualTo(Level.WARN);
     }

@@ -1,4 +1,4 @@
-package io.sluice.admission;
+package io.sluice.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.sluice.admission;
+package io.sluice.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -18,9 +18,10 @@ import java.util.function.Predicate;
  * Sluice's logging, set up in code when nothing else configures logback: one line per event on stdout, for the
  * container runtime to collect, as text or as logback's JSON ({@code SLUICE_LOG_FORMAT}, {@code text} or
  * {@code json}, the values of the analyzer's {@code --log-format}); {@code io.sluice} at {@code SLUICE_LOG_LEVEL}
- * (INFO by default), everything else at WARN. Both settings are read from system properties, then the
- * environment: a service's {@code Main} sets the property from its flag through {@link #useFormat} before it
- * creates its first logger.
+ * (INFO by default), everything else at WARN. Both services, the admission service and the analyzer, log
+ * through it. Both settings are read from system properties, then the
+ * environment: a service's {@code Main} sets them from its {@code --log-format} and {@code --log-level} flags
+ * through {@link LogSettings} before it creates its first logger.
  *
  * <p>Lines go to stdout through {@link BatchingConsoleAppender}, which writes what has queued every 20 ms in one
  * call (why not logback's {@code AsyncAppender} is said there).
@@ -33,8 +34,8 @@ import java.util.function.Predicate;
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} %msg%n";
-    static final String FORMAT_VARIABLE = "SLUICE_LOG_FORMAT";
-    static final String LEVEL_VARIABLE = "SLUICE_LOG_LEVEL";
+    static final String FORMAT_VARIABLE = LogSettings.FORMAT_VARIABLE;
+    static final String LEVEL_VARIABLE = LogSettings.LEVEL_VARIABLE;
 
     private final Function<String, String> settings;
     private final Predicate<String> onClassPath;
@@ -52,16 +53,13 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     }
 
     /**
-     * Chooses the format of every line logged from now on: call it from a {@code --log-format} flag before the
-     * first logger is created.
-     *
-     * @throws IllegalArgumentException when {@code format} is neither {@code text} nor {@code json}
+     * Stops logback, which writes every line still queued: a service calls it last when it shuts down. Does
+     * nothing when another SLF4J binding is in use.
      */
-    public static void useFormat(String format) {
-        if (!"text".equals(format) && !"json".equals(format)) {
-            throw new IllegalArgumentException("--log-format must be text or json, not " + format);
+    public static void stopLogging() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
+            logs.stop();
         }
-        System.setProperty(FORMAT_VARIABLE, format);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.sluice.admission;
+package io.sluice.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;

@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "sluice-admission",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         sortOptions = false,
         description = {
             "Sluice's admission webhook: validates Canary, MetricTemplate and AlertProvider objects and "
@@ -408,5 +409,13 @@ public final class Main implements Callable<Integer> {
                         "sluice-shutdown"));
         stopped.await();
         return serving0.succeeded() ? 0 : 1;
+    }
+
+    /** {@code --version}: the version this jar was built as. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sluice-admission " + io.sluice.model.BuildVersion.of(Main.class)};
+        }
     }
 }

@@ -46,4 +46,14 @@ class MainTest {
         assertThatThrownBy(() -> Main.pairs("--source-manager", List.of("pulumi")))
                 .hasMessage("--source-manager: 'pulumi' is not name=source");
     }
+
+    @Test
+    void versionNamesTheServiceAndItsBuild() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new Main()).setOut(new java.io.PrintWriter(out));
+
+        assertThat(cli.execute("--version")).isZero();
+        // From the test class path there is no jar manifest; a packaged jar reports its version (ImageIT).
+        assertThat(out.toString().strip()).isEqualTo("sluice-admission dev");
+    }
 }

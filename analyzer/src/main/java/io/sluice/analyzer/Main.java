@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "sluice-analyzer",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         sortOptions = false,
         description = "Runs Sluice's canary analyzer: watches Canaries (flagger.app/v1beta1), shifts traffic in Gloo"
                 + " Mesh delegate RouteTables, promotes or rolls back. Every flag can also be set through the"
@@ -400,7 +401,8 @@ public final class Main implements Callable<Integer> {
         KubernetesClient client = client(vertx);
         Kube.register(client);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AnalyzerMetrics metrics = new AnalyzerMetrics(registry, version(), meshProvider);
+        AnalyzerMetrics metrics =
+                new AnalyzerMetrics(registry, io.sluice.model.BuildVersion.of(Main.class), meshProvider);
         AtomicBoolean leading = new AtomicBoolean(!leaderElection);
         metrics.setLeader(leading.get());
         // The gates read MetricTemplates, Secrets and AlertProviders through their own small pool.
@@ -505,11 +507,6 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     private KubernetesClient client(Vertx vertx) {
         if (kubeconfig != null && !kubeconfig.isEmpty()) {
             System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig);
@@ -533,6 +530,14 @@ public final class Main implements Callable<Integer> {
             return io.sluice.model.Durations.parse(value)
                     .orElseThrow(() -> new CommandLine.TypeConversionException(
                             "'" + value + "' is not a duration such as 15s, 1m or 1m30s"));
+        }
+    }
+
+    /** {@code --version}: the version this jar was built as. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sluice-analyzer " + io.sluice.model.BuildVersion.of(Main.class)};
         }
     }
 }

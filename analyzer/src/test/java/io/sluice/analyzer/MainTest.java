@@ -108,4 +108,14 @@ class MainTest {
         int code = new CommandLine(new Main()).execute("--no-data-policy=maybe", "--no-leader-election");
         assertThat(code).isEqualTo(2);
     }
+
+    @Test
+    void versionNamesTheServiceAndItsBuild() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new Main()).setOut(new java.io.PrintWriter(out));
+
+        assertThat(cli.execute("--version")).isZero();
+        // From the test class path there is no jar manifest; a packaged jar reports its version (ImageIT).
+        assertThat(out.toString().strip()).isEqualTo("sluice-analyzer dev");
+    }
 }

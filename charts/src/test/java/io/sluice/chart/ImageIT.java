@@ -131,6 +131,7 @@ class ImageIT {
         assertThat(help.output()).contains("Usage:");
         Run versionRun = run(localClassPath, mainClass(service), env.get("JAVA_TOOL_OPTIONS"), "--version");
         assertThat(versionRun.exit()).as(versionRun.output()).isZero();
+        assertThat(versionRun.output()).contains("sluice-" + service + " " + version);
     }
 
     /** The blob of a digest, after checking that its content has that digest. */

@@ -23,6 +23,8 @@ import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryService;
 import io.sluice.model.flagger.Flagger;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,10 +97,16 @@ public final class Workloads {
             }
         }
         boolean deadline = false;
+        Instant unavailableSince = null;
         if (st != null && st.getConditions() != null) {
             for (DeploymentCondition c : st.getConditions()) {
                 if ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason())) {
                     deadline = true;
+                }
+                if ("Available".equals(c.getType())
+                        && "False".equals(c.getStatus())
+                        && "MinimumReplicasUnavailable".equals(c.getReason())) {
+                    unavailableSince = time(c.getLastUpdateTime());
                 }
             }
         }
@@ -113,7 +121,20 @@ public final class Workloads {
                 st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas(),
                 st == null || st.getReplicas() == null ? 0 : st.getReplicas(),
                 st == null || st.getAvailableReplicas() == null ? 0 : st.getAvailableReplicas(),
-                deadline);
+                deadline,
+                unavailableSince);
+    }
+
+    /** A condition's time, or {@code null} when missing or not RFC 3339. */
+    private static Instant time(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     static Map<String, String> withoutToolkit(Map<String, String> in) {

@@ -575,6 +575,29 @@ class CanaryDeciderTest {
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Failed");
                 }),
+                row("a metric check that breaks inside the analyzer is a failed check, not a retried reconcile", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.metrics = m -> {
+                        throw new ArithmeticException("long overflow");
+                    };
+                    w.tick();
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning Metric check request-success-rate failed: long overflow");
+                    w.tickUntil(6, "Failed");
+                }),
+                row("a webhook check that breaks inside the analyzer is a failed check", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("load", "rollout"));
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.hooks = h -> {
+                        throw new IllegalStateException("no client");
+                    };
+                    w.tick();
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                }),
                 row("a run whose target lost its scale-up scales it up again and takes no step meanwhile", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.target = Workload.settled("rev-2", 0);

@@ -662,6 +662,96 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a -primary config copy two Canaries' targets share carries both owners, so deleting one Canary"
+            + " leaves the copy the other's primary mounts")
+    void sharedConfigCopyHasBothOwners() throws Exception {
+        // Another Canary, whose target uses the same ConfigMap, bootstrapped first and created the copy.
+        Canary other = example("canary.yaml");
+        other.getMetadata().setName("other");
+        other.getSpec().targetRef.name = "other";
+        other.getSpec().suspend = true;
+        other = cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .resource(other)
+                .create();
+        cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("shared")
+                        .endMetadata()
+                        .addToData("color", "blue")
+                        .build())
+                .create();
+        cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("shared-primary")
+                        .withOwnerReferences(io.sluice.analyzer.kube.Workloads.ownerRef(other))
+                        .endMetadata()
+                        .addToData("color", "blue")
+                        .build())
+                .create();
+        cluster.client
+                .apps()
+                .deployments()
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(d -> {
+                    d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                                    .withNewConfigMapRef()
+                                    .withName("shared")
+                                    .endConfigMapRef()
+                                    .build()));
+                    return d;
+                });
+        bootstrap();
+        var owners = cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .withName("shared-primary")
+                .get()
+                .getMetadata()
+                .getOwnerReferences();
+        assertThat(owners)
+                .extracting(o -> o.getName() + " controller=" + o.getController())
+                .containsExactly("other controller=true", "podinfo controller=false");
+
+        cluster.client.resource(other).withGracePeriod(0).delete();
+        cluster.collectGarbage();
+        assertThat(cluster.client
+                        .configMaps()
+                        .inNamespace("test")
+                        .withName("shared-primary")
+                        .get())
+                .as("podinfo-primary still mounts it")
+                .isNotNull();
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .withGracePeriod(0)
+                .delete();
+        cluster.collectGarbage();
+        assertThat(cluster.client
+                        .configMaps()
+                        .inNamespace("test")
+                        .withName("shared-primary")
+                        .get())
+                .as("gone with its last owner")
+                .isNull();
+    }
+
+    @Test
     @DisplayName("revertOnDeletion: after the Canary and what it owned are gone, the target serves again and every"
             + " destination of the delegate is a Service that exists and selects ready pods")
     void revertOnDeletion() throws Exception {
@@ -992,5 +1082,9 @@ class SeedScenarioTest {
         cluster.setImage("6.0.1");
         watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    private Canary example(String file) {
+        return cluster.example(file, Canary.class);
     }
 }

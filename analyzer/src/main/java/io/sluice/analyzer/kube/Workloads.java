@@ -71,6 +71,25 @@ public final class Workloads {
                 .build();
     }
 
+    /**
+     * {@code owners} with {@code canary}'s reference added when missing: the others are kept as they are, and the new
+     * one is the controller only when none is (the API server allows one controller per object). A copy of a config
+     * two Canaries' targets share thus has both owners and outlives the deletion of either.
+     */
+    public static List<OwnerReference> withOwner(List<OwnerReference> owners, Canary canary) {
+        List<OwnerReference> out = owners == null ? new ArrayList<>() : new ArrayList<>(owners);
+        String uid = canary.getMetadata().getUid();
+        if (out.stream().anyMatch(r -> uid != null && uid.equals(r.getUid()))) {
+            return out;
+        }
+        OwnerReference mine = ownerRef(canary);
+        if (out.stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()))) {
+            mine.setController(false);
+        }
+        out.add(mine);
+        return out;
+    }
+
     public static boolean controlledBy(ObjectMeta meta, Canary canary) {
         if (meta.getOwnerReferences() == null) {
             return false;

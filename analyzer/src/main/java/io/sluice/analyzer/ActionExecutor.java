@@ -282,6 +282,11 @@ final class ActionExecutor {
         return kube.create(p).mapEmpty();
     }
 
+    /** The Warning on a Canary the analyzer cannot decode; nothing else is done for it. */
+    Future<Void> undecodable(io.sluice.analyzer.kube.UndecodableCanary canary) {
+        return events.undecodable(canary);
+    }
+
     /**
      * The {@code -primary} copies of tracked configs, owned by every Canary whose target uses them: this Canary's owner
      * reference is added to the live copy's, never replacing one (see {@link Workloads#withOwner}), so garbage

@@ -509,6 +509,8 @@ public final class Main implements Callable<Integer> {
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                // One Canary that cannot be decoded must not fail the informers' lists and stop every release.
+                .withKubernetesSerialization(io.sluice.analyzer.kube.TolerantSerialization.create())
                 .build();
     }
 

@@ -662,6 +662,64 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a Canary the analyzer cannot decode (a wrong type, nesting deeper than it reads) is skipped with a"
+            + " Warning Event; the informers sync and the good Canary progresses")
+    void undecodableCanariesAreSkipped() throws Exception {
+        String good = cluster.client.getKubernetesSerialization().asJson(example("canary.yaml"));
+        post(good.replace("\"name\":\"podinfo\"", "\"name\":\"wrong\"")
+                .replace("\"progressDeadlineSeconds\":60", "\"progressDeadlineSeconds\":\"soon\""));
+        post(good.replace("\"name\":\"podinfo\"", "\"name\":\"deep\"")
+                .replace("\"spec\":{", "\"spec\":{\"extra\":" + "[".repeat(150) + "]".repeat(150) + ","));
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        assertThat(phase()).isEqualTo("Progressing");
+        for (String name : List.of("wrong", "deep")) {
+            assertThat(cluster.caches().canary("test", name))
+                    .isInstanceOf(io.sluice.analyzer.kube.UndecodableCanary.class);
+            Throwable failed = reconciler
+                    .reconcile("test", name, true)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .handle((o, err) -> err)
+                    .get();
+            assertThat(failed).isInstanceOf(Reconciler.Undecodable.class);
+        }
+        assertThat(cluster.events())
+                .filteredOn(e -> e.getInvolvedObject().getName().equals("wrong"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage())
+                            .startsWith("Canary wrong.test skipped: the analyzer cannot decode it: Cannot deserialize"
+                                    + " value of type `java.lang.Integer` from String \"soon\"");
+                });
+        assertThat(cluster.events())
+                .filteredOn(e -> e.getInvolvedObject().getName().equals("deep"))
+                .extracting(Event::getMessage)
+                .containsExactly(
+                        "Canary deep.test skipped: the analyzer cannot decode it: nested deeper than 100 levels");
+        tick();
+        assertThat(cluster.canary().getStatus().canaryWeight)
+                .as("the good one goes on")
+                .isEqualTo(30);
+    }
+
+    /** Creates a Canary from raw JSON, as kubectl would send what the client's model cannot express. */
+    private void post(String json) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var created = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                cluster.client.getMasterUrl() + "apis/flagger.app/v1beta1/namespaces/test/canaries"))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @Test
     @DisplayName("a -primary config copy two Canaries' targets share carries both owners, so deleting one Canary"
             + " leaves the copy the other's primary mounts")
     void sharedConfigCopyHasBothOwners() throws Exception {

@@ -263,6 +263,11 @@ public final class Texts {
         return "Halt " + key + " advancement " + metric + " " + value + " cannot be judged: " + why;
     }
 
+    /** Sluice: a Canary the analyzer cannot decode; it is skipped, the others keep running. */
+    public static String undecodable(String key, String problem) {
+        return "Canary " + key + " skipped: the analyzer cannot decode it: " + problem;
+    }
+
     /** Sluice: a check that failed inside the analyzer; counted as a failed check rather than retried forever. */
     public static String checkFailed(String kind, String name, String error) {
         return kind + " check " + name + " failed: " + error;

@@ -397,10 +397,12 @@ public final class Main implements Callable<Integer> {
         AtomicReference<Controller> running = new AtomicReference<>();
         String scope = namespace == null || namespace.isEmpty() ? null : namespace;
 
+        Liveness liveness = Liveness.system();
         HealthServer.start(
                         vertx,
                         listenAddress,
                         port,
+                        liveness,
                         () -> !leading.get()
                                 || running.get() != null && running.get().synced(),
                         metrics::scrape)
@@ -425,6 +427,7 @@ public final class Main implements Callable<Integer> {
                             Clock.systemUTC(),
                             leading::get)
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
+                    .liveness(liveness)
                     .providers(gates.metricGate()::checkProviders);
             running.set(c);
             vertx.deployVerticle(c).onFailure(err -> {

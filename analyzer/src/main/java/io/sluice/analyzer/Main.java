@@ -10,6 +10,7 @@ import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
+import io.sluice.analyzer.gates.OutboundHosts;
 import io.sluice.analyzer.kube.Kube;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -202,6 +203,15 @@ public final class Main implements Callable<Integer> {
     Duration queryTimeout;
 
     @Option(
+            names = "--allowed-outbound-hosts",
+            split = ",",
+            defaultValue = "${env:SLUICE_ALLOWED_OUTBOUND_HOSTS:-}",
+            description = "Hosts the analyzer may call on a Canary author's behalf (webhooks, alert providers, metric"
+                    + " servers, the event webhook): host names or *.domain, comma-separated; empty allows every host"
+                    + " (env SLUICE_ALLOWED_OUTBOUND_HOSTS). See docs/security.md.")
+    List<String> allowedOutboundHosts;
+
+    @Option(
             names = "--metrics-cluster-label",
             defaultValue = "${env:SLUICE_METRICS_CLUSTER_LABEL:-destination_cluster}",
             description =
@@ -371,6 +381,7 @@ public final class Main implements Callable<Integer> {
                     .queryTimeout(queryTimeout)
                     .clusterName(clusterName)
                     .clusterLabel(clusterLabel)
+                    .outbound(new OutboundHosts(allowedOutboundHosts))
                     .minRequests(GatesConfig.parseMinRequests(minRequests))
                     .eventWebhook(eventWebhook)
                     .eventWebhookTimeout(eventWebhookTimeout)

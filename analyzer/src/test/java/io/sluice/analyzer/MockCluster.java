@@ -218,6 +218,23 @@ final class MockCluster implements AutoCloseable {
         }
     }
 
+    /** The podinfo container takes its environment from the ConfigMap {@code name}. */
+    void useConfigMap(String name) {
+        client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
+            d.getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                            .withNewConfigMapRef()
+                            .withName(name)
+                            .endConfigMapRef()
+                            .build()));
+            return d;
+        });
+    }
+
     /** Every Deployment's rollout finished: all replicas updated and available. */
     void settle() {
         for (Deployment d :

@@ -589,24 +589,7 @@ class SeedScenarioTest {
                         .addToData("color", "blue")
                         .build())
                 .create();
-        cluster.client
-                .apps()
-                .deployments()
-                .inNamespace("test")
-                .withName("podinfo")
-                .edit(d -> {
-                    d.getSpec()
-                            .getTemplate()
-                            .getSpec()
-                            .getContainers()
-                            .get(0)
-                            .setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
-                                    .withNewConfigMapRef()
-                                    .withName("podinfo-config")
-                                    .endConfigMapRef()
-                                    .build()));
-                    return d;
-                });
+        cluster.useConfigMap("podinfo-config");
         bootstrap();
         var copy = cluster.client
                 .configMaps()
@@ -754,24 +737,7 @@ class SeedScenarioTest {
                         .addToData("color", "blue")
                         .build())
                 .create();
-        cluster.client
-                .apps()
-                .deployments()
-                .inNamespace("test")
-                .withName("podinfo")
-                .edit(d -> {
-                    d.getSpec()
-                            .getTemplate()
-                            .getSpec()
-                            .getContainers()
-                            .get(0)
-                            .setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
-                                    .withNewConfigMapRef()
-                                    .withName("shared")
-                                    .endConfigMapRef()
-                                    .build()));
-                    return d;
-                });
+        cluster.useConfigMap("shared");
         bootstrap();
         var owners = cluster.client
                 .configMaps()

@@ -12,7 +12,6 @@ import io.sluice.model.flagger.CanaryStatus;
 import io.sluice.model.flagger.PromotedCondition;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -1079,14 +1078,7 @@ public final class CanaryDecider {
     }
 
     private static Instant parse(String time) {
-        if (time == null || time.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(time);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return Workload.time(time);
     }
 
     /** Replicas for the canary: the owner's wish kept by admission first, then Flagger's rule. */

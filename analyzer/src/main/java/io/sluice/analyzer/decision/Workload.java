@@ -55,6 +55,18 @@ public record Workload(
                 null);
     }
 
+    /** An RFC 3339 time as the API server writes it, or {@code null} when missing or unreadable. */
+    public static Instant time(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     /** A workload whose rollout finished with {@code n} replicas. */
     public static Workload settled(String revision, int n) {
         return new Workload(revision, n, null, 1, 1, n, n, n, false);

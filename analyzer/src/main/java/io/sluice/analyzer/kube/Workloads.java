@@ -24,7 +24,6 @@ import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryService;
 import io.sluice.model.flagger.Flagger;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +124,7 @@ public final class Workloads {
                 if ("Available".equals(c.getType())
                         && "False".equals(c.getStatus())
                         && "MinimumReplicasUnavailable".equals(c.getReason())) {
-                    unavailableSince = time(c.getLastUpdateTime());
+                    unavailableSince = Workload.time(c.getLastUpdateTime());
                 }
             }
         }
@@ -142,18 +141,6 @@ public final class Workloads {
                 st == null || st.getAvailableReplicas() == null ? 0 : st.getAvailableReplicas(),
                 deadline,
                 unavailableSince);
-    }
-
-    /** A condition's time, or {@code null} when missing or not RFC 3339. */
-    private static Instant time(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     static Map<String, String> withoutToolkit(Map<String, String> in) {

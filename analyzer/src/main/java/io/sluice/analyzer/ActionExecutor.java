@@ -282,7 +282,16 @@ final class ActionExecutor {
         return kube.create(p).mapEmpty();
     }
 
-    /** The {@code -primary} copies of tracked configs, owned by the Canary (other owners kept, not controlling). */
+    /** The Warning on a Canary the analyzer cannot decode; nothing else is done for it. */
+    Future<Void> undecodable(io.sluice.analyzer.kube.UndecodableCanary canary) {
+        return events.undecodable(canary);
+    }
+
+    /**
+     * The {@code -primary} copies of tracked configs, owned by every Canary whose target uses them: this Canary's owner
+     * reference is added to the live copy's, never replacing one (see {@link Workloads#withOwner}), so garbage
+     * collection deletes a shared copy only once the last of its Canaries is gone.
+     */
     private Future<Void> syncConfigCopies(Snapshot s, boolean update) {
         Future<Void> chain = Future.succeededFuture();
         for (HasMetadata o : s.tracked()) {
@@ -297,17 +306,8 @@ final class ActionExecutor {
                     m.setName(name);
                     m.setNamespace(ns);
                     m.setLabels(o.getMetadata().getLabels());
-                    List<OwnerReference> owners = new ArrayList<>();
-                    owners.add(Workloads.ownerRef(s.canary()));
-                    if (l != null && l.getMetadata().getOwnerReferences() != null) {
-                        l.getMetadata().getOwnerReferences().stream()
-                                .filter(r -> !Objects.equals(
-                                        r.getUid(), s.canary().getMetadata().getUid()))
-                                .forEach(r -> {
-                                    r.setController(false);
-                                    owners.add(r);
-                                });
-                    }
+                    List<OwnerReference> owners = Workloads.withOwner(
+                            l == null ? null : l.getMetadata().getOwnerReferences(), s.canary());
                     m.setOwnerReferences(owners);
                     copy.setMetadata(m);
                     if (l == null) {
@@ -315,6 +315,14 @@ final class ActionExecutor {
                         return kube.create(copy).mapEmpty();
                     }
                     m.setResourceVersion(l.getMetadata().getResourceVersion());
+                    boolean ownerAdded = !Objects.equals(owners, l.getMetadata().getOwnerReferences());
+                    if (ownerAdded && (!update || sameData(copy, l))) {
+                        // Another Canary's target uses the same config: join its owners, keep its data until promotion.
+                        HasMetadata joined = json.clone(l);
+                        joined.getMetadata().setOwnerReferences(owners);
+                        LOG.info("{} {}.{} shared: owned by {} Canaries", o.getKind(), name, ns, owners.size());
+                        return kube.update(joined).mapEmpty();
+                    }
                     if (!update || sameData(copy, l)) {
                         return Future.succeededFuture();
                     }

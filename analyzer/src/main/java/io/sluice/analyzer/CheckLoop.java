@@ -23,7 +23,11 @@ public final class CheckLoop {
 
     private CheckLoop() {}
 
-    /** Runs each kind of check; a failed future of {@link #providers} is an outcome, the others' fail the reconcile. */
+    /**
+     * Runs each kind of check. A failed future (or an exception) of any of them is an outcome, never a failed
+     * reconcile: a provider that cannot be asked is reported, a hook or metric check that broke inside the analyzer
+     * is a failed check with the error in its Event, so no reconcile is retried forever without counting it.
+     */
     public interface Gates {
         Future<ProviderAvailability> providers();
 
@@ -67,6 +71,19 @@ public final class CheckLoop {
         });
     }
 
+    private static <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {
+        try {
+            Future<T> f = call.get();
+            return f == null ? Future.failedFuture(new IllegalStateException("no answer")) : f;
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private static String reason(Throwable err) {
+        return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    }
+
     private record Outcome(Object outcome, boolean passed) {}
 
     private static Future<Outcome> outcome(Check c, Gates gates) {
@@ -80,12 +97,24 @@ public final class CheckLoop {
 
             @Override
             public Future<Outcome> hook(Check.Hook check) {
-                return gates.hook(check).map(o -> new Outcome(o, o.passed()));
+                return guarded(() -> gates.hook(check))
+                        .otherwise(err -> new HookOutcome(
+                                check.hook().name,
+                                false,
+                                0,
+                                Texts.checkFailed("Webhook", check.hook().name, reason(err))))
+                        .map(o -> new Outcome(o, o.passed()));
             }
 
             @Override
             public Future<Outcome> metric(Check.Metric check) {
-                return gates.metric(check).map(o -> new Outcome(o, o.passed()));
+                return guarded(() -> gates.metric(check))
+                        .otherwise(err -> new MetricOutcome(
+                                check.metric().name,
+                                MetricOutcome.Verdict.ERROR,
+                                null,
+                                Texts.checkFailed("Metric", check.metric().name, reason(err))))
+                        .map(o -> new Outcome(o, o.passed()));
             }
         });
     }

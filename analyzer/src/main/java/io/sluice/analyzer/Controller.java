@@ -50,6 +50,8 @@ public final class Controller extends AbstractVerticle {
     private Reconciler reconciler;
     private Context context;
     private long resyncTimer = -1;
+    private long heartbeat = -1;
+    private Liveness liveness = Liveness.system();
     private volatile boolean synced;
     private ReconcileListener listener = ReconcileListener.NONE;
     private java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.ProviderAvailability>> providers;
@@ -80,6 +82,12 @@ public final class Controller extends AbstractVerticle {
     /** Set before deployment: who hears about every reconcile (the analyzer's metrics). */
     public Controller listener(ReconcileListener l) {
         this.listener = l;
+        return this;
+    }
+
+    /** Set before deployment: where the controller reports its progress for {@code /healthz}. */
+    public Controller liveness(Liveness l) {
+        this.liveness = l;
         return this;
     }
 
@@ -147,8 +155,14 @@ public final class Controller extends AbstractVerticle {
                                             targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
                     queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
                         int dot = key.indexOf('/');
-                        return reconciler.reconcile(key.substring(0, dot), key.substring(dot + 1), due);
+                        liveness.reconcileStarted(key);
+                        return reconciler
+                                .reconcile(key.substring(0, dot), key.substring(dot + 1), due)
+                                .andThen(done -> liveness.reconcileEnded(key));
                     });
+                    // The event loop's heartbeat for /healthz: a blocked context stops it.
+                    liveness.beat();
+                    heartbeat = vertx.setPeriodic(1000, t -> liveness.beat());
                     // Reconciles read the caches, so none runs before every informer listed: until then the queue does
                     // not
                     // exist and the informers' first adds are dropped; every Canary is enqueued here instead.
@@ -181,6 +195,8 @@ public final class Controller extends AbstractVerticle {
             queue.stop();
         }
         vertx.cancelTimer(resyncTimer);
+        vertx.cancelTimer(heartbeat);
+        liveness.stopped();
         stopInformers();
         if (pool != null) {
             pool.close();

@@ -6,6 +6,7 @@ import io.sluice.analyzer.decision.Action;
 import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.UndecodableCanary;
 import io.sluice.model.flagger.Canary;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +85,14 @@ final class EventRecorder {
         return warning(canary, Texts.postRolloutFailed(hook, error));
     }
 
+    /**
+     * A Canary that cannot be decoded: the Warning on it, not forwarded to its alert providers or event webhook
+     * (the spec that names them could not be read).
+     */
+    Future<Void> undecodable(UndecodableCanary canary) {
+        return emit(canary, Action.EmitEvent.Type.Warning, Texts.undecodable(canary.key(), canary.problem()), Map.of());
+    }
+
     private Future<Void> warning(Canary canary, String message) {
         return emit(canary, Action.EmitEvent.Type.Warning, message, Map.of());
     }
@@ -91,7 +100,9 @@ final class EventRecorder {
     private Future<Void> emit(
             Canary canary, Action.EmitEvent.Type type, String message, Map<String, String> annotations) {
         LOG.info("{} {} {}", canary.key(), type, message);
-        notifier.event(canary, type.name(), message);
+        if (!(canary instanceof UndecodableCanary)) {
+            notifier.event(canary, type.name(), message);
+        }
         String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         Event e = new EventBuilder()
                 .withNewMetadata()

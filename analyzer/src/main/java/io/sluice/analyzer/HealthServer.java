@@ -6,16 +6,28 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
 
-/** {@code /healthz} (the process runs), {@code /readyz} (caches synced, or standing by), {@code /metrics}. */
+/**
+ * {@code /healthz} (the controller makes progress, see {@link Liveness}), {@code /readyz} (caches synced, or standing
+ * by), {@code /metrics}.
+ */
 final class HealthServer {
     private HealthServer() {}
 
     static Future<HttpServer> start(
-            Vertx vertx, String host, int port, BooleanSupplier ready, java.util.function.Supplier<String> scrape) {
+            Vertx vertx,
+            String host,
+            int port,
+            Liveness liveness,
+            BooleanSupplier ready,
+            java.util.function.Supplier<String> scrape) {
         Router router = Router.router(vertx);
-        router.get("/healthz")
-                .handler(rc ->
-                        rc.response().putHeader("content-type", "text/plain").end("OK"));
+        router.get("/healthz").handler(rc -> {
+            String problem = liveness.problem();
+            rc.response()
+                    .setStatusCode(problem == null ? 200 : 503)
+                    .putHeader("content-type", "text/plain")
+                    .end(problem == null ? "OK" : problem);
+        });
         router.get("/readyz").handler(rc -> {
             boolean ok = ready.getAsBoolean();
             rc.response()

@@ -3,9 +3,6 @@ package io.sluice.analyzer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,6 +10,7 @@ import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.gates.AnalyzerMetrics;
 import io.sluice.analyzer.gates.Gates;
 import io.sluice.analyzer.gates.GatesConfig;
+import io.sluice.analyzer.gates.OutboundHosts;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.logging.LogConfigurator;
 import io.sluice.logging.LogSettings;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -216,6 +213,15 @@ public final class Main implements Callable<Integer> {
     Duration queryTimeout;
 
     @Option(
+            names = "--allowed-outbound-hosts",
+            split = ",",
+            defaultValue = "${env:SLUICE_ALLOWED_OUTBOUND_HOSTS:-}",
+            description = "Hosts the analyzer may call on a Canary author's behalf (webhooks, alert providers, metric"
+                    + " servers, the event webhook): host names or *.domain, comma-separated; empty allows every host"
+                    + " (env SLUICE_ALLOWED_OUTBOUND_HOSTS). See docs/security.md.")
+    List<String> allowedOutboundHosts;
+
+    @Option(
             names = "--metrics-cluster-label",
             defaultValue = "${env:SLUICE_METRICS_CLUSTER_LABEL:-destination_cluster}",
             description =
@@ -385,6 +391,7 @@ public final class Main implements Callable<Integer> {
                     .queryTimeout(queryTimeout)
                     .clusterName(clusterName)
                     .clusterLabel(clusterLabel)
+                    .outbound(new OutboundHosts(allowedOutboundHosts))
                     .minRequests(GatesConfig.parseMinRequests(minRequests))
                     .eventWebhook(eventWebhook)
                     .eventWebhookTimeout(eventWebhookTimeout)
@@ -412,10 +419,12 @@ public final class Main implements Callable<Integer> {
         AtomicReference<Controller> running = new AtomicReference<>();
         String scope = namespace == null || namespace.isEmpty() ? null : namespace;
 
+        Liveness liveness = Liveness.system();
         HealthServer.start(
                         vertx,
                         listenAddress,
                         port,
+                        liveness,
                         () -> !leading.get()
                                 || running.get() != null && running.get().synced(),
                         metrics::scrape)
@@ -440,6 +449,7 @@ public final class Main implements Callable<Integer> {
                             Clock.systemUTC(),
                             leading::get)
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
+                    .liveness(liveness)
                     .providers(gates.metricGate()::checkProviders);
             running.set(c);
             vertx.deployVerticle(c).onFailure(err -> {
@@ -447,22 +457,13 @@ public final class Main implements Callable<Integer> {
                 System.exit(2);
             });
         };
+        AtomicReference<Leadership> leadership = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            leading.set(false);
-                            // Informers first, then the client they watch through, then Vert.x, which carries the
-                            // client's HTTP.
-                            Controller c = running.get();
-                            if (c != null) {
-                                c.stopInformers();
-                            }
-                            client.close();
-                            vertx.close()
-                                    .toCompletionStage()
-                                    .toCompletableFuture()
-                                    .join();
+                            shutdown(leading, leadership.get(), running.get(), client, vertx);
+                            metrics.setLeader(false);
                             // Last: the log appender writes the lines still queued, the ones above included.
                             LogConfigurator.stopLogging();
                             done.countDown();
@@ -474,37 +475,46 @@ public final class Main implements Callable<Integer> {
             done.await();
             return 0;
         }
-        CompletableFuture<?> election = client.leaderElector()
-                .withConfig(new LeaderElectionConfigBuilder()
-                        .withName(leaseName)
-                        .withLeaseDuration(leaseDuration)
-                        .withRenewDeadline(renewDeadline)
-                        .withRetryPeriod(retryPeriod)
-                        .withReleaseOnCancel(true)
-                        .withLock(new LeaseLock(leaseNamespace, leaseName, identity))
-                        .withLeaderCallbacks(new LeaderCallbacks(
-                                () -> {
-                                    log.info("acquired lease {}/{}: starting", leaseNamespace, leaseName);
-                                    leading.set(true);
-                                    metrics.setLeader(true);
-                                    startController.run();
-                                },
-                                () -> {
-                                    // Writes stop before anything else: the Kube class checks this flag before every
-                                    // write.
-                                    leading.set(false);
-                                    metrics.setLeader(false);
-                                    log.error(
-                                            "lost lease {}/{}: stopping writes and exiting", leaseNamespace, leaseName);
-                                    System.exit(1);
-                                },
-                                leader -> log.info("lease {}/{} held by {}", leaseNamespace, leaseName, leader)))
-                        .build())
-                .build()
-                .start();
+        leadership.set(new Leadership(
+                        client,
+                        new Leadership.Lease(
+                                leaseNamespace, leaseName, identity, leaseDuration, renewDeadline, retryPeriod),
+                        () -> {
+                            log.info("acquired lease {}/{}: starting", leaseNamespace, leaseName);
+                            leading.set(true);
+                            metrics.setLeader(true);
+                            startController.run();
+                        },
+                        () -> {
+                            // Writes stop before anything else: the Kube class checks this flag before every write.
+                            leading.set(false);
+                            metrics.setLeader(false);
+                            log.error("lost lease {}/{}: stopping writes and exiting", leaseNamespace, leaseName);
+                            System.exit(1);
+                        },
+                        leader -> log.info("lease {}/{} held by {}", leaseNamespace, leaseName, leader))
+                .start());
         done.await();
-        election.cancel(true);
         return 0;
+    }
+
+    /**
+     * The order a stopping analyzer (SIGTERM, as in a rolling update) goes down in. Writes stop first (Kube checks
+     * {@code leading} before every write); then the Lease is released while the client is still open, so that a
+     * standby takes over at its next retry rather than after the lease duration; then the informers, the client they
+     * watch through, and Vert.x, which carries the client's HTTP.
+     */
+    static void shutdown(
+            AtomicBoolean leading, Leadership leadership, Controller controller, KubernetesClient client, Vertx vertx) {
+        leading.set(false);
+        if (leadership != null) {
+            leadership.stop();
+        }
+        if (controller != null) {
+            controller.stopInformers();
+        }
+        client.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     private KubernetesClient client(Vertx vertx) {
@@ -517,6 +527,8 @@ public final class Main implements Callable<Integer> {
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                // One Canary that cannot be decoded must not fail the informers' lists and stop every release.
+                .withKubernetesSerialization(io.sluice.analyzer.kube.TolerantSerialization.create())
                 .build();
     }
 

@@ -73,7 +73,10 @@ final class MetricsListener implements ReconcileListener {
 
     @Override
     public void failed(String key, Throwable error, Duration took) {
-        metrics.observeReconcile(io.sluice.analyzer.kube.Kube.isConflict(error) ? "conflict" : "error", took);
+        String result = error instanceof Reconciler.Undecodable
+                ? "undecodable"
+                : io.sluice.analyzer.kube.Kube.isConflict(error) ? "conflict" : "error";
+        metrics.observeReconcile(result, took);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.sluice.analyzer.gates.MetricGate;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.UndecodableCanary;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryStatus;
@@ -79,6 +80,19 @@ final class Reconciler {
     record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {}
 
     /**
+     * A Canary the analyzer cannot decode (see {@link io.sluice.analyzer.kube.TolerantSerialization}): skipped, with
+     * a Warning Event on it; retried with the work queue's backoff, so that a fix is picked up.
+     */
+    static final class Undecodable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Undecodable(UndecodableCanary c) {
+            super("canary " + c.getMetadata().getName() + "." + c.getMetadata().getNamespace() + " cannot be decoded: "
+                    + c.problem());
+        }
+    }
+
+    /**
      * A reconcile whose status write went through but one of whose actions failed (its cause): retried for the
      * repair, while {@link #outcome()} says what the written status decided, including whether the tick was used.
      */
@@ -124,6 +138,9 @@ final class Reconciler {
         return fetched.compose(canary -> {
             if (canary == null) {
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
+            }
+            if (canary instanceof UndecodableCanary broken) {
+                return executor.undecodable(broken).compose(v -> Future.failedFuture(new Undecodable(broken)));
             }
             Duration wait = dueOrNull == null ? untilDue(canary) : Duration.ZERO;
             if (dueOrNull == null && !wait.isZero()) {

@@ -114,7 +114,11 @@ final class MockCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        client = server.createClient();
+        // As Main builds it: the analyzer's tolerant serialization (an undecodable Canary does not fail a list).
+        client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(server.createClient().getConfiguration())
+                .withKubernetesSerialization(io.sluice.analyzer.kube.TolerantSerialization.create())
+                .build();
         io.sluice.analyzer.kube.Kube.register(client);
         crd("manifests/crds/canaries.flagger.app.yaml");
         crd("manifests/test-crds/routetables.networking.gloo.solo.io.yaml");
@@ -212,6 +216,23 @@ final class MockCluster implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The podinfo container takes its environment from the ConfigMap {@code name}. */
+    void useConfigMap(String name) {
+        client.apps().deployments().inNamespace("test").withName("podinfo").edit(d -> {
+            d.getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                            .withNewConfigMapRef()
+                            .withName(name)
+                            .endConfigMapRef()
+                            .build()));
+            return d;
+        });
     }
 
     /** Every Deployment's rollout finished: all replicas updated and available. */

@@ -589,24 +589,7 @@ class SeedScenarioTest {
                         .addToData("color", "blue")
                         .build())
                 .create();
-        cluster.client
-                .apps()
-                .deployments()
-                .inNamespace("test")
-                .withName("podinfo")
-                .edit(d -> {
-                    d.getSpec()
-                            .getTemplate()
-                            .getSpec()
-                            .getContainers()
-                            .get(0)
-                            .setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
-                                    .withNewConfigMapRef()
-                                    .withName("podinfo-config")
-                                    .endConfigMapRef()
-                                    .build()));
-                    return d;
-                });
+        cluster.useConfigMap("podinfo-config");
         bootstrap();
         var copy = cluster.client
                 .configMaps()
@@ -659,6 +642,137 @@ class SeedScenarioTest {
                         .get()
                         .getData())
                 .containsEntry("color", "green");
+    }
+
+    @Test
+    @DisplayName("a Canary the analyzer cannot decode (a wrong type, nesting deeper than it reads) is skipped with a"
+            + " Warning Event; the informers sync and the good Canary progresses")
+    void undecodableCanariesAreSkipped() throws Exception {
+        String good = cluster.client.getKubernetesSerialization().asJson(example("canary.yaml"));
+        post(good.replace("\"name\":\"podinfo\"", "\"name\":\"wrong\"")
+                .replace("\"progressDeadlineSeconds\":60", "\"progressDeadlineSeconds\":\"soon\""));
+        post(good.replace("\"name\":\"podinfo\"", "\"name\":\"deep\"")
+                .replace("\"spec\":{", "\"spec\":{\"extra\":" + "[".repeat(150) + "]".repeat(150) + ","));
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        assertThat(phase()).isEqualTo("Progressing");
+        for (String name : List.of("wrong", "deep")) {
+            assertThat(cluster.caches().canary("test", name))
+                    .isInstanceOf(io.sluice.analyzer.kube.UndecodableCanary.class);
+            Throwable failed = reconciler
+                    .reconcile("test", name, true)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .handle((o, err) -> err)
+                    .get();
+            assertThat(failed).isInstanceOf(Reconciler.Undecodable.class);
+        }
+        assertThat(cluster.events())
+                .filteredOn(e -> e.getInvolvedObject().getName().equals("wrong"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage())
+                            .startsWith("Canary wrong.test skipped: the analyzer cannot decode it: Cannot deserialize"
+                                    + " value of type `java.lang.Integer` from String \"soon\"");
+                });
+        assertThat(cluster.events())
+                .filteredOn(e -> e.getInvolvedObject().getName().equals("deep"))
+                .extracting(Event::getMessage)
+                .containsExactly(
+                        "Canary deep.test skipped: the analyzer cannot decode it: nested deeper than 100 levels");
+        tick();
+        assertThat(cluster.canary().getStatus().canaryWeight)
+                .as("the good one goes on")
+                .isEqualTo(30);
+    }
+
+    /** Creates a Canary from raw JSON, as kubectl would send what the client's model cannot express. */
+    private void post(String json) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var created = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                cluster.client.getMasterUrl() + "apis/flagger.app/v1beta1/namespaces/test/canaries"))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @Test
+    @DisplayName("a -primary config copy two Canaries' targets share carries both owners, so deleting one Canary"
+            + " leaves the copy the other's primary mounts")
+    void sharedConfigCopyHasBothOwners() throws Exception {
+        // Another Canary, whose target uses the same ConfigMap, bootstrapped first and created the copy.
+        Canary other = example("canary.yaml");
+        other.getMetadata().setName("other");
+        other.getSpec().targetRef.name = "other";
+        other.getSpec().suspend = true;
+        other = cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .resource(other)
+                .create();
+        cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("shared")
+                        .endMetadata()
+                        .addToData("color", "blue")
+                        .build())
+                .create();
+        cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("shared-primary")
+                        .withOwnerReferences(io.sluice.analyzer.kube.Workloads.ownerRef(other))
+                        .endMetadata()
+                        .addToData("color", "blue")
+                        .build())
+                .create();
+        cluster.useConfigMap("shared");
+        bootstrap();
+        var owners = cluster.client
+                .configMaps()
+                .inNamespace("test")
+                .withName("shared-primary")
+                .get()
+                .getMetadata()
+                .getOwnerReferences();
+        assertThat(owners)
+                .extracting(o -> o.getName() + " controller=" + o.getController())
+                .containsExactly("other controller=true", "podinfo controller=false");
+
+        cluster.client.resource(other).withGracePeriod(0).delete();
+        cluster.collectGarbage();
+        assertThat(cluster.client
+                        .configMaps()
+                        .inNamespace("test")
+                        .withName("shared-primary")
+                        .get())
+                .as("podinfo-primary still mounts it")
+                .isNotNull();
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .withGracePeriod(0)
+                .delete();
+        cluster.collectGarbage();
+        assertThat(cluster.client
+                        .configMaps()
+                        .inNamespace("test")
+                        .withName("shared-primary")
+                        .get())
+                .as("gone with its last owner")
+                .isNull();
     }
 
     @Test
@@ -992,5 +1106,9 @@ class SeedScenarioTest {
         cluster.setImage("6.0.1");
         watchEvent();
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    private Canary example(String file) {
+        return cluster.example(file, Canary.class);
     }
 }

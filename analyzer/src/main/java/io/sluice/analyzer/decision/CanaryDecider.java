@@ -12,7 +12,6 @@ import io.sluice.model.flagger.CanaryStatus;
 import io.sluice.model.flagger.PromotedCondition;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +62,8 @@ import java.util.Objects;
  * <p>Where Sluice differs from Flagger on purpose: {@code failedChecks} keeps its count after a rollback;
  * {@code canaryWeight} shows the weight routed (also in WaitingPromotion and Blue/Green's all-to-canary step);
  * {@code lastTransitionTime} moves only when the status changes; the progress deadline holds in every phase that
- * waits for a workload, measured from the last progress of the run (its start, or its last step); a weight step
+ * waits for a workload, counted from when the workload became not ready (and, for routes Gloo Mesh has not accepted,
+ * from the last progress of the run); a weight step
  * counts only once Gloo Mesh accepted it; a Promoting run with nothing left to shift finalises instead of
  * stalling.
  */
@@ -83,6 +83,11 @@ public final class CanaryDecider {
      * in the status so that the hold's alert goes out once, when the hold begins, not on every tick.
      */
     public static final String HOLDING_CONDITION = "Holding";
+    /**
+     * Sluice: the condition a run carries while it waits for a workload (the primary or the canary) that is not ready;
+     * its transition time is when the wait began, from which the progress deadline is counted.
+     */
+    public static final String NOT_READY_CONDITION = "WorkloadNotReady";
 
     private final CanarySpec spec;
     private final CanaryStatus old;
@@ -96,6 +101,8 @@ public final class CanaryDecider {
     private final String key;
     /** The reason this tick held for missing metric data; null when it did not hold. */
     private String holding;
+    /** What this tick found not ready; null when it waited for no workload. */
+    private String notReady;
 
     private CanaryDecider(CanarySpec spec, CanaryStatus status, Observations obs, Instant now) {
         this.spec = spec;
@@ -187,7 +194,7 @@ public final class CanaryDecider {
                     event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
                     return rollback(Rollback.DEADLINE, r.reason());
                 }
-                if (stalled()) {
+                if (notReadyTooLong(Texts.primaryNotReady(tgt, ns, r.reason()), obs.primary())) {
                     // Flagger's readiness Warning first (spec §3.2 step 18), then Sluice's deadline Event.
                     event(Type.Warning, Texts.primaryNotReady(tgt, ns, r.reason()));
                     return rollback(Rollback.DEADLINE, noProgress(Texts.primaryNotReady(tgt, ns, r.reason())));
@@ -278,7 +285,7 @@ public final class CanaryDecider {
             }
             String text = Texts.canaryNotReady(tgt, ns, Texts.NO_REPLICAS);
             event(Type.Warning, text);
-            if (stalled()) {
+            if (notReadyTooLong(text, obs.target())) {
                 return rollback(Rollback.DEADLINE, noProgress(text));
             }
             return tickUsed();
@@ -299,7 +306,7 @@ public final class CanaryDecider {
             }
             // Flagger's readiness Warning (spec §3.2 step 22), before Sluice's deadline Event when the run stalled.
             event(Type.Warning, text);
-            if (stalled()) {
+            if (notReadyTooLong(text, obs.target())) {
                 return rollback(Rollback.DEADLINE, noProgress(text));
             }
             return tickUsed();
@@ -695,7 +702,7 @@ public final class CanaryDecider {
             return null;
         }
         String text = Texts.primaryNotReady(tgt, ns, r.reason());
-        if (r.state() == Readiness.State.STUCK || stalled()) {
+        if (r.state() == Readiness.State.STUCK || notReadyTooLong(text, obs.primary())) {
             String err = r.state() == Readiness.State.STUCK ? r.reason() : noProgress(text);
             if (promoted) {
                 return failedPromotion(err);
@@ -925,6 +932,7 @@ public final class CanaryDecider {
                     c -> INVALID_SPEC_CONDITION.equals(c.type) || TARGET_CONFLICT_CONDITION.equals(c.type));
         }
         holdingCondition(stamp);
+        notReadyCondition(stamp);
         next.observedGeneration = obs.generation();
         if (Statuses.progressed(old, next) || old.lastTransitionTime == null && phase != null) {
             next.lastTransitionTime = stamp;
@@ -970,6 +978,34 @@ public final class CanaryDecider {
         next.conditions.add(c);
     }
 
+    /**
+     * Records since when the run waits for a workload ({@link #NOT_READY_CONDITION}, its transition time), and drops
+     * the record once a due tick found the workloads ready or the run moved on.
+     */
+    private void notReadyCondition(String stamp) {
+        CanaryCondition was = condition(old, NOT_READY_CONDITION);
+        if (notReady == null || Statuses.progressed(old, next)) {
+            if (was != null && next.conditions != null && (obs.analysisDue() || Statuses.progressed(old, next))) {
+                next.conditions.removeIf(c -> NOT_READY_CONDITION.equals(c.type));
+            }
+            return;
+        }
+        if (was != null) {
+            return; // kept as it is: the wait began then, and rewriting it on every tick would churn the status
+        }
+        if (next.conditions == null) {
+            next.conditions = new ArrayList<>();
+        }
+        CanaryCondition c = new CanaryCondition();
+        c.type = NOT_READY_CONDITION;
+        c.status = "True";
+        c.reason = "WorkloadNotReady";
+        c.message = notReady;
+        c.lastUpdateTime = stamp;
+        c.lastTransitionTime = stamp;
+        next.conditions.add(c);
+    }
+
     private static CanaryCondition condition(CanaryStatus status, String type) {
         if (status.conditions == null) {
             return null;
@@ -1010,6 +1046,25 @@ public final class CanaryDecider {
         return stalledFor(CanaryDefaults.progressDeadlineSeconds(spec));
     }
 
+    /**
+     * Flagger's rule for a workload that is not ready (spec §3.6): it is waited for, and the run fails only once it has
+     * been unavailable for longer than the progress deadline, counted from when it became not ready: the earlier of
+     * the first reading this run saw it not ready ({@link #NOT_READY_CONDITION}) and the time its Deployment reports it
+     * unavailable since. Neither a long wait for approval nor an interval longer than the deadline counts.
+     */
+    private boolean notReadyTooLong(String text, Workload w) {
+        notReady = text;
+        CanaryCondition was = condition(old, NOT_READY_CONDITION);
+        Instant since = was == null ? null : parse(was.lastTransitionTime);
+        if (since == null) {
+            since = now;
+        }
+        if (w != null && w.unavailableSince() != null && w.unavailableSince().isBefore(since)) {
+            since = w.unavailableSince();
+        }
+        return Duration.between(since, now).getSeconds() > CanaryDefaults.progressDeadlineSeconds(spec);
+    }
+
     private boolean stalledFor(long seconds) {
         Instant since = parse(old.lastTransitionTime);
         if (since == null) {
@@ -1023,14 +1078,7 @@ public final class CanaryDecider {
     }
 
     private static Instant parse(String time) {
-        if (time == null || time.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(time);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return Workload.time(time);
     }
 
     /** Replicas for the canary: the owner's wish kept by admission first, then Flagger's rule. */

@@ -258,6 +258,21 @@ public final class Texts {
         return "Halt " + key + " advancement " + what + " " + value + " " + op + " " + bound;
     }
 
+    /** Sluice: a metric value no threshold can judge ({@code +Inf}, {@code -Inf}, a duration beyond any clock). */
+    public static String unjudgeable(String key, String metric, String value, String why) {
+        return "Halt " + key + " advancement " + metric + " " + value + " cannot be judged: " + why;
+    }
+
+    /** Sluice: a Canary the analyzer cannot decode; it is skipped, the others keep running. */
+    public static String undecodable(String key, String problem) {
+        return "Canary " + key + " skipped: the analyzer cannot decode it: " + problem;
+    }
+
+    /** Sluice: a check that failed inside the analyzer; counted as a failed check rather than retried forever. */
+    public static String checkFailed(String kind, String name, String error) {
+        return kind + " check " + name + " failed: " + error;
+    }
+
     /** A builtin query without a sample; {@code observer} is the mesh whose metrics were asked ({@code istio}). */
     public static String noTraffic(String observer, String metric, String target) {
         return "Halt advancement no values found for " + observer + " metric " + metric + " probably " + target

@@ -1,5 +1,7 @@
 package io.sluice.analyzer.decision;
 
+import java.time.Instant;
+
 /**
  * What the analyzer read of a Deployment (the target or the primary), reduced to what decisions need.
  *
@@ -13,6 +15,9 @@ package io.sluice.analyzer.decision;
  * @param replicas          {@code status.replicas}
  * @param availableReplicas {@code status.availableReplicas}
  * @param deadlineExceeded  the {@code Progressing} condition has reason {@code ProgressDeadlineExceeded}
+ * @param unavailableSince  when the Deployment became unavailable: the {@code lastUpdateTime} of its {@code Available}
+ *                          condition while that is {@code False} with reason {@code MinimumReplicasUnavailable}
+ *                          (Flagger's rule, spec §3.6); {@code null} when available or not reported
  */
 public record Workload(
         String revision,
@@ -23,7 +28,44 @@ public record Workload(
         int updatedReplicas,
         int replicas,
         int availableReplicas,
-        boolean deadlineExceeded) {
+        boolean deadlineExceeded,
+        Instant unavailableSince) {
+
+    /** A workload whose Deployment reports no unavailability time. */
+    public Workload(
+            String revision,
+            int specReplicas,
+            Integer desiredReplicas,
+            long generation,
+            long observedGeneration,
+            int updatedReplicas,
+            int replicas,
+            int availableReplicas,
+            boolean deadlineExceeded) {
+        this(
+                revision,
+                specReplicas,
+                desiredReplicas,
+                generation,
+                observedGeneration,
+                updatedReplicas,
+                replicas,
+                availableReplicas,
+                deadlineExceeded,
+                null);
+    }
+
+    /** An RFC 3339 time as the API server writes it, or {@code null} when missing or unreadable. */
+    public static Instant time(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
 
     /** A workload whose rollout finished with {@code n} replicas. */
     public static Workload settled(String revision, int n) {

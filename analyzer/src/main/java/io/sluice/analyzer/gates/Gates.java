@@ -62,7 +62,8 @@ public final class Gates implements AutoCloseable {
                 config,
                 verified,
                 insecure,
-                new PrometheusMetricGate(new PrometheusClient(verified, insecure), lookup, config, metrics),
+                new PrometheusMetricGate(
+                        new PrometheusClient(verified, insecure, config.outbound()), lookup, config, metrics),
                 hooks,
                 new HttpNotifier(verified, hooks, lookup, config, metrics),
                 metrics);

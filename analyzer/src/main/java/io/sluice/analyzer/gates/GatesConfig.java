@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param backoffMin          first delay between webhook retries
  * @param backoffMax          cap of the doubling delay between webhook retries
  * @param clock               source of Event timestamps
+ * @param outbound            the hosts the gates may call ({@code --allowed-outbound-hosts}); empty allows all
  */
 public record GatesConfig(
         String metricsServer,
@@ -38,7 +39,8 @@ public record GatesConfig(
         Duration alertTimeout,
         Duration backoffMin,
         Duration backoffMax,
-        Clock clock) {
+        Clock clock,
+        OutboundHosts outbound) {
 
     public static final String DEFAULT_METRICS_SERVER = "http://prometheus:9090";
     public static final String DEFAULT_CLUSTER_LABEL = "destination_cluster";
@@ -64,6 +66,7 @@ public record GatesConfig(
         requirePositive(backoffMin, "backoffMin");
         requirePositive(backoffMax, "backoffMax");
         Objects.requireNonNull(clock, "clock");
+        outbound = outbound == null ? OutboundHosts.ANY : outbound;
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -148,6 +151,7 @@ public record GatesConfig(
         private Duration queryTimeout = Duration.ofSeconds(5);
         private String clusterName = "";
         private String clusterLabel = DEFAULT_CLUSTER_LABEL;
+        private OutboundHosts outbound = OutboundHosts.ANY;
         private Map<String, Long> minRequests = Map.of();
         private String eventWebhook = "";
         private Duration eventWebhookTimeout = Duration.ofSeconds(10);
@@ -177,6 +181,11 @@ public record GatesConfig(
 
         public Builder clusterName(String v) {
             clusterName = v;
+            return this;
+        }
+
+        public Builder outbound(OutboundHosts v) {
+            outbound = v;
             return this;
         }
 
@@ -241,7 +250,8 @@ public record GatesConfig(
                     alertTimeout,
                     backoffMin,
                     backoffMax,
-                    clock);
+                    clock,
+                    outbound);
         }
     }
 }

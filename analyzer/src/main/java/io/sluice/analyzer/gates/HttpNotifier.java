@@ -236,6 +236,10 @@ public final class HttpNotifier implements Notifier {
     private Future<Void> post(Canary canary, String type, String url, String proxy, String token, JsonObject payload) {
         // The address is often the credential itself (a Slack webhook URL) and the proxy may carry a password:
         // neither is ever echoed, only the address's scheme and host.
+        String denied = config.outbound().problem(url);
+        if (denied != null) {
+            return failed(canary, type, "alert to " + type + ": " + denied);
+        }
         ProxyOptions through = null;
         if (!isBlank(proxy)) {
             try {

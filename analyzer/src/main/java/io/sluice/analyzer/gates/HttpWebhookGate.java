@@ -55,12 +55,15 @@ public final class HttpWebhookGate implements WebhookGate {
     private final Duration backoffMax;
     private final AnalyzerMetrics metrics;
 
+    private final OutboundHosts outbound;
+
     HttpWebhookGate(WebClient verified, WebClient insecure, Delay delay, GatesConfig config, AnalyzerMetrics metrics) {
         this.verified = verified;
         this.insecure = insecure;
         this.delay = delay;
         this.backoffMin = config.backoffMin();
         this.backoffMax = config.backoffMax();
+        this.outbound = config.outbound();
         this.metrics = metrics;
     }
 
@@ -105,6 +108,9 @@ public final class HttpWebhookGate implements WebhookGate {
     Future<HookOutcome> post(Target target, JsonObject payload) {
         long start = System.nanoTime();
         String problem = urlProblem(target.url());
+        if (problem == null) {
+            problem = outbound.problem(target.url());
+        }
         Future<HookOutcome> outcome = problem != null
                 ? Future.succeededFuture(new HookOutcome(target.name(), false, 0, problem))
                 : attempt(target, payload.toBuffer(), 1);

@@ -27,10 +27,16 @@ final class PrometheusClient {
 
     private final WebClient verified;
     private final WebClient insecure;
+    private final OutboundHosts outbound;
 
     PrometheusClient(WebClient verified, WebClient insecure) {
+        this(verified, insecure, OutboundHosts.ANY);
+    }
+
+    PrometheusClient(WebClient verified, WebClient insecure, OutboundHosts outbound) {
         this.verified = verified;
         this.insecure = insecure;
+        this.outbound = outbound;
     }
 
     /** Where and how to ask. */
@@ -62,6 +68,10 @@ final class PrometheusClient {
             target = target(endpoint.address());
         } catch (IllegalArgumentException e) {
             return Future.succeededFuture(new QueryResult.Failed(e.getMessage()));
+        }
+        String denied = outbound.problem(target.url());
+        if (denied != null) {
+            return Future.succeededFuture(new QueryResult.Failed(denied));
         }
         long ms = Math.max(1, timeout.toMillis());
         HttpRequest<Buffer> request = (endpoint.insecureSkipVerify() ? insecure : verified)

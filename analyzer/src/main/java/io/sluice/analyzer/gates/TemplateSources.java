@@ -96,12 +96,17 @@ final class TemplateSources {
                         new Broken(ref, type, Part.PROVIDER, null, "Sluice queries only prometheus providers"));
             }
             MetricTemplate.Provider provider = spec.provider;
-            // Sluice's addition: a template without an address queries the canary's or the analyzer's Prometheus.
+            boolean credentialed = provider.secretRef != null && hasText(provider.secretRef.name);
+            // Sluice's addition: a template without an address queries the canary's or the analyzer's Prometheus. A
+            // template with credentials never goes to the canary's choice: the Canary may live in another namespace
+            // than the template's Secret, and its author must not be able to send that Secret to an address of theirs.
             String address = hasText(provider.address)
                     ? provider.address
-                    : hasText(canary.getSpec().metricsServer) ? canary.getSpec().metricsServer : defaultAddress;
+                    : !credentialed && hasText(canary.getSpec().metricsServer)
+                            ? canary.getSpec().metricsServer
+                            : defaultAddress;
             boolean insecure = Boolean.TRUE.equals(provider.insecureSkipVerify);
-            if (provider.secretRef == null || !hasText(provider.secretRef.name)) {
+            if (!credentialed) {
                 return Future.succeededFuture(new Ready(
                         ref, type, spec, new Endpoint(address, provider.headers, new Credentials.None(), insecure)));
             }

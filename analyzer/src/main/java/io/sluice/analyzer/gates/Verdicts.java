@@ -17,6 +17,10 @@ import java.time.Duration;
 record Verdicts(String canaryKey, String targetKey) {
     /** The observer family the texts name; Gloo Mesh's metrics are Istio's. */
     static final String OBSERVER = "istio";
+    /** Why an infinite value is not judged: Go's comparisons would pass it against a one-sided range. */
+    static final String NOT_FINITE = "not a finite number";
+    /** A duration in nanoseconds fits a long up to this many milliseconds (Go's time.Duration has the same limit). */
+    static final double MAX_DURATION_MILLIS = Long.MAX_VALUE / 1e6;
 
     /** {@code request-success-rate}: percent, inclusive bounds, the deprecated {@code threshold} as a minimum. */
     MetricOutcome successRate(CanaryAnalysis.Metric metric, QueryResult result) {
@@ -31,6 +35,9 @@ record Verdicts(String canaryKey, String targetKey) {
             return builtinError(metric, f);
         }
         double v = ((QueryResult.Value) result).value();
+        if (Double.isInfinite(v)) {
+            return unjudgeable(metric, GoFormat.shortest(v) + "%", NOT_FINITE);
+        }
         String value = GoFormat.fixed2(v) + "%";
         CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
         if (range != null) {
@@ -58,7 +65,14 @@ record Verdicts(String canaryKey, String targetKey) {
         if (result instanceof QueryResult.Failed f) {
             return builtinError(metric, f);
         }
-        Duration value = millis(((QueryResult.Value) result).value());
+        double ms = ((QueryResult.Value) result).value();
+        if (Double.isInfinite(ms)) {
+            return unjudgeable(metric, GoFormat.shortest(ms) + "ms", NOT_FINITE);
+        }
+        if (Math.abs(ms) >= MAX_DURATION_MILLIS) {
+            return unjudgeable(metric, GoFormat.shortest(ms) + "ms", "beyond the longest duration (about 292 years)");
+        }
+        Duration value = millis(ms);
         double seconds = value.toNanos() / 1e9;
         String shown = GoFormat.duration(value);
         CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
@@ -118,6 +132,9 @@ record Verdicts(String canaryKey, String targetKey) {
 
     /** Inclusive bounds; without a range the deprecated {@code threshold} is a maximum. */
     MetricOutcome custom(CanaryAnalysis.Metric metric, double v) {
+        if (Double.isInfinite(v)) {
+            return unjudgeable(metric, GoFormat.shortest(v), NOT_FINITE);
+        }
         String value = GoFormat.fixed2(v);
         CanaryAnalysis.ThresholdRange range = metric.thresholdRange;
         if (range != null) {
@@ -131,6 +148,12 @@ record Verdicts(String canaryKey, String targetKey) {
             return fail(metric, v, halt(metric.name, value, ">", GoFormat.shortest(metric.threshold)));
         }
         return pass(metric, v);
+    }
+
+    /** A value no threshold can judge is a failed check (never a pass, never an exception retried forever). */
+    private MetricOutcome unjudgeable(CanaryAnalysis.Metric metric, String value, String why) {
+        return new MetricOutcome(
+                metric.name, Verdict.FAIL, null, Texts.unjudgeable(canaryKey, metric.name, value, why));
     }
 
     private String halt(String what, String value, String op, String bound) {

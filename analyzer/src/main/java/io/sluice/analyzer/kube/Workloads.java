@@ -23,6 +23,7 @@ import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanaryService;
 import io.sluice.model.flagger.Flagger;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,25 @@ public final class Workloads {
                 .build();
     }
 
+    /**
+     * {@code owners} with {@code canary}'s reference added when missing: the others are kept as they are, and the new
+     * one is the controller only when none is (the API server allows one controller per object). A copy of a config
+     * two Canaries' targets share thus has both owners and outlives the deletion of either.
+     */
+    public static List<OwnerReference> withOwner(List<OwnerReference> owners, Canary canary) {
+        List<OwnerReference> out = owners == null ? new ArrayList<>() : new ArrayList<>(owners);
+        String uid = canary.getMetadata().getUid();
+        if (out.stream().anyMatch(r -> uid != null && uid.equals(r.getUid()))) {
+            return out;
+        }
+        OwnerReference mine = ownerRef(canary);
+        if (out.stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()))) {
+            mine.setController(false);
+        }
+        out.add(mine);
+        return out;
+    }
+
     public static boolean controlledBy(ObjectMeta meta, Canary canary) {
         if (meta.getOwnerReferences() == null) {
             return false;
@@ -95,10 +115,16 @@ public final class Workloads {
             }
         }
         boolean deadline = false;
+        Instant unavailableSince = null;
         if (st != null && st.getConditions() != null) {
             for (DeploymentCondition c : st.getConditions()) {
                 if ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason())) {
                     deadline = true;
+                }
+                if ("Available".equals(c.getType())
+                        && "False".equals(c.getStatus())
+                        && "MinimumReplicasUnavailable".equals(c.getReason())) {
+                    unavailableSince = Workload.time(c.getLastUpdateTime());
                 }
             }
         }
@@ -113,7 +139,8 @@ public final class Workloads {
                 st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas(),
                 st == null || st.getReplicas() == null ? 0 : st.getReplicas(),
                 st == null || st.getAvailableReplicas() == null ? 0 : st.getAvailableReplicas(),
-                deadline);
+                deadline,
+                unavailableSince);
     }
 
     static Map<String, String> withoutToolkit(Map<String, String> in) {

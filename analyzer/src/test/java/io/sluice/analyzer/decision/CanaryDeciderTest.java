@@ -36,6 +36,20 @@ class CanaryDeciderTest {
                 : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 1.0, null);
     }
 
+    /** The canary rolled out but none of its pods available; its Deployment says since when, or nothing. */
+    static Workload notReady(String revision, java.time.Instant unavailableSince) {
+        return new Workload(revision, 2, null, 3, 3, 2, 2, 0, false, unavailableSince);
+    }
+
+    static CanaryCondition condition(World w, String type) {
+        return w.status.conditions == null
+                ? null
+                : w.status.conditions.stream()
+                        .filter(c -> type.equals(c.type))
+                        .findFirst()
+                        .orElse(null);
+    }
+
     static Stream<Arguments> behaviours() {
         return Stream.of(
                 row("an invalid spec only gets the InvalidSpec condition and a Warning once per interval", w -> {
@@ -127,9 +141,11 @@ class CanaryDeciderTest {
                 row("bootstrap fails when the primary makes no progress for the deadline", w -> {
                     w.tick();
                     w.primary = new Workload("rev-1", 2, null, 1, 1, 0, 2, 0, false);
+                    w.tick(); // the first not-ready reading starts the deadline
                     w.tick();
                     w.tick();
                     w.tick();
+                    assertThat(w.phase()).as("not ready for 60 s").isEqualTo("Initializing");
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Failed");
                     assertThat(w.events)
@@ -509,6 +525,78 @@ class CanaryDeciderTest {
                                     "Warning Rolling back podinfo.test progress deadline exceeded no"
                                             + " progress for 60s: " + ready.substring("Warning ".length()),
                                     "Warning Canary failed! Scaling down podinfo.test");
+                }),
+                row("after a long wait for approval one not-ready reading is retried, not rolled back", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("promote", "confirm-promotion"));
+                    w.hooks = h -> new HookOutcome(h.name, !h.name.equals("promote"), 403, "no");
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(6, "WaitingPromotion");
+                    for (int i = 0; i < 10; i++) {
+                        w.tick(); // 200 s waiting for approval, far past the 60 s deadline
+                    }
+                    assertThat(w.phase()).isEqualTo("WaitingPromotion");
+                    w.target = notReady("rev-2", null); // a pod evicted
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("WaitingPromotion");
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning canary deployment podinfo.test not ready: waiting for rollout to"
+                                    + " finish: 0 of 2 (readyThreshold 100%) updated replicas are available");
+                    assertThat(condition(w, CanaryDecider.NOT_READY_CONDITION)).isNotNull();
+                    w.target = Workload.settled("rev-2", 2);
+                    w.hooks = h -> new HookOutcome(h.name, true, 200, null);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Promoting");
+                    assertThat(condition(w, CanaryDecider.NOT_READY_CONDITION))
+                            .as("the wait is over")
+                            .isNull();
+                }),
+                row("an analysis interval longer than the deadline does not roll back on the first not-ready", w -> {
+                    w.spec.analysis.interval = "5m";
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    w.target = notReady("rev-2", null);
+                    w.tick();
+                    assertThat(w.phase()).as("first not-ready reading").isEqualTo("Progressing");
+                    assertThat(w.weight()).isEqualTo(30);
+                    w.tick();
+                    assertThat(w.phase())
+                            .as("not ready for one interval, longer than the deadline")
+                            .isEqualTo("Failed");
+                }),
+                row("a canary its Deployment reports unavailable for longer than the deadline rolls back", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.target = notReady("rev-2", w.now.minusSeconds(30));
+                    w.tick();
+                    assertThat(w.phase()).as("unavailable for 50 s of 60").isEqualTo("Progressing");
+                    w.target = notReady("rev-2", w.now.minusSeconds(61));
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Failed");
+                }),
+                row("a metric check that breaks inside the analyzer is a failed check, not a retried reconcile", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.metrics = m -> {
+                        throw new ArithmeticException("long overflow");
+                    };
+                    w.tick();
+                    assertThat(w.failedChecks()).isEqualTo(1);
+                    assertThat(w.events)
+                            .last()
+                            .isEqualTo("Warning Metric check request-success-rate failed: long overflow");
+                    w.tickUntil(6, "Failed");
+                }),
+                row("a webhook check that breaks inside the analyzer is a failed check", w -> {
+                    w.spec.analysis.webhooks.add(World.hook("load", "rollout"));
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.hooks = h -> {
+                        throw new IllegalStateException("no client");
+                    };
+                    w.tick();
+                    assertThat(w.failedChecks()).isEqualTo(1);
                 }),
                 row("a run whose target lost its scale-up scales it up again and takes no step meanwhile", w -> {
                     w.initialized().newRevision("rev-2").event();

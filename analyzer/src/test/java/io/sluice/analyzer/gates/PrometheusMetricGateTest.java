@@ -490,6 +490,30 @@ class PrometheusMetricGateTest {
     }
 
     @Test
+    void aTemplatesCredentialsNeverGoToAnAddressTheCanaryChose() {
+        // The template (and its Secret) live in "monitoring"; the Canary in "test" names its own metrics server.
+        lookup.putTemplate(template("up", "monitoring", "prometheus", null, "creds", "vector(1)"));
+        lookup.putSecret("monitoring", "creds", Map.of("token", "s3cret"));
+        LocalHttpServer attacker = new LocalHttpServer(vertx);
+        try {
+            attacker.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
+            prometheus.reply(r -> Reply.ok(PrometheusAnswers.vector("1")));
+            Canary canary = Fixtures.podinfo();
+            canary.getSpec().metricsServer = attacker.url();
+            CanaryAnalysis.Metric metric = Fixtures.metric("up", "1m", null, 10.0);
+            metric.templateRef = new CanaryAnalysis.TemplateReference("up", "monitoring");
+            assertThat(await(gate().check(canary, metric, MetricPart.TEMPLATE)).verdict())
+                    .isEqualTo(Verdict.PASS);
+            assertThat(attacker.requests()).as("the canary's address").isEmpty();
+            assertThat(prometheus.last().header("Authorization"))
+                    .as("the analyzer's own --metrics-server, the provider default")
+                    .isEqualTo("Bearer s3cret");
+        } finally {
+            attacker.close();
+        }
+    }
+
+    @Test
     void aTemplateWithUsernameAndPasswordUsesBasicAuthentication() {
         lookup.putTemplate(template("up", "test", "prometheus", prometheus.url(), "basic", "vector(1)"));
         lookup.putSecret("test", "basic", Map.of("username", "u", "password", "p"));

@@ -81,6 +81,36 @@ class VerdictsTest {
                         Verdict.ERROR,
                         "Prometheus query failed for legacy: boom"),
                 Arguments.of(
+                        "a +Inf success rate with only a minimum is a failed check, not a pass",
+                        VERDICTS.successRate(
+                                metric("request-success-rate", 99.0, null, null), value(Double.POSITIVE_INFINITY)),
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement request-success-rate +Inf% cannot be judged: not a finite"
+                                + " number"),
+                Arguments.of(
+                        "a -Inf custom value with only a maximum is a failed check",
+                        VERDICTS.custom(metric("errors", null, 5.0, null), Double.NEGATIVE_INFINITY),
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement errors -Inf cannot be judged: not a finite number"),
+                Arguments.of(
+                        "a +Inf latency is a failed check",
+                        VERDICTS.duration(
+                                metric("request-duration", null, 500.0, null), value(Double.POSITIVE_INFINITY)),
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement request-duration +Inf ms cannot be judged: not a finite number"
+                                .replace("+Inf ms", "+Infms")),
+                Arguments.of(
+                        "a latency beyond any duration is a failed check, not an overflow",
+                        VERDICTS.duration(metric("request-duration", null, 500.0, null), value(1e300)),
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement request-duration 1e+300ms cannot be judged: beyond the longest"
+                                + " duration (about 292 years)"),
+                Arguments.of(
+                        "a template value of +Inf is a failed check",
+                        VERDICTS.template(metric("apdex", 0.9, null, null), value(Double.POSITIVE_INFINITY)),
+                        Verdict.FAIL,
+                        "Halt podinfo.test advancement apdex +Inf cannot be judged: not a finite number"),
+                Arguments.of(
                         "enough traffic lets the check go on",
                         VERDICTS.traffic(metric("request-duration", null, 500.0, null), "1m", 10, value(10)),
                         null,

@@ -304,4 +304,31 @@ class WorkloadsTest {
                         .getValues())
                 .containsExactly("podinfo-primary", "other");
     }
+
+    @Test
+    void facts_take_since_when_the_deployment_is_unavailable_from_its_available_condition() {
+        Deployment d = new DeploymentBuilder(target())
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Available")
+                .withStatus("False")
+                .withReason("MinimumReplicasUnavailable")
+                .withLastUpdateTime("2026-01-01T00:00:00Z")
+                .withLastTransitionTime("2026-01-01T00:00:00Z")
+                .endCondition()
+                .addNewCondition()
+                .withType("Progressing")
+                .withStatus("True")
+                .withReason("ReplicaSetUpdated")
+                .endCondition()
+                .endStatus()
+                .build();
+        assertThat(Workloads.facts(d, "r").unavailableSince())
+                .isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(Workloads.facts(target(), "r").unavailableSince())
+                .as("no condition, no time")
+                .isNull();
+        d.getStatus().getConditions().get(0).setStatus("True");
+        assertThat(Workloads.facts(d, "r").unavailableSince()).as("available").isNull();
+    }
 }

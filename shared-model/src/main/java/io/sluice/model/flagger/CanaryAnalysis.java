@@ -7,6 +7,7 @@ import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.sluice.model.Extensible;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Map;
 /** {@code Canary.spec.analysis}: the schedule, the traffic strategy and the checks of a run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanaryAnalysis extends Extensible {
+    @Size(max = Limits.SHORT)
     @JsonPropertyDescription("Time between analysis ticks, e.g. 1m or 30s (default 60s, at least 10s).")
     public String interval;
 
@@ -32,6 +34,7 @@ public class CanaryAnalysis extends Extensible {
     public Integer stepWeight;
 
     @JsonPropertyDescription("Explicit ladder of canary weights, instead of stepWeight.")
+    @Size(max = Limits.STEP_WEIGHTS)
     public List<@Min(1) @Max(100) Integer> stepWeights;
 
     @Min(0)
@@ -61,15 +64,19 @@ public class CanaryAnalysis extends Extensible {
     @JsonPropertyDescription("Percent of canary replicas that must be available (default 100).")
     public Integer canaryReadyThreshold;
 
+    @Size(max = Limits.MATCHES)
     @JsonPropertyDescription("A/B testing: requests that match go to the canary.")
     public List<HttpMatch> match;
 
+    @Size(max = Limits.METRICS)
     @JsonPropertyDescription("Metric checks run at every tick.")
     public List<Metric> metrics;
 
+    @Size(max = Limits.WEBHOOKS)
     @JsonPropertyDescription("Webhooks called at the points their type names.")
     public List<Webhook> webhooks;
 
+    @Size(max = Limits.ALERTS)
     @JsonPropertyDescription("Alerts sent on the run's outcome and stalls.")
     public List<Alert> alerts;
 
@@ -80,10 +87,12 @@ public class CanaryAnalysis extends Extensible {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Metric extends Extensible {
         @Required
+        @Size(max = Limits.NAME)
         @JsonPropertyDescription(
                 "Builtin metric (request-success-rate, request-duration) or a name for a template metric.")
         public String name;
 
+        @Size(max = Limits.SHORT)
         @JsonPropertyDescription("Range of the query, e.g. 1m (default 1m).")
         public String interval;
 
@@ -93,6 +102,7 @@ public class CanaryAnalysis extends Extensible {
         @JsonPropertyDescription("Inclusive bounds the metric must stay within.")
         public ThresholdRange thresholdRange;
 
+        @Size(max = Limits.QUERY)
         @JsonPropertyDescription("Deprecated inline PromQL; use templateRef.")
         public String query;
 
@@ -137,6 +147,7 @@ public class CanaryAnalysis extends Extensible {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Webhook extends Extensible {
         @Required
+        @Size(max = Limits.NAME)
         public String name;
 
         @SchemaFrom(type = WebhookType.class)
@@ -146,9 +157,11 @@ public class CanaryAnalysis extends Extensible {
         public String type;
 
         @Required
+        @Size(max = Limits.URL)
         @JsonPropertyDescription("Absolute http(s) URL the payload is POSTed to.")
         public String url;
 
+        @Size(max = Limits.SHORT)
         @JsonPropertyDescription("Per-attempt timeout, e.g. 30s (default 10s).")
         public String timeout;
 
@@ -169,6 +182,7 @@ public class CanaryAnalysis extends Extensible {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Alert extends Extensible {
         @Required
+        @Size(max = Limits.NAME)
         public String name;
 
         @SchemaFrom(type = AlertSeverity.class)

@@ -6,6 +6,7 @@ import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.sluice.model.Extensible;
 import java.util.List;
@@ -69,6 +70,7 @@ public class CanaryService extends Extensible {
     public Map<String, Object> trafficPolicy;
 
     @JsonPropertyDescription("Conditions a request must meet to use the generated routes.")
+    @Size(max = Limits.MATCHES)
     public List<HttpMatch> match;
 
     @JsonPropertyDescription("URI and authority rewrite of the generated routes.")

@@ -1,0 +1,75 @@
+package io.sluice.analyzer.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.model.Kinds;
+import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryList;
+import org.junit.jupiter.api.Test;
+
+class TolerantSerializationTest {
+
+    static String canary(String name, String extraSpec) {
+        return "{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"Canary\",\"metadata\":{\"name\":\"" + name
+                + "\",\"namespace\":\"test\",\"uid\":\"uid-" + name + "\",\"resourceVersion\":\"7\"},"
+                + "\"spec\":{" + extraSpec + "\"targetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                + "\"name\":\"" + name + "\"},\"service\":{\"port\":9898}}}";
+    }
+
+    static String nested(int depth) {
+        return "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+    }
+
+    static String list(String... items) {
+        return "{\"apiVersion\":\"flagger.app/v1beta1\",\"kind\":\"CanaryList\",\"metadata\":{},\"items\":["
+                + String.join(",", items) + "]}";
+    }
+
+    static KubernetesSerialization registered(KubernetesSerialization json) {
+        Kinds.RESOURCE_CLASSES.forEach(json::registerKubernetesResource);
+        Kinds.LIST_KINDS.forEach(l -> json.registerKubernetesResource(l.apiVersion(), l.kind(), l.type()));
+        return json;
+    }
+
+    @Test
+    void a_canary_nested_2000_levels_deep_does_not_fail_the_list_and_the_others_decode() {
+        String body = list(
+                canary("deep", "\"preserved\":" + nested(2000) + ","),
+                canary("podinfo", ""),
+                canary("wrong", "\"progressDeadlineSeconds\":\"soon\","));
+        CanaryList decoded = registered(TolerantSerialization.create()).unmarshal(body, CanaryList.class);
+        assertThat(decoded.getItems()).hasSize(3);
+        Canary deep = decoded.getItems().get(0);
+        assertThat(deep).isInstanceOf(UndecodableCanary.class);
+        assertThat(((UndecodableCanary) deep).problem()).isEqualTo("nested deeper than 100 levels");
+        assertThat(deep.getMetadata().getUid()).isEqualTo("uid-deep");
+        Canary good = decoded.getItems().get(1);
+        assertThat(good).isNotInstanceOf(UndecodableCanary.class);
+        assertThat(good.getSpec().targetRef.name).isEqualTo("podinfo");
+        assertThat(decoded.getItems().get(2)).isInstanceOf(UndecodableCanary.class);
+        assertThat(((UndecodableCanary) decoded.getItems().get(2)).problem())
+                .contains("progressDeadlineSeconds")
+                .contains("soon");
+    }
+
+    @Test
+    void the_default_serialization_fails_the_whole_list_on_one_deep_canary() {
+        String body = list(canary("deep", "\"preserved\":" + nested(2000) + ","), canary("ok", ""));
+        assertThatThrownBy(() -> registered(new KubernetesSerialization()).unmarshal(body, CanaryList.class))
+                .as("why the analyzer needs its own")
+                .rootCause()
+                .hasMessageContaining("nesting depth");
+    }
+
+    @Test
+    void a_canary_deeper_than_the_api_server_allows_is_still_refused() {
+        assertThatThrownBy(() -> TolerantSerialization.create()
+                        .unmarshal(
+                                canary("x", "\"x\":" + nested(TolerantSerialization.MAX_PARSER_DEPTH + 5) + ","),
+                                Canary.class))
+                .rootCause()
+                .hasMessageContaining("nesting depth");
+    }
+}

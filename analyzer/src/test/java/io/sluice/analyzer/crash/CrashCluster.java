@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -64,8 +63,8 @@ final class CrashCluster implements AutoCloseable {
     final KubernetesClient client;
 
     private final Object lock = new Object();
-    /** Mutating requests answered per analyzer instance (refused ones included). */
-    private final Map<Integer, Integer> writes = new HashMap<>();
+    /** Every mutating request of an analyzer instance (refused ones included), as {@code METHOD path}. */
+    private final List<String> analyzerWrites = new ArrayList<>();
 
     private final Set<Integer> crashed = new HashSet<>();
     private int armedInstance = -1;
@@ -128,9 +127,10 @@ final class CrashCluster implements AutoCloseable {
         }
     }
 
-    int writesOf(int id) {
+    /** The analyzer instances' mutating requests so far (refused ones included), as {@code METHOD path}. */
+    List<String> analyzerWrites() {
         synchronized (lock) {
-            return writes.getOrDefault(id, 0);
+            return List.copyOf(analyzerWrites);
         }
     }
 
@@ -175,7 +175,7 @@ final class CrashCluster implements AutoCloseable {
                         ? Integer.valueOf(agent.substring(AGENT_PREFIX.length()))
                         : null;
                 if (who != null) {
-                    writes.merge(who, 1, Integer::sum);
+                    analyzerWrites.add(method + " " + request.getPath());
                     if (who == armedInstance && allowance-- <= 0) {
                         crashed.add(who);
                     }
@@ -392,9 +392,12 @@ final class CrashCluster implements AutoCloseable {
 
     /**
      * The garbage collector (background cascade): deletes every object all of whose owners are gone, until nothing
-     * more goes.
+     * more goes. Here only the Canary owns objects, so nothing is collected while it exists.
      */
     void collectGarbage() {
+        if (canary() != null) {
+            return;
+        }
         for (boolean deleted = true; deleted; ) {
             List<HasMetadata> all = new ArrayList<>();
             all.addAll(client.resources(Canary.class).inNamespace(NS).list().getItems());

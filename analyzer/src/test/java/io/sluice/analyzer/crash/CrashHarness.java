@@ -44,7 +44,8 @@ final class CrashHarness {
     /**
      * What a run left.
      *
-     * @param writes     per reconcile, the analyzer's mutating API calls (refused ones included)
+     * @param writes     per reconcile, the analyzer's mutating API calls as {@code METHOD path} (refused ones
+     *                   included)
      * @param routes     the delegate's routes after each change
      * @param steps      the Canary's step after each change
      * @param violations every moment the canary had 0 replicas while the delegate sent it traffic
@@ -54,7 +55,7 @@ final class CrashHarness {
      * @param released   the first reconcile after the user set the new image (the bootstrap comes before it)
      */
     record Run(
-            List<Integer> writes,
+            List<List<String>> writes,
             List<String> routes,
             List<CrashCluster.Step> steps,
             List<String> violations,
@@ -63,11 +64,27 @@ final class CrashHarness {
             List<String> failures,
             int released) {
 
+        /**
+         * One reconcile of each shape of writes after the release: the first reconcile (from {@link #released}) whose
+         * sequence of {@code METHOD path} was not seen before; later reconciles that write the same objects the same
+         * way (another failed check, another iteration) are left out.
+         */
+        List<Integer> distinctReleaseReconciles() {
+            List<Integer> out = new ArrayList<>();
+            java.util.Set<List<String>> seen = new java.util.HashSet<>();
+            for (int r = released; r < writes.size(); r++) {
+                if (!writes.get(r).isEmpty() && seen.add(writes.get(r))) {
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+
         /** Every crash point of this (reference) run: every reconcile, every k below its number of writes. */
         List<CrashPoint> crashPoints() {
             List<CrashPoint> out = new ArrayList<>();
             for (int r = 0; r < writes.size(); r++) {
-                for (int k = 0; k < writes.get(r); k++) {
+                for (int k = 0; k < writes.get(r).size(); k++) {
                     out.add(new CrashPoint(r, k));
                 }
             }
@@ -77,79 +94,84 @@ final class CrashHarness {
 
     Run run(Scenario scenario, CrashPoint crash) {
         try (CrashCluster cluster = new CrashCluster().seed(scenario.canary())) {
-            FixedGates gates = new FixedGates();
-            MutableClock clock = new MutableClock(START);
-            List<Integer> writes = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            int released = -1;
-            int instance = 1;
-            AnalyzerPod pod = new AnalyzerPod(instance, cluster, vertx, gates, clock);
-            try {
-                Boolean due = null;
-                int stage = 0;
-                for (int r = 0; ; r++) {
-                    if (r == MAX_RECONCILES) {
-                        throw new AssertionError(scenario + (crash == null ? "" : " crashed at " + crash)
-                                + ": not ended after " + r + " reconciles, waiting for "
-                                + scenario.stages().get(stage).goal() + "; steps " + cluster.stepHistory()
-                                + "; routes " + cluster.routeHistory() + "; failures " + failures);
-                    }
-                    boolean crashes = crash != null && crash.reconcile() == r;
-                    if (crashes) {
-                        cluster.crashAfter(pod.id, crash.k());
-                    }
-                    pod.awaitCaches(cluster);
-                    int before = cluster.writesOf(pod.id);
-                    Throwable failed = pod.reconcile(due);
-                    int wrote = cluster.writesOf(pod.id) - before;
-                    writes.add(wrote);
-                    if (failed != null) {
-                        failures.add("reconcile " + r + " of instance " + pod.id + ": " + failed);
-                    }
-                    cluster.settle();
-                    cluster.collectGarbage();
-                    if (crashes) {
-                        if (cluster.refused() == 0) {
-                            throw new AssertionError(
-                                    scenario + ": the crash at " + crash + " was never reached (" + wrote + " writes)");
-                        }
-                        pod.close();
-                        pod = new AnalyzerPod(++instance, cluster, vertx, gates, clock);
-                        due = null;
-                        clock.advance(WATCH_EVENT);
-                    } else if (wrote > 0 || failed != null) {
-                        due = false;
-                        clock.advance(WATCH_EVENT);
-                    } else if (scenario.stages().get(stage).reached().test(cluster)) {
-                        if (stage == scenario.stages().size() - 1) {
-                            break;
-                        }
-                        scenario.stages().get(stage++).then().accept(cluster, gates);
-                        if (released < 0) {
-                            released = r + 1;
-                        }
-                        due = false;
-                        clock.advance(WATCH_EVENT);
-                    } else {
-                        due = true;
-                        clock.advance(INTERVAL);
-                    }
-                }
-            } finally {
-                pod.close();
-            }
-            return new Run(
-                    writes,
-                    cluster.routeHistory(),
-                    cluster.stepHistory(),
-                    cluster.violations(),
-                    end(cluster),
-                    gates.events.stream()
-                            .filter(e -> e.startsWith("Normal Advance"))
-                            .toList(),
-                    failures,
-                    released);
+            return run(scenario, crash, cluster);
         }
+    }
+
+    private Run run(Scenario scenario, CrashPoint crash, CrashCluster cluster) {
+        FixedGates gates = new FixedGates();
+        MutableClock clock = new MutableClock(START);
+        List<List<String>> writes = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        int released = -1;
+        int instance = 1;
+        AnalyzerPod pod = new AnalyzerPod(instance, cluster, vertx, gates, clock);
+        try {
+            Boolean due = null;
+            int stage = 0;
+            for (int r = 0; ; r++) {
+                if (r == MAX_RECONCILES) {
+                    throw new AssertionError(scenario + (crash == null ? "" : " crashed at " + crash)
+                            + ": not ended after " + r + " reconciles, waiting for "
+                            + scenario.stages().get(stage).goal() + "; steps " + cluster.stepHistory()
+                            + "; routes " + cluster.routeHistory() + "; failures " + failures);
+                }
+                boolean crashes = crash != null && crash.reconcile() == r;
+                if (crashes) {
+                    cluster.crashAfter(pod.id, crash.k());
+                }
+                pod.awaitCaches(cluster);
+                int before = cluster.analyzerWrites().size();
+                Throwable failed = pod.reconcile(due);
+                List<String> all = cluster.analyzerWrites();
+                int wrote = all.size() - before;
+                writes.add(all.subList(before, all.size()));
+                if (failed != null) {
+                    failures.add("reconcile " + r + " of instance " + pod.id + ": " + failed);
+                }
+                cluster.settle();
+                cluster.collectGarbage();
+                if (crashes) {
+                    if (cluster.refused() == 0) {
+                        throw new AssertionError(
+                                scenario + ": the crash at " + crash + " was never reached (" + wrote + " writes)");
+                    }
+                    pod.close();
+                    pod = new AnalyzerPod(++instance, cluster, vertx, gates, clock);
+                    due = null;
+                    clock.advance(WATCH_EVENT);
+                } else if (wrote > 0 || failed != null) {
+                    due = false;
+                    clock.advance(WATCH_EVENT);
+                } else if (scenario.stages().get(stage).reached().test(cluster)) {
+                    if (stage == scenario.stages().size() - 1) {
+                        break;
+                    }
+                    scenario.stages().get(stage++).then().accept(cluster, gates);
+                    if (released < 0) {
+                        released = r + 1;
+                    }
+                    due = false;
+                    clock.advance(WATCH_EVENT);
+                } else {
+                    due = true;
+                    clock.advance(INTERVAL);
+                }
+            }
+        } finally {
+            pod.close();
+        }
+        return new Run(
+                writes,
+                cluster.routeHistory(),
+                cluster.stepHistory(),
+                cluster.violations(),
+                end(cluster),
+                gates.events.stream()
+                        .filter(e -> e.startsWith("Normal Advance"))
+                        .toList(),
+                failures,
+                released);
     }
 
     /** The cluster as a run leaves it, in one line. */

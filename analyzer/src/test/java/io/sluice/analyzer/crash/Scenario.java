@@ -54,31 +54,28 @@ record Scenario(String name, UnaryOperator<Canary> canary, List<Stage> stages) {
         return new Scenario(
                 "A/B",
                 c -> {
-                    var a = c.getSpec().analysis;
-                    a.stepWeight = null;
-                    a.maxWeight = null;
-                    a.iterations = 3;
                     HttpMatch m = new HttpMatch();
-                    HttpMatch.StringMatch exact = new HttpMatch.StringMatch();
-                    exact.exact = "insider";
-                    m.headers = Map.of("x-canary", exact);
-                    a.match = List.of(m);
+                    m.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
+                    iterations(c).getSpec().analysis.match = List.of(m);
                     return c;
                 },
                 List.of(initializedThenSetImage("6.0.1", null), ended("Succeeded")));
+    }
+
+    /** Three iterations instead of weights. */
+    private static Canary iterations(Canary c) {
+        var a = c.getSpec().analysis;
+        a.stepWeight = null;
+        a.maxWeight = null;
+        a.iterations = 3;
+        return c;
     }
 
     /** Blue/green: three iterations without weights or match, then the switch. */
     static Scenario blueGreen() {
         return new Scenario(
                 "blue/green",
-                c -> {
-                    var a = c.getSpec().analysis;
-                    a.stepWeight = null;
-                    a.maxWeight = null;
-                    a.iterations = 3;
-                    return c;
-                },
+                Scenario::iterations,
                 List.of(initializedThenSetImage("6.0.1", null), ended("Succeeded")));
     }
 

@@ -17,6 +17,16 @@ class CrashAtEveryStepIT extends CrashAtEveryStep {
     }
 
     @TestFactory
+    Stream<DynamicTest> promotionWithGlooMesh() {
+        return crashes(Scenario.promotion().withGlooMesh(), false);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> rollbackWithGlooMesh() {
+        return crashes(Scenario.rollback().withGlooMesh(), false);
+    }
+
+    @TestFactory
     Stream<DynamicTest> abTesting() {
         return crashes(Scenario.abTesting(), false);
     }

@@ -43,8 +43,9 @@ import org.junit.jupiter.api.TestFactory;
  * crash point of one reconcile of each shape of writes ({@link CrashHarness.Run#distinctReleaseReconciles()}: the
  * rollback's later failed checks write like the earlier ones and are left out): 20 and 17 points, 25 to 45 s here.
  * {@link CrashAtEveryStepIT}, in {@code mvn verify}, takes every crash point, bootstrap included, of promotion (29),
- * rollback (32), A/B (30), blue/green (32) and a deletion with {@code revertOnDeletion} at weight 30 (24): 147 points,
- * one to two and a half minutes on two cores, depending on the machine's load.
+ * rollback (32), both again with the test playing Gloo Mesh so that steps and the scale-down also wait for its
+ * acceptance (29, 32), A/B (30), blue/green (32) and a deletion with {@code revertOnDeletion} at weight 30 (24): 208
+ * points, one and a half to three minutes on two cores, depending on the machine's load.
  *
  * <p>Seam: {@code Reconciler} and {@code Caches} are package-private in {@code io.sluice.analyzer}, so
  * {@link AnalyzerPod} reaches them by reflection. A public test entry (for instance a {@code Controller} taking its

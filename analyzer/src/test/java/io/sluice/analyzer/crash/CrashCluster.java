@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -426,6 +427,33 @@ final class CrashCluster implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Plays Gloo Mesh: marks the delegate's current generation accepted (the 2.3+ status shape), unless its status
+     * already says so.
+     */
+    void acceptRoutes() {
+        var tables = client.genericKubernetesResources(RouteTable.API_VERSION, "RouteTable")
+                .inNamespace(NS);
+        GenericKubernetesResource live = tables.withName(DELEGATE).get();
+        if (live == null) {
+            return;
+        }
+        long generation = live.getMetadata().getGeneration() == null
+                ? 1
+                : live.getMetadata().getGeneration();
+        Object state = live.get("status", "common", "State");
+        if (state instanceof Map<?, ?> m
+                && m.get("observedGeneration") instanceof Number n
+                && n.longValue() == generation
+                && "ACCEPTED".equals(m.get("approval"))) {
+            return;
+        }
+        live.setAdditionalProperty(
+                "status",
+                Map.of("common", Map.of("State", Map.of("observedGeneration", generation, "approval", "ACCEPTED"))));
+        tables.resource(live).updateStatus();
     }
 
     Canary canary() {

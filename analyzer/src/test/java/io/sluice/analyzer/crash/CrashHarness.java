@@ -18,7 +18,7 @@ import java.util.List;
  * <p>How reconciles follow each other, the way the controller's work queue orders them: after a reconcile that wrote
  * something or failed, a watch event (the clock moves 50 ms, {@code due == false}); after a quiet one, the next
  * analysis tick (the clock moves one {@code analysis.interval}, {@code due == true}). After each reconcile the test
- * plays the Deployment controller and the garbage collector.
+ * plays the Deployment controller, the garbage collector and, when the scenario says so, Gloo Mesh.
  */
 final class CrashHarness {
     static final Duration INTERVAL = Duration.ofSeconds(20);
@@ -131,6 +131,9 @@ final class CrashHarness {
                 }
                 cluster.settle();
                 cluster.collectGarbage();
+                if (scenario.glooMesh()) {
+                    cluster.acceptRoutes();
+                }
                 if (crashes) {
                     if (cluster.refused() == 0) {
                         throw new AssertionError(

@@ -9,11 +9,23 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * A seed run: the Canary as the scenario changes it, and its stages. The harness drives reconciles until the cluster
+ * A seed run: the Canary as the scenario changes it, its stages, and whether the test plays Gloo Mesh. The harness drives reconciles until the cluster
  * is quiet (a reconcile wrote nothing) and the current stage's goal holds, then does what the stage does next (a user
  * sets an image, deletes the Canary); the last stage ends the run.
  */
-record Scenario(String name, UnaryOperator<Canary> canary, List<Stage> stages) {
+record Scenario(String name, UnaryOperator<Canary> canary, List<Stage> stages, boolean glooMesh) {
+
+    Scenario(String name, UnaryOperator<Canary> canary, List<Stage> stages) {
+        this(name, canary, stages, false);
+    }
+
+    /**
+     * The same run with the test playing Gloo Mesh, which accepts every generation of the delegate after each
+     * reconcile: steps and the canary's scale-down then also wait for that acceptance.
+     */
+    Scenario withGlooMesh() {
+        return new Scenario(name + ", Gloo Mesh accepting", canary, stages, true);
+    }
 
     /** A goal the run must reach, and what the outside world does once it did (nothing for the last stage). */
     record Stage(String goal, Predicate<CrashCluster> reached, BiConsumer<CrashCluster, FixedGates> then) {}

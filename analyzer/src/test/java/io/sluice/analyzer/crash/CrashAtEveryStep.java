@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.MockWebServer;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,6 +81,17 @@ abstract class CrashAtEveryStep {
         assertThat(crashed.steps())
                 .as("%s: the status's steps, change by change", where)
                 .containsExactlyElementsOf(reference.steps());
+        for (int i = 1; i < crashed.steps().size(); i++) {
+            CrashCluster.Step before = crashed.steps().get(i - 1);
+            CrashCluster.Step after = crashed.steps().get(i);
+            if ("Progressing".equals(before.phase()) && "Progressing".equals(after.phase())) {
+                assertThat(Duration.between(
+                                crashed.stepTimes().get(i - 1),
+                                crashed.stepTimes().get(i)))
+                        .as("%s: from %s to %s, one analysis interval at least", where, before, after)
+                        .isGreaterThanOrEqualTo(CrashHarness.INTERVAL);
+            }
+        }
         Map<String, Long> advanced = counts(crashed.advances());
         Map<String, Long> once = counts(reference.advances());
         advanced.forEach((event, n) -> assertThat(n)

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.TestFactory;
  *       and both sequences must equal the uninterrupted run's. That is stronger than "no repeat": a step taken twice
  *       shows as a value revisited (routes 70/30, 40/60, 70/30, 40/60 after a stale repair; weight 60 written twice
  *       around a regression) or an extra element (a failed check counted twice makes {@code failedChecks} skip its
- *       reconcile's count), and a lost or reordered step breaks the equality too. On top, no {@code Advance …}
+ *       reconcile's count), and a lost or reordered step breaks the equality too. Nor is a step taken early: two
+ *       successive steps of a Progressing run are written at least one {@code analysis.interval} apart by the run's
+ *       clock, so a restarted instance waits out the interval the status started (its first reconcile is a first
+ *       sight, which decides for itself whether the tick is due). On top, no {@code Advance …}
  *       Event is emitted more often than in the uninterrupted run; Events are not compared one for one, because a
  *       crash may legitimately lose one (the refused write is the Event).
  *   <li><b>No scale-down under traffic</b>: after every mutating request the server answers (either analyzer

@@ -31,6 +31,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,6 +77,10 @@ final class CrashCluster implements AutoCloseable {
     private final List<String> routeHistory = new ArrayList<>();
     /** The Canary's step after each change (see {@link Step}). */
     private final List<Step> stepHistory = new ArrayList<>();
+    /** When each element of {@link #stepHistory} was written, by the run's clock. */
+    private final List<Instant> stepTimes = new ArrayList<>();
+
+    private volatile Clock clock = Clock.systemUTC();
 
     private final List<String> violations = new ArrayList<>();
 
@@ -151,6 +157,18 @@ final class CrashCluster implements AutoCloseable {
         synchronized (lock) {
             return List.copyOf(stepHistory);
         }
+    }
+
+    List<Instant> stepTimes() {
+        synchronized (lock) {
+            return List.copyOf(stepTimes);
+        }
+    }
+
+    /** The run's clock, which dates the steps. */
+    CrashCluster clock(Clock c) {
+        this.clock = c;
+        return this;
     }
 
     List<String> violations() {
@@ -241,6 +259,7 @@ final class CrashCluster implements AutoCloseable {
             Step step = canary == null ? null : Step.of(canary.getStatus());
             if (step != null && (stepHistory.isEmpty() || !step.equals(stepHistory.get(stepHistory.size() - 1)))) {
                 stepHistory.add(step);
+                stepTimes.add(clock.instant());
             }
             Deployment target = stored(DEPLOYMENTS + TARGET, Deployment.class);
             int toCanary = canaryWeight(delegate);

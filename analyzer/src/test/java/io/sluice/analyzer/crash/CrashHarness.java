@@ -48,6 +48,7 @@ final class CrashHarness {
      *                   included)
      * @param routes     the delegate's routes after each change
      * @param steps      the Canary's step after each change
+     * @param stepTimes  when each of {@code steps} was written, by the run's clock
      * @param violations every moment the canary had 0 replicas while the delegate sent it traffic
      * @param end        the cluster at the end (phase, images, replicas, routes)
      * @param advances   the {@code Advance … canary weight} and iteration Events emitted, in order
@@ -58,6 +59,7 @@ final class CrashHarness {
             List<List<String>> writes,
             List<String> routes,
             List<CrashCluster.Step> steps,
+            List<Instant> stepTimes,
             List<String> violations,
             String end,
             List<String> advances,
@@ -101,6 +103,7 @@ final class CrashHarness {
     private Run run(Scenario scenario, CrashPoint crash, CrashCluster cluster) {
         FixedGates gates = new FixedGates();
         MutableClock clock = new MutableClock(START);
+        cluster.clock(clock);
         List<List<String>> writes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         int released = -1;
@@ -168,6 +171,7 @@ final class CrashHarness {
                 writes,
                 cluster.routeHistory(),
                 cluster.stepHistory(),
+                cluster.stepTimes(),
                 cluster.violations(),
                 end(cluster),
                 gates.events.stream()

@@ -17,3 +17,22 @@ run: analyzer-package build-admission ## run the analyzer and the admission serv
 
 deploy: ## install Sluice (CRDs, admission, analyzer) into the current kubeconfig context
 	kubectl apply -k manifests
+
+# Coverage-guided fuzzing (Jazzer) of the MetricTemplate query renderer and the Prometheus answer parser. Plain test
+# runs replay the committed corpus (analyzer/src/test/resources/io/sluice/analyzer/gates/*FuzzTestInputs/<method>/);
+# this target fuzzes each test for ANALYZER_FUZZ_RUNS inputs. A finding fails the target and is written next to that
+# corpus as crash-<sha1>, so every later test run replays it; the inputs that found new coverage are kept in
+# analyzer/.cifuzz-corpus/ for the next run (not committed). libFuzzer's progress, ending in a DONE line with exec/s,
+# goes to the console.
+ANALYZER_FUZZ_RUNS ?= 100000
+ANALYZER_FUZZ_TESTS ?= QueriesFuzzTest\#render PrometheusResponseFuzzTest\#parse
+ANALYZER_FUZZ_INSTRUMENT ?= io.sluice.**,io.vertx.core.json.**,com.fasterxml.jackson.core.**
+
+.PHONY: fuzz-analyzer
+
+fuzz-analyzer: ## fuzz the analyzer's template renderer and Prometheus answer parser, ANALYZER_FUZZ_RUNS inputs each (not part of make test)
+	@for t in $(ANALYZER_FUZZ_TESTS); do \
+	  echo "fuzzing $$t for $(ANALYZER_FUZZ_RUNS) inputs"; \
+	  JAZZER_FUZZ=1 $(MVN) -q -pl analyzer -am test -Dtest="$$t" -Dsurefire.failIfNoSpecifiedTests=false \
+	    -Djazzer.max_executions=$(ANALYZER_FUZZ_RUNS) '-Djazzer.instrument=$(ANALYZER_FUZZ_INSTRUMENT)' || exit 1; \
+	done

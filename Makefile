@@ -63,4 +63,4 @@ clean: ## remove build output
 # Each module adds its own targets (run, bench, demo, …) in <module>/module.mk.
 include $(wildcard */module.mk)
 
-fuzz: fuzz-admission ## coverage-guided fuzzing (Jazzer) of every fuzz test, 100,000 inputs each; mvn test replays the kept inputs
+fuzz: fuzz-admission fuzz-analyzer ## coverage-guided fuzzing (Jazzer) of every fuzz test, 100,000 inputs each; mvn test replays the kept inputs

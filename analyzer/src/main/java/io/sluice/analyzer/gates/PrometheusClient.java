@@ -166,6 +166,9 @@ final class PrometheusClient {
             QueryResult last = new QueryResult.NoValues();
             for (int i = 0; i < items.size(); i++) {
                 JsonObject item = items.getJsonObject(i);
+                if (item == null) {
+                    return unusable("data.result[" + i + "] is null", body);
+                }
                 if (item.containsKey("values")) {
                     return new QueryResult.Failed("query returned multiple values");
                 }
@@ -176,20 +179,21 @@ final class PrometheusClient {
             }
             return last;
         } catch (DecodeException | ClassCastException e) {
-            return unusable(e.getMessage(), body);
+            return unusable(abbreviate(String.valueOf(e.getMessage())), body);
         }
     }
 
     private static QueryResult sample(JsonArray pair) {
         if (pair == null || pair.size() < 2 || !(pair.getValue(1) instanceof String text)) {
-            return new QueryResult.Failed(
-                    "error unmarshaling result: a sample is not a [time, \"value\"] pair: " + pair);
+            return new QueryResult.Failed("error unmarshaling result: a sample is not a [time, \"value\"] pair: "
+                    + abbreviate(String.valueOf(pair)));
         }
         double value;
         try {
             value = parseGoFloat(text);
         } catch (NumberFormatException e) {
-            return new QueryResult.Failed("error unmarshaling result: sample value \"" + text + "\" is not a number");
+            return new QueryResult.Failed(
+                    "error unmarshaling result: sample value \"" + abbreviate(text) + "\" is not a number");
         }
         return Double.isNaN(value) ? new QueryResult.NoValues() : new QueryResult.Value(value);
     }

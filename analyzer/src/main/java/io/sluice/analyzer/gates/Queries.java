@@ -17,7 +17,6 @@ final class Queries {
     static final String DURATION = MetricPart.DURATION;
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-    private static final Pattern ACTION = Pattern.compile("\\{\\{(-\\s)?(.*?)(\\s-)?}}", Pattern.DOTALL);
     private static final Pattern VARIABLE = Pattern.compile("variables\\.([A-Za-z0-9_\\-]+)");
 
     private Queries() {}
@@ -92,29 +91,41 @@ final class Queries {
      */
     static String render(String template, Map<String, String> values, Map<String, String> variables)
             throws RenderException {
+        // A scan by indexOf rather than a lazy regex: the regex looked for "}}" from every "{{", so a query of many
+        // unclosed actions took time quadratic in its length.
         StringBuilder out = new StringBuilder();
-        Matcher m = ACTION.matcher(template);
         int last = 0;
-        while (m.find()) {
-            String text = template.substring(last, m.start());
-            if (m.group(1) != null) {
-                text = text.stripTrailing();
+        for (int open = template.indexOf("{{"); open >= 0; open = template.indexOf("{{", last)) {
+            int close = template.indexOf("}}", open + 2);
+            if (close < 0) {
+                throw new RenderException("unclosed action \"" + abbreviate(template.substring(open)) + "\"");
             }
-            out.append(text);
-            out.append(value(m.group(2).trim(), values, variables));
-            last = m.end();
-            if (m.group(3) != null) {
+            String action = template.substring(open + 2, close);
+            boolean trimBefore = action.length() >= 2 && action.charAt(0) == '-' && isSpace(action.charAt(1));
+            if (trimBefore) {
+                action = action.substring(2);
+            }
+            int n = action.length();
+            boolean trimAfter = n >= 2 && action.charAt(n - 1) == '-' && isSpace(action.charAt(n - 2));
+            if (trimAfter) {
+                action = action.substring(0, n - 2);
+            }
+            String text = template.substring(last, open);
+            out.append(trimBefore ? text.stripTrailing() : text);
+            out.append(value(action.trim(), values, variables));
+            last = close + 2;
+            if (trimAfter) {
                 while (last < template.length() && Character.isWhitespace(template.charAt(last))) {
                     last++;
                 }
             }
         }
-        String rest = template.substring(last);
-        int open = rest.indexOf("{{");
-        if (open >= 0) {
-            throw new RenderException("unclosed action \"" + abbreviate(rest.substring(open)) + "\"");
-        }
-        return out.append(rest).toString();
+        return out.append(template.substring(last)).toString();
+    }
+
+    /** The white space a trim marker needs beside its dash: space, tab, LF, CR, VT or FF, as in Go's templates. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f';
     }
 
     private static String value(String action, Map<String, String> values, Map<String, String> variables)

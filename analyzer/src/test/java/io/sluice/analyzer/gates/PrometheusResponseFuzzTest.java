@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,15 +76,11 @@ class PrometheusResponseFuzzTest {
     }
 
     /**
-     * A defect the seed corpus found: a {@code null} element in {@code data.result} throws a NullPointerException out
-     * of {@link PrometheusClient#parse} ({@code item.containsKey} on a null item) instead of answering a failure. In the
-     * analyzer the exception is caught by the request's {@code otherwise}, so the check fails, but with the message
-     * {@code request failed: GET <url>: Cannot invoke ...} which blames the request. The input is also kept as
-     * {@code PrometheusResponseFuzzTestInputs/known-defects/item-null}, outside the replayed corpus; once fixed, move
-     * it into {@code parse/} and enable this test.
+     * Found by the seed corpus ({@code parse/item-null}): a {@code null} element in {@code data.result} threw a
+     * NullPointerException out of {@link PrometheusClient#parse}, so the check failed with a message blaming the
+     * request. It is an unusable answer.
      */
     @Test
-    @Disabled("defect: PrometheusClient.parse throws NullPointerException when data.result holds a null element")
     void aNullSeriesIsAnUnusableAnswer() {
         Answer answer = Answer.of(
                 "200 OK\n{\"data\":{\"resultType\":\"vector\",\"result\":[null]}}".getBytes(StandardCharsets.UTF_8));
@@ -97,15 +92,11 @@ class PrometheusResponseFuzzTest {
     }
 
     /**
-     * A defect found reading the parser while writing this test: the body is abbreviated to 512 characters in a
-     * failure's message, but a sample value that is not a number, and a sample that is not a {@code [time, "value"]}
-     * pair, are copied into the message whole. A Prometheus (or anything at a template's address) answering one
-     * 10-MiB string makes a 10-MiB check failure message, which the analyzer puts into an Event and its log. Once
-     * fixed, add the bound to {@link #parse} and enable this test.
+     * Found reading the parser: a sample value that is not a number, or a sample that is not a
+     * {@code [time, "value"]} pair, was copied whole into the failure message, which goes into an Event and the log.
+     * Both are abbreviated as the body is.
      */
     @Test
-    @Disabled("defect: PrometheusClient.parse copies a non-numeric sample value or a malformed sample whole into the"
-            + " failure message")
     void aLongSampleIsAbbreviatedInTheMessage() {
         String value = "x".repeat(100_000);
         for (String sample : new String[] {"[1,\"" + value + "\"]", "[\"" + value + "\"]"}) {

@@ -658,9 +658,10 @@ public final class CanaryDecider {
         List<Check> direct = new ArrayList<>();
         List<Check> templates = new ArrayList<>();
         if (analysis != null && analysis.metrics != null) {
-            for (CanaryAnalysis.Metric m : analysis.metrics) {
+            for (int i = 0; i < analysis.metrics.size(); i++) {
+                CanaryAnalysis.Metric m = analysis.metrics.get(i);
                 for (MetricPart part : MetricPart.of(m)) {
-                    (part == MetricPart.DIRECT ? direct : templates).add(new Check.Metric(m, part));
+                    (part == MetricPart.DIRECT ? direct : templates).add(new Check.Metric(m, part, i));
                 }
             }
         }
@@ -670,14 +671,11 @@ public final class CanaryDecider {
 
     /** Manual rollback hooks: the first that passes rolls the run back. */
     private Result rollbackHooks(CanaryPhase phase) {
-        List<CanaryAnalysis.Webhook> hooks = hooks("rollback");
+        List<Check.Hook> hooks = hooks("rollback", phase);
         for (int i = 0; i < hooks.size(); i++) {
-            Check.Hook c = new Check.Hook(hooks.get(i), phase);
-            HookOutcome o = obs.hookOutcomes().get(c.key());
+            HookOutcome o = obs.hookOutcomes().get(hooks.get(i).key());
             if (o == null) {
-                List<Check> rest = new ArrayList<>();
-                hooks.subList(i, hooks.size()).forEach(h -> rest.add(new Check.Hook(h, phase)));
-                return new Result.RunChecks(rest, true);
+                return new Result.RunChecks(List.<Check>copyOf(hooks.subList(i, hooks.size())), true);
             }
             if (o.passed()) {
                 event(Type.Warning, Texts.rollbackCheckPassed(o.hook()));
@@ -1135,12 +1133,14 @@ public final class CanaryDecider {
         return CanaryDefaults.interval(analysis);
     }
 
-    private List<CanaryAnalysis.Webhook> hooks(String type) {
-        List<CanaryAnalysis.Webhook> out = new ArrayList<>();
+    /** The checks of the spec's webhooks of {@code type}, in spec order, each called with {@code phase}. */
+    private List<Check.Hook> hooks(String type, CanaryPhase phase) {
+        List<Check.Hook> out = new ArrayList<>();
         if (analysis != null && analysis.webhooks != null) {
-            for (CanaryAnalysis.Webhook h : analysis.webhooks) {
+            for (int i = 0; i < analysis.webhooks.size(); i++) {
+                CanaryAnalysis.Webhook h = analysis.webhooks.get(i);
                 if (type.equals(CanaryDefaults.webhookType(h))) {
-                    out.add(h);
+                    out.add(new Check.Hook(h, phase, i));
                 }
             }
         }
@@ -1166,15 +1166,17 @@ public final class CanaryDecider {
     private record Hook(boolean muteAlert) {}
 
     private Gate gate(String type, CanaryPhase phase) {
-        List<CanaryAnalysis.Webhook> hooks = hooks(type);
+        List<Check.Hook> hooks = hooks(type, phase);
         List<HookOutcome> passed = new ArrayList<>();
         for (int i = 0; i < hooks.size(); i++) {
-            CanaryAnalysis.Webhook h = hooks.get(i);
-            HookOutcome o = obs.hookOutcomes().get(new Check.Hook(h, phase).key());
+            CanaryAnalysis.Webhook h = hooks.get(i).hook();
+            HookOutcome o = obs.hookOutcomes().get(hooks.get(i).key());
             if (o == null) {
-                List<Check> rest = new ArrayList<>();
-                hooks.subList(i, hooks.size()).forEach(r -> rest.add(new Check.Hook(r, phase)));
-                return new Gate(new Result.RunChecks(rest, false), passed, null, null);
+                return new Gate(
+                        new Result.RunChecks(List.<Check>copyOf(hooks.subList(i, hooks.size())), false),
+                        passed,
+                        null,
+                        null);
             }
             if (!o.passed()) {
                 return new Gate(null, passed, o, new Hook(Boolean.TRUE.equals(h.muteAlert)));

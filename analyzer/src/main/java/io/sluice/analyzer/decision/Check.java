@@ -22,8 +22,11 @@ public sealed interface Check {
         R metric(Metric check);
     }
 
-    /** Call {@code hook} with {@code phase} as the payload's phase. */
-    record Hook(CanaryAnalysis.Webhook hook, CanaryPhase phase) implements Check {
+    /**
+     * Call {@code hook} with {@code phase} as the payload's phase. {@code position} is the hook's index in the spec's
+     * webhooks: names may repeat (Flagger runs both), so the name alone does not identify a check.
+     */
+    record Hook(CanaryAnalysis.Webhook hook, CanaryPhase phase, int position) implements Check {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.hook(this);
@@ -31,7 +34,7 @@ public sealed interface Check {
 
         @Override
         public String key() {
-            return "hook/" + CanaryDefaults.webhookType(hook) + "/" + hook.name;
+            return "hook/" + CanaryDefaults.webhookType(hook) + "/" + position + "/" + hook.name;
         }
     }
 
@@ -51,8 +54,11 @@ public sealed interface Check {
         }
     }
 
-    /** Query one part of {@code metric} and judge it. */
-    record Metric(CanaryAnalysis.Metric metric, MetricPart part) implements Check {
+    /**
+     * Query one part of {@code metric} and judge it. {@code position} is the metric's index in the spec's metrics:
+     * names may repeat (Flagger queries both), so the name alone does not identify a check.
+     */
+    record Metric(CanaryAnalysis.Metric metric, MetricPart part, int position) implements Check {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.metric(this);
@@ -60,7 +66,7 @@ public sealed interface Check {
 
         @Override
         public String key() {
-            return "metric/" + metric.name + (part == MetricPart.TEMPLATE ? "/template" : "");
+            return "metric/" + position + "/" + metric.name + (part == MetricPart.TEMPLATE ? "/template" : "");
         }
     }
 }

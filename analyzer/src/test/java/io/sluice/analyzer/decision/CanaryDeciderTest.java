@@ -826,6 +826,24 @@ class CanaryDeciderTest {
                             .isEqualTo("Warning Halt podinfo.test advancement request duration 1.515s > 500ms");
                     assertThat(w.status.conditions).noneMatch(c -> CanaryDecider.HOLDING_CONDITION.equals(c.type));
                 }),
+                row("two metrics of the same name are two checks: a twin that passes hides no missing data", w -> {
+                    w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
+                    CanaryAnalysis.Metric twin = new CanaryAnalysis.Metric();
+                    twin.name = "request-success-rate";
+                    twin.interval = "1m";
+                    twin.query = "sum(up)";
+                    twin.threshold = 1.0;
+                    w.spec.analysis.metrics = new java.util.ArrayList<>(w.spec.analysis.metrics);
+                    w.spec.analysis.metrics.add(twin);
+                    w.metrics = m -> m != twin && m.name.equals("request-success-rate")
+                            ? new MetricOutcome(m.name, MetricOutcome.Verdict.NO_DATA, null, "no values")
+                            : new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 1.0, null);
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    w.tick();
+                    assertThat(w.weight()).as("held at the first step").isEqualTo(30);
+                    assertThat(w.status.conditions).anyMatch(c -> CanaryDecider.HOLDING_CONDITION.equals(c.type));
+                }),
                 row("the hold policy rolls back after its own deadline when one is set", w -> {
                     w.noData = io.sluice.analyzer.decision.NoDataPolicy.HOLD;
                     w.noDataDeadline = java.time.Duration.ofSeconds(30);

@@ -114,13 +114,13 @@ final class World {
 
             @Override
             public Future<HookOutcome> hook(Check.Hook c) {
-                calls.add(c.key() + "@" + c.phase());
+                calls.add("hook/" + CanaryDefaults.webhookType(c.hook()) + "/" + c.hook().name + "@" + c.phase());
                 return Future.succeededFuture(hooks.apply(c.hook()));
             }
 
             @Override
             public Future<MetricOutcome> metric(Check.Metric c) {
-                calls.add(c.key());
+                calls.add("metric/" + c.metric().name + (c.part() == MetricPart.TEMPLATE ? "/template" : ""));
                 return Future.succeededFuture(
                         metricParts == null ? metrics.apply(c.metric()) : metricParts.apply(c.metric(), c.part()));
             }

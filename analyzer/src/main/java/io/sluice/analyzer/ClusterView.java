@@ -94,9 +94,13 @@ final class ClusterView {
         }
     }
 
-    /** The Deployment as the raw JSON tree the API server sent (for revisions), or null. */
+    /**
+     * The Deployment as the raw JSON tree the API server sent (for revisions), or null. Deployments and Services are
+     * read from the caches only: they live in their Canary's namespace, which the caches always watch, so the analyzer
+     * needs no {@code get} on them (its RBAC grants list and watch).
+     */
     Future<GenericKubernetesResource> rawDeployment(String ns, String name) {
-        return caches.covers(ns) ? Future.succeededFuture(caches.deployment(ns, name)) : kube.rawDeployment(ns, name);
+        return caches.covers(ns) ? Future.succeededFuture(caches.deployment(ns, name)) : unwatched(ns);
     }
 
     /** The Deployment as a model object (a copy: callers may change it), or null. */
@@ -109,7 +113,12 @@ final class ClusterView {
     }
 
     Future<Service> service(String ns, String name) {
-        return caches.covers(ns) ? Future.succeededFuture(caches.service(ns, name)) : kube.serviceOf(ns, name);
+        return caches.covers(ns) ? Future.succeededFuture(caches.service(ns, name)) : unwatched(ns);
+    }
+
+    private static <T> Future<T> unwatched(String ns) {
+        return Future.failedFuture(new IllegalStateException("namespace " + ns + " is not watched by this analyzer"
+                + " (--namespace); a Canary's workload and Services must be in the Canary's namespace"));
     }
 
     Future<RouteTable> routeTable(String ns, String name) {

@@ -2,10 +2,8 @@ package io.sluice.analyzer.kube;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -116,19 +114,6 @@ public final class Kube {
                 client.resources(Canary.class).inNamespace(ns).withName(name).get());
     }
 
-    /** The Deployment as the raw JSON tree the API server sent (for revisions), or null. */
-    public Future<GenericKubernetesResource> rawDeployment(String ns, String name) {
-        return read(() -> client.genericKubernetesResources("apps/v1", "Deployment")
-                .inNamespace(ns)
-                .withName(name)
-                .get());
-    }
-
-    public Future<Deployment> deployment(String ns, String name) {
-        return read(
-                () -> client.apps().deployments().inNamespace(ns).withName(name).get());
-    }
-
     public Future<RouteTable> routeTable(String ns, String name) {
         return read(() -> client.resources(RouteTable.class)
                 .inNamespace(ns)
@@ -165,10 +150,6 @@ public final class Kube {
 
     public Future<Secret> secretOf(String ns, String name) {
         return read(() -> client.secrets().inNamespace(ns).withName(name).get());
-    }
-
-    public Future<Service> serviceOf(String ns, String name) {
-        return read(() -> client.services().inNamespace(ns).withName(name).get());
     }
 
     // ------------------------------------------------------------------ writes

@@ -982,6 +982,11 @@ public final class ApiServer implements AutoCloseable {
         authorizer.unrestrict(user);
     }
 
+    /** The kinds of request {@code user} has made, as RBAC judged them (allowed or not), each once. */
+    public java.util.Set<ApiCall> calls(String user) {
+        return authorizer.calls(user);
+    }
+
     /** Reads one object as JSON, for the sandbox's own controllers and tests. */
     public Future<JsonObject> get(String path) {
         return readStore(path);

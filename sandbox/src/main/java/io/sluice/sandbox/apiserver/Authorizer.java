@@ -67,6 +67,7 @@ final class Authorizer {
     private final StoreClient store;
     private final AtomicReference<Future<Snapshot>> cache = new AtomicReference<>();
     private final Set<String> unrestricted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, Set<ApiCall>> calls = new java.util.concurrent.ConcurrentHashMap<>();
 
     Authorizer(StoreClient store) {
         this.store = store;
@@ -109,16 +110,30 @@ final class Authorizer {
         };
     }
 
-    /** Succeeds when {@code user} may make the request, fails with the API server's 403 otherwise. */
+    /**
+     * Succeeds when {@code user} may make the request, fails with the API server's 403 otherwise. Every
+     * judged request is recorded ({@link #calls}), including those of users exempted from RBAC, as what
+     * their roles would have said.
+     */
     Future<Void> authorize(UserInfo user, Attributes a) {
         if (user.groups().stream().anyMatch(Impersonation.ADMIN_GROUPS::contains)
                 || user.username().equals(CONTROLLERS)
-                || unrestricted.contains(user.username())
                 || a.resource().equals("selfsubjectreviews")) {
             return Future.succeededFuture();
         }
-        return snapshot()
-                .compose(s -> allowed(s, user, a) ? Future.succeededFuture() : Future.failedFuture(forbidden(user, a)));
+        return snapshot().compose(s -> {
+            boolean allowed = allowed(s, user, a);
+            calls.computeIfAbsent(user.username(), u -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                    .add(new ApiCall(a.verb(), a.group(), a.resource(), a.subresource(), allowed));
+            return allowed || unrestricted.contains(user.username())
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(forbidden(user, a));
+        });
+    }
+
+    /** The kinds of request {@code user} has made so far, each once. */
+    Set<ApiCall> calls(String user) {
+        return Set.copyOf(calls.getOrDefault(user, Set.of()));
     }
 
     private static boolean allowed(Snapshot s, UserInfo user, Attributes a) {

@@ -163,9 +163,12 @@ public final class CanaryValidator {
         }
         if (checks.required("spec.autoscalerRef.kind", ref.kind) && !ref.kind.equals("HorizontalPodAutoscaler")) {
             checks.add("spec.autoscalerRef.kind", "\"" + ref.kind + "\" is not supported: use HorizontalPodAutoscaler");
-        }
-        if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("autoscaling/v2")) {
-            checks.add("spec.autoscalerRef.apiVersion", "must be autoscaling/v2, got \"" + ref.apiVersion + "\"");
+        } else if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("autoscaling/v2")) {
+            // Flagger goes by the kind (its docs still show autoscaling/v2beta2); the HPA is read through v2 anyway.
+            checks.warn(
+                    "spec.autoscalerRef.apiVersion",
+                    "is \"" + ref.apiVersion + "\", not autoscaling/v2: the HorizontalPodAutoscaler is read and "
+                            + "copied through autoscaling/v2 anyway");
         }
         checks.required("spec.autoscalerRef.name", ref.name);
         if (ref.primaryScalerReplicas != null) {

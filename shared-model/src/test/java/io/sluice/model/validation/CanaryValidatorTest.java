@@ -106,12 +106,7 @@ class CanaryValidatorTest {
                         "must be RouteTable"),
                 rule(
                         "the autoscaler is an HPA",
-                        c -> {
-                            c.getSpec().autoscalerRef = new CanarySpec.AutoscalerReference();
-                            c.getSpec().autoscalerRef.apiVersion = "keda.sh/v1alpha1";
-                            c.getSpec().autoscalerRef.kind = "ScaledObject";
-                            c.getSpec().autoscalerRef.name = "podinfo";
-                        },
+                        c -> useAutoscaler(c, "keda.sh/v1alpha1", "ScaledObject"),
                         "spec.autoscalerRef.kind",
                         "HorizontalPodAutoscaler"),
                 rule("a service is required", c -> c.getSpec().service = null, "spec.service", "is required"),
@@ -340,6 +335,11 @@ class CanaryValidatorTest {
                         "spec.targetRef.apiVersion",
                         "not apps/v1"),
                 rule(
+                        "an HPA of another apiVersion is read by its kind, as Flagger does",
+                        c -> useAutoscaler(c, "autoscaling/v2beta2", "HorizontalPodAutoscaler"),
+                        "spec.autoscalerRef.apiVersion",
+                        "not autoscaling/v2"),
+                rule(
                         "a threshold of 0 means the default, 1",
                         c -> c.getSpec().analysis.threshold = 0,
                         "spec.analysis.threshold",
@@ -457,6 +457,13 @@ class CanaryValidatorTest {
         canary.getSpec().analysis = null;
         canary.getSpec().skipAnalysis = true;
         assertThat(CanaryValidator.validate(canary)).isEmpty();
+    }
+
+    private static void useAutoscaler(Canary c, String apiVersion, String kind) {
+        c.getSpec().autoscalerRef = new CanarySpec.AutoscalerReference();
+        c.getSpec().autoscalerRef.apiVersion = apiVersion;
+        c.getSpec().autoscalerRef.kind = kind;
+        c.getSpec().autoscalerRef.name = "podinfo";
     }
 
     private static void useSteps(Canary c, Integer... steps) {

@@ -86,6 +86,10 @@ final class ValidatingHandler implements AdmissionHandler {
             return invalid(request, List.of(decoded.error()));
         }
         Canary canary = decoded.value();
+        if (!CanaryValidator.isSluices(canary)) {
+            // Another provider's Canary (Flagger's, side by side) is that controller's to judge: admitted untouched.
+            return AdmissionResponse.allowed();
+        }
         CanaryValidator.Verdict verdict = canaries.apply(canary);
         if (!verdict.violations().isEmpty()) {
             return invalid(request, verdict.violations());

@@ -58,7 +58,7 @@ class ValidatingHandlerTest {
     void everyViolationIsReportedInOneDenialWithFieldPaths() {
         AdmissionResponse response = decide(seedCanary(r -> {
             ((ObjectNode) spec(r).path("analysis")).put("stepWeight", -5).put("maxWeight", 500);
-            spec(r).put("provider", "istio");
+            ((ObjectNode) spec(r).path("targetRef")).put("kind", "StatefulSet");
         }));
 
         assertThat(response.allow()).isFalse();
@@ -66,7 +66,7 @@ class ValidatingHandlerTest {
         assertThat(response.message()).startsWith("Canary.flagger.app \"podinfo\" is invalid: ");
         assertThat(response.causes())
                 .extracting(AdmissionResponse.Cause::field)
-                .contains("spec.provider", "spec.analysis.stepWeight", "spec.analysis.maxWeight");
+                .contains("spec.targetRef.kind", "spec.analysis.stepWeight", "spec.analysis.maxWeight");
         for (AdmissionResponse.Cause cause : response.causes()) {
             assertThat(response.message()).contains(cause.field() + ": " + cause.message());
         }
@@ -171,6 +171,22 @@ class ValidatingHandlerTest {
                 .containsExactly(
                         "spec.analysis.threshold: 0 means the default, 1: the first failed check rolls the canary back",
                         "spec.analysis.stepWeights[1]: is 200, above 100: the canary's weight stops at 100");
+    }
+
+    @Test
+    void anotherProvidersCanaryIsAdmittedUntouchedWithoutWarnings() {
+        // Everything Sluice would deny or warn about in one of its own: it is Flagger's to judge.
+        AdmissionResponse response = decide(seedCanary(r -> {
+            spec(r).put("provider", "istio").remove("routeTableRef");
+            ObjectNode analysis = (ObjectNode) spec(r).path("analysis");
+            analysis.put("mirror", true).put("threshold", 0);
+            analysis.putObject("sessionAffinity").put("cookieName", "canary");
+            ((ObjectNode) analysis.path("metrics").get(1)).put("name", "request-success-rate");
+        }));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.warnings()).isEmpty();
+        assertThat(response.patch()).isNull();
     }
 
     @Test

@@ -189,6 +189,29 @@ class ValidatingHandlerTest {
         assertThat(response.patch()).isNull();
     }
 
+    static Stream<Arguments> providerChanges() {
+        return Stream.of(
+                Arguments.of("handing a progressing run to another provider is denied", "Progressing", false),
+                Arguments.of("handing a waiting run to another provider is denied", "Waiting", false),
+                Arguments.of("handing a succeeded canary to another provider is allowed", "Succeeded", true),
+                Arguments.of("handing a canary without status to another provider is allowed", "", true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providerChanges")
+    void sluicesRunInProgressIsNotHandedToAnotherProvider(String name, String phase, boolean allowed) {
+        AdmissionResponse response = updateFrom(phase, r -> spec(r).put("provider", "istio"));
+
+        assertFrozenUnless(
+                allowed,
+                response,
+                "spec.provider",
+                "spec.provider cannot change while the canary is " + phase + " (from gloo-mesh to istio)");
+        if (allowed) {
+            assertThat(response.warnings()).isEmpty();
+        }
+    }
+
     @Test
     void sessionAffinityIsDeniedWithTheReason() {
         AdmissionResponse response = decide(seedCanary(r -> ((ObjectNode) spec(r).path("analysis"))
@@ -222,22 +245,33 @@ class ValidatingHandlerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("targetChanges")
     void theTargetOfARunningCanaryIsFrozen(String name, String phase, boolean allowed) {
-        AdmissionResponse response = decide(seedCanary(r -> {
+        AdmissionResponse response =
+                updateFrom(phase, r -> ((ObjectNode) spec(r).path("targetRef")).put("name", "podinfo-v2"));
+
+        assertFrozenUnless(
+                allowed, response, "spec.targetRef", "spec.targetRef cannot change while the canary is " + phase);
+    }
+
+    /** An UPDATE of the seed's Canary, stored in {@code phase} ({@code ""}: no status), changed by {@code change}. */
+    AdmissionResponse updateFrom(String phase, Consumer<ObjectNode> change) {
+        return decide(seedCanary(r -> {
             r.put("operation", "UPDATE");
             ObjectNode old = (ObjectNode) r.path("object").deepCopy();
             if (!phase.isEmpty()) {
                 old.putObject("status").put("phase", phase);
             }
             r.set("oldObject", old);
-            ((ObjectNode) spec(r).path("targetRef")).put("name", "podinfo-v2");
+            change.accept(r);
         }));
+    }
 
+    static void assertFrozenUnless(boolean allowed, AdmissionResponse response, String field, String message) {
         assertThat(response.allow()).isEqualTo(allowed);
         if (!allowed) {
-            assertThat(response.message()).startsWith("spec.targetRef cannot change while the canary is " + phase);
+            assertThat(response.message()).startsWith(message);
             assertThat(response.causes())
                     .extracting(AdmissionResponse.Cause::field)
-                    .containsExactly("spec.targetRef");
+                    .containsExactly(field);
         }
     }
 

@@ -166,10 +166,9 @@ final class ValidatingHandler implements AdmissionHandler {
 
     /** Handing a run in progress to another controller would leave Sluice's traffic split and primary behind. */
     private static AdmissionResponse providerFrozen(Canary running, Canary canary) {
-        String before =
-                running.getSpec().provider == null || running.getSpec().provider.isEmpty()
-                        ? WellKnown.PROVIDER_GLOO_MESH
-                        : running.getSpec().provider;
+        // Sluice's: no spec (refused by the analyzer, but it may have started), no provider, or gloo-mesh.
+        String was = running.getSpec() == null ? null : running.getSpec().provider;
+        String before = was == null || was.isEmpty() ? WellKnown.PROVIDER_GLOO_MESH : was;
         return frozen(
                 "spec.provider",
                 running,

@@ -213,6 +213,20 @@ class ValidatingHandlerTest {
     }
 
     @Test
+    void aStoredRunWithoutSpecHandedToAnotherProviderIsDeniedNotCrashed() {
+        AdmissionResponse response = updateFrom("Progressing", r -> {
+            ((ObjectNode) r.path("oldObject")).remove("spec");
+            spec(r).put("provider", "istio");
+        });
+
+        assertFrozenUnless(
+                false,
+                response,
+                "spec.provider",
+                "spec.provider cannot change while the canary is Progressing (from gloo-mesh to istio)");
+    }
+
+    @Test
     void sessionAffinityIsDeniedWithTheReason() {
         AdmissionResponse response = decide(seedCanary(r -> ((ObjectNode) spec(r).path("analysis"))
                 .putObject("sessionAffinity")

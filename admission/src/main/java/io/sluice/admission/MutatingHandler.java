@@ -4,6 +4,7 @@ import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.sluice.model.Revisions;
 import io.sluice.model.flagger.Canary;
+import io.sluice.model.validation.CanaryValidator;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +73,11 @@ final class MutatingHandler implements AdmissionHandler {
                     .withWarnings(List.of("Sluice left this Deployment unchanged: request.object is not a Deployment: "
                             + malformed)));
         }
-        List<Canary> owners = cluster.canariesTargeting(request.namespace(), "Deployment", request.name());
+        // Only Sluice's Canaries: a Deployment another provider's Canary targets (Flagger's, side by side) is left
+        // alone.
+        List<Canary> owners = cluster.canariesTargeting(request.namespace(), "Deployment", request.name()).stream()
+                .filter(CanaryValidator::isSluices)
+                .toList();
         if (owners.isEmpty()) {
             return Future.succeededFuture(AdmissionResponse.allowed());
         }

@@ -1,5 +1,6 @@
 package io.sluice.admission;
 
+import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.AlertProvider;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -86,6 +87,14 @@ final class ValidatingHandler implements AdmissionHandler {
             return invalid(request, List.of(decoded.error()));
         }
         Canary canary = decoded.value();
+        Canary running = runningBefore(request);
+        if (!CanaryValidator.isSluices(canary)) {
+            // Another provider's Canary (Flagger's, side by side) is that controller's to judge: admitted untouched,
+            // unless it is Sluice's own run being handed over halfway.
+            return running != null && CanaryValidator.isSluices(running)
+                    ? providerFrozen(running, canary)
+                    : AdmissionResponse.allowed();
+        }
         CanaryValidator.Verdict verdict = canaries.apply(canary);
         if (!verdict.violations().isEmpty()) {
             return invalid(request, verdict.violations());
@@ -94,8 +103,8 @@ final class ValidatingHandler implements AdmissionHandler {
         if (target == null) {
             return invalid(request, List.of(new Violation("spec.targetRef", "is required")));
         }
-        if (request.operation().equals("UPDATE") && request.hasOldObject()) {
-            AdmissionResponse frozen = targetFrozen(request, target);
+        if (running != null) {
+            AdmissionResponse frozen = targetFrozen(running, target);
             if (frozen != null) {
                 return frozen;
             }
@@ -125,28 +134,55 @@ final class ValidatingHandler implements AdmissionHandler {
                 .withWarnings(missingReferences(request.namespace(), canary.getSpec()));
     }
 
-    /** A run in progress is about one target: moving it would strand the traffic split and the primary. */
-    private AdmissionResponse targetFrozen(AdmissionRequest request, CanarySpec.TargetReference target) {
-        ObjectDecoder.Decoded<Canary> old = decoder.decode(request.oldObject(), Canary.class);
-        if (old.value() == null || old.value().getSpec() == null || old.value().getSpec().targetRef == null) {
+    /** The stored Canary of an UPDATE whose run is in progress or waiting to start; {@code null} otherwise. */
+    private Canary runningBefore(AdmissionRequest request) {
+        if (!request.operation().equals("UPDATE") || !request.hasOldObject()) {
             return null;
         }
-        CanarySpec.TargetReference before = old.value().getSpec().targetRef;
+        Canary old = decoder.decode(request.oldObject(), Canary.class).value();
+        CanaryPhase phase =
+                old == null || old.getStatus() == null ? null : old.getStatus().phase();
+        return phase != null && (phase.isRunning() || phase == CanaryPhase.Waiting) ? old : null;
+    }
+
+    /** A run in progress is about one target: moving it would strand the traffic split and the primary. */
+    private static AdmissionResponse targetFrozen(Canary running, CanarySpec.TargetReference target) {
+        if (running.getSpec() == null || running.getSpec().targetRef == null) {
+            return null;
+        }
+        CanarySpec.TargetReference before = running.getSpec().targetRef;
         boolean same = Objects.equals(before.apiVersion, target.apiVersion)
                 && Objects.equals(before.kind, target.kind)
                 && Objects.equals(before.name, target.name);
-        CanaryPhase phase =
-                old.value().getStatus() == null ? null : old.value().getStatus().phase();
-        if (same || phase == null || !(phase.isRunning() || phase == CanaryPhase.Waiting)) {
+        if (same) {
             return null;
         }
+        return frozen(
+                "spec.targetRef",
+                running,
+                String.format("from %s %s to %s %s", before.kind, before.name, target.kind, target.name),
+                "wait for the run to finish or roll it back first");
+    }
+
+    /** Handing a run in progress to another controller would leave Sluice's traffic split and primary behind. */
+    private static AdmissionResponse providerFrozen(Canary running, Canary canary) {
+        // Sluice's: no spec (refused by the analyzer, but it may have started), no provider, or gloo-mesh.
+        String was = running.getSpec() == null ? null : running.getSpec().provider;
+        String before = was == null || was.isEmpty() ? WellKnown.PROVIDER_GLOO_MESH : was;
+        return frozen(
+                "spec.provider",
+                running,
+                String.format("from %s to %s", before, canary.getSpec().provider),
+                "Sluice's run owns the delegate RouteTable and the primary: wait for the run to finish or roll it "
+                        + "back first");
+    }
+
+    private static AdmissionResponse frozen(String field, Canary running, String change, String advice) {
+        CanaryPhase phase = running.getStatus().phase();
         return AdmissionResponse.invalid(
-                String.format(
-                        "spec.targetRef cannot change while the canary is %s (from %s %s to %s %s); wait for the run to "
-                                + "finish or roll it back first",
-                        phase, before.kind, before.name, target.kind, target.name),
+                String.format("%s cannot change while the canary is %s (%s); %s", field, phase, change, advice),
                 List.of(new AdmissionResponse.Cause(
-                        "spec.targetRef", "cannot change while the canary is " + phase, "FieldValueForbidden")));
+                        field, "cannot change while the canary is " + phase, "FieldValueForbidden")));
     }
 
     private List<String> missingReferences(String namespace, CanarySpec spec) {

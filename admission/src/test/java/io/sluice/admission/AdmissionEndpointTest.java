@@ -116,7 +116,11 @@ class AdmissionEndpointTest {
     }
 
     static Answer send(HttpMethod method, String contentType, Buffer body) {
-        HttpRequest<Buffer> request = client.request(method, port, "127.0.0.1", "/review");
+        return send(method, "/review", contentType, body);
+    }
+
+    static Answer send(HttpMethod method, String path, String contentType, Buffer body) {
+        HttpRequest<Buffer> request = client.request(method, port, "127.0.0.1", path);
         if (contentType != null) {
             request.putHeader("Content-Type", contentType);
         }
@@ -223,6 +227,25 @@ class AdmissionEndpointTest {
         assertThat(answer.response().path("allowed").asBoolean()).isTrue();
         assertThat(answer.response().path("warnings").get(0).asString())
                 .isEqualTo("UPDATE apps/v1 Deployment test/podinfo");
+    }
+
+    @Test
+    void aCanaryWithTwoMetricsOfOneNameIsAdmittedWithAWarningInTheReview() {
+        ObjectNode review = ValidatingHandlerTest.seedCanary(r -> ((ObjectNode) ValidatingHandlerTest.spec(r)
+                        .path("analysis")
+                        .path("metrics")
+                        .get(1))
+                .put("name", "request-success-rate"));
+
+        Answer answer = send(HttpMethod.POST, "/validate", "application/json", Buffer.buffer(review.toString()));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.response().path("allowed").asBoolean()).isTrue();
+        assertThat(answer.response().path("warnings"))
+                .extracting(JsonNode::asString)
+                .anySatisfy(w -> assertThat(w)
+                        .startsWith("spec.analysis.metrics[1].name: \"request-success-rate\" is also the name of an "
+                                + "earlier metric"));
     }
 
     @Test

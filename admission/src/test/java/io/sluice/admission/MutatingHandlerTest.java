@@ -185,6 +185,21 @@ class MutatingHandlerTest {
     }
 
     @Test
+    void aDeploymentOnlyAnotherProvidersCanaryTargetsIsLeftToThatController() {
+        // The same review as fluxApplyKeepsTheAnalyzersReplicasAndRecordsGitsWish, but Flagger releases it.
+        ObjectNode review = Fixtures.review("flux-apply-podinfo.json");
+        seedCanary(review).getSpec().provider = "istio";
+
+        AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.patch()).isNull();
+        assertThat(response.warnings()).isEmpty();
+        assertThat(writer.writes).isEmpty();
+        assertThat(metrics.statusWrites()).isZero();
+    }
+
+    @Test
     void createLeavesReplicasAloneAndRecordsTheRevision() {
         ObjectNode review = Fixtures.review("flux-apply-podinfo.json");
         ObjectNode request = (ObjectNode) review.path("request");

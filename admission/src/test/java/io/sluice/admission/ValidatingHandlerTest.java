@@ -58,7 +58,7 @@ class ValidatingHandlerTest {
     void everyViolationIsReportedInOneDenialWithFieldPaths() {
         AdmissionResponse response = decide(seedCanary(r -> {
             ((ObjectNode) spec(r).path("analysis")).put("stepWeight", -5).put("maxWeight", 500);
-            spec(r).put("provider", "istio");
+            ((ObjectNode) spec(r).path("targetRef")).put("kind", "StatefulSet");
         }));
 
         assertThat(response.allow()).isFalse();
@@ -66,7 +66,7 @@ class ValidatingHandlerTest {
         assertThat(response.message()).startsWith("Canary.flagger.app \"podinfo\" is invalid: ");
         assertThat(response.causes())
                 .extracting(AdmissionResponse.Cause::field)
-                .contains("spec.provider", "spec.analysis.stepWeight", "spec.analysis.maxWeight");
+                .contains("spec.targetRef.kind", "spec.analysis.stepWeight", "spec.analysis.maxWeight");
         for (AdmissionResponse.Cause cause : response.causes()) {
             assertThat(response.message()).contains(cause.field() + ": " + cause.message());
         }
@@ -174,6 +174,59 @@ class ValidatingHandlerTest {
     }
 
     @Test
+    void anotherProvidersCanaryIsAdmittedUntouchedWithoutWarnings() {
+        // Everything Sluice would deny or warn about in one of its own: it is Flagger's to judge.
+        AdmissionResponse response = decide(seedCanary(r -> {
+            spec(r).put("provider", "istio").remove("routeTableRef");
+            ObjectNode analysis = (ObjectNode) spec(r).path("analysis");
+            analysis.put("mirror", true).put("threshold", 0);
+            analysis.putObject("sessionAffinity").put("cookieName", "canary");
+            ((ObjectNode) analysis.path("metrics").get(1)).put("name", "request-success-rate");
+        }));
+
+        assertThat(response.allow()).isTrue();
+        assertThat(response.warnings()).isEmpty();
+        assertThat(response.patch()).isNull();
+    }
+
+    static Stream<Arguments> providerChanges() {
+        return Stream.of(
+                Arguments.of("handing a progressing run to another provider is denied", "Progressing", false),
+                Arguments.of("handing a waiting run to another provider is denied", "Waiting", false),
+                Arguments.of("handing a succeeded canary to another provider is allowed", "Succeeded", true),
+                Arguments.of("handing a canary without status to another provider is allowed", "", true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providerChanges")
+    void sluicesRunInProgressIsNotHandedToAnotherProvider(String name, String phase, boolean allowed) {
+        AdmissionResponse response = updateFrom(phase, r -> spec(r).put("provider", "istio"));
+
+        assertFrozenUnless(
+                allowed,
+                response,
+                "spec.provider",
+                "spec.provider cannot change while the canary is " + phase + " (from gloo-mesh to istio)");
+        if (allowed) {
+            assertThat(response.warnings()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStoredRunWithoutSpecHandedToAnotherProviderIsDeniedNotCrashed() {
+        AdmissionResponse response = updateFrom("Progressing", r -> {
+            ((ObjectNode) r.path("oldObject")).remove("spec");
+            spec(r).put("provider", "istio");
+        });
+
+        assertFrozenUnless(
+                false,
+                response,
+                "spec.provider",
+                "spec.provider cannot change while the canary is Progressing (from gloo-mesh to istio)");
+    }
+
+    @Test
     void sessionAffinityIsDeniedWithTheReason() {
         AdmissionResponse response = decide(seedCanary(r -> ((ObjectNode) spec(r).path("analysis"))
                 .putObject("sessionAffinity")
@@ -206,22 +259,33 @@ class ValidatingHandlerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("targetChanges")
     void theTargetOfARunningCanaryIsFrozen(String name, String phase, boolean allowed) {
-        AdmissionResponse response = decide(seedCanary(r -> {
+        AdmissionResponse response =
+                updateFrom(phase, r -> ((ObjectNode) spec(r).path("targetRef")).put("name", "podinfo-v2"));
+
+        assertFrozenUnless(
+                allowed, response, "spec.targetRef", "spec.targetRef cannot change while the canary is " + phase);
+    }
+
+    /** An UPDATE of the seed's Canary, stored in {@code phase} ({@code ""}: no status), changed by {@code change}. */
+    AdmissionResponse updateFrom(String phase, Consumer<ObjectNode> change) {
+        return decide(seedCanary(r -> {
             r.put("operation", "UPDATE");
             ObjectNode old = (ObjectNode) r.path("object").deepCopy();
             if (!phase.isEmpty()) {
                 old.putObject("status").put("phase", phase);
             }
             r.set("oldObject", old);
-            ((ObjectNode) spec(r).path("targetRef")).put("name", "podinfo-v2");
+            change.accept(r);
         }));
+    }
 
+    static void assertFrozenUnless(boolean allowed, AdmissionResponse response, String field, String message) {
         assertThat(response.allow()).isEqualTo(allowed);
         if (!allowed) {
-            assertThat(response.message()).startsWith("spec.targetRef cannot change while the canary is " + phase);
+            assertThat(response.message()).startsWith(message);
             assertThat(response.causes())
                     .extracting(AdmissionResponse.Cause::field)
-                    .containsExactly("spec.targetRef");
+                    .containsExactly(field);
         }
     }
 

@@ -44,16 +44,51 @@ public final class CanaryValidator {
         }
     }
 
-    /** Every violation of {@code canary}, in the order of its fields; empty when it is valid. */
+    /**
+     * Every violation of {@code canary}, in the order of its fields; empty when Sluice can release it. A Canary of
+     * another provider is not Sluice's to release: its only violation says so.
+     */
     public static List<Violation> validate(Canary canary) {
+        String other = otherProvider(canary);
+        if (other != null) {
+            return List.of(new Violation(
+                    "spec.provider",
+                    "is \"" + other + "\": Sluice serves " + WellKnown.PROVIDER_GLOO_MESH
+                            + " only and leaves this Canary to the controller of that provider"));
+        }
         return judge(canary).violations();
     }
 
-    /** The violations and the warnings of {@code canary}, each in the order of its fields. */
+    /**
+     * The violations and the warnings of {@code canary}, each in the order of its fields. A Canary of another
+     * provider is not Sluice's to judge: it is left to that provider's controller (Flagger, when both run side by
+     * side) and its verdict is empty, so admission lets it through untouched.
+     */
     public static Verdict judge(Canary canary) {
+        if (!isSluices(canary)) {
+            return new Verdict(List.of(), List.of());
+        }
         Checks checks = new Checks();
         judge(checks, canary);
         return new Verdict(checks.violations(), checks.warnings());
+    }
+
+    /**
+     * Whether Sluice releases {@code canary}: its {@code spec.provider} is empty (the analyzer's
+     * {@code --mesh-provider}, which can only be gloo-mesh) or gloo-mesh. A Canary without a spec is Sluice's, to be
+     * judged (and refused).
+     */
+    public static boolean isSluices(Canary canary) {
+        return otherProvider(canary) == null;
+    }
+
+    /** The provider of {@code canary} when it is set and not one Sluice serves, else {@code null}. */
+    private static String otherProvider(Canary canary) {
+        CanarySpec spec = canary.getSpec();
+        if (spec == null || spec.provider == null || spec.provider.isEmpty()) {
+            return null;
+        }
+        return SUPPORTED_PROVIDERS.contains(spec.provider) ? null : spec.provider;
     }
 
     private static void judge(Checks checks, Canary canary) {
@@ -78,13 +113,8 @@ public final class CanaryValidator {
     }
 
     private static void provider(Checks checks, CanarySpec spec) {
-        if (spec.provider != null && !spec.provider.isEmpty() && !SUPPORTED_PROVIDERS.contains(spec.provider)) {
-            checks.add(
-                    "spec.provider",
-                    "\"" + spec.provider + "\" is not supported: Sluice routes through Gloo Mesh, " + "use "
-                            + WellKnown.PROVIDER_GLOO_MESH + " or leave it empty");
-        }
-        // An empty provider means the analyzer's default, which is gloo-mesh: it needs the parent table too.
+        // Another provider's Canary never gets here (see judge). An empty provider means the analyzer's default, which
+        // is gloo-mesh: it needs the parent table too.
         CanarySpec.CrossNamespaceReference ref = spec.routeTableRef;
         if (ref == null) {
             checks.add(
@@ -133,9 +163,12 @@ public final class CanaryValidator {
         }
         if (checks.required("spec.autoscalerRef.kind", ref.kind) && !ref.kind.equals("HorizontalPodAutoscaler")) {
             checks.add("spec.autoscalerRef.kind", "\"" + ref.kind + "\" is not supported: use HorizontalPodAutoscaler");
-        }
-        if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("autoscaling/v2")) {
-            checks.add("spec.autoscalerRef.apiVersion", "must be autoscaling/v2, got \"" + ref.apiVersion + "\"");
+        } else if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("autoscaling/v2")) {
+            // Flagger goes by the kind (its docs still show autoscaling/v2beta2); the HPA is read through v2 anyway.
+            checks.warn(
+                    "spec.autoscalerRef.apiVersion",
+                    "is \"" + ref.apiVersion + "\", not autoscaling/v2: the HorizontalPodAutoscaler is read and "
+                            + "copied through autoscaling/v2 anyway");
         }
         checks.required("spec.autoscalerRef.name", ref.name);
         if (ref.primaryScalerReplicas != null) {
@@ -211,7 +244,7 @@ public final class CanaryValidator {
         sessionAffinity(checks, path + ".sessionAffinity", analysis.sessionAffinity);
     }
 
-    /** Exactly one of stepWeight, stepWeights or iterations; match only with iterations. */
+    /** Exactly one of stepWeight, stepWeights or iterations; match is only used with iterations. */
     private static void strategy(Checks checks, String path, CanaryAnalysis analysis) {
         boolean step = analysis.stepWeight != null;
         boolean steps = analysis.stepWeights != null && !analysis.stepWeights.isEmpty();
@@ -265,10 +298,12 @@ public final class CanaryValidator {
             }
         }
         if (analysis.match != null && !analysis.match.isEmpty() && !iterations) {
-            checks.add(
+            // Flagger runs it as a weighted canary; Sluice routes A/B matches only with iterations.
+            checks.warn(
                     path + ".match",
-                    "A/B testing needs iterations: set analysis.iterations to the number of "
-                            + "ticks matching requests go to the canary");
+                    "is ignored without iterations: the run is a weighted canary and every request is split by "
+                            + "weight; for A/B testing set analysis.iterations to the number of ticks matching requests "
+                            + "go to the canary");
         }
     }
 
@@ -285,7 +320,14 @@ public final class CanaryValidator {
                 continue;
             }
             if (checks.required(field + ".name", m.name) && !names.add(m.name)) {
-                checks.add(field + ".name", "\"" + m.name + "\" is used by an earlier metric; names must be unique");
+                // Flagger queries both. So does the analyzer, but both answers are kept under one key: under the
+                // no-data policy hold, a silent first one means the second is never queried.
+                checks.warn(
+                        field + ".name",
+                        "\"" + m.name + "\" is also the name of an earlier metric: both are queried in list order and "
+                                + "either failing counts as a failed check, but they share one check key and one "
+                                + "flagger_canary_metric_analysis series, so under the no-data policy hold the later "
+                                + "one is not queried while the earlier one has no data; give each its own name");
             }
             checks.duration(field + ".interval", m.interval);
             boolean builtin = m.name != null && BUILTIN_METRICS.contains(m.name);
@@ -329,7 +371,10 @@ public final class CanaryValidator {
                 continue;
             }
             if (checks.required(field + ".name", h.name) && !names.add(h.name)) {
-                checks.add(field + ".name", "\"" + h.name + "\" is used by an earlier webhook; names must be unique");
+                checks.warn(
+                        field + ".name",
+                        "\"" + h.name + "\" is also the name of an earlier webhook: both are called in list order, as "
+                                + "Flagger calls them, but events and alerts name them alike; give each its own name");
             }
             if (h.type != null && !h.type.isEmpty()) {
                 checks.oneOf(field + ".type", h.type, WEBHOOK_TYPES.subList(1, WEBHOOK_TYPES.size()));
@@ -355,7 +400,10 @@ public final class CanaryValidator {
                 continue;
             }
             if (checks.required(field + ".name", a.name) && !names.add(a.name)) {
-                checks.add(field + ".name", "\"" + a.name + "\" is used by an earlier alert; names must be unique");
+                checks.warn(
+                        field + ".name",
+                        "\"" + a.name + "\" is also the name of an earlier alert: each entry is sent on its own, as "
+                                + "Flagger sends them, but logs name them alike; give each its own name");
             }
             if (a.severity != null && !a.severity.isEmpty()) {
                 checks.oneOf(field + ".severity", a.severity, ALERT_SEVERITIES.subList(1, ALERT_SEVERITIES.size()));

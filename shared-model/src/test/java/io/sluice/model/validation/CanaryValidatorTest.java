@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CanaryValidatorTest {
 
@@ -83,11 +85,6 @@ class CanaryValidatorTest {
                         "spec.targetRef.name",
                         "63 characters"),
                 rule(
-                        "providers other than gloo-mesh are refused",
-                        c -> c.getSpec().provider = "istio",
-                        "spec.provider",
-                        "not supported"),
-                rule(
                         "gloo-mesh needs routeTableRef",
                         c -> c.getSpec().routeTableRef = null,
                         "spec.routeTableRef",
@@ -109,12 +106,7 @@ class CanaryValidatorTest {
                         "must be RouteTable"),
                 rule(
                         "the autoscaler is an HPA",
-                        c -> {
-                            c.getSpec().autoscalerRef = new CanarySpec.AutoscalerReference();
-                            c.getSpec().autoscalerRef.apiVersion = "keda.sh/v1alpha1";
-                            c.getSpec().autoscalerRef.kind = "ScaledObject";
-                            c.getSpec().autoscalerRef.name = "podinfo";
-                        },
+                        c -> useAutoscaler(c, "keda.sh/v1alpha1", "ScaledObject"),
                         "spec.autoscalerRef.kind",
                         "HorizontalPodAutoscaler"),
                 rule("a service is required", c -> c.getSpec().service = null, "spec.service", "is required"),
@@ -217,15 +209,6 @@ class CanaryValidatorTest {
                         "spec.analysis.iterations",
                         "at least 1"),
                 rule(
-                        "A/B matching needs iterations",
-                        c -> {
-                            HttpMatch match = new HttpMatch();
-                            match.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
-                            c.getSpec().analysis.match = List.of(match);
-                        },
-                        "spec.analysis.match",
-                        "needs iterations"),
-                rule(
                         "the promotion step is a percentage",
                         c -> c.getSpec().analysis.stepWeightPromotion = 120,
                         "spec.analysis.stepWeightPromotion",
@@ -245,11 +228,6 @@ class CanaryValidatorTest {
                         c -> c.getSpec().analysis.metrics.get(0).name = null,
                         "spec.analysis.metrics[0].name",
                         "is required"),
-                rule(
-                        "metric names are unique",
-                        c -> c.getSpec().analysis.metrics.get(1).name = "request-success-rate",
-                        "spec.analysis.metrics[1].name",
-                        "unique"),
                 rule(
                         "a metric that is not builtin needs a template",
                         c -> c.getSpec().analysis.metrics.get(0).name = "errors",
@@ -294,11 +272,6 @@ class CanaryValidatorTest {
                         c -> c.getSpec().analysis.webhooks.get(1).url = null,
                         "spec.analysis.webhooks[1].url",
                         "is required"),
-                rule(
-                        "webhook names are unique",
-                        c -> c.getSpec().analysis.webhooks.get(1).name = "acceptance-test",
-                        "spec.analysis.webhooks[1].name",
-                        "unique"),
                 rule(
                         "webhook timeouts are durations",
                         c -> c.getSpec().analysis.webhooks.get(0).timeout = "30",
@@ -362,6 +335,11 @@ class CanaryValidatorTest {
                         "spec.targetRef.apiVersion",
                         "not apps/v1"),
                 rule(
+                        "an HPA of another apiVersion is read by its kind, as Flagger does",
+                        c -> useAutoscaler(c, "autoscaling/v2beta2", "HorizontalPodAutoscaler"),
+                        "spec.autoscalerRef.apiVersion",
+                        "not autoscaling/v2"),
+                rule(
                         "a threshold of 0 means the default, 1",
                         c -> c.getSpec().analysis.threshold = 0,
                         "spec.analysis.threshold",
@@ -380,7 +358,36 @@ class CanaryValidatorTest {
                         "a metric without threshold or thresholdRange never fails",
                         c -> c.getSpec().analysis.metrics.get(0).thresholdRange = null,
                         "spec.analysis.metrics[0].thresholdRange",
-                        "the check never fails"));
+                        "the check never fails"),
+                rule(
+                        "two metrics of one name are both queried, under one check key",
+                        c -> c.getSpec().analysis.metrics.get(1).name = "request-success-rate",
+                        "spec.analysis.metrics[1].name",
+                        "both are queried in list order"),
+                rule(
+                        "two webhooks of one name are both called",
+                        c -> c.getSpec().analysis.webhooks.get(1).name = "acceptance-test",
+                        "spec.analysis.webhooks[1].name",
+                        "both are called in list order"),
+                rule(
+                        "two alerts of one name are both sent",
+                        c -> {
+                            addAlert(c, "info", "on-call");
+                            c.getSpec().analysis.alerts = List.of(
+                                    c.getSpec().analysis.alerts.get(0),
+                                    c.getSpec().analysis.alerts.get(0));
+                        },
+                        "spec.analysis.alerts[1].name",
+                        "each entry is sent on its own"),
+                rule(
+                        "match without iterations runs as a weighted canary",
+                        c -> {
+                            HttpMatch match = new HttpMatch();
+                            match.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
+                            c.getSpec().analysis.match = List.of(match);
+                        },
+                        "spec.analysis.match",
+                        "is ignored without iterations"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -399,6 +406,45 @@ class CanaryValidatorTest {
     }
 
     @Test
+    void anotherProvidersCanaryIsLeftToItsControllerWithoutAVerdict() {
+        Canary canary = seed();
+        canary.getSpec().provider = "istio";
+        canary.getSpec().routeTableRef = null;
+        canary.getSpec().targetRef.kind = "StatefulSet";
+        canary.getSpec().analysis.mirror = true;
+        canary.getSpec().analysis.metrics.get(1).name = "request-success-rate";
+
+        assertThat(CanaryValidator.isSluices(canary)).isFalse();
+        assertThat(CanaryValidator.judge(canary)).isEqualTo(new CanaryValidator.Verdict(List.of(), List.of()));
+    }
+
+    @Test
+    void theAnalyzerStillRefusesAnotherProvidersCanary() {
+        Canary canary = seed();
+        canary.getSpec().provider = "linkerd";
+
+        assertThat(CanaryValidator.isSluices(canary)).isFalse();
+        assertThat(CanaryValidator.validate(canary)).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("spec.provider");
+            assertThat(v.message()).contains("\"linkerd\"", "leaves this Canary to the controller");
+        });
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = "gloo-mesh")
+    void anEmptyProviderIsSluicesAndJudged(String provider) {
+        Canary canary = seed();
+        canary.getSpec().provider = provider;
+        canary.getSpec().routeTableRef = null;
+
+        assertThat(CanaryValidator.isSluices(canary)).isTrue();
+        assertThat(CanaryValidator.judge(canary).violations())
+                .extracting(Violation::field)
+                .containsExactly("spec.routeTableRef");
+    }
+
+    @Test
     void emptyWebhookTypeMeansRolloutAndIsValid() {
         Canary canary = seed();
         canary.getSpec().analysis.webhooks.get(1).type = "";
@@ -411,6 +457,13 @@ class CanaryValidatorTest {
         canary.getSpec().analysis = null;
         canary.getSpec().skipAnalysis = true;
         assertThat(CanaryValidator.validate(canary)).isEmpty();
+    }
+
+    private static void useAutoscaler(Canary c, String apiVersion, String kind) {
+        c.getSpec().autoscalerRef = new CanarySpec.AutoscalerReference();
+        c.getSpec().autoscalerRef.apiVersion = apiVersion;
+        c.getSpec().autoscalerRef.kind = kind;
+        c.getSpec().autoscalerRef.name = "podinfo";
     }
 
     private static void useSteps(Canary c, Integer... steps) {

@@ -320,14 +320,12 @@ public final class CanaryValidator {
                 continue;
             }
             if (checks.required(field + ".name", m.name) && !names.add(m.name)) {
-                // Flagger queries both. So does the analyzer, but both answers are kept under one key: under the
-                // no-data policy hold, a silent first one means the second is never queried.
+                // Flagger queries both, and so does the analyzer (its checks are keyed by position as well).
                 checks.warn(
                         field + ".name",
                         "\"" + m.name + "\" is also the name of an earlier metric: both are queried in list order and "
-                                + "either failing counts as a failed check, but they share one check key and one "
-                                + "flagger_canary_metric_analysis series, so under the no-data policy hold the later "
-                                + "one is not queried while the earlier one has no data; give each its own name");
+                                + "either failing counts as a failed check, but their Events and the "
+                                + "flagger_canary_metric_analysis series cannot tell them apart; give each its own name");
             }
             checks.duration(field + ".interval", m.interval);
             boolean builtin = m.name != null && BUILTIN_METRICS.contains(m.name);

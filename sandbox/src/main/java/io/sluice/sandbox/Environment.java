@@ -73,7 +73,7 @@ public final class Environment implements AutoCloseable {
     private final KubernetesClient admin;
     private final Kubectl kubectl;
     private SluiceProcess admission;
-    private SluiceProcess analyzer;
+    private final List<Analyzer> analyzers = new ArrayList<>();
     private SluiceProcess baseline;
     private int admissionPort;
     private List<JsonObject> rendered;
@@ -200,11 +200,24 @@ public final class Environment implements AutoCloseable {
         }
     }
 
-    public void startAnalyzer() {
+    /**
+     * One analyzer process: its pod name ({@code HOSTNAME}, the identity it holds the Lease and signs its Events
+     * with), the port of its {@code /healthz}, {@code /readyz} and {@code /metrics}, and the process.
+     */
+    public record Analyzer(String identity, int port, SluiceProcess process) {}
+
+    /**
+     * Starts one more analyzer, as one more replica of the installed Deployment: its own JVM, port, log and pod name
+     * ({@code sluice-analyzer-1}, {@code -2}, …), all competing for the one Lease.
+     */
+    public Analyzer startAnalyzer() {
         Path kubeconfig = sandbox.kubeconfig(ANALYZER_USER, SA_GROUPS);
         Installed installed = Installed.of(manifests(), ANALYZER_DEPLOYMENT);
         String prometheus = sandbox.prometheus().orElseThrow().url();
-        String port = Integer.toString(freePort());
+        int number = analyzers.size() + 1;
+        String identity = ANALYZER_DEPLOYMENT + "-" + number;
+        int listen = freePort();
+        String port = Integer.toString(listen);
         // The installed flags name the cluster's Prometheus and the pod's port; the sandbox's are on loopback.
         List<String> overrides = new ArrayList<>(
                 List.of("--metrics-server=" + prometheus, "--listen-address=127.0.0.1", "--port=" + port));
@@ -224,15 +237,23 @@ public final class Environment implements AutoCloseable {
                 "NO_PROXY",
                 "127.0.0.1,localhost",
                 "no_proxy",
-                "127.0.0.1,localhost"));
-        analyzer = SluiceProcess.start(
-                options.launchers().of("analyzer", ANALYZER_MAIN),
-                "analyzer",
-                args,
-                kubeconfig,
-                env,
-                installed.memoryLimit(),
-                sandbox.dir());
+                "127.0.0.1,localhost",
+                // The pod's name, as in a container: the replicas' Lease identities differ.
+                "HOSTNAME",
+                identity));
+        Analyzer started = new Analyzer(
+                identity,
+                listen,
+                SluiceProcess.start(
+                        options.launchers().of("analyzer", ANALYZER_MAIN),
+                        number == 1 ? "analyzer" : "analyzer-" + number,
+                        args,
+                        kubeconfig,
+                        env,
+                        installed.memoryLimit(),
+                        sandbox.dir()));
+        analyzers.add(started);
+        return started;
     }
 
     /**
@@ -302,8 +323,14 @@ public final class Environment implements AutoCloseable {
         return sandbox;
     }
 
+    /** The first analyzer started. */
     public Optional<SluiceProcess> analyzer() {
-        return Optional.ofNullable(analyzer);
+        return analyzers.stream().findFirst().map(Analyzer::process);
+    }
+
+    /** Every analyzer started, in order, stopped ones included. */
+    public List<Analyzer> analyzers() {
+        return List.copyOf(analyzers);
     }
 
     public Optional<SluiceProcess> admission() {
@@ -319,10 +346,15 @@ public final class Environment implements AutoCloseable {
         return r == null ? null : new JsonObject(JSON.asJson(r));
     }
 
-    /** Checks that the analyzer is still running, so a wait fails at once with its log when it died. */
+    /**
+     * Checks that an analyzer is still running (with several, that one is), so a wait fails at once with the log
+     * when they all died.
+     */
     public void checkAlive() {
-        if (analyzer != null && !analyzer.alive()) {
-            throw new IllegalStateException("the analyzer exited:\n" + analyzer.tail(40));
+        if (!analyzers.isEmpty()
+                && analyzers.stream().noneMatch(a -> a.process().alive())) {
+            SluiceProcess last = analyzers.get(analyzers.size() - 1).process();
+            throw new IllegalStateException("the analyzer exited:\n" + last.tail(40));
         }
     }
 
@@ -358,7 +390,11 @@ public final class Environment implements AutoCloseable {
     public void keepLogs(Path target) {
         try {
             Files.createDirectories(target);
-            for (SluiceProcess p : new SluiceProcess[] {admission, analyzer, baseline}) {
+            List<SluiceProcess> processes = new ArrayList<>();
+            processes.add(admission);
+            analyzers.forEach(a -> processes.add(a.process()));
+            processes.add(baseline);
+            for (SluiceProcess p : processes) {
                 if (p != null && Files.exists(p.log())) {
                     Files.copy(
                             p.log(),
@@ -376,9 +412,7 @@ public final class Environment implements AutoCloseable {
         if (baseline != null) {
             baseline.close();
         }
-        if (analyzer != null) {
-            analyzer.close();
-        }
+        analyzers.forEach(a -> a.process().close());
         if (admission != null) {
             admission.close();
         }

@@ -178,20 +178,7 @@ public final class SeedRun {
                         out.println("  event  " + e);
                         printed.add(e);
                     }
-                    Deployment primary = env.admin()
-                            .apps()
-                            .deployments()
-                            .inNamespace(NAMESPACE)
-                            .withName("podinfo-primary")
-                            .get();
-                    String primaryImage = primary == null
-                            ? ""
-                            : primary.getSpec()
-                                    .getTemplate()
-                                    .getSpec()
-                                    .getContainers()
-                                    .get(0)
-                                    .getImage();
+                    String primaryImage = primaryImage(env);
                     Map<String, Long> routed = new java.util.TreeMap<>();
                     env.sandbox()
                             .cluster()
@@ -223,6 +210,24 @@ public final class SeedRun {
             }
             gateway.close();
         }
+    }
+
+    /** The image the primary Deployment runs, or "" when there is none. */
+    public static String primaryImage(Environment env) {
+        Deployment primary = env.admin()
+                .apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName("podinfo-primary")
+                .get();
+        return primary == null
+                ? ""
+                : primary.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage();
     }
 
     static Integer canaryWeight(JsonObject table) {

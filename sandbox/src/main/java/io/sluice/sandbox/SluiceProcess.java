@@ -144,6 +144,40 @@ public final class SluiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the process (SIGSTOP), the way a wedged service looks from outside: it holds its sockets and its
+     * state, and answers nothing.
+     */
+    public void freeze() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -STOP " + process.pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while freezing " + name, e);
+        }
+    }
+
+    /** Kills the process (SIGKILL, what the kubelet does to a container whose liveness probe fails) and waits. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the service as a rolling update does: SIGTERM, then up to 15 s for its shutdown hooks, then SIGKILL if it
+     * is still running.
+     */
     @Override
     public void close() {
         if (!process.isAlive()) {

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * 6.0.2 rolled back under HTTP 500s, and a revision found by the watch while admission is down.
  *
  * <p>Test-only override: the seed's Canary is applied with a 5 s analysis interval, 15 s metric
- * windows and a 1 m load test instead of 20 s / 1 m / 30 s / 2 m, so both runs finish in about two
- * minutes; everything else is the seed's manifest as written.
+ * windows and a 1 m load test instead of 20 s / 1 m / 30 s / 2 m ({@link ShortSeed}), so both runs
+ * finish in about two minutes; everything else is the seed's manifest as written.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedEndToEndIT {
@@ -54,28 +54,7 @@ class SeedEndToEndIT {
         require(Tools.onPath("curl"), "curl", "curl");
         env = Environment.start(new Environment.Options(
                 REPO, Duration.ofSeconds(1), Environment.NO_EXTRA_ARGS, true, true, TestLaunchers.of(REPO)));
-        env.applySeed();
-        JsonObject canary = Manifests.read(REPO.resolve("manifests/examples/podinfo/canary.yaml"))
-                .get(0);
-        JsonObject analysis = canary.getJsonObject("spec").getJsonObject("analysis");
-        analysis.put("interval", "5s");
-        analysis.getJsonArray("metrics").forEach(m -> ((JsonObject) m).put("interval", "15s"));
-        for (Object o : analysis.getJsonArray("webhooks")) {
-            JsonObject hook = (JsonObject) o;
-            if ("load-test".equals(hook.getString("name"))) {
-                hook.getJsonObject("metadata").put("cmd", "hey -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/");
-            }
-        }
-        Path shortened = Files.createTempFile(env.sandbox().dir(), "canary", ".json");
-        Files.writeString(shortened, canary.encode());
-        env.kubectl().run("apply", "-f", shortened.toString()).ok();
-        Environment.await("the Canary to be Initialized", Duration.ofSeconds(90), () -> {
-            env.checkAlive();
-            JsonObject c = env.canary("test", "podinfo");
-            return c != null
-                    && "Initialized"
-                            .equals(c.getJsonObject("status", new JsonObject()).getString("phase"));
-        });
+        ShortSeed.apply(env, REPO);
         gateway =
                 new GatewayClient(env.sandbox().vertx(), env.sandbox().cluster().gatewayPort(), SeedRun.HOST);
     }
@@ -163,18 +142,7 @@ class SeedEndToEndIT {
     }
 
     static String primaryImage() {
-        return env.admin()
-                .apps()
-                .deployments()
-                .inNamespace("test")
-                .withName("podinfo-primary")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage();
+        return SeedRun.primaryImage(env);
     }
 
     @Test

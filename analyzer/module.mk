@@ -36,3 +36,9 @@ fuzz-analyzer: ## fuzz the analyzer's template renderer and Prometheus answer pa
 	  JAZZER_FUZZ=1 $(MVN) -q -pl analyzer -am test -Dtest="$$t" -Dsurefire.failIfNoSpecifiedTests=false \
 	    -Djazzer.max_executions=$(ANALYZER_FUZZ_RUNS) '-Djazzer.instrument=$(ANALYZER_FUZZ_INSTRUMENT)' || exit 1; \
 	done
+
+.PHONY: chaos
+
+chaos: ## the crash harness at every crash point of the seed runs (208 points, a few minutes; not part of make test)
+	$(MVN) -pl analyzer -am verify -Dtest=NONE -Dit.test=CrashAtEveryStepIT -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dfailsafe.failIfNoSpecifiedTests=false

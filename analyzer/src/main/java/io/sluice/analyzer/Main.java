@@ -151,7 +151,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--lease-retry-period",
-            defaultValue = "${env:SLUICE_LEASE_RETRY_PERIOD:-5s}",
+            defaultValue = "${env:SLUICE_LEASE_RETRY_PERIOD:-2s}",
             converter = DurationConverter.class,
             description = "Time between attempts to acquire or renew (env SLUICE_LEASE_RETRY_PERIOD)."
                     + " Default: ${DEFAULT-VALUE}.")

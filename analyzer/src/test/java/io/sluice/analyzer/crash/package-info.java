@@ -2,7 +2,7 @@
  * Crash at every step (issue 13's first proof): the seed runs (promotion, rollback, A/B, blue/green, deletion with
  * {@code revertOnDeletion}) against fabric8's mock API server, with the analyzer crashing after each of its writes and a
  * fresh instance finishing the run. {@code CrashAtEveryStepTest} (in {@code mvn test}) takes a subset, {@code
- * CrashAtEveryStepIT} (in {@code mvn verify}) every crash point; the class comment of the former says what is asserted
+ * CrashAtEveryStepIT} ({@code make chaos}, kept out of {@code make test}: see analyzer/pom.xml) every crash point; the class comment of the former says what is asserted
  * and why.
  *
  * <p>Run them alone: {@code mvn -B -ntp -q -pl analyzer -am test -Dtest='io/sluice/analyzer/crash/**'

@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.certs.CaRequest;
 import io.sluice.certs.ServingRequest;
 import io.sluice.logging.LogConfigurator;
-import io.sluice.logging.LogSettings;
+import io.sluice.logging.LogOptions;
 import io.sluice.model.Durations;
 import io.sluice.model.validation.AlertProviderValidator;
 import io.sluice.model.validation.CanaryValidator;
@@ -225,18 +225,8 @@ public final class Main implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     String apiRequestTimeout;
 
-    @Option(
-            names = "--log-format",
-            defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
-            description = "Log lines as text or json (env SLUICE_LOG_FORMAT). Default: ${DEFAULT-VALUE}.")
-    String logFormat;
-
-    @Option(
-            names = "--log-level",
-            defaultValue = "${env:SLUICE_LOG_LEVEL:-INFO}",
-            description = "Level of Sluice's own log lines: TRACE, DEBUG, INFO, WARN, ERROR or OFF; other "
-                    + "libraries log at WARN (env SLUICE_LOG_LEVEL). Default: ${DEFAULT-VALUE}.")
-    String logLevel;
+    @CommandLine.Mixin
+    LogOptions log = new LogOptions();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -282,12 +272,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            LogSettings.useFormat(logFormat);
-            LogSettings.useLevel(logLevel);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
-        }
+        log.apply(this);
         // The first logger of the process: logback sets itself up now, in the format just chosen.
         Logger log = LoggerFactory.getLogger(Main.class);
         boolean files = !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty();

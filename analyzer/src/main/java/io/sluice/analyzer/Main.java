@@ -13,7 +13,7 @@ import io.sluice.analyzer.gates.GatesConfig;
 import io.sluice.analyzer.gates.OutboundHosts;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.logging.LogConfigurator;
-import io.sluice.logging.LogSettings;
+import io.sluice.logging.LogOptions;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,18 +164,8 @@ public final class Main implements Callable<Integer> {
                     + " on --metrics-cluster-label in the builtin metric queries (env SLUICE_CLUSTER_NAME).")
     String clusterName;
 
-    @Option(
-            names = "--log-format",
-            defaultValue = "${env:SLUICE_LOG_FORMAT:-text}",
-            description = "Log lines as text or json (env SLUICE_LOG_FORMAT). Default: ${DEFAULT-VALUE}.")
-    String logFormat;
-
-    @Option(
-            names = "--log-level",
-            defaultValue = "${env:SLUICE_LOG_LEVEL:-INFO}",
-            description = "Level of Sluice's own log lines: TRACE, DEBUG, INFO, WARN, ERROR or OFF; other "
-                    + "libraries log at WARN (env SLUICE_LOG_LEVEL). Default: ${DEFAULT-VALUE}.")
-    String logLevel;
+    @CommandLine.Mixin
+    LogOptions log = new LogOptions();
 
     @Option(
             names = "--wait-for-route-acceptance",
@@ -349,12 +339,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            LogSettings.useFormat(logFormat);
-            LogSettings.useLevel(logLevel);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
-        }
+        log.apply(this);
         NoDataPolicy policy = NoDataPolicy.parse(noDataPolicy)
                 .orElseThrow(() -> new CommandLine.ParameterException(
                         new CommandLine(this), "--no-data-policy must be fail or hold, not " + noDataPolicy));

@@ -491,8 +491,12 @@ class ChartRenderTest {
                 certManager.get("Deployment", ADMISSION), "admission/src/main/java/io/sluice/admission/Main.java");
     }
 
+    private static final String LOG_OPTIONS = "shared-model/src/main/java/io/sluice/logging/LogOptions.java";
+
     private static void assertFlagsDeclared(JsonNode deployment, String main) throws IOException {
-        String source = Files.readString(Rendered.MANIFESTS.resolveSibling(main));
+        // The service's own flags and the logging flags both services mix in.
+        String source = Files.readString(Rendered.MANIFESTS.resolveSibling(main))
+                + Files.readString(Rendered.MANIFESTS.resolveSibling(LOG_OPTIONS));
         List<String> declared = new ArrayList<>();
         Matcher m = Pattern.compile("names = \"(--[a-z-]+)\"((?:.|\\n){0,80}?negatable = true)?")
                 .matcher(source);

@@ -128,7 +128,8 @@ final class Gatherer {
 
     /**
      * The Canary created first (then by name) among others in its namespace that target the same workload, when it is
-     * not this one: two Canaries driving one Deployment would fight over its replicas and the routes.
+     * not this one: two Canaries driving one Deployment would fight over its replicas and the routes. Another
+     * provider's Canary is not Sluice's to weigh against: it is left out.
      */
     private Canary olderOnSameTarget(Canary canary) {
         if (canary.getMetadata().getDeletionTimestamp() != null
@@ -140,6 +141,7 @@ final class Gatherer {
                         (Canary c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), "~"))
                 .thenComparing(c -> c.getMetadata().getName());
         return siblings.apply(canary).stream()
+                .filter(Coexistence::ours)
                 .filter(c -> c.getSpec() != null
                         && c.getSpec().targetRef != null
                         && Objects.equals(

@@ -75,7 +75,8 @@ final class Reconciler {
      * @param requeue      when to look again; with {@code consumedTick}, when the next analysis tick is due
      * @param consumedTick the analysis tick was used (or, at first sight, is not due yet): the next one is due
      *                     after {@code requeue}
-     * @param gone         the Canary no longer exists
+     * @param gone         the Canary no longer exists, or is another provider's ({@link Coexistence}): nothing is
+     *                     kept about it
      */
     record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {}
 
@@ -137,6 +138,14 @@ final class Reconciler {
                 conflicts == 0 ? Future.succeededFuture(view.canary(ns, name)) : view.freshCanary(ns, name);
         return fetched.compose(canary -> {
             if (canary == null) {
+                return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
+            }
+            if (!Coexistence.ours(canary)) {
+                LOG.debug(
+                        "canary {}.{} has provider {}: left to that provider's controller",
+                        name,
+                        ns,
+                        Coexistence.provider(canary));
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
             }
             if (canary instanceof UndecodableCanary broken) {

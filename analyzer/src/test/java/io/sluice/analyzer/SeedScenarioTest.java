@@ -1038,6 +1038,133 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a Canary of another provider is left to it (no status, finalizer, Event or object); switched to"
+            + " gloo-mesh, or its provider removed, it is picked up")
+    void anotherProvidersCanaryIsLeftAlone() throws Exception {
+        for (String switchedTo : java.util.Arrays.asList("gloo-mesh", null)) {
+            Canary legacy = example("canary.yaml");
+            legacy.getMetadata().setName("legacy");
+            legacy.getSpec().provider = "istio";
+            legacy.getSpec().targetRef.name = "legacy";
+            legacy.getSpec().service.name = "legacy";
+            legacy.getSpec().revertOnDeletion = true;
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .resource(legacy)
+                    .create();
+            cluster.client
+                    .apps()
+                    .deployments()
+                    .inNamespace("test")
+                    .resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(MockCluster.podinfo("6.0.0"))
+                            .editMetadata()
+                            .withName("legacy")
+                            .endMetadata()
+                            .build())
+                    .create();
+            cluster.settle();
+            int from = cluster.requests.size();
+            for (Boolean due : java.util.Arrays.asList(null, true, false, true)) {
+                clock.advance(INTERVAL);
+                cluster.awaitCaches();
+                assertThat(await(reconciler.reconcile("test", "legacy", due)).gone())
+                        .as("nothing kept about it")
+                        .isTrue();
+            }
+            assertThat(cluster.requestsSince(from))
+                    .as("no write, not even a read of its objects (the lists are the test's awaitCaches)")
+                    .allMatch(r -> r.startsWith("GET ") && !r.contains("legacy"));
+            Canary left = cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .get();
+            assertThat(left.getStatus()).isNull();
+            assertThat(left.getMetadata().getFinalizers()).isNullOrEmpty();
+            assertThat(gates.events).isEmpty();
+            assertThat(cluster.events()).isEmpty();
+            assertThat(cluster.deployment("legacy-primary")).isNull();
+            assertThat(cluster.deployment("legacy").getSpec().getReplicas()).isEqualTo(2);
+
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .edit(c -> {
+                        c.getSpec().provider = switchedTo;
+                        return c;
+                    });
+            clock.advance(INTERVAL);
+            cluster.awaitCaches();
+            await(reconciler.reconcile("test", "legacy", null));
+            cluster.settle();
+            assertThat(cluster.client
+                            .resources(Canary.class)
+                            .inNamespace("test")
+                            .withName("legacy")
+                            .get()
+                            .getStatus()
+                            .phase)
+                    .as("provider %s is Sluice's", switchedTo)
+                    .isEqualTo("Initializing");
+            assertThat(cluster.deployment("legacy-primary")).isNotNull();
+
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .edit(c -> {
+                        c.getMetadata().setFinalizers(null);
+                        return c;
+                    });
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .withGracePeriod(0)
+                    .delete();
+            cluster.client
+                    .apps()
+                    .deployments()
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .delete();
+            cluster.collectGarbage();
+            cluster.client.v1().events().inNamespace("test").delete();
+            gates.events.clear();
+        }
+    }
+
+    @Test
+    @DisplayName("a Canary of another provider the analyzer cannot decode is left alone too, without a Warning")
+    void anotherProvidersUndecodableCanaryIsLeftAlone() throws Exception {
+        String good = cluster.client.getKubernetesSerialization().asJson(example("canary.yaml"));
+        post(good.replace("\"name\":\"podinfo\"", "\"name\":\"legacy\"")
+                .replace("\"provider\":\"gloo-mesh\"", "\"provider\":\"istio\"")
+                .replace("\"progressDeadlineSeconds\":60", "\"progressDeadlineSeconds\":\"soon\""));
+        cluster.awaitCaches();
+        assertThat(cluster.caches().canary("test", "legacy"))
+                .isInstanceOf(io.sluice.analyzer.kube.UndecodableCanary.class);
+        assertThat(await(reconciler.reconcile("test", "legacy", true)).gone()).isTrue();
+        assertThat(cluster.events()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an older Canary of another provider on the same target is no conflict")
+    void anotherProvidersCanaryIsNoTargetConflict() throws Exception {
+        Canary flaggers = example("canary.yaml");
+        flaggers.getMetadata().setName("flaggers");
+        flaggers.getMetadata().setNamespace("test");
+        flaggers.getMetadata().setCreationTimestamp("2020-01-01T00:00:00Z");
+        flaggers.getSpec().provider = "istio";
+        reconciler.siblings(c -> List.of(flaggers, c));
+        bootstrap();
+        assertThat(cluster.canary().getStatus().conditions).noneMatch(c -> "TargetConflict".equals(c.type));
+        assertThat(cluster.deployment("podinfo-primary")).isNotNull();
+    }
+
+    @Test
     @DisplayName("a status write that conflicts is decided again from a fresh read, with each Event said once")
     void conflictingStatusWriteIsDecidedAgain() throws Exception {
         bootstrap();

@@ -320,15 +320,19 @@ public final class Workloads {
         }
     }
 
-    /** The three Services (§4.2): apex and primary select the primary's pods, canary the target's. */
+    /**
+     * The three Services (§4.2): apex and primary select the primary's pods, canary the target's. Labels: the
+     * Canary's custom ones for that Service, then {@code <key>: <name>}.
+     */
     public static Service service(
             Canary canary, String name, String key, String selectorValue, CanaryService.CustomMetadata extra) {
         CanaryService svc = canary.getSpec().service;
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(key, name);
         if (extra != null && extra.labels != null) {
             labels.putAll(extra.labels);
         }
+        // Last, as Flagger sets it: a custom label of the same key never overrides the selector label.
+        labels.put(key, name);
         Map<String, String> ann = withoutToolkit(extra == null ? null : extra.annotations);
         ServicePortBuilder port = new ServicePortBuilder()
                 .withName(CanaryDefaults.portName(svc))

@@ -90,7 +90,8 @@ final class Gatherer {
                             .compose(configs -> hpa(canary)
                                     .compose(hpa -> routes(canary).map(rt -> {
                                         obs.target(target == null ? null : Workloads.facts(target, revision))
-                                                .targetProblem(problem != null ? problem : configs.problem())
+                                                .targetProblem(firstOf(
+                                                        problem, configs.problem(), autoscalerProblem(canary, hpa)))
                                                 .primary(
                                                         primary == null
                                                                 ? null
@@ -205,6 +206,26 @@ final class Gatherer {
             });
         }
         return chain.map(v -> new Configs(sums, objects, missing.isEmpty() ? null : String.join("; ", missing)));
+    }
+
+    private static String firstOf(String... problems) {
+        for (String p : problems) {
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Flagger's error when {@code autoscalerRef} names an HPA that does not exist: the Canary halts on it (nothing
+     * created, the run does not move) until the HPA exists or the reference goes.
+     */
+    private static String autoscalerProblem(Canary canary, HorizontalPodAutoscaler hpa) {
+        var ref = canary.getSpec().autoscalerRef;
+        return hpa == null && ref != null && "HorizontalPodAutoscaler".equals(ref.kind)
+                ? Texts.autoscalerMissing(ref.name, canary.getMetadata().getNamespace())
+                : null;
     }
 
     private Future<HorizontalPodAutoscaler> hpa(Canary canary) {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -56,10 +57,14 @@ class SeedScenarioTest {
     final List<String> phasesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Reconciler newReconciler() {
+        return newReconciler(Settings.defaults());
+    }
+
+    Reconciler newReconciler(Settings settings) {
         return new Reconciler(
                         new Kube(cluster.client, pool, () -> true),
                         cluster.caches(),
-                        Settings.defaults(),
+                        settings,
                         gates,
                         gates,
                         gates,
@@ -72,7 +77,7 @@ class SeedScenarioTest {
                             io.sluice.model.flagger.CanaryStatus after,
                             Duration took) {
                         if (phasesSeen.isEmpty()
-                                || !phasesSeen.get(phasesSeen.size() - 1).equals(after.phase)) {
+                                || !java.util.Objects.equals(phasesSeen.get(phasesSeen.size() - 1), after.phase)) {
                             phasesSeen.add(after.phase);
                         }
                     }
@@ -1177,6 +1182,112 @@ class SeedScenarioTest {
         assertThat(phase()).isEqualTo("Progressing");
         assertThat(gates.events).containsExactly("Normal New revision detected! Scaling up podinfo.test");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("an autoscalerRef naming a missing HPA halts the Canary with Flagger's Warning until the HPA exists")
+    void missingAutoscalerHalts() throws Exception {
+        useAutoscaler();
+        tick();
+        watchEvent();
+        tick();
+        assertThat(gates.events)
+                .containsOnly("Warning HorizontalPodAutoscaler podinfo.test get query error:"
+                        + " horizontalpodautoscalers.autoscaling \"podinfo\" not found");
+        assertThat(cluster.canary().getStatus().phase).isIn(null, "Initializing");
+        assertThat(cluster.deployment("podinfo-primary")).isNull();
+        assertThat(hpa("podinfo-primary")).isNull();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+
+        createHpa(Map.of(), Map.of());
+        bootstrap();
+        assertThat(hpa("podinfo-primary")).isNotNull();
+    }
+
+    @Test
+    @DisplayName(
+            "the primary HPA is created with the target HPA's labels and takes its labels and annotations, filtered"
+                    + " by --include-label-prefix, when a promotion updates it")
+    void primaryAutoscalerMetadata() throws Exception {
+        reconciler = newReconciler(new Settings(
+                List.of("app"),
+                List.of("team", "autoscaler.example.com/"),
+                true,
+                false,
+                io.sluice.analyzer.decision.NoDataPolicy.FAIL,
+                null,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(2),
+                "sluice-analyzer",
+                100,
+                250));
+        createHpa(
+                Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),
+                Map.of("autoscaler.example.com/note", "copied", "other.example.com/note", "left out"));
+        useAutoscaler();
+        bootstrap();
+        assertThat(hpa("podinfo-primary").getMetadata().getLabels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("team", "web", "tier", "front"));
+        cluster.setImage("6.0.1");
+        watchEvent();
+        for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
+            tick();
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        var primary = hpa("podinfo-primary");
+        assertThat(primary.getMetadata().getAnnotations())
+                .containsExactlyEntriesOf(Map.of("autoscaler.example.com/note", "copied"));
+        assertThat(primary.getMetadata().getLabels()).containsExactlyEntriesOf(Map.of("team", "web"));
+    }
+
+    private io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa(String name) {
+        return cluster.client
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("test")
+                .withName(name)
+                .get();
+    }
+
+    private void useAutoscaler() {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().autoscalerRef = new io.sluice.model.flagger.CanarySpec.AutoscalerReference();
+                    c.getSpec().autoscalerRef.apiVersion = "autoscaling/v2";
+                    c.getSpec().autoscalerRef.kind = "HorizontalPodAutoscaler";
+                    c.getSpec().autoscalerRef.name = "podinfo";
+                    return c;
+                });
+    }
+
+    private void createHpa(Map<String, String> labels, Map<String, String> annotations) {
+        cluster.client
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata()
+                        .withName("podinfo")
+                        .withNamespace("test")
+                        .withLabels(labels)
+                        .withAnnotations(annotations)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withMinReplicas(2)
+                        .withMaxReplicas(4)
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName("podinfo")
+                        .endScaleTargetRef()
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     @Test

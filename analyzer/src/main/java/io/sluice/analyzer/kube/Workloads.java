@@ -451,7 +451,35 @@ public final class Workloads {
         return true;
     }
 
-    /** {@code <hpa>-primary}, scaling the primary with the target autoscaler's bounds and metrics (§4.3). */
+    /**
+     * The live primary autoscaler brought in line with {@code desired} (see {@link #primaryHpa}) and the target's
+     * {@code original} as Flagger updates it: spec, and the original's labels and annotations filtered by
+     * {@code includeLabelPrefixes}; null when nothing differs.
+     */
+    public static HorizontalPodAutoscaler primaryHpaUpdate(
+            HorizontalPodAutoscaler live,
+            HorizontalPodAutoscaler desired,
+            HorizontalPodAutoscaler original,
+            List<String> includeLabelPrefixes,
+            KubernetesSerialization json) {
+        Map<String, String> labels = byPrefix(original.getMetadata().getLabels(), includeLabelPrefixes);
+        Map<String, String> annotations = byPrefix(original.getMetadata().getAnnotations(), includeLabelPrefixes);
+        if (json.asJson(live.getSpec()).equals(json.asJson(desired.getSpec()))
+                && labels.equals(nz(live.getMetadata().getLabels()))
+                && annotations.equals(nz(live.getMetadata().getAnnotations()))) {
+            return null;
+        }
+        HorizontalPodAutoscaler next = json.clone(live);
+        next.setSpec(desired.getSpec());
+        next.getMetadata().setLabels(labels);
+        next.getMetadata().setAnnotations(annotations);
+        return next;
+    }
+
+    /**
+     * {@code <hpa>-primary}, scaling the primary with the target autoscaler's bounds and metrics (§4.3); created with
+     * the original's labels (annotations and prefix-filtered labels come with the first update, as in Flagger).
+     */
     public static HorizontalPodAutoscaler primaryHpa(
             Canary canary, HorizontalPodAutoscaler original, KubernetesSerialization json) {
         HorizontalPodAutoscaler h = new HorizontalPodAutoscaler();

@@ -77,8 +77,14 @@ final class Reconciler {
      *                     after {@code requeue}
      * @param gone         the Canary no longer exists, or is another provider's ({@link Coexistence}): nothing is
      *                     kept about it
+     * @param interval     the Canary's analysis interval as this reconcile read it: a change moves the pending tick
      */
-    record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {}
+    record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status, Duration interval) {
+        /** An outcome whose {@code requeue} is one analysis interval (every decision's). */
+        Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {
+            this(requeue, consumedTick, gone, status, requeue);
+        }
+    }
 
     /**
      * A Canary the analyzer cannot decode (see {@link io.sluice.analyzer.kube.TolerantSerialization}): skipped, with
@@ -155,7 +161,7 @@ final class Reconciler {
             if (dueOrNull == null && !wait.isZero()) {
                 // Not due yet: react to watch events meanwhile, take the next step when the interval is up.
                 return attempt(ns, name, false, earlier, conflicts)
-                        .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status()));
+                        .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status(), o.interval()));
             }
             return gatherer.gather(canary, dueOrNull == null || dueOrNull)
                     .compose(snap -> decide(canary, snap.observations(), earlier)

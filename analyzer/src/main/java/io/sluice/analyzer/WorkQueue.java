@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * one more run. Per key, two timers kept apart: the next analysis tick, and the retry after an infrastructure error
  * (exponential backoff) or of a tick the decision could not use yet. A failed reconcile never moves the tick; a changed
  * analysis interval does, at once: the next tick is due the new interval after the last one (now, if that has passed),
- * where Flagger rebuilds the Canary's job and runs it immediately. Used on
- * the verticle's context only, so it needs no locks.
+ * where Flagger rebuilds the Canary's job and runs it immediately. Used on the verticle's context only, so it needs no
+ * locks.
  */
 final class WorkQueue {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);

@@ -354,13 +354,10 @@ final class ActionExecutor {
             if (live == null) {
                 return kube.create(desired).mapEmpty();
             }
-            if (!update || json.asJson(live.getSpec()).equals(json.asJson(desired.getSpec()))) {
-                return Future.succeededFuture();
-            }
-            HorizontalPodAutoscaler next = json.clone(live);
-            next.setSpec(desired.getSpec());
-            next.getMetadata().setLabels(desired.getMetadata().getLabels());
-            return kube.update(next).mapEmpty();
+            HorizontalPodAutoscaler next = update
+                    ? Workloads.primaryHpaUpdate(live, desired, s.hpa(), settings.includeLabelPrefixes(), json)
+                    : null;
+            return next == null ? Future.succeededFuture() : kube.update(next).mapEmpty();
         });
     }
 

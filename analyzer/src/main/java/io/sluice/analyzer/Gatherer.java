@@ -90,7 +90,8 @@ final class Gatherer {
                             .compose(configs -> hpa(canary)
                                     .compose(hpa -> routes(canary).map(rt -> {
                                         obs.target(target == null ? null : Workloads.facts(target, revision))
-                                                .targetProblem(problem != null ? problem : configs.problem())
+                                                .targetProblem(firstOf(
+                                                        problem, configs.problem(), autoscalerProblem(canary, hpa)))
                                                 .primary(
                                                         primary == null
                                                                 ? null
@@ -128,7 +129,8 @@ final class Gatherer {
 
     /**
      * The Canary created first (then by name) among others in its namespace that target the same workload, when it is
-     * not this one: two Canaries driving one Deployment would fight over its replicas and the routes.
+     * not this one: two Canaries driving one Deployment would fight over its replicas and the routes. Another
+     * provider's Canary is not Sluice's to weigh against: it is left out.
      */
     private Canary olderOnSameTarget(Canary canary) {
         if (canary.getMetadata().getDeletionTimestamp() != null
@@ -140,6 +142,7 @@ final class Gatherer {
                         (Canary c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), "~"))
                 .thenComparing(c -> c.getMetadata().getName());
         return siblings.apply(canary).stream()
+                .filter(Coexistence::ours)
                 .filter(c -> c.getSpec() != null
                         && c.getSpec().targetRef != null
                         && Objects.equals(
@@ -203,6 +206,26 @@ final class Gatherer {
             });
         }
         return chain.map(v -> new Configs(sums, objects, missing.isEmpty() ? null : String.join("; ", missing)));
+    }
+
+    private static String firstOf(String... problems) {
+        for (String p : problems) {
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Flagger's error when {@code autoscalerRef} names an HPA that does not exist: the Canary halts on it (nothing
+     * created, the run does not move) until the HPA exists or the reference goes.
+     */
+    private static String autoscalerProblem(Canary canary, HorizontalPodAutoscaler hpa) {
+        var ref = canary.getSpec().autoscalerRef;
+        return hpa == null && ref != null && "HorizontalPodAutoscaler".equals(ref.kind)
+                ? Texts.autoscalerMissing(ref.name, canary.getMetadata().getNamespace())
+                : null;
     }
 
     private Future<HorizontalPodAutoscaler> hpa(Canary canary) {

@@ -75,9 +75,16 @@ final class Reconciler {
      * @param requeue      when to look again; with {@code consumedTick}, when the next analysis tick is due
      * @param consumedTick the analysis tick was used (or, at first sight, is not due yet): the next one is due
      *                     after {@code requeue}
-     * @param gone         the Canary no longer exists
+     * @param gone         the Canary no longer exists, or is another provider's ({@link Coexistence}): nothing is
+     *                     kept about it
+     * @param interval     the Canary's analysis interval as this reconcile read it: a change moves the pending tick
      */
-    record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {}
+    record Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status, Duration interval) {
+        /** An outcome whose {@code requeue} is one analysis interval (every decision's). */
+        Outcome(Duration requeue, boolean consumedTick, boolean gone, CanaryStatus status) {
+            this(requeue, consumedTick, gone, status, requeue);
+        }
+    }
 
     /**
      * A Canary the analyzer cannot decode (see {@link io.sluice.analyzer.kube.TolerantSerialization}): skipped, with
@@ -139,6 +146,14 @@ final class Reconciler {
             if (canary == null) {
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
             }
+            if (!Coexistence.ours(canary)) {
+                LOG.debug(
+                        "canary {}.{} has provider {}: left to that provider's controller",
+                        name,
+                        ns,
+                        Coexistence.provider(canary));
+                return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
+            }
             if (canary instanceof UndecodableCanary broken) {
                 return executor.undecodable(broken).compose(v -> Future.failedFuture(new Undecodable(broken)));
             }
@@ -146,7 +161,7 @@ final class Reconciler {
             if (dueOrNull == null && !wait.isZero()) {
                 // Not due yet: react to watch events meanwhile, take the next step when the interval is up.
                 return attempt(ns, name, false, earlier, conflicts)
-                        .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status()));
+                        .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status(), o.interval()));
             }
             return gatherer.gather(canary, dueOrNull == null || dueOrNull)
                     .compose(snap -> decide(canary, snap.observations(), earlier)

@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Canary keys waiting to be reconciled. One reconcile in flight per key; events that arrive meanwhile coalesce into
  * one more run. Per key, two timers kept apart: the next analysis tick, and the retry after an infrastructure error
- * (exponential backoff) or of a tick the decision could not use yet. A failed reconcile never moves the tick. Used on
- * the verticle's context only, so it needs no locks.
+ * (exponential backoff) or of a tick the decision could not use yet. A failed reconcile never moves the tick; a changed
+ * analysis interval does, at once: the next tick is due the new interval after the last one (now, if that has passed),
+ * where Flagger rebuilds the Canary's job and runs it immediately. Used on the verticle's context only, so it needs no
+ * locks.
  */
 final class WorkQueue {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
@@ -34,6 +36,9 @@ final class WorkQueue {
 
         void cancel(long id);
 
+        /** A monotonic clock, in milliseconds. */
+        long nowMs();
+
         static Timers of(Vertx vertx) {
             return new Timers() {
                 @Override
@@ -44,6 +49,11 @@ final class WorkQueue {
                 @Override
                 public void cancel(long id) {
                     vertx.cancelTimer(id);
+                }
+
+                @Override
+                public long nowMs() {
+                    return System.nanoTime() / 1_000_000;
                 }
             };
         }
@@ -60,6 +70,10 @@ final class WorkQueue {
     private final Map<String, Long> ticks = new HashMap<>();
     /** A retry: runs the key again without making it due. */
     private final Map<String, Long> retries = new HashMap<>();
+    /** When the pending tick is due ({@link Timers#nowMs()}) and the analysis interval it was counted with. */
+    private final Map<String, Tick> nextTick = new HashMap<>();
+
+    private record Tick(long dueAtMs, Duration interval) {}
 
     private final Map<String, Integer> failures = new HashMap<>();
     private boolean stopped;
@@ -119,7 +133,7 @@ final class WorkQueue {
                 if (written != null && written.consumedTick()) {
                     // The step is in the status: the next one is an interval away, whatever the repair needs.
                     due.remove(key);
-                    schedule(key, written.requeue(), true);
+                    tick(key, written.requeue(), written.interval());
                 } else if (isDue == null) {
                     due.add(key);
                 }
@@ -134,19 +148,41 @@ final class WorkQueue {
                 if (o.consumedTick()) {
                     due.remove(key);
                     cancel(retries, key);
-                    schedule(key, o.requeue(), true);
+                    tick(key, o.requeue(), o.interval());
                 } else if (Boolean.TRUE.equals(isDue) || isDue == null) {
                     // The tick is still owed (e.g. Gloo has not accepted the weights): try again soon.
                     due.add(key);
                     schedule(key, o.requeue(), false);
                 } else if (!ticks.containsKey(key) && !due.contains(key)) {
-                    schedule(key, o.requeue(), true);
+                    tick(key, o.requeue(), o.interval());
+                } else if (intervalChanged(key, o.interval())) {
+                    // The new interval counts from the last tick: due at once when that much time has passed.
+                    Tick pending = nextTick.get(key);
+                    long lastTick = pending.dueAtMs() - pending.interval().toMillis();
+                    long dueAt = lastTick + o.interval().toMillis();
+                    LOG.debug(
+                            "analysis interval of {} is now {}: next tick in {} ms",
+                            key,
+                            o.interval(),
+                            dueAt - clock.nowMs());
+                    tick(key, Duration.ofMillis(Math.max(0, dueAt - clock.nowMs())), o.interval());
                 }
             }
             if (again.remove(key)) {
                 run(key);
             }
         });
+    }
+
+    private boolean intervalChanged(String key, Duration interval) {
+        Tick pending = nextTick.get(key);
+        return ticks.containsKey(key) && pending != null && interval != null && !interval.equals(pending.interval());
+    }
+
+    /** Schedules the next analysis tick {@code delay} from now, counted with {@code interval}. */
+    private void tick(String key, Duration delay, Duration interval) {
+        schedule(key, delay, true);
+        nextTick.put(key, new Tick(clock.nowMs() + delay.toMillis(), interval));
     }
 
     private void schedule(String key, Duration delay, boolean makesDue) {
@@ -174,6 +210,7 @@ final class WorkQueue {
     void forget(String key) {
         cancel(ticks, key);
         cancel(retries, key);
+        nextTick.remove(key);
         due.remove(key);
         known.remove(key);
         failures.remove(key);

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -56,10 +57,14 @@ class SeedScenarioTest {
     final List<String> phasesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Reconciler newReconciler() {
+        return newReconciler(Settings.defaults());
+    }
+
+    Reconciler newReconciler(Settings settings) {
         return new Reconciler(
                         new Kube(cluster.client, pool, () -> true),
                         cluster.caches(),
-                        Settings.defaults(),
+                        settings,
                         gates,
                         gates,
                         gates,
@@ -72,7 +77,7 @@ class SeedScenarioTest {
                             io.sluice.model.flagger.CanaryStatus after,
                             Duration took) {
                         if (phasesSeen.isEmpty()
-                                || !phasesSeen.get(phasesSeen.size() - 1).equals(after.phase)) {
+                                || !java.util.Objects.equals(phasesSeen.get(phasesSeen.size() - 1), after.phase)) {
                             phasesSeen.add(after.phase);
                         }
                     }
@@ -1038,6 +1043,133 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("a Canary of another provider is left to it (no status, finalizer, Event or object); switched to"
+            + " gloo-mesh, or its provider removed, it is picked up")
+    void anotherProvidersCanaryIsLeftAlone() throws Exception {
+        for (String switchedTo : java.util.Arrays.asList("gloo-mesh", null)) {
+            Canary legacy = example("canary.yaml");
+            legacy.getMetadata().setName("legacy");
+            legacy.getSpec().provider = "istio";
+            legacy.getSpec().targetRef.name = "legacy";
+            legacy.getSpec().service.name = "legacy";
+            legacy.getSpec().revertOnDeletion = true;
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .resource(legacy)
+                    .create();
+            cluster.client
+                    .apps()
+                    .deployments()
+                    .inNamespace("test")
+                    .resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(MockCluster.podinfo("6.0.0"))
+                            .editMetadata()
+                            .withName("legacy")
+                            .endMetadata()
+                            .build())
+                    .create();
+            cluster.settle();
+            int from = cluster.requests.size();
+            for (Boolean due : java.util.Arrays.asList(null, true, false, true)) {
+                clock.advance(INTERVAL);
+                cluster.awaitCaches();
+                assertThat(await(reconciler.reconcile("test", "legacy", due)).gone())
+                        .as("nothing kept about it")
+                        .isTrue();
+            }
+            assertThat(cluster.requestsSince(from))
+                    .as("no write, not even a read of its objects (the lists are the test's awaitCaches)")
+                    .allMatch(r -> r.startsWith("GET ") && !r.contains("legacy"));
+            Canary left = cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .get();
+            assertThat(left.getStatus()).isNull();
+            assertThat(left.getMetadata().getFinalizers()).isNullOrEmpty();
+            assertThat(gates.events).isEmpty();
+            assertThat(cluster.events()).isEmpty();
+            assertThat(cluster.deployment("legacy-primary")).isNull();
+            assertThat(cluster.deployment("legacy").getSpec().getReplicas()).isEqualTo(2);
+
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .edit(c -> {
+                        c.getSpec().provider = switchedTo;
+                        return c;
+                    });
+            clock.advance(INTERVAL);
+            cluster.awaitCaches();
+            await(reconciler.reconcile("test", "legacy", null));
+            cluster.settle();
+            assertThat(cluster.client
+                            .resources(Canary.class)
+                            .inNamespace("test")
+                            .withName("legacy")
+                            .get()
+                            .getStatus()
+                            .phase)
+                    .as("provider %s is Sluice's", switchedTo)
+                    .isEqualTo("Initializing");
+            assertThat(cluster.deployment("legacy-primary")).isNotNull();
+
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .edit(c -> {
+                        c.getMetadata().setFinalizers(null);
+                        return c;
+                    });
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .withGracePeriod(0)
+                    .delete();
+            cluster.client
+                    .apps()
+                    .deployments()
+                    .inNamespace("test")
+                    .withName("legacy")
+                    .delete();
+            cluster.collectGarbage();
+            cluster.client.v1().events().inNamespace("test").delete();
+            gates.events.clear();
+        }
+    }
+
+    @Test
+    @DisplayName("a Canary of another provider the analyzer cannot decode is left alone too, without a Warning")
+    void anotherProvidersUndecodableCanaryIsLeftAlone() throws Exception {
+        String good = cluster.client.getKubernetesSerialization().asJson(example("canary.yaml"));
+        post(good.replace("\"name\":\"podinfo\"", "\"name\":\"legacy\"")
+                .replace("\"provider\":\"gloo-mesh\"", "\"provider\":\"istio\"")
+                .replace("\"progressDeadlineSeconds\":60", "\"progressDeadlineSeconds\":\"soon\""));
+        cluster.awaitCaches();
+        assertThat(cluster.caches().canary("test", "legacy"))
+                .isInstanceOf(io.sluice.analyzer.kube.UndecodableCanary.class);
+        assertThat(await(reconciler.reconcile("test", "legacy", true)).gone()).isTrue();
+        assertThat(cluster.events()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an older Canary of another provider on the same target is no conflict")
+    void anotherProvidersCanaryIsNoTargetConflict() throws Exception {
+        Canary flaggers = example("canary.yaml");
+        flaggers.getMetadata().setName("flaggers");
+        flaggers.getMetadata().setNamespace("test");
+        flaggers.getMetadata().setCreationTimestamp("2020-01-01T00:00:00Z");
+        flaggers.getSpec().provider = "istio";
+        reconciler.siblings(c -> List.of(flaggers, c));
+        bootstrap();
+        assertThat(cluster.canary().getStatus().conditions).noneMatch(c -> "TargetConflict".equals(c.type));
+        assertThat(cluster.deployment("podinfo-primary")).isNotNull();
+    }
+
+    @Test
     @DisplayName("a status write that conflicts is decided again from a fresh read, with each Event said once")
     void conflictingStatusWriteIsDecidedAgain() throws Exception {
         bootstrap();
@@ -1050,6 +1182,112 @@ class SeedScenarioTest {
         assertThat(phase()).isEqualTo("Progressing");
         assertThat(gates.events).containsExactly("Normal New revision detected! Scaling up podinfo.test");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("an autoscalerRef naming a missing HPA halts the Canary with Flagger's Warning until the HPA exists")
+    void missingAutoscalerHalts() throws Exception {
+        useAutoscaler();
+        tick();
+        watchEvent();
+        tick();
+        assertThat(gates.events)
+                .containsOnly("Warning HorizontalPodAutoscaler podinfo.test get query error:"
+                        + " horizontalpodautoscalers.autoscaling \"podinfo\" not found");
+        assertThat(cluster.canary().getStatus().phase).isIn(null, "Initializing");
+        assertThat(cluster.deployment("podinfo-primary")).isNull();
+        assertThat(hpa("podinfo-primary")).isNull();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+
+        createHpa(Map.of(), Map.of());
+        bootstrap();
+        assertThat(hpa("podinfo-primary")).isNotNull();
+    }
+
+    @Test
+    @DisplayName(
+            "the primary HPA is created with the target HPA's labels and takes its labels and annotations, filtered"
+                    + " by --include-label-prefix, when a promotion updates it")
+    void primaryAutoscalerMetadata() throws Exception {
+        reconciler = newReconciler(new Settings(
+                List.of("app"),
+                List.of("team", "autoscaler.example.com/"),
+                true,
+                false,
+                io.sluice.analyzer.decision.NoDataPolicy.FAIL,
+                null,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(2),
+                "sluice-analyzer",
+                100,
+                250));
+        createHpa(
+                Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),
+                Map.of("autoscaler.example.com/note", "copied", "other.example.com/note", "left out"));
+        useAutoscaler();
+        bootstrap();
+        assertThat(hpa("podinfo-primary").getMetadata().getLabels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("team", "web", "tier", "front"));
+        cluster.setImage("6.0.1");
+        watchEvent();
+        for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
+            tick();
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        var primary = hpa("podinfo-primary");
+        assertThat(primary.getMetadata().getAnnotations())
+                .containsExactlyEntriesOf(Map.of("autoscaler.example.com/note", "copied"));
+        assertThat(primary.getMetadata().getLabels()).containsExactlyEntriesOf(Map.of("team", "web"));
+    }
+
+    private io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa(String name) {
+        return cluster.client
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("test")
+                .withName(name)
+                .get();
+    }
+
+    private void useAutoscaler() {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().autoscalerRef = new io.sluice.model.flagger.CanarySpec.AutoscalerReference();
+                    c.getSpec().autoscalerRef.apiVersion = "autoscaling/v2";
+                    c.getSpec().autoscalerRef.kind = "HorizontalPodAutoscaler";
+                    c.getSpec().autoscalerRef.name = "podinfo";
+                    return c;
+                });
+    }
+
+    private void createHpa(Map<String, String> labels, Map<String, String> annotations) {
+        cluster.client
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata()
+                        .withName("podinfo")
+                        .withNamespace("test")
+                        .withLabels(labels)
+                        .withAnnotations(annotations)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withMinReplicas(2)
+                        .withMaxReplicas(4)
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName("podinfo")
+                        .endScaleTargetRef()
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     @Test

@@ -127,6 +127,12 @@ class WorkQueueTest {
         final java.util.Map<Long, Timer> pending = new java.util.LinkedHashMap<>();
         final java.util.Set<Long> cancelled = new java.util.HashSet<>();
         long next = 1;
+        long now;
+
+        @Override
+        public long nowMs() {
+            return now;
+        }
 
         @Override
         public long set(long delayMs, Runnable task) {
@@ -221,5 +227,52 @@ class WorkQueueTest {
         pending.get(2).complete(new Reconciler.Outcome(Duration.ofSeconds(20), false, false, null));
         timers.fire(nextTick);
         assertThat(dues).containsExactly(null, true, false, true);
+    }
+
+    static Reconciler.Outcome watched(Duration interval) {
+        return new Reconciler.Outcome(interval, false, false, null);
+    }
+
+    @Test
+    @DisplayName("a longer interval moves the pending tick to the new interval after the last tick")
+    void aLongerIntervalMovesTheTick() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = queue(timers);
+        q.add("test/podinfo");
+        pending.get(0).complete(consumed(Duration.ofSeconds(20)));
+        FakeTimers.Timer old = timers.only(20_000);
+
+        timers.now = 5_000;
+        q.add("test/podinfo");
+        pending.get(1).complete(watched(Duration.ofSeconds(60)));
+        assertThat(timers.cancelled).contains(old.id());
+        timers.fire(timers.only(55_000));
+        assertThat(dues).containsExactly(null, false, true);
+
+        timers.now = 60_000;
+        pending.get(2).complete(consumed(Duration.ofSeconds(60)));
+        q.add("test/podinfo");
+        pending.get(3).complete(watched(Duration.ofSeconds(60)));
+        assertThat(timers.pending.values())
+                .as("an unchanged interval leaves the tick alone")
+                .extracting(FakeTimers.Timer::delayMs)
+                .containsExactly(60_000L);
+    }
+
+    @Test
+    @DisplayName("a shorter interval that has already passed since the last tick makes the Canary due at once")
+    void aShorterIntervalTicksAtOnce() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = queue(timers);
+        q.add("test/podinfo");
+        pending.get(0).complete(consumed(Duration.ofSeconds(60)));
+        FakeTimers.Timer old = timers.only(60_000);
+
+        timers.now = 15_000;
+        q.add("test/podinfo");
+        pending.get(1).complete(watched(Duration.ofSeconds(10)));
+        assertThat(timers.cancelled).contains(old.id());
+        timers.fire(timers.only(1));
+        assertThat(dues).containsExactly(null, false, true);
     }
 }

@@ -205,6 +205,12 @@ public final class Texts {
                 + String.join(" ", selectorLabels) + "]";
     }
 
+    /** Flagger's Warning when {@code autoscalerRef} names an HPA that does not exist (the run halts). */
+    public static String autoscalerMissing(String name, String ns) {
+        return "HorizontalPodAutoscaler " + name + "." + ns
+                + " get query error: horizontalpodautoscalers.autoscaling \"" + name + "\" not found";
+    }
+
     /** A tracked ConfigMap or Secret ({@code kind} in lower case) the target needs does not exist. */
     public static String configNotFound(String kind, String name, String ns) {
         return kind + " " + name + "." + ns + " not found";

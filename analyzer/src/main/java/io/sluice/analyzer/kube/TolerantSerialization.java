@@ -29,8 +29,8 @@ import tools.jackson.databind.node.TreeTraversingParser;
  *       Jackson's default (500) would fail the whole list on one deep object.
  *   <li>Each Canary is read as a tree first (Jackson builds trees without recursion), then decoded; a Canary nested
  *       deeper than {@value #MAX_CANARY_DEPTH} levels, or one the model cannot take (a wrong type), becomes an
- *       {@link UndecodableCanary}: its metadata and the reason, nothing else. The reconcile skips it with a Warning
- *       Event.
+ *       {@link UndecodableCanary}: its metadata, its provider and the reason, nothing else. The reconcile skips it
+ *       with a Warning Event (silently when another provider's).
  * </ul>
  */
 public final class TolerantSerialization {

@@ -2,10 +2,12 @@ package io.sluice.analyzer.kube;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanarySpec;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A Canary the analyzer could not decode: only its identity (name, namespace, uid, resourceVersion) and why. The
+ * A Canary the analyzer could not decode: only its identity (name, namespace, uid, resourceVersion), its
+ * {@code spec.provider} when that is a string (another provider's Canary is left alone however it reads) and why. The
  * informers keep it like any other Canary, so the others keep running; the reconcile skips it with a Warning Event.
  */
 public final class UndecodableCanary extends Canary {
@@ -28,6 +30,12 @@ public final class UndecodableCanary extends Canary {
         meta.setUid(text(m, "uid"));
         meta.setResourceVersion(text(m, "resourceVersion"));
         c.setMetadata(meta);
+        JsonNode provider = tree.path("spec").path("provider");
+        if (provider.isString()) {
+            CanarySpec spec = new CanarySpec();
+            spec.provider = provider.asString();
+            c.setSpec(spec);
+        }
         return c;
     }
 

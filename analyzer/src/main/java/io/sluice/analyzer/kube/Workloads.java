@@ -320,15 +320,19 @@ public final class Workloads {
         }
     }
 
-    /** The three Services (§4.2): apex and primary select the primary's pods, canary the target's. */
+    /**
+     * The three Services (§4.2): apex and primary select the primary's pods, canary the target's. Labels: the
+     * Canary's custom ones for that Service, then {@code <key>: <name>}.
+     */
     public static Service service(
             Canary canary, String name, String key, String selectorValue, CanaryService.CustomMetadata extra) {
         CanaryService svc = canary.getSpec().service;
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(key, name);
         if (extra != null && extra.labels != null) {
             labels.putAll(extra.labels);
         }
+        // Last, as Flagger sets it: a custom label of the same key never overrides the selector label.
+        labels.put(key, name);
         Map<String, String> ann = withoutToolkit(extra == null ? null : extra.annotations);
         ServicePortBuilder port = new ServicePortBuilder()
                 .withName(CanaryDefaults.portName(svc))
@@ -447,7 +451,35 @@ public final class Workloads {
         return true;
     }
 
-    /** {@code <hpa>-primary}, scaling the primary with the target autoscaler's bounds and metrics (§4.3). */
+    /**
+     * The live primary autoscaler brought in line with {@code desired} (see {@link #primaryHpa}) and the target's
+     * {@code original} as Flagger updates it: spec, and the original's labels and annotations filtered by
+     * {@code includeLabelPrefixes}; null when nothing differs.
+     */
+    public static HorizontalPodAutoscaler primaryHpaUpdate(
+            HorizontalPodAutoscaler live,
+            HorizontalPodAutoscaler desired,
+            HorizontalPodAutoscaler original,
+            List<String> includeLabelPrefixes,
+            KubernetesSerialization json) {
+        Map<String, String> labels = byPrefix(original.getMetadata().getLabels(), includeLabelPrefixes);
+        Map<String, String> annotations = byPrefix(original.getMetadata().getAnnotations(), includeLabelPrefixes);
+        if (json.asJson(live.getSpec()).equals(json.asJson(desired.getSpec()))
+                && labels.equals(nz(live.getMetadata().getLabels()))
+                && annotations.equals(nz(live.getMetadata().getAnnotations()))) {
+            return null;
+        }
+        HorizontalPodAutoscaler next = json.clone(live);
+        next.setSpec(desired.getSpec());
+        next.getMetadata().setLabels(labels);
+        next.getMetadata().setAnnotations(annotations);
+        return next;
+    }
+
+    /**
+     * {@code <hpa>-primary}, scaling the primary with the target autoscaler's bounds and metrics (§4.3); created with
+     * the original's labels (annotations and prefix-filtered labels come with the first update, as in Flagger).
+     */
     public static HorizontalPodAutoscaler primaryHpa(
             Canary canary, HorizontalPodAutoscaler original, KubernetesSerialization json) {
         HorizontalPodAutoscaler h = new HorizontalPodAutoscaler();

@@ -147,6 +147,17 @@ class WorkloadsTest {
     }
 
     @Test
+    void aCustomLabelNeverOverridesTheSelectorLabelOfAService() {
+        Canary canary = GlooRouterTest.canary();
+        CanaryService.CustomMetadata meta = new CanaryService.CustomMetadata();
+        meta.labels = Map.of("app", "custom", "expose", "true");
+        Service desired = Workloads.service(canary, "podinfo-canary", "app", "podinfo", meta);
+        assertThat(desired.getMetadata().getLabels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("app", "podinfo-canary", "expose", "true"));
+        assertThat(desired.getSpec().getSelector()).containsExactlyEntriesOf(Map.of("app", "podinfo"));
+    }
+
+    @Test
     void aServiceSomeoneElseCreatedIsTakenOverWithoutTouchingItsMetadata() {
         Canary canary = GlooRouterTest.canary();
         CanaryService.CustomMetadata meta = new CanaryService.CustomMetadata();

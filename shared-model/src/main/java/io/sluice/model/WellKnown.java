@@ -41,6 +41,18 @@ public final class WellKnown {
     public static final java.util.List<String> DEFAULT_SELECTOR_LABELS =
             java.util.List.of("app", "name", "app.kubernetes.io/name");
 
+    /** On a Canary: a runtime request, {@code <action>} or {@code <action>@<revision>} (see RuntimeRequest). */
+    public static final String REQUEST_ANNOTATION = "sluice.io/request";
+
+    /**
+     * On a Canary: any value; changing it makes a repeated, otherwise identical request a new one (the plugin sets a
+     * fresh one with every request).
+     */
+    public static final String REQUEST_ID_ANNOTATION = "sluice.io/request-id";
+
+    /** The field manager of the {@code kubectl sluice} plugin, which admission records as the source. */
+    public static final String PLUGIN_FIELD_MANAGER = "kubectl-sluice";
+
     /** The provider value for Gloo Mesh routing. */
     public static final String PROVIDER_GLOO_MESH = "gloo-mesh";
 

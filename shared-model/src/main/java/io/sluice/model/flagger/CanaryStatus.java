@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code Canary.status}. The analyzer owns every field but {@link #admittedRevision}, which only the admission
- * service writes (see the status contract in the design).
+ * {@code Canary.status}. The analyzer owns every field but {@link #admittedRevision} and {@link #request}, which
+ * only the admission service writes (see the status contract in the design).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanaryStatus extends Extensible {
@@ -45,6 +45,13 @@ public class CanaryStatus extends Extensible {
             "The revision the run in progress is about, copied from admittedRevision when the run starts.")
     public CurrentRun currentRun;
 
+    @JsonPropertyDescription(
+            "The last runtime request (promote, abort, retry, pause, resume) admitted, and who sent it (written by admission).")
+    public RecordedRequest request;
+
+    @JsonPropertyDescription("How the analyzer handled status.request (written by the analyzer).")
+    public HandledRequest requestHandled;
+
     /** The typed phase; {@code null} when unset or unknown. */
     public CanaryPhase phase() {
         return CanaryPhase.parse(phase);
@@ -78,5 +85,42 @@ public class CanaryStatus extends Extensible {
         public String source;
         public String user;
         public String startedAt;
+    }
+
+    /** A runtime request the admission service admitted, and who sent it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RecordedRequest extends Extensible {
+        @JsonPropertyDescription("promote, abort, retry, pause or resume.")
+        public String action;
+
+        @JsonPropertyDescription("The revision the request applies to, resolved at admission.")
+        public String revision;
+
+        public String user;
+        public List<String> groups;
+
+        @JsonPropertyDescription("kubectl, kubectl-sluice, argocd, flux, helm or other.")
+        public String source;
+
+        public String requestedAt;
+
+        @JsonPropertyDescription("UID of the admission request that carried it; identifies the request.")
+        public String uid;
+    }
+
+    /** The analyzer's answer to a {@link RecordedRequest}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class HandledRequest extends Extensible {
+        @JsonPropertyDescription("UID of the request handled (status.request.uid).")
+        public String uid;
+
+        public String action;
+        public String revision;
+        public String handledAt;
+
+        @JsonPropertyDescription("done, or rejected when the run had moved on (see message).")
+        public String outcome;
+
+        public String message;
     }
 }

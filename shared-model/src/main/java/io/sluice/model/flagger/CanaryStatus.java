@@ -106,6 +106,9 @@ public class CanaryStatus extends Extensible {
 
         @JsonPropertyDescription("UID of the admission request that carried it; identifies the request.")
         public String uid;
+
+        @JsonPropertyDescription("The sluice.io/request-id annotation sent with the request, if any.")
+        public String id;
     }
 
     /** The analyzer's answer to a {@link RecordedRequest}. */

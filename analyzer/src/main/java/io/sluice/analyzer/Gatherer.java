@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.decision.FlaggerStatus;
 import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.decision.Observations;
 import io.sluice.analyzer.decision.Texts;
@@ -60,7 +61,8 @@ final class Gatherer {
                 .deleting(canary.getMetadata().getDeletionTimestamp() != null)
                 .hasFinalizer(canary.getMetadata().getFinalizers() != null
                         && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER))
-                .analysisDue(due);
+                .analysisDue(due)
+                .flaggerStatus(FlaggerStatus.written(canary.getStatus()));
         Canary older = olderOnSameTarget(canary);
         if (older != null) {
             return Future.succeededFuture(

@@ -138,7 +138,7 @@ public final class CanaryDecider {
         if (obs.deleting()) {
             return onDeleting();
         }
-        if (obs.target() != null && obs.targetProblem() == null && FlaggerStatus.written(old)) {
+        if (obs.flaggerStatus() && obs.target() != null && obs.targetProblem() == null) {
             Result taken = takeOver(old.phase());
             if (taken != null) {
                 return taken;
@@ -173,7 +173,7 @@ public final class CanaryDecider {
     // ---------------------------------------------------------------- takeover
 
     /**
-     * Sluice's first reconcile of a Canary whose status Flagger wrote ({@link FlaggerStatus}): the status gets Sluice's
+     * Sluice's first reconcile of a Canary whose status Flagger wrote ({@link Observations#flaggerStatus}, by the rule of {@link FlaggerStatus}): the status gets Sluice's
      * revision of the target (and the config checksums as Sluice computes them) in place of Flagger's hashes, which
      * Sluice cannot compute, and keeps its phase; one Normal Event says so, and nothing else happens in this tick. The
      * next reconcile goes on from that status as after any restart of the analyzer, so no run starts again:

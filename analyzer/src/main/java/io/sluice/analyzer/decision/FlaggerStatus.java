@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * Sluice revision, and no {@code currentRun}. A Sluice revision ({@code io.sluice.model.Revisions}) is exactly 16
  * lower-case hex digits; Flagger's hash is its FNV-1a number mapped through Kubernetes' safe encoding, at most 10
  * characters, so the two never look alike. {@code currentRun} is written by Sluice at the start of every run and never by
- * Flagger. Once Sluice recorded its own revision the rule no longer holds, so a Canary is taken over once.
+ * Flagger. Once Sluice recorded its own revision the rule no longer holds, so a Canary is taken over once. The shell
+ * applies the rule to the status it read ({@code Observations.flaggerStatus}); the decision acts on the answer.
  */
 public final class FlaggerStatus {
     /** The form of {@code Revisions.ofTemplate}'s result; a test keeps the two in step. */

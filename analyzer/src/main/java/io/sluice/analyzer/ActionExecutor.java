@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.decision.Action;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
+import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.Workloads;
@@ -23,7 +24,6 @@ import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -256,13 +256,8 @@ final class ActionExecutor {
         });
     }
 
-    private Set<String> trackedKeys(Snapshot s) {
-        Set<String> keys = new HashSet<>();
-        for (HasMetadata o : s.tracked()) {
-            keys.add((o instanceof ConfigMap ? "configmap/" : "secret/")
-                    + o.getMetadata().getName());
-        }
-        return keys;
+    private static Set<String> trackedKeys(Snapshot s) {
+        return ConfigTracker.keys(s.tracked());
     }
 
     private Future<Void> createPrimary(Snapshot s) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.analyzer.decision.FlaggerStatus;
 import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.decision.Observations;
 import io.sluice.analyzer.decision.Texts;
@@ -60,7 +61,8 @@ final class Gatherer {
                 .deleting(canary.getMetadata().getDeletionTimestamp() != null)
                 .hasFinalizer(canary.getMetadata().getFinalizers() != null
                         && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER))
-                .analysisDue(due);
+                .analysisDue(due)
+                .flaggerStatus(FlaggerStatus.written(canary.getStatus()));
         Canary older = olderOnSameTarget(canary);
         if (older != null) {
             return Future.succeededFuture(
@@ -95,7 +97,14 @@ final class Gatherer {
                                                 .primary(
                                                         primary == null
                                                                 ? null
-                                                                : Workloads.facts(primary, promotedRevision(primary)))
+                                                                : Workloads.facts(
+                                                                        primary,
+                                                                        primaryRevision(
+                                                                                primary,
+                                                                                target,
+                                                                                revision,
+                                                                                key,
+                                                                                configs.objects())))
                                                 .trackedConfigs(configs.checksums())
                                                 .hpaMinReplicas(
                                                         hpa == null || hpa.getSpec() == null
@@ -157,9 +166,21 @@ final class Gatherer {
                 .orElse(null);
     }
 
-    private static String promotedRevision(Deployment primary) {
+    /**
+     * The revision the primary runs: the one Sluice recorded on it at its last copy; for a primary without that record
+     * (Flagger created or promoted it), the target's revision when the primary's template is what promoting the target
+     * would copy (see {@link Workloads#runsTarget}), else unknown (null).
+     */
+    private String primaryRevision(
+            Deployment primary, Deployment target, String targetRevision, String key, List<HasMetadata> tracked) {
         Map<String, String> a = primary.getMetadata().getAnnotations();
-        return a == null ? null : a.get(Workloads.PROMOTED_REVISION_ANNOTATION);
+        String recorded = a == null ? null : a.get(Workloads.PROMOTED_REVISION_ANNOTATION);
+        if (recorded != null || target == null || key == null) {
+            return recorded;
+        }
+        boolean same = Workloads.runsTarget(
+                primary, target, key, ConfigTracker.keys(tracked), settings.selectorLabels(), json);
+        return same ? targetRevision : null;
     }
 
     private record Configs(Map<String, String> checksums, List<HasMetadata> objects, String problem) {}

@@ -1349,4 +1349,191 @@ class SeedScenarioTest {
     private Canary example(String file) {
         return cluster.example(file, Canary.class);
     }
+
+    /**
+     * Canaries whose status Flagger wrote: Sluice's first reconcile records its revisions, keeps the phase and says so
+     * in one Event, and starts no run. Flagger's state is made from Sluice's own: its hashes in place of Sluice's
+     * revisions, no {@code currentRun}, and a primary without Sluice's record of what it copied.
+     */
+    @org.junit.jupiter.api.Nested
+    class FlaggerTakeover {
+        static final String FLAGGER_APPLIED = "6d9b7f45c";
+        static final String FLAGGER_PROMOTED = "5f7b4d9c8";
+
+        /** Leaves the Canary and its primary as Flagger would have, from the state Sluice reached. */
+        void asFlaggerLeftIt(boolean promoted) {
+            cluster.client
+                    .resources(Canary.class)
+                    .inNamespace("test")
+                    .withName("podinfo")
+                    .editStatus(c -> {
+                        c.getStatus().lastAppliedSpec = promoted ? FLAGGER_PROMOTED : FLAGGER_APPLIED;
+                        c.getStatus().lastPromotedSpec = FLAGGER_PROMOTED;
+                        c.getStatus().currentRun = null;
+                        c.getStatus().observedGeneration = null;
+                        return c;
+                    });
+            cluster.client
+                    .apps()
+                    .deployments()
+                    .inNamespace("test")
+                    .withName("podinfo-primary")
+                    .edit(d -> {
+                        d.getMetadata().getAnnotations().remove(io.sluice.model.WellKnown.PROMOTED_REVISION_ANNOTATION);
+                        return d;
+                    });
+            cluster.settle();
+        }
+
+        /** The revision Sluice computes for the target as it is now. */
+        String targetRevision() {
+            return io.sluice.model.Revisions.ofDeployment(
+                    cluster.client.getKubernetesSerialization().asJson(cluster.deployment("podinfo")));
+        }
+
+        /** One reconcile, then: the phase kept, one takeover Event, and no write but the status and the Event. */
+        void takenOver(String phase, boolean due) throws Exception {
+            gates.events.clear();
+            int from = cluster.requests.size();
+            List<Integer> weights = cluster.weights();
+            int replicas = cluster.deployment("podinfo").getSpec().getReplicas();
+            String primaryVersion =
+                    cluster.deployment("podinfo-primary").getMetadata().getResourceVersion();
+            if (due) {
+                tick();
+            } else {
+                watchEvent();
+            }
+            assertThat(phase()).isEqualTo(phase);
+            assertThat(gates.events)
+                    .containsExactly("Normal Taken over from Flagger: " + phase + ", revision " + targetRevision());
+            assertThat(cluster.canary().getStatus().lastAppliedSpec).isEqualTo(targetRevision());
+            assertThat(cluster.weights()).isEqualTo(weights);
+            assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(replicas);
+            assertThat(cluster.deployment("podinfo-primary").getMetadata().getResourceVersion())
+                    .isEqualTo(primaryVersion);
+            assertThat(cluster.requestsSince(from))
+                    .filteredOn(r -> !r.startsWith("GET "))
+                    .as("the status and the Event, beside the rollouts the test plays")
+                    .filteredOn(r -> !r.matches("PUT /apis/apps/v1/namespaces/test/deployments/[^/]+/status"))
+                    .containsExactly(
+                            "PUT /apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo/status",
+                            "POST /api/v1/namespaces/test/events");
+        }
+
+        @Test
+        @DisplayName("a Canary Flagger promoted is taken over in Succeeded: one notice, no run; a later change of the"
+                + " target runs as usual")
+        void promoted() throws Exception {
+            bootstrap();
+            cluster.setImage("6.0.1");
+            watchEvent();
+            for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
+                tick();
+            }
+            assertThat(phase()).isEqualTo("Succeeded");
+            asFlaggerLeftIt(true);
+
+            takenOver("Succeeded", false);
+            assertThat(cluster.canary().getStatus().lastPromotedSpec).isEqualTo(targetRevision());
+            gates.events.clear();
+            tick();
+            tick();
+            assertThat(phase()).isEqualTo("Succeeded");
+            assertThat(gates.events).as("nothing after the notice").isEmpty();
+            assertThat(cluster.weights()).containsExactly(100, 0);
+
+            cluster.setImage("6.0.2");
+            watchEvent();
+            assertThat(phase()).isEqualTo("Progressing");
+            assertThat(gates.events).contains("Normal New revision detected! Scaling up podinfo.test");
+        }
+
+        @Test
+        @DisplayName("a Canary Flagger left Failed keeps the failed revision on the target without a new run")
+        void failed() throws Exception {
+            failingRunAtThreshold();
+            for (int i = 0; i < 4 && cluster.deployment("podinfo").getSpec().getReplicas() > 0; i++) {
+                tick();
+            }
+            assertThat(phase()).isEqualTo("Failed");
+            assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+            asFlaggerLeftIt(false);
+
+            takenOver("Failed", true);
+            assertThat(cluster.canary().getStatus().lastPromotedSpec)
+                    .as("the primary runs another revision, which Sluice cannot name")
+                    .isEqualTo(FLAGGER_PROMOTED);
+            gates.events.clear();
+            tick();
+            tick();
+            assertThat(phase()).isEqualTo("Failed");
+            assertThat(gates.events).isEmpty();
+            assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+            assertThat(image("podinfo-primary")).endsWith(":6.0.0");
+
+            cluster.setImage("6.0.3");
+            watchEvent();
+            assertThat(phase()).isEqualTo("Progressing");
+        }
+
+        @Test
+        @DisplayName("a Canary Flagger left mid-run at 30% continues from its weight to the promotion, without a new"
+                + " run")
+        void midRun() throws Exception {
+            bootstrap();
+            cluster.setImage("6.0.1");
+            watchEvent();
+            tick();
+            assertThat(cluster.weights()).containsExactly(70, 30);
+            asFlaggerLeftIt(false);
+
+            takenOver("Progressing", true);
+            assertThat(cluster.canary().getStatus().canaryWeight).isEqualTo(30);
+            gates.events.clear();
+            List<List<Integer>> weights = new ArrayList<>();
+            for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
+                tick();
+                weights.add(cluster.weights());
+            }
+            assertThat(phase()).isEqualTo("Succeeded");
+            assertThat(weights.get(0)).as("the next step, not the first").containsExactly(40, 60);
+            assertThat(image("podinfo-primary")).endsWith(":6.0.1");
+            assertThat(gates.events).noneMatch(e -> e.contains("New revision detected"));
+            assertThat(cluster.canary().getStatus().lastPromotedSpec).isEqualTo(targetRevision());
+        }
+
+        @Test
+        @DisplayName("a Canary Flagger left Promoting is recognised as copied: the primary is not copied again")
+        void promoting() throws Exception {
+            bootstrap();
+            cluster.setImage("6.0.1");
+            watchEvent();
+            for (int i = 0; i < 6 && !"Promoting".equals(phase()); i++) {
+                tick();
+            }
+            assertThat(phase()).isEqualTo("Promoting");
+            assertThat(image("podinfo-primary")).endsWith(":6.0.1");
+            asFlaggerLeftIt(false);
+
+            takenOver("Promoting", true);
+            String copied = cluster.deployment("podinfo-primary")
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getAnnotations()
+                    .get(io.sluice.model.WellKnown.PRIMARY_ID_ANNOTATION);
+            for (int i = 0; i < 6 && !"Succeeded".equals(phase()); i++) {
+                tick();
+            }
+            assertThat(phase()).isEqualTo("Succeeded");
+            assertThat(cluster.deployment("podinfo-primary")
+                            .getSpec()
+                            .getTemplate()
+                            .getMetadata()
+                            .getAnnotations())
+                    .as("Flagger's copy stands")
+                    .containsEntry(io.sluice.model.WellKnown.PRIMARY_ID_ANNOTATION, copied);
+        }
+    }
 }

@@ -33,10 +33,6 @@ public final class Environment implements AutoCloseable {
     public static final String ANALYZER_DEPLOYMENT = "sluice-analyzer";
     public static final String ADMISSION_MAIN = "io.sluice.admission.Main";
     public static final String ANALYZER_MAIN = "io.sluice.analyzer.Main";
-    public static final String ANALYZER_USER = "system:serviceaccount:sluice-system:sluice-analyzer";
-    public static final String ADMISSION_USER = "system:serviceaccount:sluice-system:sluice-admission";
-    private static final List<String> SA_GROUPS =
-            List.of("system:serviceaccounts", "system:serviceaccounts:sluice-system");
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
     /**
      * Whether Sluice's two services run with only the RBAC of manifests/: yes unless
@@ -57,7 +53,25 @@ public final class Environment implements AutoCloseable {
             List<String> analyzerArgs,
             boolean startAdmission,
             boolean startAnalyzer,
-            Launchers launchers) {}
+            Launchers launchers,
+            String namespace) {
+
+        /** Installed into {@link #SYSTEM_NAMESPACE}, as {@code manifests/} names it. */
+        public Options(
+                Path repo,
+                Duration scrapeInterval,
+                List<String> analyzerArgs,
+                boolean startAdmission,
+                boolean startAnalyzer,
+                Launchers launchers) {
+            this(repo, scrapeInterval, analyzerArgs, startAdmission, startAnalyzer, launchers, SYSTEM_NAMESPACE);
+        }
+
+        /** The same options, with Sluice installed into {@code ns} (a kustomize overlay's {@code namespace:}). */
+        public Options inNamespace(String ns) {
+            return new Options(repo, scrapeInterval, analyzerArgs, startAdmission, startAnalyzer, launchers, ns);
+        }
+    }
 
     /**
      * How a service's JVM is told what to run, after its JVM options: {@code -jar <jar>} or
@@ -98,19 +112,19 @@ public final class Environment implements AutoCloseable {
     }
 
     private void boot() {
-        kubectl.run("create", "namespace", SYSTEM_NAMESPACE).ok();
+        kubectl.run("create", "namespace", options.namespace()).ok();
         installRbac();
         if (!ENFORCE_SLUICE_RBAC) {
             // Asked for with -Dsandbox.rbac.sluice=exempt: the two services may do anything.
-            sandbox.api().unrestrict(ANALYZER_USER);
-            sandbox.api().unrestrict(ADMISSION_USER);
+            sandbox.api().unrestrict(analyzerUser());
+            sandbox.api().unrestrict(admissionUser());
         }
         if (options.startAdmission()) {
             installWebhookConfigurations();
         }
         admissionPort = freePort();
         sandbox.registerExternalService(
-                SYSTEM_NAMESPACE, ADMISSION_SERVICE, SocketAddress.inetSocketAddress(admissionPort, "127.0.0.1"));
+                options.namespace(), ADMISSION_SERVICE, SocketAddress.inetSocketAddress(admissionPort, "127.0.0.1"));
         if (options.startAdmission()) {
             startAdmission();
         }
@@ -119,12 +133,33 @@ public final class Environment implements AutoCloseable {
         }
     }
 
-    /** What {@code manifests/} installs, rendered once. */
+    /** What {@code manifests/} installs into the environment's namespace, rendered once. */
     private List<JsonObject> manifests() {
         if (rendered == null) {
-            rendered = Installed.render(options.repo());
+            rendered = SYSTEM_NAMESPACE.equals(options.namespace())
+                    ? Installed.render(options.repo())
+                    : Installed.render(options.repo(), options.namespace(), sandbox.dir());
         }
         return rendered;
+    }
+
+    /** The namespace Sluice is installed into. */
+    public String namespace() {
+        return options.namespace();
+    }
+
+    /** The analyzer's ServiceAccount as a user name. */
+    public String analyzerUser() {
+        return "system:serviceaccount:" + options.namespace() + ":" + ANALYZER_DEPLOYMENT;
+    }
+
+    /** The admission service's ServiceAccount as a user name. */
+    public String admissionUser() {
+        return "system:serviceaccount:" + options.namespace() + ":" + ADMISSION_SERVICE;
+    }
+
+    private List<String> serviceAccountGroups() {
+        return List.of("system:serviceaccounts", "system:serviceaccounts:" + options.namespace());
     }
 
     /**
@@ -132,9 +167,13 @@ public final class Environment implements AutoCloseable {
      * administrator would: Sluice's services run with exactly these permissions.
      */
     private void installRbac() {
-        Set<String> kinds = Set.of("ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+        applyRendered("rbac", Set.of("ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"));
+    }
+
+    /** Applies the objects of {@code kinds} that {@code manifests/} renders, as an administrator would. */
+    private void applyRendered(String name, Set<String> kinds) {
         try {
-            Path dir = Files.createDirectories(sandbox.dir().resolve("rbac"));
+            Path dir = Files.createDirectories(sandbox.dir().resolve(name));
             int i = 0;
             for (JsonObject o : manifests()) {
                 if (kinds.contains(o.getString("kind"))) {
@@ -148,24 +187,18 @@ public final class Environment implements AutoCloseable {
     }
 
     /**
-     * The webhook configurations Sluice ships ({@code manifests/admission/webhooks.yaml}), applied as
-     * an administrator would; the admission service publishes its own CA into them.
+     * The webhook configurations Sluice ships ({@code manifests/admission/webhooks.yaml}, as rendered for the
+     * namespace), applied as an administrator would; the admission service publishes its own CA into them.
      */
     private void installWebhookConfigurations() {
-        kubectl.run(
-                        "apply",
-                        "-f",
-                        options.repo()
-                                .resolve("manifests/admission/webhooks.yaml")
-                                .toString())
-                .ok();
+        applyRendered("webhooks", Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"));
     }
 
     public void startAdmission() {
         if (admission != null && admission.alive()) {
             return;
         }
-        Path kubeconfig = sandbox.kubeconfig(ADMISSION_USER, SA_GROUPS);
+        Path kubeconfig = sandbox.kubeconfig(admissionUser(), serviceAccountGroups());
         Installed installed = Installed.of(manifests(), ADMISSION_SERVICE);
         // The API server reaches the service on loopback, so it serves there and its certificate names it.
         List<String> args = installed.withFlags(
@@ -211,9 +244,11 @@ public final class Environment implements AutoCloseable {
      * ({@code sluice-analyzer-1}, {@code -2}, …), all competing for the one Lease.
      */
     public Analyzer startAnalyzer() {
-        Path kubeconfig = sandbox.kubeconfig(ANALYZER_USER, SA_GROUPS);
+        Path kubeconfig = sandbox.kubeconfig(analyzerUser(), serviceAccountGroups());
         Installed installed = Installed.of(manifests(), ANALYZER_DEPLOYMENT);
-        String prometheus = sandbox.prometheus().orElseThrow().url();
+        // Without the sandbox's Prometheus (not started), an address that answers nothing: Canaries without metrics
+        // need none.
+        String prometheus = sandbox.prometheus().map(p -> p.url()).orElse("http://127.0.0.1:9");
         int number = analyzers.size() + 1;
         String identity = ANALYZER_DEPLOYMENT + "-" + number;
         int listen = freePort();

@@ -2,6 +2,7 @@ package io.sluice.sandbox;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,28 @@ public record Installed(List<String> args, Map<String, String> env, long memoryL
                 .run("kustomize", repo.resolve("manifests").toString())
                 .ok()
                 .out());
+    }
+
+    /**
+     * Every object {@code manifests/} installs into {@code namespace}: a kustomize overlay in {@code workDir} that sets
+     * the namespace over {@code manifests/}, as a user installing elsewhere writes it.
+     */
+    public static List<JsonObject> render(Path repo, String namespace, Path workDir) {
+        try {
+            Path overlay = Files.createDirectories(workDir.resolve("overlay-" + namespace));
+            // kustomize takes a base only by a relative path.
+            String base = overlay.toAbsolutePath()
+                    .relativize(repo.resolve("manifests").toAbsolutePath().normalize())
+                    .toString();
+            Files.writeString(
+                    overlay.resolve("kustomization.yaml"),
+                    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: " + namespace
+                            + "\nresources:\n  - " + base + "\n");
+            return Manifests.parse(
+                    new Kubectl(null).run("kustomize", overlay.toString()).ok().out());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Installed of(List<JsonObject> objects, String deployment) {

@@ -214,20 +214,20 @@ public final class SeedRun {
 
     /** The image the primary Deployment runs, or "" when there is none. */
     public static String primaryImage(Environment env) {
-        Deployment primary = env.admin()
+        return image(env, NAMESPACE, "podinfo-primary");
+    }
+
+    /** The first container's image of the Deployment {@code name}, or "" when there is no such Deployment. */
+    public static String image(Environment env, String namespace, String name) {
+        Deployment d = env.admin()
                 .apps()
                 .deployments()
-                .inNamespace(NAMESPACE)
-                .withName("podinfo-primary")
+                .inNamespace(namespace)
+                .withName(name)
                 .get();
-        return primary == null
+        return d == null
                 ? ""
-                : primary.getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getImage();
+                : d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     }
 
     static Integer canaryWeight(JsonObject table) {
@@ -251,16 +251,21 @@ public final class SeedRun {
 
     /** The Canary's Events from both Event APIs, oldest first, as {@code type reason from: message}. */
     public static List<JsonObject> events(Environment env) {
+        return events(env, NAMESPACE, CANARY);
+    }
+
+    /** The Events of the Canary {@code canary} in {@code namespace}, oldest first. */
+    public static List<JsonObject> events(Environment env, String namespace, String canary) {
         List<JsonObject> all = new ArrayList<>();
         for (String api : List.of("v1", "events.k8s.io/v1")) {
             for (GenericKubernetesResource r : env.admin()
                     .genericKubernetesResources(api, "Event")
-                    .inNamespace(NAMESPACE)
+                    .inNamespace(namespace)
                     .list()
                     .getItems()) {
                 JsonObject e = new JsonObject(JSON.asJson(r));
                 JsonObject about = e.getJsonObject("involvedObject", e.getJsonObject("regarding", new JsonObject()));
-                if ("Canary".equals(about.getString("kind")) && CANARY.equals(about.getString("name"))) {
+                if ("Canary".equals(about.getString("kind")) && canary.equals(about.getString("name"))) {
                     all.add(e);
                 }
             }

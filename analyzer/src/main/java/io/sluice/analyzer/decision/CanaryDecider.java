@@ -51,6 +51,7 @@ import java.util.Objects;
  * any                         | invalid spec, or an older Canary on the same target *   | unchanged, condition
  *                             |                                                         | InvalidSpec/TargetConflict
  * any, not being deleted      | spec.suspend *                                          | unchanged, nothing written
+ * a status Flagger wrote *    | first reconcile by Sluice (see takeOver)                | unchanged, Sluice's revision
  * </pre>
  *
  * <p>The target is scaled to 0 only by a decision that read the delegate at 100/0, accepted ({@code
@@ -137,6 +138,12 @@ public final class CanaryDecider {
         if (obs.deleting()) {
             return onDeleting();
         }
+        if (obs.flaggerStatus() && obs.target() != null && obs.targetProblem() == null) {
+            Result taken = takeOver(old.phase());
+            if (taken != null) {
+                return taken;
+            }
+        }
         boolean revert = Boolean.TRUE.equals(spec.revertOnDeletion);
         if (revert && !obs.hasFinalizer()) {
             actions.add(new Action.AddFinalizer());
@@ -161,6 +168,53 @@ public final class CanaryDecider {
             case Promoting -> onPromoting();
             case Finalising -> onFinalising();
         };
+    }
+
+    // ---------------------------------------------------------------- takeover
+
+    /**
+     * Sluice's first reconcile of a Canary whose status Flagger wrote ({@link Observations#flaggerStatus}, by the rule of {@link FlaggerStatus}): the status gets Sluice's
+     * revision of the target (and the config checksums as Sluice computes them) in place of Flagger's hashes, which
+     * Sluice cannot compute, and keeps its phase; one Normal Event says so, and nothing else happens in this tick. The
+     * next reconcile goes on from that status as after any restart of the analyzer, so no run starts again:
+     * <ul>
+     *   <li>Initialized or Succeeded, with the primary running what the target describes: both revisions are the
+     *       target's. If the primary runs something else the target changed since Flagger's last promotion; that is
+     *       a new revision and is not taken over (null: the ordinary tick starts a run).
+     *   <li>Failed: the failed revision stays on the target and is recorded as applied, so only a later change of
+     *       the target starts a run, as under Flagger; it is recorded as promoted only when the primary runs it.
+     *   <li>Waiting, Progressing, WaitingPromotion, Promoting, Finalising: the run goes on from its weight and counters.
+     * </ul>
+     * Terminating and Terminated are not taken over (null).
+     */
+    private Result takeOver(CanaryPhase phase) {
+        String revision = obs.target().revision();
+        boolean primaryRunsTarget =
+                obs.primary() != null && Objects.equals(obs.primary().revision(), revision);
+        switch (phase) {
+            case Initialized, Succeeded -> {
+                if (!primaryRunsTarget) {
+                    return null;
+                }
+                next.lastPromotedSpec = revision;
+            }
+            case Failed -> {
+                if (primaryRunsTarget) {
+                    next.lastPromotedSpec = revision;
+                }
+            }
+            case Waiting, Progressing, WaitingPromotion, Promoting, Finalising -> {}
+            default -> {
+                return null;
+            }
+        }
+        next.lastAppliedSpec = revision;
+        next.trackedConfigs = obs.trackedConfigs().isEmpty() ? null : new LinkedHashMap<>(obs.trackedConfigs());
+        event(Type.Normal, Texts.takenOver(phase.name(), revision));
+        next.observedGeneration = obs.generation();
+        next.lastTransitionTime = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        // Not a used tick: the next reconcile, brought by the status write, continues where Flagger stopped.
+        return new Result.Decision(next, List.copyOf(actions), SHORT, false);
     }
 
     // ---------------------------------------------------------------- phases

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param hookOutcomes    outcomes of the checks already run in this tick, by {@link Check#key()}
  * @param metricOutcomes  likewise, for metrics
  * @param providers       the outcome of the provider check of this tick, or null when not run
+ * @param flaggerStatus   the status was written by Flagger, not Sluice ({@link FlaggerStatus}): the Canary is taken
+ *                        over
  */
 public record Observations(
         String name,
@@ -54,7 +56,8 @@ public record Observations(
         Duration noDataDeadline,
         Map<String, HookOutcome> hookOutcomes,
         Map<String, MetricOutcome> metricOutcomes,
-        ProviderAvailability providers) {
+        ProviderAvailability providers,
+        boolean flaggerStatus) {
 
     public Observations {
         specViolations = specViolations == null ? List.of() : List.copyOf(specViolations);
@@ -131,6 +134,7 @@ public record Observations(
         private Map<String, HookOutcome> hookOutcomes;
         private Map<String, MetricOutcome> metricOutcomes;
         private ProviderAvailability providers;
+        private boolean flaggerStatus;
 
         private Builder() {}
 
@@ -155,6 +159,7 @@ public record Observations(
             hookOutcomes = o.hookOutcomes;
             metricOutcomes = o.metricOutcomes;
             providers = o.providers;
+            flaggerStatus = o.flaggerStatus;
         }
 
         public Builder name(String v) {
@@ -257,6 +262,11 @@ public record Observations(
             return this;
         }
 
+        public Builder flaggerStatus(boolean v) {
+            flaggerStatus = v;
+            return this;
+        }
+
         public Observations build() {
             return new Observations(
                     name,
@@ -278,7 +288,8 @@ public record Observations(
                     noDataDeadline,
                     hookOutcomes,
                     metricOutcomes,
-                    providers);
+                    providers,
+                    flaggerStatus);
         }
     }
 }

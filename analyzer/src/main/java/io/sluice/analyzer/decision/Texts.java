@@ -38,6 +38,11 @@ public final class Texts {
         return "Confirm-rollout check " + hook + " passed";
     }
 
+    /** Sluice: the one Event of taking over a Canary whose status Flagger wrote. */
+    static String takenOver(String phase, String revision) {
+        return "Taken over from Flagger: " + phase + ", revision " + revision;
+    }
+
     static String newRevision(String target, String ns) {
         return "New revision detected! Scaling up " + target + "." + ns;
     }

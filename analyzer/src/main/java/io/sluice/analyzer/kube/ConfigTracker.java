@@ -134,6 +134,16 @@ public final class ConfigTracker {
                 (a, b) -> new Ref(kind, name, a.optional() && b.optional()));
     }
 
+    /** The status keys ({@code configmap/<name>}, {@code secret/<name>}) of the tracked objects as read. */
+    public static Set<String> keys(List<? extends HasMetadata> tracked) {
+        Set<String> keys = new java.util.HashSet<>();
+        for (HasMetadata o : tracked) {
+            keys.add((o instanceof ConfigMap ? "configmap/" : "secret/")
+                    + o.getMetadata().getName());
+        }
+        return keys;
+    }
+
     /** True when the object opted out of tracking with {@code flagger.app/config-tracking: disabled}. */
     public static boolean disabled(HasMetadata o) {
         Map<String, String> a = o.getMetadata().getAnnotations();

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpe
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.decision.Workload;
+import io.sluice.model.Revisions;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryDefaults;
@@ -237,6 +238,40 @@ public final class Workloads {
         ann.put(PROMOTED_REVISION_ANNOTATION, revision);
         p.getMetadata().setAnnotations(ann);
         return p;
+    }
+
+    /**
+     * Whether {@code primary} already runs what promoting {@code target} would copy into it: its pod template equals,
+     * by revision, the template {@link #promote} would write, apart from the per-copy id ({@code flagger-id}). Flagger
+     * builds a primary's template the same way, so this also recognises a primary that Flagger promoted.
+     */
+    public static boolean runsTarget(
+            Deployment primary,
+            Deployment target,
+            String key,
+            Set<String> tracked,
+            List<String> selectorKeys,
+            KubernetesSerialization json) {
+        if (primary.getSpec() == null
+                || primary.getSpec().getTemplate() == null
+                || target.getSpec() == null
+                || target.getSpec().getTemplate() == null) {
+            return false;
+        }
+        String value = target.getSpec().getSelector().getMatchLabels().get(key);
+        PodTemplateSpec copy = primaryTemplate(target, key, value, tracked, selectorKeys, json);
+        return withoutCopyId(copy, json).equals(withoutCopyId(primary.getSpec().getTemplate(), json));
+    }
+
+    /** The revision of a primary's template without its per-copy id. */
+    private static String withoutCopyId(PodTemplateSpec template, KubernetesSerialization json) {
+        PodTemplateSpec t = json.clone(template);
+        if (t.getMetadata() != null && t.getMetadata().getAnnotations() != null) {
+            Map<String, String> ann = new LinkedHashMap<>(t.getMetadata().getAnnotations());
+            ann.remove(WellKnown.PRIMARY_ID_ANNOTATION);
+            t.getMetadata().setAnnotations(ann);
+        }
+        return Revisions.ofTemplate(json.asJson(t));
     }
 
     private static void copyRollout(DeploymentSpec from, DeploymentSpec to) {

@@ -55,7 +55,9 @@ class AdmissionReviewFuzzTest {
                 CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
-                cluster);
+                cluster,
+                Fixtures.runtimeRequests(),
+                false);
     }
 
     @AfterAll

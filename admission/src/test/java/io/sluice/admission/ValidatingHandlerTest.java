@@ -27,7 +27,9 @@ class ValidatingHandlerTest {
                 CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
-                cluster);
+                cluster,
+                Fixtures.runtimeRequests(),
+                false);
     }
 
     /** The review of {@code kubectl apply} of the seed's Canary, changed by {@code change}. */
@@ -321,6 +323,59 @@ class ValidatingHandlerTest {
 
         assertThat(response.allow()).isFalse();
         assertThat(response.causes()).extracting(AdmissionResponse.Cause::field).contains("spec.type");
+    }
+
+    /** The seed's Canary naming a MetricTemplate, an AlertProvider and a webhook Service of other namespaces. */
+    static ObjectNode crossNamespace() {
+        return seedCanary(r -> {
+            ObjectNode analysis = (ObjectNode) spec(r).path("analysis");
+            ((ObjectNode) analysis.path("metrics").get(0))
+                    .putObject("templateRef")
+                    .put("name", "latency")
+                    .put("namespace", "monitoring");
+            analysis.putArray("alerts")
+                    .addObject()
+                    .put("name", "on-call")
+                    .putObject("providerRef")
+                    .put("name", "slack")
+                    .put("namespace", "ops");
+            ((ObjectNode) analysis.path("webhooks").get(1)).put("url", "http://flagger-loadtester.loadtest/");
+        });
+    }
+
+    @Test
+    void withNoCrossNamespaceRefsEveryReferenceToAnotherNamespaceIsDeniedByItsFieldPath() {
+        ValidatingHandler strict = new ValidatingHandler(
+                new ObjectDecoder(),
+                CanaryValidator::judge,
+                MetricTemplateValidator::validate,
+                AlertProviderValidator::validate,
+                cluster,
+                Fixtures.runtimeRequests(),
+                true);
+
+        AdmissionResponse response = strict.decide(Fixtures.request(crossNamespace()));
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.code()).isEqualTo(422);
+        assertThat(response.causes())
+                .extracting(AdmissionResponse.Cause::field)
+                .containsExactly(
+                        "spec.analysis.metrics[0].templateRef.namespace",
+                        "spec.analysis.alerts[0].providerRef.namespace",
+                        "spec.analysis.webhooks[1].url");
+        assertThat(response.message())
+                .contains("spec.analysis.metrics[0].templateRef.namespace: is monitoring, not the canary's namespace"
+                        + " test: cross-namespace references are refused here (--no-cross-namespace-refs)");
+        // The seed's own references all stay in its namespace.
+        assertThat(strict.decide(Fixtures.request(seedCanary(r -> {}))).allow()).isTrue();
+    }
+
+    @Test
+    void withoutTheFlagReferencesToOtherNamespacesAreAdmitted() {
+        AdmissionResponse response = decide(crossNamespace());
+
+        assertThat(response.allow()).isTrue();
     }
 
     @Test

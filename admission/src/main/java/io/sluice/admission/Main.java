@@ -345,13 +345,7 @@ public final class Main implements Callable<Integer> {
             metrics.caPublishFailures(managed);
         }
         RuntimeRequestAdmission requests = new RuntimeRequestAdmission(
-                calls,
-                writeBudget,
-                sources,
-                Clock.systemUTC(),
-                metrics,
-                // Queued on the event loop that answers, behind the task that writes the answer.
-                task -> vertx.runOnContext(v -> task.run()));
+                calls, writeBudget, sources, Clock.systemUTC(), metrics, RuntimeRequestAdmission.afterAnswerOn(vertx));
         ValidatingHandler validate = new ValidatingHandler(
                 new ObjectDecoder(),
                 CanaryValidator::judge,

@@ -5,6 +5,7 @@ import io.sluice.model.control.RuntimeRequest;
 import io.sluice.model.control.RuntimeRequests;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryStatus;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -139,6 +140,14 @@ final class RuntimeRequestAdmission {
                 patch,
                 "request=" + action + "@" + revision + " source=" + source));
         return null;
+    }
+
+    /**
+     * The service's {@code afterAnswer}: a task queued on the calling event loop's context, so it runs once the task
+     * that decides and sends the answer (the endpoint answers a decided review in the same task) has finished.
+     */
+    static Executor afterAnswerOn(Vertx vertx) {
+        return task -> vertx.runOnContext(v -> task.run());
     }
 
     private AdmissionResponse duplicate(AdmissionRequest request, String canaryKey, String action) {

@@ -2,9 +2,6 @@ package io.sluice.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.model.validation.AlertProviderValidator;
-import io.sluice.model.validation.CanaryValidator;
-import io.sluice.model.validation.MetricTemplateValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +38,7 @@ class RuntimeRequestAdmissionTest {
         writer = new RecordingStatusWriter();
         metrics = Fixtures.metrics();
         afterAnswer = new ArrayList<>();
-        handler = new ValidatingHandler(
-                new ObjectDecoder(),
-                CanaryValidator::judge,
-                MetricTemplateValidator::validate,
-                AlertProviderValidator::validate,
+        handler = ValidatingHandlerTest.handler(
                 cluster,
                 new RuntimeRequestAdmission(
                         writer,
@@ -420,5 +413,29 @@ class RuntimeRequestAdmissionTest {
         assertThat(writer.writes).hasSize(1);
         assertThat(metrics.statusWriteFailures("request")).isEqualTo(1);
         assertThat(metrics.statusWrites("request")).isZero();
+    }
+
+    @Test
+    void inTheServiceTheWriteRunsAfterTheTaskThatAnswers() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
+            java.util.concurrent.Executor after = RuntimeRequestAdmission.afterAnswerOn(vertx);
+            vertx.getOrCreateContext().runOnContext(v -> {
+                // As the endpoint does: decide (which hands the write over), then answer, in one task.
+                after.execute(() -> {
+                    order.add("write");
+                    written.complete();
+                });
+                order.add("answer");
+            });
+
+            Fixtures.await(written.future());
+
+            assertThat(order).containsExactly("answer", "write");
+        } finally {
+            Fixtures.await(vertx.close());
+        }
     }
 }

@@ -10,22 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The admission service's own meters. Names are Prometheus-style once scraped:
  * {@code sluice_admission_requests_total}, {@code sluice_admission_request_duration_seconds} (a histogram),
- * {@code sluice_admission_status_write_failures_total}, {@code sluice_admission_failed_open_total} and
+ * {@code sluice_admission_status_writes_total} and {@code sluice_admission_status_write_failures_total} (by status
+ * {@code field}), {@code sluice_admission_runtime_requests_total}, {@code sluice_admission_failed_open_total} and
  * {@code sluice_admission_ca_publish_failures_total}.
  */
 final class AdmissionMetrics {
     private final MeterRegistry registry;
-    private final Counter statusWriteFailures;
-    private final Counter statusWrites;
 
     AdmissionMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.statusWriteFailures = Counter.builder("sluice.admission.status.write.failures")
-                .description("admittedRevision writes to a Canary's status that failed or ran out of time")
-                .register(registry);
-        this.statusWrites = Counter.builder("sluice.admission.status.writes")
-                .description("admittedRevision writes to a Canary's status that succeeded")
-                .register(registry);
+        // Registered up front, so that a scrape shows zeros before the first write.
+        for (StatusRecords.Field field : StatusRecords.Field.values()) {
+            statusWriteFailureCounter(field.label);
+            statusWriteCounter(field.label);
+        }
     }
 
     /** The meters of one combination of labels, built once: building and looking up meters per request costs. */
@@ -99,19 +97,56 @@ final class AdmissionMetrics {
                 .register(registry);
     }
 
-    void statusWriteFailed() {
-        statusWriteFailures.increment();
+    /** A status record ({@code field}: admittedRevision or request) that failed or ran out of time. */
+    void statusWriteFailed(String field) {
+        statusWriteFailureCounter(field).increment();
     }
 
-    void statusWritten() {
-        statusWrites.increment();
+    /** A status record ({@code field}: admittedRevision or request) written. */
+    void statusWritten(String field) {
+        statusWriteCounter(field).increment();
     }
 
-    double statusWriteFailures() {
-        return statusWriteFailures.count();
+    double statusWriteFailures(String field) {
+        return statusWriteFailureCounter(field).count();
     }
 
-    double statusWrites() {
-        return statusWrites.count();
+    double statusWrites(String field) {
+        return statusWriteCounter(field).count();
+    }
+
+    private Counter statusWriteFailureCounter(String field) {
+        return Counter.builder("sluice.admission.status.write.failures")
+                .description("writes of the admission service's status records that failed or ran out of time")
+                .tag("field", field)
+                .register(registry);
+    }
+
+    private Counter statusWriteCounter(String field) {
+        return Counter.builder("sluice.admission.status.writes")
+                .description("writes of the admission service's status records that succeeded")
+                .tag("field", field)
+                .register(registry);
+    }
+
+    /**
+     * One runtime request ({@code sluice.io/request}) judged: {@code action} is its action, {@code unknown} when
+     * the value did not parse; {@code decision} is {@code accepted}, {@code duplicate}, {@code dry-run},
+     * {@code denied} or {@code malformed}.
+     */
+    void runtimeRequest(String action, String decision) {
+        runtimeRequestCounter(action, decision).increment();
+    }
+
+    double runtimeRequests(String action, String decision) {
+        return runtimeRequestCounter(action, decision).count();
+    }
+
+    private Counter runtimeRequestCounter(String action, String decision) {
+        return Counter.builder("sluice.admission.runtime.requests")
+                .description("runtime requests (the sluice.io/request annotation) judged, by action and decision")
+                .tag("action", action)
+                .tag("decision", decision)
+                .register(registry);
     }
 }

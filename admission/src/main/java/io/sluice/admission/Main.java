@@ -205,6 +205,16 @@ public final class Main implements Callable<Integer> {
     List<String> sourceManagers = new ArrayList<>();
 
     @Option(
+            names = "--no-cross-namespace-refs",
+            defaultValue = "${env:SLUICE_NO_CROSS_NAMESPACE_REFS:-false}",
+            fallbackValue = "true",
+            arity = "0..1",
+            description = "Deny Canaries that name MetricTemplates, AlertProviders, RouteTables or webhook Services of "
+                    + "other namespaces, as Flagger's flag of the same name refuses them "
+                    + "(env SLUICE_NO_CROSS_NAMESPACE_REFS; default ${DEFAULT-VALUE}).")
+    boolean noCrossNamespaceRefs;
+
+    @Option(
             names = "--api-pool-size",
             defaultValue = "${env:SLUICE_API_POOL_SIZE:-4}",
             description = "Worker threads for Kubernetes API calls (env SLUICE_API_POOL_SIZE; default "
@@ -334,12 +344,16 @@ public final class Main implements Callable<Integer> {
         if (certificates instanceof ManagedCertificates managed) {
             metrics.caPublishFailures(managed);
         }
+        RuntimeRequestAdmission requests = new RuntimeRequestAdmission(
+                calls, writeBudget, sources, Clock.systemUTC(), metrics, RuntimeRequestAdmission.afterAnswerOn(vertx));
         ValidatingHandler validate = new ValidatingHandler(
                 new ObjectDecoder(),
                 CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
-                cluster);
+                cluster,
+                requests,
+                noCrossNamespaceRefs);
         MutatingHandler mutate =
                 new MutatingHandler(cluster, calls, sources, installation, writeBudget, Clock.systemUTC(), metrics);
         List<AdmissionRoutes.ReadyCheck> checks = List.of(

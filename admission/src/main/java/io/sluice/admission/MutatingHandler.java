@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -29,12 +28,10 @@ final class MutatingHandler implements AdmissionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MutatingHandler.class);
 
     private final ClusterView cluster;
-    private final StatusWriter writer;
+    private final StatusRecords records;
     private final SourceClassifier sources;
     private final Installation installation;
-    private final Duration writeBudget;
     private final Clock clock;
-    private final AdmissionMetrics metrics;
 
     MutatingHandler(
             ClusterView cluster,
@@ -45,12 +42,10 @@ final class MutatingHandler implements AdmissionHandler {
             Clock clock,
             AdmissionMetrics metrics) {
         this.cluster = cluster;
-        this.writer = writer;
+        this.records = new StatusRecords(writer, writeBudget, metrics);
         this.sources = sources;
         this.installation = installation;
-        this.writeBudget = writeBudget;
         this.clock = clock;
-        this.metrics = metrics;
     }
 
     @Override
@@ -175,34 +170,13 @@ final class MutatingHandler implements AdmissionHandler {
                 clock.instant(),
                 request.uid());
         String patch = AdmittedRevisions.mergePatch(canary, admitted);
-        Future<Void> write;
-        try {
-            write = writer.patchCanaryStatus(
-                    canary.getMetadata().getNamespace(), canary.getMetadata().getName(), patch);
-        } catch (RuntimeException e) {
-            write = Future.failedFuture(e);
-        }
-        return write.timeout(writeBudget.toMillis(), TimeUnit.MILLISECONDS)
-                .onSuccess(v -> {
-                    metrics.statusWritten();
-                    LOG.info(
-                            "uid={} canary={} revision={} source={} admittedRevision written",
-                            request.uid(),
-                            canaryKey,
-                            revision,
-                            admitted.source());
-                })
-                .recover(e -> {
-                    metrics.statusWriteFailed();
-                    LOG.warn(
-                            "uid={} canary={} revision={} admittedRevision not written, the analyzer's watch "
-                                    + "will still see the revision: {}",
-                            request.uid(),
-                            canaryKey,
-                            revision,
-                            e.toString());
-                    return Future.succeededFuture();
-                });
+        return records.write(
+                request.uid(),
+                canary.getMetadata().getNamespace(),
+                canary.getMetadata().getName(),
+                StatusRecords.Field.ADMITTED_REVISION,
+                patch,
+                "revision=" + revision + " source=" + admitted.source());
     }
 
     /** Why {@code object} cannot be a Deployment, or null. Only what this handler relies on is checked. */

@@ -1,11 +1,13 @@
 package io.sluice.admission;
 
+import io.sluice.model.WellKnown;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Tells which tool sent a change ({@code kubectl}, {@code flux}, {@code argocd}, {@code helm} or {@code other}):
+ * Tells which tool sent a change ({@code kubectl}, {@code kubectl-sluice}, {@code flux}, {@code argocd}, {@code helm} or
+ * {@code other}):
  * first from the requesting user (the controllers' service accounts), then from the field manager that touched the
  * object last. Installations rename namespaces and service accounts, so both tables can be extended.
  */
@@ -33,6 +35,8 @@ final class SourceClassifier {
         managers.put("argocd-controller", "argocd");
         managers.put("argocd-application-controller", "argocd");
         managers.put("helm", "helm");
+        // The kubectl sluice plugin, named apart from kubectl: it sends runtime requests (status.request.source).
+        managers.put(WellKnown.PLUGIN_FIELD_MANAGER, WellKnown.PLUGIN_FIELD_MANAGER);
         for (String m : new String[] {
             "kubectl",
             "kubectl-client-side-apply",

@@ -9,6 +9,7 @@ import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.Flagger;
 import io.sluice.model.flagger.MetricTemplate;
 import io.sluice.model.validation.CanaryValidator;
+import io.sluice.model.validation.CrossNamespaceRefs;
 import io.sluice.model.validation.Violation;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -28,18 +29,28 @@ final class ValidatingHandler implements AdmissionHandler {
     private final Validator<MetricTemplate> templates;
     private final Validator<AlertProvider> providers;
     private final ClusterView cluster;
+    private final RuntimeRequestAdmission requests;
+    private final boolean noCrossNamespaceRefs;
 
+    /**
+     * @param requests             judges and records the runtime requests Canaries carry
+     * @param noCrossNamespaceRefs deny Canaries that name objects of other namespaces ({@link CrossNamespaceRefs})
+     */
     ValidatingHandler(
             ObjectDecoder decoder,
             Function<Canary, CanaryValidator.Verdict> canaries,
             Validator<MetricTemplate> templates,
             Validator<AlertProvider> providers,
-            ClusterView cluster) {
+            ClusterView cluster,
+            RuntimeRequestAdmission requests,
+            boolean noCrossNamespaceRefs) {
         this.decoder = decoder;
         this.canaries = canaries;
         this.templates = templates;
         this.providers = providers;
         this.cluster = cluster;
+        this.requests = requests;
+        this.noCrossNamespaceRefs = noCrossNamespaceRefs;
     }
 
     @Override
@@ -87,7 +98,8 @@ final class ValidatingHandler implements AdmissionHandler {
             return invalid(request, List.of(decoded.error()));
         }
         Canary canary = decoded.value();
-        Canary running = runningBefore(request);
+        Canary old = oldCanary(request);
+        Canary running = running(old);
         if (!CanaryValidator.isSluices(canary)) {
             // Another provider's Canary (Flagger's, side by side) is that controller's to judge: admitted untouched,
             // unless it is Sluice's own run being handed over halfway.
@@ -96,8 +108,12 @@ final class ValidatingHandler implements AdmissionHandler {
                     : AdmissionResponse.allowed();
         }
         CanaryValidator.Verdict verdict = canaries.apply(canary);
-        if (!verdict.violations().isEmpty()) {
-            return invalid(request, verdict.violations());
+        List<Violation> violations = new ArrayList<>(verdict.violations());
+        if (noCrossNamespaceRefs) {
+            violations.addAll(CrossNamespaceRefs.violations(canary));
+        }
+        if (!violations.isEmpty()) {
+            return invalid(request, violations);
         }
         CanarySpec.TargetReference target = canary.getSpec() == null ? null : canary.getSpec().targetRef;
         if (target == null) {
@@ -126,6 +142,10 @@ final class ValidatingHandler implements AdmissionHandler {
                             .replace("  ", " "),
                     409);
         }
+        AdmissionResponse refused = requests.judge(request, canary, old);
+        if (refused != null) {
+            return refused;
+        }
         // What Flagger accepts but is probably a mistake is admitted, as Flagger admits it, with kubectl's Warning
         // lines.
         return AdmissionResponse.allowed()
@@ -134,12 +154,16 @@ final class ValidatingHandler implements AdmissionHandler {
                 .withWarnings(missingReferences(request.namespace(), canary.getSpec()));
     }
 
-    /** The stored Canary of an UPDATE whose run is in progress or waiting to start; {@code null} otherwise. */
-    private Canary runningBefore(AdmissionRequest request) {
+    /** The stored Canary of an UPDATE; {@code null} on CREATE or when it does not decode. */
+    private Canary oldCanary(AdmissionRequest request) {
         if (!request.operation().equals("UPDATE") || !request.hasOldObject()) {
             return null;
         }
-        Canary old = decoder.decode(request.oldObject(), Canary.class).value();
+        return decoder.decode(request.oldObject(), Canary.class).value();
+    }
+
+    /** {@code old} when its run is in progress or waiting to start; {@code null} otherwise. */
+    private static Canary running(Canary old) {
         CanaryPhase phase =
                 old == null || old.getStatus() == null ? null : old.getStatus().phase();
         return phase != null && (phase.isRunning() || phase == CanaryPhase.Waiting) ? old : null;

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.sluice.model.validation.AlertProviderValidator;
-import io.sluice.model.validation.CanaryValidator;
-import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,12 +47,7 @@ class AdmissionReviewFuzzTest {
                 Duration.ofSeconds(2),
                 Clock.systemUTC(),
                 Fixtures.metrics());
-        validate = new ValidatingHandler(
-                new ObjectDecoder(),
-                CanaryValidator::judge,
-                MetricTemplateValidator::validate,
-                AlertProviderValidator::validate,
-                cluster);
+        validate = ValidatingHandlerTest.handler(cluster, Fixtures.runtimeRequests(), false);
     }
 
     @AfterAll

@@ -107,6 +107,17 @@ final class Fixtures {
         return c;
     }
 
+    /** Runtime requests judged as in the service; accepted ones are "written" at once to a writer that keeps nothing. */
+    static RuntimeRequestAdmission runtimeRequests() {
+        return new RuntimeRequestAdmission(
+                (namespace, name, patch) -> Future.succeededFuture(),
+                Duration.ofSeconds(1),
+                SourceClassifier.withDefaults(java.util.Map.of(), java.util.Map.of()),
+                java.time.Clock.systemUTC(),
+                metrics(),
+                Runnable::run);
+    }
+
     static AdmissionMetrics metrics() {
         return new AdmissionMetrics(new SimpleMeterRegistry());
     }

@@ -50,6 +50,22 @@ class MainTest {
     }
 
     @Test
+    void noCrossNamespaceRefsIsOffByDefaultAndTakesFlaggersSpellings() {
+        assertThat(parsed().noCrossNamespaceRefs).isFalse();
+        assertThat(parsed("--no-cross-namespace-refs").noCrossNamespaceRefs).isTrue();
+        assertThat(parsed("--no-cross-namespace-refs=true").noCrossNamespaceRefs)
+                .isTrue();
+        assertThat(parsed("--no-cross-namespace-refs=false").noCrossNamespaceRefs)
+                .isFalse();
+    }
+
+    private static Main parsed(String... args) {
+        Main main = new Main();
+        new CommandLine(main).parseArgs(args);
+        return main;
+    }
+
+    @Test
     void versionNamesTheServiceAndItsBuild() {
         java.io.StringWriter out = new java.io.StringWriter();
         CommandLine cli = new CommandLine(new Main()).setOut(new java.io.PrintWriter(out));

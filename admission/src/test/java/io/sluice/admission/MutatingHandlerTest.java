@@ -88,7 +88,7 @@ class MutatingHandlerTest {
                       "admittedAt":"2026-11-26T10:02:17Z",
                       "uid":"0d2b5c1e-7f43-4e8a-b1a6-3c9e5d7f2a10"}}}""".formatted(Fixtures.KUBECTL_NEW)));
         });
-        assertThat(metrics.statusWrites()).isEqualTo(1);
+        assertThat(metrics.statusWrites("admittedRevision")).isEqualTo(1);
     }
 
     @Test
@@ -196,7 +196,7 @@ class MutatingHandlerTest {
         assertThat(response.patch()).isNull();
         assertThat(response.warnings()).isEmpty();
         assertThat(writer.writes).isEmpty();
-        assertThat(metrics.statusWrites()).isZero();
+        assertThat(metrics.statusWrites("admittedRevision")).isZero();
     }
 
     @Test
@@ -251,7 +251,7 @@ class MutatingHandlerTest {
         AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
 
         assertThat(response.allow()).isTrue();
-        assertThat(metrics.statusWriteFailures()).isEqualTo(1);
+        assertThat(metrics.statusWriteFailures("admittedRevision")).isEqualTo(1);
     }
 
     @Test
@@ -263,7 +263,7 @@ class MutatingHandlerTest {
         AdmissionResponse response = await(handler.handle(Fixtures.request(review)));
 
         assertThat(response.allow()).isTrue();
-        assertThat(metrics.statusWriteFailures()).isEqualTo(1);
+        assertThat(metrics.statusWriteFailures("admittedRevision")).isEqualTo(1);
     }
 
     @Test

@@ -93,7 +93,7 @@ class StatusWriteTest {
         assertThat(after.getStatus().lastAppliedSpec).isEqualTo(Fixtures.KUBECTL_OLD);
         assertThat(after.getStatus().failedChecks).isZero();
         assertThat(after.getSpec().targetRef.name).isEqualTo(before.getSpec().targetRef.name);
-        assertThat(metrics.statusWrites()).isEqualTo(1);
+        assertThat(metrics.statusWrites("admittedRevision")).isEqualTo(1);
     }
 
     @Test
@@ -106,7 +106,7 @@ class StatusWriteTest {
 
         assertThat(response.allow()).isTrue();
         assertThat(read().getStatus().admittedRevision).isNull();
-        assertThat(metrics.statusWrites()).isZero();
+        assertThat(metrics.statusWrites("admittedRevision")).isZero();
     }
 
     @Test
@@ -134,6 +134,55 @@ class StatusWriteTest {
         AdmissionResponse response = await(stale.handle(Fixtures.request(review)));
 
         assertThat(response.allow()).isTrue();
-        assertThat(metrics.statusWriteFailures()).isEqualTo(1);
+        assertThat(metrics.statusWriteFailures("admittedRevision")).isEqualTo(1);
+    }
+
+    @Test
+    void anAcceptedRuntimeRequestWritesStatusRequestAndNothingElse() {
+        Canary stored = storeSeedCanary(Fixtures.KUBECTL_OLD);
+        stored.getStatus().phase = "Progressing";
+        stored.getStatus().admittedRevision = new CanaryStatus.AdmittedRevision();
+        stored.getStatus().admittedRevision.revision = Fixtures.KUBECTL_OLD;
+        stored = api.client.resource(stored).updateStatus();
+        java.util.List<Runnable> afterAnswer = new java.util.ArrayList<>();
+        ValidatingHandler validate = new ValidatingHandler(
+                new ObjectDecoder(),
+                io.sluice.model.validation.CanaryValidator::judge,
+                t -> java.util.List.of(),
+                p -> java.util.List.of(),
+                new InMemoryClusterView(),
+                new RuntimeRequestAdmission(
+                        calls,
+                        Duration.ofSeconds(5),
+                        SourceClassifier.withDefaults(Map.of(), Map.of()),
+                        Clock.fixed(Instant.parse("2026-12-06T03:30:12Z"), ZoneOffset.UTC),
+                        metrics,
+                        afterAnswer::add),
+                false);
+        ObjectNode review = RuntimeRequestAdmissionTest.annotate("", "pause", r -> {});
+        ObjectNode old =
+                (ObjectNode) Fixtures.JSON.readTree(KubeCalls.serialization().asJson(stored));
+        ObjectNode object = old.deepCopy();
+        ((ObjectNode) object.path("metadata")).putObject("annotations").put("sluice.io/request", "pause");
+        ((ObjectNode) review.path("request")).set("oldObject", old);
+        ((ObjectNode) review.path("request")).set("object", object);
+
+        AdmissionResponse response = validate.decide(Fixtures.request(review));
+        afterAnswer.forEach(Runnable::run);
+
+        assertThat(response.allow()).isTrue();
+        MockApiServer.waitFor(
+                "the request recorded", Duration.ofSeconds(10), () -> metrics.statusWrites("request") == 1);
+        CanaryStatus after = read().getStatus();
+        assertThat(after.request.action).isEqualTo("pause");
+        assertThat(after.request.revision).isEqualTo(Fixtures.KUBECTL_OLD);
+        assertThat(after.request.user).isEqualTo("kubernetes-admin");
+        assertThat(after.request.requestedAt).isEqualTo("2026-12-06T03:30:12Z");
+        assertThat(after.request.id).isNull();
+        // The analyzer's fields and the other record are untouched.
+        assertThat(after.phase).isEqualTo("Progressing");
+        assertThat(after.lastAppliedSpec).isEqualTo(Fixtures.KUBECTL_OLD);
+        assertThat(after.admittedRevision.revision).isEqualTo(Fixtures.KUBECTL_OLD);
+        assertThat(after.failedChecks).isZero();
     }
 }

@@ -106,7 +106,7 @@ class TlsEndToEndTest {
                 .contains("sluice_admission_requests_total{decision=\"allowed\",kind=\"Deployment\","
                         + "operation=\"UPDATE\",webhook=\"mutate\"} 1.0");
         assertThat(metrics).contains("sluice_admission_request_duration_seconds_bucket{");
-        assertThat(metrics).contains("sluice_admission_status_write_failures_total 0.0");
+        assertThat(metrics).contains("sluice_admission_status_write_failures_total{field=\"admittedRevision\"} 0.0");
     }
 
     @Test

@@ -51,7 +51,9 @@ final class TlsHarness implements AutoCloseable {
                 c -> new io.sluice.model.validation.CanaryValidator.Verdict(List.of(), List.of()),
                 t -> List.of(),
                 p -> List.of(),
-                cluster);
+                cluster,
+                Fixtures.runtimeRequests(),
+                false);
         server = await(vertx.createHttpServer(tls.serverOptions(
                         new HttpServerOptions().setHost("127.0.0.1").setPort(0)))
                 .requestHandler(AdmissionRoutes.router(

@@ -22,12 +22,41 @@ class ValidatingHandlerTest {
     void setUp() {
         cluster = new InMemoryClusterView();
         cluster.routeTables.add("test/podinfo");
-        handler = new ValidatingHandler(
+        handler = handler(cluster, Fixtures.runtimeRequests(), false);
+    }
+
+    /** The handler as the service builds it, with the shared validators. */
+    static ValidatingHandler handler(
+            ClusterView cluster, RuntimeRequestAdmission requests, boolean noCrossNamespaceRefs) {
+        return new ValidatingHandler(
                 new ObjectDecoder(),
                 CanaryValidator::judge,
                 MetricTemplateValidator::validate,
                 AlertProviderValidator::validate,
-                cluster);
+                cluster,
+                requests,
+                noCrossNamespaceRefs);
+    }
+
+    /**
+     * Adds a MetricTemplate reference ({@code latency}, in {@code templateNamespace} when not null) to the first
+     * metric and an alert whose AlertProvider is {@code ops/slack}.
+     */
+    static ObjectNode references(ObjectNode request, String templateNamespace) {
+        ObjectNode analysis = (ObjectNode) spec(request).path("analysis");
+        ObjectNode templateRef = ((ObjectNode) analysis.path("metrics").get(0))
+                .putObject("templateRef")
+                .put("name", "latency");
+        if (templateNamespace != null) {
+            templateRef.put("namespace", templateNamespace);
+        }
+        analysis.putArray("alerts")
+                .addObject()
+                .put("name", "on-call")
+                .putObject("providerRef")
+                .put("name", "slack")
+                .put("namespace", "ops");
+        return analysis;
     }
 
     /** The review of {@code kubectl apply} of the seed's Canary, changed by {@code change}. */
@@ -135,18 +164,7 @@ class ValidatingHandlerTest {
     @Test
     void missingReferencesAreWarningsNotDenials() {
         cluster.routeTables.clear();
-        AdmissionResponse response = decide(seedCanary(r -> {
-            ObjectNode analysis = (ObjectNode) spec(r).path("analysis");
-            ((ObjectNode) analysis.path("metrics").get(0))
-                    .putObject("templateRef")
-                    .put("name", "latency");
-            analysis.putArray("alerts")
-                    .addObject()
-                    .put("name", "on-call")
-                    .putObject("providerRef")
-                    .put("name", "slack")
-                    .put("namespace", "ops");
-        }));
+        AdmissionResponse response = decide(seedCanary(r -> references(r, null)));
 
         assertThat(response.allow()).isTrue();
         assertThat(response.warnings())
@@ -321,6 +339,41 @@ class ValidatingHandlerTest {
 
         assertThat(response.allow()).isFalse();
         assertThat(response.causes()).extracting(AdmissionResponse.Cause::field).contains("spec.type");
+    }
+
+    /** The seed's Canary naming a MetricTemplate, an AlertProvider and a webhook Service of other namespaces. */
+    static ObjectNode crossNamespace() {
+        return seedCanary(
+                r -> ((ObjectNode) references(r, "monitoring").path("webhooks").get(1))
+                        .put("url", "http://flagger-loadtester.loadtest/"));
+    }
+
+    @Test
+    void withNoCrossNamespaceRefsEveryReferenceToAnotherNamespaceIsDeniedByItsFieldPath() {
+        ValidatingHandler strict = handler(cluster, Fixtures.runtimeRequests(), true);
+
+        AdmissionResponse response = strict.decide(Fixtures.request(crossNamespace()));
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.code()).isEqualTo(422);
+        assertThat(response.causes())
+                .extracting(AdmissionResponse.Cause::field)
+                .containsExactly(
+                        "spec.analysis.metrics[0].templateRef.namespace",
+                        "spec.analysis.alerts[0].providerRef.namespace",
+                        "spec.analysis.webhooks[1].url");
+        assertThat(response.message())
+                .contains("spec.analysis.metrics[0].templateRef.namespace: is monitoring, not the canary's namespace"
+                        + " test: cross-namespace references are refused here (--no-cross-namespace-refs)");
+        // The seed's own references all stay in its namespace.
+        assertThat(strict.decide(Fixtures.request(seedCanary(r -> {}))).allow()).isTrue();
+    }
+
+    @Test
+    void withoutTheFlagReferencesToOtherNamespacesAreAdmitted() {
+        AdmissionResponse response = decide(crossNamespace());
+
+        assertThat(response.allow()).isTrue();
     }
 
     @Test

@@ -285,6 +285,15 @@ class ChartRenderTest {
         }
     }
 
+    @Test
+    void noCrossNamespaceRefsSetsTheAdmissionFlagOnlyWhenTrue() {
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("noCrossNamespaceRefs", true))
+                        .get("Deployment", ADMISSION)))
+                .contains("--no-cross-namespace-refs");
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ADMISSION)))
+                .noneMatch(a -> a.startsWith("--no-cross-namespace-refs"));
+    }
+
     /** Flagger's chart leaves slack.channel empty: an empty value keeps the service's default, not an empty flag. */
     @Test
     void emptyValuesLeaveTheServicesDefaults() {
@@ -479,7 +488,8 @@ class ChartRenderTest {
                         "includeLabelPrefix", "x",
                         "slack.proxy", "http://p",
                         "msteams.proxy", "http://p",
-                        "configTracking.enabled", false));
+                        "configTracking.enabled", false,
+                        "noCrossNamespaceRefs", true));
         Rendered withoutElection = Rendered.chart("sluice-system", Map.of("leaderElection.enabled", false));
         Rendered certManager = Rendered.chart("sluice-system", Map.of("certManager.enabled", true));
 

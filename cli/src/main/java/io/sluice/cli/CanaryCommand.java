@@ -1,0 +1,93 @@
+package io.sluice.cli;
+
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.sluice.model.Durations;
+import io.sluice.model.flagger.Canary;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every command shares: the connection options, the client, the output streams and the error handling. */
+abstract class CanaryCommand implements Callable<Integer> {
+    @Mixin
+    KubeOptions kube = new KubeOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    private final Clients clients;
+
+    CanaryCommand(Clients clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public final Integer call() {
+        KubernetesClient client;
+        try {
+            client = Clients.register(clients.connect(kube));
+        } catch (RuntimeException e) {
+            err().println("error: cannot configure the Kubernetes client: " + message(e));
+            return ExitCodes.ERROR;
+        }
+        try (client) {
+            String namespace = kube.namespace() != null
+                    ? kube.namespace()
+                    : client.getNamespace() != null ? client.getNamespace() : "default";
+            return run(client, namespace);
+        } catch (KubernetesClientException e) {
+            err().println("error: " + message(e));
+            return ExitCodes.ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err().println("error: interrupted");
+            return ExitCodes.ERROR;
+        }
+    }
+
+    /** The command itself; returns its exit code (see {@link ExitCodes}). */
+    abstract int run(KubernetesClient client, String namespace) throws InterruptedException;
+
+    static MixedOperation<Canary, KubernetesResourceList<Canary>, Resource<Canary>> canaries(KubernetesClient client) {
+        return client.resources(Canary.class);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** The API server's message for a failed call, without fabric8's request preamble. */
+    static String message(Throwable e) {
+        if (e instanceof KubernetesClientException k
+                && k.getStatus() != null
+                && k.getStatus().getMessage() != null) {
+            return k.getStatus().getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Reads {@code --timeout}: Go's duration syntax, as kubectl's own {@code --timeout} takes it. */
+    static final class TimeoutConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = Durations.parse(value).orElse(null);
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a positive duration such as 30s, 5m or 1h30m");
+            }
+            return d;
+        }
+    }
+}

@@ -19,6 +19,6 @@ argocd-patch: ## rewrite charts/sluice/files/argocd/argocd-cm-patch.yaml from th
 	  echo '  resource.customizations.actions.flagger.app_Canary: |'; \
 	  echo '    discovery.lua: |'; sed 's/^./      &/' $(ARGOCD_DIR)/discovery.lua; \
 	  echo '    definitions:'; \
-	  for a in $(ARGOCD_ACTIONS); do echo "    - name: $$a"; echo '      action.lua: |'; sed 's/^./        &/' $(ARGOCD_DIR)/$$a.lua; done; \
+	  for a in $(ARGOCD_ACTIONS); do echo "    - name: $$a"; echo '      action.lua: |'; sed -e 's/"ACTION"/"'$$a'"/' -e 's/^./        &/' $(ARGOCD_DIR)/request.lua; done; \
 	} > $(ARGOCD_DIR)/argocd-cm-patch.yaml.tmp && mv $(ARGOCD_DIR)/argocd-cm-patch.yaml.tmp $(ARGOCD_DIR)/argocd-cm-patch.yaml
 	@echo "argocd-patch: wrote $(ARGOCD_DIR)/argocd-cm-patch.yaml"

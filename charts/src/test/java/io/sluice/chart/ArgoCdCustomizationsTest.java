@@ -70,7 +70,8 @@ class ArgoCdCustomizationsTest {
             names.add(name);
             assertThat(d.path("action.lua").asString())
                     .as(name)
-                    .isEqualTo(Files.readString(FILES.resolve(name + ".lua")));
+                    .isEqualTo(
+                            Files.readString(FILES.resolve("request.lua")).replace("\"ACTION\"", "\"" + name + "\""));
         }
         assertThat(names).containsExactlyElementsOf(ACTION_NAMES);
     }

@@ -78,6 +78,11 @@ abstract class CanaryCommand implements Callable<Integer> {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /** A duration as the user wrote it: {@code 5m}, {@code 1h30m}, {@code 0.3s}. */
+    static String format(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Reads {@code --timeout}: Go's duration syntax, as kubectl's own {@code --timeout} takes it. */
     static final class TimeoutConverter implements CommandLine.ITypeConverter<Duration> {
         @Override

@@ -25,8 +25,7 @@ import picocli.CommandLine.Command;
             "",
             "Exit codes: 0 done (or the outcome waited for), 1 refused, denied or rejected (or the other outcome),"
                     + " 2 usage, 3 timeout, 4 superseded by a later revision or request, 5 not found or API error."
-        },
-        subcommandsRepeatable = false)
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -55,7 +54,6 @@ public final class Main implements Runnable {
         for (RuntimeAction action : RuntimeAction.values()) {
             CommandLine sub = new CommandLine(new RequestCommand(clients, action));
             sub.getCommandSpec().usageMessage().description(RequestCommand.description(action));
-            sub.getCommandSpec().mixinStandardHelpOptions(true);
             cl.addSubcommand(action.wireName(), sub);
         }
         cl.addSubcommand("wait", new WaitCommand(clients));

@@ -130,7 +130,7 @@ final class RequestCommand extends CanaryCommand {
                 Canary canary = watch.next(deadline);
                 if (canary == null) {
                     err().println("error: timed out after "
-                            + timeout.toString().substring(2).toLowerCase()
+                            + format(timeout)
                             + (uid == null
                                     ? ": the request was not recorded in status.request (is the admission webhook"
                                             + " running?)"

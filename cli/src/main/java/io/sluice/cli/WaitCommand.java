@@ -69,7 +69,7 @@ final class WaitCommand extends CanaryCommand {
                 Canary state = watch.next(deadline);
                 if (state == null) {
                     err().println("error: timed out after "
-                            + timeout.toString().substring(2).toLowerCase()
+                            + format(timeout)
                             + " waiting for revision " + revision + " to be " + wanted + " ("
                             + StatusView.progress(canary) + ")");
                     return ExitCodes.TIMEOUT;

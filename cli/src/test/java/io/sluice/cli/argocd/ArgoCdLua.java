@@ -24,7 +24,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 /**
  * Runs the chart's Argo CD Lua scripts (charts/sluice/files/argocd) the way Argo CD does: the resource as the global
  * {@code obj}, the script's return value as the result, and only the libraries Argo CD opens for them (base, table,
- * string, math, and of {@code os} only {@code time}).
+ * string, math, and of {@code os}, got with {@code require("os")}, only {@code time}).
  */
 final class ArgoCdLua {
     static final Path DIR = Path.of("..", "charts", "sluice", "files", "argocd");
@@ -44,8 +44,22 @@ final class ArgoCdLua {
         }
     }
 
+    /** The Lua of one action's definition: request.lua with the action's name in place of "ACTION". */
+    static String action(String name) {
+        return script("request.lua").replace("\"ACTION\"", "\"" + name + "\"");
+    }
+
+    /** Runs the definition of {@code action} with {@code canary} as {@code obj}. */
+    static Object runAction(String action, Canary canary) {
+        return run(action + ".lua", action(action), canary);
+    }
+
     /** Runs {@code file} with {@code canary} as {@code obj}; returns what it returns, as plain Java values. */
     static Object run(String file, Canary canary) {
+        return run(file, script(file), canary);
+    }
+
+    private static Object run(String name, String lua, Canary canary) {
         Globals g = new Globals();
         g.load(new JseBaseLib());
         g.load(new PackageLib());
@@ -59,13 +73,14 @@ final class ArgoCdLua {
                 return LuaValue.valueOf(NOW);
             }
         });
-        g.set("os", os);
+        // As in Argo CD: os is not a global; a script gets it with require("os").
+        g.get("package").get("loaded").set("os", os);
         LoadState.install(g);
         LuaC.install(g);
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = SERIALIZATION.convertValue(canary, Map.class);
         g.set("obj", toLua(tree));
-        return toJava(g.load(script(file), file).call());
+        return toJava(g.load(lua, name).call());
     }
 
     static LuaValue toLua(Object o) {

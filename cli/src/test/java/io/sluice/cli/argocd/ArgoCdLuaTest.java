@@ -128,7 +128,7 @@ class ArgoCdLuaTest {
                 continue;
             }
 
-            Map<String, Object> result = map(ArgoCdLua.run(action.wireName() + ".lua", c));
+            Map<String, Object> result = map(ArgoCdLua.runAction(action.wireName(), c));
 
             Map<String, Object> annotations = map(map(result.get("metadata")).get("annotations"));
             assertThat(annotations)
@@ -149,7 +149,7 @@ class ArgoCdLuaTest {
         Canary c = canary(CanaryPhase.Progressing, Requests.NONE);
         c.getMetadata().setAnnotations(Map.of("team", "payments"));
 
-        Map<String, Object> result = map(ArgoCdLua.run("abort.lua", c));
+        Map<String, Object> result = map(ArgoCdLua.runAction("abort", c));
 
         assertThat(map(map(result.get("metadata")).get("annotations")))
                 .containsEntry("team", "payments")
@@ -161,7 +161,7 @@ class ArgoCdLuaTest {
         Canary c = canary(CanaryPhase.Failed, Requests.NONE);
         c.getStatus().lastAppliedSpec = "rev3";
 
-        Map<String, Object> result = map(ArgoCdLua.run("retry.lua", c));
+        Map<String, Object> result = map(ArgoCdLua.runAction("retry", c));
 
         assertThat(map(map(result.get("metadata")).get("annotations")))
                 .containsEntry("sluice.io/request", "retry@rev3");

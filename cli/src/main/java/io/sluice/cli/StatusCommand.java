@@ -1,6 +1,8 @@
 package io.sluice.cli;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sluice.model.flagger.Canary;
 import java.util.Comparator;
 import java.util.List;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Parameters;
         name = "status",
         description = {
             "Shows where Canaries stand: phase, weight, the step ladder with the current step, failed checks, who"
-                    + " started the run, and pending and handled requests.",
+                    + " started the run, pending and handled requests, and (for one Canary) its last Events.",
             "With a name, the detail of that Canary; without one, a table of the namespace's (or, with -A, all)."
         })
 final class StatusCommand extends CanaryCommand {
@@ -23,6 +25,50 @@ final class StatusCommand extends CanaryCommand {
             names = {"-A", "--all-namespaces"},
             description = "List the Canaries of every namespace.")
     boolean allNamespaces;
+
+    /** How many of the Canary's Events the detail shows. */
+    static final int EVENTS = 5;
+
+    /**
+     * The Canary's latest Events, oldest first, as the analyzer writes them: the checks that halted a step (with
+     * their values), the weights, promotions, rollbacks and who asked for a request. Empty when the user may not list
+     * Events.
+     */
+    static List<String> recentEvents(KubernetesClient client, Canary canary) {
+        String name = canary.getMetadata().getName();
+        List<Event> events;
+        // The namespace's Events, picked here: an involvedObject field selector is not served by every API server.
+        try {
+            events = client.v1()
+                    .events()
+                    .inNamespace(canary.getMetadata().getNamespace())
+                    .list()
+                    .getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                return List.of();
+            }
+            throw e;
+        }
+        List<Event> ours = events.stream()
+                .filter(e -> e.getInvolvedObject() != null
+                        && "Canary".equals(e.getInvolvedObject().getKind())
+                        && name.equals(e.getInvolvedObject().getName()))
+                .sorted(Comparator.comparing(StatusCommand::when))
+                .toList();
+        return ours.stream()
+                .skip(Math.max(0, ours.size() - EVENTS))
+                .map(e -> "  " + when(e) + "  " + e.getType() + "  " + e.getMessage()
+                        + (e.getCount() != null && e.getCount() > 1 ? " (x" + e.getCount() + ")" : ""))
+                .toList();
+    }
+
+    private static String when(Event e) {
+        if (e.getLastTimestamp() != null) {
+            return e.getLastTimestamp();
+        }
+        return e.getFirstTimestamp() != null ? e.getFirstTimestamp() : "";
+    }
 
     StatusCommand(Clients clients) {
         super(clients);
@@ -42,6 +88,11 @@ final class StatusCommand extends CanaryCommand {
                 return ExitCodes.ERROR;
             }
             StatusView.detail(canary).forEach(out()::println);
+            List<String> events = recentEvents(client, canary);
+            if (!events.isEmpty()) {
+                out().println("Events (last " + events.size() + "):");
+                events.forEach(out()::println);
+            }
             return ExitCodes.OK;
         }
         List<Canary> items = (allNamespaces

@@ -79,6 +79,48 @@ class StatusCommandTest {
     }
 
     @Test
+    void detailShowsTheCanarysLatestEvents() {
+        api.create("test", "podinfo", progressingAt30());
+        for (int i = 1; i <= 7; i++) {
+            event("podinfo", "e" + i, "2026-12-06T03:0" + i + ":00Z", i == 7 ? "Warning" : "Normal", "message " + i);
+        }
+        event("other", "x", "2026-12-06T03:09:00Z", "Warning", "of another canary");
+
+        MockApi.Run run = api.run("status", "podinfo", "-n", "test");
+
+        assertThat(run.out())
+                .contains("Events (last 5):\n"
+                        + "  2026-12-06T03:03:00Z  Normal  message 3\n"
+                        + "  2026-12-06T03:04:00Z  Normal  message 4\n"
+                        + "  2026-12-06T03:05:00Z  Normal  message 5\n"
+                        + "  2026-12-06T03:06:00Z  Normal  message 6\n"
+                        + "  2026-12-06T03:07:00Z  Warning  message 7\n")
+                .doesNotContain("of another canary");
+    }
+
+    private void event(String canary, String name, String time, String type, String message) {
+        api.client
+                .v1()
+                .events()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                        .withNewMetadata()
+                        .withName(canary + "." + name)
+                        .endMetadata()
+                        .withNewInvolvedObject()
+                        .withKind("Canary")
+                        .withName(canary)
+                        .withNamespace("test")
+                        .endInvolvedObject()
+                        .withReason("Synced")
+                        .withType(type)
+                        .withMessage(message)
+                        .withLastTimestamp(time)
+                        .build())
+                .create();
+    }
+
+    @Test
     void detailShowsAPausedRunAndWhoPausedIt() {
         CanaryStatus s = progressingAt30();
         s.request = new CanaryStatus.RecordedRequest();

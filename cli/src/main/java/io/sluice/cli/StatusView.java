@@ -17,12 +17,12 @@ final class StatusView {
     private StatusView() {}
 
     /**
-     * The run's steps: the canary weights of the ladder (from {@code stepWeights}, or {@code stepWeight} up to the
-     * promotion weight), or, for A/B testing and Blue/Green, the number of iterations.
+     * The run's steps: the canary weights of the ladder (from {@code stepWeights}, or {@code stepWeight} until the
+     * promotion weight is reached), or, for A/B testing and Blue/Green, the number of iterations.
      *
      * @param weights the ladder's weights; empty for an iteration-counted run or one without steps
      * @param iterations the iterations of an iteration-counted run, 0 otherwise
-     * @param describe how the ladder came about, e.g. "stepWeight 10 up to maxWeight 50"
+     * @param describe how the ladder came about, e.g. "stepWeight 10 until maxWeight 50"
      */
     record Ladder(List<Integer> weights, int iterations, String describe) {
         /** The ladder of {@code analysis}. */
@@ -34,14 +34,16 @@ final class StatusView {
             int step = CanaryDefaults.stepWeight(analysis);
             int max = CanaryDefaults.maxWeight(analysis);
             if (step > 0) {
+                // As the analyzer steps: up by stepWeight while below maxWeight, capped at 100 only (30, 60 with
+                // maxWeight 50, as Flagger does).
                 List<Integer> weights = new ArrayList<>();
                 for (int w = step; ; w += step) {
-                    weights.add(Math.min(w, max));
-                    if (w >= max) {
+                    weights.add(Math.min(w, 100));
+                    if (w >= max || w >= 100) {
                         break;
                     }
                 }
-                return new Ladder(weights, 0, "stepWeight " + step + " up to maxWeight " + max);
+                return new Ladder(weights, 0, "stepWeight " + step + " until maxWeight " + max);
             }
             int iterations = CanaryDefaults.iterations(analysis);
             if (iterations > 0) {

@@ -64,7 +64,7 @@ class StatusCommandTest {
                 .contains("Canary:        test/podinfo\n")
                 .contains("Phase:         Progressing  (since 2026-12-06T03:05:00Z)\n")
                 .contains("Weight:        30%\n")
-                .contains("Steps:         [30] 50  (stepWeight 30 up to maxWeight 50)\n")
+                .contains("Steps:         [30] 60  (stepWeight 30 until maxWeight 50)\n")
                 .contains("Checks:        2 failed, threshold 5\n")
                 .contains("Run:           revision rev2, started 2026-12-06T03:00:00Z by alice via kubectl\n")
                 .contains("Admitted:      revision rev2 (podinfod=ghcr.io/stefanprodan/podinfo:6.0.1), by alice via"

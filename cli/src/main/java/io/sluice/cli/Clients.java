@@ -15,6 +15,9 @@ public interface Clients {
         Config config = options.kubeconfig() != null
                 ? Config.fromKubeconfig(options.context(), options.kubeconfig().toFile())
                 : Config.autoConfigure(options.context());
+        // A command answers at once when the cluster cannot be reached, as kubectl does, rather than after the
+        // client's retries with back-off (watches still resume on their own).
+        config.setRequestRetryBackoffLimit(0);
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 

@@ -9,7 +9,9 @@ import io.sluice.model.Durations;
 import io.sluice.model.flagger.Canary;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,6 +78,51 @@ abstract class CanaryCommand implements Callable<Integer> {
             return k.getStatus().getMessage();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Decides on each state of a followed Canary whether the wait is over. */
+    @FunctionalInterface
+    interface Decision {
+        /** The exit code to end with, or null to keep following. */
+        Integer decide(Canary canary);
+    }
+
+    /**
+     * Follows Canary {@code namespace/name} for at most {@code timeout}, a line of progress on standard error at
+     * each change, until {@code decision} ends the wait. On timeout, prints {@code timeoutDetail} after the
+     * "timed out" error and returns {@link ExitCodes#TIMEOUT}; when the Canary is deleted, {@link ExitCodes#ERROR}.
+     */
+    int follow(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            Duration timeout,
+            Decision decision,
+            Supplier<String> timeoutDetail)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        String shown = null;
+        try (CanaryWatch watch = new CanaryWatch(client, namespace, name)) {
+            while (true) {
+                Canary canary = watch.next(deadline);
+                if (canary == null) {
+                    err().println("error: timed out after " + format(timeout) + timeoutDetail.get());
+                    return ExitCodes.TIMEOUT;
+                }
+                Integer code = decision.decide(canary);
+                if (code != null) {
+                    return code;
+                }
+                String progress = StatusView.progress(canary);
+                if (!progress.equals(shown)) {
+                    err().println("  " + progress);
+                    shown = progress;
+                }
+            }
+        } catch (CanaryWatch.Deleted e) {
+            err().println("error: canary " + namespace + "/" + name + " was deleted while waiting");
+            return ExitCodes.ERROR;
+        }
     }
 
     /** A duration as the user wrote it: {@code 5m}, {@code 1h30m}, {@code 0.3s}. */

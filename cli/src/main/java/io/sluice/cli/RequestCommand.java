@@ -11,7 +11,6 @@ import io.sluice.model.control.RuntimeRequests;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryStatus;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
@@ -122,49 +121,37 @@ final class RequestCommand extends CanaryCommand {
     /** Follows the Canary until the analyzer has answered the request sent with {@code id}. */
     private int awaitAnswer(KubernetesClient client, String namespace, String id, String target)
             throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        String uid = null;
-        String shown = null;
-        try (CanaryWatch watch = new CanaryWatch(client, namespace, name)) {
-            while (true) {
-                Canary canary = watch.next(deadline);
-                if (canary == null) {
-                    err().println("error: timed out after "
-                            + format(timeout)
-                            + (uid == null
-                                    ? ": the request was not recorded in status.request (is the admission webhook"
-                                            + " running?)"
-                                    : ": the analyzer has not answered the request yet"));
-                    return ExitCodes.TIMEOUT;
-                }
-                CanaryStatus s = canary.getStatus();
-                CanaryStatus.RecordedRequest recorded = s == null ? null : s.request;
-                CanaryStatus.HandledRequest handled = s == null ? null : s.requestHandled;
-                if (uid == null && recorded != null && id.equals(recorded.id)) {
-                    uid = recorded.uid;
-                    err().println("admitted: recorded for " + StatusView.who(recorded.user, recorded.source)
-                            + (recorded.requestedAt == null ? "" : " at " + recorded.requestedAt));
-                }
-                if (uid != null && handled != null && uid.equals(handled.uid)) {
-                    return outcome(namespace, target, handled);
-                }
-                if (uid != null && recorded != null && !uid.equals(recorded.uid)) {
-                    err().println("error: the request was replaced by a later one ("
-                            + StatusView.request(recorded.action, recorded.revision) + " by "
-                            + StatusView.who(recorded.user, recorded.source)
-                            + ") before the analyzer answered it");
-                    return ExitCodes.SUPERSEDED;
-                }
-                String progress = StatusView.progress(canary);
-                if (!progress.equals(shown)) {
-                    err().println("  " + progress);
-                    shown = progress;
-                }
-            }
-        } catch (CanaryWatch.Deleted e) {
-            err().println("error: canary " + namespace + "/" + name + " was deleted while waiting");
-            return ExitCodes.ERROR;
-        }
+        // The uid admission gave our request, once status.request shows it.
+        String[] uid = {null};
+        return follow(
+                client,
+                namespace,
+                name,
+                timeout,
+                canary -> {
+                    CanaryStatus s = canary.getStatus();
+                    CanaryStatus.RecordedRequest recorded = s == null ? null : s.request;
+                    CanaryStatus.HandledRequest handled = s == null ? null : s.requestHandled;
+                    if (uid[0] == null && recorded != null && id.equals(recorded.id)) {
+                        uid[0] = recorded.uid;
+                        err().println("admitted: recorded for " + StatusView.who(recorded.user, recorded.source)
+                                + (recorded.requestedAt == null ? "" : " at " + recorded.requestedAt));
+                    }
+                    if (uid[0] != null && handled != null && uid[0].equals(handled.uid)) {
+                        return outcome(namespace, target, handled);
+                    }
+                    if (uid[0] != null && recorded != null && !uid[0].equals(recorded.uid)) {
+                        err().println("error: the request was replaced by a later one ("
+                                + StatusView.request(recorded.action, recorded.revision) + " by "
+                                + StatusView.who(recorded.user, recorded.source)
+                                + ") before the analyzer answered it");
+                        return ExitCodes.SUPERSEDED;
+                    }
+                    return null;
+                },
+                () -> uid[0] == null
+                        ? ": the request was not recorded in status.request (is the admission webhook running?)"
+                        : ": the analyzer has not answered the request yet");
     }
 
     private int outcome(String namespace, String target, CanaryStatus.HandledRequest handled) {

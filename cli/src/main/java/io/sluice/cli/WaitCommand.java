@@ -6,7 +6,6 @@ import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanaryStatus;
 import java.time.Duration;
-import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,46 +61,35 @@ final class WaitCommand extends CanaryCommand {
         String revision = admitted.revision;
         err().println("waiting for revision " + revision + " of " + ref + " (admitted for "
                 + StatusView.who(admitted.user, admitted.source) + ") to be " + wanted);
-        Instant deadline = Instant.now().plus(timeout);
-        String shown = null;
-        try (CanaryWatch watch = new CanaryWatch(client, namespace, name)) {
-            while (true) {
-                Canary state = watch.next(deadline);
-                if (state == null) {
-                    err().println("error: timed out after "
-                            + format(timeout)
-                            + " waiting for revision " + revision + " to be " + wanted + " ("
-                            + StatusView.progress(canary) + ")");
-                    return ExitCodes.TIMEOUT;
-                }
-                canary = state;
-                CanaryStatus s = state.getStatus();
-                String now = s == null || s.admittedRevision == null ? null : s.admittedRevision.revision;
-                Outcome outcome = outcome(s, revision);
-                if (outcome != null) {
-                    String line = "revision " + revision + " of " + ref + " " + outcome + reason(s);
-                    if (outcome == wanted) {
-                        out().println(line);
-                        return ExitCodes.OK;
+        Canary[] last = {canary};
+        return follow(
+                client,
+                namespace,
+                name,
+                timeout,
+                state -> {
+                    last[0] = state;
+                    CanaryStatus s = state.getStatus();
+                    Outcome outcome = outcome(s, revision);
+                    if (outcome != null) {
+                        String line = "revision " + revision + " of " + ref + " " + outcome + reason(s);
+                        if (outcome == wanted) {
+                            out().println(line);
+                            return ExitCodes.OK;
+                        }
+                        err().println("error: " + line);
+                        return ExitCodes.REFUSED;
                     }
-                    err().println("error: " + line);
-                    return ExitCodes.REFUSED;
-                }
-                if (now != null && !now.equals(revision)) {
-                    err().println("error: revision " + revision + " of " + ref + " was superseded by revision " + now
-                            + " before its run ended");
-                    return ExitCodes.SUPERSEDED;
-                }
-                String progress = StatusView.progress(state);
-                if (!progress.equals(shown)) {
-                    err().println("  " + progress);
-                    shown = progress;
-                }
-            }
-        } catch (CanaryWatch.Deleted e) {
-            err().println("error: canary " + ref + " was deleted while waiting");
-            return ExitCodes.ERROR;
-        }
+                    String now = s == null || s.admittedRevision == null ? null : s.admittedRevision.revision;
+                    if (now != null && !now.equals(revision)) {
+                        err().println("error: revision " + revision + " of " + ref + " was superseded by revision "
+                                + now + " before its run ended");
+                        return ExitCodes.SUPERSEDED;
+                    }
+                    return null;
+                },
+                () -> " waiting for revision " + revision + " to be " + wanted + " (" + StatusView.progress(last[0])
+                        + ")");
     }
 
     /**

@@ -38,22 +38,34 @@ class StatusCommandTest {
         return s;
     }
 
+    /** A request bob sent for revision rev2, as admission records it. */
+    private static CanaryStatus.RecordedRequest recorded(String action, String source, String uid) {
+        CanaryStatus.RecordedRequest r = new CanaryStatus.RecordedRequest();
+        r.action = action;
+        r.revision = "rev2";
+        r.user = "bob";
+        r.source = source;
+        r.uid = uid;
+        return r;
+    }
+
+    /** The analyzer's answer "done" to request {@code uid}. */
+    private static CanaryStatus.HandledRequest handled(String uid, String action) {
+        CanaryStatus.HandledRequest h = new CanaryStatus.HandledRequest();
+        h.uid = uid;
+        h.action = action;
+        h.revision = "rev2";
+        h.outcome = "done";
+        return h;
+    }
+
     @Test
     void detailShowsTheLadderTheRunAndThePendingRequest() {
         CanaryStatus s = progressingAt30();
-        s.request = new CanaryStatus.RecordedRequest();
-        s.request.action = "promote";
-        s.request.revision = "rev2";
-        s.request.user = "bob";
-        s.request.source = "kubectl-sluice";
-        s.request.uid = "u2";
+        s.request = recorded("promote", "kubectl-sluice", "u2");
         s.request.id = "id2";
         s.request.requestedAt = "2026-12-06T03:06:00Z";
-        s.requestHandled = new CanaryStatus.HandledRequest();
-        s.requestHandled.uid = "u1";
-        s.requestHandled.action = "pause";
-        s.requestHandled.revision = "rev2";
-        s.requestHandled.outcome = "done";
+        s.requestHandled = handled("u1", "pause");
         s.requestHandled.handledAt = "2026-12-06T03:04:00Z";
         api.create("test", "podinfo", s);
 
@@ -123,17 +135,8 @@ class StatusCommandTest {
     @Test
     void detailShowsAPausedRunAndWhoPausedIt() {
         CanaryStatus s = progressingAt30();
-        s.request = new CanaryStatus.RecordedRequest();
-        s.request.action = "pause";
-        s.request.revision = "rev2";
-        s.request.user = "bob";
-        s.request.source = "argocd";
-        s.request.uid = "u1";
-        s.requestHandled = new CanaryStatus.HandledRequest();
-        s.requestHandled.uid = "u1";
-        s.requestHandled.action = "pause";
-        s.requestHandled.revision = "rev2";
-        s.requestHandled.outcome = "done";
+        s.request = recorded("pause", "argocd", "u1");
+        s.requestHandled = handled("u1", "pause");
         s.requestHandled.message = "holding at 30%";
         api.create("test", "podinfo", s);
 

@@ -105,6 +105,7 @@ public final class RuntimeRequests {
     public static boolean paused(CanaryStatus status) {
         return isPause(status)
                 && !pending(status)
+                && status.requestHandled != null
                 && DONE.equals(status.requestHandled.outcome)
                 && status.request.revision != null
                 && status.request.revision.equals(runRevision(status));

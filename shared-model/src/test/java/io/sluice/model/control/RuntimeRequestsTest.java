@@ -115,6 +115,14 @@ class RuntimeRequestsTest {
                 .isEqualTo(new Verdict.Denied("the run is not paused"));
     }
 
+    @Test
+    void aRecordWithoutUidIsNeitherPendingNorPaused() {
+        CanaryStatus status = status("Progressing");
+        status.request = request("pause", "run-rev", null);
+        assertThat(RuntimeRequests.pending(status)).isFalse();
+        assertThat(RuntimeRequests.paused(status)).isFalse();
+    }
+
     private static CanaryStatus status(String phase) {
         CanaryStatus status = new CanaryStatus();
         status.phase = phase;

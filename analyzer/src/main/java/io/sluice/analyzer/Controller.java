@@ -274,17 +274,31 @@ public final class Controller extends AbstractVerticle {
 
     /** Our own status writes come back as updates too; only what can change a decision is enqueued. */
     private void onCanaryUpdate(Canary before, Canary after) {
+        if (worthReconciling(before, after)) {
+            enqueue(key(after));
+        }
+    }
+
+    /**
+     * Whether an update of a Canary can change a decision: its spec, deletion, finalizers or annotations, the revision
+     * or the runtime request the admission service recorded (acted on at once, not at the next tick). The analyzer's
+     * own status writes are not.
+     */
+    static boolean worthReconciling(Canary before, Canary after) {
         boolean spec = !Objects.equals(
                 before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
         boolean deleting = after.getMetadata().getDeletionTimestamp() != null;
         boolean finalizers = !Objects.equals(
                 before.getMetadata().getFinalizers(), after.getMetadata().getFinalizers());
         boolean admitted = !Objects.equals(revisionOf(before), revisionOf(after));
+        boolean requested = !Objects.equals(requestOf(before), requestOf(after));
         boolean annotations = !Objects.equals(
                 before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations());
-        if (spec || deleting || finalizers || admitted || annotations) {
-            enqueue(key(after));
-        }
+        return spec || deleting || finalizers || admitted || requested || annotations;
+    }
+
+    private static String requestOf(Canary c) {
+        return c.getStatus() == null || c.getStatus().request == null ? null : c.getStatus().request.uid;
     }
 
     private static String revisionOf(Canary c) {

@@ -62,7 +62,8 @@ final class Gatherer {
                 .hasFinalizer(canary.getMetadata().getFinalizers() != null
                         && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER))
                 .analysisDue(due)
-                .flaggerStatus(FlaggerStatus.written(canary.getStatus()));
+                .flaggerStatus(FlaggerStatus.written(canary.getStatus()))
+                .requestAnnotation(annotations(canary).get(WellKnown.REQUEST_ANNOTATION));
         Canary older = olderOnSameTarget(canary);
         if (older != null) {
             return Future.succeededFuture(

@@ -1351,6 +1351,129 @@ class SeedScenarioTest {
     }
 
     /**
+     * What the admission service does with a runtime request: it records the request in the status (the status write
+     * comes first, and may outlive an update that fails later), then the API server stores the annotation.
+     */
+    void recordRequest(String action, String user, String source) {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .editStatus(c -> {
+                    var r = new io.sluice.model.flagger.CanaryStatus.RecordedRequest();
+                    r.action = action;
+                    r.revision = io.sluice.model.control.RuntimeRequests.runRevision(c.getStatus());
+                    r.user = user;
+                    r.source = source;
+                    r.requestedAt = clock.instant().toString();
+                    r.uid = "uid-" + action;
+                    c.getStatus().request = r;
+                    return c;
+                });
+    }
+
+    void annotateRequest(String value) {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getMetadata().getAnnotations().put(io.sluice.model.WellKnown.REQUEST_ANNOTATION, value);
+                    return c;
+                });
+    }
+
+    /** A run of 6.0.1 at 70/30. */
+    void runAt30() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        tick();
+        assertThat(cluster.weights()).containsExactly(70, 30);
+        gates.events.clear();
+        gates.alerts.clear();
+        gates.calls.clear();
+    }
+
+    @Test
+    @DisplayName("promote: acted on at the watch event once the annotation asks for it, then Promoting and"
+            + " Finalising as every promotion, with the requester in the Event and status.requestHandled")
+    void promoteRequest() throws Exception {
+        runAt30();
+        recordRequest("promote", "alice", "kubectl-sluice");
+        watchEvent();
+        assertThat(phase())
+                .as("the record alone is a hint: the annotation has not asked yet")
+                .isEqualTo("Progressing");
+        assertThat(cluster.canary().getStatus().requestHandled).isNull();
+        annotateRequest("promote");
+        watchEvent();
+        assertThat(phase()).isEqualTo("Promoting");
+        assertThat(image("podinfo-primary")).endsWith(":6.0.1");
+        var handled = cluster.canary().getStatus().requestHandled;
+        assertThat(List.of(handled.uid, handled.action, handled.outcome, handled.message))
+                .containsExactly("uid-promote", "promote", "done", "Promotion requested by alice via kubectl-sluice");
+        assertThat(handled.revision).isEqualTo(cluster.canary().getStatus().lastAppliedSpec);
+        assertThat(cluster.canary().getStatus().request.user)
+                .as("the admission's record is kept")
+                .isEqualTo("alice");
+        for (int i = 0; i < 4 && !"Succeeded".equals(phase()); i++) {
+            tick();
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        assertThat(gates.events)
+                .containsExactly(
+                        "Normal Promotion requested by alice via kubectl-sluice",
+                        "Normal Copying podinfo.test template spec to podinfo-primary.test",
+                        "Normal Routing all traffic to primary",
+                        "Normal Promotion completed! Scaling down podinfo.test");
+        assertThat(gates.calls).noneMatch(c -> c.startsWith("metric") || c.contains("load-test"));
+        assertThat(cluster.events()).anySatisfy(e -> {
+            assertThat(e.getMessage()).isEqualTo("Promotion requested by alice via kubectl-sluice");
+            assertThat(e.getType()).isEqualTo("Normal");
+        });
+        int promotions = gates.events.size();
+        tick();
+        watchEvent();
+        assertThat(gates.events).as("acted on once").hasSize(promotions);
+    }
+
+    @Test
+    @DisplayName("abort: routes 100/0 first, scales the canary down once they are read back, Failed with the alert")
+    void abortRequest() throws Exception {
+        runAt30();
+        annotateRequest("abort");
+        watchEvent();
+        recordRequest("abort", "bob", "argocd");
+        int from = cluster.requests.size();
+        watchEvent();
+        assertThat(phase()).isEqualTo("Failed");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("not before the routes are read back")
+                .isEqualTo(2);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        List<String> writes = cluster.requestsSince(from).stream()
+                .filter(r -> !r.startsWith("GET "))
+                .filter(r -> r.contains("/routetables/podinfo-delegate")
+                        || r.matches("\\S+ /apis/apps/v1/namespaces/test/deployments/podinfo(/scale)?"))
+                .toList();
+        assertThat(writes).hasSize(2);
+        assertThat(writes.get(0)).contains("/routetables/podinfo-delegate");
+        assertThat(writes.get(1)).contains("/deployments/podinfo");
+        assertThat(gates.events)
+                .containsExactly(
+                        "Warning Abort requested by bob via argocd",
+                        "Warning Canary failed! Scaling down podinfo.test");
+        assertThat(gates.alerts).anyMatch(a -> a.contains("Rolling back: abort requested by bob via argocd"));
+        assertThat(image("podinfo-primary")).endsWith(":6.0.0");
+        assertThat(cluster.canary().getStatus().requestHandled.outcome).isEqualTo("done");
+    }
+
+    /**
      * Canaries whose status Flagger wrote: Sluice's first reconcile records its revisions, keeps the phase and says so
      * in one Event, and starts no run. Flagger's state is made from Sluice's own: its hashes in place of Sluice's
      * revisions, no {@code currentRun}, and a primary without Sluice's record of what it copied.

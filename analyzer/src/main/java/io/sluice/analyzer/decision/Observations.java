@@ -35,6 +35,8 @@ import java.util.Map;
  * @param providers       the outcome of the provider check of this tick, or null when not run
  * @param flaggerStatus   the status was written by Flagger, not Sluice ({@link FlaggerStatus}): the Canary is taken
  *                        over
+ * @param requestAnnotation the Canary's {@code sluice.io/request} annotation as written, or null: a recorded runtime
+ *                        request ({@code status.request}) is acted on only while this still asks for it
  */
 public record Observations(
         String name,
@@ -57,7 +59,8 @@ public record Observations(
         Map<String, HookOutcome> hookOutcomes,
         Map<String, MetricOutcome> metricOutcomes,
         ProviderAvailability providers,
-        boolean flaggerStatus) {
+        boolean flaggerStatus,
+        String requestAnnotation) {
 
     public Observations {
         specViolations = specViolations == null ? List.of() : List.copyOf(specViolations);
@@ -135,6 +138,7 @@ public record Observations(
         private Map<String, MetricOutcome> metricOutcomes;
         private ProviderAvailability providers;
         private boolean flaggerStatus;
+        private String requestAnnotation;
 
         private Builder() {}
 
@@ -160,6 +164,7 @@ public record Observations(
             metricOutcomes = o.metricOutcomes;
             providers = o.providers;
             flaggerStatus = o.flaggerStatus;
+            requestAnnotation = o.requestAnnotation;
         }
 
         public Builder name(String v) {
@@ -262,6 +267,11 @@ public record Observations(
             return this;
         }
 
+        public Builder requestAnnotation(String v) {
+            requestAnnotation = v;
+            return this;
+        }
+
         public Builder flaggerStatus(boolean v) {
             flaggerStatus = v;
             return this;
@@ -289,7 +299,8 @@ public record Observations(
                     hookOutcomes,
                     metricOutcomes,
                     providers,
-                    flaggerStatus);
+                    flaggerStatus,
+                    requestAnnotation);
         }
     }
 }

@@ -937,8 +937,8 @@ class SeedScenarioTest {
                 });
         tick();
         assertThat(cluster.canary().getStatus().conditions)
-                .extracting(c -> c.type)
-                .containsExactly("Promoted");
+                .extracting(c -> c.type + "/" + c.status)
+                .containsExactlyInAnyOrder("Promoted/Unknown", "Ready/False", "Reconciling/True", "Stalled/False");
     }
 
     @Test
@@ -1020,10 +1020,11 @@ class SeedScenarioTest {
                 .withName("podinfo-b")
                 .get();
         assertThat(b.getStatus().phase).as("nothing decided").isNull();
-        assertThat(b.getStatus().conditions).singleElement().satisfies(c -> {
-            assertThat(c.type).isEqualTo("TargetConflict");
-            assertThat(c.message).contains("canary podinfo.test already manages");
-        });
+        assertThat(b.getStatus().conditions)
+                .extracting(c -> c.type + "/" + c.status)
+                .containsExactly("TargetConflict/True", "Ready/False", "Reconciling/False", "Stalled/True");
+        assertThat(b.getStatus().conditions)
+                .allSatisfy(c -> assertThat(c.message).contains("canary podinfo.test already manages"));
         assertThat(gates.events)
                 .containsExactly("Warning canary podinfo-b.test targets Deployment podinfo.test,"
                         + " which canary podinfo.test already manages: nothing is done until one of them is deleted or"

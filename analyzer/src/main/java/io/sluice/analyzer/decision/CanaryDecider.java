@@ -116,6 +116,8 @@ public final class CanaryDecider {
     private boolean paused;
     /** The request this tick carried out or rejected: the status's transition time moves with it. */
     private boolean requestHandled;
+    /** Why this tick could not act on the Canary (its target is missing or unusable); null when it could. */
+    private KstatusConditions.Halt halt;
     /** A retry being carried out: the run it starts is the requester's. */
     private CanaryStatus.RecordedRequest retrying;
 
@@ -165,9 +167,11 @@ public final class CanaryDecider {
             actions.add(new Action.RemoveFinalizer());
         }
         if (obs.target() == null || obs.targetProblem() != null) {
+            String text = obs.targetProblem() != null ? obs.targetProblem() : Texts.targetMissing(tgt, ns);
             if (obs.analysisDue()) {
-                event(Type.Warning, obs.targetProblem() != null ? obs.targetProblem() : Texts.targetMissing(tgt, ns));
+                event(Type.Warning, text);
             }
+            halt = new KstatusConditions.Halt(obs.target() == null ? "TargetNotFound" : "TargetNotUsable", text);
             return tickUsed();
         }
         CanaryPhase phase = old.phase();
@@ -404,6 +408,8 @@ public final class CanaryDecider {
         event(Type.Normal, Texts.takenOver(phase.name(), revision));
         next.observedGeneration = obs.generation();
         next.lastTransitionTime = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        next.conditions =
+                KstatusConditions.apply(next.conditions, phase, spec.targetRef.kind, null, next.lastTransitionTime);
         // Not a used tick: the next reconcile, brought by the status write, continues where Flagger stopped.
         return new Result.Decision(next, List.copyOf(actions), SHORT, false);
     }
@@ -1148,8 +1154,8 @@ public final class CanaryDecider {
      */
     private Result blocked(String conditionType, String reason, String text) {
         CanaryCondition was = condition(old, conditionType);
+        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         if (was == null || !text.equals(was.message)) {
-            String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
             next.conditions = next.conditions == null ? new ArrayList<>() : next.conditions;
             next.conditions.removeIf(c -> conditionType.equals(c.type));
             CanaryCondition c = new CanaryCondition();
@@ -1161,6 +1167,12 @@ public final class CanaryDecider {
             c.lastTransitionTime = was == null ? stamp : was.lastTransitionTime;
             next.conditions.add(c);
         }
+        next.conditions = KstatusConditions.apply(
+                next.conditions,
+                next.phase(),
+                spec.targetRef == null ? null : spec.targetRef.kind,
+                new KstatusConditions.Halt(reason, text),
+                stamp);
         next.observedGeneration = obs.generation();
         if (obs.analysisDue() || was == null) {
             event(Type.Warning, text);
@@ -1180,6 +1192,7 @@ public final class CanaryDecider {
             next.conditions.removeIf(
                     c -> INVALID_SPEC_CONDITION.equals(c.type) || TARGET_CONFLICT_CONDITION.equals(c.type));
         }
+        next.conditions = KstatusConditions.apply(next.conditions, phase, spec.targetRef.kind, halt, stamp);
         holdingCondition(stamp);
         notReadyCondition(stamp);
         pausedCondition(stamp);

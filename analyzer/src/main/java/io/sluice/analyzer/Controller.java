@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.analyzer.decision.ProgressBudget;
 import io.sluice.analyzer.gates.MetricGate;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
@@ -153,6 +154,7 @@ public final class Controller extends AbstractVerticle {
                                     .byIndex(
                                             BY_TARGET,
                                             targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
+                    reconciler.all(() -> caches.canaries.getStore().list());
                     queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
                         int dot = key.indexOf('/');
                         liveness.reconcileStarted(key);
@@ -277,6 +279,23 @@ public final class Controller extends AbstractVerticle {
         if (worthReconciling(before, after)) {
             enqueue(key(after));
         }
+        if (settings.maxProgressingCanaries() > 0 && endedRun(before, after)) {
+            // A slot of the concurrency budget freed: the queued Canaries look again at once.
+            caches.canaries.getStore().list().stream()
+                    .filter(c -> ProgressBudget.Entry.of(key(c), c.getStatus()).queuedSince() != null)
+                    .forEach(c -> enqueue(key(c)));
+        }
+    }
+
+    /** The update ends a run: its phase no longer holds traffic. */
+    static boolean endedRun(Canary before, Canary after) {
+        return running(before) && !running(after);
+    }
+
+    private static boolean running(Canary c) {
+        return c.getStatus() != null
+                && c.getStatus().phase() != null
+                && c.getStatus().phase().isRunning();
     }
 
     /**

@@ -52,4 +52,17 @@ class ControllerUpdatesTest {
                 .as("the analyzer's answer is its own write")
                 .isFalse();
     }
+
+    @Test
+    @DisplayName("a run that ends frees a slot of the concurrency budget; one that goes on does not")
+    void endedRun() {
+        Canary before = canary();
+        Canary promoting = canary();
+        promoting.getStatus().phase = "Promoting";
+        Canary succeeded = canary();
+        succeeded.getStatus().phase = "Succeeded";
+        assertThat(Controller.endedRun(before, promoting)).isFalse();
+        assertThat(Controller.endedRun(promoting, succeeded)).isTrue();
+        assertThat(Controller.endedRun(succeeded, before)).isFalse();
+    }
 }

@@ -1221,7 +1221,8 @@ class SeedScenarioTest {
                 Duration.ofMinutes(2),
                 "sluice-analyzer",
                 100,
-                250));
+                250,
+                0));
         createHpa(
                 Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),
                 Map.of("autoscaler.example.com/note", "copied", "other.example.com/note", "left out"));
@@ -1349,6 +1350,62 @@ class SeedScenarioTest {
 
     private Canary example(String file) {
         return cluster.example(file, Canary.class);
+    }
+
+    /** Another Canary of the cluster, as the informer's store would list it, in {@code phase}. */
+    static Canary otherCanary(String name, String phase) {
+        Canary c = new Canary();
+        c.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace("other")
+                .build());
+        c.setStatus(new io.sluice.model.flagger.CanaryStatus());
+        c.getStatus().phase = phase;
+        return c;
+    }
+
+    @Test
+    @DisplayName("--max-progressing-canaries 1: a new revision waits in Waiting while another Canary runs, keeps its"
+            + " place across a restart of the analyzer, and starts once that run ended")
+    void concurrencyBudget() throws Exception {
+        List<Canary> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Supplier<Reconciler> budgeted =
+                () -> newReconciler(Settings.defaults().withMaxProgressingCanaries(1))
+                        .all(() -> {
+                            List<Canary> all = new ArrayList<>(others);
+                            all.add(cluster.canary());
+                            return all;
+                        });
+        reconciler = budgeted.get();
+        bootstrap();
+        others.add(otherCanary("busy", "Progressing"));
+        cluster.setImage("6.0.1");
+        watchEvent();
+        assertThat(phase()).isEqualTo("Waiting");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        String text = "Waiting for a free slot: 1 canaries progressing, at most 1 (--max-progressing-canaries);"
+                + " place 1 in the queue";
+        assertThat(gates.events).last().isEqualTo("Normal " + text);
+        CanaryCondition queued = cluster.canary().getStatus().conditions.stream()
+                .filter(c -> "Queued".equals(c.type))
+                .findFirst()
+                .orElseThrow();
+        assertThat(queued.message).isEqualTo(text);
+
+        reconciler = budgeted.get(); // a restart: nothing but the statuses is kept
+        tick();
+        tick();
+        assertThat(phase()).isEqualTo("Waiting");
+        assertThat(cluster.canary().getStatus().conditions)
+                .filteredOn(c -> "Queued".equals(c.type))
+                .singleElement()
+                .satisfies(c -> assertThat(c.lastTransitionTime).isEqualTo(queued.lastTransitionTime));
+
+        others.set(0, otherCanary("busy", "Succeeded"));
+        watchEvent();
+        assertThat(phase()).isEqualTo("Progressing");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.canary().getStatus().conditions).noneMatch(c -> "Queued".equals(c.type));
     }
 
     /**

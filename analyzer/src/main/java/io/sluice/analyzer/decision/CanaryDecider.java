@@ -118,6 +118,10 @@ public final class CanaryDecider {
     private boolean requestHandled;
     /** Why this tick could not act on the Canary (its target is missing or unusable); null when it could. */
     private KstatusConditions.Halt halt;
+    /** Why this tick left the Canary waiting for a slot of the concurrency budget; null when it did not. */
+    private String queued;
+    /** This tick found a slot for the run it starts: the Canary leaves the queue. */
+    private boolean dequeued;
     /** A retry being carried out: the run it starts is the requester's. */
     private CanaryStatus.RecordedRequest retrying;
 
@@ -489,14 +493,27 @@ public final class CanaryDecider {
 
     private Result onWaiting() {
         converge(true, false);
-        if (paused || !obs.analysisDue()) {
+        // A queued Canary starts as soon as a slot frees (the controller wakes it), not at its next tick.
+        boolean slotFreed = condition(old, ProgressBudget.QUEUED_CONDITION) != null
+                && obs.standing().mayStart();
+        if (paused || !(obs.analysisDue() || slotFreed)) {
             return idle();
         }
         return startRun(CanaryPhase.Waiting);
     }
 
-    /** The start gate: confirm-rollout hooks, then the run begins with the canary scaled up. */
+    /** The start gate: the concurrency budget, confirm-rollout hooks, then the run begins with the canary scaled up. */
     private Result startRun(CanaryPhase phase) {
+        ProgressBudget.Standing standing = obs.standing();
+        if (!standing.mayStart()) {
+            queued = Texts.queued(standing.place(), standing.running(), standing.max());
+            if (phase != CanaryPhase.Waiting) {
+                enter(CanaryPhase.Waiting);
+                event(Type.Normal, queued);
+            }
+            return tickUsed();
+        }
+        dequeued = true;
         Gate g = gate("confirm-rollout", phase);
         if (g.pending() != null) {
             return g.pending();
@@ -1196,6 +1213,7 @@ public final class CanaryDecider {
         holdingCondition(stamp);
         notReadyCondition(stamp);
         pausedCondition(stamp);
+        queuedCondition(stamp);
         next.observedGeneration = obs.generation();
         if (Statuses.progressed(old, next) || requestHandled || old.lastTransitionTime == null && phase != null) {
             next.lastTransitionTime = stamp;
@@ -1298,6 +1316,38 @@ public final class CanaryDecider {
         c.message = Texts.pausedAt(pause == null ? null : pause.message, Statuses.n(next.canaryWeight));
         c.lastUpdateTime = stamp;
         c.lastTransitionTime = stamp;
+        next.conditions.add(c);
+    }
+
+    /**
+     * Keeps {@link ProgressBudget#QUEUED_CONDITION} while the Canary waits for a slot, with the time it joined the queue
+     * as its transition time (the queue's order, kept across restarts), and drops it once the run started or the wait
+     * is over otherwise.
+     */
+    private void queuedCondition(String stamp) {
+        CanaryCondition was = condition(old, ProgressBudget.QUEUED_CONDITION);
+        boolean waits = queued != null
+                || (was != null && !dequeued && next.phase() == CanaryPhase.Waiting && !Statuses.progressed(old, next));
+        if (!waits) {
+            if (was != null && next.conditions != null) {
+                next.conditions.removeIf(c -> ProgressBudget.QUEUED_CONDITION.equals(c.type));
+            }
+            return;
+        }
+        if (queued == null || (was != null && queued.equals(was.message))) {
+            return; // unchanged: the place is said again only when it moves
+        }
+        if (next.conditions == null) {
+            next.conditions = new ArrayList<>();
+        }
+        next.conditions.removeIf(c -> ProgressBudget.QUEUED_CONDITION.equals(c.type));
+        CanaryCondition c = new CanaryCondition();
+        c.type = ProgressBudget.QUEUED_CONDITION;
+        c.status = "True";
+        c.reason = "ProgressBudget";
+        c.message = queued;
+        c.lastUpdateTime = stamp;
+        c.lastTransitionTime = was == null ? stamp : was.lastTransitionTime;
         next.conditions.add(c);
     }
 

@@ -37,6 +37,7 @@ import java.util.Map;
  *                        over
  * @param requestAnnotation the Canary's {@code sluice.io/request} annotation as written, or null: a recorded runtime
  *                        request ({@code status.request}) is acted on only while this still asks for it
+ * @param standing        where the Canary stands under the concurrency budget, should it start a run
  */
 public record Observations(
         String name,
@@ -60,7 +61,8 @@ public record Observations(
         Map<String, MetricOutcome> metricOutcomes,
         ProviderAvailability providers,
         boolean flaggerStatus,
-        String requestAnnotation) {
+        String requestAnnotation,
+        ProgressBudget.Standing standing) {
 
     public Observations {
         specViolations = specViolations == null ? List.of() : List.copyOf(specViolations);
@@ -68,6 +70,7 @@ public record Observations(
         hookOutcomes = hookOutcomes == null ? Map.of() : Map.copyOf(hookOutcomes);
         metricOutcomes = metricOutcomes == null ? Map.of() : Map.copyOf(metricOutcomes);
         noDataPolicy = noDataPolicy == null ? NoDataPolicy.FAIL : noDataPolicy;
+        standing = standing == null ? ProgressBudget.Standing.FREE : standing;
     }
 
     /** Observations of the Canary {@code name} in {@code namespace}; everything else unset until given. */
@@ -139,6 +142,7 @@ public record Observations(
         private ProviderAvailability providers;
         private boolean flaggerStatus;
         private String requestAnnotation;
+        private ProgressBudget.Standing standing;
 
         private Builder() {}
 
@@ -165,6 +169,7 @@ public record Observations(
             providers = o.providers;
             flaggerStatus = o.flaggerStatus;
             requestAnnotation = o.requestAnnotation;
+            standing = o.standing;
         }
 
         public Builder name(String v) {
@@ -267,6 +272,11 @@ public record Observations(
             return this;
         }
 
+        public Builder standing(ProgressBudget.Standing v) {
+            standing = v;
+            return this;
+        }
+
         public Builder requestAnnotation(String v) {
             requestAnnotation = v;
             return this;
@@ -300,7 +310,8 @@ public record Observations(
                     metricOutcomes,
                     providers,
                     flaggerStatus,
-                    requestAnnotation);
+                    requestAnnotation,
+                    standing);
         }
     }
 }

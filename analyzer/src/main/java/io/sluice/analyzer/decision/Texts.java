@@ -355,4 +355,10 @@ public final class Texts {
         return (pause == null ? "Paused" : pause) + "; held at canary weight " + weight + " until a resume request ("
                 + WellKnown.REQUEST_ANNOTATION + "=resume)";
     }
+
+    /** Sluice: a new revision waits for a slot of the concurrency budget ({@code --max-progressing-canaries}). */
+    static String queued(int place, int running, int max) {
+        return "Waiting for a free slot: " + running + " canaries progressing, at most " + max
+                + " (--max-progressing-canaries); place " + place + " in the queue";
+    }
 }

@@ -32,6 +32,8 @@ final class World {
     String noDataAnnotation;
     /** The Canary's {@code sluice.io/request} annotation. */
     String requestAnnotation;
+    /** Where the Canary stands under the concurrency budget. */
+    ProgressBudget.Standing standing = ProgressBudget.Standing.FREE;
 
     private int requests;
     boolean promotedPrimarySettles = true;
@@ -82,6 +84,7 @@ final class World {
                 .olderOnTarget(olderOnTarget)
                 .noDataAnnotation(noDataAnnotation)
                 .requestAnnotation(requestAnnotation)
+                .standing(standing)
                 .build();
     }
 

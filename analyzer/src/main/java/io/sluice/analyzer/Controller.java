@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.analyzer.decision.ProgressBudget;
 import io.sluice.analyzer.gates.MetricGate;
 import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.gates.WebhookGate;
@@ -153,6 +154,7 @@ public final class Controller extends AbstractVerticle {
                                     .byIndex(
                                             BY_TARGET,
                                             targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
+                    reconciler.all(() -> caches.canaries.getStore().list());
                     queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
                         int dot = key.indexOf('/');
                         liveness.reconcileStarted(key);
@@ -274,17 +276,48 @@ public final class Controller extends AbstractVerticle {
 
     /** Our own status writes come back as updates too; only what can change a decision is enqueued. */
     private void onCanaryUpdate(Canary before, Canary after) {
+        if (worthReconciling(before, after)) {
+            enqueue(key(after));
+        }
+        if (settings.maxProgressingCanaries() > 0 && endedRun(before, after)) {
+            // A slot of the concurrency budget freed: the queued Canaries look again at once.
+            caches.canaries.getStore().list().stream()
+                    .filter(c -> ProgressBudget.Entry.of(key(c), c.getStatus()).queuedSince() != null)
+                    .forEach(c -> enqueue(key(c)));
+        }
+    }
+
+    /** The update ends a run: its phase no longer holds traffic. */
+    static boolean endedRun(Canary before, Canary after) {
+        return running(before) && !running(after);
+    }
+
+    private static boolean running(Canary c) {
+        return c.getStatus() != null
+                && c.getStatus().phase() != null
+                && c.getStatus().phase().isRunning();
+    }
+
+    /**
+     * Whether an update of a Canary can change a decision: its spec, deletion, finalizers or annotations, the revision
+     * or the runtime request the admission service recorded (acted on at once, not at the next tick). The analyzer's
+     * own status writes are not.
+     */
+    static boolean worthReconciling(Canary before, Canary after) {
         boolean spec = !Objects.equals(
                 before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
         boolean deleting = after.getMetadata().getDeletionTimestamp() != null;
         boolean finalizers = !Objects.equals(
                 before.getMetadata().getFinalizers(), after.getMetadata().getFinalizers());
         boolean admitted = !Objects.equals(revisionOf(before), revisionOf(after));
+        boolean requested = !Objects.equals(requestOf(before), requestOf(after));
         boolean annotations = !Objects.equals(
                 before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations());
-        if (spec || deleting || finalizers || admitted || annotations) {
-            enqueue(key(after));
-        }
+        return spec || deleting || finalizers || admitted || requested || annotations;
+    }
+
+    private static String requestOf(Canary c) {
+        return c.getStatus() == null || c.getStatus().request == null ? null : c.getStatus().request.uid;
     }
 
     private static String revisionOf(Canary c) {

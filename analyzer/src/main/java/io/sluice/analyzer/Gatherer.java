@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.decision.FlaggerStatus;
 import io.sluice.analyzer.decision.NoDataPolicy;
 import io.sluice.analyzer.decision.Observations;
+import io.sluice.analyzer.decision.ProgressBudget;
 import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
@@ -38,6 +39,7 @@ final class Gatherer {
     private final KubernetesSerialization json;
     private final Settings settings;
     private Function<Canary, List<Canary>> siblings = c -> List.of();
+    private java.util.function.Supplier<List<Canary>> all = List::of;
 
     Gatherer(Kube kube, ClusterView view, Settings settings) {
         this.kube = kube;
@@ -51,6 +53,29 @@ final class Gatherer {
         this.siblings = lookup;
     }
 
+    /** Where every Canary comes from (the informer's store), for the concurrency budget. */
+    void all(java.util.function.Supplier<List<Canary>> lookup) {
+        this.all = lookup;
+    }
+
+    /** Where {@code canary} stands under the concurrency budget, from the statuses of all Canaries. */
+    private ProgressBudget.Standing standing(Canary canary) {
+        int max = settings.maxProgressingCanaries();
+        if (max <= 0) {
+            return ProgressBudget.Standing.FREE;
+        }
+        String self =
+                canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
+        ProgressBudget.Entry me = ProgressBudget.Entry.of(self, canary.getStatus());
+        List<ProgressBudget.Entry> others = all.get().stream()
+                .filter(Coexistence::ours)
+                .map(c -> ProgressBudget.Entry.of(
+                        c.getMetadata().getNamespace() + "/" + c.getMetadata().getName(), c.getStatus()))
+                .filter(e -> !e.key().equals(self))
+                .toList();
+        return ProgressBudget.standing(self, me.queuedSince(), others, max);
+    }
+
     Future<Snapshot> gather(Canary canary, boolean due) {
         Observations.Builder obs = Observations.builder(
                         canary.getMetadata().getName(), canary.getMetadata().getNamespace())
@@ -62,7 +87,9 @@ final class Gatherer {
                 .hasFinalizer(canary.getMetadata().getFinalizers() != null
                         && canary.getMetadata().getFinalizers().contains(WellKnown.FINALIZER))
                 .analysisDue(due)
-                .flaggerStatus(FlaggerStatus.written(canary.getStatus()));
+                .flaggerStatus(FlaggerStatus.written(canary.getStatus()))
+                .requestAnnotation(annotations(canary).get(WellKnown.REQUEST_ANNOTATION))
+                .standing(standing(canary));
         Canary older = olderOnSameTarget(canary);
         if (older != null) {
             return Future.succeededFuture(

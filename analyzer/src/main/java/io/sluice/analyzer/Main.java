@@ -195,6 +195,14 @@ public final class Main implements Callable<Integer> {
     Duration noDataDeadline;
 
     @Option(
+            names = "--max-progressing-canaries",
+            defaultValue = "${env:SLUICE_MAX_PROGRESSING_CANARIES:-0}",
+            description = "How many Canaries may run at once, cluster-wide; a new revision beyond it waits in phase"
+                    + " Waiting, oldest first, until a run ends. 0 means no limit"
+                    + " (env SLUICE_MAX_PROGRESSING_CANARIES). Default: ${DEFAULT-VALUE}.")
+    int maxProgressingCanaries;
+
+    @Option(
             names = "--metrics-query-timeout",
             defaultValue = "${env:SLUICE_METRICS_QUERY_TIMEOUT:-5s}",
             converter = DurationConverter.class,
@@ -347,6 +355,11 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     new CommandLine(this), "--mesh-provider must be gloo-mesh: Sluice routes through Gloo Mesh only");
         }
+        if (maxProgressingCanaries < 0) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--max-progressing-canaries must be 0 (no limit) or more, not " + maxProgressingCanaries);
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         Installation installation = installation(Installation.SERVICE_ACCOUNT_DIR);
         leaseNamespace = installation.namespace();
@@ -367,7 +380,8 @@ public final class Main implements Callable<Integer> {
                 Duration.ofMinutes(2),
                 identity,
                 qps,
-                burst);
+                burst,
+                maxProgressingCanaries);
         GatesConfig gatesConfig;
         try {
             gatesConfig = GatesConfig.builder()

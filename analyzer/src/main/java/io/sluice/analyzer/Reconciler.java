@@ -259,6 +259,12 @@ final class Reconciler {
         return this;
     }
 
+    /** Where every Canary comes from (the informer's store), for the concurrency budget. */
+    Reconciler all(java.util.function.Supplier<List<Canary>> lookup) {
+        gatherer.all(lookup);
+        return this;
+    }
+
     /** Where the Canaries that may share this one's target come from (the informer's store). */
     Reconciler siblings(Function<Canary, List<Canary>> lookup) {
         gatherer.siblings(lookup);

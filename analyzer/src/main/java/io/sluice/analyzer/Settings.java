@@ -18,6 +18,7 @@ import java.util.List;
  * @param instance               this process's identity (Event reportingInstance, lease holder)
  * @param kubeQps                sustained API calls per second
  * @param kubeBurst              API calls allowed in a burst
+ * @param maxProgressingCanaries how many Canaries may run at once, cluster-wide; 0 for no limit
  */
 public record Settings(
         List<String> selectorLabels,
@@ -30,7 +31,8 @@ public record Settings(
         Duration maxBackoff,
         String instance,
         double kubeQps,
-        int kubeBurst) {
+        int kubeBurst,
+        int maxProgressingCanaries) {
 
     /** Flagger's defaults. */
     public static Settings defaults() {
@@ -45,6 +47,24 @@ public record Settings(
                 Duration.ofMinutes(2),
                 "sluice-analyzer",
                 100,
-                250);
+                250,
+                0);
+    }
+
+    /** These settings with a concurrency budget of {@code max} running Canaries (0: none). */
+    public Settings withMaxProgressingCanaries(int max) {
+        return new Settings(
+                selectorLabels,
+                includeLabelPrefixes,
+                configTracking,
+                waitForRouteAcceptance,
+                noDataPolicy,
+                noDataDeadline,
+                resync,
+                maxBackoff,
+                instance,
+                kubeQps,
+                kubeBurst,
+                max);
     }
 }

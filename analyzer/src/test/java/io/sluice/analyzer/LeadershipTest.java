@@ -66,10 +66,13 @@ class LeadershipTest {
         return l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
     }
 
-    /** Waits for a condition the analyzers bring about; fails after a deadline far below the lease duration. */
+    /**
+     * Waits until {@code identity} holds the lease and its leading callback ran (it runs after the lease is written);
+     * fails after a deadline far below the lease duration.
+     */
     void awaitHolder(KubernetesClient client, String identity) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!identity.equals(holder(client))) {
+        while (!identity.equals(holder(client)) || !log.contains(identity + " leads")) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the lease is held by " + holder(client) + ", not " + identity + "; " + log);
             }

@@ -110,6 +110,13 @@ class MainTest {
     }
 
     @Test
+    @DisplayName("a negative concurrency budget is refused")
+    void badBudget() {
+        int code = new CommandLine(new Main()).execute("--max-progressing-canaries=-1", "--no-leader-election");
+        assertThat(code).isEqualTo(2);
+    }
+
+    @Test
     void versionNamesTheServiceAndItsBuild() {
         java.io.StringWriter out = new java.io.StringWriter();
         CommandLine cli = new CommandLine(new Main()).setOut(new java.io.PrintWriter(out));

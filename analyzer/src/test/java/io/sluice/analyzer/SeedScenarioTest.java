@@ -937,8 +937,8 @@ class SeedScenarioTest {
                 });
         tick();
         assertThat(cluster.canary().getStatus().conditions)
-                .extracting(c -> c.type)
-                .containsExactly("Promoted");
+                .extracting(c -> c.type + "/" + c.status)
+                .containsExactlyInAnyOrder("Promoted/Unknown", "Ready/False", "Reconciling/True", "Stalled/False");
     }
 
     @Test
@@ -1020,10 +1020,11 @@ class SeedScenarioTest {
                 .withName("podinfo-b")
                 .get();
         assertThat(b.getStatus().phase).as("nothing decided").isNull();
-        assertThat(b.getStatus().conditions).singleElement().satisfies(c -> {
-            assertThat(c.type).isEqualTo("TargetConflict");
-            assertThat(c.message).contains("canary podinfo.test already manages");
-        });
+        assertThat(b.getStatus().conditions)
+                .extracting(c -> c.type + "/" + c.status)
+                .containsExactly("TargetConflict/True", "Ready/False", "Reconciling/False", "Stalled/True");
+        assertThat(b.getStatus().conditions)
+                .allSatisfy(c -> assertThat(c.message).contains("canary podinfo.test already manages"));
         assertThat(gates.events)
                 .containsExactly("Warning canary podinfo-b.test targets Deployment podinfo.test,"
                         + " which canary podinfo.test already manages: nothing is done until one of them is deleted or"
@@ -1220,7 +1221,8 @@ class SeedScenarioTest {
                 Duration.ofMinutes(2),
                 "sluice-analyzer",
                 100,
-                250));
+                250,
+                0));
         createHpa(
                 Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),
                 Map.of("autoscaler.example.com/note", "copied", "other.example.com/note", "left out"));
@@ -1348,6 +1350,185 @@ class SeedScenarioTest {
 
     private Canary example(String file) {
         return cluster.example(file, Canary.class);
+    }
+
+    /** Another Canary of the cluster, as the informer's store would list it, in {@code phase}. */
+    static Canary otherCanary(String name, String phase) {
+        Canary c = new Canary();
+        c.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace("other")
+                .build());
+        c.setStatus(new io.sluice.model.flagger.CanaryStatus());
+        c.getStatus().phase = phase;
+        return c;
+    }
+
+    @Test
+    @DisplayName("--max-progressing-canaries 1: a new revision waits in Waiting while another Canary runs, keeps its"
+            + " place across a restart of the analyzer, and starts once that run ended")
+    void concurrencyBudget() throws Exception {
+        List<Canary> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Supplier<Reconciler> budgeted =
+                () -> newReconciler(Settings.defaults().withMaxProgressingCanaries(1))
+                        .all(() -> {
+                            List<Canary> all = new ArrayList<>(others);
+                            all.add(cluster.canary());
+                            return all;
+                        });
+        reconciler = budgeted.get();
+        bootstrap();
+        others.add(otherCanary("busy", "Progressing"));
+        cluster.setImage("6.0.1");
+        watchEvent();
+        assertThat(phase()).isEqualTo("Waiting");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        String text = "Waiting for a free slot: 1 canaries progressing, at most 1 (--max-progressing-canaries);"
+                + " place 1 in the queue";
+        assertThat(gates.events).last().isEqualTo("Normal " + text);
+        CanaryCondition queued = cluster.canary().getStatus().conditions.stream()
+                .filter(c -> "Queued".equals(c.type))
+                .findFirst()
+                .orElseThrow();
+        assertThat(queued.message).isEqualTo(text);
+
+        reconciler = budgeted.get(); // a restart: nothing but the statuses is kept
+        tick();
+        tick();
+        assertThat(phase()).isEqualTo("Waiting");
+        assertThat(cluster.canary().getStatus().conditions)
+                .filteredOn(c -> "Queued".equals(c.type))
+                .singleElement()
+                .satisfies(c -> assertThat(c.lastTransitionTime).isEqualTo(queued.lastTransitionTime));
+
+        others.set(0, otherCanary("busy", "Succeeded"));
+        watchEvent();
+        assertThat(phase()).isEqualTo("Progressing");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.canary().getStatus().conditions).noneMatch(c -> "Queued".equals(c.type));
+    }
+
+    /**
+     * What the admission service does with a runtime request: it records the request in the status (the status write
+     * comes first, and may outlive an update that fails later), then the API server stores the annotation.
+     */
+    void recordRequest(String action, String user, String source) {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .editStatus(c -> {
+                    var r = new io.sluice.model.flagger.CanaryStatus.RecordedRequest();
+                    r.action = action;
+                    r.revision = io.sluice.model.control.RuntimeRequests.runRevision(c.getStatus());
+                    r.user = user;
+                    r.source = source;
+                    r.requestedAt = clock.instant().toString();
+                    r.uid = "uid-" + action;
+                    c.getStatus().request = r;
+                    return c;
+                });
+    }
+
+    void annotateRequest(String value) {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getMetadata().getAnnotations().put(io.sluice.model.WellKnown.REQUEST_ANNOTATION, value);
+                    return c;
+                });
+    }
+
+    /** A run of 6.0.1 at 70/30. */
+    void runAt30() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        tick();
+        assertThat(cluster.weights()).containsExactly(70, 30);
+        gates.events.clear();
+        gates.alerts.clear();
+        gates.calls.clear();
+    }
+
+    @Test
+    @DisplayName("promote: acted on at the watch event once the annotation asks for it, then Promoting and"
+            + " Finalising as every promotion, with the requester in the Event and status.requestHandled")
+    void promoteRequest() throws Exception {
+        runAt30();
+        recordRequest("promote", "alice", "kubectl-sluice");
+        watchEvent();
+        assertThat(phase())
+                .as("the record alone is a hint: the annotation has not asked yet")
+                .isEqualTo("Progressing");
+        assertThat(cluster.canary().getStatus().requestHandled).isNull();
+        annotateRequest("promote");
+        watchEvent();
+        assertThat(phase()).isEqualTo("Promoting");
+        assertThat(image("podinfo-primary")).endsWith(":6.0.1");
+        var handled = cluster.canary().getStatus().requestHandled;
+        assertThat(List.of(handled.uid, handled.action, handled.outcome, handled.message))
+                .containsExactly("uid-promote", "promote", "done", "Promotion requested by alice via kubectl-sluice");
+        assertThat(handled.revision).isEqualTo(cluster.canary().getStatus().lastAppliedSpec);
+        assertThat(cluster.canary().getStatus().request.user)
+                .as("the admission's record is kept")
+                .isEqualTo("alice");
+        for (int i = 0; i < 4 && !"Succeeded".equals(phase()); i++) {
+            tick();
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        assertThat(gates.events)
+                .containsExactly(
+                        "Normal Promotion requested by alice via kubectl-sluice",
+                        "Normal Copying podinfo.test template spec to podinfo-primary.test",
+                        "Normal Routing all traffic to primary",
+                        "Normal Promotion completed! Scaling down podinfo.test");
+        assertThat(gates.calls).noneMatch(c -> c.startsWith("metric") || c.contains("load-test"));
+        assertThat(cluster.events()).anySatisfy(e -> {
+            assertThat(e.getMessage()).isEqualTo("Promotion requested by alice via kubectl-sluice");
+            assertThat(e.getType()).isEqualTo("Normal");
+        });
+        int promotions = gates.events.size();
+        tick();
+        watchEvent();
+        assertThat(gates.events).as("acted on once").hasSize(promotions);
+    }
+
+    @Test
+    @DisplayName("abort: routes 100/0 first, scales the canary down once they are read back, Failed with the alert")
+    void abortRequest() throws Exception {
+        runAt30();
+        annotateRequest("abort");
+        watchEvent();
+        recordRequest("abort", "bob", "argocd");
+        int from = cluster.requests.size();
+        watchEvent();
+        assertThat(phase()).isEqualTo("Failed");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas())
+                .as("not before the routes are read back")
+                .isEqualTo(2);
+        watchEvent();
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
+        List<String> writes = cluster.requestsSince(from).stream()
+                .filter(r -> !r.startsWith("GET "))
+                .filter(r -> r.contains("/routetables/podinfo-delegate")
+                        || r.matches("\\S+ /apis/apps/v1/namespaces/test/deployments/podinfo(/scale)?"))
+                .toList();
+        assertThat(writes).hasSize(2);
+        assertThat(writes.get(0)).contains("/routetables/podinfo-delegate");
+        assertThat(writes.get(1)).contains("/deployments/podinfo");
+        assertThat(gates.events)
+                .containsExactly(
+                        "Warning Abort requested by bob via argocd",
+                        "Warning Canary failed! Scaling down podinfo.test");
+        assertThat(gates.alerts).anyMatch(a -> a.contains("Rolling back: abort requested by bob via argocd"));
+        assertThat(image("podinfo-primary")).endsWith(":6.0.0");
+        assertThat(cluster.canary().getStatus().requestHandled.outcome).isEqualTo("done");
     }
 
     /**

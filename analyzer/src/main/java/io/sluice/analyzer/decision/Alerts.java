@@ -55,4 +55,9 @@ public final class Alerts {
     public static Alert holdDeadlineExceeded(java.time.Duration deadline) {
         return new Alert("Rolling back: no metric data for " + GoFormat.duration(deadline), Severity.ERROR, false);
     }
+
+    /** Sluice: a person aborted the run ({@code requester} is {@code <user> via <source>}). */
+    public static Alert abortRequested(String requester) {
+        return new Alert("Rolling back: abort requested by " + requester, Severity.WARN, false);
+    }
 }

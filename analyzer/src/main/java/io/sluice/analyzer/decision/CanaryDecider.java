@@ -3,6 +3,9 @@ package io.sluice.analyzer.decision;
 import io.sluice.analyzer.decision.Action.EmitEvent;
 import io.sluice.analyzer.decision.Action.EmitEvent.Type;
 import io.sluice.model.WellKnown;
+import io.sluice.model.control.RuntimeAction;
+import io.sluice.model.control.RuntimeRequest;
+import io.sluice.model.control.RuntimeRequests;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryDefaults;
@@ -89,6 +92,8 @@ public final class CanaryDecider {
      * its transition time is when the wait began, from which the progress deadline is counted.
      */
     public static final String NOT_READY_CONDITION = "WorkloadNotReady";
+    /** Sluice: the condition a run carries while a runtime request holds it ({@code pause}). */
+    public static final String PAUSED_CONDITION = "Paused";
 
     private final CanarySpec spec;
     private final CanaryStatus old;
@@ -104,6 +109,21 @@ public final class CanaryDecider {
     private String holding;
     /** What this tick found not ready; null when it waited for no workload. */
     private String notReady;
+    /**
+     * The run is held by a pause: the last request the analyzer handled was a pause it carried out for this run, or
+     * this tick carries one out. A pending request the annotation does not back changes nothing.
+     */
+    private boolean paused;
+    /** The request this tick carried out or rejected: the status's transition time moves with it. */
+    private boolean requestHandled;
+    /** Why this tick could not act on the Canary (its target is missing or unusable); null when it could. */
+    private KstatusConditions.Halt halt;
+    /** Why this tick left the Canary waiting for a slot of the concurrency budget; null when it did not. */
+    private String queued;
+    /** This tick found a slot for the run it starts: the Canary leaves the queue. */
+    private boolean dequeued;
+    /** A retry being carried out: the run it starts is the requester's. */
+    private CanaryStatus.RecordedRequest retrying;
 
     private CanaryDecider(CanarySpec spec, CanaryStatus status, Observations obs, Instant now) {
         this.spec = spec;
@@ -151,12 +171,21 @@ public final class CanaryDecider {
             actions.add(new Action.RemoveFinalizer());
         }
         if (obs.target() == null || obs.targetProblem() != null) {
+            String text = obs.targetProblem() != null ? obs.targetProblem() : Texts.targetMissing(tgt, ns);
             if (obs.analysisDue()) {
-                event(Type.Warning, obs.targetProblem() != null ? obs.targetProblem() : Texts.targetMissing(tgt, ns));
+                event(Type.Warning, text);
             }
+            halt = new KstatusConditions.Halt(obs.target() == null ? "TargetNotFound" : "TargetNotUsable", text);
             return tickUsed();
         }
         CanaryPhase phase = old.phase();
+        paused = pausedBefore(phase);
+        if (RuntimeRequests.pending(old)) {
+            Result acted = onRequest(phase);
+            if (acted != null) {
+                return acted;
+            }
+        }
         if (phase == null) {
             return onInitializing();
         }
@@ -168,6 +197,176 @@ public final class CanaryDecider {
             case Promoting -> onPromoting();
             case Finalising -> onFinalising();
         };
+    }
+
+    // ---------------------------------------------------------------- runtime requests
+
+    /**
+     * A runtime request the admission service recorded ({@code status.request}) and the analyzer has not answered yet.
+     * The record is a hint: the request is carried out only while the Canary's {@code sluice.io/request} annotation
+     * still asks for it (the admitted update may have failed after the record was written), and only when it still
+     * fits the run as it is now ({@link RuntimeRequests#judge}). A request that no longer fits is answered
+     * {@code rejected} with the reason and a Warning Event, and the tick goes on as if it had not been made. Every
+     * answer goes into {@code status.requestHandled} in the same status write as what it caused, so a request is
+     * carried out once, whatever restarts in between.
+     *
+     * @return the decision the request caused, or {@code null} when the ordinary tick follows
+     */
+    private Result onRequest(CanaryPhase phase) {
+        CanaryStatus.RecordedRequest request = old.request;
+        if (!annotationAsksFor(request)) {
+            return null;
+        }
+        RuntimeAction action = RuntimeAction.parse(request.action);
+        if (action == null) {
+            return rejectRequest(request, "names no known action \"" + request.action + "\"");
+        }
+        RuntimeRequests.Verdict verdict =
+                RuntimeRequests.judge(new RuntimeRequest(action, request.revision), statusAsAnswered());
+        if (verdict instanceof RuntimeRequests.Verdict.Denied denied) {
+            return rejectRequest(request, denied.reason());
+        }
+        String moved = movedOn(phase, action);
+        if (moved != null) {
+            return rejectRequest(request, moved);
+        }
+        String who = Texts.requester(request.user, request.source);
+        switch (action) {
+            case PROMOTE -> {
+                answer(request, RuntimeRequests.DONE, Texts.promotionRequested(who));
+                event(Type.Normal, Texts.promotionRequested(who));
+                return promoteNow(phase);
+            }
+            case ABORT -> {
+                answer(request, RuntimeRequests.DONE, Texts.abortRequested(who));
+                event(Type.Warning, Texts.abortRequested(who));
+                alert(Alerts.abortRequested(who));
+                converge(true, false);
+                return rollback(Rollback.ABORT, "");
+            }
+            case RETRY -> {
+                answer(request, RuntimeRequests.DONE, Texts.retryRequested(who));
+                event(Type.Normal, Texts.retryRequested(who));
+                retrying = request;
+                converge(true, false);
+                return startRun(phase);
+            }
+            case PAUSE -> {
+                answer(request, RuntimeRequests.DONE, Texts.pauseRequested(who));
+                event(Type.Normal, Texts.pauseRequested(who));
+                paused = true;
+                converge(true, false);
+                return idle();
+            }
+            case RESUME -> {
+                answer(request, RuntimeRequests.DONE, Texts.resumeRequested(who));
+                event(Type.Normal, Texts.resumeRequested(who));
+                paused = false;
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** True when the {@code sluice.io/request} annotation asks for {@code request}: same action, same revision if any. */
+    private boolean annotationAsksFor(CanaryStatus.RecordedRequest request) {
+        if (obs.requestAnnotation() == null) {
+            return false;
+        }
+        RuntimeRequest asked;
+        try {
+            asked = RuntimeRequest.parse(obs.requestAnnotation());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return asked.action().wireName().equals(request.action)
+                && (asked.revision() == null || asked.revision().equals(request.revision));
+    }
+
+    /**
+     * The status as the analyzer last answered it: the pending request replaced by the one handled before it, so that
+     * whether the run is paused is judged by what was carried out, not by what is only asked.
+     */
+    private CanaryStatus statusAsAnswered() {
+        CanaryStatus answered = Statuses.copy(old);
+        CanaryStatus.HandledRequest last = old.requestHandled;
+        if (last == null) {
+            answered.request = null;
+        } else {
+            CanaryStatus.RecordedRequest r = new CanaryStatus.RecordedRequest();
+            r.uid = last.uid;
+            r.action = last.action;
+            r.revision = last.revision;
+            answered.request = r;
+        }
+        return answered;
+    }
+
+    /** Whether a pause the analyzer carried out holds the run in progress. */
+    private boolean pausedBefore(CanaryPhase phase) {
+        return phase != null && RuntimeRequests.paused(statusAsAnswered()) && steerable(phase);
+    }
+
+    private static boolean steerable(CanaryPhase phase) {
+        return phase == CanaryPhase.Waiting
+                || phase == CanaryPhase.Progressing
+                || phase == CanaryPhase.WaitingPromotion;
+    }
+
+    /**
+     * Why the request, though it fits the status, would act on the wrong template: the target changed since the run
+     * (or the failed run) it names; that change gets a run of its own. {@code null} when it did not.
+     */
+    private String movedOn(CanaryPhase phase, RuntimeAction action) {
+        String revision = obs.target().revision();
+        boolean moved = switch (phase) {
+            case Progressing, WaitingPromotion -> changed();
+            case Failed -> action == RuntimeAction.RETRY && !revision.equals(old.lastAppliedSpec);
+            default -> false;
+        };
+        return moved ? Texts.targetMovedOn(revision) : null;
+    }
+
+    private Result rejectRequest(CanaryStatus.RecordedRequest request, String reason) {
+        answer(request, RuntimeRequests.REJECTED, reason);
+        event(
+                Type.Warning,
+                Texts.requestRejected(request.action, Texts.requester(request.user, request.source), reason));
+        return null;
+    }
+
+    /** Answers {@code request} in this tick's status. */
+    private void answer(CanaryStatus.RecordedRequest request, String outcome, String message) {
+        CanaryStatus.HandledRequest handled = new CanaryStatus.HandledRequest();
+        handled.uid = request.uid;
+        handled.action = request.action;
+        handled.revision = request.revision;
+        handled.handledAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        handled.outcome = outcome;
+        handled.message = message;
+        next.requestHandled = handled;
+        requestHandled = true;
+    }
+
+    /**
+     * {@code promote}: the remaining steps and checks are skipped, confirm-promotion hooks included (a person decided),
+     * and the run goes through Promoting and Finalising as every promotion does. A run still waiting for its start
+     * (Waiting) promotes the target's template as it is.
+     */
+    private Result promoteNow(CanaryPhase phase) {
+        converge(true, false);
+        if (phase == CanaryPhase.Waiting) {
+            sync(0, 0, 0);
+        }
+        return promote();
+    }
+
+    /** A run held by a pause: the weight stays, nothing is judged, stepped or timed out; routes and scale are kept. */
+    private Result heldByPause() {
+        if (obs.target().specReplicas() == 0) {
+            actions.add(new Action.ScaleTarget(scaleUpReplicas()));
+        }
+        return idle();
     }
 
     // ---------------------------------------------------------------- takeover
@@ -213,6 +412,8 @@ public final class CanaryDecider {
         event(Type.Normal, Texts.takenOver(phase.name(), revision));
         next.observedGeneration = obs.generation();
         next.lastTransitionTime = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        next.conditions =
+                KstatusConditions.apply(next.conditions, phase, spec.targetRef.kind, null, next.lastTransitionTime);
         // Not a used tick: the next reconcile, brought by the status write, continues where Flagger stopped.
         return new Result.Decision(next, List.copyOf(actions), SHORT, false);
     }
@@ -292,14 +493,27 @@ public final class CanaryDecider {
 
     private Result onWaiting() {
         converge(true, false);
-        if (!obs.analysisDue()) {
+        // A queued Canary starts as soon as a slot frees (the controller wakes it), not at its next tick.
+        boolean slotFreed = condition(old, ProgressBudget.QUEUED_CONDITION) != null
+                && obs.standing().mayStart();
+        if (paused || !(obs.analysisDue() || slotFreed)) {
             return idle();
         }
         return startRun(CanaryPhase.Waiting);
     }
 
-    /** The start gate: confirm-rollout hooks, then the run begins with the canary scaled up. */
+    /** The start gate: the concurrency budget, confirm-rollout hooks, then the run begins with the canary scaled up. */
     private Result startRun(CanaryPhase phase) {
+        ProgressBudget.Standing standing = obs.standing();
+        if (!standing.mayStart()) {
+            queued = Texts.queued(standing.place(), standing.running(), standing.max());
+            if (phase != CanaryPhase.Waiting) {
+                enter(CanaryPhase.Waiting);
+                event(Type.Normal, queued);
+            }
+            return tickUsed();
+        }
+        dequeued = true;
         Gate g = gate("confirm-rollout", phase);
         if (g.pending() != null) {
             return g.pending();
@@ -329,6 +543,9 @@ public final class CanaryDecider {
         converge(true, false);
         if (changed()) {
             return restartRun();
+        }
+        if (paused) {
+            return heldByPause();
         }
         if (obs.target().specReplicas() == 0) {
             // The run's scale-up was lost or undone: a canary without pods is not ready, so nothing is judged or
@@ -633,7 +850,7 @@ public final class CanaryDecider {
 
     private Result promote() {
         event(Type.Normal, Texts.copying(tgt, ns));
-        actions.add(new Action.PromoteTemplate(old.lastAppliedSpec));
+        actions.add(new Action.PromoteTemplate(next.lastAppliedSpec));
         enter(CanaryPhase.Promoting);
         return tickUsed();
     }
@@ -807,13 +1024,16 @@ public final class CanaryDecider {
         THRESHOLD,
         MANUAL,
         DEADLINE,
-        HOLD
+        HOLD,
+        /** A person asked for it ({@code abort}): the caller said so; no threshold or deadline text. */
+        ABORT
     }
 
     private Result rollback(Rollback why, String err) {
         int failed = Statuses.n(old.failedChecks);
         int threshold = CanaryDefaults.threshold(analysis);
-        if (failed >= threshold) {
+        // An abort was said by the caller ("Abort requested by …" and its alert), whatever the counters show.
+        if (why != Rollback.ABORT && failed >= threshold) {
             event(Type.Warning, Texts.thresholdReached(key, failed));
             alert(Alerts.thresholdReached(failed));
         } else if (why == Rollback.DEADLINE) {
@@ -951,8 +1171,8 @@ public final class CanaryDecider {
      */
     private Result blocked(String conditionType, String reason, String text) {
         CanaryCondition was = condition(old, conditionType);
+        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         if (was == null || !text.equals(was.message)) {
-            String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
             next.conditions = next.conditions == null ? new ArrayList<>() : next.conditions;
             next.conditions.removeIf(c -> conditionType.equals(c.type));
             CanaryCondition c = new CanaryCondition();
@@ -964,6 +1184,12 @@ public final class CanaryDecider {
             c.lastTransitionTime = was == null ? stamp : was.lastTransitionTime;
             next.conditions.add(c);
         }
+        next.conditions = KstatusConditions.apply(
+                next.conditions,
+                next.phase(),
+                spec.targetRef == null ? null : spec.targetRef.kind,
+                new KstatusConditions.Halt(reason, text),
+                stamp);
         next.observedGeneration = obs.generation();
         if (obs.analysisDue() || was == null) {
             event(Type.Warning, text);
@@ -983,10 +1209,13 @@ public final class CanaryDecider {
             next.conditions.removeIf(
                     c -> INVALID_SPEC_CONDITION.equals(c.type) || TARGET_CONFLICT_CONDITION.equals(c.type));
         }
+        next.conditions = KstatusConditions.apply(next.conditions, phase, spec.targetRef.kind, halt, stamp);
         holdingCondition(stamp);
         notReadyCondition(stamp);
+        pausedCondition(stamp);
+        queuedCondition(stamp);
         next.observedGeneration = obs.generation();
-        if (Statuses.progressed(old, next) || old.lastTransitionTime == null && phase != null) {
+        if (Statuses.progressed(old, next) || requestHandled || old.lastTransitionTime == null && phase != null) {
             next.lastTransitionTime = stamp;
         }
         boolean routed =
@@ -1055,6 +1284,70 @@ public final class CanaryDecider {
         c.message = notReady;
         c.lastUpdateTime = stamp;
         c.lastTransitionTime = stamp;
+        next.conditions.add(c);
+    }
+
+    /**
+     * Shows a pause in the status ({@link #PAUSED_CONDITION}, from when the pause began) while it holds the run, and
+     * drops it once it does not. While paused the wait for a workload is not timed: a record of one is dropped too,
+     * so the progress deadline counts afresh after a resume.
+     */
+    private void pausedCondition(String stamp) {
+        boolean holds = paused && next.phase() != null && steerable(next.phase());
+        CanaryCondition was = condition(old, PAUSED_CONDITION);
+        if (!holds) {
+            if (was != null && next.conditions != null) {
+                next.conditions.removeIf(c -> PAUSED_CONDITION.equals(c.type));
+            }
+            return;
+        }
+        if (next.conditions == null) {
+            next.conditions = new ArrayList<>();
+        }
+        next.conditions.removeIf(c -> NOT_READY_CONDITION.equals(c.type));
+        if (was != null) {
+            return;
+        }
+        CanaryStatus.HandledRequest pause = next.requestHandled;
+        CanaryCondition c = new CanaryCondition();
+        c.type = PAUSED_CONDITION;
+        c.status = "True";
+        c.reason = "PauseRequested";
+        c.message = Texts.pausedAt(pause == null ? null : pause.message, Statuses.n(next.canaryWeight));
+        c.lastUpdateTime = stamp;
+        c.lastTransitionTime = stamp;
+        next.conditions.add(c);
+    }
+
+    /**
+     * Keeps {@link ProgressBudget#QUEUED_CONDITION} while the Canary waits for a slot, with the time it joined the queue
+     * as its transition time (the queue's order, kept across restarts), and drops it once the run started or the wait
+     * is over otherwise.
+     */
+    private void queuedCondition(String stamp) {
+        CanaryCondition was = condition(old, ProgressBudget.QUEUED_CONDITION);
+        boolean waits = queued != null
+                || (was != null && !dequeued && next.phase() == CanaryPhase.Waiting && !Statuses.progressed(old, next));
+        if (!waits) {
+            if (was != null && next.conditions != null) {
+                next.conditions.removeIf(c -> ProgressBudget.QUEUED_CONDITION.equals(c.type));
+            }
+            return;
+        }
+        if (queued == null || (was != null && queued.equals(was.message))) {
+            return; // unchanged: the place is said again only when it moves
+        }
+        if (next.conditions == null) {
+            next.conditions = new ArrayList<>();
+        }
+        next.conditions.removeIf(c -> ProgressBudget.QUEUED_CONDITION.equals(c.type));
+        CanaryCondition c = new CanaryCondition();
+        c.type = ProgressBudget.QUEUED_CONDITION;
+        c.status = "True";
+        c.reason = "ProgressBudget";
+        c.message = queued;
+        c.lastUpdateTime = stamp;
+        c.lastTransitionTime = was == null ? stamp : was.lastTransitionTime;
         next.conditions.add(c);
     }
 
@@ -1156,8 +1449,12 @@ public final class CanaryDecider {
         run.revision = obs.target().revision();
         run.startedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
         CanaryStatus.AdmittedRevision admitted = old.admittedRevision;
-        // The admission record is a hint: only trusted when it names the revision the Deployment really has.
-        if (admitted != null && run.revision.equals(admitted.revision)) {
+        if (retrying != null) {
+            // A retry is the requester's run, whoever wrote the revision first.
+            run.user = retrying.user;
+            run.source = retrying.source;
+        } else if (admitted != null && run.revision.equals(admitted.revision)) {
+            // The admission record is a hint: only trusted when it names the revision the Deployment really has.
             run.user = admitted.user;
             run.source = admitted.source;
         }
@@ -1168,7 +1465,10 @@ public final class CanaryDecider {
         Map<String, String> a = new LinkedHashMap<>();
         a.put(ANNOTATION_REVISION, obs.target().revision());
         CanaryStatus.AdmittedRevision admitted = old.admittedRevision;
-        if (admitted != null && obs.target().revision().equals(admitted.revision)) {
+        if (retrying != null) {
+            putIfSet(a, ANNOTATION_USER, retrying.user);
+            putIfSet(a, ANNOTATION_SOURCE, retrying.source);
+        } else if (admitted != null && obs.target().revision().equals(admitted.revision)) {
             if (admitted.user != null) {
                 a.put(ANNOTATION_USER, admitted.user);
             }
@@ -1177,6 +1477,12 @@ public final class CanaryDecider {
             }
         }
         return a;
+    }
+
+    private static void putIfSet(Map<String, String> m, String key, String value) {
+        if (value != null) {
+            m.put(key, value);
+        }
     }
 
     private boolean skipAnalysis() {

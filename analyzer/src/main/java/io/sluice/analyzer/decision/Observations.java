@@ -35,6 +35,9 @@ import java.util.Map;
  * @param providers       the outcome of the provider check of this tick, or null when not run
  * @param flaggerStatus   the status was written by Flagger, not Sluice ({@link FlaggerStatus}): the Canary is taken
  *                        over
+ * @param requestAnnotation the Canary's {@code sluice.io/request} annotation as written, or null: a recorded runtime
+ *                        request ({@code status.request}) is acted on only while this still asks for it
+ * @param standing        where the Canary stands under the concurrency budget, should it start a run
  */
 public record Observations(
         String name,
@@ -57,7 +60,9 @@ public record Observations(
         Map<String, HookOutcome> hookOutcomes,
         Map<String, MetricOutcome> metricOutcomes,
         ProviderAvailability providers,
-        boolean flaggerStatus) {
+        boolean flaggerStatus,
+        String requestAnnotation,
+        ProgressBudget.Standing standing) {
 
     public Observations {
         specViolations = specViolations == null ? List.of() : List.copyOf(specViolations);
@@ -65,6 +70,7 @@ public record Observations(
         hookOutcomes = hookOutcomes == null ? Map.of() : Map.copyOf(hookOutcomes);
         metricOutcomes = metricOutcomes == null ? Map.of() : Map.copyOf(metricOutcomes);
         noDataPolicy = noDataPolicy == null ? NoDataPolicy.FAIL : noDataPolicy;
+        standing = standing == null ? ProgressBudget.Standing.FREE : standing;
     }
 
     /** Observations of the Canary {@code name} in {@code namespace}; everything else unset until given. */
@@ -135,6 +141,8 @@ public record Observations(
         private Map<String, MetricOutcome> metricOutcomes;
         private ProviderAvailability providers;
         private boolean flaggerStatus;
+        private String requestAnnotation;
+        private ProgressBudget.Standing standing;
 
         private Builder() {}
 
@@ -160,6 +168,8 @@ public record Observations(
             metricOutcomes = o.metricOutcomes;
             providers = o.providers;
             flaggerStatus = o.flaggerStatus;
+            requestAnnotation = o.requestAnnotation;
+            standing = o.standing;
         }
 
         public Builder name(String v) {
@@ -262,6 +272,16 @@ public record Observations(
             return this;
         }
 
+        public Builder standing(ProgressBudget.Standing v) {
+            standing = v;
+            return this;
+        }
+
+        public Builder requestAnnotation(String v) {
+            requestAnnotation = v;
+            return this;
+        }
+
         public Builder flaggerStatus(boolean v) {
             flaggerStatus = v;
             return this;
@@ -289,7 +309,9 @@ public record Observations(
                     hookOutcomes,
                     metricOutcomes,
                     providers,
-                    flaggerStatus);
+                    flaggerStatus,
+                    requestAnnotation,
+                    standing);
         }
     }
 }

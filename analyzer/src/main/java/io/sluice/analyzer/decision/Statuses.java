@@ -52,6 +52,19 @@ final class Statuses {
             s.currentRun.unknownFields().forEach(r::setUnknownField);
             c.currentRun = r;
         }
+        // The recorded request belongs to the admission service, like the admitted revision: carried over untouched.
+        c.request = s.request;
+        if (s.requestHandled != null) {
+            CanaryStatus.HandledRequest h = new CanaryStatus.HandledRequest();
+            h.uid = s.requestHandled.uid;
+            h.action = s.requestHandled.action;
+            h.revision = s.requestHandled.revision;
+            h.handledAt = s.requestHandled.handledAt;
+            h.outcome = s.requestHandled.outcome;
+            h.message = s.requestHandled.message;
+            s.requestHandled.unknownFields().forEach(h::setUnknownField);
+            c.requestHandled = h;
+        }
         s.unknownFields().forEach(c::setUnknownField);
         return c;
     }

@@ -306,4 +306,59 @@ public final class Texts {
     public static String noValuesForTemplate(String metric) {
         return "Halt advancement no values found for custom metric: " + metric + ": no values found";
     }
+
+    // ---------------------------------------------------------------- runtime requests (Sluice)
+
+    /** Who asked, as the Events say it: {@code <user> via <source>}. */
+    static String requester(String user, String source) {
+        return (user == null || user.isEmpty() ? "an unknown user" : user) + " via "
+                + (source == null || source.isEmpty() ? "other" : source);
+    }
+
+    /** Sluice: a person asked to promote the run now. */
+    static String promotionRequested(String requester) {
+        return "Promotion requested by " + requester;
+    }
+
+    /** Sluice: a person asked to roll the run back now. */
+    static String abortRequested(String requester) {
+        return "Abort requested by " + requester;
+    }
+
+    /** Sluice: a person asked to run the failed revision again. */
+    static String retryRequested(String requester) {
+        return "Retry requested by " + requester;
+    }
+
+    /** Sluice: a person asked to hold the run at its weight. */
+    static String pauseRequested(String requester) {
+        return "Pause requested by " + requester;
+    }
+
+    /** Sluice: a person asked to continue a paused run. */
+    static String resumeRequested(String requester) {
+        return "Resume requested by " + requester;
+    }
+
+    /** Sluice: a recorded request that no longer fitted when the analyzer came to it. */
+    static String requestRejected(String action, String requester, String reason) {
+        return "Request to " + action + " by " + requester + " rejected: " + reason;
+    }
+
+    /** Sluice: why a request is not carried out once the target's template changed under it. */
+    static String targetMovedOn(String revision) {
+        return "the target's template changed since (revision " + revision + "), which gets a run of its own";
+    }
+
+    /** Sluice: the message of the {@code Paused} condition. */
+    static String pausedAt(String pause, int weight) {
+        return (pause == null ? "Paused" : pause) + "; held at canary weight " + weight + " until a resume request ("
+                + WellKnown.REQUEST_ANNOTATION + "=resume)";
+    }
+
+    /** Sluice: a new revision waits for a slot of the concurrency budget ({@code --max-progressing-canaries}). */
+    static String queued(int place, int running, int max) {
+        return "Waiting for a free slot: " + running + " canaries progressing, at most " + max
+                + " (--max-progressing-canaries); place " + place + " in the queue";
+    }
 }

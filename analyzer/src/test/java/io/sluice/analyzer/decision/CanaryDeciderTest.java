@@ -83,8 +83,12 @@ class CanaryDeciderTest {
                     assertThat(w.events).containsExactly("Warning " + text);
                     assertThat(w.phase()).isNull();
                     assertThat(w.status.conditions)
-                            .extracting(x -> x.type + "/" + x.reason)
-                            .containsExactly("TargetConflict/TargetConflict");
+                            .extracting(x -> x.type + "/" + x.status + "/" + x.reason)
+                            .containsExactly(
+                                    "TargetConflict/True/TargetConflict",
+                                    "Ready/False/TargetConflict",
+                                    "Reconciling/False/TargetConflict",
+                                    "Stalled/True/TargetConflict");
                     w.event();
                     assertThat(w.events).hasSize(1);
                 }),

@@ -70,6 +70,7 @@ class CopiesTest {
             case "io.sluice.analyzer.decision.Routes" -> Routes.accepted(70, 30);
             case "io.sluice.analyzer.decision.NoDataPolicy" -> NoDataPolicy.HOLD;
             case "io.sluice.analyzer.decision.ProviderAvailability" -> new ProviderAvailability(false, "down");
+            case "io.sluice.analyzer.decision.ProgressBudget$Standing" -> new ProgressBudget.Standing(2, 3, 3);
             default -> throw new AssertionError("teach this test a sample of " + t + " (" + name + ")");
         };
     }

@@ -30,6 +30,12 @@ final class World {
     List<String> violations = List.of();
     String olderOnTarget;
     String noDataAnnotation;
+    /** The Canary's {@code sluice.io/request} annotation. */
+    String requestAnnotation;
+    /** Where the Canary stands under the concurrency budget. */
+    ProgressBudget.Standing standing = ProgressBudget.Standing.FREE;
+
+    private int requests;
     boolean promotedPrimarySettles = true;
     NoDataPolicy noData = NoDataPolicy.FAIL;
     Duration noDataDeadline;
@@ -77,6 +83,8 @@ final class World {
                 .specViolations(violations)
                 .olderOnTarget(olderOnTarget)
                 .noDataAnnotation(noDataAnnotation)
+                .requestAnnotation(requestAnnotation)
+                .standing(standing)
                 .build();
     }
 
@@ -185,6 +193,23 @@ final class World {
                 target.replicas(),
                 target.availableReplicas(),
                 false);
+        return this;
+    }
+
+    /**
+     * A runtime request as the admission service admits it: the annotation {@code action} on the Canary, and its
+     * record in the status for the revision the request resolves to.
+     */
+    World request(String action, String revision, String user, String source) {
+        requestAnnotation = action;
+        CanaryStatus.RecordedRequest r = new CanaryStatus.RecordedRequest();
+        r.action = action;
+        r.revision = revision;
+        r.user = user;
+        r.source = source;
+        r.uid = "uid-" + (++requests);
+        r.requestedAt = now.toString();
+        status.request = r;
         return this;
     }
 

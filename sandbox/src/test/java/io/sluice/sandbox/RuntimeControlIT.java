@@ -65,44 +65,11 @@ class RuntimeControlIT {
             env.kubectl().run("apply", "-f", examples.resolve(f).toString()).ok();
         }
         apply(FlaggerTakeoverIT.deploymentYaml(CANARY, CANARY, "6.0.0", 1, "", ""));
-        apply("""
-                apiVersion: networking.gloo.solo.io/v2
-                kind: RouteTable
-                metadata:
-                  name: %1$s
-                  namespace: test
-                  labels: {expose: "true"}
-                spec:
-                  hosts: ['%1$s.test.svc.cluster.local']
-                  virtualGateways:
-                  - {name: north-south-gw, namespace: istio-gateways, cluster: cluster1}
-                  http:
-                  - delegate:
-                      routeTables:
-                      - {name: %1$s-delegate, namespace: test}
-                """.formatted(CANARY));
-        apply("""
-                apiVersion: flagger.app/v1beta1
-                kind: Canary
-                metadata:
-                  name: %1$s
-                  namespace: test
-                spec:
-                  provider: gloo-mesh
-                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: %1$s}
-                  routeTableRef: {name: %1$s, namespace: test}
-                  service:
-                    port: 9898
-                    targetPort: 9898
-                    apex: {labels: {expose: "true"}}
-                    canary: {labels: {expose: "true"}}
-                    primary: {labels: {expose: "true"}}
-                  analysis:
-                    interval: 10s
-                    threshold: 2
-                    maxWeight: 50
-                    stepWeight: 10
-                """.formatted(CANARY));
+        apply(FlaggerTakeoverIT.parentRouteTable(CANARY));
+        String canary = FlaggerTakeoverIT.canary(CANARY, "gloo-mesh");
+        String steps = "maxWeight: 40\n    stepWeight: 20";
+        assertThat(canary).contains(steps);
+        apply(canary.replace(steps, "maxWeight: 50\n    stepWeight: 10"));
         await("the Canary to be Initialized", Duration.ofSeconds(90), () -> "Initialized".equals(phase()));
     }
 

@@ -176,7 +176,8 @@ class RuntimeControlIT {
                 .ok()
                 .out());
         assertThat(SeedRun.canaryWeight(delegate)).as("routes 100/0").isZero();
-        assertThat(weights(delegate)).containsExactly(100, 0);
+        assertThat(weights(delegate))
+                .containsOnly(Map.entry(CANARY + "-primary", 100), Map.entry(CANARY + "-canary", 0));
         await("the canary scaled down", Duration.ofSeconds(30), () -> replicas(CANARY) == 0);
         assertThat(SeedRun.image(env, NS, CANARY + "-primary")).isEqualTo(IMAGE + "6.0.1");
 
@@ -211,8 +212,11 @@ class RuntimeControlIT {
                     .as("kubectl sluice %s:\n%s%s", action, r.err(), r.out())
                     .isZero();
             assertThat(r.out()).contains(action + " of test/steer revision " + revision + ": done");
-            assertThat(messages())
-                    .contains(EVENT_NOUN.get(action) + " requested by kubernetes-admin via kubectl-sluice");
+            String event = EVENT_NOUN.get(action) + " requested by kubernetes-admin via kubectl-sluice";
+            await(
+                    "the Event \"" + event + "\"",
+                    Duration.ofSeconds(10),
+                    () -> messages().contains(event));
             if (action.equals("pause")) {
                 assertThat(sluice("status", CANARY, "-n", NS).ok().out())
                         .contains("Paused:        yes, by kubernetes-admin via kubectl-sluice")
@@ -337,14 +341,17 @@ class RuntimeControlIT {
         return n == null ? 1 : n;
     }
 
-    /** The delegate's weights, primary first. */
-    static List<Integer> weights(JsonObject delegate) {
-        List<Integer> out = new ArrayList<>();
+    /** The delegate's weight of each destination, by Service name. */
+    static Map<String, Integer> weights(JsonObject delegate) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
         for (Object http : delegate.getJsonObject("spec").getJsonArray("http", new JsonArray())) {
             for (Object d : ((JsonObject) http)
                     .getJsonObject("forwardTo", new JsonObject())
                     .getJsonArray("destinations", new JsonArray())) {
-                out.add(((JsonObject) d).getInteger("weight", 0));
+                JsonObject destination = (JsonObject) d;
+                out.put(
+                        destination.getJsonObject("ref", new JsonObject()).getString("name"),
+                        destination.getInteger("weight", 0));
             }
         }
         return out;

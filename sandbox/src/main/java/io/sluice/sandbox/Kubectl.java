@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real kubectl against a sandbox kubeconfig (tests skip when kubectl is absent). */
@@ -21,16 +22,45 @@ public final class Kubectl {
     }
 
     private final Path kubeconfig;
+    /** A directory put first on kubectl's PATH, where it finds plugins ({@code kubectl-<name>}); null: none. */
+    private final Path plugins;
 
     /** kubectl against {@code kubeconfig}; null for commands that reach no server ({@code kubectl kustomize}). */
     public Kubectl(Path kubeconfig) {
+        this(kubeconfig, null);
+    }
+
+    private Kubectl(Path kubeconfig, Path plugins) {
         this.kubeconfig = kubeconfig;
+        this.plugins = plugins;
+    }
+
+    /**
+     * The same kubectl, finding its plugins in {@code dir} first ({@code kubectl sluice} runs {@code
+     * dir/kubectl-sluice}). kubectl refuses global flags before a plugin's name, so the kubeconfig is handed over in
+     * {@code KUBECONFIG}, which the plugin reads too.
+     */
+    public Kubectl withPlugins(Path dir) {
+        return new Kubectl(kubeconfig, dir);
     }
 
     private List<String> command() {
-        return kubeconfig == null
+        return kubeconfig == null || plugins != null
                 ? new ArrayList<>(List.of("kubectl"))
                 : new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    }
+
+    private ProcessBuilder process(List<String> cmd) {
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        if (plugins != null) {
+            Map<String, String> env = builder.environment();
+            String path = env.get("PATH");
+            env.put("PATH", plugins + (path == null || path.isEmpty() ? "" : java.io.File.pathSeparator + path));
+            if (kubeconfig != null) {
+                env.put("KUBECONFIG", kubeconfig.toString());
+            }
+        }
+        return builder;
     }
 
     public static boolean available() {
@@ -114,7 +144,7 @@ public final class Kubectl {
         cmd.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("kubectl", ".out");
-            Process p = new ProcessBuilder(cmd)
+            Process p = process(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile())
                     .start();
@@ -135,7 +165,7 @@ public final class Kubectl {
             Path out = Files.createTempFile("kubectl", ".out");
             Path err = Files.createTempFile("kubectl", ".err");
             try {
-                Process p = new ProcessBuilder(cmd)
+                Process p = process(cmd)
                         .redirectOutput(out.toFile())
                         .redirectError(err.toFile())
                         .start();

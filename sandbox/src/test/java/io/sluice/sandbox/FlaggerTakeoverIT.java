@@ -244,22 +244,7 @@ class FlaggerTakeoverIT {
                       - {name: http, port: 9898, targetPort: 9898, protocol: TCP}
                     """.formatted(svc[0], svc[0], owner, svc[1]));
         }
-        apply("""
-                apiVersion: networking.gloo.solo.io/v2
-                kind: RouteTable
-                metadata:
-                  name: %1$s
-                  namespace: test
-                  labels: {expose: "true"}
-                spec:
-                  hosts: ['%1$s.test.svc.cluster.local']
-                  virtualGateways:
-                  - {name: north-south-gw, namespace: istio-gateways, cluster: cluster1}
-                  http:
-                  - delegate:
-                      routeTables:
-                      - {name: %1$s-delegate, namespace: test}
-                """.formatted(name));
+        apply(parentRouteTable(name));
         apply("""
                 apiVersion: networking.gloo.solo.io/v2
                 kind: RouteTable
@@ -310,6 +295,26 @@ class FlaggerTakeoverIT {
                     maxWeight: 40
                     stepWeight: 20
                 """.formatted(name, provider);
+    }
+
+    /** The RouteTable of {@code name}'s host on the gateway, delegating to {@code name-delegate} (the seed's shape). */
+    static String parentRouteTable(String name) {
+        return """
+                apiVersion: networking.gloo.solo.io/v2
+                kind: RouteTable
+                metadata:
+                  name: %1$s
+                  namespace: test
+                  labels: {expose: "true"}
+                spec:
+                  hosts: ['%1$s.test.svc.cluster.local']
+                  virtualGateways:
+                  - {name: north-south-gw, namespace: istio-gateways, cluster: cluster1}
+                  http:
+                  - delegate:
+                      routeTables:
+                      - {name: %1$s-delegate, namespace: test}
+                """.formatted(name);
     }
 
     /** The seed's podinfo, named {@code name}, selecting {@code app: <app>}. */

@@ -76,19 +76,11 @@ final class Cluster {
         for (int i = 0; i < canaries; i++) {
             String ns = namespace(i, perNamespace);
             String name = canaryName(i);
-            JsonObject patch = new JsonObject()
-                    .put(
-                            "spec",
-                            new JsonObject()
-                                    .put(
-                                            "template",
-                                            new JsonObject()
-                                                    .put(
-                                                            "spec",
-                                                            new JsonObject()
-                                                                    .put(
-                                                                            "containers",
-                                                                            new JsonArray().add(container(version))))));
+            JsonObject patch = new JsonObject("{\"spec\":{\"template\":{\"spec\":{}}}}");
+            patch.getJsonObject("spec")
+                    .getJsonObject("template")
+                    .getJsonObject("spec")
+                    .put("containers", new JsonArray().add(container(version)));
             api.write(
                     HttpMethod.PATCH,
                     "/apis/apps/v1/namespaces/" + ns + "/deployments/" + name,

@@ -3,7 +3,7 @@
 SIZES ?= 1000,5000,10000
 DURATION ?= 10m
 BENCH_SCALE_ARGS ?=
-BENCH_JAVA = java -Xmx3g -XX:+UseParallelGC -cp "bench/target/classes:$$(cat bench/target/runtime-classpath.txt)"
+BENCH_JAVA = java -Xmx6g -XX:+UseParallelGC -cp "bench/target/classes:$$(cat bench/target/runtime-classpath.txt)"
 
 .PHONY: bench-scale bench-build
 

@@ -88,7 +88,7 @@ public final class ScaleBench implements Callable<Integer> {
 
     @Option(
             names = "--analyzer-java-opts",
-            defaultValue = "-XX:+UseSerialGC -Xmx1g -XX:+ExitOnOutOfMemoryError",
+            defaultValue = "-XX:+UseSerialGC -Xmx2g -XX:+ExitOnOutOfMemoryError",
             description = "The analyzer's JVM options (and the baseline's). Default: ${DEFAULT-VALUE}.")
     String javaOpts;
 

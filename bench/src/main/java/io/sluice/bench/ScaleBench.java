@@ -105,6 +105,13 @@ public final class ScaleBench implements Callable<Integer> {
     List<Integer> jfrSizes = List.of();
 
     @Option(
+            names = "--soak",
+            description =
+                    "Also take the analyzer's live heap (a class histogram, after a full GC) when the window starts,"
+                            + " and report its slope over the window.")
+    boolean soak;
+
+    @Option(
             names = "--init-timeout",
             defaultValue = "20m",
             converter = Durations.class,
@@ -237,6 +244,7 @@ public final class ScaleBench implements Callable<Integer> {
             Thread.sleep(interval.toMillis() * 3 / 2);
             ensureAlive(analyzer);
 
+            ChildJvm.Histogram startHeap = soak ? analyzer.liveHeap(0) : null;
             ticks.measure();
             Snapshot before = new Snapshot(api, gates, analyzer, baseline, reconciles(port));
             if (jfrSizes.contains(size)) {
@@ -288,6 +296,16 @@ public final class ScaleBench implements Callable<Integer> {
                                             "webhook calls: " + (after.webhooks - before.webhooks),
                                             "reconciles: " + (after.reconciles - before.reconciles),
                                             "analyzer VmHWM KiB: " + aHwm,
+                                            startHeap == null
+                                                    ? "heap slope: not measured (--soak)"
+                                                    : String.format(
+                                                            "analyzer live heap at the window's start %.1f MiB, at its"
+                                                                    + " end %.1f MiB: %.2f MiB per minute",
+                                                            startHeap.totalBytes() / 1048576.0,
+                                                            aHeap.totalBytes() / 1048576.0,
+                                                            (aHeap.totalBytes() - startHeap.totalBytes())
+                                                                    / 1048576.0
+                                                                    / (secs / 60)),
                                             "analyzer heap histogram:"),
                                     aHeap.top(),
                                     List.of("baseline heap histogram:"),

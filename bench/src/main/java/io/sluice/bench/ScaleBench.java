@@ -1,0 +1,490 @@
+package io.sluice.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code make bench-scale}: for each size, one analyzer (its packaged jar, its own JVM) and, in the same run, a
+ * baseline watcher (its own JVM), against an API server stand-in holding that many Canaries plus untargeted
+ * Deployments, and a stand-in Prometheus and webhook receiver. See bench/README.md for what is measured and how.
+ */
+@Command(
+        name = "bench-scale",
+        mixinStandardHelpOptions = true,
+        description = "Many progressing Canaries on one analyzer: heap, RSS, tick lateness, API and metric load, CPU.")
+public final class ScaleBench implements Callable<Integer> {
+
+    @Option(names = "--repo", required = true, description = "The repository's root.")
+    Path repo;
+
+    @Option(
+            names = "--sizes",
+            split = ",",
+            defaultValue = "1000,5000,10000",
+            description = "Canary counts, one run each. Default: ${DEFAULT-VALUE}.")
+    List<Integer> sizes;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "10m",
+            converter = Durations.class,
+            description = "Measured time per size, after warm-up (90s, 3m, 1h). Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(
+            names = "--interval",
+            defaultValue = "60s",
+            converter = Durations.class,
+            description = "The Canaries' analysis.interval. Default: ${DEFAULT-VALUE}.")
+    Duration interval;
+
+    @Option(
+            names = "--other-deployments",
+            defaultValue = "20000",
+            description = "Deployments no Canary targets. Default: ${DEFAULT-VALUE}.")
+    int others;
+
+    @Option(
+            names = "--per-namespace",
+            defaultValue = "10",
+            description = "Canaries per namespace. Default: ${DEFAULT-VALUE}.")
+    int perNamespace;
+
+    @Option(
+            names = "--step-weight",
+            defaultValue = "5",
+            description = "analysis.stepWeight (the seed's is 30: runs would end within the measurement)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int stepWeight;
+
+    @Option(names = "--max-weight", defaultValue = "50", description = "analysis.maxWeight. Default: ${DEFAULT-VALUE}.")
+    int maxWeight;
+
+    @Option(
+            names = "--analyzer-java-opts",
+            defaultValue = "-XX:+UseSerialGC -Xmx2g -XX:+ExitOnOutOfMemoryError",
+            description = "The analyzer's JVM options (and the baseline's). Default: ${DEFAULT-VALUE}.")
+    String javaOpts;
+
+    @Option(
+            names = "--analyzer-args",
+            defaultValue = "",
+            description = "Extra analyzer flags, e.g. --kube-qps=1000. Default: none (the analyzer's defaults).")
+    String analyzerArgs;
+
+    @Option(
+            names = "--jfr",
+            split = ",",
+            description = "Sizes whose measured window is recorded with JFR (settings=profile) into --out.")
+    List<Integer> jfrSizes = List.of();
+
+    @Option(
+            names = "--soak",
+            description =
+                    "Also take the analyzer's live heap (a class histogram, after a full GC) when the window starts,"
+                            + " and report its slope over the window.")
+    boolean soak;
+
+    @Option(
+            names = "--init-timeout",
+            defaultValue = "20m",
+            converter = Durations.class,
+            description = "How long every Canary may take to be Initialized. Default: ${DEFAULT-VALUE}.")
+    Duration initTimeout;
+
+    @Option(names = "--out", description = "Where logs, recordings and results go. Default: bench/target/scale-<time>.")
+    Path out;
+
+    public static void main(String[] args) {
+        // The mock web server logs every request through java.util.logging at INFO.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+        }
+        System.exit(new CommandLine(new ScaleBench()).execute(args));
+    }
+
+    static final class Durations implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            return parse(v);
+        }
+    }
+
+    /** {@code 90s}, {@code 3m}, {@code 1h}, {@code 500ms}. */
+    static Duration parse(String v) {
+        String t = v.trim();
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        long n;
+        try {
+            n = Long.parseLong(t.substring(0, t.length() - 1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("not a duration: '" + v + "' (use e.g. 90s, 3m, 1h)");
+        }
+        return switch (t.charAt(t.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new IllegalArgumentException("not a duration: '" + v + "' (use e.g. 90s, 3m, 1h)");
+        };
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (out == null) {
+            out = repo.resolve("bench/target/scale-" + Instant.now().toString().replace(':', '-'));
+        }
+        Files.createDirectories(out);
+        List<String> rows = new ArrayList<>();
+        for (int size : sizes) {
+            rows.add(run(size));
+            Files.write(out.resolve("results.md"), table(rows));
+        }
+        System.out.println();
+        table(rows).forEach(System.out::println);
+        System.out.println("\nresults, logs and recordings: " + out);
+        return 0;
+    }
+
+    private static List<String> table(List<String> rows) {
+        List<String> t = new ArrayList<>();
+        t.add("| Canaries | time to all Initialized | heap after full GC, analyzer / baseline (MiB) | RSS analyzer /"
+                + " baseline (MiB) | ticks | tick lateness p50 / p99 / max (s) | API req/s | API req per tick |"
+                + " reconciles per tick | metric queries/s | CPU ms per tick | CPU analyzer / baseline (cores) |"
+                + " phases at the end |");
+        t.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        t.addAll(rows);
+        return t;
+    }
+
+    private String run(int size) throws Exception {
+        say("size %d: load average %s", size, load());
+        Vertx vertx = Vertx.vertx();
+        Ticks ticks = new Ticks(interval.toMillis());
+        StandInGates gates = new StandInGates(ticks);
+        int gatesPort = gates.start(vertx).await();
+        StandInApi api = new StandInApi();
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
+        server.init(InetAddress.getByName("127.0.0.1"), 0);
+        String apiUrl = "http://127.0.0.1:" + server.getPort();
+        try (KubernetesClient client = server.createClient()) {
+            registerCrds(client);
+        }
+        Cluster cluster = new Cluster(
+                api,
+                repo,
+                new Cluster.Settings(perNamespace, interval, stepWeight, maxWeight, "http://127.0.0.1:" + gatesPort));
+        long seedStart = System.nanoTime();
+        cluster.seed(size, others);
+        say(
+                "size %d: %d Canaries with targets and parents, %d other Deployments written in %.1f s",
+                size, size, others, (System.nanoTime() - seedStart) / 1e9);
+
+        Path dir = Files.createDirectories(out.resolve("size-" + size));
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, kubeconfig(apiUrl));
+        int port = freePort();
+        List<String> opts = List.of(javaOpts.trim().split("\\s+"));
+        List<String> analyzerCmd = new ArrayList<>(List.of("java"));
+        analyzerCmd.addAll(opts);
+        analyzerCmd.addAll(List.of(
+                "-jar",
+                analyzerJar().toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--no-leader-election",
+                "--metrics-server=http://127.0.0.1:" + gatesPort,
+                "--listen-address=127.0.0.1",
+                "--port=" + port,
+                "--log-format=json"));
+        if (!analyzerArgs.isBlank()) {
+            analyzerCmd.addAll(List.of(analyzerArgs.trim().split("\\s+")));
+        }
+        List<String> baselineCmd = new ArrayList<>(List.of("java"));
+        baselineCmd.addAll(opts);
+        baselineCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Baseline.class.getName(), apiUrl));
+        Map<String, String> env = Map.of("HOSTNAME", "sluice-analyzer-bench");
+        long started = System.currentTimeMillis();
+        try (ChildJvm analyzer = ChildJvm.start("analyzer", analyzerCmd, env, dir.resolve("analyzer.log"));
+                ChildJvm baseline = ChildJvm.start("baseline", baselineCmd, Map.of(), dir.resolve("baseline.log"))) {
+            Duration toInitialized = awaitInitialized(api, size, started, analyzer);
+            say("size %d: all Initialized %.1f s after the analyzer started", size, toInitialized.toMillis() / 1e3);
+
+            cluster.release(size, "6.0.1");
+            long released = System.currentTimeMillis();
+            say("size %d: new revision on every target; warming up for one interval and a half", size);
+            Thread.sleep(interval.toMillis() * 3 / 2);
+            ensureAlive(analyzer);
+
+            ChildJvm.Histogram startHeap = soak ? analyzer.liveHeap(0) : null;
+            ticks.measure();
+            Snapshot before = new Snapshot(api, gates, analyzer, baseline, reconciles(port));
+            if (jfrSizes.contains(size)) {
+                analyzer.jcmd(
+                        "JFR.start",
+                        "name=bench",
+                        "settings=profile",
+                        "filename=" + dir.resolve("analyzer.jfr").toAbsolutePath());
+            }
+            List<String> rss = new ArrayList<>();
+            long windowStart = System.nanoTime();
+            long end = windowStart + duration.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                ensureAlive(analyzer);
+                rss.add(String.format(
+                        "%.0f s: analyzer VmRSS %d MiB, baseline VmRSS %d MiB, phases %s",
+                        (System.nanoTime() - windowStart) / 1e9,
+                        analyzer.statusKib("VmRSS") / 1024,
+                        baseline.statusKib("VmRSS") / 1024,
+                        phases(api)));
+                say("size %d: %s", size, rss.get(rss.size() - 1));
+            }
+            Ticks.Result result = ticks.stop();
+            Snapshot after = new Snapshot(api, gates, analyzer, baseline, reconciles(port));
+            if (jfrSizes.contains(size)) {
+                analyzer.jcmd("JFR.stop", "name=bench");
+            }
+            double secs = (System.nanoTime() - windowStart) / 1e9;
+            ChildJvm.Histogram aHeap = analyzer.liveHeap(25);
+            ChildJvm.Histogram bHeap = baseline.liveHeap(15);
+            long aRss = analyzer.statusKib("VmRSS");
+            long bRss = baseline.statusKib("VmRSS");
+            long aHwm = analyzer.statusKib("VmHWM");
+            long t = Math.max(1, result.ticks());
+            long apiRequests = after.apiRequests - before.apiRequests;
+            long aCpu = after.analyzerCpuMs - before.analyzerCpuMs;
+            long bCpu = after.baselineCpuMs - before.baselineCpuMs;
+            Files.write(
+                    dir.resolve("details.txt"),
+                    Stream.of(
+                                    List.of(
+                                            "size " + size,
+                                            "released at " + Instant.ofEpochMilli(released),
+                                            "window " + secs + " s",
+                                            "API requests by method: " + diff(before.byMethod, after.byMethod),
+                                            "watches opened: " + api.watches.sum(),
+                                            "stand-in API busy: " + (after.apiBusyMs - before.apiBusyMs) + " ms",
+                                            "webhook calls: " + (after.webhooks - before.webhooks),
+                                            "reconciles: " + (after.reconciles - before.reconciles),
+                                            "analyzer VmHWM KiB: " + aHwm,
+                                            startHeap == null
+                                                    ? "heap slope: not measured (--soak)"
+                                                    : String.format(
+                                                            "analyzer live heap at the window's start %.1f MiB, at its"
+                                                                    + " end %.1f MiB: %.2f MiB per minute",
+                                                            startHeap.totalBytes() / 1048576.0,
+                                                            aHeap.totalBytes() / 1048576.0,
+                                                            (aHeap.totalBytes() - startHeap.totalBytes())
+                                                                    / 1048576.0
+                                                                    / (secs / 60)),
+                                            "analyzer heap histogram:"),
+                                    aHeap.top(),
+                                    List.of("baseline heap histogram:"),
+                                    bHeap.top(),
+                                    List.of("RSS samples:"),
+                                    rss)
+                            .flatMap(List::stream)
+                            .toList());
+            String row = String.format(
+                    "| %d | %.1f s | %.0f / %.0f (%.1fx) | %d / %d | %d | %.2f / %.2f / %.2f | %.1f | %.2f | %.1f |"
+                            + " %.1f | %.2f | %.3f / %.3f (%.1fx) | %s |",
+                    size,
+                    toInitialized.toMillis() / 1e3,
+                    aHeap.totalBytes() / 1048576.0,
+                    bHeap.totalBytes() / 1048576.0,
+                    (double) aHeap.totalBytes() / bHeap.totalBytes(),
+                    aRss / 1024,
+                    bRss / 1024,
+                    result.ticks(),
+                    result.percentile(50) / 1e3,
+                    result.percentile(99) / 1e3,
+                    result.percentile(100) / 1e3,
+                    apiRequests / secs,
+                    (double) apiRequests / t,
+                    (double) (after.reconciles - before.reconciles) / t,
+                    (after.queries - before.queries) / secs,
+                    (double) aCpu / t,
+                    aCpu / 1000.0 / secs,
+                    bCpu / 1000.0 / secs,
+                    bCpu == 0 ? 0.0 : (double) aCpu / bCpu,
+                    phases(api));
+            say("size %d: %s", size, row);
+            return row;
+        } finally {
+            try {
+                server.destroy();
+            } catch (RuntimeException e) {
+                // The mock server's shutdown waits a fixed time for its watch connections; the results are in.
+                say("size %d: the stand-in API server did not stop cleanly: %s", size, e);
+            }
+            gates.close();
+            vertx.close().await();
+        }
+    }
+
+    /** Counters at one moment. */
+    private static final class Snapshot {
+        final long apiRequests;
+        final Map<String, Long> byMethod;
+        final long apiBusyMs;
+        final long queries;
+        final long webhooks;
+        final long analyzerCpuMs;
+        final long baselineCpuMs;
+        final long reconciles;
+
+        Snapshot(StandInApi api, StandInGates gates, ChildJvm analyzer, ChildJvm baseline, long reconciles) {
+            apiRequests = api.requestCount();
+            byMethod = api.requests.entrySet().stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().sum()));
+            apiBusyMs = api.busyNanos.sum() / 1_000_000;
+            queries = gates.queries.sum();
+            webhooks = gates.webhooks.sum();
+            analyzerCpuMs = analyzer.cpuMs();
+            baselineCpuMs = baseline.cpuMs();
+            this.reconciles = reconciles;
+        }
+    }
+
+    private static Map<String, Long> diff(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> d = new java.util.TreeMap<>();
+        b.forEach((k, v) -> d.put(k, v - a.getOrDefault(k, 0L)));
+        return d;
+    }
+
+    private static String phases(StandInApi api) {
+        return new java.util.TreeMap<>(
+                        api.phases.values().stream().collect(Collectors.groupingBy(p -> p, Collectors.counting())))
+                .toString();
+    }
+
+    /** Reconciles so far: the count of {@code sluice_reconcile_duration_seconds} over every result. */
+    private static long reconciles(int port) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return r.body()
+                    .lines()
+                    .filter(l -> l.startsWith("sluice_reconcile_duration_seconds_count"))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private Duration awaitInitialized(StandInApi api, int size, long started, ChildJvm analyzer)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + initTimeout.toMillis();
+        long lastSay = 0;
+        while (api.initializedAt.size() < size) {
+            ensureAlive(analyzer);
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(api.initializedAt.size() + " of " + size
+                        + " Canaries Initialized after " + initTimeout + "; see " + analyzer.log);
+            }
+            if (System.currentTimeMillis() - lastSay > 15_000) {
+                lastSay = System.currentTimeMillis();
+                say(
+                        "size %d: %d Initialized, %d API requests so far, %s",
+                        size, api.initializedAt.size(), api.requestCount(), phases(api));
+            }
+            Thread.sleep(200);
+        }
+        long last = api.initializedAt.values().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(started);
+        return Duration.ofMillis(last - started);
+    }
+
+    private static void ensureAlive(ChildJvm jvm) {
+        if (!jvm.alive()) {
+            throw new IllegalStateException(jvm.name + " exited with " + jvm.process.exitValue() + "; see " + jvm.log);
+        }
+    }
+
+    private void registerCrds(KubernetesClient client) throws IOException {
+        List<Path> crds = new ArrayList<>();
+        try (Stream<Path> s = Files.list(repo.resolve("manifests/crds"))) {
+            s.filter(p -> p.toString().endsWith(".yaml")).forEach(crds::add);
+        }
+        crds.add(repo.resolve("manifests/test-crds/routetables.networking.gloo.solo.io.yaml"));
+        for (Path p : crds) {
+            try (InputStream in = Files.newInputStream(p)) {
+                client.apiextensions().v1().customResourceDefinitions().load(in).create();
+            }
+        }
+    }
+
+    private Path analyzerJar() throws IOException {
+        Path target = repo.resolve("analyzer/target");
+        try (Stream<Path> s = Files.list(target)) {
+            return s.filter(p -> p.getFileName().toString().matches("analyzer-.*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().contains("tests"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("no analyzer jar in " + target + ": make bench-build"));
+        }
+    }
+
+    private static String kubeconfig(String url) {
+        return "apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: " + url
+                + "\ncontexts:\n- name: bench\n  context:\n    cluster: bench\n    user: bench\n    namespace: default\n"
+                + "current-context: bench\nusers:\n- name: bench\n  user:\n    token: bench\n";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf("%s %s%n", Instant.now().toString().substring(11, 19), String.format(format, args));
+    }
+}

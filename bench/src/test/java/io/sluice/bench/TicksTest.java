@@ -1,0 +1,45 @@
+package io.sluice.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TicksTest {
+
+    @Test
+    void aTickStartsAfterHalfAnIntervalOfQuietAndIsLateAgainstThePreviousStart() {
+        Ticks t = new Ticks(60_000);
+        t.measure();
+        t.seen("ns/a", 1_000); // first tick seen: counted, nothing to be late against
+        t.seen("ns/a", 1_200); // the same tick's next check
+        t.seen("ns/a", 61_700); // the next tick, 700 ms after one interval from the first start
+        t.seen("ns/b", 5_000);
+        t.seen("ns/b", 64_000); // 1 s early: a negative lateness, kept as measured
+        Ticks.Result r = t.stop();
+        assertThat(r.ticks()).isEqualTo(4);
+        assertThat(r.latenessMs()).containsExactly(700L, -1_000L);
+        assertThat(r.percentile(100)).isEqualTo(700);
+        assertThat(r.percentile(50)).isEqualTo(-1_000);
+    }
+
+    @Test
+    void nothingIsCountedOutsideTheMeasuredWindow() {
+        Ticks t = new Ticks(10_000);
+        t.seen("ns/a", 0);
+        t.measure();
+        t.seen("ns/a", 10_300);
+        assertThat(t.stop()).isEqualTo(new Ticks.Result(1, List.of(300L)));
+        t.seen("ns/a", 20_300);
+        assertThat(t.stop().ticks()).isZero();
+    }
+
+    @Test
+    void durationsReadAsTheMakeTargetPassesThem() {
+        assertThat(ScaleBench.parse("90s").toSeconds()).isEqualTo(90);
+        assertThat(ScaleBench.parse("3m").toSeconds()).isEqualTo(180);
+        assertThat(ScaleBench.parse("500ms").toMillis()).isEqualTo(500);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScaleBench.parse("3 minutes"))
+                .hasMessageContaining("not a duration: '3 minutes'");
+    }
+}

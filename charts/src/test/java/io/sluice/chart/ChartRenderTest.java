@@ -294,6 +294,15 @@ class ChartRenderTest {
                 .noneMatch(a -> a.startsWith("--no-cross-namespace-refs"));
     }
 
+    @Test
+    void maxProgressingCanariesSetsTheAnalyzerFlagOnlyWhenPositive() {
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("maxProgressingCanaries", 5))
+                        .get("Deployment", ANALYZER)))
+                .contains("--max-progressing-canaries=5");
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ANALYZER)))
+                .noneMatch(a -> a.startsWith("--max-progressing-canaries"));
+    }
+
     /** Flagger's chart leaves slack.channel empty: an empty value keeps the service's default, not an empty flag. */
     @Test
     void emptyValuesLeaveTheServicesDefaults() {
@@ -489,7 +498,8 @@ class ChartRenderTest {
                         "slack.proxy", "http://p",
                         "msteams.proxy", "http://p",
                         "configTracking.enabled", false,
-                        "noCrossNamespaceRefs", true));
+                        "noCrossNamespaceRefs", true,
+                        "maxProgressingCanaries", 3));
         Rendered withoutElection = Rendered.chart("sluice-system", Map.of("leaderElection.enabled", false));
         Rendered certManager = Rendered.chart("sluice-system", Map.of("certManager.enabled", true));
 

@@ -153,6 +153,14 @@ final class MockApiServer implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock server's shutdown gives up now and then on a loaded machine, after every assertion passed
+            // ("Unable to close MockWebServer"); its teardown is not what the tests check.
+            if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+            }
+        }
     }
 }

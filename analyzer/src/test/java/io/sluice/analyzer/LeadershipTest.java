@@ -44,7 +44,7 @@ class LeadershipTest {
 
     @AfterEach
     void stop() {
-        server.destroy();
+        MockServers.stop(server);
     }
 
     Leadership analyzer(KubernetesClient client, String identity) {

@@ -428,6 +428,6 @@ final class MockCluster implements AutoCloseable {
             caches.stop();
         }
         client.close();
-        server.destroy();
+        MockServers.stop(server);
     }
 }

@@ -493,6 +493,6 @@ final class CrashCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        io.sluice.analyzer.MockServers.stop(server);
     }
 }

@@ -44,7 +44,7 @@ class LeadershipTest {
 
     @AfterEach
     void stop() {
-        MockServers.stop(server);
+        io.sluice.model.testing.Teardown.ignoringShutdownTimeout("mock API server", server::destroy);
     }
 
     Leadership analyzer(KubernetesClient client, String identity) {

@@ -428,6 +428,6 @@ final class MockCluster implements AutoCloseable {
             caches.stop();
         }
         client.close();
-        MockServers.stop(server);
+        io.sluice.model.testing.Teardown.ignoringShutdownTimeout("mock API server", server::destroy);
     }
 }

@@ -493,6 +493,6 @@ final class CrashCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        io.sluice.analyzer.MockServers.stop(server);
+        io.sluice.model.testing.Teardown.ignoringShutdownTimeout("mock API server", server::destroy);
     }
 }

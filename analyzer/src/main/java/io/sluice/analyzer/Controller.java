@@ -257,7 +257,8 @@ public final class Controller extends AbstractVerticle {
         return ns + "/" + target;
     }
 
-    private static String key(HasMetadata o) {
+    /** The work-queue key of {@code o}: {@code <namespace>/<name>}. */
+    static String key(HasMetadata o) {
         return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
     }
 

@@ -64,13 +64,11 @@ final class Gatherer {
         if (max <= 0) {
             return ProgressBudget.Standing.FREE;
         }
-        String self =
-                canary.getMetadata().getNamespace() + "/" + canary.getMetadata().getName();
+        String self = Controller.key(canary);
         ProgressBudget.Entry me = ProgressBudget.Entry.of(self, canary.getStatus());
         List<ProgressBudget.Entry> others = all.get().stream()
                 .filter(Coexistence::ours)
-                .map(c -> ProgressBudget.Entry.of(
-                        c.getMetadata().getNamespace() + "/" + c.getMetadata().getName(), c.getStatus()))
+                .map(c -> ProgressBudget.Entry.of(Controller.key(c), c.getStatus()))
                 .filter(e -> !e.key().equals(self))
                 .toList();
         return ProgressBudget.standing(self, me.queuedSince(), others, max);

@@ -16,7 +16,6 @@ import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.Workloads;
-import io.sluice.model.Revisions;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -405,7 +404,7 @@ final class ActionExecutor {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
         return view.rawDeployment(ns, tgt).compose(raw -> {
-            String now = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            String now = view.revision(raw);
             if (raw != null && !Objects.equals(now, revision)) {
                 // The template changed after the analysis: copying it would promote what nobody analysed. The next
                 // reconcile sees the new revision and restarts the run.

@@ -13,7 +13,6 @@ import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.Workloads;
-import io.sluice.model.Revisions;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
@@ -107,7 +106,7 @@ final class Gatherer {
         String tgt = canary.getSpec().targetRef.name;
         return view.rawDeployment(ns, tgt).compose(raw -> {
             Deployment target = view.toDeployment(raw);
-            String revision = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            String revision = view.revision(raw);
             String key = target == null ? null : Workloads.selectorKey(target, settings.selectorLabels());
             String problem = target != null && key == null
                     ? Workloads.selectorProblem(tgt, ns, settings.selectorLabels())

@@ -125,4 +125,25 @@ class ClusterViewTest {
                 .isSameAs(caches.canary("test", "podinfo"))
                 .isNotSameAs(ahead);
     }
+
+    @Test
+    @DisplayName("a Deployment's revision is hashed once per resourceVersion, and again when the object changes")
+    void revisionsAreHashedOncePerResourceVersion() throws Exception {
+        var raw = await(view.rawDeployment("test", "podinfo"));
+        String first = view.revision(raw);
+        assertThat(first)
+                .isEqualTo(io.sluice.model.Revisions.ofDeployment(
+                        cluster.client.getKubernetesSerialization().asJson(raw)));
+        assertThat(view.revision(raw)).as("the same version: the kept revision").isSameAs(first);
+
+        var changed = cluster.client.getKubernetesSerialization().clone(raw);
+        changed.getMetadata().setResourceVersion(raw.getMetadata().getResourceVersion() + "1");
+        @SuppressWarnings("unchecked")
+        var template = (java.util.Map<String, Object>) ((java.util.Map<String, Object>)
+                        changed.getAdditionalProperties().get("spec"))
+                .get("template");
+        ((java.util.Map<String, Object>) template.get("metadata")).put("annotations", java.util.Map.of("x", "y"));
+        assertThat(view.revision(changed)).as("a new version is hashed again").isNotEqualTo(first);
+        assertThat(view.revision(null)).isNull();
+    }
 }

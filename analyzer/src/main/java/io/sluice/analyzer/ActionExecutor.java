@@ -367,8 +367,8 @@ final class ActionExecutor {
         // From the cache: a write based on a stale version fails with a conflict and is retried.
         return view.routeTable(where.namespace(), where.name()).compose(live -> {
             RouteTable desired = release
-                    ? GlooRouter.handedBack(s.canary(), s.parent(), where, live, json)
-                    : GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
+                    ? GlooRouter.handedBack(s.canary(), s.parent(), where, live)
+                    : GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary);
             if (live == null) {
                 LOG.info("Delegate RouteTable {} created", where.key());
                 return kube.createRouteTable(desired).mapEmpty();

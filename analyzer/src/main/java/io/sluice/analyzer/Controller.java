@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,13 +156,24 @@ public final class Controller extends AbstractVerticle {
                                             BY_TARGET,
                                             targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
                     reconciler.all(() -> caches.canaries.getStore().list());
-                    queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
-                        int dot = key.indexOf('/');
-                        liveness.reconcileStarted(key);
-                        return reconciler
-                                .reconcile(key.substring(0, dot), key.substring(dot + 1), due)
-                                .andThen(done -> liveness.reconcileEnded(key));
-                    });
+                    queue = new WorkQueue(vertx, settings.maxBackoff(), settings.maxTicksPerSecond(), (key, due) -> {
+                                int dot = key.indexOf('/');
+                                liveness.reconcileStarted(key);
+                                return reconciler
+                                        .reconcile(key.substring(0, dot), key.substring(dot + 1), due)
+                                        .andThen(done -> liveness.reconcileEnded(key));
+                            })
+                            .ticks(new WorkQueue.TickListener() {
+                                @Override
+                                public void started(String key, Duration lateness) {
+                                    listener.tickStarted(key, lateness);
+                                }
+
+                                @Override
+                                public void deferred(String key, Duration by) {
+                                    listener.tickDeferred(key, by);
+                                }
+                            });
                     // The event loop's heartbeat for /healthz: a blocked context stops it.
                     liveness.beat();
                     heartbeat = vertx.setPeriodic(1000, t -> liveness.beat());

@@ -203,6 +203,15 @@ public final class Main implements Callable<Integer> {
     int maxProgressingCanaries;
 
     @Option(
+            names = "--max-ticks-per-second",
+            defaultValue = "${env:SLUICE_MAX_TICKS_PER_SECOND}",
+            description = "The most analysis ticks planned in one second: a tick that would fall in a full second"
+                    + " moves to the next second with room, so Canaries started together spread over their first"
+                    + " interval and a burst of ticks cannot use up the API budget that detection needs. 0 means no"
+                    + " cap (env SLUICE_MAX_TICKS_PER_SECOND). Default: half of --kube-qps.")
+    Integer maxTicksPerSecond;
+
+    @Option(
             names = "--metrics-query-timeout",
             defaultValue = "${env:SLUICE_METRICS_QUERY_TIMEOUT:-5s}",
             converter = DurationConverter.class,
@@ -360,6 +369,11 @@ public final class Main implements Callable<Integer> {
                     new CommandLine(this),
                     "--max-progressing-canaries must be 0 (no limit) or more, not " + maxProgressingCanaries);
         }
+        if (maxTicksPerSecond != null && maxTicksPerSecond < 0) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--max-ticks-per-second must be 0 (no cap) or more, not " + maxTicksPerSecond);
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         Installation installation = installation(Installation.SERVICE_ACCOUNT_DIR);
         leaseNamespace = installation.namespace();
@@ -381,7 +395,8 @@ public final class Main implements Callable<Integer> {
                 identity,
                 qps,
                 burst,
-                maxProgressingCanaries);
+                maxProgressingCanaries,
+                ticksPerSecond(maxTicksPerSecond, qps));
         GatesConfig gatesConfig;
         try {
             gatesConfig = GatesConfig.builder()
@@ -550,5 +565,10 @@ public final class Main implements Callable<Integer> {
         public String[] getVersion() {
             return new String[] {"sluice-analyzer " + io.sluice.model.BuildVersion.of(Main.class)};
         }
+    }
+
+    /** {@code --max-ticks-per-second}, or its default: half of the API budget, at least one tick a second. */
+    static int ticksPerSecond(Integer flag, double kubeQps) {
+        return flag != null ? flag : (int) Math.max(1, Math.floor(kubeQps / 2));
     }
 }

@@ -80,6 +80,16 @@ final class MetricsListener implements ReconcileListener {
     }
 
     @Override
+    public void tickStarted(String key, Duration lateness) {
+        metrics.observeTickLateness(lateness);
+    }
+
+    @Override
+    public void tickDeferred(String key, Duration by) {
+        metrics.countTickDeferred();
+    }
+
+    @Override
     public void forgotten(String key) {
         Canary c = known.remove(key);
         if (c != null) {

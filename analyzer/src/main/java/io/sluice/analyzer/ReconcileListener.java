@@ -19,6 +19,12 @@ public interface ReconcileListener {
     /** The Canary is gone: drop what is kept about it. */
     void forgotten(String key);
 
+    /** A due analysis tick's reconcile started {@code lateness} after the tick was due. */
+    default void tickStarted(String key, Duration lateness) {}
+
+    /** An analysis tick moved {@code by} later, because its second already held the most ticks allowed. */
+    default void tickDeferred(String key, Duration by) {}
+
     /** Listens to nothing. */
     ReconcileListener NONE = new ReconcileListener() {
         @Override

@@ -19,6 +19,8 @@ import java.util.List;
  * @param kubeQps                sustained API calls per second
  * @param kubeBurst              API calls allowed in a burst
  * @param maxProgressingCanaries how many Canaries may run at once, cluster-wide; 0 for no limit
+ * @param maxTicksPerSecond      the most analysis ticks planned in one second (later ones move to the next second
+ *                               with room); 0 for no cap
  */
 public record Settings(
         List<String> selectorLabels,
@@ -32,7 +34,8 @@ public record Settings(
         String instance,
         double kubeQps,
         int kubeBurst,
-        int maxProgressingCanaries) {
+        int maxProgressingCanaries,
+        int maxTicksPerSecond) {
 
     /** Flagger's defaults. */
     public static Settings defaults() {
@@ -48,6 +51,7 @@ public record Settings(
                 "sluice-analyzer",
                 100,
                 250,
+                0,
                 0);
     }
 
@@ -65,6 +69,7 @@ public record Settings(
                 instance,
                 kubeQps,
                 kubeBurst,
-                max);
+                max,
+                maxTicksPerSecond);
     }
 }

@@ -55,6 +55,18 @@ class MetricsListenerTest {
     }
 
     @Test
+    void ticksReportTheirLatenessAndDeferrals() {
+        listener.tickStarted("test/podinfo", Duration.ofMillis(250));
+        listener.tickStarted("test/podinfo", Duration.ofSeconds(3));
+        listener.tickDeferred("test/other", Duration.ofMillis(700));
+        assertThat(metrics.scrape())
+                .contains(
+                        "sluice_tick_lateness_seconds_count 2",
+                        "sluice_tick_lateness_seconds_sum 3.25",
+                        "sluice_ticks_deferred_total 1.0");
+    }
+
+    @Test
     void aRunStartedFromAnAdmittedRevisionRecordsTheDetectionLatency() {
         Canary c = canary();
         CanaryStatus after = status("Progressing", 0);

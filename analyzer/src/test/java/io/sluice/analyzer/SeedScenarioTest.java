@@ -1222,6 +1222,7 @@ class SeedScenarioTest {
                 "sluice-analyzer",
                 100,
                 250,
+                0,
                 0));
         createHpa(
                 Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),

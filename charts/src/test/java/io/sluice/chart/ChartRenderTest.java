@@ -303,6 +303,18 @@ class ChartRenderTest {
                 .noneMatch(a -> a.startsWith("--max-progressing-canaries"));
     }
 
+    @Test
+    void maxTicksPerSecondIsPassedWhenSetZeroIncluded() {
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("maxTicksPerSecond", 0))
+                        .get("Deployment", ANALYZER)))
+                .contains("--max-ticks-per-second=0");
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("maxTicksPerSecond", 400))
+                        .get("Deployment", ANALYZER)))
+                .contains("--max-ticks-per-second=400");
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ANALYZER)))
+                .noneMatch(a -> a.startsWith("--max-ticks-per-second"));
+    }
+
     /** Flagger's chart leaves slack.channel empty: an empty value keeps the service's default, not an empty flag. */
     @Test
     void emptyValuesLeaveTheServicesDefaults() {

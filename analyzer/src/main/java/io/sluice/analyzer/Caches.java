@@ -41,6 +41,10 @@ final class Caches {
                 op(client.genericKubernetesResources("apps/v1", "Deployment")).runnableInformer(0);
         this.services = op(client.services()).runnableInformer(0);
         this.routeTables = op(client.resources(RouteTable.class)).runnableInformer(0);
+        canaries.itemStore(new TrimmedStore<>());
+        deployments.itemStore(new TrimmedStore<>());
+        services.itemStore(new TrimmedStore<>());
+        routeTables.itemStore(new TrimmedStore<>());
     }
 
     private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>> Informable<T> op(

@@ -31,6 +31,19 @@ class ClusterViewTest {
                 .inNamespace("gloo")
                 .resource(elsewhere)
                 .create();
+        cluster.client
+                .apps()
+                .deployments()
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(d -> {
+                    d.getMetadata()
+                            .setManagedFields(List.of(new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder()
+                                    .withManager("kubectl-client-side-apply")
+                                    .withOperation("Update")
+                                    .build()));
+                    return d;
+                });
         caches = new Caches(cluster.client, "test");
         caches.start().get(30, TimeUnit.SECONDS);
         view = new ClusterView(
@@ -145,5 +158,22 @@ class ClusterViewTest {
         ((java.util.Map<String, Object>) template.get("metadata")).put("annotations", java.util.Map.of("x", "y"));
         assertThat(view.revision(changed)).as("a new version is hashed again").isNotEqualTo(first);
         assertThat(view.revision(null)).isNull();
+    }
+
+    @Test
+    @DisplayName("the caches keep no managedFields: the analyzer never reads them")
+    void cachedObjectsCarryNoManagedFields() throws Exception {
+        assertThat(cluster.client
+                        .apps()
+                        .deployments()
+                        .inNamespace("test")
+                        .withName("podinfo")
+                        .get()
+                        .getMetadata()
+                        .getManagedFields())
+                .as("the server has them")
+                .isNotEmpty();
+        assertThat(await(view.rawDeployment("test", "podinfo")).getMetadata().getManagedFields())
+                .isNullOrEmpty();
     }
 }

@@ -265,6 +265,12 @@ final class Reconciler {
         return this;
     }
 
+    /** Where the namespaces' caps of the concurrency budget come from. */
+    Reconciler namespaceCaps(NamespaceCaps caps) {
+        gatherer.namespaceCaps(caps);
+        return this;
+    }
+
     /** Where the Canaries that may share this one's target come from (the informer's store). */
     Reconciler siblings(Function<Canary, List<Canary>> lookup) {
         gatherer.siblings(lookup);

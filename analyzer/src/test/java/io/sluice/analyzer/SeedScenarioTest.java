@@ -1383,8 +1383,9 @@ class SeedScenarioTest {
         watchEvent();
         assertThat(phase()).isEqualTo("Waiting");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
-        String text = "Waiting for a free slot: 1 canaries progressing, at most 1 (--max-progressing-canaries);"
-                + " place 1 in the queue";
+        String text =
+                "Waiting for a free slot of the cluster: 1 canaries progressing, at most 1 (--max-progressing-canaries);"
+                        + " place 1 in the cluster's queue";
         assertThat(gates.events).last().isEqualTo("Normal " + text);
         CanaryCondition queued = cluster.canary().getStatus().conditions.stream()
                 .filter(c -> "Queued".equals(c.type))

@@ -43,9 +43,11 @@ final class Gatherer {
     private Function<Canary, List<Canary>> siblings = c -> List.of();
     private java.util.function.Supplier<List<Canary>> all = List::of;
     private NamespaceCaps namespaceCaps = NamespaceCaps.none();
+    private final StartedRuns started;
 
-    Gatherer(Kube kube, ClusterView view, Settings settings) {
+    Gatherer(Kube kube, ClusterView view, Settings settings, StartedRuns started) {
         this.kube = kube;
+        this.started = started;
         this.view = view;
         this.json = kube.serialization();
         this.settings = settings;
@@ -77,8 +79,8 @@ final class Gatherer {
         ProgressBudget.Entry me = ProgressBudget.Entry.of(self, canary.getStatus());
         List<ProgressBudget.Entry> others = all.get().stream()
                 .filter(Coexistence::ours)
-                .map(Gatherer::entry)
-                .filter(e -> !e.key().equals(self))
+                .filter(c -> !Controller.key(c).equals(self))
+                .map(c -> started.count(c, entry(c)))
                 .toList();
         Set<String> namespaces = new HashSet<>();
         namespaces.add(ns);

@@ -3,6 +3,7 @@ package io.sluice.analyzer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -23,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Deployments are held as the raw JSON trees the API server sent: the revision is a hash of that tree, never of a
  * model object (see {@code Revisions}). No ConfigMap or Secret informer: they would cache every one in the cluster.
+ * Namespaces are watched cluster-wide (with {@code --namespace} too): a Namespace's annotation caps the concurrency
+ * budget there, and there are few of them.
  *
  * <p>The objects returned are the stores' own: callers must not modify them.
  */
@@ -31,6 +34,9 @@ final class Caches {
     final SharedIndexInformer<GenericKubernetesResource> deployments;
     final SharedIndexInformer<Service> services;
     final SharedIndexInformer<RouteTable> routeTables;
+    /** Every Namespace, cluster-wide, for its cap of the concurrency budget (an annotation). */
+    final SharedIndexInformer<Namespace> namespaces;
+
     private final String namespace;
 
     /** Builds the informers, not started; {@code namespace} null means all namespaces. */
@@ -41,10 +47,12 @@ final class Caches {
                 op(client.genericKubernetesResources("apps/v1", "Deployment")).runnableInformer(0);
         this.services = op(client.services()).runnableInformer(0);
         this.routeTables = op(client.resources(RouteTable.class)).runnableInformer(0);
+        this.namespaces = client.namespaces().runnableInformer(0);
         canaries.itemStore(new TrimmedStore<>());
         deployments.itemStore(new TrimmedStore<>());
         services.itemStore(new TrimmedStore<>());
         routeTables.itemStore(new TrimmedStore<>());
+        namespaces.itemStore(new TrimmedStore<>());
     }
 
     private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>> Informable<T> op(
@@ -53,7 +61,7 @@ final class Caches {
     }
 
     List<SharedIndexInformer<?>> all() {
-        return List.of(canaries, deployments, services, routeTables);
+        return List.of(canaries, deployments, services, routeTables, namespaces);
     }
 
     /** Starts every informer; completes when each finished its first list. Blocking callers only. */
@@ -86,5 +94,9 @@ final class Caches {
 
     RouteTable routeTable(String ns, String name) {
         return routeTables.getStore().getByKey(ns + "/" + name);
+    }
+
+    Namespace namespace(String name) {
+        return namespaces.getStore().getByKey(name);
     }
 }

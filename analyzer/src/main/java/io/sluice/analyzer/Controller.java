@@ -128,6 +128,15 @@ public final class Controller extends AbstractVerticle {
                             watch(caches.deployments, d -> forTarget(d));
                             watch(caches.services, s -> forOwner(s));
                             watch(caches.routeTables, this::forRouteTable);
+                            caches.namespaces.addEventHandler(handler(
+                                    n -> {},
+                                    (a, b) -> {
+                                        if (!Objects.equals(capOf(a), capOf(b))) {
+                                            context.runOnContext(v ->
+                                                    budgetMoved(b.getMetadata().getName()));
+                                        }
+                                    },
+                                    n -> {}));
                             // No ConfigMap or Secret informers: they would cache every one in the cluster. A tracked
                             // config is read
                             // by name when a Canary reconciles, which each Canary does at least once per analysis
@@ -156,6 +165,7 @@ public final class Controller extends AbstractVerticle {
                                             BY_TARGET,
                                             targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
                     reconciler.all(() -> caches.canaries.getStore().list());
+                    reconciler.namespaceCaps(new NamespaceCaps(caches::namespace));
                     queue = new WorkQueue(vertx, settings.maxBackoff(), settings.maxTicksPerSecond(), (key, due) -> {
                                 int dot = key.indexOf('/');
                                 liveness.reconcileStarted(key);
@@ -294,12 +304,31 @@ public final class Controller extends AbstractVerticle {
         if (worthReconciling(before, after)) {
             enqueue(key(after));
         }
-        if (settings.maxProgressingCanaries() > 0 && endedRun(before, after)) {
-            // A slot of the concurrency budget freed: the queued Canaries look again at once.
-            caches.canaries.getStore().list().stream()
-                    .filter(c -> ProgressBudget.Entry.of(key(c), c.getStatus()).queuedSince() != null)
-                    .forEach(c -> enqueue(key(c)));
+        if (endedRun(before, after)) {
+            // A slot of the concurrency budget freed, the cluster's and the namespace's.
+            context.runOnContext(v -> budgetMoved(after.getMetadata().getNamespace()));
         }
+    }
+
+    /**
+     * On the context: a slot of {@code ns}'s budget freed or its cap changed, so its queued Canaries look again at
+     * once; with a cluster-wide cap, every queued Canary does (the slot may be the cluster's, and a namespace's waiters
+     * weigh in the cluster's queue).
+     */
+    private void budgetMoved(String ns) {
+        if (!synced) {
+            return;
+        }
+        boolean cluster = settings.maxProgressingCanaries() > 0;
+        caches.canaries.getStore().list().stream()
+                .filter(c -> cluster || ns.equals(c.getMetadata().getNamespace()))
+                .filter(c -> ProgressBudget.Entry.of(key(c), c.getStatus()).queuedSince() != null)
+                .forEach(c -> queue.add(key(c)));
+    }
+
+    private static String capOf(io.fabric8.kubernetes.api.model.Namespace n) {
+        Map<String, String> a = n.getMetadata().getAnnotations();
+        return a == null ? null : a.get(io.sluice.model.WellKnown.MAX_PROGRESSING_ANNOTATION);
     }
 
     /** The update ends a run: its phase no longer holds traffic. */

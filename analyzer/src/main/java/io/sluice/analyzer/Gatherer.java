@@ -21,10 +21,12 @@ import io.sluice.model.validation.Violation;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -39,9 +41,12 @@ final class Gatherer {
     private final Settings settings;
     private Function<Canary, List<Canary>> siblings = c -> List.of();
     private java.util.function.Supplier<List<Canary>> all = List::of;
+    private NamespaceCaps namespaceCaps = NamespaceCaps.none();
+    private final StartedRuns started;
 
-    Gatherer(Kube kube, ClusterView view, Settings settings) {
+    Gatherer(Kube kube, ClusterView view, Settings settings, StartedRuns started) {
         this.kube = kube;
+        this.started = started;
         this.view = view;
         this.json = kube.serialization();
         this.settings = settings;
@@ -57,20 +62,37 @@ final class Gatherer {
         this.all = lookup;
     }
 
+    /** Where the namespaces' caps of the concurrency budget come from (the Namespace cache). */
+    void namespaceCaps(NamespaceCaps caps) {
+        this.namespaceCaps = caps;
+    }
+
     /** Where {@code canary} stands under the concurrency budget, from the statuses of all Canaries. */
-    private ProgressBudget.Standing standing(Canary canary) {
-        int max = settings.maxProgressingCanaries();
-        if (max <= 0) {
+    ProgressBudget.Standing standing(Canary canary) {
+        String self = Controller.key(canary);
+        String ns = canary.getMetadata().getNamespace();
+        int cluster = settings.maxProgressingCanaries();
+        if (cluster <= 0 && namespaceCaps.of(ns) <= 0) {
             return ProgressBudget.Standing.FREE;
         }
-        String self = Controller.key(canary);
         ProgressBudget.Entry me = ProgressBudget.Entry.of(self, canary.getStatus());
         List<ProgressBudget.Entry> others = all.get().stream()
                 .filter(Coexistence::ours)
-                .map(c -> ProgressBudget.Entry.of(Controller.key(c), c.getStatus()))
-                .filter(e -> !e.key().equals(self))
+                .filter(c -> !Controller.key(c).equals(self))
+                .map(c -> started.count(c, entry(c)))
                 .toList();
-        return ProgressBudget.standing(self, me.queuedSince(), others, max);
+        Set<String> namespaces = new HashSet<>();
+        namespaces.add(ns);
+        if (cluster > 0) {
+            // Another namespace's cap decides whether its waiters hold places in the cluster's queue.
+            others.forEach(e -> namespaces.add(e.namespace()));
+        }
+        return ProgressBudget.standing(self, me.queuedSince(), others, namespaceCaps.caps(cluster, namespaces));
+    }
+
+    private static ProgressBudget.Entry entry(Canary c) {
+        boolean suspended = c.getSpec() != null && Boolean.TRUE.equals(c.getSpec().suspend);
+        return ProgressBudget.Entry.of(Controller.key(c), suspended, c.getStatus());
     }
 
     Future<Snapshot> gather(Canary canary, boolean due) {

@@ -5,6 +5,7 @@ import io.sluice.analyzer.decision.Check;
 import io.sluice.analyzer.decision.HookOutcome;
 import io.sluice.analyzer.decision.MetricOutcome;
 import io.sluice.analyzer.decision.Observations;
+import io.sluice.analyzer.decision.ProgressBudget;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.decision.Result;
 import io.sluice.analyzer.gates.MetricGate;
@@ -41,6 +42,9 @@ final class Reconciler {
     private final MetricGate metrics;
     private final WebhookGate webhooks;
     private final Clock clock;
+    /** Runs started here that the cache may not show yet: the concurrency budget counts them. */
+    private final StartedRuns started = new StartedRuns();
+
     private ReconcileListener listener = ReconcileListener.NONE;
     private Function<Canary, Future<ProviderAvailability>> providers =
             c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
@@ -55,7 +59,7 @@ final class Reconciler {
             Notifier notifier,
             Clock clock) {
         this.view = new ClusterView(caches, kube);
-        this.gatherer = new Gatherer(kube, view, settings);
+        this.gatherer = new Gatherer(kube, view, settings, started);
         this.statuses = new StatusWriter(kube, view);
         this.executor = new ActionExecutor(
                 kube,
@@ -144,6 +148,7 @@ final class Reconciler {
                 conflicts == 0 ? Future.succeededFuture(view.canary(ns, name)) : view.freshCanary(ns, name);
         return fetched.compose(canary -> {
             if (canary == null) {
+                started.forget(ns + "/" + name);
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
             }
             if (!Coexistence.ours(canary)) {
@@ -165,16 +170,60 @@ final class Reconciler {
             }
             return gatherer.gather(canary, dueOrNull == null || dueOrNull)
                     .compose(snap -> decide(canary, snap.observations(), earlier)
-                            .compose(decided -> statuses.write(
-                                            canary, decided.decision().status())
+                            .compose(decided -> write(snap, canary, decided)
                                     .compose(
                                             written -> act(
-                                                    snap.as(written, decided.observations()),
+                                                    snap.as(
+                                                            written.canary(),
+                                                            written.decided().observations()),
                                                     canary,
-                                                    decided.decision()),
+                                                    written.decided().decision()),
                                             err -> againAfterConflict(
                                                     err, ns, name, dueOrNull, decided.observations(), conflicts))));
         });
+    }
+
+    private record Written(Canary canary, CheckLoop.Decided decided) {}
+
+    /**
+     * Writes the decision's status. A decision that starts a run looks at the concurrency budget once more right
+     * before, since the gather: another Canary may have taken the last slot meanwhile (its checks ran while this one's
+     * did). If so it decides again with where it stands now; if not, the run counts as running from this moment on,
+     * before the cache can show it.
+     */
+    private Future<Written> write(Snapshot snap, Canary canary, CheckLoop.Decided decided) {
+        Result.Decision d = decided.decision();
+        String key = Controller.key(canary);
+        boolean starts = startsRun(canary.getStatus(), d.status());
+        if (starts) {
+            ProgressBudget.Standing now = gatherer.standing(canary);
+            if (!now.mayStart() && decided.observations().standing().mayStart()) {
+                LOG.debug("{}: the last slot of the concurrency budget went since the gather; deciding again", key);
+                Observations again =
+                        decided.observations().toBuilder().standing(now).build();
+                return CheckLoop.decide(
+                                obs -> CanaryDecider.decide(canary.getSpec(), canary.getStatus(), obs, clock.instant()),
+                                again,
+                                gates(canary))
+                        .compose(redecided -> write(snap, canary, redecided));
+            }
+            started.starting(key, canary, d.status());
+        }
+        return statuses.write(canary, d.status())
+                .andThen(ar -> {
+                    if (starts && ar.succeeded()) {
+                        started.written(key, ar.result());
+                    } else if (starts) {
+                        started.forget(key);
+                    }
+                })
+                .map(written -> new Written(written, decided));
+    }
+
+    /** The decision moves the Canary into a running phase from one that holds no slot. */
+    static boolean startsRun(CanaryStatus before, CanaryStatus after) {
+        boolean was = before != null && before.phase() != null && before.phase().isRunning();
+        return !was && after != null && after.phase() != null && after.phase().isRunning();
     }
 
     /** The decision with every check it asks for; after a conflict, the checks this tick already ran are kept. */
@@ -262,6 +311,12 @@ final class Reconciler {
     /** Where every Canary comes from (the informer's store), for the concurrency budget. */
     Reconciler all(java.util.function.Supplier<List<Canary>> lookup) {
         gatherer.all(lookup);
+        return this;
+    }
+
+    /** Where the namespaces' caps of the concurrency budget come from. */
+    Reconciler namespaceCaps(NamespaceCaps caps) {
+        gatherer.namespaceCaps(caps);
         return this;
     }
 

@@ -239,6 +239,9 @@ class SeedScenarioTest {
         gates.metrics = m -> {
             if (changed.compareAndSet(false, true)) {
                 cluster.setImage("6.0.2");
+                // The promotion reads the target from the cache: the change must have reached it, as it has in a
+                // cluster when a check takes longer than a watch round trip.
+                cluster.awaitCaches();
             }
             return new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
         };
@@ -1384,8 +1387,9 @@ class SeedScenarioTest {
         watchEvent();
         assertThat(phase()).isEqualTo("Waiting");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
-        String text = "Waiting for a free slot: 1 canaries progressing, at most 1 (--max-progressing-canaries);"
-                + " place 1 in the queue";
+        String text =
+                "Waiting for a free slot of the cluster: 1 canaries progressing, at most 1 (--max-progressing-canaries);"
+                        + " place 1 in the cluster's queue";
         assertThat(gates.events).last().isEqualTo("Normal " + text);
         CanaryCondition queued = cluster.canary().getStatus().conditions.stream()
                 .filter(c -> "Queued".equals(c.type))

@@ -155,6 +155,28 @@ class ChartRenderTest {
                         .isEqualTo("delivery"));
     }
 
+    /** The analyzer watches every Namespace for its cap of the concurrency budget, with one watched namespace too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("watched")
+    void analyzerWatchesNamespaces(String name, Map<String, Object> values) {
+        Rendered r = Rendered.chart("delivery", values);
+
+        List<String> verbs = new ArrayList<>();
+        for (JsonNode rule : r.get("ClusterRole", ANALYZER).path("rules")) {
+            if (rule.path("apiGroups").toString().equals("[\"\"]")
+                    && rule.path("resources").toString().equals("[\"namespaces\"]")) {
+                rule.path("verbs").forEach(v -> verbs.add(v.asString()));
+            }
+        }
+        assertThat(verbs).containsExactly("get", "list", "watch");
+    }
+
+    static Stream<Arguments> watched() {
+        return Stream.of(
+                Arguments.of("all namespaces", Map.of()),
+                Arguments.of("a watched namespace", Map.of("watchNamespaces[0]", "apps")));
+    }
+
     @Test
     void certManagerServesItsCertificateAndInjectsTheCa() {
         Rendered r = Rendered.chart("delivery", Map.of("certManager.enabled", true));

@@ -41,6 +41,12 @@ public final class WellKnown {
     public static final java.util.List<String> DEFAULT_SELECTOR_LABELS =
             java.util.List.of("app", "name", "app.kubernetes.io/name");
 
+    /**
+     * On a Namespace: how many of its Canaries may progress at once (a non-negative integer; 0 or none: no cap of its
+     * own), on top of the analyzer's cluster-wide {@code --max-progressing-canaries}.
+     */
+    public static final String MAX_PROGRESSING_ANNOTATION = "sluice.io/max-progressing-canaries";
+
     /** On a Canary: a runtime request, {@code <action>} or {@code <action>@<revision>} (see RuntimeRequest). */
     public static final String REQUEST_ANNOTATION = "sluice.io/request";
 

@@ -506,7 +506,7 @@ public final class CanaryDecider {
     private Result startRun(CanaryPhase phase) {
         ProgressBudget.Standing standing = obs.standing();
         if (!standing.mayStart()) {
-            queued = Texts.queued(standing.place(), standing.running(), standing.max());
+            queued = Texts.queued(standing);
             if (phase != CanaryPhase.Waiting) {
                 enter(CanaryPhase.Waiting);
                 event(Type.Normal, queued);

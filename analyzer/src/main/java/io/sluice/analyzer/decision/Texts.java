@@ -356,9 +356,17 @@ public final class Texts {
                 + WellKnown.REQUEST_ANNOTATION + "=resume)";
     }
 
-    /** Sluice: a new revision waits for a slot of the concurrency budget ({@code --max-progressing-canaries}). */
-    static String queued(int place, int running, int max) {
-        return "Waiting for a free slot: " + running + " canaries progressing, at most " + max
-                + " (--max-progressing-canaries); place " + place + " in the queue";
+    /**
+     * Sluice: a new revision waits for a slot of the concurrency budget, the cluster's ({@code
+     * --max-progressing-canaries}) or its namespace's ({@code sluice.io/max-progressing-canaries} on the Namespace).
+     */
+    static String queued(ProgressBudget.Standing s) {
+        if (s.scope() == ProgressBudget.Scope.NAMESPACE) {
+            return "Waiting for a free slot of namespace " + s.namespace() + ": " + s.running()
+                    + " canaries progressing in it, at most " + s.max() + " (" + WellKnown.MAX_PROGRESSING_ANNOTATION
+                    + " on the namespace); place " + s.place() + " in the namespace's queue";
+        }
+        return "Waiting for a free slot of the cluster: " + s.running() + " canaries progressing, at most " + s.max()
+                + " (--max-progressing-canaries); place " + s.place() + " in the cluster's queue";
     }
 }

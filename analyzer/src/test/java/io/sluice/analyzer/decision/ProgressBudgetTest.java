@@ -115,8 +115,9 @@ class ProgressBudgetTest {
         World w = new World().initialized();
         w.standing = new ProgressBudget.Standing(2, 3, 3);
         w.newRevision("rev-2").event();
-        String text = "Waiting for a free slot: 3 canaries progressing, at most 3 (--max-progressing-canaries);"
-                + " place 2 in the queue";
+        String text =
+                "Waiting for a free slot of the cluster: 3 canaries progressing, at most 3 (--max-progressing-canaries);"
+                        + " place 2 in the cluster's queue";
         assertThat(w.phase()).isEqualTo("Waiting");
         assertThat(w.events).containsExactly("Normal " + text);
         assertThat(w.target.specReplicas()).as("not scaled up").isZero();
@@ -128,7 +129,7 @@ class ProgressBudgetTest {
         w.tick();
         w.tick();
         queued = CanaryDeciderTest.condition(w, ProgressBudget.QUEUED_CONDITION);
-        assertThat(queued.message).endsWith("place 1 in the queue");
+        assertThat(queued.message).endsWith("place 1 in the cluster's queue");
         assertThat(queued.lastTransitionTime)
                 .as("the time it joined the queue stays")
                 .isEqualTo(joined);
@@ -158,5 +159,126 @@ class ProgressBudgetTest {
                 .isNull();
         w.tick();
         assertThat(w.phase()).isEqualTo("Progressing");
+    }
+
+    static ProgressBudget.Standing standing(String self, List<ProgressBudget.Entry> all, ProgressBudget.Caps caps) {
+        ProgressBudget.Entry me = all.stream()
+                .filter(e -> e.key().equals(self))
+                .findFirst()
+                .orElse(new ProgressBudget.Entry(self, false, null));
+        return ProgressBudget.standing(
+                self,
+                me.queuedSince(),
+                all.stream().filter(e -> !e.key().equals(self)).toList(),
+                caps);
+    }
+
+    static ProgressBudget.Caps caps(int cluster, String ns, int cap) {
+        return new ProgressBudget.Caps(cluster, java.util.Map.of(ns, cap));
+    }
+
+    @Test
+    @DisplayName("a namespace's cap holds its own Canaries, with their place in the namespace's queue; other"
+            + " namespaces are not held by it")
+    void namespaceCap() {
+        List<ProgressBudget.Entry> q = List.of(
+                entry("x/run-1", "Progressing", null),
+                entry("x/a", "Waiting", "2026-01-01T00:02:00Z"),
+                entry("y/run-2", "Progressing", null));
+        ProgressBudget.Standing s = standing("x/b", q, caps(0, "x", 1));
+        assertThat(s).isEqualTo(new ProgressBudget.Standing(2, 1, 1, ProgressBudget.Scope.NAMESPACE, "x"));
+        assertThat(standing("x/a", q, caps(0, "x", 1)).place()).isEqualTo(1);
+        assertThat(standing("x/a", q, caps(0, "x", 2)).mayStart()).isTrue();
+        assertThat(standing("y/new", q, caps(0, "x", 1)).mayStart())
+                .as("y has no cap")
+                .isTrue();
+        assertThat(standing("x/b", q, ProgressBudget.Caps.NONE).mayStart()).isTrue();
+    }
+
+    @Test
+    @DisplayName("with both caps, a Canary starts only when both have room; the one it waits for is named,"
+            + " the namespace's first")
+    void bothCaps() {
+        List<ProgressBudget.Entry> q =
+                List.of(entry("x/run-1", "Progressing", null), entry("y/run-2", "Progressing", null));
+        assertThat(standing("x/new", q, caps(2, "x", 1)))
+                .isEqualTo(new ProgressBudget.Standing(1, 1, 1, ProgressBudget.Scope.NAMESPACE, "x"));
+        assertThat(standing("x/new", q, caps(2, "x", 2)))
+                .isEqualTo(new ProgressBudget.Standing(1, 2, 2, ProgressBudget.Scope.CLUSTER, null));
+        assertThat(standing("x/new", q, caps(3, "x", 2)).mayStart()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a waiter its own namespace holds keeps no place in the cluster's queue: the others go past it")
+    void namespaceHeldWaiterIsSkipped() {
+        // Cluster cap 2, one run in x (x's cap 1) and nothing else: x/old waits for x, not for the cluster.
+        List<ProgressBudget.Entry> q =
+                List.of(entry("x/run-1", "Progressing", null), entry("x/old", "Waiting", "2026-01-01T00:01:00Z"));
+        assertThat(standing("y/new", q, caps(2, "x", 1)).mayStart())
+                .as("the free cluster slot is not kept for x/old")
+                .isTrue();
+        assertThat(standing("y/new", q, new ProgressBudget.Caps(2, java.util.Map.of()))
+                        .place())
+                .as("without x's cap, x/old is first in line for the cluster's slot")
+                .isEqualTo(2);
+        // A waiter its namespace lets through does hold its place in the cluster's queue.
+        List<ProgressBudget.Entry> r = List.of(
+                entry("x/run-1", "Progressing", null),
+                entry("y/run-2", "Progressing", null),
+                entry("x/old", "Waiting", "2026-01-01T00:01:00Z"));
+        assertThat(standing("y/new", r, caps(2, "x", 2)))
+                .isEqualTo(new ProgressBudget.Standing(2, 2, 2, ProgressBudget.Scope.CLUSTER, null));
+        assertThat(standing("y/new", r, caps(2, "x", 1)).place())
+                .as("x/old is held by x")
+                .isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a paused waiter (spec.suspend or a runtime pause) holds no place in either queue")
+    void pausedWaiterHoldsNoPlace() {
+        ProgressBudget.Entry suspended =
+                ProgressBudget.Entry.of("x/old", true, status("Waiting", "2026-01-01T00:01:00Z"));
+        CanaryStatus pausedStatus = status("Waiting", "2026-01-01T00:01:00Z");
+        pausedStatus.lastAppliedSpec = "rev-1";
+        pausedStatus.request = new CanaryStatus.RecordedRequest();
+        pausedStatus.request.uid = "u1";
+        pausedStatus.request.action = "pause";
+        pausedStatus.request.revision = "rev-1";
+        pausedStatus.requestHandled = new CanaryStatus.HandledRequest();
+        pausedStatus.requestHandled.uid = "u1";
+        pausedStatus.requestHandled.outcome = "done";
+        ProgressBudget.Entry paused = ProgressBudget.Entry.of("x/old", false, pausedStatus);
+        assertThat(List.of(suspended.paused(), paused.paused())).containsExactly(true, true);
+        for (ProgressBudget.Entry waiter : List.of(suspended, paused)) {
+            List<ProgressBudget.Entry> q = List.of(entry("y/run", "Progressing", null), waiter);
+            assertThat(standing("x/new", q, caps(2, "x", 1)).mayStart()).isTrue();
+        }
+        List<ProgressBudget.Entry> q =
+                List.of(entry("y/run", "Progressing", null), entry("x/old", "Waiting", "2026-01-01T00:01:00Z"));
+        assertThat(standing("x/new", q, caps(2, "x", 1)).place())
+                .as("not paused: it is ahead")
+                .isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a namespace's cap is a non-negative integer; anything else is no cap")
+    void parseCap() {
+        assertThat(ProgressBudget.parseCap("3")).isEqualTo(3);
+        assertThat(ProgressBudget.parseCap(" 0 ")).isZero();
+        for (String bad : new String[] {"-1", "two", "", "1.5", "99999999999", "+2"}) {
+            assertThat(ProgressBudget.parseCap(bad)).as(bad).isNull();
+        }
+    }
+
+    @Test
+    @DisplayName("a Canary its namespace holds waits with a message naming the namespace's budget and its place")
+    void namespaceMessage() {
+        World w = new World().initialized();
+        w.standing = new ProgressBudget.Standing(1, 2, 2, ProgressBudget.Scope.NAMESPACE, "test");
+        w.newRevision("rev-2").event();
+        assertThat(w.phase()).isEqualTo("Waiting");
+        assertThat(CanaryDeciderTest.condition(w, ProgressBudget.QUEUED_CONDITION).message)
+                .isEqualTo("Waiting for a free slot of namespace test: 2 canaries progressing in it, at most 2"
+                        + " (sluice.io/max-progressing-canaries on the namespace); place 1 in the namespace's queue");
     }
 }

@@ -61,7 +61,10 @@ final class AdmissionFigures {
                 sent = s.send(vertx, reviews(api, cluster, reviews), connections);
                 details.add("reviews: " + sent);
             } else {
-                details.add("not ready when the window ended; no reviews sent");
+                details.add(
+                        s.jvm.alive()
+                                ? "not ready two minutes after the window; no reviews sent"
+                                : "exited before it was ready; no reviews sent");
             }
         } catch (RuntimeException e) {
             details.add("reviews failed: " + e);
@@ -84,8 +87,10 @@ final class AdmissionFigures {
             details.add("admission heap histogram:");
             details.addAll(heap.top());
         }
-        details.add("admission log, last lines:");
-        details.addAll(s.tail(5));
+        if (death == null) {
+            details.add("admission log, last lines:");
+            details.addAll(s.tail(5));
+        }
         try {
             Files.write(dir.resolve("admission.txt"), details);
         } catch (IOException e) {

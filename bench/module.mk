@@ -11,5 +11,5 @@ bench-build: ## package the analyzer, the admission service and the benchmark ha
 	$(MVN) -q -pl analyzer,admission,bench -am package -DskipTests dependency:build-classpath \
 	  -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
 
-bench-scale: bench-build ## Canaries at scale on one analyzer: heap, RSS, tick lateness, API and metric load, CPU (SIZES=, DURATION=)
+bench-scale: bench-build ## Canaries at scale on one analyzer and the admission service: heap, RSS, tick lateness, API and metric load, CPU, review latency (SIZES=, DURATION=)
 	@$(BENCH_JAVA) io.sluice.bench.ScaleBench --repo $(CURDIR) --sizes $(SIZES) --duration $(DURATION) $(BENCH_SCALE_ARGS)

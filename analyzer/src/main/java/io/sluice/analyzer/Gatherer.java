@@ -17,6 +17,7 @@ import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.sluice.model.validation.CanaryValidator;
+import io.sluice.model.validation.CrossNamespaceRefs;
 import io.sluice.model.validation.Violation;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -114,7 +115,11 @@ final class Gatherer {
             return Future.succeededFuture(
                     Snapshot.blocked(canary, obs.olderOnTarget(older.key()).build()));
         }
-        List<Violation> invalid = CanaryValidator.validate(canary);
+        List<Violation> invalid = new ArrayList<>(CanaryValidator.validate(canary));
+        if (settings.noCrossNamespaceRefs()) {
+            // Canaries admitted before the flag was set, or while the webhook was not in the way, halt here.
+            invalid.addAll(CrossNamespaceRefs.violations(canary));
+        }
         if (!invalid.isEmpty()) {
             List<String> texts = invalid.stream().map(Violation::toString).toList();
             return Future.succeededFuture(

@@ -212,6 +212,17 @@ public final class Main implements Callable<Integer> {
     Integer maxTicksPerSecond;
 
     @Option(
+            names = "--no-cross-namespace-refs",
+            defaultValue = "${env:SLUICE_NO_CROSS_NAMESPACE_REFS:-false}",
+            fallbackValue = "true",
+            arity = "0..1",
+            description = "Halt Canaries that name MetricTemplates, AlertProviders, RouteTables or webhook Services of"
+                    + " other namespaces, as Flagger's flag of the same name does; the admission service's flag of the"
+                    + " same name denies them at apply time (env SLUICE_NO_CROSS_NAMESPACE_REFS)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    boolean noCrossNamespaceRefs;
+
+    @Option(
             names = "--metrics-query-timeout",
             defaultValue = "${env:SLUICE_METRICS_QUERY_TIMEOUT:-5s}",
             converter = DurationConverter.class,
@@ -396,7 +407,8 @@ public final class Main implements Callable<Integer> {
                 qps,
                 burst,
                 maxProgressingCanaries,
-                ticksPerSecond(maxTicksPerSecond, qps));
+                ticksPerSecond(maxTicksPerSecond, qps),
+                noCrossNamespaceRefs);
         GatesConfig gatesConfig;
         try {
             gatesConfig = GatesConfig.builder()

@@ -21,6 +21,7 @@ import java.util.List;
  * @param maxProgressingCanaries how many Canaries may run at once, cluster-wide; 0 for no limit
  * @param maxTicksPerSecond      the most analysis ticks planned in one second (later ones move to the next second
  *                               with room); 0 for no cap
+ * @param noCrossNamespaceRefs   halt Canaries that name objects of other namespaces (Flagger's flag)
  */
 public record Settings(
         List<String> selectorLabels,
@@ -35,7 +36,8 @@ public record Settings(
         double kubeQps,
         int kubeBurst,
         int maxProgressingCanaries,
-        int maxTicksPerSecond) {
+        int maxTicksPerSecond,
+        boolean noCrossNamespaceRefs) {
 
     /** Flagger's defaults. */
     public static Settings defaults() {
@@ -52,7 +54,8 @@ public record Settings(
                 100,
                 250,
                 0,
-                0);
+                0,
+                false);
     }
 
     /** These settings with a concurrency budget of {@code max} running Canaries (0: none). */
@@ -70,6 +73,26 @@ public record Settings(
                 kubeQps,
                 kubeBurst,
                 max,
-                maxTicksPerSecond);
+                maxTicksPerSecond,
+                noCrossNamespaceRefs);
+    }
+
+    /** These settings with {@code --no-cross-namespace-refs} set to {@code refuse}. */
+    public Settings withNoCrossNamespaceRefs(boolean refuse) {
+        return new Settings(
+                selectorLabels,
+                includeLabelPrefixes,
+                configTracking,
+                waitForRouteAcceptance,
+                noDataPolicy,
+                noDataDeadline,
+                resync,
+                maxBackoff,
+                instance,
+                kubeQps,
+                kubeBurst,
+                maxProgressingCanaries,
+                maxTicksPerSecond,
+                refuse);
     }
 }

@@ -907,6 +907,35 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("with --no-cross-namespace-refs, a Canary naming a webhook Service of another namespace halts with"
+            + " InvalidSpec; without the flag it runs")
+    void crossNamespaceRefsHaltWhenRefused() throws Exception {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().analysis.webhooks.get(0).url = "http://flagger-loadtester.loadtest/";
+                    return c;
+                });
+        reconciler = newReconciler(Settings.defaults().withNoCrossNamespaceRefs(true));
+        tick();
+        CanaryCondition invalid = cluster.canary().getStatus().conditions.stream()
+                .filter(c -> c.type.equals("InvalidSpec"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(invalid.message)
+                .startsWith("invalid canary podinfo.test: spec.analysis.webhooks[0].url")
+                .contains("namespace loadtest", "--no-cross-namespace-refs");
+        assertThat(cluster.deployment("podinfo-primary")).isNull();
+
+        reconciler = newReconciler(Settings.defaults());
+        tick();
+        assertThat(cluster.canary().getStatus().conditions).noneMatch(c -> c.type.equals("InvalidSpec"));
+        assertThat(cluster.deployment("podinfo-primary")).isNotNull();
+    }
+
+    @Test
     @DisplayName("a Canary that bypassed the webhook invalid gets an InvalidSpec condition and nothing is created")
     void invalidSpec() throws Exception {
         cluster.client
@@ -1226,7 +1255,8 @@ class SeedScenarioTest {
                 100,
                 250,
                 0,
-                0));
+                0,
+                false));
         createHpa(
                 Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),
                 Map.of("autoscaler.example.com/note", "copied", "other.example.com/note", "left out"));

@@ -308,12 +308,16 @@ class ChartRenderTest {
     }
 
     @Test
-    void noCrossNamespaceRefsSetsTheAdmissionFlagOnlyWhenTrue() {
-        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("noCrossNamespaceRefs", true))
-                        .get("Deployment", ADMISSION)))
-                .contains("--no-cross-namespace-refs");
-        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ADMISSION)))
-                .noneMatch(a -> a.startsWith("--no-cross-namespace-refs"));
+    void noCrossNamespaceRefsSetsTheFlagOfBothServicesOnlyWhenTrue() {
+        for (String service : List.of(ADMISSION, ANALYZER)) {
+            assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("noCrossNamespaceRefs", true))
+                            .get("Deployment", service)))
+                    .as(service)
+                    .contains("--no-cross-namespace-refs");
+            assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", service)))
+                    .as(service)
+                    .noneMatch(a -> a.startsWith("--no-cross-namespace-refs"));
+        }
     }
 
     @Test

@@ -834,10 +834,9 @@ public final class CanaryDecider {
         if (g.failed() == null) {
             return null;
         }
-        int iterations = CanaryDefaults.iterations(analysis);
-        if (iterations > 0) {
-            next.iterations = iterations - 1;
-        }
+        // As Flagger writes it, on entering and on every tick spent waiting: analysis.iterations - 1, so -1 for a
+        // canary run (which counts no iterations).
+        next.iterations = CanaryDefaults.iterations(analysis) - 1;
         if (phase != CanaryPhase.WaitingPromotion) {
             enter(CanaryPhase.WaitingPromotion);
             event(Type.Warning, Texts.waitingPromotion(key, g.failed().hook()));

@@ -374,6 +374,11 @@ class CanaryDeciderTest {
                             w.tickUntil(6, "WaitingPromotion");
                             assertThat(w.weight()).isEqualTo(60);
                             assertThat(w.routes.canary()).isEqualTo(60);
+                            assertThat(w.status.iterations)
+                                    .as("analysis.iterations - 1, as Flagger writes it")
+                                    .isEqualTo(-1);
+                            w.tick();
+                            assertThat(w.status.iterations).isEqualTo(-1);
                             assertThat(w.events)
                                     .last()
                                     .isEqualTo(

@@ -529,7 +529,8 @@ public final class CanaryDecider {
             }
             return tickUsed();
         }
-        event(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations());
+        // The run's first Event shows the phase it starts, as Flagger's does.
+        actions.add(new EmitEvent(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations(), CanaryPhase.Progressing));
         alert(Alerts.NEW_REVISION);
         actions.add(new Action.ScaleTarget(scaleUpReplicas()));
         enter(CanaryPhase.Progressing);
@@ -1043,7 +1044,8 @@ public final class CanaryDecider {
             event(Type.Warning, Texts.deadlineExceeded(key, err));
         }
         actions.add(new Action.SetRoutes(100, 0));
-        event(Type.Warning, Texts.canaryFailed(key));
+        // Shows the phase the rollback enters, as Flagger's does.
+        actions.add(new EmitEvent(Type.Warning, Texts.canaryFailed(key), Map.of(), CanaryPhase.Failed));
         // Mostly the routes still send the canary traffic here: the Failed phase scales it down once they do not.
         scaleDownOnceRouted();
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
@@ -1507,11 +1509,12 @@ public final class CanaryDecider {
     }
 
     private void event(Type type, String message) {
-        actions.add(new EmitEvent(type, message));
+        event(type, message, Map.of());
     }
 
+    /** An Event, with the phase the run is in at this point of the tick for the event webhooks. */
     private void event(Type type, String message, Map<String, String> annotations) {
-        actions.add(new EmitEvent(type, message, annotations));
+        actions.add(new EmitEvent(type, message, annotations, next.phase()));
     }
 
     /** Texts, severities and whether the canary's fields go along live with {@link Alerts}, the one place for them. */

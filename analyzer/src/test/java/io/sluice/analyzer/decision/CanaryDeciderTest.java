@@ -59,8 +59,11 @@ class CanaryDeciderTest {
                     String text = "invalid canary podinfo.test: spec.analysis.interval: not a duration";
                     assertThat(w.events).containsExactly("Warning " + text);
                     assertThat(w.last.actions())
-                            .containsExactly(
-                                    new Action.EmitEvent(Action.EmitEvent.Type.Warning, text, java.util.Map.of()));
+                            .containsExactly(new Action.EmitEvent(
+                                    Action.EmitEvent.Type.Warning,
+                                    text,
+                                    java.util.Map.of(),
+                                    io.sluice.model.flagger.CanaryPhase.Initialized));
                     assertThat(w.last.consumedTick()).isTrue();
                     CanaryCondition c = w.status.conditions.stream()
                             .filter(x -> "InvalidSpec".equals(x.type))
@@ -299,6 +302,11 @@ class CanaryDeciderTest {
                             .endsWith(
                                     "Warning Rolling back podinfo.test failed checks threshold reached 1",
                                     "Warning Canary failed! Scaling down podinfo.test");
+                    assertThat(w.forwarded)
+                            .as("the event webhooks' phases, as Flagger sends them")
+                            .endsWith(
+                                    "(Progressing, Rolling back podinfo.test failed checks threshold reached 1)",
+                                    "(Failed, Canary failed! Scaling down podinfo.test)");
                     assertThat(w.routes.canary()).isZero();
                     assertThat(w.target.specReplicas())
                             .as("the routes were 70/30 when the rollback was decided")
@@ -400,6 +408,29 @@ class CanaryDeciderTest {
                     w.tick();
                     assertThat(w.phase()).isEqualTo("WaitingPromotion");
                     assertThat(w.failedChecks()).isEqualTo(1);
+                }),
+                row("the event webhooks get each Event with the phase the run is in when it is emitted", w -> {
+                    w.spec.analysis.stepWeight = 100;
+                    w.spec.analysis.maxWeight = null;
+                    w.spec.analysis.stepWeightPromotion = 50;
+                    w.spec.analysis.webhooks.add(World.hook("confirm-rollout", "confirm-rollout"));
+                    w.spec.analysis.webhooks.add(World.hook("confirm-traffic", "confirm-traffic-increase"));
+                    w.spec.analysis.webhooks.add(World.hook("confirm-promotion", "confirm-promotion"));
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(8, "Succeeded");
+                    assertThat(w.forwarded)
+                            .containsSubsequence(
+                                    "(Initialized, Confirm-rollout check confirm-rollout passed)",
+                                    "(Progressing, New revision detected! Scaling up podinfo.test)",
+                                    "(Progressing, Starting canary analysis for podinfo.test)",
+                                    "(Progressing, Pre-rollout check acceptance-test passed)",
+                                    "(Progressing, Confirm-traffic-increase check confirm-traffic passed)",
+                                    "(Progressing, Advance podinfo.test canary weight 100)",
+                                    "(Progressing, Confirm-promotion check confirm-promotion passed)",
+                                    "(Progressing, Copying podinfo.test template spec to podinfo-primary.test)",
+                                    "(Promoting, Advance podinfo.test primary weight 50)",
+                                    "(Promoting, Advance podinfo.test primary weight 100)",
+                                    "(Succeeded, Promotion completed! Scaling down podinfo.test)");
                 }),
                 row("stepWeightPromotion moves traffic back to the primary in steps", w -> {
                     w.spec.analysis.stepWeight = 100;

@@ -122,6 +122,8 @@ public final class CanaryDecider {
     private String queued;
     /** This tick found a slot for the run it starts: the Canary leaves the queue. */
     private boolean dequeued;
+    /** This tick reached the analysis of a running Canary ({@link Result.Decision#analysed()}). */
+    private boolean analysed;
     /** A retry being carried out: the run it starts is the requester's. */
     private CanaryStatus.RecordedRequest retrying;
 
@@ -597,6 +599,8 @@ public final class CanaryDecider {
         if (Statuses.n(old.failedChecks) >= CanaryDefaults.threshold(analysis)) {
             return rollback(Rollback.THRESHOLD, "");
         }
+        // Where Flagger starts timing the tick for flagger_canary_duration_seconds.
+        analysed = true;
         int weight = Statuses.n(old.canaryWeight);
         if (weight == 0 && Statuses.n(old.iterations) == 0) {
             event(Type.Normal, Texts.startingAnalysis(tgt, ns));
@@ -1230,7 +1234,7 @@ public final class CanaryDecider {
         NoDataPolicy.annotationProblem(obs.noDataAnnotation())
                 .filter(p -> obs.analysisDue())
                 .ifPresent(p -> event(Type.Warning, p));
-        return new Result.Decision(next, List.copyOf(actions), requeue, consumed);
+        return new Result.Decision(next, List.copyOf(actions), requeue, consumed, analysed);
     }
 
     /**

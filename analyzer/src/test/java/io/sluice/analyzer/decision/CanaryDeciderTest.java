@@ -432,6 +432,28 @@ class CanaryDeciderTest {
                                     "(Promoting, Advance podinfo.test primary weight 100)",
                                     "(Succeeded, Promotion completed! Scaling down podinfo.test)");
                 }),
+                row(
+                        "only ticks that reach the analysis are timed, as Flagger times flagger_canary_duration_seconds",
+                        w -> {
+                            w.metrics = CanaryDeciderTest::failRate;
+                            w.initialized();
+                            assertThat(w.last.analysed())
+                                    .as("initialized, idle")
+                                    .isFalse();
+                            w.newRevision("rev-2").event();
+                            assertThat(w.last.analysed()).as("the run starts").isFalse();
+                            w.tick();
+                            assertThat(w.last.analysed())
+                                    .as("the first analysis")
+                                    .isTrue();
+                            w.tick();
+                            assertThat(w.phase()).isEqualTo("Progressing");
+                            assertThat(w.last.analysed()).isTrue();
+                            w.tickUntil(6, "Failed");
+                            assertThat(w.last.analysed())
+                                    .as("the threshold's rollback comes before the analysis")
+                                    .isFalse();
+                        }),
                 row("stepWeightPromotion moves traffic back to the primary in steps", w -> {
                     w.spec.analysis.stepWeight = 100;
                     w.spec.analysis.maxWeight = null;

@@ -24,6 +24,7 @@ import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -192,11 +193,12 @@ final class ActionExecutor {
         String value = s.target().getSpec().getSelector().getMatchLabels().get(key);
         String svc = CanaryDefaults.serviceName(c.getSpec());
         var meta = c.getSpec().service;
+        Map<String, Integer> ports = Workloads.discoveredPorts(c, s.target());
         List<Service> desired = new ArrayList<>();
-        desired.add(Workloads.service(c, svc + "-canary", key, value, meta.canary));
-        desired.add(Workloads.service(c, svc + "-primary", key, value + "-primary", meta.primary));
+        desired.add(Workloads.service(c, svc + "-canary", key, value, meta.canary, ports));
+        desired.add(Workloads.service(c, svc + "-primary", key, value + "-primary", meta.primary, ports));
         if (apex) {
-            desired.add(Workloads.service(c, svc, key, value + "-primary", meta.apex));
+            desired.add(Workloads.service(c, svc, key, value + "-primary", meta.apex, ports));
         }
         Future<Void> chain = Future.succeededFuture();
         for (Service d : desired) {
@@ -233,7 +235,8 @@ final class ActionExecutor {
         String key = s.selectorKey();
         String value = s.target().getSpec().getSelector().getMatchLabels().get(key);
         String svc = CanaryDefaults.serviceName(c.getSpec());
-        Service desired = Workloads.service(c, svc, key, value, c.getSpec().service.apex);
+        Service desired = Workloads.service(
+                c, svc, key, value, c.getSpec().service.apex, Workloads.discoveredPorts(c, s.target()));
         desired.getMetadata().setOwnerReferences(null);
         String ns = desired.getMetadata().getNamespace();
         return view.service(ns, svc).compose(live -> {

@@ -361,6 +361,60 @@ public final class Workloads {
      */
     public static Service service(
             Canary canary, String name, String key, String selectorValue, CanaryService.CustomMetadata extra) {
+        return service(canary, name, key, selectorValue, extra, Map.of());
+    }
+
+    /** Service port names of the sidecars {@code service.portDiscovery} leaves out, as Flagger does. */
+    private static final Set<String> SIDECARS = Set.of("istio-proxy", "envoy");
+
+    /**
+     * The ports {@code service.portDiscovery} adds to the Services: every container port of {@code target}'s pod
+     * template except the main one (the target port: by number, or by name when it is a name) and the sidecars',
+     * named by the port's name or {@code tcp-<container>-<index>}, in name order (Flagger's order is a Go map's,
+     * random per reconcile; a fixed one keeps the Services from being rewritten). Empty when discovery is off.
+     */
+    public static Map<String, Integer> discoveredPorts(Canary canary, Deployment target) {
+        CanaryService svc = canary.getSpec().service;
+        Map<String, Integer> ports = new java.util.TreeMap<>();
+        if (svc == null || !Boolean.TRUE.equals(svc.portDiscovery) || target == null) {
+            return ports;
+        }
+        IntOrString main = CanaryDefaults.targetPort(svc);
+        var pod = target.getSpec() == null || target.getSpec().getTemplate() == null
+                ? null
+                : target.getSpec().getTemplate().getSpec();
+        if (pod == null || pod.getContainers() == null) {
+            return ports;
+        }
+        for (var container : pod.getContainers()) {
+            if (SIDECARS.contains(container.getName()) || container.getPorts() == null) {
+                continue;
+            }
+            for (int i = 0; i < container.getPorts().size(); i++) {
+                var p = container.getPorts().get(i);
+                boolean isMain = main.getStrVal() != null
+                        ? main.getStrVal().equals(p.getName())
+                        : java.util.Objects.equals(main.getIntVal(), p.getContainerPort());
+                if (isMain || p.getContainerPort() == null) {
+                    continue;
+                }
+                String portName = p.getName() == null || p.getName().isEmpty()
+                        ? "tcp-" + container.getName() + "-" + i
+                        : p.getName();
+                ports.put(portName, p.getContainerPort());
+            }
+        }
+        return ports;
+    }
+
+    /** A Service with {@code discovered} ports after the main one ({@link #discoveredPorts}). */
+    public static Service service(
+            Canary canary,
+            String name,
+            String key,
+            String selectorValue,
+            CanaryService.CustomMetadata extra,
+            Map<String, Integer> discovered) {
         CanaryService svc = canary.getSpec().service;
         Map<String, String> labels = new LinkedHashMap<>();
         if (extra != null && extra.labels != null) {
@@ -391,6 +445,14 @@ public final class Workloads {
                 .withPorts(port.build())
                 .endSpec();
         Service s = b.build();
+        discovered.forEach((portName, number) -> s.getSpec()
+                .getPorts()
+                .add(new ServicePortBuilder()
+                        .withName(portName)
+                        .withProtocol("TCP")
+                        .withPort(number)
+                        .withTargetPort(new IntOrString(number))
+                        .build()));
         if (Boolean.TRUE.equals(svc.headless)) {
             s.getSpec().setClusterIP("None");
         }

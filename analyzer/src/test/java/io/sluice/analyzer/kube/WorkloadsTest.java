@@ -157,6 +157,64 @@ class WorkloadsTest {
         assertThat(desired.getSpec().getSelector()).containsExactlyEntriesOf(Map.of("app", "podinfo"));
     }
 
+    static io.fabric8.kubernetes.api.model.apps.Deployment withPorts() {
+        return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("podinfod")
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(9898)
+                .endPort()
+                .addNewPort()
+                .withName("http-metrics")
+                .withContainerPort(9797)
+                .endPort()
+                .addNewPort()
+                .withContainerPort(9999)
+                .endPort()
+                .endContainer()
+                .addNewContainer()
+                .withName("istio-proxy")
+                .addNewPort()
+                .withName("http-envoy-prom")
+                .withContainerPort(15090)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    @Test
+    void portDiscoveryAddsTheTargetsOtherContainerPortsAsFlaggerNamesThem() {
+        Canary canary = GlooRouterTest.canary();
+        assertThat(Workloads.discoveredPorts(canary, withPorts()))
+                .as("off by default")
+                .isEmpty();
+        canary.getSpec().service.portDiscovery = true;
+        canary.getSpec().service.port = 9898;
+        canary.getSpec().service.targetPort = null;
+        Map<String, Integer> ports = Workloads.discoveredPorts(canary, withPorts());
+        assertThat(ports)
+                .as("not the main port, not the sidecar's; unnamed ones tcp-<container>-<index>")
+                .containsExactly(Map.entry("http-metrics", 9797), Map.entry("tcp-podinfod-2", 9999));
+
+        Service desired = Workloads.service(canary, "podinfo-canary", "app", "podinfo", null, ports);
+        assertThat(desired.getSpec().getPorts())
+                .extracting(p -> p.getName() + "/" + p.getPort() + "/"
+                        + p.getTargetPort().getIntVal() + "/" + p.getProtocol())
+                .containsExactly("http/9898/9898/TCP", "http-metrics/9797/9797/TCP", "tcp-podinfod-2/9999/9999/TCP");
+
+        canary.getSpec().service.targetPort = new io.fabric8.kubernetes.api.model.IntOrString("http-metrics");
+        assertThat(Workloads.discoveredPorts(canary, withPorts()))
+                .as("a named target port is the main one by name")
+                .containsOnlyKeys("http", "tcp-podinfod-2");
+    }
+
     @Test
     void aServiceSomeoneElseCreatedIsTakenOverWithoutTouchingItsMetadata() {
         Canary canary = GlooRouterTest.canary();

@@ -7,6 +7,7 @@ import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.MetricTemplate;
+import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Locale;
@@ -93,7 +94,7 @@ final class TemplateSources {
                     hasText(spec.provider.type) ? spec.provider.type.trim().toLowerCase(Locale.ROOT) : PROMETHEUS;
             if (OTHER_PROVIDERS.contains(type)) {
                 return Future.succeededFuture(
-                        new Broken(ref, type, Part.PROVIDER, null, "Sluice queries only prometheus providers"));
+                        new Broken(ref, type, Part.PROVIDER, null, MetricTemplateValidator.unsupported(type)));
             }
             MetricTemplate.Provider provider = spec.provider;
             boolean credentialed = provider.secretRef != null && hasText(provider.secretRef.name);

@@ -569,7 +569,9 @@ class PrometheusMetricGateTest {
                         "vector(1)",
                         "datadog",
                         null,
-                        "Metric template tpl.test provider datadog error: Sluice queries only prometheus providers"));
+                        "Metric template tpl.test provider datadog error: \"datadog\" is not supported: Sluice queries"
+                                + " prometheus (and Prometheus-compatible endpoints such as Thanos, Mimir or"
+                                + " VictoriaMetrics)"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -17,6 +17,26 @@ public final class MetricTemplateValidator {
 
     private MetricTemplateValidator() {}
 
+    /**
+     * Why Sluice cannot query a template of provider {@code type}: the two that need their vendor's SDK say so and
+     * what to do instead; the rest of Flagger's types are not queried yet.
+     */
+    public static String unsupported(String type) {
+        return switch (type) {
+            case "cloudwatch" ->
+                "\"cloudwatch\" is not supported: querying CloudWatch needs the AWS SDK, which Sluice"
+                        + " does not include; export the metrics to Prometheus (for example with the CloudWatch exporter)"
+                        + " and use a prometheus template";
+            case "stackdriver" ->
+                "\"stackdriver\" is not supported: querying Cloud Monitoring needs Google's SDK,"
+                        + " which Sluice does not include; use a prometheus template whose address is Cloud Monitoring's"
+                        + " PromQL endpoint (Managed Service for Prometheus)";
+            default ->
+                "\"" + type + "\" is not supported: Sluice queries prometheus (and Prometheus-compatible"
+                        + " endpoints such as Thanos, Mimir or VictoriaMetrics)";
+        };
+    }
+
     public static List<Violation> validate(MetricTemplate template) {
         Checks checks = new Checks();
         MetricTemplate.Spec spec = template.getSpec();
@@ -26,7 +46,7 @@ public final class MetricTemplateValidator {
         if (checks.required("spec.provider", spec.provider)) {
             MetricTemplate.Provider p = spec.provider;
             if (checks.required("spec.provider.type", p.type) && !PROVIDER_TYPES.contains(p.type)) {
-                checks.add("spec.provider.type", "\"" + p.type + "\" is not supported: Sluice queries prometheus");
+                checks.add("spec.provider.type", unsupported(p.type));
             }
             checks.httpUrl("spec.provider.address", p.address);
             if (p.secretRef != null) {

@@ -52,6 +52,16 @@ class OtherValidatorsTest {
                         "spec.provider.type",
                         "not supported"),
                 Arguments.of(
+                        "cloudwatch needs the AWS SDK, which Sluice does not include",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "cloudwatch",
+                        "spec.provider.type",
+                        "needs the AWS SDK"),
+                Arguments.of(
+                        "stackdriver needs Google's SDK; Cloud Monitoring's PromQL endpoint is the way",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "stackdriver",
+                        "spec.provider.type",
+                        "Cloud Monitoring's PromQL endpoint"),
+                Arguments.of(
                         "the address is an http URL",
                         (Consumer<MetricTemplate>) t -> t.getSpec().provider.address = "prometheus:9090",
                         "spec.provider.address",

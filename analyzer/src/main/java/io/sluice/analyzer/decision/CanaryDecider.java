@@ -351,7 +351,8 @@ public final class CanaryDecider {
     /**
      * {@code promote}: the remaining steps and checks are skipped, confirm-promotion hooks included (a person decided),
      * and the run goes through Promoting and Finalising as every promotion does. A run still waiting for its start
-     * (Waiting) promotes the target's template as it is.
+     * (Waiting, held by a confirm-rollout hook) promotes the target's template as it is; one waiting for a slot of the
+     * concurrency budget is not promoted ({@link RuntimeRequests#judge} rejects it).
      */
     private Result promoteNow(CanaryPhase phase) {
         converge(true, false);

@@ -111,6 +111,28 @@ class RuntimeRequestDecisionTest {
                     w.tickUntil(5, "Succeeded");
                     assertThat(w.primary.revision()).isEqualTo("rev-2");
                 }),
+                row("promote or abort of a run waiting for a slot of the budget is rejected with its place", w -> {
+                    w.initialized();
+                    w.standing = new ProgressBudget.Standing(1, 2, 2);
+                    w.newRevision("rev-2").event();
+                    assertThat(w.phase()).isEqualTo("Waiting");
+                    String place = condition(w, ProgressBudget.QUEUED_CONDITION).message;
+                    for (String action : List.of("promote", "abort")) {
+                        w.events.clear();
+                        w.request(action, "rev-1", "alice", "kubectl").event();
+                        assertThat(w.events)
+                                .containsExactly("Warning Request to " + action + " by alice via kubectl rejected:"
+                                        + " waiting for a slot of the concurrency budget: " + place);
+                        handled(
+                                w,
+                                action,
+                                "rev-1",
+                                "rejected",
+                                "waiting for a slot of the concurrency budget: " + place);
+                        assertThat(w.phase()).isEqualTo("Waiting");
+                        assertThat(w.actions).noneMatch(a -> a instanceof Action.PromoteTemplate);
+                    }
+                }),
                 row("promote after the run ended is rejected with the reason and a Warning", w -> {
                     w.initialized()
                             .request("promote", "rev-1", "alice", "kubectl")

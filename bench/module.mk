@@ -1,4 +1,4 @@
-# The scale benchmark (bench/README.md): one analyzer, as packaged, against an API server and Prometheus stand-in.
+# The scale benchmark (bench/README.md): one analyzer and one admission service, as packaged, against an API server and Prometheus stand-in.
 # Not part of make test. SIZES and DURATION make a short run possible: make bench-scale SIZES=1000 DURATION=3m
 SIZES ?= 1000,5000,10000
 DURATION ?= 10m
@@ -7,9 +7,9 @@ BENCH_JAVA = java -Xmx6g -XX:+UseParallelGC -cp "bench/target/classes:$$(cat ben
 
 .PHONY: bench-scale bench-build
 
-bench-build: ## package the analyzer and the benchmark harness, with the harness's runtime class path
-	$(MVN) -q -pl analyzer,bench -am package -DskipTests dependency:build-classpath \
+bench-build: ## package the analyzer, the admission service and the benchmark harness, with the harness's runtime class path
+	$(MVN) -q -pl analyzer,admission,bench -am package -DskipTests dependency:build-classpath \
 	  -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
 
-bench-scale: bench-build ## Canaries at scale on one analyzer: heap, RSS, tick lateness, API and metric load, CPU (SIZES=, DURATION=)
+bench-scale: bench-build ## Canaries at scale on one analyzer and the admission service: heap, RSS, tick lateness, API and metric load, CPU, review latency (SIZES=, DURATION=)
 	@$(BENCH_JAVA) io.sluice.bench.ScaleBench --repo $(CURDIR) --sizes $(SIZES) --duration $(DURATION) $(BENCH_SCALE_ARGS)

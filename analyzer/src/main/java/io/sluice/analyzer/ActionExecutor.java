@@ -16,7 +16,6 @@ import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.Workloads;
-import io.sluice.model.Revisions;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
@@ -368,8 +367,8 @@ final class ActionExecutor {
         // From the cache: a write based on a stale version fails with a conflict and is retried.
         return view.routeTable(where.namespace(), where.name()).compose(live -> {
             RouteTable desired = release
-                    ? GlooRouter.handedBack(s.canary(), s.parent(), where, live, json)
-                    : GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary, json);
+                    ? GlooRouter.handedBack(s.canary(), s.parent(), where, live)
+                    : GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary);
             if (live == null) {
                 LOG.info("Delegate RouteTable {} created", where.key());
                 return kube.createRouteTable(desired).mapEmpty();
@@ -405,7 +404,7 @@ final class ActionExecutor {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
         return view.rawDeployment(ns, tgt).compose(raw -> {
-            String now = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            String now = view.revision(raw);
             if (raw != null && !Objects.equals(now, revision)) {
                 // The template changed after the analysis: copying it would promote what nobody analysed. The next
                 // reconcile sees the new revision and restarts the run.

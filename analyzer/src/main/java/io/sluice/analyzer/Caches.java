@@ -48,6 +48,11 @@ final class Caches {
         this.services = op(client.services()).runnableInformer(0);
         this.routeTables = op(client.resources(RouteTable.class)).runnableInformer(0);
         this.namespaces = client.namespaces().runnableInformer(0);
+        canaries.itemStore(new TrimmedStore<>());
+        deployments.itemStore(new TrimmedStore<>());
+        services.itemStore(new TrimmedStore<>());
+        routeTables.itemStore(new TrimmedStore<>());
+        namespaces.itemStore(new TrimmedStore<>());
     }
 
     private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>> Informable<T> op(

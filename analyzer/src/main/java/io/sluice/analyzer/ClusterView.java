@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.kube.Kube;
+import io.sluice.model.Revisions;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.Future;
@@ -29,6 +30,10 @@ final class ClusterView {
     private final KubernetesSerialization json;
     /** {@code namespace/name} → the newest Canary known, while the cache has not caught up with it. */
     private final Map<String, Canary> newer = new ConcurrentHashMap<>();
+    /** {@code namespace/name} → a Deployment's revision, with the version of the object it was computed from. */
+    private final Map<String, KnownRevision> revisions = new ConcurrentHashMap<>();
+
+    private record KnownRevision(String uid, String resourceVersion, String revision) {}
 
     ClusterView(Caches caches, Kube kube) {
         this.caches = caches;
@@ -109,7 +114,34 @@ final class ClusterView {
     }
 
     Deployment toDeployment(GenericKubernetesResource raw) {
-        return raw == null ? null : json.unmarshal(json.asJson(raw), Deployment.class);
+        return raw == null ? null : json.convertValue(raw, Deployment.class);
+    }
+
+    /**
+     * The revision of a Deployment's pod template ({@link Revisions}), or null for none. Every tick of every Canary
+     * needs its target's revision, which changes only with the object: so it is hashed once per resourceVersion.
+     */
+    String revision(GenericKubernetesResource raw) {
+        if (raw == null) {
+            return null;
+        }
+        var meta = raw.getMetadata();
+        String key = meta.getNamespace() + "/" + meta.getName();
+        KnownRevision known = revisions.get(key);
+        if (known != null
+                && meta.getResourceVersion() != null
+                && meta.getResourceVersion().equals(known.resourceVersion())
+                && Objects.equals(meta.getUid(), known.uid())) {
+            return known.revision();
+        }
+        String revision = Revisions.ofDeploymentValues(raw.getAdditionalProperties());
+        revisions.put(key, new KnownRevision(meta.getUid(), meta.getResourceVersion(), revision));
+        return revision;
+    }
+
+    /** A Deployment is gone: its revision is no longer kept. */
+    void deploymentDeleted(String ns, String name) {
+        revisions.remove(ns + "/" + name);
     }
 
     Future<Service> service(String ns, String name) {

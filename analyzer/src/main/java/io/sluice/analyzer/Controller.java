@@ -12,12 +12,14 @@ import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.RateLimiter;
 import io.sluice.model.flagger.Canary;
+import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,15 +120,14 @@ public final class Controller extends AbstractVerticle {
                                             ? List.of()
                                             : List.of(targetKey(
                                                     c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
-                                    BY_NAMESPACE,
-                                    Controller::namespacesOf));
+                                    BY_PARENT,
+                                    RouteTableEvents::parentOf));
+                            caches.routeTables.addIndexers(Map.of(BY_DELEGATE, RouteTableEvents::delegatesOf));
                             caches.canaries.addEventHandler(
                                     handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
                             watch(caches.deployments, d -> forTarget(d));
                             watch(caches.services, s -> forOwner(s));
-                            watch(
-                                    caches.routeTables,
-                                    rt -> forNamespace(rt.getMetadata().getNamespace()));
+                            watch(caches.routeTables, this::forRouteTable);
                             caches.namespaces.addEventHandler(handler(
                                     n -> {},
                                     (a, b) -> {
@@ -165,13 +166,24 @@ public final class Controller extends AbstractVerticle {
                                             targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
                     reconciler.all(() -> caches.canaries.getStore().list());
                     reconciler.namespaceCaps(new NamespaceCaps(caches::namespace));
-                    queue = new WorkQueue(vertx, settings.maxBackoff(), (key, due) -> {
-                        int dot = key.indexOf('/');
-                        liveness.reconcileStarted(key);
-                        return reconciler
-                                .reconcile(key.substring(0, dot), key.substring(dot + 1), due)
-                                .andThen(done -> liveness.reconcileEnded(key));
-                    });
+                    queue = new WorkQueue(vertx, settings.maxBackoff(), settings.maxTicksPerSecond(), (key, due) -> {
+                                int dot = key.indexOf('/');
+                                liveness.reconcileStarted(key);
+                                return reconciler
+                                        .reconcile(key.substring(0, dot), key.substring(dot + 1), due)
+                                        .andThen(done -> liveness.reconcileEnded(key));
+                            })
+                            .ticks(new WorkQueue.TickListener() {
+                                @Override
+                                public void started(String key, Duration lateness) {
+                                    listener.tickStarted(key, lateness);
+                                }
+
+                                @Override
+                                public void deferred(String key, Duration by) {
+                                    listener.tickDeferred(key, by);
+                                }
+                            });
                     // The event loop's heartbeat for /healthz: a blocked context stops it.
                     liveness.beat();
                     heartbeat = vertx.setPeriodic(1000, t -> liveness.beat());
@@ -260,8 +272,10 @@ public final class Controller extends AbstractVerticle {
 
     /** The index of Canaries by the workload they target, {@code namespace/name}. */
     private static final String BY_TARGET = "target";
-    /** The index of Canaries by each namespace whose objects concern them (their own, their parent RouteTable's). */
-    private static final String BY_NAMESPACE = "concerned-namespace";
+    /** The index of Canaries by their parent RouteTable, {@code namespace/name}. */
+    private static final String BY_PARENT = "parent";
+    /** The index of RouteTables by each RouteTable they delegate to, {@code namespace/name}. */
+    private static final String BY_DELEGATE = "delegate";
 
     private static String targetKey(String ns, String target) {
         return ns + "/" + target;
@@ -384,20 +398,12 @@ public final class Controller extends AbstractVerticle {
                 .forEach(o -> queue.add(s.getMetadata().getNamespace() + "/" + o.getName()));
     }
 
-    /** On the context: the Canaries living in {@code ns} or routing through a parent RouteTable there. */
-    private void forNamespace(String ns) {
-        caches.canaries.getIndexer().byIndex(BY_NAMESPACE, ns).forEach(c -> queue.add(key(c)));
-    }
-
-    private static List<String> namespacesOf(Canary c) {
-        List<String> out = new ArrayList<>();
-        out.add(c.getMetadata().getNamespace());
-        if (c.getSpec() != null
-                && c.getSpec().routeTableRef != null
-                && c.getSpec().routeTableRef.namespace != null
-                && !c.getSpec().routeTableRef.namespace.equals(c.getMetadata().getNamespace())) {
-            out.add(c.getSpec().routeTableRef.namespace);
-        }
-        return out;
+    /** On the context: the Canaries whose parent or delegate this RouteTable is. */
+    private void forRouteTable(RouteTable rt) {
+        RouteTableEvents.concerned(
+                        rt,
+                        parent -> caches.canaries.getIndexer().byIndex(BY_PARENT, parent),
+                        delegate -> caches.routeTables.getIndexer().byIndex(BY_DELEGATE, delegate))
+                .forEach(queue::add);
     }
 }

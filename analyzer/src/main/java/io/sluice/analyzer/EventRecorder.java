@@ -8,6 +8,7 @@ import io.sluice.analyzer.gates.Notifier;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.UndecodableCanary;
 import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryPhase;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,7 +56,7 @@ final class EventRecorder {
 
     /** The Event a decision asked for. */
     Future<Void> record(Canary canary, Action.EmitEvent e) {
-        return emit(canary, e.type(), e.message(), e.annotations());
+        return emit(canary, e.type(), e.message(), e.annotations(), e.phase());
     }
 
     /** An action that failed: its error, as the Warning. */
@@ -99,8 +100,22 @@ final class EventRecorder {
 
     private Future<Void> emit(
             Canary canary, Action.EmitEvent.Type type, String message, Map<String, String> annotations) {
+        return emit(canary, type, message, annotations, null);
+    }
+
+    /** {@code phase}: the event webhooks' phase; null for the phase of {@code canary}'s status. */
+    private Future<Void> emit(
+            Canary canary,
+            Action.EmitEvent.Type type,
+            String message,
+            Map<String, String> annotations,
+            CanaryPhase phase) {
         LOG.info("{} {} {}", canary.key(), type, message);
-        if (!(canary instanceof UndecodableCanary)) {
+        if (canary instanceof UndecodableCanary) {
+            // Its spec, which names the event webhooks, could not be read.
+        } else if (phase != null) {
+            notifier.event(canary, type.name(), message, phase);
+        } else {
             notifier.event(canary, type.name(), message);
         }
         String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();

@@ -13,11 +13,11 @@ import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.analyzer.kube.Workloads;
-import io.sluice.model.Revisions;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.sluice.model.validation.CanaryValidator;
+import io.sluice.model.validation.CrossNamespaceRefs;
 import io.sluice.model.validation.Violation;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -115,7 +115,11 @@ final class Gatherer {
             return Future.succeededFuture(
                     Snapshot.blocked(canary, obs.olderOnTarget(older.key()).build()));
         }
-        List<Violation> invalid = CanaryValidator.validate(canary);
+        List<Violation> invalid = new ArrayList<>(CanaryValidator.validate(canary));
+        if (settings.noCrossNamespaceRefs()) {
+            // Canaries admitted before the flag was set, or while the webhook was not in the way, halt here.
+            invalid.addAll(CrossNamespaceRefs.violations(canary));
+        }
         if (!invalid.isEmpty()) {
             List<String> texts = invalid.stream().map(Violation::toString).toList();
             return Future.succeededFuture(
@@ -129,7 +133,7 @@ final class Gatherer {
         String tgt = canary.getSpec().targetRef.name;
         return view.rawDeployment(ns, tgt).compose(raw -> {
             Deployment target = view.toDeployment(raw);
-            String revision = raw == null ? null : Revisions.ofDeployment(json.asJson(raw));
+            String revision = view.revision(raw);
             String key = target == null ? null : Workloads.selectorKey(target, settings.selectorLabels());
             String problem = target != null && key == null
                     ? Workloads.selectorProblem(tgt, ns, settings.selectorLabels())

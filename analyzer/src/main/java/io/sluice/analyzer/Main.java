@@ -203,6 +203,26 @@ public final class Main implements Callable<Integer> {
     int maxProgressingCanaries;
 
     @Option(
+            names = "--max-ticks-per-second",
+            defaultValue = "${env:SLUICE_MAX_TICKS_PER_SECOND}",
+            description = "The most analysis ticks planned in one second: a tick that would fall in a full second"
+                    + " moves to the next second with room, so Canaries started together spread over their first"
+                    + " interval and a burst of ticks cannot use up the API budget that detection needs. 0 means no"
+                    + " cap (env SLUICE_MAX_TICKS_PER_SECOND). Default: half of --kube-qps.")
+    Integer maxTicksPerSecond;
+
+    @Option(
+            names = "--no-cross-namespace-refs",
+            defaultValue = "${env:SLUICE_NO_CROSS_NAMESPACE_REFS:-false}",
+            fallbackValue = "true",
+            arity = "0..1",
+            description = "Halt Canaries that name MetricTemplates, AlertProviders, RouteTables or webhook Services of"
+                    + " other namespaces, as Flagger's flag of the same name does; the admission service's flag of the"
+                    + " same name denies them at apply time (env SLUICE_NO_CROSS_NAMESPACE_REFS)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    boolean noCrossNamespaceRefs;
+
+    @Option(
             names = "--metrics-query-timeout",
             defaultValue = "${env:SLUICE_METRICS_QUERY_TIMEOUT:-5s}",
             converter = DurationConverter.class,
@@ -360,6 +380,11 @@ public final class Main implements Callable<Integer> {
                     new CommandLine(this),
                     "--max-progressing-canaries must be 0 (no limit) or more, not " + maxProgressingCanaries);
         }
+        if (maxTicksPerSecond != null && maxTicksPerSecond < 0) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--max-ticks-per-second must be 0 (no cap) or more, not " + maxTicksPerSecond);
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         Installation installation = installation(Installation.SERVICE_ACCOUNT_DIR);
         leaseNamespace = installation.namespace();
@@ -381,7 +406,9 @@ public final class Main implements Callable<Integer> {
                 identity,
                 qps,
                 burst,
-                maxProgressingCanaries);
+                maxProgressingCanaries,
+                ticksPerSecond(maxTicksPerSecond, qps),
+                noCrossNamespaceRefs);
         GatesConfig gatesConfig;
         try {
             gatesConfig = GatesConfig.builder()
@@ -550,5 +577,10 @@ public final class Main implements Callable<Integer> {
         public String[] getVersion() {
             return new String[] {"sluice-analyzer " + io.sluice.model.BuildVersion.of(Main.class)};
         }
+    }
+
+    /** {@code --max-ticks-per-second}, or its default: half of the API budget, at least one tick a second. */
+    static int ticksPerSecond(Integer flag, double kubeQps) {
+        return flag != null ? flag : (int) Math.max(1, Math.floor(kubeQps / 2));
     }
 }

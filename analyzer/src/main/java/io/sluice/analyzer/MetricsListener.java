@@ -40,9 +40,6 @@ final class MetricsListener implements ReconcileListener {
         int w = after.canaryWeight == null ? 0 : after.canaryWeight;
         metrics.setWeight(canary, 100 - w, w);
         CanaryPhase was = before == null ? null : before.phase();
-        if (phase.isRunning() && phase != CanaryPhase.Finalising) {
-            metrics.observeAnalysis(canary, took);
-        }
         if (phase != was && phase == CanaryPhase.Succeeded) {
             metrics.countSuccess(
                     canary,
@@ -77,6 +74,21 @@ final class MetricsListener implements ReconcileListener {
                 ? "undecodable"
                 : io.sluice.analyzer.kube.Kube.isConflict(error) ? "conflict" : "error";
         metrics.observeReconcile(result, took);
+    }
+
+    @Override
+    public void analysed(Canary canary, Duration took) {
+        metrics.observeAnalysis(canary, took);
+    }
+
+    @Override
+    public void tickStarted(String key, Duration lateness) {
+        metrics.observeTickLateness(lateness);
+    }
+
+    @Override
+    public void tickDeferred(String key, Duration by) {
+        metrics.countTickDeferred();
     }
 
     @Override

@@ -19,6 +19,18 @@ public interface ReconcileListener {
     /** The Canary is gone: drop what is kept about it. */
     void forgotten(String key);
 
+    /**
+     * A tick reached the analysis of a running Canary; {@code took} is from the start of its checks to the end of its
+     * actions (Flagger's {@code flagger_canary_duration_seconds}).
+     */
+    default void analysed(Canary canary, Duration took) {}
+
+    /** A due analysis tick's reconcile started {@code lateness} after the tick was due. */
+    default void tickStarted(String key, Duration lateness) {}
+
+    /** An analysis tick moved {@code by} later, because its second already held the most ticks allowed. */
+    default void tickDeferred(String key, Duration by) {}
+
     /** Listens to nothing. */
     ReconcileListener NONE = new ReconcileListener() {
         @Override

@@ -168,18 +168,21 @@ final class Reconciler {
                 return attempt(ns, name, false, earlier, conflicts)
                         .map(o -> o.gone() ? o : new Outcome(wait, true, false, o.status(), o.interval()));
             }
-            return gatherer.gather(canary, dueOrNull == null || dueOrNull)
-                    .compose(snap -> decide(canary, snap.observations(), earlier)
-                            .compose(decided -> write(snap, canary, decided)
-                                    .compose(
-                                            written -> act(
-                                                    snap.as(
-                                                            written.canary(),
-                                                            written.decided().observations()),
-                                                    canary,
-                                                    written.decided().decision()),
-                                            err -> againAfterConflict(
-                                                    err, ns, name, dueOrNull, decided.observations(), conflicts))));
+            return gatherer.gather(canary, dueOrNull == null || dueOrNull).compose(snap -> {
+                long checksStarted = System.nanoTime();
+                return decide(canary, snap.observations(), earlier)
+                        .compose(decided -> write(snap, canary, decided)
+                                .compose(
+                                        written -> act(
+                                                snap.as(
+                                                        written.canary(),
+                                                        written.decided().observations()),
+                                                canary,
+                                                written.decided().decision(),
+                                                checksStarted),
+                                        err -> againAfterConflict(
+                                                err, ns, name, dueOrNull, decided.observations(), conflicts)));
+            });
         });
     }
 
@@ -243,14 +246,18 @@ final class Reconciler {
         return Future.failedFuture(err);
     }
 
-    private Future<Outcome> act(Snapshot s, Canary read, Result.Decision d) {
+    /** {@code checksStarted}: when the decision's checks began ({@link System#nanoTime()}). */
+    private Future<Outcome> act(Snapshot s, Canary read, Result.Decision d, long checksStarted) {
         Outcome outcome = new Outcome(d.requeue(), d.consumedTick(), false, d.status());
         long started = System.nanoTime();
         return executor.run(s, d.actions()).transform(ar -> {
             if (!s.observations().blocked()) {
                 // A Canary that must not act is no run: the run metrics keep not seeing it.
-                listener.reconciled(
-                        s.canary(), read.getStatus(), d.status(), Duration.ofNanos(System.nanoTime() - started));
+                long end = System.nanoTime();
+                listener.reconciled(s.canary(), read.getStatus(), d.status(), Duration.ofNanos(end - started));
+                if (d.analysed()) {
+                    listener.analysed(s.canary(), Duration.ofNanos(end - checksStarted));
+                }
             }
             // The status is written either way: a failed action must not leave the tick owed, or the retry that
             // repairs it would also take the next step early.

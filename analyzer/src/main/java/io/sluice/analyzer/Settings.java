@@ -19,6 +19,9 @@ import java.util.List;
  * @param kubeQps                sustained API calls per second
  * @param kubeBurst              API calls allowed in a burst
  * @param maxProgressingCanaries how many Canaries may run at once, cluster-wide; 0 for no limit
+ * @param maxTicksPerSecond      the most analysis ticks planned in one second (later ones move to the next second
+ *                               with room); 0 for no cap
+ * @param noCrossNamespaceRefs   halt Canaries that name objects of other namespaces (Flagger's flag)
  */
 public record Settings(
         List<String> selectorLabels,
@@ -32,7 +35,9 @@ public record Settings(
         String instance,
         double kubeQps,
         int kubeBurst,
-        int maxProgressingCanaries) {
+        int maxProgressingCanaries,
+        int maxTicksPerSecond,
+        boolean noCrossNamespaceRefs) {
 
     /** Flagger's defaults. */
     public static Settings defaults() {
@@ -48,7 +53,9 @@ public record Settings(
                 "sluice-analyzer",
                 100,
                 250,
-                0);
+                0,
+                0,
+                false);
     }
 
     /** These settings with a concurrency budget of {@code max} running Canaries (0: none). */
@@ -65,6 +72,27 @@ public record Settings(
                 instance,
                 kubeQps,
                 kubeBurst,
-                max);
+                max,
+                maxTicksPerSecond,
+                noCrossNamespaceRefs);
+    }
+
+    /** These settings with {@code --no-cross-namespace-refs} set to {@code refuse}. */
+    public Settings withNoCrossNamespaceRefs(boolean refuse) {
+        return new Settings(
+                selectorLabels,
+                includeLabelPrefixes,
+                configTracking,
+                waitForRouteAcceptance,
+                noDataPolicy,
+                noDataDeadline,
+                resync,
+                maxBackoff,
+                instance,
+                kubeQps,
+                kubeBurst,
+                maxProgressingCanaries,
+                maxTicksPerSecond,
+                refuse);
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,13 @@ import org.slf4j.LoggerFactory;
  * one more run. Per key, two timers kept apart: the next analysis tick, and the retry after an infrastructure error
  * (exponential backoff) or of a tick the decision could not use yet. A failed reconcile never moves the tick; a changed
  * analysis interval does, at once: the next tick is due the new interval after the last one (now, if that has passed),
- * where Flagger rebuilds the Canary's job and runs it immediately. Used on the verticle's context only, so it needs no
- * locks.
+ * where Flagger rebuilds the Canary's job and runs it immediately.
+ *
+ * <p>Ticks keep their cadence: a tick that was used schedules the next one an interval after the one before was due,
+ * not after the reconcile ended, so time spent reconciling does not push every later tick back. Ticks may be capped
+ * per second ({@code maxTicksPerSecond}): a tick that would fall in a full second moves to the next second with room,
+ * so thousands of Canaries started together spread out over their first interval and stay spread. Used on the
+ * verticle's context only, so it needs no locks.
  */
 final class WorkQueue {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
@@ -59,8 +65,27 @@ final class WorkQueue {
         }
     }
 
+    /** What the queue tells about its ticks: for metrics. */
+    interface TickListener {
+        /** A due tick's reconcile started {@code lateness} after the tick was due. */
+        void started(String key, Duration lateness);
+
+        /** A tick was moved {@code by} later, because its second already held the most ticks allowed. */
+        void deferred(String key, Duration by);
+
+        TickListener NONE = new TickListener() {
+            @Override
+            public void started(String key, Duration lateness) {}
+
+            @Override
+            public void deferred(String key, Duration by) {}
+        };
+    }
+
     private final Timers clock;
     private final Duration maxBackoff;
+    private final int maxTicksPerSecond;
+    private TickListener listener = TickListener.NONE;
     private final BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile;
     private final Set<String> inFlight = new HashSet<>();
     private final Set<String> again = new HashSet<>();
@@ -75,18 +100,51 @@ final class WorkQueue {
 
     private record Tick(long dueAtMs, Duration interval) {}
 
+    /** Ticks planned per second ({@code dueAtMs / 1000}), for the cap; seconds that have passed are dropped. */
+    private final TreeMap<Long, Integer> ticksPerSecond = new TreeMap<>();
+    /** When a tick that fired was due: its reconcile's lateness is counted from there. */
+    private final Map<String, Long> firedDue = new HashMap<>();
+
     private final Map<String, Integer> failures = new HashMap<>();
     private boolean stopped;
 
     /** {@code reconcile(key, due)}; {@code due == null} means first sight. */
     WorkQueue(Vertx vertx, Duration maxBackoff, BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile) {
-        this(Timers.of(vertx), maxBackoff, reconcile);
+        this(Timers.of(vertx), maxBackoff, 0, reconcile);
+    }
+
+    /** {@code maxTicksPerSecond}: the most analysis ticks planned in one second; 0 for no cap. */
+    WorkQueue(
+            Vertx vertx,
+            Duration maxBackoff,
+            int maxTicksPerSecond,
+            BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile) {
+        this(Timers.of(vertx), maxBackoff, maxTicksPerSecond, reconcile);
     }
 
     WorkQueue(Timers timers, Duration maxBackoff, BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile) {
+        this(timers, maxBackoff, 0, reconcile);
+    }
+
+    WorkQueue(
+            Timers timers,
+            Duration maxBackoff,
+            int maxTicksPerSecond,
+            BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile) {
+        if (maxTicksPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    "maxTicksPerSecond must be 0 (no cap) or more, not " + maxTicksPerSecond);
+        }
         this.clock = timers;
         this.maxBackoff = maxBackoff;
+        this.maxTicksPerSecond = maxTicksPerSecond;
         this.reconcile = reconcile;
+    }
+
+    /** Tells {@code l} when ticks start and when they are deferred. */
+    WorkQueue ticks(TickListener l) {
+        this.listener = l;
+        return this;
     }
 
     /** Something about {@code key} changed: reconcile soon (at once unless one is running). */
@@ -104,6 +162,10 @@ final class WorkQueue {
     private void run(String key) {
         inFlight.add(key);
         Boolean isDue = known.add(key) ? null : due.contains(key);
+        Long wasDueAt = firedDue.remove(key);
+        if (Boolean.TRUE.equals(isDue) && wasDueAt != null) {
+            listener.started(key, Duration.ofMillis(Math.max(0, clock.nowMs() - wasDueAt)));
+        }
         reconcile.apply(key, isDue).onComplete(ar -> {
             inFlight.remove(key);
             if (stopped) {
@@ -133,7 +195,7 @@ final class WorkQueue {
                 if (written != null && written.consumedTick()) {
                     // The step is in the status: the next one is an interval away, whatever the repair needs.
                     due.remove(key);
-                    tick(key, written.requeue(), written.interval());
+                    nextAfterUsed(key, written.requeue(), written.interval());
                 } else if (isDue == null) {
                     due.add(key);
                 }
@@ -148,7 +210,7 @@ final class WorkQueue {
                 if (o.consumedTick()) {
                     due.remove(key);
                     cancel(retries, key);
-                    tick(key, o.requeue(), o.interval());
+                    nextAfterUsed(key, o.requeue(), o.interval());
                 } else if (Boolean.TRUE.equals(isDue) || isDue == null) {
                     // The tick is still owed (e.g. Gloo has not accepted the weights): try again soon.
                     due.add(key);
@@ -179,10 +241,57 @@ final class WorkQueue {
         return ticks.containsKey(key) && pending != null && interval != null && !interval.equals(pending.interval());
     }
 
-    /** Schedules the next analysis tick {@code delay} from now, counted with {@code interval}. */
+    /**
+     * The tick after one that was used: an interval after the used one was due, when the decision asks for exactly
+     * one interval and that moment has not passed yet; otherwise {@code requeue} from now.
+     */
+    private void nextAfterUsed(String key, Duration requeue, Duration interval) {
+        Tick last = nextTick.get(key);
+        long now = clock.nowMs();
+        if (last != null && interval != null && requeue.equals(interval) && last.dueAtMs() <= now) {
+            long dueAt = last.dueAtMs() + interval.toMillis();
+            if (dueAt > now) {
+                tick(key, Duration.ofMillis(dueAt - now), interval);
+                return;
+            }
+        }
+        tick(key, requeue, interval);
+    }
+
+    /** Schedules the next analysis tick {@code delay} from now (later if its second is full), counted with {@code interval}. */
     private void tick(String key, Duration delay, Duration interval) {
-        schedule(key, delay, true);
-        nextTick.put(key, new Tick(clock.nowMs() + delay.toMillis(), interval));
+        release(key);
+        long now = clock.nowMs();
+        long wanted = now + Math.max(1, delay.toMillis());
+        long dueAt = place(wanted);
+        if (dueAt > wanted) {
+            listener.deferred(key, Duration.ofMillis(dueAt - wanted));
+        }
+        schedule(key, Duration.ofMillis(dueAt - now), true);
+        nextTick.put(key, new Tick(dueAt, interval));
+    }
+
+    /** The moment, at {@code wanted} or after, of the first second with room for one more tick; takes that room. */
+    private long place(long wanted) {
+        if (maxTicksPerSecond == 0) {
+            return wanted;
+        }
+        ticksPerSecond.headMap(clock.nowMs() / 1000).clear();
+        long second = wanted / 1000;
+        while (ticksPerSecond.getOrDefault(second, 0) >= maxTicksPerSecond) {
+            second++;
+        }
+        ticksPerSecond.merge(second, 1, Integer::sum);
+        return second == wanted / 1000 ? wanted : second * 1000;
+    }
+
+    /** Gives back the room the key's pending tick took in its second. */
+    private void release(String key) {
+        Tick pending = nextTick.get(key);
+        if (maxTicksPerSecond == 0 || pending == null || !ticks.containsKey(key)) {
+            return;
+        }
+        ticksPerSecond.computeIfPresent(pending.dueAtMs() / 1000, (s, n) -> n > 1 ? n - 1 : null);
     }
 
     private void schedule(String key, Duration delay, boolean makesDue) {
@@ -193,6 +302,10 @@ final class WorkQueue {
             timers.remove(key, id[0]);
             if (makesDue) {
                 due.add(key);
+                Tick t = nextTick.get(key);
+                if (t != null) {
+                    firedDue.put(key, t.dueAtMs());
+                }
             }
             add(key);
         });
@@ -208,6 +321,8 @@ final class WorkQueue {
 
     /** The Canary is gone: drop its timers and state. */
     void forget(String key) {
+        release(key);
+        firedDue.remove(key);
         cancel(ticks, key);
         cancel(retries, key);
         nextTick.remove(key);

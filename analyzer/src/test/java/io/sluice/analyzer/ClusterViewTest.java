@@ -31,6 +31,19 @@ class ClusterViewTest {
                 .inNamespace("gloo")
                 .resource(elsewhere)
                 .create();
+        cluster.client
+                .apps()
+                .deployments()
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(d -> {
+                    d.getMetadata()
+                            .setManagedFields(List.of(new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder()
+                                    .withManager("kubectl-client-side-apply")
+                                    .withOperation("Update")
+                                    .build()));
+                    return d;
+                });
         caches = new Caches(cluster.client, "test");
         caches.start().get(30, TimeUnit.SECONDS);
         view = new ClusterView(
@@ -124,5 +137,43 @@ class ClusterViewTest {
                 .as("the cache caught up with a write of someone else")
                 .isSameAs(caches.canary("test", "podinfo"))
                 .isNotSameAs(ahead);
+    }
+
+    @Test
+    @DisplayName("a Deployment's revision is hashed once per resourceVersion, and again when the object changes")
+    void revisionsAreHashedOncePerResourceVersion() throws Exception {
+        var raw = await(view.rawDeployment("test", "podinfo"));
+        String first = view.revision(raw);
+        assertThat(first)
+                .isEqualTo(io.sluice.model.Revisions.ofDeployment(
+                        cluster.client.getKubernetesSerialization().asJson(raw)));
+        assertThat(view.revision(raw)).as("the same version: the kept revision").isSameAs(first);
+
+        var changed = cluster.client.getKubernetesSerialization().clone(raw);
+        changed.getMetadata().setResourceVersion(raw.getMetadata().getResourceVersion() + "1");
+        @SuppressWarnings("unchecked")
+        var template = (java.util.Map<String, Object>) ((java.util.Map<String, Object>)
+                        changed.getAdditionalProperties().get("spec"))
+                .get("template");
+        ((java.util.Map<String, Object>) template.get("metadata")).put("annotations", java.util.Map.of("x", "y"));
+        assertThat(view.revision(changed)).as("a new version is hashed again").isNotEqualTo(first);
+        assertThat(view.revision(null)).isNull();
+    }
+
+    @Test
+    @DisplayName("the caches keep no managedFields: the analyzer never reads them")
+    void cachedObjectsCarryNoManagedFields() throws Exception {
+        assertThat(cluster.client
+                        .apps()
+                        .deployments()
+                        .inNamespace("test")
+                        .withName("podinfo")
+                        .get()
+                        .getMetadata()
+                        .getManagedFields())
+                .as("the server has them")
+                .isNotEmpty();
+        assertThat(await(view.rawDeployment("test", "podinfo")).getMetadata().getManagedFields())
+                .isNullOrEmpty();
     }
 }

@@ -39,6 +39,15 @@ class MainTest {
                         "--selector-labels");
     }
 
+    @Test
+    @DisplayName("--max-ticks-per-second defaults to half of --kube-qps, at least one, and 0 turns the cap off")
+    void ticksPerSecondDefaultsToHalfTheApiBudget() {
+        assertThat(Main.ticksPerSecond(null, 100)).isEqualTo(50);
+        assertThat(Main.ticksPerSecond(null, 1)).isEqualTo(1);
+        assertThat(Main.ticksPerSecond(0, 100)).isZero();
+        assertThat(Main.ticksPerSecond(400, 100)).isEqualTo(400);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"GATES.md", "README.md"})
     @DisplayName("every flag a document names is an option of Main, documented with its environment variable")

@@ -55,6 +55,31 @@ class MetricsListenerTest {
     }
 
     @Test
+    void theAnalysisDurationIsObservedForAnalysedTicksOnly() {
+        Canary c = canary();
+        listener.reconciled(c, status("Progressing", 10), status("Progressing", 20), Duration.ofMillis(5));
+        listener.reconciled(c, status("Promoting", 0), status("Promoting", 0), Duration.ofMillis(5));
+        assertThat(metrics.scrape()).doesNotContain("flagger_canary_duration_seconds_count{");
+        listener.analysed(c, Duration.ofMillis(1500));
+        assertThat(metrics.scrape())
+                .contains(
+                        "flagger_canary_duration_seconds_count{name=\"podinfo\",namespace=\"test\"} 1",
+                        "flagger_canary_duration_seconds_sum{name=\"podinfo\",namespace=\"test\"} 1.5");
+    }
+
+    @Test
+    void ticksReportTheirLatenessAndDeferrals() {
+        listener.tickStarted("test/podinfo", Duration.ofMillis(250));
+        listener.tickStarted("test/podinfo", Duration.ofSeconds(3));
+        listener.tickDeferred("test/other", Duration.ofMillis(700));
+        assertThat(metrics.scrape())
+                .contains(
+                        "sluice_tick_lateness_seconds_count 2",
+                        "sluice_tick_lateness_seconds_sum 3.25",
+                        "sluice_ticks_deferred_total 1.0");
+    }
+
+    @Test
     void aRunStartedFromAnAdmittedRevisionRecordsTheDetectionLatency() {
         Canary c = canary();
         CanaryStatus after = status("Progressing", 0);

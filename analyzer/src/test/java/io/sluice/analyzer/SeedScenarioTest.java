@@ -239,6 +239,9 @@ class SeedScenarioTest {
         gates.metrics = m -> {
             if (changed.compareAndSet(false, true)) {
                 cluster.setImage("6.0.2");
+                // The promotion reads the target from the cache: the change must have reached it, as it has in a
+                // cluster when a check takes longer than a watch round trip.
+                cluster.awaitCaches();
             }
             return new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
         };
@@ -904,6 +907,35 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("with --no-cross-namespace-refs, a Canary naming a webhook Service of another namespace halts with"
+            + " InvalidSpec; without the flag it runs")
+    void crossNamespaceRefsHaltWhenRefused() throws Exception {
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().analysis.webhooks.get(0).url = "http://flagger-loadtester.loadtest/";
+                    return c;
+                });
+        reconciler = newReconciler(Settings.defaults().withNoCrossNamespaceRefs(true));
+        tick();
+        CanaryCondition invalid = cluster.canary().getStatus().conditions.stream()
+                .filter(c -> c.type.equals("InvalidSpec"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(invalid.message)
+                .startsWith("invalid canary podinfo.test: spec.analysis.webhooks[0].url")
+                .contains("namespace loadtest", "--no-cross-namespace-refs");
+        assertThat(cluster.deployment("podinfo-primary")).isNull();
+
+        reconciler = newReconciler(Settings.defaults());
+        tick();
+        assertThat(cluster.canary().getStatus().conditions).noneMatch(c -> c.type.equals("InvalidSpec"));
+        assertThat(cluster.deployment("podinfo-primary")).isNotNull();
+    }
+
+    @Test
     @DisplayName("a Canary that bypassed the webhook invalid gets an InvalidSpec condition and nothing is created")
     void invalidSpec() throws Exception {
         cluster.client
@@ -1222,7 +1254,9 @@ class SeedScenarioTest {
                 "sluice-analyzer",
                 100,
                 250,
-                0));
+                0,
+                0,
+                false));
         createHpa(
                 Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),
                 Map.of("autoscaler.example.com/note", "copied", "other.example.com/note", "left out"));

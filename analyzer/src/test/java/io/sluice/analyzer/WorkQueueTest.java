@@ -122,7 +122,7 @@ class WorkQueueTest {
 
     /** Timers fired by hand: no real waiting. */
     static final class FakeTimers implements WorkQueue.Timers {
-        record Timer(long id, long delayMs, Runnable task) {}
+        record Timer(long id, long delayMs, Runnable task, long atMs) {}
 
         final java.util.Map<Long, Timer> pending = new java.util.LinkedHashMap<>();
         final java.util.Set<Long> cancelled = new java.util.HashSet<>();
@@ -136,7 +136,7 @@ class WorkQueueTest {
 
         @Override
         public long set(long delayMs, Runnable task) {
-            Timer t = new Timer(next++, delayMs, task);
+            Timer t = new Timer(next++, delayMs, task, now + delayMs);
             pending.put(t.id(), t);
             return t.id();
         }
@@ -155,10 +155,12 @@ class WorkQueueTest {
                     .orElseThrow();
         }
 
+        /** Fires {@code t}, moving the clock to when it was set to fire unless the clock is past that already. */
         void fire(Timer t) {
             assertThat(pending.remove(t.id()))
                     .as("timer " + t + " still pending")
                     .isNotNull();
+            now = Math.max(now, t.atMs());
             t.task().run();
         }
     }
@@ -274,5 +276,103 @@ class WorkQueueTest {
         assertThat(timers.cancelled).contains(old.id());
         timers.fire(timers.only(1));
         assertThat(dues).containsExactly(null, false, true);
+    }
+
+    /** Records what the queue tells about its ticks. */
+    static final class Ticks implements WorkQueue.TickListener {
+        final List<String> started = new java.util.ArrayList<>();
+        final List<String> deferred = new java.util.ArrayList<>();
+
+        @Override
+        public void started(String key, Duration lateness) {
+            started.add(key + " " + lateness.toMillis());
+        }
+
+        @Override
+        public void deferred(String key, Duration by) {
+            deferred.add(key + " " + by.toMillis());
+        }
+    }
+
+    @Test
+    @DisplayName("the next tick is due an interval after the last one was due, however long the reconcile took")
+    void ticksKeepTheirCadence() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = queue(timers);
+        q.add("test/podinfo");
+        pending.get(0).complete(consumed(Duration.ofSeconds(20)));
+        timers.fire(timers.only(20_000));
+        timers.now = 23_000;
+        pending.get(1).complete(consumed(Duration.ofSeconds(20)));
+        assertThat(timers.pending.values())
+                .singleElement()
+                .extracting(FakeTimers.Timer::atMs)
+                .isEqualTo(40_000L);
+    }
+
+    @Test
+    @DisplayName("a reconcile that ends after its next tick was due waits a whole interval, not less")
+    void aVeryLateTickWaitsAWholeInterval() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = queue(timers);
+        q.add("test/podinfo");
+        pending.get(0).complete(consumed(Duration.ofSeconds(20)));
+        timers.fire(timers.only(20_000));
+        timers.now = 45_000;
+        pending.get(1).complete(consumed(Duration.ofSeconds(20)));
+        assertThat(timers.pending.values())
+                .singleElement()
+                .extracting(FakeTimers.Timer::atMs)
+                .isEqualTo(65_000L);
+    }
+
+    @Test
+    @DisplayName("ticks beyond the cap of a second move to the next second with room, and the move is reported")
+    void ticksPerSecondAreCapped() {
+        FakeTimers timers = new FakeTimers();
+        Ticks told = new Ticks();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), 2, this::recordRun).ticks(told);
+        for (String key : List.of("test/a", "test/b", "test/c", "test/d", "test/e")) {
+            q.add(key);
+        }
+        pending.forEach(p -> p.complete(consumed(Duration.ofMillis(20_300))));
+        assertThat(timers.pending.values())
+                .extracting(FakeTimers.Timer::atMs)
+                .containsExactly(20_300L, 20_300L, 21_000L, 21_000L, 22_000L);
+        assertThat(told.deferred).containsExactly("test/c 700", "test/d 700", "test/e 1700");
+    }
+
+    @Test
+    @DisplayName("a forgotten Canary gives its tick's room in that second to the next one")
+    void aForgottenTickFreesItsPlace() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), 1, this::recordRun);
+        q.add("test/a");
+        pending.get(0).complete(consumed(Duration.ofSeconds(20)));
+        q.forget("test/a");
+        q.add("test/b");
+        pending.get(1).complete(consumed(Duration.ofSeconds(20)));
+        assertThat(timers.pending.values())
+                .singleElement()
+                .extracting(FakeTimers.Timer::atMs)
+                .isEqualTo(20_000L);
+    }
+
+    @Test
+    @DisplayName("a due tick's reconcile reports how late it started against when the tick was due")
+    void aTickReportsItsLateness() {
+        FakeTimers timers = new FakeTimers();
+        Ticks told = new Ticks();
+        WorkQueue q = queue(timers).ticks(told);
+        q.add("test/podinfo");
+        pending.get(0).complete(consumed(Duration.ofSeconds(20)));
+        q.add("test/podinfo");
+        timers.now = 20_250;
+        timers.fire(timers.only(20_000));
+        assertThat(told.started)
+                .as("the tick waits behind the reconcile in flight")
+                .isEmpty();
+        pending.get(1).complete(watched(Duration.ofSeconds(20)));
+        assertThat(told.started).containsExactly("test/podinfo 250");
     }
 }

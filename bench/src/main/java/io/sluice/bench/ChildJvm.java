@@ -79,7 +79,7 @@ final class ChildJvm implements AutoCloseable {
             String t = line.trim();
             if (t.startsWith("Total")) {
                 total = Long.parseLong(t.split("\\s+")[2]);
-            } else if (t.matches("^\\d+:.*") && rows.size() < top) {
+            } else if (t.matches("^\\d+:\\s+\\d+.*") && rows.size() < top) {
                 rows.add(t);
             }
         }

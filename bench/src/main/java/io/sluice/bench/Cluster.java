@@ -25,6 +25,8 @@ final class Cluster {
     private final JsonObject routeTable;
     private final JsonObject canary;
     final int perNamespace;
+    /** Canaries written by {@link #seed}. */
+    int canaries;
 
     Cluster(StandInApi api, Path repo, Settings s) {
         this.api = api;
@@ -55,6 +57,7 @@ final class Cluster {
 
     /** Writes {@code canaries} Canaries with their targets and parents, and {@code others} untargeted Deployments. */
     void seed(int canaries, int others) {
+        this.canaries = canaries;
         for (int i = 0; i < canaries; i++) {
             String ns = namespace(i, perNamespace);
             String name = canaryName(i);

@@ -118,6 +118,30 @@ public final class ScaleBench implements Callable<Integer> {
             description = "How long every Canary may take to be Initialized. Default: ${DEFAULT-VALUE}.")
     Duration initTimeout;
 
+    @Option(names = "--no-admission", description = "Do not start the admission service next to the analyzer.")
+    boolean noAdmission;
+
+    @Option(
+            names = "--admission-reviews",
+            defaultValue = "300",
+            description = "AdmissionReviews (kubectl set image on targets) sent to the admission service after the"
+                    + " window. Default: ${DEFAULT-VALUE}.")
+    int admissionReviews;
+
+    @Option(
+            names = "--admission-connections",
+            defaultValue = "4",
+            description =
+                    "Connections the reviews are sent over, each waiting for its answer. Default: ${DEFAULT-VALUE}.")
+    int admissionConnections;
+
+    @Option(
+            names = "--admission-java-opts",
+            defaultValue = "",
+            description = "JVM options after the installed JAVA_TOOL_OPTIONS, so they win (e.g. -Xmx512m)."
+                    + " Default: none (as installed).")
+    String admissionJavaOpts;
+
     @Option(names = "--out", description = "Where logs, recordings and results go. Default: bench/target/scale-<time>.")
     Path out;
 
@@ -164,14 +188,31 @@ public final class ScaleBench implements Callable<Integer> {
         }
         Files.createDirectories(out);
         List<String> rows = new ArrayList<>();
+        List<String> admissionRows = new ArrayList<>();
         for (int size : sizes) {
-            rows.add(run(size));
-            Files.write(out.resolve("results.md"), table(rows));
+            Rows r = run(size);
+            rows.add(r.analyzer());
+            if (r.admission() != null) {
+                admissionRows.add(r.admission());
+            }
+            Files.write(out.resolve("results.md"), tables(rows, admissionRows));
         }
         System.out.println();
-        table(rows).forEach(System.out::println);
+        tables(rows, admissionRows).forEach(System.out::println);
         System.out.println("\nresults, logs and recordings: " + out);
         return 0;
+    }
+
+    /** One size's rows: the analyzer's, and the admission service's (null with --no-admission). */
+    record Rows(String analyzer, String admission) {}
+
+    private static List<String> tables(List<String> rows, List<String> admissionRows) {
+        List<String> t = new ArrayList<>(table(rows));
+        if (!admissionRows.isEmpty()) {
+            t.add("");
+            t.addAll(AdmissionFigures.table(admissionRows));
+        }
+        return t;
     }
 
     private static List<String> table(List<String> rows) {
@@ -185,7 +226,7 @@ public final class ScaleBench implements Callable<Integer> {
         return t;
     }
 
-    private String run(int size) throws Exception {
+    private Rows run(int size) throws Exception {
         say("size %d: load average %s", size, load());
         Vertx vertx = Vertx.vertx();
         Ticks ticks = new Ticks(interval.toMillis());
@@ -232,8 +273,10 @@ public final class ScaleBench implements Callable<Integer> {
         baselineCmd.addAll(opts);
         baselineCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Baseline.class.getName(), apiUrl));
         Map<String, String> env = Map.of("HOSTNAME", "sluice-analyzer-bench");
+        AdmissionFigures admissionFigures = noAdmission ? null : new AdmissionFigures(size);
         long started = System.currentTimeMillis();
-        try (ChildJvm analyzer = ChildJvm.start("analyzer", analyzerCmd, env, dir.resolve("analyzer.log"));
+        try (AdmissionService admission = startAdmission(admissionFigures, dir, kubeconfig);
+                ChildJvm analyzer = ChildJvm.start("analyzer", analyzerCmd, env, dir.resolve("analyzer.log"));
                 ChildJvm baseline = ChildJvm.start("baseline", baselineCmd, Map.of(), dir.resolve("baseline.log"))) {
             Duration toInitialized = awaitInitialized(api, size, started, analyzer);
             say("size %d: all Initialized %.1f s after the analyzer started", size, toInitialized.toMillis() / 1e3);
@@ -261,10 +304,11 @@ public final class ScaleBench implements Callable<Integer> {
                 Thread.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 ensureAlive(analyzer);
                 rss.add(String.format(
-                        "%.0f s: analyzer VmRSS %d MiB, baseline VmRSS %d MiB, phases %s",
+                        "%.0f s: analyzer VmRSS %d MiB, baseline VmRSS %d MiB,%s phases %s",
                         (System.nanoTime() - windowStart) / 1e9,
                         analyzer.statusKib("VmRSS") / 1024,
                         baseline.statusKib("VmRSS") / 1024,
+                        admissionRss(admission),
                         phases(api)));
                 say("size %d: %s", size, rss.get(rss.size() - 1));
             }
@@ -338,7 +382,14 @@ public final class ScaleBench implements Callable<Integer> {
                     bCpu == 0 ? 0.0 : (double) aCpu / bCpu,
                     phases(api));
             say("size %d: %s", size, row);
-            return row;
+            String admissionRow = null;
+            if (admissionFigures != null) {
+                // After the analyzer's figures: whatever happens to the admission service, those are kept.
+                admissionRow = admissionFigures.measure(
+                        admission, api, cluster, vertx, admissionReviews, admissionConnections, dir);
+                say("size %d: admission %s", size, admissionRow);
+            }
+            return new Rows(row, admissionRow);
         } finally {
             try {
                 server.destroy();
@@ -348,6 +399,31 @@ public final class ScaleBench implements Callable<Integer> {
             }
             gates.close();
             vertx.close().await();
+        }
+    }
+
+    /** The admission service as installed, or null (with --no-admission, or when it cannot be started). */
+    private AdmissionService startAdmission(AdmissionFigures figures, Path dir, Path kubeconfig) {
+        if (figures == null) {
+            return null;
+        }
+        try {
+            return AdmissionService.start(repo, dir, kubeconfig, freePort(), admissionJavaOpts);
+        } catch (IOException | RuntimeException e) {
+            figures.notStarted(e);
+            say("the admission service could not be started, the analyzer runs alone: %s", e);
+            return null;
+        }
+    }
+
+    private static String admissionRss(AdmissionService admission) {
+        if (admission == null) {
+            return "";
+        }
+        try {
+            return " admission VmRSS " + admission.jvm.statusKib("VmRSS") / 1024 + " MiB,";
+        } catch (UncheckedIOException | IllegalStateException e) {
+            return " admission " + admission.deathCell() + ",";
         }
     }
 

@@ -146,6 +146,12 @@ final class StandInApi extends KubernetesCrudDispatcher {
         return controlled(request, super.handlePatch(request));
     }
 
+    /** The object stored at {@code path} as JSON, read in-process and uncounted; null when there is none. */
+    String read(String path) {
+        Map.Entry<AttributeSet, String> found = findResource(getKey(path));
+        return found == null ? null : found.getValue();
+    }
+
     /** Writes, in-process and uncounted, what a client would send: for seeding the cluster in bulk. */
     MockResponse write(HttpMethod method, String path, String body, String contentType) {
         RecordedRequest r = new RecordedRequest(

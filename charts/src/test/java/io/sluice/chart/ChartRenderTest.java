@@ -308,12 +308,16 @@ class ChartRenderTest {
     }
 
     @Test
-    void noCrossNamespaceRefsSetsTheAdmissionFlagOnlyWhenTrue() {
-        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("noCrossNamespaceRefs", true))
-                        .get("Deployment", ADMISSION)))
-                .contains("--no-cross-namespace-refs");
-        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ADMISSION)))
-                .noneMatch(a -> a.startsWith("--no-cross-namespace-refs"));
+    void noCrossNamespaceRefsSetsTheFlagOfBothServicesOnlyWhenTrue() {
+        for (String service : List.of(ADMISSION, ANALYZER)) {
+            assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("noCrossNamespaceRefs", true))
+                            .get("Deployment", service)))
+                    .as(service)
+                    .contains("--no-cross-namespace-refs");
+            assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", service)))
+                    .as(service)
+                    .noneMatch(a -> a.startsWith("--no-cross-namespace-refs"));
+        }
     }
 
     @Test
@@ -323,6 +327,18 @@ class ChartRenderTest {
                 .contains("--max-progressing-canaries=5");
         assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ANALYZER)))
                 .noneMatch(a -> a.startsWith("--max-progressing-canaries"));
+    }
+
+    @Test
+    void maxTicksPerSecondIsPassedWhenSetZeroIncluded() {
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("maxTicksPerSecond", 0))
+                        .get("Deployment", ANALYZER)))
+                .contains("--max-ticks-per-second=0");
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("maxTicksPerSecond", 400))
+                        .get("Deployment", ANALYZER)))
+                .contains("--max-ticks-per-second=400");
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ANALYZER)))
+                .noneMatch(a -> a.startsWith("--max-ticks-per-second"));
     }
 
     /** Flagger's chart leaves slack.channel empty: an empty value keeps the service's default, not an empty flag. */

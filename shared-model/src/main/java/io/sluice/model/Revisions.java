@@ -75,6 +75,17 @@ public final class Revisions {
         }
     }
 
+    /**
+     * The revision of the pod template of a Deployment given as decoded JSON values (maps, lists, strings, numbers,
+     * booleans and nulls, as any JSON library decodes them): the same revision as {@link #ofDeployment(String)} of its
+     * text, without printing the whole object and parsing it again (only the template is converted).
+     */
+    public static String ofDeploymentValues(Map<String, ?> deployment) {
+        Object spec = deployment == null ? null : deployment.get("spec");
+        Object template = spec instanceof Map<?, ?> m ? m.get("template") : null;
+        return ofTemplate(template == null ? JSON.createObjectNode() : JSON.valueToTree(template));
+    }
+
     /** {@code spec.template} of a Deployment tree; a missing template counts as empty. */
     public static JsonNode templateOf(JsonNode deployment) {
         JsonNode template = deployment == null ? null : deployment.path("spec").path("template");

@@ -180,6 +180,23 @@ class RevisionsTest {
         assertThat(Revisions.ofDeployment(roundTripped)).isEqualTo(Revisions.ofDeployment(deployment));
     }
 
+    @Test
+    void decodedValuesGiveTheRevisionOfTheirText() {
+        String deployment = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"podinfo\"},"
+                + "\"spec\":{\"replicas\":2,\"template\":"
+                + TEMPLATE.replace("\"terminationGracePeriodSeconds\":30", "\"terminationGracePeriodSeconds\":30.0")
+                + "}}";
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource decoded = Fixtures.SERIALIZATION.unmarshal(
+                deployment, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+
+        assertThat(Revisions.ofDeploymentValues(decoded.getAdditionalProperties()))
+                .isEqualTo(Revisions.ofDeployment(deployment))
+                .isEqualTo(Revisions.ofTemplate(TEMPLATE));
+        assertThat(Revisions.ofDeploymentValues(java.util.Map.of("spec", java.util.Map.of())))
+                .as("a missing template counts as empty")
+                .isEqualTo(Revisions.ofTemplate("{}"));
+    }
+
     static Stream<Arguments> changes() {
         return Stream.of(
                 Arguments.of("a new image", TEMPLATE.replace("podinfo:6.0.0", "podinfo:6.0.1")),

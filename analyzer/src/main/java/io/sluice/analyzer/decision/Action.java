@@ -102,8 +102,12 @@ public sealed interface Action {
         }
     }
 
-    /** Record a Kubernetes Event with reason {@code Synced}. */
-    record EmitEvent(Type type, String message, Map<String, String> annotations) implements Action {
+    /**
+     * Record a Kubernetes Event with reason {@code Synced}. {@code phase} is the phase the run is in at that point of
+     * the tick (the event webhooks' payload carries it, as Flagger's does: {@code Copying …} still shows Progressing,
+     * the Promoting tick's steps show Promoting); null: the phase of the Canary the event is recorded on.
+     */
+    record EmitEvent(Type type, String message, Map<String, String> annotations, CanaryPhase phase) implements Action {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.emitEvent(this);
@@ -120,8 +124,12 @@ public sealed interface Action {
             Warning
         }
 
-        EmitEvent(Type type, String message) {
-            this(type, message, Map.of());
+        public EmitEvent(Type type, String message) {
+            this(type, message, Map.of(), null);
+        }
+
+        public EmitEvent(Type type, String message, Map<String, String> annotations) {
+            this(type, message, annotations, null);
         }
     }
 

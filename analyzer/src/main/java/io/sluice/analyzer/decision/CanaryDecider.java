@@ -122,6 +122,8 @@ public final class CanaryDecider {
     private String queued;
     /** This tick found a slot for the run it starts: the Canary leaves the queue. */
     private boolean dequeued;
+    /** This tick reached the analysis of a running Canary ({@link Result.Decision#analysed()}). */
+    private boolean analysed;
     /** A retry being carried out: the run it starts is the requester's. */
     private CanaryStatus.RecordedRequest retrying;
 
@@ -554,7 +556,8 @@ public final class CanaryDecider {
             }
             return tickUsed();
         }
-        event(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations());
+        // The run's first Event shows the phase it starts, as Flagger's does.
+        actions.add(new EmitEvent(Type.Normal, Texts.newRevision(tgt, ns), runAnnotations(), CanaryPhase.Progressing));
         alert(Alerts.NEW_REVISION);
         actions.add(new Action.ScaleTarget(scaleUpReplicas()));
         enter(CanaryPhase.Progressing);
@@ -621,6 +624,8 @@ public final class CanaryDecider {
         if (Statuses.n(old.failedChecks) >= CanaryDefaults.threshold(analysis)) {
             return rollback(Rollback.THRESHOLD, "");
         }
+        // Where Flagger starts timing the tick for flagger_canary_duration_seconds.
+        analysed = true;
         int weight = Statuses.n(old.canaryWeight);
         if (weight == 0 && Statuses.n(old.iterations) == 0) {
             event(Type.Normal, Texts.startingAnalysis(tgt, ns));
@@ -859,10 +864,9 @@ public final class CanaryDecider {
         if (g.failed() == null) {
             return null;
         }
-        int iterations = CanaryDefaults.iterations(analysis);
-        if (iterations > 0) {
-            next.iterations = iterations - 1;
-        }
+        // As Flagger writes it, on entering and on every tick spent waiting: analysis.iterations - 1, so -1 for a
+        // canary run (which counts no iterations).
+        next.iterations = CanaryDefaults.iterations(analysis) - 1;
         if (phase != CanaryPhase.WaitingPromotion) {
             enter(CanaryPhase.WaitingPromotion);
             event(Type.Warning, Texts.waitingPromotion(key, g.failed().hook()));
@@ -1069,7 +1073,8 @@ public final class CanaryDecider {
             event(Type.Warning, Texts.deadlineExceeded(key, err));
         }
         actions.add(new Action.SetRoutes(100, 0));
-        event(Type.Warning, Texts.canaryFailed(key));
+        // Shows the phase the rollback enters, as Flagger's does.
+        actions.add(new EmitEvent(Type.Warning, Texts.canaryFailed(key), Map.of(), CanaryPhase.Failed));
         // Mostly the routes still send the canary traffic here: the Failed phase scales it down once they do not.
         scaleDownOnceRouted();
         // Flagger zeroes failedChecks here; Sluice keeps the count that caused the rollback (the seed shows it).
@@ -1254,7 +1259,7 @@ public final class CanaryDecider {
         NoDataPolicy.annotationProblem(obs.noDataAnnotation())
                 .filter(p -> obs.analysisDue())
                 .ifPresent(p -> event(Type.Warning, p));
-        return new Result.Decision(next, List.copyOf(actions), requeue, consumed);
+        return new Result.Decision(next, List.copyOf(actions), requeue, consumed, analysed);
     }
 
     /**
@@ -1533,11 +1538,12 @@ public final class CanaryDecider {
     }
 
     private void event(Type type, String message) {
-        actions.add(new EmitEvent(type, message));
+        event(type, message, Map.of());
     }
 
+    /** An Event, with the phase the run is in at this point of the tick for the event webhooks. */
     private void event(Type type, String message, Map<String, String> annotations) {
-        actions.add(new EmitEvent(type, message, annotations));
+        actions.add(new EmitEvent(type, message, annotations, next.phase()));
     }
 
     /** Texts, severities and whether the canary's fields go along live with {@link Alerts}, the one place for them. */

@@ -42,12 +42,14 @@ record Readiness(State state, String reason) {
                     "waiting for rollout to finish: " + (w.replicas() - w.updatedReplicas())
                             + " old replicas are pending termination");
         }
-        int required = (int) Math.floor(w.updatedReplicas() * thresholdPercent / 100.0);
+        // In single precision and truncated, as Flagger computes it, so that the count in the message and the
+        // moment the threshold is met match Flagger's for every replica count.
+        int required = (int) ((float) w.updatedReplicas() * ((float) thresholdPercent / 100f));
         if (w.availableReplicas() < required) {
             return new Readiness(
                     State.WAITING,
-                    "waiting for rollout to finish: " + w.availableReplicas() + " of " + w.updatedReplicas()
-                            + " (readyThreshold " + thresholdPercent + "%) updated replicas are available");
+                    "waiting for rollout to finish: " + w.availableReplicas() + " of " + required + " (readyThreshold "
+                            + thresholdPercent + "%) updated replicas are available");
         }
         return READY;
     }

@@ -22,7 +22,14 @@ public sealed interface Result {
      * @param consumedTick true when this decision used the analysis tick it was given (the next one is due one
      *                     interval later); false when the tick is still owed, e.g. while Gloo has not accepted a
      *                     weight yet
+     * @param analysed     the tick reached the analysis (a running Canary's checks and step, past its readiness, its
+     *                     rollback hooks and its failed-checks threshold): what Flagger times into
+     *                     {@code flagger_canary_duration_seconds}
      */
-    record Decision(CanaryStatus status, List<Action> actions, Duration requeue, boolean consumedTick)
-            implements Result {}
+    record Decision(CanaryStatus status, List<Action> actions, Duration requeue, boolean consumedTick, boolean analysed)
+            implements Result {
+        public Decision(CanaryStatus status, List<Action> actions, Duration requeue, boolean consumedTick) {
+            this(status, actions, requeue, consumedTick, false);
+        }
+    }
 }

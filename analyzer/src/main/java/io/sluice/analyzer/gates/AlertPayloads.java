@@ -9,6 +9,12 @@ import java.util.List;
 final class AlertPayloads {
     private AlertPayloads() {}
 
+    /**
+     * The header image of a Google Chat card: Flagger's, as the header's title is, so that spaces and the filters
+     * built on Flagger's cards see the same card from Sluice.
+     */
+    static final String GOOGLE_CHAT_IMAGE = "https://flagger.app/favicon.png";
+
     /** A titled value under the alert's message (target, cluster, traffic routing …). */
     record Field(String name, String value) {}
 
@@ -83,8 +89,9 @@ final class AlertPayloads {
                                         .put(
                                                 "header",
                                                 new JsonObject()
-                                                        .put("title", "Sluice")
-                                                        .put("subtitle", canaryKey))
+                                                        .put("title", "Flagger")
+                                                        .put("subtitle", canaryKey)
+                                                        .put("imageUrl", GOOGLE_CHAT_IMAGE))
                                         .put("sections", sections)));
     }
 

@@ -74,6 +74,8 @@ public final class AnalyzerMetrics {
 
     private final Histogram detectionLatency;
     private final Histogram reconcileDuration;
+    private final Histogram tickLateness;
+    private final Counter ticksDeferred;
     private final Histogram metricQueryDuration;
     private final Counter metricChecks;
     private final Histogram webhookDuration;
@@ -166,6 +168,22 @@ public final class AnalyzerMetrics {
                         .classicOnly()
                         .classicUpperBounds(LATENCY_BUCKETS)
                         .labelNames("source")
+                        .withoutExemplars()
+                        .build());
+        tickLateness = register(
+                r,
+                Histogram.builder()
+                        .name("sluice_tick_lateness_seconds")
+                        .help("How long after it was due an analysis tick's reconcile started.")
+                        .classicOnly()
+                        .classicUpperBounds(LATENCY_BUCKETS)
+                        .withoutExemplars()
+                        .build());
+        ticksDeferred = register(
+                r,
+                Counter.builder()
+                        .name("sluice_ticks_deferred_total")
+                        .help("Analysis ticks moved to a later second by --max-ticks-per-second.")
                         .withoutExemplars()
                         .build());
         reconcileDuration = register(
@@ -320,6 +338,16 @@ public final class AnalyzerMetrics {
         detectionLatency
                 .labelValues(bounded(source, List.of("kubectl", "flux", "argocd", "helm", "other"), "other"))
                 .observe(seconds(latency));
+    }
+
+    /** {@code sluice_tick_lateness_seconds}. */
+    public void observeTickLateness(Duration lateness) {
+        tickLateness.observe(seconds(lateness));
+    }
+
+    /** {@code sluice_ticks_deferred_total}. */
+    public void countTickDeferred() {
+        ticksDeferred.inc();
     }
 
     /** {@code sluice_reconcile_duration_seconds}; {@code result} is a fixed word such as ok, conflict or error. */

@@ -96,8 +96,8 @@ public final class HttpNotifier implements Notifier {
                                 message,
                                 severity,
                                 fields)));
-            }
-            if (config.msTeams().enabled()) {
+            } else if (config.msTeams().enabled()) {
+                // One global channel, as Flagger has: MS Teams only when no Slack URL is set.
                 GatesConfig.ChatSettings s = config.msTeams();
                 sends.add(post(
                         canary,
@@ -355,8 +355,7 @@ public final class HttpNotifier implements Notifier {
         if (CanaryDefaults.stepWeight(analysis) > 0) {
             fields.add(new Field(
                     "Traffic routing",
-                    "Weight step: " + CanaryDefaults.stepWeight(analysis) + " max: "
-                            + CanaryDefaults.maxWeight(analysis)));
+                    "Weight step: " + CanaryDefaults.stepWeight(analysis) + " max: " + rawMaxWeight(analysis)));
         } else if (!CanaryDefaults.stepWeights(analysis).isEmpty()) {
             fields.add(new Field(
                     "Traffic routing",
@@ -364,7 +363,7 @@ public final class HttpNotifier implements Notifier {
                             + CanaryDefaults.stepWeights(analysis).stream()
                                     .map(String::valueOf)
                                     .collect(Collectors.joining(","))
-                            + " max: " + CanaryDefaults.maxWeight(analysis)));
+                            + " max: " + rawMaxWeight(analysis)));
         } else if (analysis != null && analysis.match != null && !analysis.match.isEmpty()) {
             fields.add(new Field("Traffic routing", "A/B Testing"));
         } else if (CanaryDefaults.iterations(analysis) > 0) {
@@ -384,5 +383,10 @@ public final class HttpNotifier implements Notifier {
 
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** {@code analysis.maxWeight} as the spec has it, 0 when unset: what Flagger's alerts show, not the default. */
+    private static int rawMaxWeight(CanaryAnalysis analysis) {
+        return analysis == null || analysis.maxWeight == null ? 0 : analysis.maxWeight;
     }
 }

@@ -59,8 +59,11 @@ class CanaryDeciderTest {
                     String text = "invalid canary podinfo.test: spec.analysis.interval: not a duration";
                     assertThat(w.events).containsExactly("Warning " + text);
                     assertThat(w.last.actions())
-                            .containsExactly(
-                                    new Action.EmitEvent(Action.EmitEvent.Type.Warning, text, java.util.Map.of()));
+                            .containsExactly(new Action.EmitEvent(
+                                    Action.EmitEvent.Type.Warning,
+                                    text,
+                                    java.util.Map.of(),
+                                    io.sluice.model.flagger.CanaryPhase.Initialized));
                     assertThat(w.last.consumedTick()).isTrue();
                     CanaryCondition c = w.status.conditions.stream()
                             .filter(x -> "InvalidSpec".equals(x.type))
@@ -299,6 +302,11 @@ class CanaryDeciderTest {
                             .endsWith(
                                     "Warning Rolling back podinfo.test failed checks threshold reached 1",
                                     "Warning Canary failed! Scaling down podinfo.test");
+                    assertThat(w.forwarded)
+                            .as("the event webhooks' phases, as Flagger sends them")
+                            .endsWith(
+                                    "(Progressing, Rolling back podinfo.test failed checks threshold reached 1)",
+                                    "(Failed, Canary failed! Scaling down podinfo.test)");
                     assertThat(w.routes.canary()).isZero();
                     assertThat(w.target.specReplicas())
                             .as("the routes were 70/30 when the rollback was decided")
@@ -374,6 +382,11 @@ class CanaryDeciderTest {
                             w.tickUntil(6, "WaitingPromotion");
                             assertThat(w.weight()).isEqualTo(60);
                             assertThat(w.routes.canary()).isEqualTo(60);
+                            assertThat(w.status.iterations)
+                                    .as("analysis.iterations - 1, as Flagger writes it")
+                                    .isEqualTo(-1);
+                            w.tick();
+                            assertThat(w.status.iterations).isEqualTo(-1);
                             assertThat(w.events)
                                     .last()
                                     .isEqualTo(
@@ -396,6 +409,51 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("WaitingPromotion");
                     assertThat(w.failedChecks()).isEqualTo(1);
                 }),
+                row("the event webhooks get each Event with the phase the run is in when it is emitted", w -> {
+                    w.spec.analysis.stepWeight = 100;
+                    w.spec.analysis.maxWeight = null;
+                    w.spec.analysis.stepWeightPromotion = 50;
+                    w.spec.analysis.webhooks.add(World.hook("confirm-rollout", "confirm-rollout"));
+                    w.spec.analysis.webhooks.add(World.hook("confirm-traffic", "confirm-traffic-increase"));
+                    w.spec.analysis.webhooks.add(World.hook("confirm-promotion", "confirm-promotion"));
+                    w.initialized().newRevision("rev-2").event();
+                    w.tickUntil(8, "Succeeded");
+                    assertThat(w.forwarded)
+                            .containsSubsequence(
+                                    "(Initialized, Confirm-rollout check confirm-rollout passed)",
+                                    "(Progressing, New revision detected! Scaling up podinfo.test)",
+                                    "(Progressing, Starting canary analysis for podinfo.test)",
+                                    "(Progressing, Pre-rollout check acceptance-test passed)",
+                                    "(Progressing, Confirm-traffic-increase check confirm-traffic passed)",
+                                    "(Progressing, Advance podinfo.test canary weight 100)",
+                                    "(Progressing, Confirm-promotion check confirm-promotion passed)",
+                                    "(Progressing, Copying podinfo.test template spec to podinfo-primary.test)",
+                                    "(Promoting, Advance podinfo.test primary weight 50)",
+                                    "(Promoting, Advance podinfo.test primary weight 100)",
+                                    "(Succeeded, Promotion completed! Scaling down podinfo.test)");
+                }),
+                row(
+                        "only ticks that reach the analysis are timed, as Flagger times flagger_canary_duration_seconds",
+                        w -> {
+                            w.metrics = CanaryDeciderTest::failRate;
+                            w.initialized();
+                            assertThat(w.last.analysed())
+                                    .as("initialized, idle")
+                                    .isFalse();
+                            w.newRevision("rev-2").event();
+                            assertThat(w.last.analysed()).as("the run starts").isFalse();
+                            w.tick();
+                            assertThat(w.last.analysed())
+                                    .as("the first analysis")
+                                    .isTrue();
+                            w.tick();
+                            assertThat(w.phase()).isEqualTo("Progressing");
+                            assertThat(w.last.analysed()).isTrue();
+                            w.tickUntil(6, "Failed");
+                            assertThat(w.last.analysed())
+                                    .as("the threshold's rollback comes before the analysis")
+                                    .isFalse();
+                        }),
                 row("stepWeightPromotion moves traffic back to the primary in steps", w -> {
                     w.spec.analysis.stepWeight = 100;
                     w.spec.analysis.maxWeight = null;

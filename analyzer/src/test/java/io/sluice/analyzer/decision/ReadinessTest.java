@@ -48,7 +48,22 @@ class ReadinessTest {
                         new Workload("r", 4, null, 3, 3, 4, 4, 2, false),
                         75,
                         Readiness.State.WAITING,
-                        "waiting for rollout to finish: 2 of 4 (readyThreshold 75%) updated replicas are available"),
+                        "waiting for rollout to finish: 2 of 3 (readyThreshold 75%) updated replicas are available"),
+                Arguments.of(
+                        "the count a threshold needs is computed in single precision and truncated: 84 % of 75 is 62",
+                        new Workload("r", 75, null, 3, 3, 75, 75, 62, false), 84, Readiness.State.READY, ""),
+                Arguments.of(
+                        "70 % of 10 replicas is 7",
+                        new Workload("r", 10, null, 3, 3, 10, 10, 6, false),
+                        70,
+                        Readiness.State.WAITING,
+                        "waiting for rollout to finish: 6 of 7 (readyThreshold 70%) updated replicas are available"),
+                Arguments.of(
+                        "at 100 % every updated replica must be available",
+                        new Workload("r", 3, null, 3, 3, 3, 3, 2, false),
+                        100,
+                        Readiness.State.WAITING,
+                        "waiting for rollout to finish: 2 of 3 (readyThreshold 100%) updated replicas are available"),
                 Arguments.of(
                         "enough available replicas for a lowered threshold are ready",
                         new Workload("r", 4, null, 3, 3, 4, 4, 3, false),

@@ -47,6 +47,9 @@ final class World {
     Function<CanaryAnalysis.Metric, MetricOutcome> metrics =
             m -> new MetricOutcome(m.name, MetricOutcome.Verdict.PASS, 100.0, null);
     final List<String> events = new ArrayList<>();
+    /** The events as the event webhooks get them: {@code (<phase>, <message>)}. */
+    final List<String> forwarded = new ArrayList<>();
+
     final List<String> calls = new ArrayList<>();
     final List<Action> actions = new ArrayList<>();
     Result.Decision last;
@@ -158,6 +161,7 @@ final class World {
                                 p.revision(), primary.specReplicas(), null, 2, 1, 0, primary.specReplicas(), 0, false);
             } else if (a instanceof Action.EmitEvent e) {
                 events.add(e.type() + " " + e.message());
+                forwarded.add("(" + (e.phase() == null ? "" : e.phase().name()) + ", " + e.message() + ")");
             } else if (a instanceof Action.CallHooks c) {
                 calls.add("call/" + c.type() + "@" + c.phase());
             } else if (a instanceof Action.AddFinalizer) {

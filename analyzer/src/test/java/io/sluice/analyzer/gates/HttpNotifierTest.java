@@ -144,6 +144,29 @@ class HttpNotifierTest {
         return out.toString();
     }
 
+    @Test
+    void theTrafficRoutingFieldShowsTheMaxWeightAsTheSpecHasIt() {
+        provider("chat", "slack", chat.url() + "/hook", null);
+        Canary unset = withAlert("chat", "info");
+        unset.getSpec().analysis.maxWeight = null;
+        await(notifier().send(unset, "m", Severity.INFO, true));
+        assertThat(slackFields(new JsonObject(chat.last().body())
+                        .getJsonArray("attachments")
+                        .getJsonObject(0)))
+                .as("unset: 0, as Flagger shows it, though the run goes to the default 100")
+                .endsWith("Traffic routing=Weight step: 30 max: 0]");
+
+        Canary steps = withAlert("chat", "info");
+        steps.getSpec().analysis.stepWeight = null;
+        steps.getSpec().analysis.stepWeights = List.of(10, 40);
+        steps.getSpec().analysis.maxWeight = null;
+        await(notifier().send(steps, "m", Severity.INFO, true));
+        assertThat(slackFields(new JsonObject(chat.last().body())
+                        .getJsonArray("attachments")
+                        .getJsonObject(0)))
+                .endsWith("Traffic routing=Weight steps: 10,40 max: 0]");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(
             delimiter = '|',
@@ -152,7 +175,8 @@ class HttpNotifierTest {
                 "Discord receives Slack's shape on /slack  | discord | /hook/slack | attachments.0.color | danger",
                 "Rocket.Chat uses hex colours              | rocket  | /hook       | attachments.0.color | #FF0000",
                 "MS Teams gets a red MessageCard           | msteams | /hook       | themeColor          | FF0000",
-                "Google Chat gets a card titled Sluice     | gchat   | /hook       | cards.0.header.title | Sluice",
+                "Google Chat gets Flagger's card header    | gchat   | /hook       | cards.0.header.title | Flagger",
+                "Google Chat's header has Flagger's image  | gchat   | /hook       | cards.0.header.imageUrl | https://flagger.app/favicon.png",
             })
     void eachProviderTypeGetsItsShape(String name, String type, String path, String field, String expected) {
         provider("chat", type, chat.url() + "/hook", null);
@@ -249,15 +273,21 @@ class HttpNotifierTest {
     }
 
     @Test
-    void withoutAlertEntriesTheGlobalSlackAndTeamsGetEverySeverity() {
+    void withoutAlertEntriesTheGlobalSlackGetsEverySeverityAndTeamsOnlyWithoutSlack() {
         Canary canary = Fixtures.podinfo();
         HttpNotifier notifier = notifier(GatesConfig.builder()
                 .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", ""))
                 .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")));
         await(notifier.send(canary, "Failed checks threshold reached 5", Severity.ERROR, false));
+        await(notifier.send(canary, "New revision detected", Severity.INFO, false));
         assertThat(chat.requests())
+                .as("one global channel: Slack when both are set")
                 .extracting(LocalHttpServer.Request::path)
-                .containsExactlyInAnyOrder("/slack-global", "/teams-global");
+                .containsExactly("/slack-global", "/slack-global");
+        await(notifier(GatesConfig.builder()
+                        .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")))
+                .send(canary, "m", Severity.INFO, false));
+        assertThat(chat.last().path()).isEqualTo("/teams-global");
         JsonObject slack = new JsonObject(chat.requests().stream()
                 .filter(r -> r.path().equals("/slack-global"))
                 .findFirst()
@@ -270,13 +300,15 @@ class HttpNotifierTest {
     @Test
     void theGlobalSlackTokenIsSentAsBearerAndOnlyThere() {
         HttpNotifier notifier = notifier(GatesConfig.builder()
-                .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", "", "xoxb-global"))
-                .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")));
+                .slack(new GatesConfig.ChatSettings(chat.url() + "/slack-global", "", "", "", "xoxb-global")));
         await(notifier.send(Fixtures.podinfo(), "m", Severity.INFO, false));
         assertThat(chat.requests())
                 .filteredOn(r -> r.path().equals("/slack-global"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer xoxb-global"));
+        await(notifier(GatesConfig.builder()
+                        .msTeams(new GatesConfig.ChatSettings(chat.url() + "/teams-global", "", "", "")))
+                .send(Fixtures.podinfo(), "m", Severity.INFO, false));
         assertThat(chat.requests())
                 .filteredOn(r -> r.path().equals("/teams-global"))
                 .singleElement()

@@ -140,7 +140,7 @@ class GlooRouterTest {
     void builds(String name, Consumer<RouteTable> check) {
         Canary c = canary();
         RouteTable parent = parent(byName("podinfo-delegate", null));
-        check.accept(GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 70, 30, JSON));
+        check.accept(GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 70, 30));
     }
 
     @Test
@@ -155,7 +155,7 @@ class GlooRouterTest {
                 HttpMatch.StringMatch.regex(".*Firefox.*"));
         c.getSpec().analysis.match = List.of(m);
         RouteTable parent = parent(byName("podinfo-delegate", null));
-        RouteTable t = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 0, 100, JSON);
+        RouteTable t = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 0, 100);
         assertThat(t.getSpec().http).extracting(r -> r.name).containsExactly("canary-match", "weighted-route");
         assertThat(t.getSpec().http.get(0).matchers.get(0).headers)
                 .extracting(h -> h.name + "=" + h.value + "/" + h.regex)
@@ -179,9 +179,9 @@ class GlooRouterTest {
         c.getSpec().analysis.match = List.of(new HttpMatch());
         RouteTable parent = parent(byName("podinfo-delegate", null));
         GlooRouter.Delegate where = GlooRouter.resolve(c, parent);
-        RouteTable live = GlooRouter.desired(c, parent, where, null, 50, 50, JSON);
+        RouteTable live = GlooRouter.desired(c, parent, where, null, 50, 50);
         assertThat(GlooRouter.observe(c, where, live, false).handedBack()).isFalse();
-        RouteTable back = GlooRouter.handedBack(c, parent, where, live, JSON);
+        RouteTable back = GlooRouter.handedBack(c, parent, where, live);
         assertThat(back.getSpec().http).singleElement().satisfies(r -> {
             assertThat(r.matchers).isNull();
             assertThat(r.forwardTo.destinations).singleElement().satisfies(d -> {
@@ -197,7 +197,7 @@ class GlooRouterTest {
     void aDelegateControlledBySomeoneElseIsLeftAlone() {
         Canary c = canary();
         RouteTable parent = parent(byName("podinfo-delegate", null));
-        RouteTable live = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 100, 0, JSON);
+        RouteTable live = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 100, 0);
         live.getMetadata()
                 .setOwnerReferences(List.of(new OwnerReferenceBuilder()
                         .withKind("Rollout")
@@ -215,7 +215,7 @@ class GlooRouterTest {
         Canary c = canary();
         RouteTable parent = parent(byName("podinfo-delegate", "routing"));
         GlooRouter.Delegate where = GlooRouter.resolve(c, parent);
-        RouteTable live = GlooRouter.desired(c, parent, where, null, 100, 0, JSON);
+        RouteTable live = GlooRouter.desired(c, parent, where, null, 100, 0);
         assertThat(live.getMetadata().getOwnerReferences())
                 .as("the garbage collector would delete it")
                 .isEmpty();
@@ -223,7 +223,7 @@ class GlooRouterTest {
         assertThat(GlooRouter.observe(c, where, live, false).problem())
                 .as("ours")
                 .isNull();
-        assertThat(GlooRouter.same(live, GlooRouter.desired(c, parent, where, live, 100, 0, JSON), JSON))
+        assertThat(GlooRouter.same(live, GlooRouter.desired(c, parent, where, live, 100, 0), JSON))
                 .isTrue();
 
         Canary other = canary();
@@ -243,10 +243,10 @@ class GlooRouterTest {
         Canary c = canary();
         RouteTable parent = parent(byName("podinfo-delegate", "routing"));
         GlooRouter.Delegate where = GlooRouter.resolve(c, parent);
-        RouteTable old = GlooRouter.desired(c, parent, where, null, 100, 0, JSON);
+        RouteTable old = GlooRouter.desired(c, parent, where, null, 100, 0);
         old.getMetadata().setAnnotations(null);
         old.getMetadata().setOwnerReferences(List.of(Workloads.ownerRef(c)));
-        RouteTable fixed = GlooRouter.desired(c, parent, where, old, 100, 0, JSON);
+        RouteTable fixed = GlooRouter.desired(c, parent, where, old, 100, 0);
         assertThat(fixed.getMetadata().getOwnerReferences()).isEmpty();
         assertThat(GlooRouter.same(old, fixed, JSON)).as("rewritten").isFalse();
         assertThat(GlooRouter.observe(c, where, old, false).problem())
@@ -290,7 +290,7 @@ class GlooRouterTest {
     void judgesAcceptance(String name, RouteTableStatus status, boolean wait, Routes.Acceptance expected) {
         Canary c = canary();
         RouteTable parent = parent(byName("podinfo-delegate", null));
-        RouteTable live = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 100, 0, JSON);
+        RouteTable live = GlooRouter.desired(c, parent, GlooRouter.resolve(c, parent), null, 100, 0);
         live.getMetadata().setGeneration(2L);
         live.setStatus(status);
         Routes seen = GlooRouter.observe(c, GlooRouter.resolve(c, parent), live, wait);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Runtime requests ({@code sluice.io/request}) on Canary updates, through the validating handler. */
@@ -214,6 +215,32 @@ class RuntimeRequestAdmissionTest {
         assertThat(decide(annotate("Progressing", "resume", paused)).allow()).isTrue();
         assertThat(decide(annotate("Progressing", "pause", paused)).message())
                 .isEqualTo("cannot pause canary test/podinfo: the run is already paused");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"promote", "abort"})
+    void aPromoteOrAbortOfARunWaitingForASlotIsDenied(String action) {
+        String place = "Waiting for a free slot of namespace test: 1 canaries progressing in it, at most 1"
+                + " (sluice.io/max-progressing-canaries on the namespace); place 2 in the namespace's queue";
+        AdmissionResponse response = decide(annotate(
+                "Waiting",
+                action,
+                r -> oldStatus(r)
+                        .putArray("conditions")
+                        .addObject()
+                        .put("type", "Queued")
+                        .put("status", "True")
+                        .put("reason", "ProgressBudget")
+                        .put("message", place)
+                        .put("lastTransitionTime", "2026-12-06T03:00:00Z")));
+
+        assertThat(response.allow()).isFalse();
+        assertThat(response.code()).isEqualTo(409);
+        assertThat(response.message())
+                .isEqualTo("cannot " + action + " canary test/podinfo: waiting for a slot of the concurrency budget: "
+                        + place);
+        assertThat(afterAnswer).isEmpty();
+        assertThat(metrics.runtimeRequests(action, "denied")).isEqualTo(1);
     }
 
     @Test

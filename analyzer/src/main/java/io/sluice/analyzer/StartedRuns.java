@@ -39,10 +39,6 @@ final class StartedRuns {
         started.remove(key);
     }
 
-    boolean holds(String key) {
-        return started.containsKey(key);
-    }
-
     /**
      * How the budget counts {@code cached}, whose entry from the cache is {@code entry}: as running while its start is
      * not in the cache yet. Once the cache shows the start or what followed it, the entry is the cache's own.

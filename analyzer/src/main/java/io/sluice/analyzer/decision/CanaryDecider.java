@@ -353,7 +353,8 @@ public final class CanaryDecider {
     /**
      * {@code promote}: the remaining steps and checks are skipped, confirm-promotion hooks included (a person decided),
      * and the run goes through Promoting and Finalising as every promotion does. A run still waiting for its start
-     * (Waiting) promotes the target's template as it is.
+     * (Waiting, held by a confirm-rollout hook) promotes the target's template as it is; one waiting for a slot of the
+     * concurrency budget is not promoted ({@link RuntimeRequests#judge} rejects it).
      */
     private Result promoteNow(CanaryPhase phase) {
         converge(true, false);
@@ -501,7 +502,31 @@ public final class CanaryDecider {
         if (paused || !(obs.analysisDue() || slotFreed)) {
             return idle();
         }
+        if (retrying == null) {
+            retrying = queuedRetry();
+        }
         return startRun(CanaryPhase.Waiting);
+    }
+
+    /**
+     * The retry whose run waits in the concurrency budget's queue: the last request handled is a retry carried out,
+     * whose record still names the requester, and the Canary joined the queue in that same tick (a later wait is for
+     * something else) with the target still at the retried revision. Its run, when it starts, is the requester's.
+     * Null when the wait is not a retry's.
+     */
+    private CanaryStatus.RecordedRequest queuedRetry() {
+        CanaryStatus.HandledRequest handled = old.requestHandled;
+        CanaryStatus.RecordedRequest request = old.request;
+        CanaryCondition queued = condition(old, ProgressBudget.QUEUED_CONDITION);
+        boolean retried = handled != null
+                && request != null
+                && queued != null
+                && RuntimeAction.RETRY.wireName().equals(handled.action)
+                && RuntimeRequests.DONE.equals(handled.outcome)
+                && Objects.equals(handled.uid, request.uid)
+                && Objects.equals(queued.lastTransitionTime, handled.handledAt)
+                && Objects.equals(obs.target().revision(), old.lastAppliedSpec);
+        return retried ? request : null;
     }
 
     /** The start gate: the concurrency budget, confirm-rollout hooks, then the run begins with the canary scaled up. */

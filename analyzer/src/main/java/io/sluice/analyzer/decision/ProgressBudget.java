@@ -4,6 +4,7 @@ import io.sluice.model.control.RuntimeRequests;
 import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanaryStatus;
+import io.sluice.model.flagger.QueuedCondition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 public final class ProgressBudget {
     /** The condition of a Canary waiting in the queue; its transition time is when it joined. */
-    public static final String QUEUED_CONDITION = "Queued";
+    public static final String QUEUED_CONDITION = QueuedCondition.TYPE;
 
     private ProgressBudget() {}
 
@@ -58,10 +59,8 @@ public final class ProgressBudget {
         /** The entry for a Canary with {@code status}; {@code suspended} is its {@code spec.suspend}. */
         public static Entry of(String key, boolean suspended, CanaryStatus status) {
             CanaryPhase phase = status == null ? null : status.phase();
-            CanaryCondition queued = status == null || phase != CanaryPhase.Waiting
-                    ? null
-                    : KstatusConditions.find(status.conditions, QUEUED_CONDITION);
-            String since = queued == null || !"True".equals(queued.status) ? null : queued.lastTransitionTime;
+            CanaryCondition queued = QueuedCondition.find(status);
+            String since = queued == null ? null : queued.lastTransitionTime;
             return new Entry(
                     key,
                     phase != null && phase.isRunning(),

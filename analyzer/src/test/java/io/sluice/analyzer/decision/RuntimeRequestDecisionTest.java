@@ -111,6 +111,28 @@ class RuntimeRequestDecisionTest {
                     w.tickUntil(5, "Succeeded");
                     assertThat(w.primary.revision()).isEqualTo("rev-2");
                 }),
+                row("promote or abort of a run waiting for a slot of the budget is rejected with its place", w -> {
+                    w.initialized();
+                    w.standing = new ProgressBudget.Standing(1, 2, 2);
+                    w.newRevision("rev-2").event();
+                    assertThat(w.phase()).isEqualTo("Waiting");
+                    String place = condition(w, ProgressBudget.QUEUED_CONDITION).message;
+                    for (String action : List.of("promote", "abort")) {
+                        w.events.clear();
+                        w.request(action, "rev-1", "alice", "kubectl").event();
+                        assertThat(w.events)
+                                .containsExactly("Warning Request to " + action + " by alice via kubectl rejected:"
+                                        + " waiting for a slot of the concurrency budget: " + place);
+                        handled(
+                                w,
+                                action,
+                                "rev-1",
+                                "rejected",
+                                "waiting for a slot of the concurrency budget: " + place);
+                        assertThat(w.phase()).isEqualTo("Waiting");
+                        assertThat(w.actions).noneMatch(a -> a instanceof Action.PromoteTemplate);
+                    }
+                }),
                 row("promote after the run ended is rejected with the reason and a Warning", w -> {
                     w.initialized()
                             .request("promote", "rev-1", "alice", "kubectl")
@@ -166,6 +188,48 @@ class RuntimeRequestDecisionTest {
                     assertThat(w.failedChecks()).isZero();
                     handled(w, "retry", "rev-2", "done", "Retry requested by bob via kubectl-sluice");
                     w.tickUntil(10, "Succeeded");
+                }),
+                row("a retry that waits for a slot of the budget starts later as the requester's run", w -> {
+                    failed(w);
+                    w.standing = new ProgressBudget.Standing(1, 2, 2);
+                    w.request("retry", "rev-2", "bob", "kubectl-sluice").event();
+                    assertThat(w.phase()).isEqualTo("Waiting");
+                    assertThat(w.events).first().isEqualTo("Normal Retry requested by bob via kubectl-sluice");
+                    w.standing = new ProgressBudget.Standing(1, 2, 2);
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Waiting");
+                    w.actions.clear();
+
+                    w.standing = ProgressBudget.Standing.FREE;
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    assertThat(w.status.currentRun.revision).isEqualTo("rev-2");
+                    assertThat(java.util.Arrays.asList(w.status.currentRun.user, w.status.currentRun.source))
+                            .containsExactly("bob", "kubectl-sluice");
+                    assertThat(w.actions)
+                            .filteredOn(a -> a instanceof Action.EmitEvent)
+                            .map(a -> (Action.EmitEvent) a)
+                            .singleElement()
+                            .satisfies(e -> {
+                                assertThat(e.message()).isEqualTo("New revision detected! Scaling up podinfo.test");
+                                assertThat(e.annotations())
+                                        .containsEntry("sluice.io/user", "bob")
+                                        .containsEntry("sluice.io/source", "kubectl-sluice")
+                                        .containsEntry("sluice.io/revision", "rev-2");
+                            });
+                }),
+                row("a new revision that waits for a slot after a retry ran is not the retry's", w -> {
+                    failed(w).request("retry", "rev-2", "bob", "kubectl-sluice").event();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    w.tickUntil(10, "Succeeded");
+                    w.standing = new ProgressBudget.Standing(1, 2, 2);
+                    w.newRevision("rev-3").event();
+                    assertThat(w.phase()).isEqualTo("Waiting");
+                    w.standing = ProgressBudget.Standing.FREE;
+                    w.event();
+                    assertThat(w.phase()).isEqualTo("Progressing");
+                    assertThat(w.status.currentRun.revision).isEqualTo("rev-3");
+                    assertThat(w.status.currentRun.user).isNull();
                 }),
                 row("retry of a run in progress is rejected", w -> {
                     atWeight30(w).request("retry", "rev-2", "bob", "kubectl").event();

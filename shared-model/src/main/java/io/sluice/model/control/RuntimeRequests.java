@@ -1,13 +1,16 @@
 package io.sluice.model.control;
 
+import io.sluice.model.flagger.CanaryCondition;
 import io.sluice.model.flagger.CanaryPhase;
 import io.sluice.model.flagger.CanaryStatus;
+import io.sluice.model.flagger.QueuedCondition;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The rules both services apply to a runtime request: which action fits which phase, which revision a request
- * applies to, and whether a run is paused. The admission service denies what does not fit; the analyzer checks
+ * The rules both services apply to a runtime request: which action fits which phase (a promote or abort also needs a
+ * run that has started, not one waiting for a slot of the concurrency budget), which revision a request applies to,
+ * and whether a run is paused. The admission service denies what does not fit; the analyzer checks
  * again when it acts, because the run may have moved on in between.
  */
 public final class RuntimeRequests {
@@ -16,6 +19,9 @@ public final class RuntimeRequests {
     /** Phases in which a run can be steered: before the template is copied to the primary. */
     private static final Set<CanaryPhase> STEERABLE =
             EnumSet.of(CanaryPhase.Waiting, CanaryPhase.Progressing, CanaryPhase.WaitingPromotion);
+
+    /** The reason a promote or abort of a run still waiting in the concurrency budget's queue is denied. */
+    public static final String QUEUED = "waiting for a slot of the concurrency budget: ";
 
     /** What a request resolves to: the revision it applies to, or why it cannot be honoured. */
     public sealed interface Verdict {
@@ -59,6 +65,11 @@ public final class RuntimeRequests {
                 if (phase == null || !STEERABLE.contains(phase)) {
                     return new Verdict.Denied(action.wireName() + " needs a run in progress before promotion"
                             + " (Waiting, Progressing or WaitingPromotion), and the canary is " + phaseName);
+                }
+                CanaryCondition queued = QueuedCondition.find(status);
+                if (queued != null) {
+                    // The run has not started: nothing was analysed to promote, nothing routed to abort.
+                    return new Verdict.Denied(QUEUED + queued.message);
                 }
                 target = runRevision(status);
             }

@@ -116,6 +116,29 @@ class RuntimeRequestsTest {
     }
 
     @Test
+    void aPromoteOrAbortOfARunWaitingForASlotIsDeniedWithItsPlace() {
+        CanaryStatus status = status("Waiting");
+        io.sluice.model.flagger.CanaryCondition queued = new io.sluice.model.flagger.CanaryCondition();
+        queued.type = io.sluice.model.flagger.QueuedCondition.TYPE;
+        queued.status = "True";
+        queued.message = "Waiting for a free slot of the cluster: 2 canaries progressing, at most 2"
+                + " (--max-progressing-canaries); place 1 in the cluster's queue";
+        status.conditions = new java.util.ArrayList<>(java.util.List.of(queued));
+        for (String action : new String[] {"promote", "abort"}) {
+            assertThat(RuntimeRequests.judge(RuntimeRequest.parse(action), status))
+                    .as(action)
+                    .isEqualTo(new Verdict.Denied("waiting for a slot of the concurrency budget: " + queued.message));
+        }
+        assertThat(RuntimeRequests.judge(RuntimeRequest.parse("pause"), status))
+                .as("a waiter may still be paused")
+                .isEqualTo(new Verdict.Accepted("run-rev"));
+        queued.status = "False";
+        assertThat(RuntimeRequests.judge(RuntimeRequest.parse("promote"), status))
+                .as("waiting for approval, not for a slot")
+                .isEqualTo(new Verdict.Accepted("run-rev"));
+    }
+
+    @Test
     void aRecordWithoutUidIsNeitherPendingNorPaused() {
         CanaryStatus status = status("Progressing");
         status.request = request("pause", "run-rev", null);

@@ -42,7 +42,8 @@ final class InformerClusterView implements ClusterView {
                 .withIndexers(Map.of(BY_TARGET, InformerClusterView::targetKeys))
                 .withLimit(PAGE)
                 .runnableInformer(0)
-                .itemStore(new CanaryDigestStore());
+                .itemStore(new CanaryDigestStore())
+                .exceptionHandler(InformerClusterView::retry);
         this.templates = keysOnly(client, MetricTemplate.class, MetricTemplate::new);
         this.providers = keysOnly(client, AlertProvider.class, AlertProvider::new);
         this.routeTables = keysOnly(client, RouteTable.class, RouteTable::new);
@@ -58,7 +59,21 @@ final class InformerClusterView implements ClusterView {
                 .inAnyNamespace()
                 .withLimit(PAGE)
                 .runnableInformer(0)
-                .itemStore(new KeyOnlyStore<>(empty));
+                .itemStore(new KeyOnlyStore<>(empty))
+                .exceptionHandler(InformerClusterView::retry);
+    }
+
+    /**
+     * Every failed list or watch is tried again, with fabric8's backoff, also before the first list succeeded: a
+     * first list that timed out (10,000 Canaries from a busy API server) would otherwise stop the informer for
+     * good, and the service would stay unready until restarted by hand.
+     */
+    static boolean retry(boolean started, Throwable failure) {
+        LOG.warn(
+                "cache list or watch failed ({}), retrying: {}",
+                started ? "after start" : "before start",
+                failure.toString());
+        return true;
     }
 
     static List<String> targetKeys(Canary canary) {

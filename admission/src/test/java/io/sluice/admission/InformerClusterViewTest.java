@@ -4,6 +4,7 @@ import static io.sluice.admission.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.sluice.model.flagger.AlertProvider;
 import io.sluice.model.flagger.Canary;
@@ -106,5 +107,15 @@ class InformerClusterViewTest {
                 .filteredOn(p -> p.matches(".*/(canaries|routetables|metrictemplates|alertproviders)\\?.*"))
                 .hasSize(4)
                 .allSatisfy(p -> assertThat(p).contains("limit=500"));
+    }
+
+    @Test
+    void aFailedListIsRetriedAlsoBeforeTheFirstSucceeded() {
+        // fabric8's default stops an informer whose first list fails (say, timed out on a busy API server), and
+        // the service would stay unready for good.
+        assertThat(InformerClusterView.retry(false, new KubernetesClientException("list timed out")))
+                .isTrue();
+        assertThat(InformerClusterView.retry(true, new KubernetesClientException("watch closed")))
+                .isTrue();
     }
 }

@@ -4,7 +4,7 @@ ADMISSION_RUNTIME = admission/target/admission-$(VERSION).jar:$$(cat admission/t
 ADMISSION_CP = admission/target/classpath.txt
 # The JVM flags of the Deployment in manifests/admission (keep the two equal; README "JVM flags" says why each):
 # run-admission and the bench's server JVM use them.
-ADMISSION_JAVA_OPTS ?= -Xms64m -Xmx64m -XX:+UseSerialGC -XX:-TieredCompilation -XX:ReservedCodeCacheSize=32m \
+ADMISSION_JAVA_OPTS ?= -Xms96m -Xmx96m -XX:+UseSerialGC -XX:-TieredCompilation -XX:ReservedCodeCacheSize=32m \
   -XX:MaxMetaspaceSize=96m -Xss512k -XX:MaxDirectMemorySize=32m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError
 # The Deployment's MALLOC_ARENA_MAX: fewer glibc malloc arenas, less resident memory held by freed native blocks.
 ADMISSION_ENV = MALLOC_ARENA_MAX=2

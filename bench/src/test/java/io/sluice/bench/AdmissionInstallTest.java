@@ -96,10 +96,10 @@ class AdmissionInstallTest {
         assertThat(install.env())
                 .containsEntry("POD_NAMESPACE", "sluice-system")
                 .containsEntry("MALLOC_ARENA_MAX", "2");
-        assertThat(install.env().get("JAVA_TOOL_OPTIONS")).contains("-Xmx64m", "-XX:+ExitOnOutOfMemoryError");
-        assertThat(install.memoryLimitBytes()).isEqualTo(264L * 1024 * 1024);
+        assertThat(install.env().get("JAVA_TOOL_OPTIONS")).contains("-Xmx96m", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(install.memoryLimitBytes()).isEqualTo(336L * 1024 * 1024);
         assertThat(install.command("cp", 1, Path.of("c"), Path.of("k"), ""))
-                .contains("-XX:MaxRAM=" + 264L * 1024 * 1024)
+                .contains("-XX:MaxRAM=" + 336L * 1024 * 1024)
                 .doesNotContain("--port=8443");
     }
 

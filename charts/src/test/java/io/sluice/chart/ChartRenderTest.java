@@ -168,7 +168,9 @@ class ChartRenderTest {
                 rule.path("verbs").forEach(v -> verbs.add(v.asString()));
             }
         }
-        assertThat(verbs).as("an informer lists and watches; nothing gets one by name").containsExactly("list", "watch");
+        assertThat(verbs)
+                .as("an informer lists and watches; nothing gets one by name")
+                .containsExactly("list", "watch");
     }
 
     static Stream<Arguments> watched() {

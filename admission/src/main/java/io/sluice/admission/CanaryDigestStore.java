@@ -31,15 +31,10 @@ final class CanaryDigestStore extends BasicItemStore<Canary> {
         Canary kept = new Canary();
         kept.setApiVersion(canary.getApiVersion());
         kept.setKind(canary.getKind());
-        ObjectMeta meta = canary.getMetadata();
+        ObjectMeta meta = KeyOnlyStore.keyMeta(canary.getMetadata());
         if (meta != null) {
-            ObjectMeta keptMeta = new ObjectMeta();
-            keptMeta.setNamespace(meta.getNamespace());
-            keptMeta.setName(meta.getName());
-            keptMeta.setUid(meta.getUid());
-            keptMeta.setResourceVersion(meta.getResourceVersion());
-            keptMeta.setGeneration(meta.getGeneration());
-            kept.setMetadata(keptMeta);
+            meta.setGeneration(canary.getMetadata().getGeneration());
+            kept.setMetadata(meta);
         }
         CanarySpec spec = canary.getSpec();
         if (spec != null) {

@@ -27,15 +27,20 @@ final class KeyOnlyStore<T extends HasMetadata> extends BasicItemStore<T> {
 
     private T keyOf(T object) {
         T kept = empty.get();
-        ObjectMeta meta = object.getMetadata();
-        if (meta != null) {
-            ObjectMeta keptMeta = new ObjectMeta();
-            keptMeta.setNamespace(meta.getNamespace());
-            keptMeta.setName(meta.getName());
-            keptMeta.setUid(meta.getUid());
-            keptMeta.setResourceVersion(meta.getResourceVersion());
-            kept.setMetadata(keptMeta);
+        kept.setMetadata(keyMeta(object.getMetadata()));
+        return kept;
+    }
+
+    /** Namespace, name, uid and resourceVersion of {@code meta} (null for none): what identifies a cached object. */
+    static ObjectMeta keyMeta(ObjectMeta meta) {
+        if (meta == null) {
+            return null;
         }
+        ObjectMeta kept = new ObjectMeta();
+        kept.setNamespace(meta.getNamespace());
+        kept.setName(meta.getName());
+        kept.setUid(meta.getUid());
+        kept.setResourceVersion(meta.getResourceVersion());
         return kept;
     }
 }

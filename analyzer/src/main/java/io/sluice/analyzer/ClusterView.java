@@ -3,6 +3,7 @@ package io.sluice.analyzer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.Revisions;
@@ -39,6 +40,20 @@ final class ClusterView {
         this.caches = caches;
         this.kube = kube;
         this.json = kube.serialization();
+        // A deleted Deployment's revision goes with it, so the memory stays one entry per Deployment that exists.
+        caches.deployments.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource d) {}
+
+            @Override
+            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {}
+
+            @Override
+            public void onDelete(GenericKubernetesResource d, boolean deletedFinalStateUnknown) {
+                revisions.remove(
+                        d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
+            }
+        });
     }
 
     /** The Canary from the cache, or what this process wrote (or read) since, when the cache has not seen it yet. */
@@ -139,9 +154,9 @@ final class ClusterView {
         return revision;
     }
 
-    /** A Deployment is gone: its revision is no longer kept. */
-    void deploymentDeleted(String ns, String name) {
-        revisions.remove(ns + "/" + name);
+    /** How many Deployments' revisions are kept (for tests). */
+    int revisionsKept() {
+        return revisions.size();
     }
 
     Future<Service> service(String ns, String name) {

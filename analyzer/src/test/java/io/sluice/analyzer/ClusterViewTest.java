@@ -158,6 +158,21 @@ class ClusterViewTest {
         ((java.util.Map<String, Object>) template.get("metadata")).put("annotations", java.util.Map.of("x", "y"));
         assertThat(view.revision(changed)).as("a new version is hashed again").isNotEqualTo(first);
         assertThat(view.revision(null)).isNull();
+
+        assertThat(view.revisionsKept()).isEqualTo(1);
+        cluster.client
+                .apps()
+                .deployments()
+                .inNamespace("test")
+                .withName("podinfo")
+                .delete();
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (view.revisionsKept() > 0 && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        assertThat(view.revisionsKept())
+                .as("a deleted Deployment's revision is dropped")
+                .isZero();
     }
 
     @Test

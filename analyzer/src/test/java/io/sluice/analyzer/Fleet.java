@@ -109,29 +109,7 @@ final class Fleet {
     }
 
     void setImage(String ns, String name, String version) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                cluster.client
-                        .apps()
-                        .deployments()
-                        .inNamespace(ns)
-                        .withName(name)
-                        .edit(d -> {
-                            d.getSpec()
-                                    .getTemplate()
-                                    .getSpec()
-                                    .getContainers()
-                                    .get(0)
-                                    .setImage("example/app:" + version);
-                            return d;
-                        });
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 5) {
-                    throw e;
-                }
-            }
-        }
+        cluster.setImage(ns, name, "example/app:" + version);
     }
 
     /** The revision of the run in progress. */

@@ -193,21 +193,17 @@ final class MockCluster implements AutoCloseable {
 
     /** {@code kubectl set image deployment/podinfo podinfod=…:<version>}. */
     void setImage(String version) {
+        setImage("test", "podinfo", "ghcr.io/stefanprodan/podinfo:" + version);
+    }
+
+    /** {@code kubectl set image} on the first container of Deployment {@code ns/name}. */
+    void setImage(String ns, String name, String image) {
         for (int attempt = 1; ; attempt++) {
             try {
-                client.apps()
-                        .deployments()
-                        .inNamespace("test")
-                        .withName("podinfo")
-                        .edit(d -> {
-                            d.getSpec()
-                                    .getTemplate()
-                                    .getSpec()
-                                    .getContainers()
-                                    .get(0)
-                                    .setImage("ghcr.io/stefanprodan/podinfo:" + version);
-                            return d;
-                        });
+                client.apps().deployments().inNamespace(ns).withName(name).edit(d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+                    return d;
+                });
                 return;
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
                 // The analyzer scaled the Deployment in between; kubectl would retry the same way.

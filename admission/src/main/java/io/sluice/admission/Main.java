@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -275,6 +278,49 @@ public final class Main implements Callable<Integer> {
                 .setInternalBlockingPoolSize(2);
     }
 
+    /**
+     * The Vert.x instance that serves reviews, and the Kubernetes client on a Vert.x instance of its own: fabric8
+     * decodes a list and fills the caches on the event loop that received it, and a relist of ten thousand Canaries
+     * must not hold up the answers. The client's instance has one event loop (its work is one stream of responses);
+     * the service's API calls block on the serving instance's {@code sluice-kube-calls} workers, not here.
+     */
+    record Platform(Vertx serving, Vertx clientVertx, KubernetesClient client) {
+        static Platform create(int eventLoops, Config config) {
+            Vertx clientVertx = Vertx.vertx(new VertxOptions()
+                    .setEventLoopPoolSize(1)
+                    .setWorkerPoolSize(1)
+                    .setInternalBlockingPoolSize(1));
+            KubernetesClient client = new KubernetesClientBuilder()
+                    .withConfig(config)
+                    .withKubernetesSerialization(KubeCalls.serialization())
+                    .withHttpClientFactory(new Vertx5HttpClientFactory(clientVertx))
+                    .build();
+            return new Platform(Vertx.vertx(vertxOptions(eventLoops)), clientVertx, client);
+        }
+
+        /**
+         * The client first, then the event loops under it, then the serving ones. Waits at most {@link #CLOSING} for
+         * each instance: a shutdown that hangs would keep the pod terminating until it is killed.
+         */
+        void close() {
+            client.close();
+            closed(clientVertx);
+            closed(serving);
+        }
+
+        static final Duration CLOSING = Duration.ofSeconds(10);
+
+        private static void closed(Vertx vertx) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(CLOSING.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LoggerFactory.getLogger(Main.class).warn("Vert.x did not close within {}: {}", CLOSING, e.toString());
+            }
+        }
+    }
+
     /** The namespace and the analyzer's identity from the flags, or else from the pod's ServiceAccount mount. */
     Installation installation(java.nio.file.Path serviceAccountDir) {
         return Installation.read(namespace, analyzerIdentity, analyzerServiceAccount, serviceAccountDir);
@@ -311,16 +357,13 @@ public final class Main implements Callable<Integer> {
                 .withValidity(leafValidity);
 
         int instances = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(vertxOptions(instances));
         Config config = new ConfigBuilder(Config.autoConfigure(null))
                 .withConnectionTimeout((int) connect.toMillis())
                 .withRequestTimeout((int) request.toMillis())
                 .build();
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(config)
-                .withKubernetesSerialization(KubeCalls.serialization())
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
-                .build();
+        Platform platform = Platform.create(instances, config);
+        Vertx vertx = platform.serving();
+        KubernetesClient client = platform.client();
         KubeCalls calls = new KubeCalls(vertx, client, apiPoolSize);
         InformerClusterView cluster = new InformerClusterView(client);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -377,7 +420,7 @@ public final class Main implements Callable<Integer> {
                                 // longer than the API server's own 90 s keep-alive, so it closes idle connections
                                 // first.
                                 .setIdleTimeout(120)
-                                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS),
+                                .setIdleTimeoutUnit(TimeUnit.SECONDS),
                         router,
                         instances));
         serving0.onSuccess(id -> log.info(
@@ -395,12 +438,7 @@ public final class Main implements Callable<Integer> {
                         () -> {
                             certificates.stop();
                             cluster.stop();
-                            // The client runs on this Vert.x instance: close it first, then the event loops under it.
-                            client.close();
-                            vertx.close()
-                                    .toCompletionStage()
-                                    .toCompletableFuture()
-                                    .join();
+                            platform.close();
                             // Last: the log appender writes the lines still queued, the ones above included.
                             LogConfigurator.stopLogging();
                             stopped.countDown();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,37 @@ class InformerClusterViewTest {
                 "the watch to deliver the new objects",
                 Duration.ofSeconds(10),
                 () -> view.metricTemplateExists("test", "latency") && view.alertProviderExists("ops", "slack"));
+    }
+
+    @Test
+    void theCachesFillWhileEveryServingEventLoopIsBusy() {
+        api.client.resource(Fixtures.seedCanary()).create();
+        Main.Platform platform = Main.Platform.create(1, api.client.getConfiguration());
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        // The only serving event loop waits until the caches have filled: the list must be decoded elsewhere.
+        platform.serving().runOnContext(v -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        InformerClusterView caches = new InformerClusterView(platform.client());
+        try {
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            await(caches.start(), Duration.ofSeconds(20));
+            assertThat(caches.canariesTargeting("test", "Deployment", "podinfo"))
+                    .extracting(c -> c.getMetadata().getName())
+                    .containsExactly("podinfo");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            release.countDown();
+            caches.stop();
+            platform.close();
+        }
     }
 
     @Test

@@ -335,10 +335,12 @@ public final class CanaryValidator {
                     checks.dnsLabel(field + ".templateRef.namespace", m.templateRef.namespace, "namespace");
                 }
             } else if (!builtin && (m.query == null || m.query.isBlank()) && m.name != null) {
-                checks.add(
+                // Flagger admits it (older releases had more builtin names) and fails each of its checks at run time.
+                checks.warn(
                         field + ".templateRef",
-                        "is required: \"" + m.name + "\" is not a builtin metric (" + String.join(", ", BUILTIN_METRICS)
-                                + ")");
+                        "is missing: \"" + m.name + "\" is not a builtin metric (" + String.join(", ", BUILTIN_METRICS)
+                                + ") and has no query, so every check of it fails and the canary is rolled back; "
+                                + "add a templateRef or use a builtin name");
             }
             if (m.thresholdRange != null) {
                 Double min = m.thresholdRange.min;

@@ -229,11 +229,6 @@ class CanaryValidatorTest {
                         "spec.analysis.metrics[0].name",
                         "is required"),
                 rule(
-                        "a metric that is not builtin needs a template",
-                        c -> c.getSpec().analysis.metrics.get(0).name = "errors",
-                        "spec.analysis.metrics[0].templateRef",
-                        "not a builtin metric"),
-                rule(
                         "a template reference needs a name",
                         c -> {
                             c.getSpec().analysis.metrics.get(0).templateRef =
@@ -354,6 +349,11 @@ class CanaryValidatorTest {
                         c -> useSteps(c, 10, 20, 20),
                         "spec.analysis.stepWeights[2]",
                         "is not greater than the previous step (20)"),
+                rule(
+                        "a metric that is neither builtin nor templated nor queried fails every check",
+                        c -> c.getSpec().analysis.metrics.get(0).name = "istio_requests_total",
+                        "spec.analysis.metrics[0].templateRef",
+                        "every check of it fails"),
                 rule(
                         "a metric without threshold or thresholdRange never fails",
                         c -> c.getSpec().analysis.metrics.get(0).thresholdRange = null,

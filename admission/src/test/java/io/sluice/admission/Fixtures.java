@@ -122,9 +122,13 @@ final class Fixtures {
         return new AdmissionMetrics(new SimpleMeterRegistry());
     }
 
-    /** The future's result; its failure, or no result within 20 s, is thrown as an {@link IllegalStateException}. */
+    /**
+     * The future's result; its failure, or no result within 60 s, is thrown as an {@link IllegalStateException}. The
+     * deadline only stops a test that hangs: on a build machine busy with other work, a key generation under a flood
+     * of TLS handshakes has taken more than 20 s.
+     */
     static <T> T await(Future<T> future) {
-        return await(future, Duration.ofSeconds(20));
+        return await(future, Duration.ofSeconds(60));
     }
 
     /** The future's result; its failure, or no result within {@code deadline}, is an {@link IllegalStateException}. */

@@ -8,14 +8,18 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Field;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +35,8 @@ import java.util.regex.Pattern;
  *   <li>It plays the Deployment controller: after every write of a Deployment's spec it writes a finished rollout
  *       (all replicas updated, ready and available at the current generation) as the status, a second write with its
  *       own watch event, as a real controller's.
+ *   <li>It answers {@code limit} and {@code continue} as an API server does, in pages of one snapshot of the list
+ *       (the mock answers every list whole), so that the services' paged lists are what is measured.
  *   <li>It counts the requests it answers (by method; watches apart) and the time spent answering them, and records
  *       each Canary's phase from the status the analyzer writes.
  * </ul>
@@ -42,7 +48,27 @@ final class StandInApi extends KubernetesCrudDispatcher {
             Pattern.compile("^/apis/flagger\\.app/v1beta1/namespaces/([^/]+)/canaries/([^/?]+)/status");
     private static final Pattern PHASE = Pattern.compile("\"phase\"\\s*:\\s*\"([A-Za-z]+)\"");
 
+    private static final Pattern LIMIT = Pattern.compile("[?&]limit=(\\d+)");
+    private static final Pattern CONTINUE = Pattern.compile("[?&]continue=([^&]+)");
+
     private static final boolean DEBUG = Boolean.getBoolean("bench.debug");
+    /**
+     * The lists whose later pages are still to be asked for, by the id their continue tokens carry; the oldest of
+     * more than {@link #KEPT_LISTS} is dropped, as an API server lets an unfinished list's token expire.
+     */
+    private final Map<String, ListSnapshot> snapshots = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ListSnapshot> eldest) {
+            return size() > KEPT_LISTS;
+        }
+    });
+
+    static final int KEPT_LISTS = 64;
+
+    private final AtomicLong lists = new AtomicLong();
+    /** List pages answered with a limit. */
+    final LongAdder pages = new LongAdder();
+
     private final Indexed index = new Indexed();
 
     /** Requests answered, by method, watches excluded. */
@@ -114,8 +140,88 @@ final class StandInApi extends KubernetesCrudDispatcher {
                 return new MockResponse().setResponseCode(200).setBody(found.getValue());
             }
         }
+        Matcher limit = LIMIT.matcher(path);
+        if (limit.find()) {
+            return page(path, Integer.parseInt(limit.group(1)));
+        }
         return super.handleGet(path);
     }
+
+    /**
+     * A list in pages of {@code limit} items, as an API server answers {@code limit} and {@code continue}: the first
+     * page takes a snapshot of the whole list, and the {@code continue} token of each page names the snapshot and
+     * the position of the next, so that every page comes from one consistent list (the mock alone ignores both
+     * parameters and answers the whole list at once). A token that names no snapshot is a 410 Gone, as an expired one
+     * is.
+     */
+    private MockResponse page(String path, int limit) {
+        Matcher cont = CONTINUE.matcher(path);
+        String token = cont.find() ? URLDecoder.decode(cont.group(1), StandardCharsets.UTF_8) : null;
+        ListSnapshot snapshot;
+        int from;
+        if (token == null) {
+            MockResponse whole = super.handleGet(unpaged(path));
+            if (whole.code() != 200) {
+                return whole;
+            }
+            JsonObject list = new JsonObject(new String(whole.getBody().getBytes(), StandardCharsets.UTF_8));
+            snapshot = new ListSnapshot(list, list.getJsonArray("items", new JsonArray()));
+            from = 0;
+        } else {
+            int colon = token.lastIndexOf(':');
+            snapshot = colon < 0 ? null : snapshots.get(token.substring(0, colon));
+            if (snapshot == null) {
+                return new MockResponse()
+                        .setResponseCode(410)
+                        .setBody(new JsonObject()
+                                .put("kind", "Status")
+                                .put("apiVersion", "v1")
+                                .put("status", "Failure")
+                                .put("reason", "Expired")
+                                .put("code", 410)
+                                .put("message", "continue token " + token + " names no list")
+                                .encode());
+            }
+            from = Integer.parseInt(token.substring(colon + 1));
+        }
+        JsonArray items = snapshot.items();
+        int to = limit <= 0 ? items.size() : Math.min(items.size(), from + limit);
+        JsonObject page = snapshot.list().copy();
+        page.put("items", new JsonArray(items.getList().subList(from, to)));
+        JsonObject meta = page.getJsonObject("metadata", new JsonObject());
+        page.put("metadata", meta);
+        String id = token == null ? "list-" + lists.incrementAndGet() : token.substring(0, token.lastIndexOf(':'));
+        if (to < items.size()) {
+            snapshots.put(id, snapshot);
+            meta.put("continue", id + ":" + to);
+            meta.put("remainingItemCount", items.size() - to);
+        } else {
+            snapshots.remove(id);
+            meta.remove("continue");
+            meta.remove("remainingItemCount");
+        }
+        pages.increment();
+        return new MockResponse().setResponseCode(200).setBody(page.encode());
+    }
+
+    /** {@code path} without its {@code limit} and {@code continue} parameters. */
+    static String unpaged(String path) {
+        int q = path.indexOf('?');
+        if (q < 0) {
+            return path;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String param : path.substring(q + 1).split("&")) {
+            if (param.isEmpty() || param.startsWith("limit=") || param.startsWith("continue=")) {
+                continue;
+            }
+            kept.append(kept.length() == 0 ? "?" : "&").append(param);
+        }
+        return path.substring(0, q) + kept;
+    }
+
+    /** A list taken whole for its pages. */
+    private record ListSnapshot(JsonObject list, JsonArray items) {}
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {

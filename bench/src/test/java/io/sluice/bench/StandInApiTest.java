@@ -1,0 +1,130 @@
+package io.sluice.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The stand-in answers paged lists as an API server does. */
+class StandInApiTest {
+    static final int OBJECTS = 1_201;
+
+    StandInApi api = new StandInApi();
+    KubernetesMockServer server =
+            new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
+    KubernetesClient client;
+
+    @BeforeEach
+    void seed() {
+        server.start();
+        client = server.createClient();
+        for (int i = 0; i < OBJECTS; i++) {
+            String ns = "ns-" + (i % 3);
+            api.write(
+                    HttpMethod.POST,
+                    "/api/v1/namespaces/" + ns + "/configmaps",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"namespace\":\"" + ns
+                            + "\",\"name\":\"cm-" + i + "\"}}",
+                    "application/json");
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void aLimitedListComesInPagesThatTogetherHoldEveryObjectOnce() {
+        Set<String> seen = new HashSet<>();
+        ConfigMapList page = client.configMaps()
+                .inAnyNamespace()
+                .list(new ListOptionsBuilder().withLimit(500L).build());
+        int pages = 1;
+        assertThat(page.getItems()).hasSize(500);
+        assertThat(page.getMetadata().getRemainingItemCount()).isEqualTo(OBJECTS - 500L);
+        page.getItems().forEach(c -> seen.add(c.getMetadata().getName()));
+        while (page.getMetadata().getContinue() != null) {
+            page = client.configMaps()
+                    .inAnyNamespace()
+                    .list(new ListOptionsBuilder()
+                            .withLimit(500L)
+                            .withContinue(page.getMetadata().getContinue())
+                            .build());
+            pages++;
+            page.getItems().forEach(c -> seen.add(c.getMetadata().getName()));
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(page.getItems()).hasSize(OBJECTS - 1_000);
+        assertThat(seen).hasSize(OBJECTS);
+        assertThat(api.pages.sum()).isEqualTo(3);
+    }
+
+    @Test
+    void laterPagesComeFromTheListAsItWasWhenTheFirstWasAsked() {
+        ConfigMapList first = client.configMaps()
+                .inNamespace("ns-0")
+                .list(new ListOptionsBuilder().withLimit(300L).build());
+        client.configMaps()
+                .inNamespace("ns-0")
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("late")
+                        .endMetadata()
+                        .build())
+                .create();
+        ConfigMapList rest = client.configMaps()
+                .inNamespace("ns-0")
+                .list(new ListOptionsBuilder()
+                        .withLimit(300L)
+                        .withContinue(first.getMetadata().getContinue())
+                        .build());
+
+        assertThat(first.getItems().size() + rest.getItems().size()).isEqualTo(401);
+        assertThat(rest.getItems()).extracting(c -> c.getMetadata().getName()).doesNotContain("late");
+        assertThat(rest.getMetadata().getContinue()).isNull();
+    }
+
+    @Test
+    void aTokenThatNamesNoListIsGone() {
+        assertThatThrownBy(() -> client.configMaps()
+                        .inAnyNamespace()
+                        .list(new ListOptionsBuilder()
+                                .withLimit(500L)
+                                .withContinue("list-999:500")
+                                .build()))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(410));
+    }
+
+    @Test
+    void anInformerThatPagesItsListFillsItsCache() throws Exception {
+        SharedIndexInformer<ConfigMap> informer =
+                client.configMaps().inAnyNamespace().withLimit(500L).runnableInformer(0);
+        try {
+            informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertThat(informer.getStore().list()).hasSize(OBJECTS);
+            assertThat(api.pages.sum()).isEqualTo(3);
+        } finally {
+            informer.stop();
+        }
+    }
+}

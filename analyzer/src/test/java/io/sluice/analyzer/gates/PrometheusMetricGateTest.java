@@ -567,9 +567,9 @@ class PrometheusMetricGateTest {
                         "a provider type Sluice does not query is a provider error",
                         "tpl",
                         "vector(1)",
-                        "datadog",
+                        "keptn",
                         null,
-                        "Metric template tpl.test provider datadog error: \"datadog\" is not supported: Sluice queries"
+                        "Metric template tpl.test provider keptn error: \"keptn\" is not supported: Sluice queries"
                                 + " prometheus (and Prometheus-compatible endpoints such as Thanos, Mimir or"
                                 + " VictoriaMetrics)"));
     }

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -76,6 +77,8 @@ public final class Gates implements AutoCloseable {
 
     /** The template providers besides Prometheus, which the metric gate always has. */
     static List<MetricsProvider> providers(WebClient verified, WebClient insecure, GatesConfig config) {
+        ProviderHttp http = new ProviderHttp(verified, insecure, config.outbound());
+        Clock clock = Clock.systemUTC();
         return List.of();
     }
 

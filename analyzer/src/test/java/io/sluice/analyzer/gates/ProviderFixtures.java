@@ -1,0 +1,63 @@
+package io.sluice.analyzer.gates;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.sluice.model.flagger.CanaryAnalysis;
+import io.sluice.model.flagger.MetricTemplate;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/** Templates, metrics and gates for the tests of the template providers. */
+final class ProviderFixtures {
+    /** The providers' clock in tests: 2026-01-01T00:00:00Z, 1767225600 seconds after the epoch. */
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    private ProviderFixtures() {}
+
+    /** A template in namespace {@code test}; {@code address} and {@code secret} may be null. */
+    static MetricTemplate template(String name, String type, String address, String secret, String query) {
+        MetricTemplate t = new MetricTemplate();
+        t.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace("test").build());
+        MetricTemplate.Spec spec = new MetricTemplate.Spec();
+        spec.provider = new MetricTemplate.Provider();
+        spec.provider.type = type;
+        spec.provider.address = address;
+        if (secret != null) {
+            spec.provider.secretRef = new MetricTemplate.SecretReference();
+            spec.provider.secretRef.name = secret;
+        }
+        spec.query = query;
+        t.setSpec(spec);
+        return t;
+    }
+
+    /** A metric named like its template, in namespace {@code test}. */
+    static CanaryAnalysis.Metric metric(String template, String interval, Double min, Double max) {
+        CanaryAnalysis.Metric metric = Fixtures.metric(template, interval, min, max);
+        metric.templateRef = new CanaryAnalysis.TemplateReference(template, "test");
+        return metric;
+    }
+
+    /** A gate whose builtin Prometheus is {@code prometheus} and whose templates may also use {@code providers}. */
+    static PrometheusMetricGate gate(
+            WebClient client,
+            ObjectLookup lookup,
+            String prometheus,
+            AnalyzerMetrics metrics,
+            List<MetricsProvider> providers) {
+        return new PrometheusMetricGate(
+                new PrometheusClient(client, client),
+                lookup,
+                GatesConfig.builder().metricsServer(prometheus).build(),
+                metrics,
+                providers);
+    }
+
+    static Map<String, List<String>> headers(String name, String value) {
+        return Map.of(name, List.of(value));
+    }
+}

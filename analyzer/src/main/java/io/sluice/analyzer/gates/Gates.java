@@ -79,7 +79,7 @@ public final class Gates implements AutoCloseable {
     static List<MetricsProvider> providers(WebClient verified, WebClient insecure, GatesConfig config) {
         ProviderHttp http = new ProviderHttp(verified, insecure, config.outbound());
         Clock clock = Clock.systemUTC();
-        return List.of();
+        return List.of(new DatadogProvider(http, clock));
     }
 
     private static WebClientOptions options() {

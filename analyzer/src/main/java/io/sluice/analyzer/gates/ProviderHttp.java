@@ -52,28 +52,37 @@ final class ProviderHttp {
         record Unreachable(String error) implements Answer {}
     }
 
-    /** A request to send. {@code body} is null for none; template headers go first, {@code headers} override them. */
+    /**
+     * A request to send to {@code <address><path>}. {@code body} is null for none; the template's headers go first,
+     * {@code headers} override them.
+     */
     record Call(
             HttpMethod method,
-            String url,
+            String path,
             Map<String, String> params,
             Map<String, String> headers,
             String contentType,
             String body) {
-        static Call get(String url, Map<String, String> params, Map<String, String> headers) {
-            return new Call(HttpMethod.GET, url, params, headers, null, null);
+        static Call get(String path, Map<String, String> params, Map<String, String> headers) {
+            return new Call(HttpMethod.GET, path, params, headers, null, null);
         }
     }
 
-    /** The future always succeeds. */
-    Future<Answer> send(ProviderTarget target, Call call, Duration timeout) {
-        String denied = outbound.problem(call.url());
+    /** The future always succeeds. {@code type} names the provider in the text about a bad address. */
+    Future<Answer> send(String type, ProviderTarget target, Call call, Duration timeout) {
+        String url;
+        try {
+            url = url(type, target.address(), call.path());
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(new Answer.Unreachable(e.getMessage()));
+        }
+        String denied = outbound.problem(url);
         if (denied != null) {
             return Future.succeededFuture(new Answer.Unreachable(denied));
         }
         long ms = Math.max(1, timeout.toMillis());
         HttpRequest<Buffer> request = (target.insecureSkipVerify() ? insecure : verified)
-                .requestAbs(call.method(), call.url())
+                .requestAbs(call.method(), url)
                 .idleTimeout(ms)
                 .connectTimeout(ms);
         call.params().forEach(request::addQueryParam);
@@ -89,8 +98,8 @@ final class ProviderHttp {
         return sent.timeout(ms, TimeUnit.MILLISECONDS)
                 .<Answer>map(
                         r -> new Answer.Response(r.statusCode(), r.statusMessage(), capped.text(), capped.truncated()))
-                .otherwise(e -> new Answer.Unreachable("request failed: " + call.method() + " " + call.url() + ": "
-                        + PrometheusClient.describe(e, timeout)));
+                .otherwise(e -> new Answer.Unreachable(
+                        "request failed: " + call.method() + " " + url + ": " + PrometheusClient.describe(e, timeout)));
     }
 
     /**

@@ -77,12 +77,7 @@ class MetricsProviderTest {
     private final Recording provider = new Recording();
 
     private PrometheusMetricGate gate() {
-        return ProviderFixtures.gate(
-                client,
-                lookup,
-                "http://prometheus.invalid",
-                new AnalyzerMetrics(Registries.fresh(), "test", "gloo-mesh"),
-                List.of(provider));
+        return ProviderFixtures.gate(client, lookup, ProviderFixtures.TIMEOUT, provider);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.MetricTemplate;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -14,6 +15,11 @@ import java.util.Map;
 final class ProviderFixtures {
     /** The providers' clock in tests: 2026-01-01T00:00:00Z, 1767225600 seconds after the epoch. */
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    /** The query deadline in the providers' tests: generous, as the first request of a cold JVM can be slow. */
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** The deadline in the tests of a stand-in that never answers. */
+    static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
 
     private ProviderFixtures() {}
 
@@ -42,19 +48,26 @@ final class ProviderFixtures {
         return metric;
     }
 
-    /** A gate whose builtin Prometheus is {@code prometheus} and whose templates may also use {@code providers}. */
+    /** The providers' HTTP over one client, every host allowed. */
+    static ProviderHttp http(WebClient client) {
+        return new ProviderHttp(client, client, OutboundHosts.ANY);
+    }
+
+    /**
+     * A gate whose builtin Prometheus is an address nothing answers at and whose templates may also use
+     * {@code providers}.
+     */
     static PrometheusMetricGate gate(
-            WebClient client,
-            ObjectLookup lookup,
-            String prometheus,
-            AnalyzerMetrics metrics,
-            List<MetricsProvider> providers) {
+            WebClient client, ObjectLookup lookup, Duration timeout, MetricsProvider... providers) {
         return new PrometheusMetricGate(
                 new PrometheusClient(client, client),
                 lookup,
-                GatesConfig.builder().metricsServer(prometheus).build(),
-                metrics,
-                providers);
+                GatesConfig.builder()
+                        .metricsServer("http://prometheus.invalid")
+                        .queryTimeout(timeout)
+                        .build(),
+                new AnalyzerMetrics(Registries.fresh(), "test", "gloo-mesh"),
+                List.of(providers));
     }
 
     static Map<String, List<String>> headers(String name, String value) {

@@ -79,7 +79,8 @@ public final class Gates implements AutoCloseable {
     static List<MetricsProvider> providers(WebClient verified, WebClient insecure, GatesConfig config) {
         ProviderHttp http = new ProviderHttp(verified, insecure, config.outbound());
         Clock clock = Clock.systemUTC();
-        return List.of(new DatadogProvider(http, clock));
+        return List.of(
+                new DatadogProvider(http, clock), new NewRelicProvider(http), new DynatraceProvider(http, clock));
     }
 
     private static WebClientOptions options() {

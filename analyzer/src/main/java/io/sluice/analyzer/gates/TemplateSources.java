@@ -7,9 +7,12 @@ import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.MetricTemplate;
 import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Resolves a metric's {@code templateRef} into what its provider needs: the template, the provider of its type, the
@@ -17,6 +20,10 @@ import java.util.Map;
  */
 final class TemplateSources {
     static final String PROMETHEUS = PrometheusProvider.TYPE;
+
+    /** The types of Flagger's API; one of them that is not registered is refused, any other runs as Prometheus. */
+    private static final Set<String> FLAGGER_TYPES =
+            Arrays.stream(MetricTemplate.ProviderType.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
     private final ObjectLookup lookup;
     private final MetricsProviders providers;
@@ -81,11 +88,13 @@ final class TemplateSources {
             }
             String type =
                     hasText(spec.provider.type) ? spec.provider.type.trim().toLowerCase(Locale.ROOT) : PROMETHEUS;
-            MetricsProvider provider = providers.get(type);
-            if (provider == null) {
+            MetricsProvider registered = providers.get(type);
+            if (registered == null && FLAGGER_TYPES.contains(type)) {
                 return Future.succeededFuture(
                         new Broken(ref, type, Part.PROVIDER, null, MetricTemplateValidator.unsupported(type)));
             }
+            // Flagger runs a type it does not know as Prometheus.
+            MetricsProvider provider = registered != null ? registered : providers.get(PROMETHEUS);
             MetricTemplate.Provider p = spec.provider;
             boolean credentialed = p.secretRef != null && hasText(p.secretRef.name);
             String address = address(canary, type, provider, p, credentialed);
@@ -120,7 +129,7 @@ final class TemplateSources {
         if (hasText(p.address)) {
             return p.address;
         }
-        if (PROMETHEUS.equals(type) && !credentialed && hasText(canary.getSpec().metricsServer)) {
+        if (PROMETHEUS.equals(provider.type()) && !credentialed && hasText(canary.getSpec().metricsServer)) {
             return canary.getSpec().metricsServer;
         }
         return provider.defaultAddress();

@@ -154,4 +154,25 @@ class MetricsProviderTest {
                         + "error response: Status 403 Forbidden: invalid key");
         assertThat(provider.targets).hasSize(1);
     }
+
+    @Test
+    void aTypeOutsideFlaggersListRunsAsPrometheusAsInFlagger() {
+        try (LocalHttpServer prometheus = new LocalHttpServer(vertx)) {
+            prometheus.reply(r -> LocalHttpServer.Reply.ok(PrometheusAnswers.vector("1")));
+            lookup.putTemplate(ProviderFixtures.template("up", "victoriametrics", prometheus.url(), null, "vector(1)"));
+            MetricOutcome outcome =
+                    await(gate().check(Fixtures.podinfo(), ProviderFixtures.metric("up", "1m", null, 2.0)));
+            assertThat(outcome.verdict()).isEqualTo(Verdict.PASS);
+            assertThat(prometheus.last().param("query")).isEqualTo("vector(1)");
+        }
+    }
+
+    @Test
+    void aTypeOfFlaggersListThatSluiceDoesNotQueryIsAProviderError() {
+        lookup.putTemplate(ProviderFixtures.template("up", "keptn", null, null, "q"));
+        MetricOutcome outcome = await(gate().check(Fixtures.podinfo(), ProviderFixtures.metric("up", "1m", null, 2.0)));
+        assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+        assertThat(outcome.message())
+                .startsWith("Metric template up.test provider keptn error: \"keptn\" is not supported");
+    }
 }

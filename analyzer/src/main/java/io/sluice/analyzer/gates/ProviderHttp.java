@@ -4,11 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -70,6 +70,16 @@ final class ProviderHttp {
 
     /** The future always succeeds. {@code type} names the provider in the text about a bad address. */
     Future<Answer> send(String type, ProviderTarget target, Call call, Duration timeout) {
+        try {
+            return exchange(type, target, call, timeout);
+        } catch (RuntimeException e) {
+            // A header value the client refuses (a control character in a Secret's key) is thrown, not failed.
+            return Future.succeededFuture(
+                    new Answer.Unreachable("request not sent: " + PrometheusClient.describe(e, timeout)));
+        }
+    }
+
+    private Future<Answer> exchange(String type, ProviderTarget target, Call call, Duration timeout) {
         String url;
         try {
             url = url(type, target.address(), call.path());
@@ -86,14 +96,14 @@ final class ProviderHttp {
                 .idleTimeout(ms)
                 .connectTimeout(ms);
         call.params().forEach(request::addQueryParam);
-        target.headers().forEach((name, values) -> request.putHeader(name, (List<String>) values));
+        target.headers().forEach(request::putHeader);
         call.headers().forEach(request::putHeader);
         if (call.contentType() != null) {
             request.putHeader("Content-Type", call.contentType());
         }
         CappedBody capped = new CappedBody(PrometheusClient.MAX_BODY);
         HttpRequest<Void> streamed = request.as(capped.codec());
-        Future<io.vertx.ext.web.client.HttpResponse<Void>> sent =
+        Future<HttpResponse<Void>> sent =
                 call.body() == null ? streamed.send() : streamed.sendBuffer(Buffer.buffer(call.body()));
         return sent.timeout(ms, TimeUnit.MILLISECONDS)
                 .<Answer>map(

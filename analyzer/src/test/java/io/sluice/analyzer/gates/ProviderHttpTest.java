@@ -113,4 +113,16 @@ class ProviderHttpTest {
                 .extracting(MetricsProvider::type)
                 .containsExactly("datadog", "newrelic", "dynatrace");
     }
+
+    @Test
+    void aCredentialTheClientRefusesIsAnAnswerNotAnException() {
+        Answer answer = await(new ProviderHttp(client, client, OutboundHosts.ANY)
+                .send(
+                        "datadog",
+                        target(server.url(), Map.of()),
+                        Call.get("/api/v1/validate", Map.of(), Map.of("DD-API-KEY", "a\nb")),
+                        ProviderFixtures.TIMEOUT));
+        assertThat(answer).isInstanceOf(Answer.Unreachable.class);
+        assertThat(server.requests()).isEmpty();
+    }
 }

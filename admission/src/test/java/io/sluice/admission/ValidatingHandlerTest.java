@@ -314,7 +314,7 @@ class ValidatingHandlerTest {
             ObjectNode template = r.putObject("object");
             template.put("apiVersion", "flagger.app/v1beta1").put("kind", "MetricTemplate");
             template.putObject("metadata").put("name", "latency").put("namespace", "test");
-            template.putObject("spec").putObject("provider").put("type", "datadog");
+            template.putObject("spec").putObject("provider").put("type", "keptn");
             r.put("name", "latency");
         });
 

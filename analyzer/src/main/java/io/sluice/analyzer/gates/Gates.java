@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.util.List;
 
 /**
  * The analyzer's gates, wired: metric checks, webhooks, alerts and Event forwarding over one pair of HTTP clients.
@@ -63,10 +65,22 @@ public final class Gates implements AutoCloseable {
                 verified,
                 insecure,
                 new PrometheusMetricGate(
-                        new PrometheusClient(verified, insecure, config.outbound()), lookup, config, metrics),
+                        new PrometheusClient(verified, insecure, config.outbound()),
+                        lookup,
+                        config,
+                        metrics,
+                        providers(verified, insecure, config)),
                 hooks,
                 new HttpNotifier(verified, hooks, lookup, config, metrics),
                 metrics);
+    }
+
+    /** The template providers besides Prometheus, which the metric gate always has. */
+    static List<MetricsProvider> providers(WebClient verified, WebClient insecure, GatesConfig config) {
+        ProviderHttp http = new ProviderHttp(verified, insecure, config.outbound());
+        Clock clock = Clock.systemUTC();
+        return List.of(
+                new DatadogProvider(http, clock), new NewRelicProvider(http), new DynatraceProvider(http, clock));
     }
 
     private static WebClientOptions options() {

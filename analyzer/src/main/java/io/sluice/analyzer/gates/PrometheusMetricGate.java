@@ -6,12 +6,14 @@ import io.sluice.analyzer.decision.MetricPart;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.gates.PrometheusClient.Endpoint;
+import io.sluice.model.Durations;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -19,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Metric checks against Prometheus: the builtin {@code request-success-rate} and {@code request-duration} (Istio
- * queries, as Gloo Mesh's data plane is Istio), the deprecated inline {@code query}, and MetricTemplates of provider
- * type {@code prometheus}.
+ * Metric checks: the builtin {@code request-success-rate} and {@code request-duration} (Istio queries against
+ * Prometheus, as Gloo Mesh's data plane is Istio), the deprecated inline {@code query}, and MetricTemplates, each asked
+ * of the {@link MetricsProvider} of its type.
  *
  * <p>Event texts follow Flagger's byte for byte (see {@link MetricOutcome#message()}); Sluice's additions (the
  * minimum-traffic guard, unsupported provider types, timeouts) have their own texts.
@@ -38,15 +40,35 @@ public final class PrometheusMetricGate implements MetricGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusMetricGate.class);
     private static final String PROMETHEUS = TemplateSources.PROMETHEUS;
+    /** The window of a metric whose interval does not parse (the validator denies such Canaries). */
+    private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
 
     private final PrometheusClient client;
+    private final PrometheusProvider prometheus;
     private final TemplateSources templates;
     private final GatesConfig config;
     private final AnalyzerMetrics metrics;
 
+    /** Queries templates of type {@code prometheus} only. */
     PrometheusMetricGate(PrometheusClient client, ObjectLookup lookup, GatesConfig config, AnalyzerMetrics metrics) {
+        this(client, lookup, config, metrics, List.of());
+    }
+
+    /**
+     * @param others the providers of the other template types; {@code prometheus} is always the one over
+     *     {@code client}, which also answers the builtin and inline queries
+     */
+    PrometheusMetricGate(
+            PrometheusClient client,
+            ObjectLookup lookup,
+            GatesConfig config,
+            AnalyzerMetrics metrics,
+            List<MetricsProvider> others) {
         this.client = client;
-        this.templates = new TemplateSources(lookup, config.metricsServer());
+        this.prometheus = new PrometheusProvider(client, config.metricsServer());
+        List<MetricsProvider> all = new ArrayList<>(others);
+        all.add(0, prometheus);
+        this.templates = new TemplateSources(lookup, new MetricsProviders(all));
         this.config = config;
         this.metrics = metrics;
     }
@@ -62,8 +84,9 @@ public final class PrometheusMetricGate implements MetricGate {
     }
 
     /**
-     * Asks every provider the canary's metrics use for {@code vector(1)}: the Prometheus of the builtin metrics (the
-     * canary's {@code metricsServer} or {@code --metrics-server}) and each template's. Flagger does this while a
+     * Asks every provider the canary's metrics use whether it is reachable: the Prometheus of the builtin metrics (the
+     * canary's {@code metricsServer} or {@code --metrics-server}) for {@code vector(1)}, and each template's provider
+     * in its own way ({@link MetricsProvider#online}). Flagger does this while a
      * canary initializes and only reports it: a Normal Event {@code all the metrics providers are available!} or an
      * Error Event {@code Error checking metric providers: <err>} (Flagger's texts, misspelling included). Empty
      * {@link ProviderAvailability#NOTHING_TO_REPORT} when the canary has no metrics. The future always succeeds.
@@ -86,7 +109,8 @@ public final class PrometheusMetricGate implements MetricGate {
 
     private Future<String> providerProblem(Canary canary, CanaryAnalysis.Metric metric) {
         if (Queries.isBuiltin(metric.name)) {
-            return online(Endpoint.of(builtinAddress(canary)))
+            return prometheus
+                    .online(ProviderTarget.of(builtinAddress(canary)), config.queryTimeout())
                     .map(err -> err == null ? null : "prometheus not avaiable: " + err);
         }
         if (metric.templateRef == null) {
@@ -96,23 +120,12 @@ public final class PrometheusMetricGate implements MetricGate {
             if (source instanceof TemplateSources.Broken broken) {
                 return Future.succeededFuture(broken.availabilityMessage());
             }
-            return online(((TemplateSources.Ready) source).endpoint())
+            TemplateSources.Ready ready = (TemplateSources.Ready) source;
+            return ready.provider()
+                    .online(ready.target(), config.queryTimeout())
                     .map(err -> err == null
                             ? null
                             : source.type() + " in metric template " + source.ref() + " not avaiable: " + err);
-        });
-    }
-
-    /** Null when the endpoint answers {@code vector(1)} with 1, else why not. */
-    private Future<String> online(Endpoint endpoint) {
-        return client.query(endpoint, "vector(1)", config.queryTimeout()).map(result -> {
-            if (result instanceof QueryResult.Value v && v.value() == 1) {
-                return null;
-            }
-            if (result instanceof QueryResult.Failed f) {
-                return "running query failed: " + f.error();
-            }
-            return "value is not 1 for query: vector(1)";
         });
     }
 
@@ -234,7 +247,9 @@ public final class PrometheusMetricGate implements MetricGate {
             return Future.succeededFuture(Verdicts.error(
                     metric, "Metric template " + ready.ref() + " query render error: " + e.getMessage()));
         }
-        return client.query(ready.endpoint(), query, config.queryTimeout())
+        Duration window = Durations.parse(CanaryDefaults.metricInterval(metric)).orElse(DEFAULT_WINDOW);
+        return ready.provider()
+                .query(ready.target(), query, window, config.queryTimeout())
                 .map(result -> verdicts(canary).template(metric, result));
     }
 

@@ -1,7 +1,5 @@
 package io.sluice.analyzer.gates;
 
-import io.sluice.analyzer.gates.PrometheusClient.Credentials;
-import io.sluice.analyzer.gates.PrometheusClient.Endpoint;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.CanaryDefaults;
@@ -9,33 +7,30 @@ import io.sluice.model.flagger.CanarySpec;
 import io.sluice.model.flagger.MetricTemplate;
 import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Resolves a metric's {@code templateRef} into a Prometheus endpoint: the template, its provider and its Secret. */
+/**
+ * Resolves a metric's {@code templateRef} into what its provider needs: the template, the provider of its type, the
+ * address and the Secret's data.
+ */
 final class TemplateSources {
-    static final String PROMETHEUS = "prometheus";
-    /** MetricTemplate provider types of Flagger's API that Sluice does not query. */
-    private static final Set<String> OTHER_PROVIDERS = Set.of(
-            "influxdb",
-            "datadog",
-            "externalmetrics",
-            "stackdriver",
-            "cloudwatch",
-            "newrelic",
-            "graphite",
-            "dynatrace",
-            "keptn",
-            "splunk");
+    static final String PROMETHEUS = PrometheusProvider.TYPE;
+
+    /** The types of Flagger's API; one of them that is not registered is refused, any other runs as Prometheus. */
+    private static final Set<String> FLAGGER_TYPES =
+            Arrays.stream(MetricTemplate.ProviderType.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
     private final ObjectLookup lookup;
-    private final String defaultAddress;
+    private final MetricsProviders providers;
 
-    TemplateSources(ObjectLookup lookup, String defaultAddress) {
+    TemplateSources(ObjectLookup lookup, MetricsProviders providers) {
         this.lookup = lookup;
-        this.defaultAddress = defaultAddress;
+        this.providers = providers;
     }
 
     /** A template reference resolved, or why it could not be. */
@@ -47,7 +42,8 @@ final class TemplateSources {
         String type();
     }
 
-    record Ready(String ref, String type, MetricTemplate.Spec spec, Endpoint endpoint) implements Source {}
+    record Ready(String ref, String type, MetricTemplate.Spec spec, MetricsProvider provider, ProviderTarget target)
+            implements Source {}
 
     /** The part that failed, which decides the wording of the Event. */
     enum Part {
@@ -92,48 +88,59 @@ final class TemplateSources {
             }
             String type =
                     hasText(spec.provider.type) ? spec.provider.type.trim().toLowerCase(Locale.ROOT) : PROMETHEUS;
-            if (OTHER_PROVIDERS.contains(type)) {
+            MetricsProvider registered = providers.get(type);
+            if (registered == null && FLAGGER_TYPES.contains(type)) {
                 return Future.succeededFuture(
                         new Broken(ref, type, Part.PROVIDER, null, MetricTemplateValidator.unsupported(type)));
             }
-            MetricTemplate.Provider provider = spec.provider;
-            boolean credentialed = provider.secretRef != null && hasText(provider.secretRef.name);
-            // Sluice's addition: a template without an address queries the canary's or the analyzer's Prometheus. A
-            // template with credentials never goes to the canary's choice: the Canary may live in another namespace
-            // than the template's Secret, and its author must not be able to send that Secret to an address of theirs.
-            String address = hasText(provider.address)
-                    ? provider.address
-                    : !credentialed && hasText(canary.getSpec().metricsServer)
-                            ? canary.getSpec().metricsServer
-                            : defaultAddress;
-            boolean insecure = Boolean.TRUE.equals(provider.insecureSkipVerify);
+            // Flagger runs a type it does not know as Prometheus.
+            MetricsProvider provider = registered != null ? registered : providers.get(PROMETHEUS);
+            MetricTemplate.Provider p = spec.provider;
+            boolean credentialed = p.secretRef != null && hasText(p.secretRef.name);
+            String address = address(canary, type, provider, p, credentialed);
+            boolean insecure = Boolean.TRUE.equals(p.insecureSkipVerify);
             if (!credentialed) {
-                return Future.succeededFuture(new Ready(
-                        ref, type, spec, new Endpoint(address, provider.headers, new Credentials.None(), insecure)));
+                return Future.succeededFuture(ready(
+                        ref, type, spec, provider, new ProviderTarget(address, null, Map.of(), p.headers, insecure)));
             }
-            String secret = provider.secretRef.name;
+            String secret = p.secretRef.name;
             return lookup.secretData(ns, secret).transform(sr -> {
                 if (sr.failed()) {
                     return Future.succeededFuture(new Broken(ref, type, Part.SECRET, secret, message(sr.cause())));
                 }
-                Map<String, String> data = sr.result();
-                Credentials credentials;
-                if (hasText(data.get("token"))) {
-                    credentials = new Credentials.Bearer(data.get("token").trim());
-                } else if (hasText(data.get("username")) && data.get("password") != null) {
-                    credentials = new Credentials.Basic(data.get("username"), data.get("password"));
-                } else {
-                    return Future.succeededFuture(new Broken(
-                            ref,
-                            type,
-                            Part.PROVIDER,
-                            null,
-                            "secret " + secret + "." + ns + " holds neither token nor username and password"));
-                }
-                return Future.succeededFuture(
-                        new Ready(ref, type, spec, new Endpoint(address, provider.headers, credentials, insecure)));
+                return Future.succeededFuture(ready(
+                        ref,
+                        type,
+                        spec,
+                        provider,
+                        new ProviderTarget(address, secret + "." + ns, sr.result(), p.headers, insecure)));
             });
         });
+    }
+
+    /**
+     * The template's address, else the provider's default. Sluice's addition for Prometheus: a template without an
+     * address queries the canary's {@code metricsServer} before the analyzer's. A template with credentials never goes
+     * to the canary's choice: the Canary may live in another namespace than the template's Secret, and its author must
+     * not be able to send that Secret to an address of theirs.
+     */
+    private static String address(
+            Canary canary, String type, MetricsProvider provider, MetricTemplate.Provider p, boolean credentialed) {
+        if (hasText(p.address)) {
+            return p.address;
+        }
+        if (PROMETHEUS.equals(provider.type()) && !credentialed && hasText(canary.getSpec().metricsServer)) {
+            return canary.getSpec().metricsServer;
+        }
+        return provider.defaultAddress();
+    }
+
+    private static Source ready(
+            String ref, String type, MetricTemplate.Spec spec, MetricsProvider provider, ProviderTarget target) {
+        String problem = provider.problem(target);
+        return problem != null
+                ? new Broken(ref, type, Part.PROVIDER, null, problem)
+                : new Ready(ref, type, spec, provider, target);
     }
 
     /** The values of a template's actions, as Flagger defines them. */

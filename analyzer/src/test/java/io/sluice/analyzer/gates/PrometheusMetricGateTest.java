@@ -13,6 +13,7 @@ import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.CanaryAnalysis;
 import io.sluice.model.flagger.MetricTemplate;
+import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -567,11 +568,10 @@ class PrometheusMetricGateTest {
                         "a provider type Sluice does not query is a provider error",
                         "tpl",
                         "vector(1)",
-                        "datadog",
+                        "keptn",
                         null,
-                        "Metric template tpl.test provider datadog error: \"datadog\" is not supported: Sluice queries"
-                                + " prometheus (and Prometheus-compatible endpoints such as Thanos, Mimir or"
-                                + " VictoriaMetrics)"));
+                        "Metric template tpl.test provider keptn error: "
+                                + MetricTemplateValidator.unsupported("keptn")));
     }
 
     @ParameterizedTest(name = "{0}")

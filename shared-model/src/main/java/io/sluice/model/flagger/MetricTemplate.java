@@ -42,13 +42,15 @@ public class MetricTemplate extends Resource<MetricTemplate.Spec, MetricTemplate
     public static class Provider extends Extensible {
         @Required
         @SchemaFrom(type = ProviderType.class)
-        @JsonPropertyDescription("Metrics backend; Sluice queries prometheus.")
+        @JsonPropertyDescription("Metrics backend; analyzer/GATES.md lists the types Sluice queries.")
         public String type;
 
         @JsonPropertyDescription("Base URL of the backend.")
         public String address;
 
-        @JsonPropertyDescription("Secret with token (Bearer) or username and password (Basic).")
+        @JsonPropertyDescription(
+                "Secret with the provider's credentials: token (Bearer) or username and password (Basic) for "
+                        + "prometheus; the keys analyzer/GATES.md names for the other types.")
         public SecretReference secretRef;
 
         @JsonPropertyDescription("Headers sent with every query.")

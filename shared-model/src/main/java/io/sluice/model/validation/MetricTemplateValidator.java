@@ -8,8 +8,20 @@ import java.util.regex.Pattern;
 
 /** Judges a MetricTemplate on its own: a provider Sluice can query and a query whose placeholders it can fill. */
 public final class MetricTemplateValidator {
-    /** Sluice queries Prometheus-compatible backends only. */
-    public static final List<String> PROVIDER_TYPES = List.of("prometheus");
+    /** The provider types Sluice queries. */
+    public static final List<String> PROVIDER_TYPES = List.of("prometheus", "datadog", "newrelic", "dynatrace");
+
+    /**
+     * The Secret keys a provider reads its credentials from, Flagger's names: a template of these types without a
+     * {@code secretRef} can never be queried.
+     */
+    public static final Map<String, List<String>> SECRET_KEYS = Map.of(
+            "datadog", List.of("datadog_api_key", "datadog_application_key"),
+            "newrelic", List.of("newrelic_account_id", "newrelic_query_key"),
+            "dynatrace", List.of("dynatrace_token"));
+
+    /** The provider types without a default address. */
+    private static final List<String> ADDRESS_REQUIRED = List.of("dynatrace");
 
     private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
     private static final Pattern KNOWN = Pattern.compile(
@@ -33,7 +45,9 @@ public final class MetricTemplateValidator {
                         + " PromQL endpoint (Managed Service for Prometheus)";
             default ->
                 "\"" + type + "\" is not supported: Sluice queries prometheus (and Prometheus-compatible"
-                        + " endpoints such as Thanos, Mimir or VictoriaMetrics)";
+                        + " endpoints such as Thanos, Mimir or VictoriaMetrics), "
+                        + String.join(", ", PROVIDER_TYPES.subList(1, PROVIDER_TYPES.size() - 1))
+                        + " and " + PROVIDER_TYPES.get(PROVIDER_TYPES.size() - 1);
         };
     }
 
@@ -52,6 +66,7 @@ public final class MetricTemplateValidator {
             if (p.secretRef != null) {
                 checks.required("spec.provider.secretRef.name", p.secretRef.name);
             }
+            needs(checks, p);
             if (p.headers != null) {
                 for (Map.Entry<String, List<String>> h : p.headers.entrySet()) {
                     if (h.getKey() == null || h.getKey().isBlank()) {
@@ -64,6 +79,23 @@ public final class MetricTemplateValidator {
             query(checks, spec.query);
         }
         return checks.violations();
+    }
+
+    /** What a provider cannot run without, as Flagger's provider of that type refuses to start without it. */
+    private static void needs(Checks checks, MetricTemplate.Provider p) {
+        List<String> keys = SECRET_KEYS.get(p.type);
+        if (keys != null && p.secretRef == null) {
+            checks.add(
+                    "spec.provider.secretRef",
+                    "is required: " + p.type + " reads its credentials from a Secret with the keys "
+                            + String.join(" and ", keys));
+        }
+        if (ADDRESS_REQUIRED.contains(p.type) && (p.address == null || p.address.isBlank())) {
+            checks.add(
+                    "spec.provider.address",
+                    "is required: " + p.type + " has no default address; set the environment's URL, for example "
+                            + "https://<environment-id>.live.dynatrace.com");
+        }
     }
 
     private static void query(Checks checks, String query) {

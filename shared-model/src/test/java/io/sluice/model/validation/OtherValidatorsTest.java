@@ -48,9 +48,33 @@ class OtherValidatorsTest {
                         "is required"),
                 Arguments.of(
                         "only prometheus is queried",
-                        (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "datadog",
+                        (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "keptn",
                         "spec.provider.type",
-                        "not supported"),
+                        "\"keptn\" is not supported: Sluice queries prometheus (and Prometheus-compatible endpoints"
+                                + " such as Thanos, Mimir or VictoriaMetrics), datadog, newrelic and dynatrace"),
+                Arguments.of(
+                        "a Datadog template needs a Secret with its keys",
+                        (Consumer<MetricTemplate>) t -> provider(t, "datadog", null, null),
+                        "spec.provider.secretRef",
+                        "is required: datadog reads its credentials from a Secret with the keys datadog_api_key and"
+                                + " datadog_application_key"),
+                Arguments.of(
+                        "a New Relic template needs a Secret with its keys",
+                        (Consumer<MetricTemplate>) t -> provider(t, "newrelic", null, null),
+                        "spec.provider.secretRef",
+                        "is required: newrelic reads its credentials from a Secret with the keys newrelic_account_id"
+                                + " and newrelic_query_key"),
+                Arguments.of(
+                        "a Dynatrace template needs a Secret with its token",
+                        (Consumer<MetricTemplate>)
+                                t -> provider(t, "dynatrace", "https://abc123.live.dynatrace.com", null),
+                        "spec.provider.secretRef",
+                        "is required: dynatrace reads its credentials from a Secret with the keys dynatrace_token"),
+                Arguments.of(
+                        "a Dynatrace template needs the environment's address",
+                        (Consumer<MetricTemplate>) t -> provider(t, "dynatrace", null, "dt"),
+                        "spec.provider.address",
+                        "is required: dynatrace has no default address"),
                 Arguments.of(
                         "cloudwatch needs the AWS SDK, which Sluice does not include",
                         (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "cloudwatch",
@@ -81,6 +105,35 @@ class OtherValidatorsTest {
                         (Consumer<MetricTemplate>) t -> t.getSpec().query = "up{pod=\"{{ pod }}\"}",
                         "spec.query",
                         "unknown placeholder {{ pod }}"));
+    }
+
+    static void provider(MetricTemplate t, String type, String address, String secret) {
+        t.getSpec().provider.type = type;
+        t.getSpec().provider.address = address;
+        if (secret != null) {
+            t.getSpec().provider.secretRef = new MetricTemplate.SecretReference();
+            t.getSpec().provider.secretRef.name = secret;
+        }
+    }
+
+    static Stream<Arguments> queriedProviders() {
+        return Stream.of(
+                Arguments.of("prometheus without address or Secret", "prometheus", null, null),
+                Arguments.of("datadog with its Secret and the default address", "datadog", null, "dd"),
+                Arguments.of("newrelic with its Secret and the default address", "newrelic", null, "nr"),
+                Arguments.of(
+                        "dynatrace with its Secret and address",
+                        "dynatrace",
+                        "https://abc123.live.dynatrace.com",
+                        "dt"));
+    }
+
+    @ParameterizedTest(name = "a template of {0} is admitted")
+    @MethodSource("queriedProviders")
+    void templatesOfTheQueriedProvidersAreAdmitted(String name, String type, String address, String secret) {
+        MetricTemplate t = template();
+        provider(t, type, address, secret);
+        assertThat(MetricTemplateValidator.validate(t)).isEmpty();
     }
 
     @ParameterizedTest(name = "Flagger's placeholder {{ {0} }} is accepted")

@@ -80,7 +80,10 @@ public final class Gates implements AutoCloseable {
         ProviderHttp http = new ProviderHttp(verified, insecure, config.outbound());
         Clock clock = Clock.systemUTC();
         return List.of(
-                new DatadogProvider(http, clock), new NewRelicProvider(http), new DynatraceProvider(http, clock));
+                new DatadogProvider(http, clock),
+                new NewRelicProvider(http),
+                new DynatraceProvider(http, clock),
+                new GraphiteProvider(http));
     }
 
     private static WebClientOptions options() {

@@ -83,7 +83,8 @@ public final class Gates implements AutoCloseable {
                 new DatadogProvider(http, clock),
                 new NewRelicProvider(http),
                 new DynatraceProvider(http, clock),
-                new GraphiteProvider(http));
+                new GraphiteProvider(http),
+                new InfluxDbProvider(http));
     }
 
     private static WebClientOptions options() {

@@ -84,7 +84,8 @@ public final class Gates implements AutoCloseable {
                 new NewRelicProvider(http),
                 new DynatraceProvider(http, clock),
                 new GraphiteProvider(http),
-                new InfluxDbProvider(http));
+                new InfluxDbProvider(http),
+                new SplunkProvider(http, clock));
     }
 
     private static WebClientOptions options() {

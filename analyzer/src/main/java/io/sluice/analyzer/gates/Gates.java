@@ -80,7 +80,12 @@ public final class Gates implements AutoCloseable {
         ProviderHttp http = new ProviderHttp(verified, insecure, config.outbound());
         Clock clock = Clock.systemUTC();
         return List.of(
-                new DatadogProvider(http, clock), new NewRelicProvider(http), new DynatraceProvider(http, clock));
+                new DatadogProvider(http, clock),
+                new NewRelicProvider(http),
+                new DynatraceProvider(http, clock),
+                new GraphiteProvider(http),
+                new InfluxDbProvider(http),
+                new SplunkProvider(http, clock));
     }
 
     private static WebClientOptions options() {

@@ -19,7 +19,26 @@ final class ProviderAnswers {
         QueryResult read(JsonObject body);
     }
 
+    /** Reads the value out of a whole 200 answer of a provider that does not answer with a JSON object. */
+    @FunctionalInterface
+    interface ResponseReader {
+        QueryResult read(Answer.Response response);
+    }
+
     static QueryResult judge(Answer answer, Reader reader) {
+        return judgeResponse(answer, response -> {
+            try {
+                return reader.read(new JsonObject(response.body()));
+            } catch (DecodeException e) {
+                return new QueryResult.Failed(response.unusable("not a JSON object"));
+            } catch (ClassCastException e) {
+                return new QueryResult.Failed(response.unusable("a field has the wrong type"));
+            }
+        });
+    }
+
+    /** As {@link #judge}, for a reader that parses the body itself. */
+    static QueryResult judgeResponse(Answer answer, ResponseReader reader) {
         if (answer instanceof Answer.Unreachable u) {
             return new QueryResult.Failed(u.error());
         }
@@ -31,13 +50,7 @@ final class ProviderAnswers {
             return new QueryResult.Failed(response.unusable(
                     "the answer is larger than " + (PrometheusClient.MAX_BODY / 1024 / 1024) + " MiB"));
         }
-        try {
-            return reader.read(new JsonObject(response.body()));
-        } catch (DecodeException e) {
-            return new QueryResult.Failed(response.unusable("not a JSON object"));
-        } catch (ClassCastException e) {
-            return new QueryResult.Failed(response.unusable("a field has the wrong type"));
-        }
+        return reader.read(response);
     }
 
     /** Null when the answer is a 200, else why not. */

@@ -53,7 +53,8 @@ final class ProviderHttp {
     }
 
     /**
-     * A request to send to {@code <address><path>}. {@code body} is null for none; the template's headers go first,
+     * A request to send to {@code <address><path>}. {@code path} may end in an encoded query string (for parameters
+     * that repeat), which texts leave out; {@code body} is null for none; the template's headers go first,
      * {@code headers} override them.
      */
     record Call(
@@ -108,8 +109,13 @@ final class ProviderHttp {
         return sent.timeout(ms, TimeUnit.MILLISECONDS)
                 .<Answer>map(
                         r -> new Answer.Response(r.statusCode(), r.statusMessage(), capped.text(), capped.truncated()))
-                .otherwise(e -> new Answer.Unreachable(
-                        "request failed: " + call.method() + " " + url + ": " + PrometheusClient.describe(e, timeout)));
+                .otherwise(e -> new Answer.Unreachable("request failed: " + call.method() + " " + withoutQuery(url)
+                        + ": " + PrometheusClient.describe(e, timeout)));
+    }
+
+    private static String withoutQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.flagger.MetricTemplate;
+import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,5 +176,14 @@ class MetricsProviderTest {
         assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
         assertThat(outcome.message())
                 .startsWith("Metric template up.test provider keptn error: \"keptn\" is not supported");
+    }
+
+    @Test
+    void theAnalyzerQueriesEveryTypeThatAdmissionAdmits() {
+        Stream<String> registered = Stream.concat(
+                Stream.of(PrometheusProvider.TYPE),
+                Gates.providers(client, client, GatesConfig.builder().build()).stream()
+                        .map(MetricsProvider::type));
+        assertThat(registered).containsExactlyInAnyOrderElementsOf(MetricTemplateValidator.PROVIDER_TYPES);
     }
 }

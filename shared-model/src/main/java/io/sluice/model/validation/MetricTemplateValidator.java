@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /** Judges a MetricTemplate on its own: a provider Sluice can query and a query whose placeholders it can fill. */
 public final class MetricTemplateValidator {
     /** The provider types Sluice queries. */
-    public static final List<String> PROVIDER_TYPES = List.of("prometheus", "datadog", "newrelic", "dynatrace");
+    public static final List<String> PROVIDER_TYPES =
+            List.of("prometheus", "datadog", "newrelic", "dynatrace", "graphite", "influxdb", "splunk");
 
     /**
      * The Secret keys a provider reads its credentials from, Flagger's names: a template of these types without a
@@ -18,10 +19,15 @@ public final class MetricTemplateValidator {
     public static final Map<String, List<String>> SECRET_KEYS = Map.of(
             "datadog", List.of("datadog_api_key", "datadog_application_key"),
             "newrelic", List.of("newrelic_account_id", "newrelic_query_key"),
-            "dynatrace", List.of("dynatrace_token"));
+            "dynatrace", List.of("dynatrace_token"),
+            "splunk", List.of("sf_token_key"));
 
-    /** The provider types without a default address. */
-    private static final List<String> ADDRESS_REQUIRED = List.of("dynatrace");
+    /** The provider types without a default address, with what to set instead. */
+    private static final Map<String, String> ADDRESS_REQUIRED = Map.of(
+            "dynatrace", "set the environment's URL, for example https://<environment-id>.live.dynatrace.com",
+            "graphite", "set Graphite's URL, for example http://graphite.monitoring",
+            "influxdb", "set InfluxDB's URL, for example http://influxdb.monitoring:8086",
+            "splunk", "set the realm's API URL, for example https://api.<realm>.signalfx.com");
 
     private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
     private static final Pattern KNOWN = Pattern.compile(
@@ -90,11 +96,9 @@ public final class MetricTemplateValidator {
                     "is required: " + p.type + " reads its credentials from a Secret with the keys "
                             + String.join(" and ", keys));
         }
-        if (ADDRESS_REQUIRED.contains(p.type) && (p.address == null || p.address.isBlank())) {
-            checks.add(
-                    "spec.provider.address",
-                    "is required: " + p.type + " has no default address; set the environment's URL, for example "
-                            + "https://<environment-id>.live.dynatrace.com");
+        String address = ADDRESS_REQUIRED.get(p.type);
+        if (address != null && (p.address == null || p.address.isBlank())) {
+            checks.add("spec.provider.address", "is required: " + p.type + " has no default address; " + address);
         }
     }
 

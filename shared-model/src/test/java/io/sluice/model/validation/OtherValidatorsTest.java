@@ -51,7 +51,8 @@ class OtherValidatorsTest {
                         (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "keptn",
                         "spec.provider.type",
                         "\"keptn\" is not supported: Sluice queries prometheus (and Prometheus-compatible endpoints"
-                                + " such as Thanos, Mimir or VictoriaMetrics), datadog, newrelic and dynatrace"),
+                                + " such as Thanos, Mimir or VictoriaMetrics), datadog, newrelic, dynatrace, graphite,"
+                                + " influxdb and splunk"),
                 Arguments.of(
                         "a Datadog template needs a Secret with its keys",
                         (Consumer<MetricTemplate>) t -> provider(t, "datadog", null, null),
@@ -75,6 +76,27 @@ class OtherValidatorsTest {
                         (Consumer<MetricTemplate>) t -> provider(t, "dynatrace", null, "dt"),
                         "spec.provider.address",
                         "is required: dynatrace has no default address"),
+                Arguments.of(
+                        "a Graphite template needs Graphite's address",
+                        (Consumer<MetricTemplate>) t -> provider(t, "graphite", null, null),
+                        "spec.provider.address",
+                        "is required: graphite has no default address; set Graphite's URL"),
+                Arguments.of(
+                        "an InfluxDB template needs InfluxDB's address",
+                        (Consumer<MetricTemplate>) t -> provider(t, "influxdb", null, "influx"),
+                        "spec.provider.address",
+                        "is required: influxdb has no default address; set InfluxDB's URL"),
+                Arguments.of(
+                        "a Splunk template needs the realm's address",
+                        (Consumer<MetricTemplate>) t -> provider(t, "splunk", null, "sfx"),
+                        "spec.provider.address",
+                        "is required: splunk has no default address; set the realm's API URL, for example"
+                                + " https://api.<realm>.signalfx.com"),
+                Arguments.of(
+                        "a Splunk template needs a Secret with its token",
+                        (Consumer<MetricTemplate>) t -> provider(t, "splunk", "https://api.us1.signalfx.com", null),
+                        "spec.provider.secretRef",
+                        "is required: splunk reads its credentials from a Secret with the keys sf_token_key"),
                 Arguments.of(
                         "cloudwatch needs the AWS SDK, which Sluice does not include",
                         (Consumer<MetricTemplate>) t -> t.getSpec().provider.type = "cloudwatch",
@@ -125,7 +147,14 @@ class OtherValidatorsTest {
                         "dynatrace with its Secret and address",
                         "dynatrace",
                         "https://abc123.live.dynatrace.com",
-                        "dt"));
+                        "dt"),
+                Arguments.of("graphite with its address and no Secret", "graphite", "http://graphite.monitoring", null),
+                Arguments.of("graphite with its address and a Secret", "graphite", "http://graphite.monitoring", "gr"),
+                Arguments.of(
+                        "influxdb with its address and no Secret", "influxdb", "http://influxdb.monitoring:8086", null),
+                Arguments.of(
+                        "influxdb with its address and a Secret", "influxdb", "http://influxdb.monitoring:8086", "in"),
+                Arguments.of("splunk with its Secret and address", "splunk", "https://api.us1.signalfx.com", "sfx"));
     }
 
     @ParameterizedTest(name = "a template of {0} is admitted")

@@ -107,11 +107,11 @@ class ProviderHttpTest {
     }
 
     @Test
-    void theAnalyzerRegistersDatadogNewRelicAndDynatrace() {
+    void theAnalyzerRegistersEveryHttpProvider() {
         GatesConfig config = GatesConfig.builder().build();
         assertThat(Gates.providers(client, client, config))
                 .extracting(MetricsProvider::type)
-                .containsExactly("datadog", "newrelic", "dynatrace");
+                .containsExactly("datadog", "newrelic", "dynatrace", "graphite", "influxdb", "splunk");
     }
 
     @Test

@@ -236,10 +236,8 @@ final class ShardLeases implements LeaseHolder {
             return;
         }
         Instant now = clock.instant();
-        int held = 0;
         for (Slot s : slots) {
             boolean holds = holds(s.shard);
-            held += holds ? 1 : 0;
             if (holds != s.told) {
                 s.told = holds;
                 LOG.info(
@@ -255,6 +253,12 @@ final class ShardLeases implements LeaseHolder {
                     listener.lost(s.shard);
                 }
             }
+        }
+        // Counted from the electors, not the fence: a shard acquired since the loop above counts already, so that a
+        // replica never competes beyond its share through a race with its own electors.
+        int owned = 0;
+        for (Slot s : slots) {
+            owned += s.leading && !s.shedding ? 1 : 0;
         }
         int competing = 0;
         // Start at a shard of this replica's own, so that replicas starting together try different shards first.
@@ -291,7 +295,7 @@ final class ShardLeases implements LeaseHolder {
                 competing++;
                 continue;
             }
-            boolean belowShare = held + competing < config.share();
+            boolean belowShare = owned + competing < config.share();
             boolean waitedLongEnough =
                     !now.isBefore(s.freeSince.plus(config.retry().multipliedBy(GRACE_RETRIES)));
             if (belowShare || waitedLongEnough) {
@@ -303,10 +307,10 @@ final class ShardLeases implements LeaseHolder {
                 competing++;
             }
         }
-        if (held > config.share() && !now.isBefore(noShedBefore)) {
+        if (owned > config.share() && !now.isBefore(noShedBefore)) {
             for (int i = config.shards() - 1; i >= 0; i--) {
                 Slot s = slots.get(i);
-                if (holds(i)) {
+                if (s.leading && !s.shedding) {
                     noShedBefore = now.plus(config.duration());
                     shed(s);
                     break;
@@ -344,10 +348,10 @@ final class ShardLeases implements LeaseHolder {
         CompletableFuture<?> running = elector.start();
         s.running = running;
         running.whenComplete((v, t) -> {
-            s.leading = false;
-            s.renewed = null;
-            s.shedding = false;
             if (s.elector == elector) {
+                s.leading = false;
+                s.renewed = null;
+                s.shedding = false;
                 s.elector = null;
                 s.running = null;
             }
@@ -371,11 +375,7 @@ final class ShardLeases implements LeaseHolder {
     private void shed(Slot s) {
         s.shedding = true;
         s.told = false;
-        LOG.info(
-                "shard {}: holding {} shards, above the share of {}; giving it back",
-                s.shard,
-                held() + 1,
-                config.share());
+        LOG.info("shard {}: holding more shards than the share of {}; giving it back", s.shard, config.share());
         listener.lost(s.shard);
         cancel(s);
     }

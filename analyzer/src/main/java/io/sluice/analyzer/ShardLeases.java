@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * only after the shard stayed free for {@link #GRACE_RETRIES} retry periods, time enough for a replica below its share
  * to take it first, so that a dead replica's shards still move when every survivor is at its share; above its share
  * it gives one shard back (releases its Lease) at most once per lease duration, for a replica below its share to take.
- * A replica that took beyond its share a shard whose Lease ran out under another replica learnt that a replica is
- * gone and nobody below its share was there to take it, and gives none back for {@link #SURPLUS_HOLD} lease
+ * A replica that took beyond its share a shard whose Lease existed (it ran out under another replica, or was given
+ * back) learnt that nobody below its share was there to take it, and gives none back for {@link #SURPLUS_HOLD} lease
  * durations; so when replicas are missing, a shard pauses for about the grace at most once per that period, and a
- * replica that comes back (holding nothing, so invisible in the Leases) gets its share within it. Shards taken at
- * start, never held before or given back, are given back within a lease duration, for replicas that start later. Exactly-one never depends on balance: it rests on the Leases and
+ * replica that comes back (holding nothing, so invisible in the Leases) gets its share within it. Shards whose Lease
+ * did not exist yet (a first install) are given back one per lease duration, for replicas that start later. Exactly-one never depends on balance: it rests on the Leases and
  * the fence alone.
  *
  * <p>Everything here runs on one thread of its own (blocking Lease reads and writes), plus fabric8's elector threads.
@@ -49,9 +49,9 @@ final class ShardLeases implements LeaseHolder {
     /** How many retry periods a free shard waits for a replica below its share before one at its share takes it. */
     static final int GRACE_RETRIES = 3;
     /**
-     * For how many lease durations a replica that took, beyond its share, a shard whose Lease ran out under another
-     * replica gives none back: that replica is gone and nobody below its share took the shard within the grace, so
-     * fewer replicas run than expected, and giving one back would only pause it.
+     * For how many lease durations a replica that took a shard beyond its share gives none back: the shard's Lease
+     * ran out under another replica or was given back, and nobody below its share took it within the grace, so fewer
+     * replicas run than expected, and giving one back would only pause it.
      */
     static final int SURPLUS_HOLD = 5;
 
@@ -300,7 +300,7 @@ final class ShardLeases implements LeaseHolder {
             boolean waitedLongEnough =
                     !now.isBefore(s.freeSince.plus(config.retry().multipliedBy(GRACE_RETRIES)));
             if (belowShare || waitedLongEnough) {
-                if (!belowShare && expiredFromAnother(r)) {
+                if (!belowShare && r != null) {
                     noShedBefore =
                             later(noShedBefore, now.plus(config.duration().multipliedBy(SURPLUS_HOLD)));
                 }
@@ -318,18 +318,6 @@ final class ShardLeases implements LeaseHolder {
                 }
             }
         }
-    }
-
-    /**
-     * Whether the Lease ran out under another replica, rather than never existing or being given back (a release
-     * writes a one-second lease): only then is a replica known to be missing.
-     */
-    private boolean expiredFromAnother(LeaderElectionRecord r) {
-        return r != null
-                && r.getHolderIdentity() != null
-                && !r.getHolderIdentity().isEmpty()
-                && !config.identity().equals(r.getHolderIdentity())
-                && r.getLeaseDuration().compareTo(Duration.ofSeconds(1)) > 0;
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * did not exist yet (a first install) are given back one per lease duration, for replicas that start later. Exactly-one never depends on balance: it rests on the Leases and
  * the fence alone.
  *
- * <p>Everything here runs on one thread of its own (blocking Lease reads and writes), plus fabric8's elector threads.
+ * <p>Competing runs on one thread of its own (blocking Lease reads and writes), telling the listener on another (no
+ * I/O), plus fabric8's elector threads.
  */
 final class ShardLeases implements LeaseHolder {
     private static final Logger LOG = LoggerFactory.getLogger(ShardLeases.class);
@@ -81,7 +82,7 @@ final class ShardLeases implements LeaseHolder {
         }
     }
 
-    /** Told, on this class's thread, when the fence of a shard rises or drops. Must not block for long. */
+    /** Told, on this class's fence thread, when the fence of a shard rises or drops. Must not block for long. */
     interface Listener {
         void gained(int shard);
 
@@ -102,7 +103,7 @@ final class ShardLeases implements LeaseHolder {
         volatile Instant renewed;
         /** Since when the Lease has been seen free; this class's thread only. */
         Instant freeSince;
-        /** What the listener was last told; this class's thread only. */
+        /** What the listener was last told; the fence thread only. */
         boolean told;
 
         Slot(int shard) {
@@ -117,6 +118,7 @@ final class ShardLeases implements LeaseHolder {
     private final Listener listener;
     private final List<Slot> slots = new ArrayList<>();
     private final ScheduledExecutorService thread;
+    private final ScheduledExecutorService fenceThread;
     private volatile boolean stopped;
     /** While set, no Lease write of this replica reaches the API server (a network partition, in tests). */
     private volatile boolean partitioned;
@@ -132,6 +134,11 @@ final class ShardLeases implements LeaseHolder {
         for (int i = 0; i < config.shards(); i++) {
             slots.add(new Slot(i));
         }
+        this.fenceThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-shards-fence");
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-shards");
             t.setDaemon(true);
@@ -141,6 +148,9 @@ final class ShardLeases implements LeaseHolder {
 
     ShardLeases start() {
         thread.scheduleWithFixedDelay(this::tickSafely, 0, config.retry().toMillis(), TimeUnit.MILLISECONDS);
+        // Often enough that the Controller hears of a dropped fence well within a retry period.
+        long check = Math.max(10, Math.min(100, config.retry().toMillis() / 2));
+        fenceThread.scheduleWithFixedDelay(this::tellSafely, 0, check, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -187,6 +197,7 @@ final class ShardLeases implements LeaseHolder {
             return;
         }
         stopped = true;
+        fenceThread.shutdownNow();
         thread.shutdownNow();
         try {
             thread.awaitTermination(config.retry().toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -214,6 +225,7 @@ final class ShardLeases implements LeaseHolder {
      */
     void partition() {
         partitioned = true;
+        fenceThread.shutdownNow();
         thread.shutdownNow();
         slots.forEach(s -> {
             CompletableFuture<?> r = s.running;
@@ -231,12 +243,19 @@ final class ShardLeases implements LeaseHolder {
         }
     }
 
-    /** One round: tell the listener what moved, compete for free shards, give one back above the share. */
-    private synchronized void tick() {
-        if (stopped || partitioned) {
-            return;
+    private void tellSafely() {
+        try {
+            tell();
+        } catch (RuntimeException e) {
+            LOG.warn("shard leases: {}", e.toString());
         }
-        Instant now = clock.instant();
+    }
+
+    /**
+     * Tells the listener whose fence rose or dropped. On a thread of its own, without any I/O, so that a Lease read
+     * that hangs on the competing thread never delays it.
+     */
+    private synchronized void tell() {
         for (Slot s : slots) {
             boolean holds = holds(s.shard);
             if (holds != s.told) {
@@ -255,6 +274,14 @@ final class ShardLeases implements LeaseHolder {
                 }
             }
         }
+    }
+
+    /** One round: compete for free shards, give one back above the share. */
+    private void tick() {
+        if (stopped || partitioned) {
+            return;
+        }
+        Instant now = clock.instant();
         // Counted from the electors, not the fence: a shard acquired since the loop above counts already, so that a
         // replica never competes beyond its share through a race with its own electors.
         int owned = 0;
@@ -337,10 +364,12 @@ final class ShardLeases implements LeaseHolder {
                                 () -> {
                                     s.leading = true;
                                     poke();
+                                    tellSoon();
                                 },
                                 () -> {
                                     s.leading = false;
                                     poke();
+                                    tellSoon();
                                 },
                                 holder -> {}))
                         .build())
@@ -372,12 +401,19 @@ final class ShardLeases implements LeaseHolder {
         }
     }
 
+    private void tellSoon() {
+        try {
+            fenceThread.execute(this::tellSafely);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopped meanwhile.
+        }
+    }
+
     /** Gives {@code s} back: the fence drops first, then the Lease is released (the cancelled elector does it). */
     private void shed(Slot s) {
         s.shedding = true;
-        s.told = false;
         LOG.info("shard {}: holding more shards than the share of {}; giving it back", s.shard, config.share());
-        listener.lost(s.shard);
+        tellSoon();
         cancel(s);
     }
 

@@ -103,8 +103,10 @@ final class ShardLeases implements LeaseHolder {
         volatile Instant renewed;
         /** Since when the Lease has been seen free; this class's thread only. */
         Instant freeSince;
-        /** What the listener was last told; the fence thread only. */
-        boolean told;
+        /** What the listener was last told; written by the fence thread only. */
+        volatile boolean told;
+        /** The fence refused someone while {@link #told} said held. */
+        volatile boolean refused;
 
         Slot(int shard) {
             this.shard = shard;
@@ -158,12 +160,18 @@ final class ShardLeases implements LeaseHolder {
     boolean holds(int shard) {
         Slot s = slots.get(shard);
         Instant renewed = s.renewed;
-        return !stopped
+        boolean holds = !stopped
                 && !partitioned
                 && s.leading
                 && !s.shedding
                 && renewed != null
                 && clock.instant().isBefore(renewed.plus(config.renew()));
+        if (!holds && s.told) {
+            // Someone was refused while the listener still counts the shard as held: a drop shorter than the
+            // fence thread's period must still re-enqueue the Canaries a refused reconcile let go.
+            s.refused = true;
+        }
+        return holds;
     }
 
     /** Whether this replica may act on the Canary of work-queue key {@code namespace/name}. */
@@ -268,10 +276,15 @@ final class ShardLeases implements LeaseHolder {
                         config.lease(s.shard),
                         holds ? "held, reconciling its Canaries" : "not held, its Canaries left to the holder");
                 if (holds) {
+                    s.refused = false;
                     listener.gained(s.shard);
                 } else {
                     listener.lost(s.shard);
                 }
+            } else if (holds && s.refused) {
+                s.refused = false;
+                LOG.info("shard {}: its fence dropped for a moment; looking at its Canaries again", s.shard);
+                listener.gained(s.shard);
             }
         }
     }

@@ -114,15 +114,18 @@ class ShardLeasesTest {
                         || "analyzer-b".equals(released.getSpec().getHolderIdentity()))
                 .as("released before stop returned (a one-second lease), or taken over already: %s", released.getSpec())
                 .isTrue();
-        await("the released shard taken over, long before the Lease could expire", () -> second.held() == 2);
-        assertThat(log).contains("analyzer-b gained " + firsts);
+        await(
+                "the released shard taken over, long before the Lease could expire",
+                () -> second.held() == 2 && log.contains("analyzer-b gained " + firsts));
     }
 
     @Test
     void aReplicaStopsActingOnceItsLastRenewalIsOlderThanTheRenewDeadline() {
         MutableClock clock = new MutableClock(java.time.Instant.now());
         ShardLeases only = replica(a, "analyzer-a", 2, 1, clock);
-        await("both shards held", () -> only.held() == 2);
+        await(
+                "both shards held, and the listener told",
+                () -> only.held() == 2 && log.containsAll(List.of("analyzer-a gained 0", "analyzer-a gained 1")));
 
         // The Leases are still this replica's and fabric8's elector still leads, but as this replica's clock
         // reads, its last renewal (written on real time, far behind) is older than the renew deadline.

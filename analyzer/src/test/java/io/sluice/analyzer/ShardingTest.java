@@ -187,10 +187,29 @@ class ShardingTest {
     void settleUntil(String what, BooleanSupplier condition) {
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(end);
+            assertThat(System.nanoTime()).as(() -> what + "; " + state()).isLessThan(end);
             fleet.settle();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    /** Who holds which shard, and where each Canary stands: said when a wait fails. */
+    String state() {
+        StringBuilder b = new StringBuilder();
+        replicas.forEach(
+                r -> b.append(r.id).append(" holds ").append(r.shards()).append("; "));
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace(NS)
+                .list()
+                .getItems()
+                .forEach(c -> b.append(c.getMetadata().getName())
+                        .append(" (shard ")
+                        .append(Shards.of(NS, c.getMetadata().getName(), SHARDS))
+                        .append(") ")
+                        .append(c.getStatus() == null ? "-" : c.getStatus().phase + " " + c.getStatus().canaryWeight)
+                        .append("; "));
+        return b.toString();
     }
 
     /** Two Canaries in each shard. */

@@ -51,6 +51,12 @@ app.kubernetes.io/name: {{ .name }}
 {{- if not (has (lower .Values.logLevel) (list "trace" "debug" "info" "warn" "warning" "error")) -}}
 {{- fail (printf "logLevel must be trace, debug, info, warn (or Flagger's warning) or error, got %q" .Values.logLevel) -}}
 {{- end -}}
+{{- if lt (int .Values.leaderElection.shards) 1 -}}
+{{- fail (printf "leaderElection.shards must be 1 or more, got %v" .Values.leaderElection.shards) -}}
+{{- end -}}
+{{- if and (gt (int .Values.leaderElection.shards) 1) (not .Values.leaderElection.enabled) -}}
+{{- fail "leaderElection.shards above 1 needs leaderElection.enabled: the shards are Leases" -}}
+{{- end -}}
 {{- end -}}
 
 {{/*

@@ -68,6 +68,14 @@ final class ActionExecutor {
     }
 
     Future<Void> run(Snapshot s, List<Action> actions) {
+        return run(s, actions, () -> true);
+    }
+
+    /**
+     * Runs {@code actions} in order while {@code fence} holds; once it drops (this replica no longer holds the
+     * Canary's shard) every remaining action is refused as a write after lost leadership is.
+     */
+    Future<Void> run(Snapshot s, List<Action> actions, java.util.function.BooleanSupplier fence) {
         Throwable[] first = {null};
         Perform perform = new Perform(s);
         Future<Void> chain = Future.succeededFuture();
@@ -80,7 +88,10 @@ final class ActionExecutor {
                             a);
                     return Future.succeededFuture();
                 }
-                return a.accept(perform).recover(err -> {
+                Future<Void> done = fence.getAsBoolean()
+                        ? a.accept(perform)
+                        : Future.failedFuture(new Kube.NotLeaderException("the Canary's shard is no longer held here"));
+                return done.recover(err -> {
                     if (first[0] == null) {
                         first[0] = err;
                     }

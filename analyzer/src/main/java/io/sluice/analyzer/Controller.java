@@ -51,12 +51,13 @@ public final class Controller extends AbstractVerticle {
     private WorkerExecutor pool;
     private WorkQueue queue;
     private Reconciler reconciler;
-    private Context context;
+    private volatile Context context;
     private long resyncTimer = -1;
     private long heartbeat = -1;
     private Liveness liveness = Liveness.system();
     private volatile boolean synced;
     private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Predicate<String> owns = key -> true;
     private java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.ProviderAvailability>> providers;
 
     /**
@@ -99,6 +100,35 @@ public final class Controller extends AbstractVerticle {
             java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.ProviderAvailability>> check) {
         this.providers = check;
         return this;
+    }
+
+    /**
+     * Set before deployment: which Canaries, by key {@code namespace/name}, this replica acts on (with shards, those of
+     * the shards it holds; see {@link Reconciler#owns}). The caches still hold every Canary, so the concurrency budget
+     * keeps counting cluster-wide.
+     */
+    public Controller owns(java.util.function.Predicate<String> owned) {
+        this.owns = owned;
+        return this;
+    }
+
+    /**
+     * From any thread: this replica now acts on the Canaries {@code keys} matches (it gained their shard), so each is
+     * looked at once, as at start: a Canary's next tick is taken from its status, so none is taken early or twice.
+     */
+    public void reclaim(java.util.function.Predicate<String> keys) {
+        Context c = context;
+        if (c == null) {
+            return;
+        }
+        c.runOnContext(v -> {
+            if (synced) {
+                caches.canaries.getStore().list().stream()
+                        .map(Controller::key)
+                        .filter(keys)
+                        .forEach(queue::add);
+            }
+        });
     }
 
     /** True once every informer finished its first list. */
@@ -153,7 +183,8 @@ public final class Controller extends AbstractVerticle {
                         return;
                     }
                     reconciler = new Reconciler(kube, caches, settings, metrics, webhooks, notifier, clock)
-                            .listener(listener);
+                            .listener(listener)
+                            .owns(owns);
                     if (providers != null) {
                         reconciler.providers(providers);
                     }

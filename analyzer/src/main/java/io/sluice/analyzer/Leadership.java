@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * client must still be open), so a standby takes over at its next retry instead of waiting out the lease duration: a
  * rolling update hands over in seconds.
  */
-final class Leadership {
+final class Leadership implements LeaseHolder {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
     /** The Lease and its timing. */
@@ -61,7 +61,8 @@ final class Leadership {
     }
 
     /** Stops competing and releases the Lease if this process holds it; blocks until the release was written. */
-    synchronized void stop() {
+    @Override
+    public synchronized void stop() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }

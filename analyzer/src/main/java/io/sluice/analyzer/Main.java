@@ -134,6 +134,23 @@ public final class Main implements Callable<Integer> {
     String leaseName;
 
     @Option(
+            names = "--shards",
+            defaultValue = "${env:SLUICE_SHARDS:-1}",
+            description = "Split the Canaries into this many shards, one Lease each (<leader-election-name>-shard-<i>);"
+                    + " a replica reconciles only the Canaries of the shards it holds, assigned by a stable hash of"
+                    + " namespace/name. 1 keeps the single Lease named by --leader-election-name"
+                    + " (env SLUICE_SHARDS). Default: ${DEFAULT-VALUE}.")
+    int shards;
+
+    @Option(
+            names = "--replicas",
+            defaultValue = "${env:SLUICE_REPLICAS:-1}",
+            description = "How many analyzer replicas share the shards: a replica takes at once at most"
+                    + " ceil(shards / replicas) of them, more only when a shard stays free (env SLUICE_REPLICAS)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int replicas;
+
+    @Option(
             names = "--lease-duration",
             defaultValue = "${env:SLUICE_LEASE_DURATION:-60s}",
             converter = DurationConverter.class,
@@ -385,6 +402,14 @@ public final class Main implements Callable<Integer> {
                     new CommandLine(this),
                     "--max-ticks-per-second must be 0 (no cap) or more, not " + maxTicksPerSecond);
         }
+        if (shards < 1 || replicas < 1) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--shards and --replicas must be 1 or more");
+        }
+        if (shards > 1 && !leaderElection) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--shards above 1 needs leader election: the shards are Leases");
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         Installation installation = installation(Installation.SERVICE_ACCOUNT_DIR);
         leaseNamespace = installation.namespace();
@@ -436,11 +461,16 @@ public final class Main implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AnalyzerMetrics metrics =
                 new AnalyzerMetrics(registry, io.sluice.model.BuildVersion.of(Main.class), meshProvider);
-        AtomicBoolean leading = new AtomicBoolean(!leaderElection);
-        metrics.setLeader(leading.get());
+        boolean sharded = shards > 1;
+        // With shards, the process may write while it holds one of them; each Canary's writes are fenced by its own
+        // shard on top (Controller#owns).
+        AtomicBoolean leading = new AtomicBoolean(!leaderElection || sharded);
+        AtomicReference<ShardLeases> shardLeases = new AtomicReference<>();
+        java.util.function.BooleanSupplier mayWrite = () ->
+                leading.get() && (shardLeases.get() == null || shardLeases.get().holdsAny());
+        metrics.setLeader(!leaderElection);
         // The gates read MetricTemplates, Secrets and AlertProviders through their own small pool.
-        Kube lookups =
-                new Kube(client, vertx.createSharedWorkerExecutor(Controller.POOL + "-lookups", 2), leading::get);
+        Kube lookups = new Kube(client, vertx.createSharedWorkerExecutor(Controller.POOL + "-lookups", 2), mayWrite);
         Gates gates = Gates.create(vertx, gatesConfig, new KubeObjectLookup(lookups), metrics);
         AtomicReference<Controller> running = new AtomicReference<>();
         String scope = namespace == null || namespace.isEmpty() ? null : namespace;
@@ -451,7 +481,7 @@ public final class Main implements Callable<Integer> {
                         listenAddress,
                         port,
                         liveness,
-                        () -> !leading.get()
+                        () -> !leading.get() && !sharded
                                 || running.get() != null && running.get().synced(),
                         metrics::scrape)
                 .toCompletionStage()
@@ -473,7 +503,8 @@ public final class Main implements Callable<Integer> {
                             gates.webhookGate(),
                             gates.notifier(),
                             Clock.systemUTC(),
-                            leading::get)
+                            mayWrite)
+                    .owns(key -> shardLeases.get() == null || shardLeases.get().holdsKey(key))
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
                     .liveness(liveness)
                     .providers(gates.metricGate()::checkProviders);
@@ -483,7 +514,7 @@ public final class Main implements Callable<Integer> {
                 System.exit(2);
             });
         };
-        AtomicReference<Leadership> leadership = new AtomicReference<>();
+        AtomicReference<LeaseHolder> leadership = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -498,6 +529,43 @@ public final class Main implements Callable<Integer> {
 
         if (!leaderElection) {
             startController.run();
+            done.await();
+            return 0;
+        }
+        if (sharded) {
+            // Every replica runs its informers from the start (a shard that moves here is reconciled from a warm
+            // cache) and reconciles only the Canaries of the shards it holds; losing a shard stops those at once and
+            // the replica keeps competing, it does not exit.
+            ShardLeases.Config config = new ShardLeases.Config(
+                    leaseNamespace, leaseName, identity, shards, replicas, leaseDuration, renewDeadline, retryPeriod);
+            ShardLeases leases = new ShardLeases(client, config, Clock.systemUTC(), new ShardLeases.Listener() {
+                @Override
+                public void gained(int shard) {
+                    metrics.setLeader(true);
+                    Controller c = running.get();
+                    if (c != null) {
+                        c.reclaim(key -> Shards.of(key, shards) == shard);
+                    }
+                }
+
+                @Override
+                public void lost(int shard) {
+                    metrics.setLeader(
+                            shardLeases.get() != null && shardLeases.get().holdsAny());
+                }
+            });
+            shardLeases.set(leases);
+            leadership.set(leases);
+            log.info(
+                    "{} shards (Leases {}/{}-shard-0..{}), {} replicas expected: taking up to {} at once",
+                    shards,
+                    leaseNamespace,
+                    leaseName,
+                    shards - 1,
+                    replicas,
+                    config.share());
+            startController.run();
+            leases.start();
             done.await();
             return 0;
         }
@@ -531,7 +599,11 @@ public final class Main implements Callable<Integer> {
      * watch through, and Vert.x, which carries the client's HTTP.
      */
     static void shutdown(
-            AtomicBoolean leading, Leadership leadership, Controller controller, KubernetesClient client, Vertx vertx) {
+            AtomicBoolean leading,
+            LeaseHolder leadership,
+            Controller controller,
+            KubernetesClient client,
+            Vertx vertx) {
         leading.set(false);
         if (leadership != null) {
             leadership.stop();

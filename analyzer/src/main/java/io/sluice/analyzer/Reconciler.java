@@ -46,6 +46,7 @@ final class Reconciler {
     private final StartedRuns started = new StartedRuns();
 
     private ReconcileListener listener = ReconcileListener.NONE;
+    private java.util.function.Predicate<String> owns = key -> true;
     private Function<Canary, Future<ProviderAvailability>> providers =
             c -> Future.succeededFuture(ProviderAvailability.NOTHING_TO_REPORT);
 
@@ -144,6 +145,10 @@ final class Reconciler {
      * stale) it is read from the API server, and the checks already run this tick are not run again.
      */
     private Future<Outcome> attempt(String ns, String name, Boolean dueOrNull, Observations earlier, int conflicts) {
+        if (!owns.test(ns + "/" + name)) {
+            LOG.debug("canary {}.{} belongs to a shard this replica does not hold: left to its holder", name, ns);
+            return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
+        }
         Future<Canary> fetched =
                 conflicts == 0 ? Future.succeededFuture(view.canary(ns, name)) : view.freshCanary(ns, name);
         return fetched.compose(canary -> {
@@ -212,6 +217,12 @@ final class Reconciler {
             }
             started.starting(key, canary, d.status());
         }
+        if (!owns.test(key)) {
+            if (starts) {
+                started.forget(key);
+            }
+            return Future.failedFuture(new Kube.NotLeaderException("the shard of " + key + " is no longer held here"));
+        }
         return statuses.write(canary, d.status())
                 .andThen(ar -> {
                     if (starts && ar.succeeded()) {
@@ -250,7 +261,8 @@ final class Reconciler {
     private Future<Outcome> act(Snapshot s, Canary read, Result.Decision d, long checksStarted) {
         Outcome outcome = new Outcome(d.requeue(), d.consumedTick(), false, d.status());
         long started = System.nanoTime();
-        return executor.run(s, d.actions()).transform(ar -> {
+        String key = Controller.key(read);
+        return executor.run(s, d.actions(), () -> owns.test(key)).transform(ar -> {
             if (!s.observations().blocked()) {
                 // A Canary that must not act is no run: the run metrics keep not seeing it.
                 long end = System.nanoTime();
@@ -307,6 +319,16 @@ final class Reconciler {
     /** How to ask the metric providers whether they answer (reported while initializing). */
     Reconciler providers(Function<Canary, Future<ProviderAvailability>> check) {
         this.providers = check;
+        return this;
+    }
+
+    /**
+     * Which Canaries, by key {@code namespace/name}, this replica may act on right now (with shards, those of the
+     * shards it holds). Asked before every reconcile, before the status write and before every action: a Canary
+     * whose shard went elsewhere is dropped, as a deleted one is, and its decision is not written.
+     */
+    Reconciler owns(java.util.function.Predicate<String> owned) {
+        this.owns = owned;
         return this;
     }
 

@@ -40,6 +40,11 @@ final class Fleet {
 
     /** A Deployment {@code name}, its parent RouteTable and a Canary without checks, in {@code ns}. */
     void create(String ns, String name) {
+        create(ns, name, "1h");
+    }
+
+    /** As {@link #create(String, String)}, with the analysis interval {@code interval}. */
+    void create(String ns, String name, String interval) {
         cluster.client
                 .apps()
                 .deployments()
@@ -66,7 +71,8 @@ final class Fleet {
                 .inNamespace(ns)
                 .resource(parent)
                 .create();
-        Canary canary = cluster.client.getKubernetesSerialization().unmarshal("""
+        Canary canary =
+                cluster.client.getKubernetesSerialization().unmarshal("""
                         apiVersion: flagger.app/v1beta1
                         kind: Canary
                         metadata:
@@ -77,8 +83,8 @@ final class Fleet {
                           targetRef: {apiVersion: apps/v1, kind: Deployment, name: %1$s}
                           routeTableRef: {name: %1$s, namespace: %2$s}
                           service: {port: 9898}
-                          analysis: {interval: 1h, threshold: 5, maxWeight: 50, stepWeight: 10}
-                        """.formatted(name, ns), Canary.class);
+                          analysis: {interval: %3$s, threshold: 5, maxWeight: 50, stepWeight: 10}
+                        """.formatted(name, ns, interval), Canary.class);
         cluster.client.resources(Canary.class).inNamespace(ns).resource(canary).create();
     }
 

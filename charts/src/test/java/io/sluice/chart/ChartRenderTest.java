@@ -386,6 +386,35 @@ class ChartRenderTest {
     }
 
     @Test
+    void oneShardRendersNoShardFlags() {
+        List<String> args =
+                Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ANALYZER));
+
+        assertThat(args).contains("--leader-election-name=sluice-analyzer-leader");
+        assertThat(args).noneMatch(a -> a.startsWith("--shards") || a.startsWith("--replicas"));
+    }
+
+    @Test
+    void shardsAndTheReplicaCountReachTheAnalyzer() {
+        Rendered r =
+                Rendered.chart("sluice-system", Map.of("leaderElection.shards", 6, "leaderElection.replicaCount", 3));
+
+        JsonNode analyzer = r.get("Deployment", ANALYZER);
+        assertThat(analyzer.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(Rendered.args(analyzer))
+                .contains("--leader-election-name=sluice-analyzer-leader", "--shards=6", "--replicas=3");
+    }
+
+    @Test
+    void shardsNeedLeaderElection() {
+        assertThatThrownBy(() -> Rendered.chart(
+                        "sluice-system", Map.of("leaderElection.shards", 3, "leaderElection.enabled", false)))
+                .hasMessageContaining("leaderElection.shards above 1 needs leaderElection.enabled");
+        assertThatThrownBy(() -> Rendered.chart("sluice-system", Map.of("leaderElection.shards", 0)))
+                .hasMessageContaining("leaderElection.shards must be 1 or more, got 0");
+    }
+
+    @Test
     void notifierUrlsGoThroughASecretNeverThePodSpec() {
         Rendered r = Rendered.chart(
                 "sluice-system",
@@ -541,11 +570,13 @@ class ChartRenderTest {
                         "noCrossNamespaceRefs", true,
                         "maxProgressingCanaries", 3));
         Rendered withoutElection = Rendered.chart("sluice-system", Map.of("leaderElection.enabled", false));
+        Rendered sharded = Rendered.chart("sluice-system", Map.of("leaderElection.shards", 3));
         Rendered certManager = Rendered.chart("sluice-system", Map.of("certManager.enabled", true));
 
         assertFlagsDeclared(r.get("Deployment", ANALYZER), "analyzer/src/main/java/io/sluice/analyzer/Main.java");
         assertFlagsDeclared(
                 withoutElection.get("Deployment", ANALYZER), "analyzer/src/main/java/io/sluice/analyzer/Main.java");
+        assertFlagsDeclared(sharded.get("Deployment", ANALYZER), "analyzer/src/main/java/io/sluice/analyzer/Main.java");
         assertFlagsDeclared(r.get("Deployment", ADMISSION), "admission/src/main/java/io/sluice/admission/Main.java");
         assertFlagsDeclared(
                 certManager.get("Deployment", ADMISSION), "admission/src/main/java/io/sluice/admission/Main.java");

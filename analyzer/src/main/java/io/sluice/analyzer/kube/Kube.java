@@ -89,7 +89,12 @@ public final class Kube {
     /** Thrown instead of writing when this process lost (or never had) the lease. */
     public static final class NotLeaderException extends IllegalStateException {
         NotLeaderException() {
-            super("not the leader: writes are disabled");
+            this("not the leader: writes are disabled");
+        }
+
+        /** Refused for a narrower reason than the whole process's lease (a shard this replica no longer holds). */
+        public NotLeaderException(String why) {
+            super(why);
         }
     }
 

@@ -519,27 +519,34 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Initialized");
                     assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
                 }),
-                row("a suspended run writes nothing, not even the route repair, and resumes where it stopped", w -> {
-                    w.initialized().newRevision("rev-2").event();
-                    w.tick();
-                    assertThat(w.weight()).isEqualTo(30);
-                    w.spec.suspend = true;
-                    w.spec.revertOnDeletion = true;
-                    w.routes = Routes.accepted(100, 0);
-                    w.actions.clear();
-                    w.events.clear();
-                    var before = w.status;
-                    w.tick();
-                    w.event();
-                    assertThat(w.actions).allMatch(a -> a instanceof Action.EmitEvent);
-                    assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
-                    assertThat(w.status).usingRecursiveComparison().isEqualTo(before);
-                    w.spec.suspend = false;
-                    w.event();
-                    assertThat(w.routes.canary()).as("repaired once resumed").isEqualTo(30);
-                    w.tick();
-                    assertThat(w.weight()).isEqualTo(60);
-                }),
+                row(
+                        "a suspended run writes nothing, not even the route repair, and resumes from the weight the"
+                                + " delegate routes",
+                        w -> {
+                            w.initialized().newRevision("rev-2").event();
+                            w.tick();
+                            assertThat(w.weight()).isEqualTo(30);
+                            w.spec.suspend = true;
+                            w.spec.revertOnDeletion = true;
+                            w.routes = Routes.accepted(60, 40);
+                            w.actions.clear();
+                            w.events.clear();
+                            var before = w.status;
+                            w.tick();
+                            w.event();
+                            assertThat(w.actions).allMatch(a -> a instanceof Action.EmitEvent);
+                            assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
+                            assertThat(w.status).usingRecursiveComparison().isEqualTo(before);
+                            w.spec.suspend = false;
+                            w.event();
+                            assertThat(w.routes.canary())
+                                    .as("the router's weights are kept")
+                                    .isEqualTo(40);
+                            w.tick();
+                            assertThat(w.weight())
+                                    .as("one step on from the weight routed")
+                                    .isEqualTo(70);
+                        }),
                 row("a passing rollback hook rolls the run back at once", w -> {
                     w.spec.analysis.webhooks.add(World.hook("stop", "rollback"));
                     w.hooks = h -> new HookOutcome(h.name, true, 200, null);

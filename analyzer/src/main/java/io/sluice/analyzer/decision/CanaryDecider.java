@@ -845,8 +845,8 @@ public final class CanaryDecider {
         int done = Statuses.n(old.iterations);
         if (iterations > done) {
             // The weights apply to the match route only: matching requests go to the canary, the rest to primary.
+            // As in Flagger, whose A/B path never sets it, status.canaryWeight stays 0: no share of all traffic moved.
             actions.add(new Action.SetRoutes(0, 100));
-            next.canaryWeight = 100;
             next.iterations = done + 1;
             event(Type.Normal, Texts.advanceIteration(key, done + 1, iterations));
             return tickUsed();

@@ -1032,15 +1032,55 @@ public final class CanaryDecider {
             return broken;
         }
         Integer routed = routes.routedCanary();
-        boolean start = atRunStart(old);
-        boolean readable = start ? routes.routes(100, 0) : routed != null;
+        boolean statusFirst = statusIsIntent(old, old.phase());
+        int weight = Statuses.n(old.canaryWeight);
+        boolean readable = statusFirst ? routes.routes(100 - weight, weight) : routed != null;
         if (!readable || routes.acceptance() == Routes.Acceptance.PENDING) {
-            return heldForRoutes(promoted, start || routed == null ? Statuses.n(old.canaryWeight) : routed);
+            return heldForRoutes(promoted, statusFirst || routed == null ? weight : routed);
         }
         return null;
     }
 
-    /** The canary weight a run goes on from: the delegate's, read this tick and let through by {@link #awaitRoutes}. */
+    /**
+     * Where the status, not the delegate, says what a run routes: at its start ({@link #atRunStart}), and when the
+     * status is one step ahead of the delegate ({@link #stepNotRouted}).
+     */
+    private boolean statusIsIntent(CanaryStatus s, CanaryPhase phase) {
+        return atRunStart(s) || stepNotRouted(s, phase);
+    }
+
+    /**
+     * The status is exactly one step ahead of the weights the delegate routes: a step whose status write landed and
+     * whose route write did not (a crash in between, a conflict on the RouteTable). Taking the step again from the
+     * delegate would repeat its Events and, for the first step, its pre-rollout hooks, so the status is the intent
+     * until the delegate shows it. A delegate someone set back by exactly one step is therefore routed forward again.
+     */
+    private boolean stepNotRouted(CanaryStatus s, CanaryPhase phase) {
+        Integer routed = obs.routes().routedCanary();
+        int weight = Statuses.n(s.canaryWeight);
+        if (routed == null || routed == weight || phase == null) {
+            return false;
+        }
+        int iterations = CanaryDefaults.iterations(analysis);
+        boolean hasMatch = analysis != null && analysis.match != null && !analysis.match.isEmpty();
+        return switch (phase) {
+            case Progressing, WaitingPromotion ->
+                iterations > 0
+                        ? !hasMatch && weight == 100 // Blue/Green's all-to-canary step
+                        : routed < CanaryDefaults.maxWeight(analysis)
+                                && weight == Math.min(100, routed + Weights.nextStep(analysis, routed));
+            case Promoting -> {
+                int step = CanaryDefaults.stepWeightPromotion(analysis);
+                yield step > 0 && weight > 0 && weight == Math.max(0, routed - step);
+            }
+            default -> false;
+        };
+    }
+
+    /**
+     * The canary weight a run goes on from: the delegate's, read this tick and let through by {@link #awaitRoutes}
+     * (which, where the status is the intent, lets a tick through only once the delegate routes the status's weight).
+     */
     private int routedWeight() {
         return obs.routes().routedCanary();
     }
@@ -1316,14 +1356,14 @@ public final class CanaryDecider {
      * The canary weight a reconcile that routes nothing else writes back, repairing whatever drifted in the delegate
      * besides the weights. In a run the router is the truth: its weights are kept as read (the next step goes on from
      * them), and only a delegate that cannot be read gets the status's weights, never more canary traffic than the run
-     * recorded. Outside a run the status is the intent (all on the primary, or on the canary after a failed promotion).
+     * recorded, as do the cases of {@link #statusIsIntent}. Outside a run the status is the intent (all on the primary, or on the canary after a failed promotion).
      */
     private int repairWeight(CanaryPhase phase) {
         Integer routed = obs.routes().routedCanary();
         boolean running = phase == CanaryPhase.Progressing
                 || phase == CanaryPhase.WaitingPromotion
                 || phase == CanaryPhase.Promoting;
-        return running && routed != null && !atRunStart(next) ? routed : Statuses.n(next.canaryWeight);
+        return running && routed != null && !statusIsIntent(next, phase) ? routed : Statuses.n(next.canaryWeight);
     }
 
     /**

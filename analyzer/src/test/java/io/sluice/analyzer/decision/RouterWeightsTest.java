@@ -166,6 +166,30 @@ class RouterWeightsTest {
                                     "Normal Starting canary analysis for podinfo.test",
                                     "Normal Advance podinfo.test canary weight 30");
                 }),
+                row("a step whose route write was lost is not taken twice: the delegate is routed to the status", w -> {
+                    atThirty(w);
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(60);
+                    w.routes = Routes.accepted(70, 30); // the status write landed, the route write did not
+                    w.events.clear();
+                    w.event();
+                    assertThat(w.routes).isEqualTo(Routes.accepted(40, 60));
+                    w.tick();
+                    assertThat(w.phase()).isEqualTo("Promoting");
+                    assertThat(w.events).noneMatch(e -> e.contains("canary weight"));
+                }),
+                row("a first step whose route write was lost does not start the analysis again", w -> {
+                    w.initialized().newRevision("rev-2").event();
+                    w.tick();
+                    assertThat(w.weight()).isEqualTo(30);
+                    w.routes = Routes.accepted(100, 0);
+                    w.events.clear();
+                    w.tick();
+                    assertThat(w.events).noneMatch(e -> e.contains("Starting canary analysis"));
+                    assertThat(w.routes).isEqualTo(Routes.accepted(70, 30));
+                    w.reconcile(true);
+                    assertThat(w.weight()).isEqualTo(60);
+                }),
                 row("outside a run the status is the intent: a Succeeded Canary's routes go back to 100/0", w -> {
                     w.initialized();
                     w.routes = Routes.accepted(60, 40);

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  */
 class SeedScenarioTest {
     static final Duration INTERVAL = Duration.ofSeconds(20);
+    /** Analysis ticks from the seed's detected revision to Succeeded: 30, 60, promote, route to primary, scale down. */
+    static final int SEED_RUN_TICKS = 5;
+
     MockCluster cluster;
     Vertx vertx;
     WorkerExecutor pool;
@@ -212,6 +215,7 @@ class SeedScenarioTest {
             weights.add(cluster.weights());
         }
         assertThat(phase()).isEqualTo("Succeeded");
+        assertThat(weights).hasSize(SEED_RUN_TICKS);
         assertThat(weights).containsSubsequence(List.of(70, 30), List.of(40, 60), List.of(100, 0));
         assertThat(image("podinfo-primary")).endsWith(":6.0.1");
         assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
@@ -221,6 +225,43 @@ class SeedScenarioTest {
         Canary canary = cluster.canary();
         assertThat(canary.getStatus().lastPromotedSpec).isEqualTo(canary.getStatus().lastAppliedSpec);
         assertThat(canary.getStatus().currentRun.revision).isEqualTo(canary.getStatus().lastAppliedSpec);
+    }
+
+    @Test
+    @DisplayName("the delegate forced to 60/40 mid-run, as Flagger's promotion test does, is the router's truth: it is"
+            + " kept between ticks, the next step goes on from 40, and the release promotes in as many ticks as an"
+            + " untouched one")
+    void routeForcedMidRunIsTakenAsRouted() throws Exception {
+        bootstrap();
+        cluster.setImage("6.0.1");
+        watchEvent();
+        tick();
+        assertThat(cluster.weights()).containsExactly(70, 30);
+        RouteTable d = cluster.delegate();
+        d.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 60;
+        d.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 40;
+        cluster.client
+                .resources(RouteTable.class)
+                .inNamespace("test")
+                .resource(d)
+                .update();
+        watchEvent();
+        assertThat(cluster.weights()).as("not reverted to the status's 70/30").containsExactly(60, 40);
+        assertThat(cluster.canary().getStatus().canaryWeight).isEqualTo(30);
+
+        List<List<Integer>> weights = new ArrayList<>();
+        weights.add(List.of(70, 30));
+        for (int i = 0; i < 8 && !"Succeeded".equals(phase()); i++) {
+            tick();
+            weights.add(cluster.weights());
+        }
+        assertThat(phase()).isEqualTo("Succeeded");
+        assertThat(weights).as("ticks, the first one included").hasSize(SEED_RUN_TICKS);
+        assertThat(weights.get(1)).as("one step of 30 on from the forced 40").containsExactly(30, 70);
+        assertThat(weights).last().isEqualTo(List.of(100, 0));
+        assertThat(gates.events).contains("Normal Advance podinfo.test canary weight 70");
+        assertThat(image("podinfo-primary")).endsWith(":6.0.1");
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isZero();
     }
 
     @Test
@@ -451,7 +492,7 @@ class SeedScenarioTest {
 
     @Test
     @DisplayName("a suspended Canary is not written to (no status, no routes, no scaling, no finalizer): only Flagger's"
-            + " Event; resumed, the run continues from its weight")
+            + " Event; resumed, the run goes on from the weight the delegate routes")
     void suspendedCanaryIsNotWrittenTo() throws Exception {
         bootstrap();
         cluster.setImage("6.0.1");
@@ -472,8 +513,8 @@ class SeedScenarioTest {
                 .inNamespace("test")
                 .withName("podinfo-delegate")
                 .edit(t -> {
-                    t.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 100;
-                    t.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 0;
+                    t.getSpec().http.get(0).forwardTo.destinations.get(0).weight = 60;
+                    t.getSpec().http.get(0).forwardTo.destinations.get(1).weight = 40;
                     return t;
                 });
         String status = cluster.client
@@ -493,7 +534,7 @@ class SeedScenarioTest {
                         .getKubernetesSerialization()
                         .asJson(cluster.canary().getStatus()))
                 .isEqualTo(status);
-        assertThat(cluster.weights()).as("left as someone set it").containsExactly(100, 0);
+        assertThat(cluster.weights()).as("left as someone set it").containsExactly(60, 40);
         assertThat(cluster.canary().getMetadata().getFinalizers()).isNullOrEmpty();
         assertThat(gates.events).last().isEqualTo("Normal skipping canary run as object is suspended");
 
@@ -506,9 +547,9 @@ class SeedScenarioTest {
                     return c;
                 });
         watchEvent();
-        assertThat(cluster.weights()).as("the status is the intent").containsExactly(70, 30);
+        assertThat(cluster.weights()).as("the router is the truth").containsExactly(60, 40);
         tick();
-        assertThat(cluster.weights()).containsExactly(40, 60);
+        assertThat(cluster.weights()).as("one step on from 40").containsExactly(30, 70);
         assertThat(phase()).isEqualTo("Progressing");
     }
 

@@ -70,6 +70,10 @@ import java.util.Objects;
  * from the last progress of the run); a weight step
  * counts only once Gloo Mesh accepted it; a Promoting run with nothing left to shift finalises instead of
  * stalling.
+ *
+ * <p>Weights: as Flagger's router, the delegate's weights read this tick are what a run goes on from (see
+ * {@link #awaitRoutes}); the status records the weight last written and is the intent only where the routes cannot
+ * be, see {@link #repairWeight}.
  */
 public final class CanaryDecider {
     /** How soon to look again while waiting on something a watch will also report. */
@@ -626,7 +630,8 @@ public final class CanaryDecider {
         }
         // Where Flagger starts timing the tick for flagger_canary_duration_seconds.
         analysed = true;
-        int weight = Statuses.n(old.canaryWeight);
+        // The router is the truth: the run goes on from the weight the delegate routes, whatever the status says.
+        int weight = routedWeight();
         if (weight == 0 && Statuses.n(old.iterations) == 0) {
             event(Type.Normal, Texts.startingAnalysis(tgt, ns));
             Gate pre = gate("pre-rollout", CanaryPhase.Progressing);
@@ -657,7 +662,7 @@ public final class CanaryDecider {
         if (iterations > 0) {
             return blueGreen(phase, iterations);
         }
-        return progressive(phase);
+        return progressive(phase, weight);
     }
 
     /** A new revision mid-run: the analysis starts again from weight 0. */
@@ -695,7 +700,7 @@ public final class CanaryDecider {
         if (held != null) {
             return held;
         }
-        int weight = Statuses.n(old.canaryWeight);
+        int weight = routedWeight();
         int step = CanaryDefaults.stepWeightPromotion(analysis);
         if (step <= 0 || weight == 0) {
             event(Type.Normal, Texts.ROUTING_ALL_TO_PRIMARY);
@@ -724,7 +729,7 @@ public final class CanaryDecider {
         if (waiting != null) {
             return waiting;
         }
-        Result held = awaitRoutes(true);
+        Result held = awaitAllOnPrimary();
         if (held != null) {
             return held;
         }
@@ -781,8 +786,7 @@ public final class CanaryDecider {
 
     // ---------------------------------------------------------------- strategies
 
-    private Result progressive(CanaryPhase phase) {
-        int weight = Statuses.n(old.canaryWeight);
+    private Result progressive(CanaryPhase phase, int weight) {
         int step = Weights.nextStep(analysis, weight);
         if (step <= 0) {
             return tickUsed();
@@ -841,8 +845,8 @@ public final class CanaryDecider {
         int done = Statuses.n(old.iterations);
         if (iterations > done) {
             // The weights apply to the match route only: matching requests go to the canary, the rest to primary.
+            // As in Flagger, whose A/B path never sets it, status.canaryWeight stays 0: no share of all traffic moved.
             actions.add(new Action.SetRoutes(0, 100));
-            next.canaryWeight = 100;
             next.iterations = done + 1;
             event(Type.Normal, Texts.advanceIteration(key, done + 1, iterations));
             return tickUsed();
@@ -1014,37 +1018,124 @@ public final class CanaryDecider {
     }
 
     /**
-     * A step counts only once the delegate routes the status's weights and Gloo Mesh accepted them; until then
-     * the tick is held (not consumed), so the watch on the RouteTable resumes it.
+     * The routes a step of a run goes on from (Progressing, WaitingPromotion, Promoting): the delegate's weights as read,
+     * accepted by Gloo Mesh. Weights that differ from the status are taken as they are, as Flagger takes its router's,
+     * and the step's write repairs them; only a delegate that cannot be read (missing, its route gone, both weights 0)
+     * or a generation Gloo Mesh has not accepted yet holds the tick (not consumed, so the RouteTable's watch resumes
+     * it), and the end of the tick repairs an unreadable delegate toward the status's weights. {@code null} when the
+     * step may go on.
      */
     private Result awaitRoutes(boolean promoted) {
         Routes routes = obs.routes();
+        Result broken = brokenRoutes(promoted);
+        if (broken != null) {
+            return broken;
+        }
+        Integer routed = routes.routedCanary();
+        boolean statusFirst = statusIsIntent(old, old.phase());
         int weight = Statuses.n(old.canaryWeight);
-        if (routes.problem() != null) {
-            if (stalled()) {
-                return promoted
-                        ? failedPromotion(noProgress(routes.problem()))
-                        : rollback(Rollback.DEADLINE, noProgress(routes.problem()));
-            }
-            event(Type.Warning, routes.problem());
-            return tickUsed();
-        }
-        if (routes.acceptance() == Routes.Acceptance.REJECTED) {
-            String text = Texts.routesRejected(routes.table(), routes.rejection());
-            if (stalled()) {
-                return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
-            }
-            event(Type.Warning, text);
-            return tickUsed();
-        }
-        if (!routes.routes(100 - weight, weight) || routes.acceptance() == Routes.Acceptance.PENDING) {
-            if (stalled()) {
-                String text = Texts.routesNotAccepted(routes.table(), weight);
-                return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
-            }
-            return tickHeld();
+        boolean readable = statusFirst ? routes.routes(100 - weight, weight) : routed != null;
+        if (!readable || routes.acceptance() == Routes.Acceptance.PENDING) {
+            return heldForRoutes(promoted, statusFirst || routed == null ? weight : routed);
         }
         return null;
+    }
+
+    /**
+     * Where the status, not the delegate, says what a run routes: at its start ({@link #atRunStart}), and when the
+     * status is one step ahead of the delegate ({@link #stepNotRouted}).
+     */
+    private boolean statusIsIntent(CanaryStatus s, CanaryPhase phase) {
+        return atRunStart(s) || stepNotRouted(s, phase);
+    }
+
+    /**
+     * The status is exactly one step ahead of the weights the delegate routes: a step whose status write landed and
+     * whose route write did not (a crash in between, a conflict on the RouteTable). Taking the step again from the
+     * delegate would repeat its Events and, for the first step, its pre-rollout hooks, so the status is the intent
+     * until the delegate shows it. A delegate someone set back by exactly one step is therefore routed forward again.
+     */
+    private boolean stepNotRouted(CanaryStatus s, CanaryPhase phase) {
+        Integer routed = obs.routes().routedCanary();
+        int weight = Statuses.n(s.canaryWeight);
+        if (routed == null || routed == weight || phase == null) {
+            return false;
+        }
+        int iterations = CanaryDefaults.iterations(analysis);
+        boolean hasMatch = analysis != null && analysis.match != null && !analysis.match.isEmpty();
+        return switch (phase) {
+            case Progressing, WaitingPromotion ->
+                iterations > 0
+                        ? !hasMatch && weight == 100 // Blue/Green's all-to-canary step
+                        : routed < CanaryDefaults.maxWeight(analysis)
+                                && weight == Math.min(100, routed + Weights.nextStep(analysis, routed));
+            case Promoting -> {
+                int step = CanaryDefaults.stepWeightPromotion(analysis);
+                yield step > 0 && weight > 0 && weight == Math.max(0, routed - step);
+            }
+            default -> false;
+        };
+    }
+
+    /**
+     * The canary weight a run goes on from: the delegate's, read this tick and let through by {@link #awaitRoutes}
+     * (which, where the status is the intent, lets a tick through only once the delegate routes the status's weight).
+     */
+    private int routedWeight() {
+        return obs.routes().routedCanary();
+    }
+
+    /**
+     * A run at its start: Progressing, no weight step and no iteration yet. The status is written before the routes, so
+     * after a crash between the two the delegate may still route the weights of the run before (a restart's 100/0 lost):
+     * a new revision must not inherit them, so here the status is the intent: the first step waits for 100/0, accepted,
+     * and the end of the tick repairs the delegate toward it.
+     */
+    private static boolean atRunStart(CanaryStatus s) {
+        return s.phase() == CanaryPhase.Progressing && Statuses.n(s.canaryWeight) == 0 && Statuses.n(s.iterations) == 0;
+    }
+
+    /**
+     * Finalising's wait: all traffic on the primary, and Gloo Mesh accepted it, before the canary is scaled down and
+     * the run succeeds. {@code null} when the delegate routes 100/0, accepted.
+     */
+    private Result awaitAllOnPrimary() {
+        Result broken = brokenRoutes(true);
+        if (broken != null) {
+            return broken;
+        }
+        Routes routes = obs.routes();
+        if (!routes.routes(100, 0) || routes.acceptance() == Routes.Acceptance.PENDING) {
+            return heldForRoutes(true, 0);
+        }
+        return null;
+    }
+
+    /** A delegate that cannot be managed or that Gloo Mesh rejected: a Warning, until the progress deadline. */
+    private Result brokenRoutes(boolean promoted) {
+        Routes routes = obs.routes();
+        String text = null;
+        if (routes.problem() != null) {
+            text = routes.problem();
+        } else if (routes.acceptance() == Routes.Acceptance.REJECTED) {
+            text = Texts.routesRejected(routes.table(), routes.rejection());
+        }
+        if (text == null) {
+            return null;
+        }
+        if (stalled()) {
+            return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
+        }
+        event(Type.Warning, text);
+        return tickUsed();
+    }
+
+    private Result heldForRoutes(boolean promoted, int weight) {
+        if (stalled()) {
+            String text = Texts.routesNotAccepted(obs.routes().table(), weight);
+            return promoted ? failedPromotion(noProgress(text)) : rollback(Rollback.DEADLINE, noProgress(text));
+        }
+        return tickHeld();
     }
 
     // ---------------------------------------------------------------- endings
@@ -1251,8 +1342,7 @@ public final class CanaryDecider {
         boolean routed =
                 actions.stream().anyMatch(a -> a instanceof Action.SetRoutes || a instanceof Action.HandBackRoutes);
         if (!routed && repairRoutes && phase != null) {
-            // Every tick repairs the delegate toward the status's weights: the status is the intent.
-            int w = Statuses.n(next.canaryWeight);
+            int w = repairWeight(phase);
             actions.add(new Action.SetRoutes(100 - w, w));
         }
         // Said once per interval, like an invalid spec: the owner should learn that the annotation does nothing.
@@ -1260,6 +1350,20 @@ public final class CanaryDecider {
                 .filter(p -> obs.analysisDue())
                 .ifPresent(p -> event(Type.Warning, p));
         return new Result.Decision(next, List.copyOf(actions), requeue, consumed, analysed);
+    }
+
+    /**
+     * The canary weight a reconcile that routes nothing else writes back, repairing whatever drifted in the delegate
+     * besides the weights. In a run the router is the truth: its weights are kept as read (the next step goes on from
+     * them), and only a delegate that cannot be read gets the status's weights, never more canary traffic than the run
+     * recorded, as do the cases of {@link #statusIsIntent}. Outside a run the status is the intent (all on the primary, or on the canary after a failed promotion).
+     */
+    private int repairWeight(CanaryPhase phase) {
+        Integer routed = obs.routes().routedCanary();
+        boolean running = phase == CanaryPhase.Progressing
+                || phase == CanaryPhase.WaitingPromotion
+                || phase == CanaryPhase.Promoting;
+        return running && routed != null && !statusIsIntent(next, phase) ? routed : Statuses.n(next.canaryWeight);
     }
 
     /**

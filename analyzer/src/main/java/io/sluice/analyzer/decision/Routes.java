@@ -48,6 +48,17 @@ public record Routes(
         return new Routes(null, null, null, Acceptance.ACCEPTED, null, null, true);
     }
 
+    /**
+     * The canary weight the delegate routes, which a run goes on from (Flagger's GetRoutes): null when it cannot be
+     * read, that is when the routes cannot be managed, the delegate or its route is missing, or both weights are 0.
+     */
+    Integer routedCanary() {
+        if (problem != null || primary == null || canary == null || primary + canary == 0) {
+            return null;
+        }
+        return Math.min(100, canary);
+    }
+
     /** Routes {@code p}/{@code c} and Gloo Mesh accepted that generation. */
     boolean routesAccepted(int p, int c) {
         return routes(p, c) && acceptance == Acceptance.ACCEPTED;

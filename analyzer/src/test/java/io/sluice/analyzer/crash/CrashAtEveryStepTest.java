@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestFactory;
  *       promotion or a rollback), the delegate's routes (100/0 to the primary) and its owners.
  *   <li><b>No step taken twice.</b> A <em>step</em> is one change of the run's position as the status records it,
  *       the tuple (phase, {@code canaryWeight}, {@code iterations}, {@code failedChecks}): a weight increase, an A/B or
- *       blue/green iteration, a failed check counted, a phase transition. The status is the analyzer's intent (every
- *       reconcile decides from it and repairs the routes toward it), so it is where a step is taken. The harness
+ *       blue/green iteration, a failed check counted, a phase transition. The status records each step (a run goes on
+ *       from the weights the delegate routes, except that a status one step ahead of them is a step whose route write
+ *       was lost, routed from the status rather than taken again), so it is where a step is taken. The harness
  *       records, at the API server, every change of that tuple and every change of the delegate's routes, in order,
  *       and both sequences must equal the uninterrupted run's. That is stronger than "no repeat": a step taken twice
  *       shows as a value revisited (routes 70/30, 40/60, 70/30, 40/60 after a stale repair; weight 60 written twice

@@ -519,27 +519,34 @@ class CanaryDeciderTest {
                     assertThat(w.phase()).isEqualTo("Initialized");
                     assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
                 }),
-                row("a suspended run writes nothing, not even the route repair, and resumes where it stopped", w -> {
-                    w.initialized().newRevision("rev-2").event();
-                    w.tick();
-                    assertThat(w.weight()).isEqualTo(30);
-                    w.spec.suspend = true;
-                    w.spec.revertOnDeletion = true;
-                    w.routes = Routes.accepted(100, 0);
-                    w.actions.clear();
-                    w.events.clear();
-                    var before = w.status;
-                    w.tick();
-                    w.event();
-                    assertThat(w.actions).allMatch(a -> a instanceof Action.EmitEvent);
-                    assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
-                    assertThat(w.status).usingRecursiveComparison().isEqualTo(before);
-                    w.spec.suspend = false;
-                    w.event();
-                    assertThat(w.routes.canary()).as("repaired once resumed").isEqualTo(30);
-                    w.tick();
-                    assertThat(w.weight()).isEqualTo(60);
-                }),
+                row(
+                        "a suspended run writes nothing, not even the route repair, and resumes from the weight the"
+                                + " delegate routes",
+                        w -> {
+                            w.initialized().newRevision("rev-2").event();
+                            w.tick();
+                            assertThat(w.weight()).isEqualTo(30);
+                            w.spec.suspend = true;
+                            w.spec.revertOnDeletion = true;
+                            w.routes = Routes.accepted(60, 40);
+                            w.actions.clear();
+                            w.events.clear();
+                            var before = w.status;
+                            w.tick();
+                            w.event();
+                            assertThat(w.actions).allMatch(a -> a instanceof Action.EmitEvent);
+                            assertThat(w.events).containsExactly("Normal skipping canary run as object is suspended");
+                            assertThat(w.status).usingRecursiveComparison().isEqualTo(before);
+                            w.spec.suspend = false;
+                            w.event();
+                            assertThat(w.routes.canary())
+                                    .as("the router's weights are kept")
+                                    .isEqualTo(40);
+                            w.tick();
+                            assertThat(w.weight())
+                                    .as("one step on from the weight routed")
+                                    .isEqualTo(70);
+                        }),
                 row("a passing rollback hook rolls the run back at once", w -> {
                     w.spec.analysis.webhooks.add(World.hook("stop", "rollback"));
                     w.hooks = h -> new HookOutcome(h.name, true, 200, null);
@@ -729,6 +736,59 @@ class CanaryDeciderTest {
                                     "Normal Copying podinfo.test template spec to podinfo-primary.test");
                     assertThat(w.events).doesNotContain("Normal Routing all traffic to canary");
                 }),
+                row(
+                        "an A/B run leaves status.canaryWeight at 0 through its iterations and its promotion, as"
+                                + " Flagger does, while the match route sends the canary everything",
+                        w -> {
+                            w.spec.analysis.stepWeight = null;
+                            w.spec.analysis.maxWeight = null;
+                            w.spec.analysis.iterations = 2;
+                            HttpMatch m = new HttpMatch();
+                            m.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
+                            w.spec.analysis.match = List.of(m);
+                            w.initialized().newRevision("rev-2").event();
+                            List<String> seen = new java.util.ArrayList<>();
+                            for (int i = 0; i < 10 && !"Succeeded".equals(w.phase()); i++) {
+                                w.tick();
+                                seen.add(w.phase() + " " + w.weight());
+                            }
+                            assertThat(w.phase()).isEqualTo("Succeeded");
+                            assertThat(seen)
+                                    .containsExactly(
+                                            "Progressing 0",
+                                            "Progressing 0",
+                                            "Promoting 0",
+                                            "Finalising 0",
+                                            "Succeeded 0");
+                            assertThat(w.actions).contains(new Action.SetRoutes(0, 100));
+                            assertThat(w.routes).isEqualTo(Routes.accepted(100, 0));
+                        }),
+                row(
+                        "an A/B promotion with stepWeightPromotion steps back from the match route's 100 and writes"
+                                + " the weight left, as Flagger's promotion does",
+                        w -> {
+                            w.spec.analysis.stepWeight = null;
+                            w.spec.analysis.maxWeight = null;
+                            w.spec.analysis.iterations = 1;
+                            w.spec.analysis.stepWeightPromotion = 60;
+                            HttpMatch m = new HttpMatch();
+                            m.headers = Map.of("x-canary", HttpMatch.StringMatch.exact("insider"));
+                            w.spec.analysis.match = List.of(m);
+                            w.initialized().newRevision("rev-2").event();
+                            w.tickUntil(6, "Promoting");
+                            assertThat(w.weight()).isZero();
+                            w.tick();
+                            assertThat(w.phase()).isEqualTo("Promoting");
+                            assertThat(w.routes).isEqualTo(Routes.accepted(60, 40));
+                            assertThat(w.weight()).isEqualTo(40);
+                            w.tick();
+                            assertThat(w.phase()).isEqualTo("Finalising");
+                            assertThat(w.weight()).isZero();
+                            assertThat(w.events)
+                                    .containsSubsequence(
+                                            "Normal Advance podinfo.test primary weight 60",
+                                            "Normal Advance podinfo.test primary weight 100");
+                        }),
                 row("a step waits until Gloo Mesh accepted the new weights", w -> {
                     w.initialized().newRevision("rev-2").event();
                     w.tick();

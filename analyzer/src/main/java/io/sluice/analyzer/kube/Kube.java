@@ -293,8 +293,10 @@ public final class Kube {
     }
 
     /**
-     * Sets ({@code value}) or removes ({@code null}) one annotation of a ScaledObject with a JSON merge patch: unfenced,
-     * so KEDA's own writes to the object (its status) cannot make the pause conflict.
+     * Sets ({@code value}) or removes ({@code null}) one annotation of a ScaledObject with a patch: unfenced, so KEDA's
+     * own writes to the object (its status) cannot make the pause conflict. A removal is a JSON Patch {@code remove}
+     * (it fails, and is retried from a fresh read, when the annotation went meanwhile); a merge patch's {@code null}
+     * would do on a real API server but is stored as a value by the mock one.
      */
     public Future<Void> annotateScaledObject(String ns, String name, String key, String value) {
         return write(() -> {
@@ -306,14 +308,19 @@ public final class Kube {
                     .withName(name)
                     .withNamespace(ns)
                     .build());
-            var patch = new java.util.HashMap<String, Object>();
-            patch.put(key, value);
-            client.genericKubernetesResources(SCALED_OBJECTS)
+            var so = client.genericKubernetesResources(SCALED_OBJECTS)
                     .inNamespace(ns)
-                    .resource(named)
-                    .patch(
-                            PatchContext.of(PatchType.JSON_MERGE),
-                            serialization().asJson(Map.of("metadata", Map.of("annotations", patch))));
+                    .resource(named);
+            if (value != null) {
+                so.patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        serialization().asJson(Map.of("metadata", Map.of("annotations", Map.of(key, value)))));
+            } else {
+                String path = "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1");
+                so.patch(
+                        PatchContext.of(PatchType.JSON),
+                        serialization().asJson(java.util.List.of(Map.of("op", "remove", "path", path))));
+            }
             return null;
         });
     }

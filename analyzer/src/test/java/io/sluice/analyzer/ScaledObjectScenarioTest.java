@@ -187,6 +187,39 @@ class ScaledObjectScenarioTest {
     }
 
     @Test
+    @DisplayName("revertOnDeletion resumes the canary's ScaledObject before the target is scaled back to serve")
+    void revertOnDeletionResumes() throws Exception {
+        createScaledObject();
+        useScaledObject(null);
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .edit(c -> {
+                    c.getSpec().revertOnDeletion = true;
+                    return c;
+                });
+        tick();
+        watchEvent();
+        watchEvent();
+        assertThat(paused(scaledObject("podinfo-so"))).isTrue();
+
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("podinfo")
+                .delete();
+        for (int i = 0; i < 8 && cluster.canary() != null; i++) {
+            watchEvent();
+        }
+
+        assertThat(cluster.canary()).isNull();
+        assertThat(scaledObject("podinfo-so").getMetadata().getAnnotations())
+                .doesNotContainKey(ScaledObjects.PAUSED_REPLICAS_ANNOTATION);
+        assertThat(cluster.deployment("podinfo").getSpec().getReplicas()).isPositive();
+    }
+
+    @Test
     @DisplayName("primaryScalerQueries give the primary's trigger its query")
     void primaryScalerQueries() throws Exception {
         createScaledObject();

@@ -1,6 +1,7 @@
 package io.sluice.analyzer;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -15,6 +16,7 @@ import io.sluice.analyzer.gates.WebhookGate;
 import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.ScaledObjects;
 import io.sluice.analyzer.kube.Workloads;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
@@ -353,6 +355,9 @@ final class ActionExecutor {
     }
 
     private Future<Void> autoscaler(Snapshot s, boolean update) {
+        if (s.scaledObject() != null) {
+            return primaryScaledObject(s, update);
+        }
         if (s.hpa() == null) {
             return Future.succeededFuture();
         }
@@ -367,6 +372,49 @@ final class ActionExecutor {
                     : null;
             return next == null ? Future.succeededFuture() : kube.update(next).mapEmpty();
         });
+    }
+
+    /** As {@link #autoscaler} for a KEDA ScaledObject: created when missing, brought in line only in update mode. */
+    private Future<Void> primaryScaledObject(Snapshot s, boolean update) {
+        GenericKubernetesResource desired = ScaledObjects.primary(s.canary(), s.scaledObject(), json);
+        String ns = desired.getMetadata().getNamespace();
+        String name = desired.getMetadata().getName();
+        return kube.scaledObject(ns, name).compose(live -> {
+            if (live == null) {
+                LOG.info("Keda ScaledObject {}.{} created", name, ns);
+                return kube.createScaledObject(desired).mapEmpty();
+            }
+            GenericKubernetesResource next =
+                    update ? ScaledObjects.primaryUpdate(live, desired, settings.includeLabelPrefixes(), json) : null;
+            if (next == null) {
+                return Future.succeededFuture();
+            }
+            LOG.info("Keda ScaledObject {}.{} updated", name, ns);
+            return kube.updateScaledObject(next).mapEmpty();
+        });
+    }
+
+    /**
+     * A KEDA ScaledObject would scale the canary back up from 0 (or fight its scale-up): it is paused at 0 replicas
+     * before the canary goes to 0 and resumed before it comes back, as Flagger pauses and resumes it.
+     */
+    private Future<Void> pauseOrResume(Snapshot s, int replicas) {
+        GenericKubernetesResource so = s.scaledObject();
+        if (so == null) {
+            return Future.succeededFuture();
+        }
+        String ns = so.getMetadata().getNamespace();
+        String name = so.getMetadata().getName();
+        String key = ScaledObjects.PAUSED_REPLICAS_ANNOTATION;
+        if (replicas == 0 && !ScaledObjects.paused(so)) {
+            LOG.info("Keda ScaledObject {}.{} paused", name, ns);
+            return kube.annotateScaledObject(ns, name, key, "0");
+        }
+        if (replicas > 0 && ScaledObjects.hasPause(so)) {
+            LOG.info("Keda ScaledObject {}.{} resumed", name, ns);
+            return kube.annotateScaledObject(ns, name, key, null);
+        }
+        return Future.succeededFuture();
     }
 
     private Future<Void> routes(Snapshot s, int primary, int canary, boolean release) {
@@ -399,6 +447,10 @@ final class ActionExecutor {
         if (s.target() == null) {
             return Future.succeededFuture();
         }
+        return pauseOrResume(s, replicas).compose(v -> scaleDeployment(s, replicas));
+    }
+
+    private Future<Void> scaleDeployment(Snapshot s, int replicas) {
         Integer now = s.target().getSpec().getReplicas();
         if (now != null && now == replicas) {
             return Future.succeededFuture();

@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -12,6 +13,7 @@ import io.sluice.analyzer.decision.Texts;
 import io.sluice.analyzer.kube.ConfigTracker;
 import io.sluice.analyzer.kube.GlooRouter;
 import io.sluice.analyzer.kube.Kube;
+import io.sluice.analyzer.kube.ScaledObjects;
 import io.sluice.analyzer.kube.Workloads;
 import io.sluice.model.WellKnown;
 import io.sluice.model.flagger.Canary;
@@ -140,11 +142,11 @@ final class Gatherer {
                     : null;
             return view.deployment(ns, tgt + "-primary")
                     .compose(primary -> tracked(target, ns)
-                            .compose(configs -> hpa(canary)
-                                    .compose(hpa -> routes(canary).map(rt -> {
+                            .compose(configs -> autoscaler(canary)
+                                    .compose(scaler -> routes(canary).map(rt -> {
                                         obs.target(target == null ? null : Workloads.facts(target, revision))
                                                 .targetProblem(firstOf(
-                                                        problem, configs.problem(), autoscalerProblem(canary, hpa)))
+                                                        problem, configs.problem(), autoscalerProblem(canary, scaler)))
                                                 .primary(
                                                         primary == null
                                                                 ? null
@@ -157,10 +159,7 @@ final class Gatherer {
                                                                                 key,
                                                                                 configs.objects())))
                                                 .trackedConfigs(configs.checksums())
-                                                .hpaMinReplicas(
-                                                        hpa == null || hpa.getSpec() == null
-                                                                ? null
-                                                                : hpa.getSpec().getMinReplicas())
+                                                .hpaMinReplicas(scaler.minReplicas())
                                                 .routes(GlooRouter.observe(
                                                         canary,
                                                         rt.where(),
@@ -172,7 +171,8 @@ final class Gatherer {
                                                 revision,
                                                 key,
                                                 primary,
-                                                hpa,
+                                                scaler.hpa(),
+                                                scaler.scaledObject(),
                                                 rt.parent(),
                                                 rt.where(),
                                                 rt.delegate(),
@@ -289,23 +289,48 @@ final class Gatherer {
         return null;
     }
 
-    /**
-     * Flagger's error when {@code autoscalerRef} names an HPA that does not exist: the Canary halts on it (nothing
-     * created, the run does not move) until the HPA exists or the reference goes.
-     */
-    private static String autoscalerProblem(Canary canary, HorizontalPodAutoscaler hpa) {
-        var ref = canary.getSpec().autoscalerRef;
-        return hpa == null && ref != null && "HorizontalPodAutoscaler".equals(ref.kind)
-                ? Texts.autoscalerMissing(ref.name, canary.getMetadata().getNamespace())
-                : null;
+    /** The target's autoscaler as {@code autoscalerRef} names it: an HPA, a KEDA ScaledObject, or neither. */
+    private record Scaler(HorizontalPodAutoscaler hpa, GenericKubernetesResource scaledObject) {
+        static final Scaler NONE = new Scaler(null, null);
+
+        /** The minimum the canary is scaled up to (null: no autoscaler to go by). */
+        Integer minReplicas() {
+            if (scaledObject != null) {
+                return ScaledObjects.minReplicaCount(scaledObject);
+            }
+            return hpa == null || hpa.getSpec() == null ? null : hpa.getSpec().getMinReplicas();
+        }
     }
 
-    private Future<HorizontalPodAutoscaler> hpa(Canary canary) {
+    /**
+     * Flagger's error when {@code autoscalerRef} names an HPA or a ScaledObject that does not exist: the Canary halts
+     * on it (nothing created, the run does not move) until the autoscaler exists or the reference goes.
+     */
+    private static String autoscalerProblem(Canary canary, Scaler scaler) {
         var ref = canary.getSpec().autoscalerRef;
-        if (ref == null || !"HorizontalPodAutoscaler".equals(ref.kind)) {
-            return Future.succeededFuture(null);
+        String ns = canary.getMetadata().getNamespace();
+        if (ref == null) {
+            return null;
         }
-        return kube.hpa(canary.getMetadata().getNamespace(), ref.name);
+        if ("HorizontalPodAutoscaler".equals(ref.kind) && scaler.hpa() == null) {
+            return Texts.autoscalerMissing(ref.name, ns);
+        }
+        if (ScaledObjects.KIND.equals(ref.kind) && scaler.scaledObject() == null) {
+            return Texts.scaledObjectMissing(ref.name, ns);
+        }
+        return null;
+    }
+
+    private Future<Scaler> autoscaler(Canary canary) {
+        var ref = canary.getSpec().autoscalerRef;
+        String ns = canary.getMetadata().getNamespace();
+        if (ref != null && "HorizontalPodAutoscaler".equals(ref.kind)) {
+            return kube.hpa(ns, ref.name).map(h -> new Scaler(h, null));
+        }
+        if (ref != null && ScaledObjects.KIND.equals(ref.kind)) {
+            return kube.scaledObject(ns, ref.name).map(so -> new Scaler(null, so));
+        }
+        return Future.succeededFuture(Scaler.NONE);
     }
 
     private record RouteRead(RouteTable parent, GlooRouter.Delegate where, RouteTable delegate) {}

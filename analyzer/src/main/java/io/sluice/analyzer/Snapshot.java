@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -12,6 +13,7 @@ import java.util.List;
 /**
  * What one reconcile read, once: the decision's observations plus the live objects the actions work on.
  *
+ * @param scaledObject the target's KEDA ScaledObject, when {@code autoscalerRef} names one that exists
  * @param tracked the tracked ConfigMaps and Secrets (their {@code -primary} copies are kept in line)
  */
 record Snapshot(
@@ -21,6 +23,7 @@ record Snapshot(
         String selectorKey,
         Deployment primary,
         HorizontalPodAutoscaler hpa,
+        GenericKubernetesResource scaledObject,
         RouteTable parent,
         GlooRouter.Delegate delegateAt,
         RouteTable delegate,
@@ -29,12 +32,23 @@ record Snapshot(
 
     /** A Canary that must not act: nothing but the Canary itself was read. */
     static Snapshot blocked(Canary canary, Observations observations) {
-        return new Snapshot(canary, null, null, null, null, null, null, null, null, List.of(), observations);
+        return new Snapshot(canary, null, null, null, null, null, null, null, null, null, List.of(), observations);
     }
 
     /** The same reads, acted on as {@code written} (the Canary with its new status and resourceVersion). */
     Snapshot as(Canary written, Observations decided) {
         return new Snapshot(
-                written, target, revision, selectorKey, primary, hpa, parent, delegateAt, delegate, tracked, decided);
+                written,
+                target,
+                revision,
+                selectorKey,
+                primary,
+                hpa,
+                scaledObject,
+                parent,
+                delegateAt,
+                delegate,
+                tracked,
+                decided);
     }
 }

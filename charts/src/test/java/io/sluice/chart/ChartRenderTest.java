@@ -173,6 +173,21 @@ class ChartRenderTest {
                 .containsExactly("list", "watch");
     }
 
+    /** KEDA ScaledObjects are read by name, never watched: a cluster without KEDA needs no CRD for the analyzer. */
+    @Test
+    void analyzerReadsScaledObjectsByNameAndWritesWhatItUses() {
+        Rendered r = Rendered.chart("delivery", Map.of());
+
+        List<String> verbs = new ArrayList<>();
+        for (JsonNode rule : r.get("ClusterRole", ANALYZER).path("rules")) {
+            if (rule.path("apiGroups").toString().equals("[\"keda.sh\"]")
+                    && rule.path("resources").toString().equals("[\"scaledobjects\"]")) {
+                rule.path("verbs").forEach(v -> verbs.add(v.asString()));
+            }
+        }
+        assertThat(verbs).containsExactly("get", "create", "update", "patch");
+    }
+
     static Stream<Arguments> watched() {
         return Stream.of(
                 Arguments.of("all namespaces", Map.of()),

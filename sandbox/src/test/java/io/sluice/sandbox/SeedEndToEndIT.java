@@ -418,6 +418,21 @@ class SeedEndToEndIT {
                             "update autoscaling/horizontalpodautoscalers",
                             "promoting a target whose HPA changed: the -primary HPA follows it"),
                     Map.entry(
+                            "get keda.sh/scaledobjects",
+                            "a Canary with a KEDA autoscalerRef: its ScaledObject read by name"
+                                    + " (ScaledObjectScenarioTest.primaryScaledObjectAndPause)"),
+                    Map.entry(
+                            "create keda.sh/scaledobjects",
+                            "a Canary with a KEDA autoscalerRef: the -primary ScaledObject"
+                                    + " (ScaledObjectScenarioTest.primaryScaledObjectAndPause)"),
+                    Map.entry(
+                            "update keda.sh/scaledobjects",
+                            "promoting a target whose ScaledObject changed: the -primary one follows it"),
+                    Map.entry(
+                            "patch keda.sh/scaledobjects",
+                            "a Canary with a KEDA autoscalerRef: the target's ScaledObject paused and resumed"
+                                    + " (ScaledObjectScenarioTest.primaryScaledObjectAndPause)"),
+                    Map.entry(
                             "get configmaps",
                             "config tracking of a target that mounts one (SeedScenarioTest.configTracking)"),
                     Map.entry(

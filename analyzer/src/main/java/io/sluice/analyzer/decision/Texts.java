@@ -216,6 +216,12 @@ public final class Texts {
                 + " get query error: horizontalpodautoscalers.autoscaling \"" + name + "\" not found";
     }
 
+    /** Flagger's Warning when {@code autoscalerRef} names a KEDA ScaledObject that does not exist (the run halts). */
+    public static String scaledObjectMissing(String name, String ns) {
+        return "Keda ScaledObject " + name + "." + ns + " get query error: scaledobjects.keda.sh \"" + name
+                + "\" not found";
+    }
+
     /** A tracked ConfigMap or Secret ({@code kind} in lower case) the target needs does not exist. */
     public static String configNotFound(String kind, String name, String ns) {
         return kind + " " + name + "." + ns + " not found";

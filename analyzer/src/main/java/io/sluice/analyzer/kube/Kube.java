@@ -2,6 +2,7 @@ package io.sluice.analyzer.kube;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -10,12 +11,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.model.Kinds;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
@@ -25,6 +28,15 @@ import java.util.function.BooleanSupplier;
  */
 public final class Kube {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Kube.class);
+    /** KEDA's ScaledObjects, named in full so that no discovery call is needed (nor KEDA installed) to address them. */
+    private static final ResourceDefinitionContext SCALED_OBJECTS = new ResourceDefinitionContext.Builder()
+            .withGroup(ScaledObjects.GROUP)
+            .withVersion(ScaledObjects.VERSION)
+            .withKind(ScaledObjects.KIND)
+            .withPlural(ScaledObjects.PLURAL)
+            .withNamespaced(true)
+            .build();
+
     private final KubernetesClient client;
     private final WorkerExecutor pool;
     private final BooleanSupplier leading;
@@ -149,6 +161,17 @@ public final class Kube {
                 .get());
     }
 
+    /**
+     * A KEDA ScaledObject, or null. Read by name, never watched: a cluster without KEDA (no CRD) answers 404 like a
+     * missing object, so nothing needs KEDA unless a Canary names a ScaledObject.
+     */
+    public Future<GenericKubernetesResource> scaledObject(String ns, String name) {
+        return read(() -> client.genericKubernetesResources(SCALED_OBJECTS)
+                .inNamespace(ns)
+                .withName(name)
+                .get());
+    }
+
     public Future<ConfigMap> configMapOf(String ns, String name) {
         return read(() -> client.configMaps().inNamespace(ns).withName(name).get());
     }
@@ -257,6 +280,54 @@ public final class Kube {
             }
             throw e;
         }
+    }
+
+    public Future<GenericKubernetesResource> createScaledObject(GenericKubernetesResource so) {
+        return write(() -> client.genericKubernetesResources(SCALED_OBJECTS)
+                .inNamespace(so.getMetadata().getNamespace())
+                .resource(so)
+                .create());
+    }
+
+    /** Replaces a ScaledObject, fenced by its resourceVersion. */
+    public Future<GenericKubernetesResource> updateScaledObject(GenericKubernetesResource so) {
+        return write(() -> client.genericKubernetesResources(SCALED_OBJECTS)
+                .inNamespace(so.getMetadata().getNamespace())
+                .resource(so)
+                .update());
+    }
+
+    /**
+     * Sets ({@code value}) or removes ({@code null}) one annotation of a ScaledObject with a patch: unfenced, so KEDA's
+     * own writes to the object (its status) cannot make the pause conflict. A removal is a JSON Patch {@code remove}
+     * (it fails, and is retried from a fresh read, when the annotation went meanwhile); a merge patch's {@code null}
+     * would do on a real API server but is stored as a value by the mock one.
+     */
+    public Future<Void> annotateScaledObject(String ns, String name, String key, String value) {
+        return write(() -> {
+            // Through a named stand-in, not withName(): fabric8 would first GET the object it patches.
+            GenericKubernetesResource named = new GenericKubernetesResource();
+            named.setApiVersion(ScaledObjects.GROUP + "/" + ScaledObjects.VERSION);
+            named.setKind(ScaledObjects.KIND);
+            named.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                    .withName(name)
+                    .withNamespace(ns)
+                    .build());
+            var so = client.genericKubernetesResources(SCALED_OBJECTS)
+                    .inNamespace(ns)
+                    .resource(named);
+            if (value != null) {
+                so.patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        serialization().asJson(Map.of("metadata", Map.of("annotations", Map.of(key, value)))));
+            } else {
+                String path = "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1");
+                so.patch(
+                        PatchContext.of(PatchType.JSON),
+                        serialization().asJson(java.util.List.of(Map.of("op", "remove", "path", path))));
+            }
+            return null;
+        });
     }
 
     public Future<RouteTable> createRouteTable(RouteTable table) {

@@ -22,7 +22,8 @@ public class CanarySpec extends Extensible {
     @JsonPropertyDescription("The workload released through this canary.")
     public TargetReference targetRef;
 
-    @JsonPropertyDescription("The HorizontalPodAutoscaler of the target; a -primary copy is made for the primary.")
+    @JsonPropertyDescription(
+            "The HorizontalPodAutoscaler or KEDA ScaledObject of the target; a -primary copy is made for the primary.")
     public AutoscalerReference autoscalerRef;
 
     @JsonPropertyDescription("Ingress reference (NGINX provider); kept for compatibility, unused by Sluice.")

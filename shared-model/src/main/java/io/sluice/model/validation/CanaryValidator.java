@@ -161,14 +161,40 @@ public final class CanaryValidator {
         if (ref == null) {
             return;
         }
-        if (checks.required("spec.autoscalerRef.kind", ref.kind) && !ref.kind.equals("HorizontalPodAutoscaler")) {
-            checks.add("spec.autoscalerRef.kind", "\"" + ref.kind + "\" is not supported: use HorizontalPodAutoscaler");
-        } else if (ref.apiVersion != null && !ref.apiVersion.isEmpty() && !ref.apiVersion.equals("autoscaling/v2")) {
-            // Flagger goes by the kind (its docs still show autoscaling/v2beta2); the HPA is read through v2 anyway.
-            checks.warn(
-                    "spec.autoscalerRef.apiVersion",
-                    "is \"" + ref.apiVersion + "\", not autoscaling/v2: the HorizontalPodAutoscaler is read and "
-                            + "copied through autoscaling/v2 anyway");
+        if (checks.required("spec.autoscalerRef.kind", ref.kind)) {
+            switch (ref.kind) {
+                case "HorizontalPodAutoscaler" -> {
+                    // Flagger goes by the kind (its docs still show autoscaling/v2beta2); the HPA is read through v2
+                    // anyway.
+                    if (ref.apiVersion != null
+                            && !ref.apiVersion.isEmpty()
+                            && !ref.apiVersion.equals("autoscaling/v2")) {
+                        checks.warn(
+                                "spec.autoscalerRef.apiVersion",
+                                "is \"" + ref.apiVersion + "\", not autoscaling/v2: the HorizontalPodAutoscaler is read"
+                                        + " and copied through autoscaling/v2 anyway");
+                    }
+                    if (ref.primaryScalerQueries != null && !ref.primaryScalerQueries.isEmpty()) {
+                        checks.warn(
+                                "spec.autoscalerRef.primaryScalerQueries",
+                                "is only used with a KEDA ScaledObject: a HorizontalPodAutoscaler ignores it");
+                    }
+                }
+                case "ScaledObject" -> {
+                    if (ref.apiVersion != null
+                            && !ref.apiVersion.isEmpty()
+                            && !ref.apiVersion.equals("keda.sh/v1alpha1")) {
+                        checks.warn(
+                                "spec.autoscalerRef.apiVersion",
+                                "is \"" + ref.apiVersion + "\", not keda.sh/v1alpha1: the ScaledObject is read and"
+                                        + " copied through keda.sh/v1alpha1 anyway");
+                    }
+                }
+                default ->
+                    checks.add(
+                            "spec.autoscalerRef.kind",
+                            "\"" + ref.kind + "\" is not supported: use HorizontalPodAutoscaler or ScaledObject");
+            }
         }
         checks.required("spec.autoscalerRef.name", ref.name);
         if (ref.primaryScalerReplicas != null) {

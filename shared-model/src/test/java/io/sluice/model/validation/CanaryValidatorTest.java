@@ -105,10 +105,10 @@ class CanaryValidatorTest {
                         "spec.routeTableRef.kind",
                         "must be RouteTable"),
                 rule(
-                        "the autoscaler is an HPA",
-                        c -> useAutoscaler(c, "keda.sh/v1alpha1", "ScaledObject"),
+                        "the autoscaler is an HPA or a KEDA ScaledObject",
+                        c -> useAutoscaler(c, "autoscaling.k8s.io/v1", "VerticalPodAutoscaler"),
                         "spec.autoscalerRef.kind",
-                        "HorizontalPodAutoscaler"),
+                        "use HorizontalPodAutoscaler or ScaledObject"),
                 rule("a service is required", c -> c.getSpec().service = null, "spec.service", "is required"),
                 rule(
                         "the service port is at least 1",
@@ -335,6 +335,19 @@ class CanaryValidatorTest {
                         "spec.autoscalerRef.apiVersion",
                         "not autoscaling/v2"),
                 rule(
+                        "a ScaledObject of another apiVersion is read by its kind, as Flagger does",
+                        c -> useAutoscaler(c, "keda.sh/v1", "ScaledObject"),
+                        "spec.autoscalerRef.apiVersion",
+                        "not keda.sh/v1alpha1"),
+                rule(
+                        "primaryScalerQueries on an HPA are ignored, as Flagger ignores them",
+                        c -> {
+                            useAutoscaler(c, "autoscaling/v2", "HorizontalPodAutoscaler");
+                            c.getSpec().autoscalerRef.primaryScalerQueries = Map.of("rps", "sum(up)");
+                        },
+                        "spec.autoscalerRef.primaryScalerQueries",
+                        "only used with a KEDA ScaledObject"),
+                rule(
                         "a threshold of 0 means the default, 1",
                         c -> c.getSpec().analysis.threshold = 0,
                         "spec.analysis.threshold",
@@ -442,6 +455,19 @@ class CanaryValidatorTest {
         assertThat(CanaryValidator.judge(canary).violations())
                 .extracting(Violation::field)
                 .containsExactly("spec.routeTableRef");
+    }
+
+    @Test
+    void aKedaScaledObjectWithPrimaryQueriesAndReplicasIsAdmittedWithoutWarning() {
+        Canary canary = seed();
+        useAutoscaler(canary, "keda.sh/v1alpha1", "ScaledObject");
+        canary.getSpec().autoscalerRef.primaryScalerQueries =
+                Map.of("rps", "sum(rate(http_requests_total{app=\"podinfo-primary\"}[2m]))");
+        canary.getSpec().autoscalerRef.primaryScalerReplicas = new CanarySpec.ScalerReplicas();
+        canary.getSpec().autoscalerRef.primaryScalerReplicas.minReplicas = 2;
+        canary.getSpec().autoscalerRef.primaryScalerReplicas.maxReplicas = 5;
+
+        assertThat(CanaryValidator.judge(canary)).isEqualTo(new CanaryValidator.Verdict(List.of(), List.of()));
     }
 
     @Test

@@ -8,16 +8,11 @@ import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,27 +20,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Datadog templates against a stand-in that answers like Datadog's {@code /api/v1/query} and {@code /validate}. */
-class DatadogProviderTest {
-    private static Vertx vertx;
-    private static WebClient client;
+class DatadogProviderTest extends StandInProviders {
     private LocalHttpServer datadog;
-    private StaticObjectLookup lookup;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-        client = WebClient.create(vertx);
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        await(vertx.close());
-    }
 
     @BeforeEach
     void setUp() {
-        datadog = new LocalHttpServer(vertx);
-        lookup = new StaticObjectLookup();
+        datadog = standIn();
         lookup.putTemplate(ProviderFixtures.template(
                 "errors",
                 "datadog",
@@ -53,11 +33,6 @@ class DatadogProviderTest {
                 "dd",
                 "sum:trace.http.request.errors{service:{{ target }}}.as_count()"));
         lookup.putSecret("test", "dd", Map.of("datadog_api_key", "api-1\n", "datadog_application_key", "app-2"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        datadog.close();
     }
 
     private PrometheusMetricGate gate(Duration timeout) {

@@ -8,16 +8,11 @@ import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,30 +20,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Dynatrace templates against a stand-in that answers like the metrics API v2. */
-class DynatraceProviderTest {
+class DynatraceProviderTest extends StandInProviders {
     private static final String NO_VALUES =
             "Halt advancement no values found for custom metric: latency: no values found";
 
-    private static Vertx vertx;
-    private static WebClient client;
     private LocalHttpServer dynatrace;
-    private StaticObjectLookup lookup;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-        client = WebClient.create(vertx);
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        await(vertx.close());
-    }
 
     @BeforeEach
     void setUp() {
-        dynatrace = new LocalHttpServer(vertx);
-        lookup = new StaticObjectLookup();
+        dynatrace = standIn();
         lookup.putTemplate(ProviderFixtures.template(
                 "latency",
                 "dynatrace",
@@ -56,11 +36,6 @@ class DynatraceProviderTest {
                 "dt",
                 "builtin:service.response.time:filter(eq(\"dt.entity.service.name\",\"{{ target }}\")):avg"));
         lookup.putSecret("test", "dt", Map.of("dynatrace_token", "dt0c01.TOKEN\n"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        dynatrace.close();
     }
 
     private PrometheusMetricGate gate(Duration timeout) {

@@ -8,8 +8,6 @@ import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,30 +22,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Graphite templates against a stand-in that answers like Graphite's {@code /render?format=json}. */
-class GraphiteProviderTest {
+class GraphiteProviderTest extends StandInProviders {
     private static final String NO_VALUES =
             "Halt advancement no values found for custom metric: errors: no values found";
 
-    private static Vertx vertx;
-    private static WebClient client;
     private LocalHttpServer graphite;
-    private StaticObjectLookup lookup;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-        client = WebClient.create(vertx);
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        await(vertx.close());
-    }
 
     @BeforeEach
     void setUp() {
-        graphite = new LocalHttpServer(vertx);
-        lookup = new StaticObjectLookup();
+        graphite = standIn();
         lookup.putTemplate(ProviderFixtures.template(
                 "errors",
                 "graphite",
@@ -59,11 +39,6 @@ class GraphiteProviderTest {
                 "target=sumSeries(stats.{{ target }}.5xx)\n  &target=sumSeries(stats.{{ target }}.all)"
                         + "&from=-{{ interval }}"));
         lookup.putSecret("test", "gr", Map.of("username", "admin\n", "password", "s3cret"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        graphite.close();
     }
 
     private PrometheusMetricGate gate(Duration timeout) {

@@ -8,17 +8,12 @@ import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,30 +21,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** InfluxDB templates against a stand-in that answers like InfluxDB 2's {@code /api/v2/query} in annotated CSV. */
-class InfluxDbProviderTest {
+class InfluxDbProviderTest extends StandInProviders {
     private static final String NO_VALUES =
             "Halt advancement no values found for custom metric: latency: no values found";
 
-    private static Vertx vertx;
-    private static WebClient client;
     private LocalHttpServer influx;
-    private StaticObjectLookup lookup;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-        client = WebClient.create(vertx);
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        await(vertx.close());
-    }
 
     @BeforeEach
     void setUp() {
-        influx = new LocalHttpServer(vertx);
-        lookup = new StaticObjectLookup();
+        influx = standIn();
         lookup.putTemplate(ProviderFixtures.template(
                 "latency",
                 "influxdb",
@@ -58,11 +38,6 @@ class InfluxDbProviderTest {
                 "from(bucket: \"apps\") |> range(start: -{{ interval }}) "
                         + "|> filter(fn: (r) => r.app == \"{{ target }}\") |> mean()"));
         lookup.putSecret("test", "influx", Map.of("token", "tok-1\n", "org", "acme"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        influx.close();
     }
 
     private PrometheusMetricGate gate(Duration timeout) {

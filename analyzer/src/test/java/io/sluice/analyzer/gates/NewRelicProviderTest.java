@@ -8,16 +8,11 @@ import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,30 +20,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** New Relic templates against a stand-in that answers like the Insights query API. */
-class NewRelicProviderTest {
+class NewRelicProviderTest extends StandInProviders {
     private static final String NO_VALUES =
             "Halt advancement no values found for custom metric: errors: no values found";
 
-    private static Vertx vertx;
-    private static WebClient client;
     private LocalHttpServer newrelic;
-    private StaticObjectLookup lookup;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-        client = WebClient.create(vertx);
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        await(vertx.close());
-    }
 
     @BeforeEach
     void setUp() {
-        newrelic = new LocalHttpServer(vertx);
-        lookup = new StaticObjectLookup();
+        newrelic = standIn();
         lookup.putTemplate(ProviderFixtures.template(
                 "errors",
                 "newrelic",
@@ -57,11 +37,6 @@ class NewRelicProviderTest {
                 "SELECT filter(sum(nginx_ingress_controller_requests), WHERE status >= '500') / "
                         + "sum(nginx_ingress_controller_requests) * 100 FROM Metric WHERE service = '{{ target }}'"));
         lookup.putSecret("test", "nr", Map.of("newrelic_account_id", "100200", "newrelic_query_key", "NRIQ-key\n"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        newrelic.close();
     }
 
     private PrometheusMetricGate gate(Duration timeout) {

@@ -8,16 +8,11 @@ import io.sluice.analyzer.decision.MetricOutcome.Verdict;
 import io.sluice.analyzer.decision.ProviderAvailability;
 import io.sluice.analyzer.gates.LocalHttpServer.Reply;
 import io.sluice.model.flagger.Canary;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,30 +23,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Splunk Observability templates against a stand-in that answers like SignalFlow's {@code /v2/signalflow/execute}
  * (Server-Sent Events) and the API's {@code /v2/metric}.
  */
-class SplunkProviderTest {
+class SplunkProviderTest extends StandInProviders {
     private static final String NO_VALUES =
             "Halt advancement no values found for custom metric: errors: no values found";
 
-    private static Vertx vertx;
-    private static WebClient client;
     private LocalHttpServer splunk;
-    private StaticObjectLookup lookup;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-        client = WebClient.create(vertx);
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        await(vertx.close());
-    }
 
     @BeforeEach
     void setUp() {
-        splunk = new LocalHttpServer(vertx);
-        lookup = new StaticObjectLookup();
+        splunk = standIn();
         lookup.putTemplate(ProviderFixtures.template(
                 "errors",
                 "splunk",
@@ -60,11 +40,6 @@ class SplunkProviderTest {
                 "data('spans.count', filter=filter('sf_service', '{{ target }}') and filter('sf_error', 'true'))"
                         + ".sum().publish()"));
         lookup.putSecret("test", "sfx", Map.of("sf_token_key", "sfx-token\n"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        splunk.close();
     }
 
     private PrometheusMetricGate gate(Duration timeout) {

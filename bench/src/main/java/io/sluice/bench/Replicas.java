@@ -102,8 +102,9 @@ final class Replicas {
 
     static List<String> table(List<String> rows) {
         List<String> t = new ArrayList<>();
-        t.add("| Canaries | replica | shards held | heap after full GC (MiB) | RSS (MiB) | CPU ms per tick |"
-                + " CPU (cores) | reconciles per tick |");
+        t.add(
+                "| Canaries | replica | shard Leases held at the end | heap after full GC (MiB) | RSS (MiB) | CPU ms per tick |"
+                        + " CPU (cores) | reconciles per tick |");
         t.add("|---|---|---|---|---|---|---|---|");
         t.addAll(rows);
         return t;

@@ -392,7 +392,7 @@ public final class ScaleBench implements Callable<Integer> {
                     replicaRows.add(Replicas.row(size, id, shards(held.get(id)), figures.get(i), result.ticks(), secs));
                     say("size %d: %s", size, replicaRows.get(i));
                 }
-                replicaRows.add(Replicas.row(size, "all", "", summed, result.ticks(), secs));
+                replicaRows.add(Replicas.row(size, "all", "all", summed, result.ticks(), secs));
             }
             for (int i = 0; i < replicas; i++) {
                 histograms.add(
@@ -615,7 +615,7 @@ public final class ScaleBench implements Callable<Integer> {
     }
 
     private static String shards(List<Integer> held) {
-        return held.isEmpty() ? "none" : held.stream().map(String::valueOf).collect(Collectors.joining(","));
+        return held.isEmpty() ? "none" : held.stream().map(i -> "shard-" + i).collect(Collectors.joining(", "));
     }
 
     private static void ensureAlive(ChildJvm jvm) {

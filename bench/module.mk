@@ -1,4 +1,4 @@
-# The scale benchmark (bench/README.md): one analyzer and one admission service, as packaged, against an API server and Prometheus stand-in.
+# The scale benchmark (bench/README.md): one analyzer (or BENCH_SCALE_ARGS="--analyzer-replicas N" sharded ones) and one admission service, as packaged, against an API server and Prometheus stand-in.
 # Not part of make test. SIZES and DURATION make a short run possible: make bench-scale SIZES=1000 DURATION=3m
 SIZES ?= 1000,5000,10000
 DURATION ?= 10m

@@ -118,6 +118,14 @@ public final class ScaleBench implements Callable<Integer> {
             description = "How long every Canary may take to be Initialized. Default: ${DEFAULT-VALUE}.")
     Duration initTimeout;
 
+    @Option(
+            names = "--analyzer-replicas",
+            defaultValue = "1",
+            description = "Analyzer replicas, each its own JVM: above 1, with leader election and one shard each"
+                    + " (--shards=N --replicas=N); figures per replica and summed. Default: ${DEFAULT-VALUE} (no leader"
+                    + " election).")
+    int replicas;
+
     @Option(names = "--no-admission", description = "Do not start the admission service next to the analyzer.")
     boolean noAdmission;
 
@@ -187,27 +195,37 @@ public final class ScaleBench implements Callable<Integer> {
             out = repo.resolve("bench/target/scale-" + Instant.now().toString().replace(':', '-'));
         }
         Files.createDirectories(out);
+        Replicas.electionFlags(replicas);
         List<String> rows = new ArrayList<>();
+        List<String> replicaRows = new ArrayList<>();
         List<String> admissionRows = new ArrayList<>();
         for (int size : sizes) {
             Rows r = run(size);
             rows.add(r.analyzer());
+            replicaRows.addAll(r.replicas());
             if (r.admission() != null) {
                 admissionRows.add(r.admission());
             }
-            Files.write(out.resolve("results.md"), tables(rows, admissionRows));
+            Files.write(out.resolve("results.md"), tables(rows, replicaRows, admissionRows));
         }
         System.out.println();
-        tables(rows, admissionRows).forEach(System.out::println);
+        tables(rows, replicaRows, admissionRows).forEach(System.out::println);
         System.out.println("\nresults, logs and recordings: " + out);
         return 0;
     }
 
-    /** One size's rows: the analyzer's, and the admission service's (null with --no-admission). */
-    record Rows(String analyzer, String admission) {}
+    /**
+     * One size's rows: the analyzers' (summed over the replicas), each replica's and their sum's (none for one
+     * replica), and the admission service's (null with --no-admission).
+     */
+    record Rows(String analyzer, List<String> replicas, String admission) {}
 
-    private static List<String> tables(List<String> rows, List<String> admissionRows) {
+    private static List<String> tables(List<String> rows, List<String> replicaRows, List<String> admissionRows) {
         List<String> t = new ArrayList<>(table(rows));
+        if (!replicaRows.isEmpty()) {
+            t.add("");
+            t.addAll(Replicas.table(replicaRows));
+        }
         if (!admissionRows.isEmpty()) {
             t.add("");
             t.addAll(AdmissionFigures.table(admissionRows));
@@ -253,80 +271,136 @@ public final class ScaleBench implements Callable<Integer> {
         Path dir = Files.createDirectories(out.resolve("size-" + size));
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, kubeconfig(apiUrl));
-        int port = freePort();
         List<String> opts = List.of(javaOpts.trim().split("\\s+"));
-        List<String> analyzerCmd = new ArrayList<>(List.of("java"));
-        analyzerCmd.addAll(opts);
-        analyzerCmd.addAll(List.of(
-                "-jar",
-                analyzerJar().toString(),
-                "--kubeconfig=" + kubeconfig,
-                "--no-leader-election",
-                "--metrics-server=http://127.0.0.1:" + gatesPort,
-                "--listen-address=127.0.0.1",
-                "--port=" + port,
-                "--log-format=json"));
-        if (!analyzerArgs.isBlank()) {
-            analyzerCmd.addAll(List.of(analyzerArgs.trim().split("\\s+")));
+        List<Integer> ports = new ArrayList<>();
+        List<List<String>> analyzerCmds = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            int port = freePort();
+            ports.add(port);
+            List<String> analyzerCmd = new ArrayList<>(List.of("java"));
+            analyzerCmd.addAll(opts);
+            analyzerCmd.addAll(List.of("-jar", analyzerJar().toString(), "--kubeconfig=" + kubeconfig));
+            analyzerCmd.addAll(Replicas.electionFlags(replicas));
+            analyzerCmd.addAll(List.of(
+                    "--metrics-server=http://127.0.0.1:" + gatesPort,
+                    "--listen-address=127.0.0.1",
+                    "--port=" + port,
+                    "--log-format=json"));
+            if (!analyzerArgs.isBlank()) {
+                analyzerCmd.addAll(List.of(analyzerArgs.trim().split("\\s+")));
+            }
+            analyzerCmds.add(analyzerCmd);
         }
         List<String> baselineCmd = new ArrayList<>(List.of("java"));
         baselineCmd.addAll(opts);
         baselineCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Baseline.class.getName(), apiUrl));
-        Map<String, String> env = Map.of("HOSTNAME", "sluice-analyzer-bench");
         AdmissionFigures admissionFigures = noAdmission ? null : new AdmissionFigures(size);
         long started = System.currentTimeMillis();
         try (AdmissionService admission = startAdmission(admissionFigures, dir, kubeconfig);
-                ChildJvm analyzer = ChildJvm.start("analyzer", analyzerCmd, env, dir.resolve("analyzer.log"));
+                Analyzers analyzers = Analyzers.start(analyzerCmds, dir, replicas);
                 ChildJvm baseline = ChildJvm.start("baseline", baselineCmd, Map.of(), dir.resolve("baseline.log"))) {
-            Duration toInitialized = awaitInitialized(api, size, started, analyzer);
+            if (replicas > 1) {
+                Map<String, List<Integer>> held = awaitSpread(api, analyzers);
+                say(
+                        "size %d: every replica holds a shard %.1f s after the analyzers started: %s",
+                        size, (System.currentTimeMillis() - started) / 1e3, held);
+            }
+            Duration toInitialized = awaitInitialized(api, size, started, analyzers);
             say("size %d: all Initialized %.1f s after the analyzer started", size, toInitialized.toMillis() / 1e3);
 
             cluster.release(size, "6.0.1");
             long released = System.currentTimeMillis();
             say("size %d: new revision on every target; warming up for one interval and a half", size);
             Thread.sleep(interval.toMillis() * 3 / 2);
-            ensureAlive(analyzer);
+            analyzers.ensureAlive();
 
-            ChildJvm.Histogram startHeap = soak ? analyzer.liveHeap(0) : null;
+            Long startHeap = soak
+                    ? analyzers.jvms().stream()
+                            .mapToLong(a -> a.liveHeap(0).totalBytes())
+                            .sum()
+                    : null;
             ticks.measure();
-            Snapshot before = new Snapshot(api, gates, analyzer, baseline, reconciles(port));
+            Snapshot before = new Snapshot(api, gates, analyzers, baseline, ports);
             if (jfrSizes.contains(size)) {
-                analyzer.jcmd(
-                        "JFR.start",
-                        "name=bench",
-                        "settings=profile",
-                        "filename=" + dir.resolve("analyzer.jfr").toAbsolutePath());
+                for (int i = 0; i < replicas; i++) {
+                    analyzers
+                            .jvms()
+                            .get(i)
+                            .jcmd(
+                                    "JFR.start",
+                                    "name=bench",
+                                    "settings=profile",
+                                    "filename="
+                                            + dir.resolve(Replicas.file(i, replicas, "jfr"))
+                                                    .toAbsolutePath());
+                }
             }
             List<String> rss = new ArrayList<>();
             long windowStart = System.nanoTime();
             long end = windowStart + duration.toNanos();
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                ensureAlive(analyzer);
+                analyzers.ensureAlive();
                 rss.add(String.format(
-                        "%.0f s: analyzer VmRSS %d MiB, baseline VmRSS %d MiB,%s phases %s",
+                        "%.0f s: analyzer VmRSS %s MiB, baseline VmRSS %d MiB,%s phases %s",
                         (System.nanoTime() - windowStart) / 1e9,
-                        analyzer.statusKib("VmRSS") / 1024,
+                        analyzers.jvms().stream()
+                                .map(a -> Long.toString(a.statusKib("VmRSS") / 1024))
+                                .collect(Collectors.joining(" + ")),
                         baseline.statusKib("VmRSS") / 1024,
                         admissionRss(admission),
                         phases(api)));
                 say("size %d: %s", size, rss.get(rss.size() - 1));
             }
             Ticks.Result result = ticks.stop();
-            Snapshot after = new Snapshot(api, gates, analyzer, baseline, reconciles(port));
+            Snapshot after = new Snapshot(api, gates, analyzers, baseline, ports);
             if (jfrSizes.contains(size)) {
-                analyzer.jcmd("JFR.stop", "name=bench");
+                for (ChildJvm a : analyzers.jvms()) {
+                    a.jcmd("JFR.stop", "name=bench");
+                }
             }
             double secs = (System.nanoTime() - windowStart) / 1e9;
-            ChildJvm.Histogram aHeap = analyzer.liveHeap(25);
+            List<ChildJvm.Histogram> aHeaps = new ArrayList<>();
+            List<Replicas.Figures> figures = new ArrayList<>();
+            List<String> hwm = new ArrayList<>();
+            for (int i = 0; i < replicas; i++) {
+                ChildJvm a = analyzers.jvms().get(i);
+                ChildJvm.Histogram h = a.liveHeap(25);
+                aHeaps.add(h);
+                hwm.add(Long.toString(a.statusKib("VmHWM")));
+                figures.add(new Replicas.Figures(
+                        h.totalBytes(),
+                        a.statusKib("VmRSS"),
+                        after.cpuMs.get(i) - before.cpuMs.get(i),
+                        after.reconciles.get(i) - before.reconciles.get(i)));
+            }
+            Replicas.Figures summed = Replicas.Figures.sum(figures);
             ChildJvm.Histogram bHeap = baseline.liveHeap(15);
-            long aRss = analyzer.statusKib("VmRSS");
+            long aHeapBytes = summed.heapBytes();
+            long aRss = summed.rssKib();
             long bRss = baseline.statusKib("VmRSS");
-            long aHwm = analyzer.statusKib("VmHWM");
             long t = Math.max(1, result.ticks());
             long apiRequests = after.apiRequests - before.apiRequests;
-            long aCpu = after.analyzerCpuMs - before.analyzerCpuMs;
+            long aCpu = summed.cpuMs();
             long bCpu = after.baselineCpuMs - before.baselineCpuMs;
+            List<String> replicaRows = new ArrayList<>();
+            List<String> histograms = new ArrayList<>();
+            if (replicas > 1) {
+                Map<String, List<Integer>> held = held(api, analyzers);
+                for (int i = 0; i < replicas; i++) {
+                    String id = Replicas.identity(i, replicas);
+                    replicaRows.add(Replicas.row(size, id, shards(held.get(id)), figures.get(i), result.ticks(), secs));
+                    say("size %d: %s", size, replicaRows.get(i));
+                }
+                replicaRows.add(Replicas.row(size, "all", "all", summed, result.ticks(), secs));
+            }
+            for (int i = 0; i < replicas; i++) {
+                histograms.add(
+                        replicas == 1
+                                ? "analyzer heap histogram:"
+                                : Replicas.identity(i, replicas) + " heap histogram:");
+                histograms.addAll(aHeaps.get(i).top());
+            }
             Files.write(
                     dir.resolve("details.txt"),
                     Stream.of(
@@ -338,20 +412,17 @@ public final class ScaleBench implements Callable<Integer> {
                                             "watches opened: " + api.watches.sum(),
                                             "stand-in API busy: " + (after.apiBusyMs - before.apiBusyMs) + " ms",
                                             "webhook calls: " + (after.webhooks - before.webhooks),
-                                            "reconciles: " + (after.reconciles - before.reconciles),
-                                            "analyzer VmHWM KiB: " + aHwm,
+                                            "reconciles: " + summed.reconciles(),
+                                            "analyzer VmHWM KiB: " + String.join(" + ", hwm),
                                             startHeap == null
                                                     ? "heap slope: not measured (--soak)"
                                                     : String.format(
                                                             "analyzer live heap at the window's start %.1f MiB, at its"
                                                                     + " end %.1f MiB: %.2f MiB per minute",
-                                                            startHeap.totalBytes() / 1048576.0,
-                                                            aHeap.totalBytes() / 1048576.0,
-                                                            (aHeap.totalBytes() - startHeap.totalBytes())
-                                                                    / 1048576.0
-                                                                    / (secs / 60)),
-                                            "analyzer heap histogram:"),
-                                    aHeap.top(),
+                                                            startHeap / 1048576.0,
+                                                            aHeapBytes / 1048576.0,
+                                                            (aHeapBytes - startHeap) / 1048576.0 / (secs / 60))),
+                                    histograms,
                                     List.of("baseline heap histogram:"),
                                     bHeap.top(),
                                     List.of("RSS samples:"),
@@ -359,13 +430,13 @@ public final class ScaleBench implements Callable<Integer> {
                             .flatMap(List::stream)
                             .toList());
             String row = String.format(
-                    "| %d | %.1f s | %.0f / %.0f (%.1fx) | %d / %d | %d | %.2f / %.2f / %.2f | %.1f | %.2f | %.1f |"
+                    "| %s | %.1f s | %.0f / %.0f (%.1fx) | %d / %d | %d | %.2f / %.2f / %.2f | %.1f | %.2f | %.1f |"
                             + " %.1f | %.2f | %.3f / %.3f (%.1fx) | %s |",
-                    size,
+                    replicas == 1 ? Integer.toString(size) : size + " (" + replicas + " replicas)",
                     toInitialized.toMillis() / 1e3,
-                    aHeap.totalBytes() / 1048576.0,
+                    aHeapBytes / 1048576.0,
                     bHeap.totalBytes() / 1048576.0,
-                    (double) aHeap.totalBytes() / bHeap.totalBytes(),
+                    (double) aHeapBytes / bHeap.totalBytes(),
                     aRss / 1024,
                     bRss / 1024,
                     result.ticks(),
@@ -374,7 +445,7 @@ public final class ScaleBench implements Callable<Integer> {
                     result.percentile(100) / 1e3,
                     apiRequests / secs,
                     (double) apiRequests / t,
-                    (double) (after.reconciles - before.reconciles) / t,
+                    (double) summed.reconciles() / t,
                     (after.queries - before.queries) / secs,
                     (double) aCpu / t,
                     aCpu / 1000.0 / secs,
@@ -389,7 +460,7 @@ public final class ScaleBench implements Callable<Integer> {
                         admission, api, cluster, vertx, admissionReviews, admissionConnections, dir);
                 say("size %d: admission %s", size, admissionRow);
             }
-            return new Rows(row, admissionRow);
+            return new Rows(row, replicaRows, admissionRow);
         } finally {
             try {
                 server.destroy();
@@ -434,11 +505,13 @@ public final class ScaleBench implements Callable<Integer> {
         final long apiBusyMs;
         final long queries;
         final long webhooks;
-        final long analyzerCpuMs;
-        final long baselineCpuMs;
-        final long reconciles;
+        /** Each analyzer replica's CPU so far (ms) and reconciles so far. */
+        final List<Long> cpuMs;
 
-        Snapshot(StandInApi api, StandInGates gates, ChildJvm analyzer, ChildJvm baseline, long reconciles) {
+        final List<Long> reconciles;
+        final long baselineCpuMs;
+
+        Snapshot(StandInApi api, StandInGates gates, Analyzers analyzers, ChildJvm baseline, List<Integer> ports) {
             apiRequests = api.requestCount();
             byMethod = api.requests.entrySet().stream()
                     .collect(Collectors.toMap(
@@ -446,9 +519,9 @@ public final class ScaleBench implements Callable<Integer> {
             apiBusyMs = api.busyNanos.sum() / 1_000_000;
             queries = gates.queries.sum();
             webhooks = gates.webhooks.sum();
-            analyzerCpuMs = analyzer.cpuMs();
+            cpuMs = analyzers.jvms().stream().map(ChildJvm::cpuMs).toList();
+            reconciles = ports.stream().map(ScaleBench::reconciles).toList();
             baselineCpuMs = baseline.cpuMs();
-            this.reconciles = reconciles;
         }
     }
 
@@ -465,7 +538,7 @@ public final class ScaleBench implements Callable<Integer> {
     }
 
     /** Reconciles so far: the count of {@code sluice_reconcile_duration_seconds} over every result. */
-    private static long reconciles(int port) {
+    private static long reconciles(Integer port) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient()
                     .send(
@@ -485,15 +558,16 @@ public final class ScaleBench implements Callable<Integer> {
         }
     }
 
-    private Duration awaitInitialized(StandInApi api, int size, long started, ChildJvm analyzer)
+    private Duration awaitInitialized(StandInApi api, int size, long started, Analyzers analyzers)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + initTimeout.toMillis();
         long lastSay = 0;
         while (api.initializedAt.size() < size) {
-            ensureAlive(analyzer);
+            analyzers.ensureAlive();
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException(api.initializedAt.size() + " of " + size
-                        + " Canaries Initialized after " + initTimeout + "; see " + analyzer.log);
+                        + " Canaries Initialized after " + initTimeout + "; see "
+                        + analyzers.jvms().get(0).log);
             }
             if (System.currentTimeMillis() - lastSay > 15_000) {
                 lastSay = System.currentTimeMillis();
@@ -510,9 +584,72 @@ public final class ScaleBench implements Callable<Integer> {
         return Duration.ofMillis(last - started);
     }
 
+    /** Waits, within --init-timeout, until every replica holds at least one shard's Lease; returns who holds what. */
+    private Map<String, List<Integer>> awaitSpread(StandInApi api, Analyzers analyzers) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + initTimeout.toMillis();
+        Map<String, List<Integer>> held = held(api, analyzers);
+        while (!Replicas.spread(held)) {
+            analyzers.ensureAlive();
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(
+                        "the shards are not spread over the replicas after " + initTimeout + ": " + held);
+            }
+            Thread.sleep(200);
+            held = held(api, analyzers);
+        }
+        return held;
+    }
+
+    /** The shards each replica holds now, from the shards' Leases in the stand-in. */
+    private static Map<String, List<Integer>> held(StandInApi api, Analyzers analyzers) {
+        int n = analyzers.jvms().size();
+        List<String> holders = new ArrayList<>();
+        for (int shard = 0; shard < n; shard++) {
+            holders.add(Replicas.holder(api.read(Replicas.leasePath(shard))));
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(Replicas.identity(i, n));
+        }
+        return Replicas.held(ids, holders);
+    }
+
+    private static String shards(List<Integer> held) {
+        return held.isEmpty() ? "none" : held.stream().map(i -> "shard-" + i).collect(Collectors.joining(", "));
+    }
+
     private static void ensureAlive(ChildJvm jvm) {
         if (!jvm.alive()) {
             throw new IllegalStateException(jvm.name + " exited with " + jvm.process.exitValue() + "; see " + jvm.log);
+        }
+    }
+
+    /** The analyzer replicas' JVMs, each under its own identity and log, stopped together. */
+    private record Analyzers(List<ChildJvm> jvms) implements AutoCloseable {
+        static Analyzers start(List<List<String>> commands, Path dir, int n) {
+            List<ChildJvm> started = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    started.add(ChildJvm.start(
+                            n == 1 ? "analyzer" : Replicas.identity(i, n),
+                            commands.get(i),
+                            Map.of("HOSTNAME", Replicas.identity(i, n)),
+                            dir.resolve(Replicas.file(i, n, "log"))));
+                }
+            } catch (RuntimeException e) {
+                started.forEach(ChildJvm::close);
+                throw e;
+            }
+            return new Analyzers(List.copyOf(started));
+        }
+
+        void ensureAlive() {
+            jvms.forEach(ScaleBench::ensureAlive);
+        }
+
+        @Override
+        public void close() {
+            jvms.forEach(ChildJvm::close);
         }
     }
 

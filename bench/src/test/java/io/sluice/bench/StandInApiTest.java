@@ -8,20 +8,26 @@ import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The stand-in answers paged lists as an API server does. */
+/** The stand-in answers paged lists as an API server does, and the Leases of sharded analyzers. */
 class StandInApiTest {
     static final int OBJECTS = 1_201;
 
@@ -125,6 +131,40 @@ class StandInApiTest {
             assertThat(api.pages.sum()).isEqualTo(3);
         } finally {
             informer.stop();
+        }
+    }
+
+    @Test
+    void aShardLeaseTakenAndRenewedByALeaderElectorReadsBackWithItsHolder() throws Exception {
+        CountDownLatch leading = new CountDownLatch(1);
+        CompletableFuture<?> elector = client.leaderElector()
+                .withConfig(new LeaderElectionConfigBuilder()
+                        .withName("shard-0")
+                        .withLock(
+                                new LeaseLock(Replicas.LEASE_NAMESPACE, Replicas.LEASE_NAME + "-shard-0", "replica-a"))
+                        .withLeaseDuration(Duration.ofSeconds(10))
+                        .withRenewDeadline(Duration.ofSeconds(8))
+                        .withRetryPeriod(Duration.ofMillis(100))
+                        .withLeaderCallbacks(new LeaderCallbacks(leading::countDown, () -> {}, id -> {}))
+                        .build())
+                .build()
+                .start();
+        try {
+            assertThat(leading.await(60, TimeUnit.SECONDS)).isTrue();
+            String taken = api.read(Replicas.leasePath(0));
+            assertThat(Replicas.holder(taken)).isEqualTo("replica-a");
+            // A renewal is an update of the Lease the stand-in answers: its renewTime moves.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String now = taken;
+            while (now.equals(taken)) {
+                assertThat(System.nanoTime()).as("the Lease was never renewed").isLessThan(deadline);
+                Thread.onSpinWait();
+                now = api.read(Replicas.leasePath(0));
+            }
+            assertThat(Replicas.holder(now)).isEqualTo("replica-a");
+            assertThat(Replicas.holder(api.read(Replicas.leasePath(1)))).isNull();
+        } finally {
+            elector.cancel(true);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.sluice.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -119,19 +117,6 @@ class StandInApiTest {
                 .isInstanceOfSatisfying(
                         KubernetesClientException.class,
                         e -> assertThat(e.getCode()).isEqualTo(410));
-    }
-
-    @Test
-    void anInformerThatPagesItsListFillsItsCache() throws Exception {
-        SharedIndexInformer<ConfigMap> informer =
-                client.configMaps().inAnyNamespace().withLimit(500L).runnableInformer(0);
-        try {
-            informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            assertThat(informer.getStore().list()).hasSize(OBJECTS);
-            assertThat(api.pages.sum()).isEqualTo(3);
-        } finally {
-            informer.stop();
-        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,9 +41,8 @@ final class DatadogProvider implements MetricsProvider {
     }
 
     @Override
-    public String problem(ProviderTarget target) {
-        String key = target.missingKey(TYPE, API_KEY, APPLICATION_KEY);
-        return key != null ? key : ProviderAnswers.addressProblem(TYPE, target);
+    public List<String> secretKeys() {
+        return List.of(API_KEY, APPLICATION_KEY);
     }
 
     @Override

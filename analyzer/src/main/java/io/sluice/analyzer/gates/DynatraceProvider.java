@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,9 +36,8 @@ final class DynatraceProvider implements MetricsProvider {
     }
 
     @Override
-    public String problem(ProviderTarget target) {
-        String address = ProviderAnswers.addressProblem(TYPE, target);
-        return address != null ? address : target.missingKey(TYPE, TOKEN);
+    public List<String> secretKeys() {
+        return List.of(TOKEN);
     }
 
     @Override

@@ -39,12 +39,8 @@ final class GraphiteProvider implements MetricsProvider {
     }
 
     @Override
-    public String problem(ProviderTarget target) {
-        String address = ProviderAnswers.addressProblem(TYPE, target);
-        if (address != null || target.secretName() == null) {
-            return address;
-        }
-        return target.missingKey(TYPE, USERNAME, PASSWORD);
+    public List<String> secretKeys() {
+        return List.of(USERNAME, PASSWORD);
     }
 
     @Override

@@ -38,12 +38,8 @@ final class InfluxDbProvider implements MetricsProvider {
     }
 
     @Override
-    public String problem(ProviderTarget target) {
-        String address = ProviderAnswers.addressProblem(TYPE, target);
-        if (address != null || target.secretName() == null) {
-            return address;
-        }
-        return target.missingKey(TYPE, TOKEN, ORG);
+    public List<String> secretKeys() {
+        return List.of(TOKEN, ORG);
     }
 
     @Override

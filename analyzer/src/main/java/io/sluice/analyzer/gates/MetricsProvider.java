@@ -1,7 +1,9 @@
 package io.sluice.analyzer.gates;
 
+import io.sluice.model.validation.MetricTemplateValidator;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A metrics backend that a MetricTemplate names in {@code spec.provider.type}. Each implementation keeps Flagger's
@@ -20,11 +22,28 @@ interface MetricsProvider {
     }
 
     /**
-     * Why {@code target} cannot be asked at all (no address, a Secret key the provider needs is missing), or null. The
-     * gate checks it before {@link #query} and {@link #online}, and reports it as the template's provider error.
+     * The Secret keys the provider reads its credentials from, Flagger's names; empty when it reads none. They are
+     * required for the types admission requires a {@code secretRef} of ({@link MetricTemplateValidator#SECRET_KEYS});
+     * for the others they are needed only once a template names a Secret.
+     */
+    default List<String> secretKeys() {
+        return List.of();
+    }
+
+    /**
+     * Why {@code target} cannot be asked at all (an address that is missing or not a URL, a Secret key the provider
+     * needs is missing), or null. The gate checks it before {@link #query} and {@link #online}, and reports it as the
+     * template's provider error.
      */
     default String problem(ProviderTarget target) {
-        return null;
+        String address = ProviderAnswers.addressProblem(type(), target);
+        if (address != null || secretKeys().isEmpty()) {
+            return address;
+        }
+        if (target.secretName() == null && !MetricTemplateValidator.SECRET_KEYS.containsKey(type())) {
+            return null;
+        }
+        return target.missingKey(type(), secretKeys().toArray(String[]::new));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,9 +40,8 @@ final class NewRelicProvider implements MetricsProvider {
     }
 
     @Override
-    public String problem(ProviderTarget target) {
-        String key = target.missingKey(TYPE, ACCOUNT_ID, QUERY_KEY);
-        return key != null ? key : ProviderAnswers.addressProblem(TYPE, target);
+    public List<String> secretKeys() {
+        return List.of(ACCOUNT_ID, QUERY_KEY);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,9 +44,8 @@ final class SplunkProvider implements MetricsProvider {
     }
 
     @Override
-    public String problem(ProviderTarget target) {
-        String address = ProviderAnswers.addressProblem(TYPE, target);
-        return address != null ? address : target.missingKey(TYPE, TOKEN);
+    public List<String> secretKeys() {
+        return List.of(TOKEN);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -319,6 +320,9 @@ final class ShardLeases implements LeaseHolder {
             boolean free = r == null
                     || r.getHolderIdentity() == null
                     || r.getHolderIdentity().isEmpty()
+                    // A Lease written by another tool may lack its times: nothing then says it is still held.
+                    || r.getRenewTime() == null
+                    || r.getLeaseDuration() == null
                     || !r.getRenewTime().toInstant().plus(r.getLeaseDuration()).isAfter(now);
             if (!free) {
                 s.freeSince = null;
@@ -365,6 +369,9 @@ final class ShardLeases implements LeaseHolder {
     }
 
     private void compete(Slot s) {
+        // The callbacks act only while their elector is still the slot's: one cancelled during its acquiring write
+        // may still report leading after the slot was cleared, and would mark the shard held with no elector.
+        AtomicReference<LeaderElector> self = new AtomicReference<>();
         LeaderElector elector = client.leaderElector()
                 .withConfig(new LeaderElectionConfigBuilder()
                         .withName(config.lease(s.shard))
@@ -375,18 +382,23 @@ final class ShardLeases implements LeaseHolder {
                         .withLock(new RecordingLock(s))
                         .withLeaderCallbacks(new LeaderCallbacks(
                                 () -> {
-                                    s.leading = true;
+                                    if (s.elector == self.get()) {
+                                        s.leading = true;
+                                    }
                                     poke();
                                     tellSoon();
                                 },
                                 () -> {
-                                    s.leading = false;
+                                    if (s.elector == self.get()) {
+                                        s.leading = false;
+                                    }
                                     poke();
                                     tellSoon();
                                 },
                                 holder -> {}))
                         .build())
                 .build();
+        self.set(elector);
         s.elector = elector;
         CompletableFuture<?> running = elector.start();
         s.running = running;

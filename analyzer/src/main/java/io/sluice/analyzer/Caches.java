@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * Namespaces are watched cluster-wide (with {@code --namespace} too): a Namespace's annotation caps the concurrency
  * budget there, and there are few of them.
  *
- * <p>The objects returned are the stores' own: callers must not modify them.
+ * <p>Deployments and Services are kept as JSON text and decoded on each read ({@link CompactStore}): those reads
+ * return copies. The other objects returned are the stores' own: callers must not modify them.
  */
 final class Caches {
     final SharedIndexInformer<Canary> canaries;
@@ -49,8 +50,9 @@ final class Caches {
         this.routeTables = op(client.resources(RouteTable.class)).runnableInformer(0);
         this.namespaces = client.namespaces().runnableInformer(0);
         canaries.itemStore(new TrimmedStore<>());
-        deployments.itemStore(new TrimmedStore<>());
-        services.itemStore(new TrimmedStore<>());
+        // Read by key only, and most of a cluster's objects: kept as JSON text (CompactStore).
+        deployments.itemStore(new CompactStore<>(GenericKubernetesResource.class, client.getKubernetesSerialization()));
+        services.itemStore(new CompactStore<>(Service.class, client.getKubernetesSerialization()));
         routeTables.itemStore(new TrimmedStore<>());
         namespaces.itemStore(new TrimmedStore<>());
     }

@@ -44,6 +44,18 @@ class ClusterViewTest {
                                     .build()));
                     return d;
                 });
+        cluster.client
+                .services()
+                .inNamespace("test")
+                .resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("plain")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToSelector("app", "podinfo")
+                        .endSpec()
+                        .build())
+                .create();
         caches = new Caches(cluster.client, "test");
         caches.start().get(30, TimeUnit.SECONDS);
         view = new ClusterView(
@@ -190,5 +202,23 @@ class ClusterViewTest {
                 .isNotEmpty();
         assertThat(await(view.rawDeployment("test", "podinfo")).getMetadata().getManagedFields())
                 .isNullOrEmpty();
+    }
+
+    @Test
+    @DisplayName(
+            "Deployments and Services are cached as text: each read is a copy, so changing one changes nothing cached")
+    void deploymentsAndServicesAreReadAsCopies() throws Exception {
+        var first = await(view.rawDeployment("test", "podinfo"));
+        first.getMetadata().getLabels().put("changed", "by a caller");
+        var second = await(view.rawDeployment("test", "podinfo"));
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.getMetadata().getLabels()).doesNotContainKey("changed");
+        assertThat(second.getMetadata().getResourceVersion())
+                .isEqualTo(first.getMetadata().getResourceVersion());
+
+        var service = await(view.service("test", "plain"));
+        assertThat(service).isNotNull();
+        service.getSpec().setSelector(java.util.Map.of("app", "other"));
+        assertThat(await(view.service("test", "plain")).getSpec().getSelector()).containsEntry("app", "podinfo");
     }
 }

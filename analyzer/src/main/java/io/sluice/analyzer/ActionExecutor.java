@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,10 @@ final class ActionExecutor {
     private final WebhookGate webhooks;
     private final Notifier notifier;
     private final EventRecorder events;
+    /** While false, no action starts; see {@link #fencedBy}. */
+    private final BooleanSupplier fence;
+
+    private final String refusal;
 
     ActionExecutor(
             Kube kube,
@@ -60,6 +65,18 @@ final class ActionExecutor {
             WebhookGate webhooks,
             Notifier notifier,
             EventRecorder events) {
+        this(kube, view, settings, webhooks, notifier, events, () -> true, null);
+    }
+
+    private ActionExecutor(
+            Kube kube,
+            ClusterView view,
+            Settings settings,
+            WebhookGate webhooks,
+            Notifier notifier,
+            EventRecorder events,
+            BooleanSupplier fence,
+            String refusal) {
         this.kube = kube;
         this.view = view;
         this.json = kube.serialization();
@@ -67,17 +84,26 @@ final class ActionExecutor {
         this.webhooks = webhooks;
         this.notifier = notifier;
         this.events = events;
-    }
-
-    Future<Void> run(Snapshot s, List<Action> actions) {
-        return run(s, actions, () -> true);
+        this.fence = fence;
+        this.refusal = refusal;
     }
 
     /**
-     * Runs {@code actions} in order while {@code fence} holds; once it drops (this replica no longer holds the
-     * Canary's shard) every remaining action is refused as a write after lost leadership is.
+     * The executor for one Canary on a sharded replica: its actions run only while {@code held} (the Canary's shard is
+     * held here), checked before each action starts and, for every write, again on the worker right before the
+     * request ({@link Kube#fenced}), so that neither a later action nor a write already queued goes out once the
+     * shard is lost. Events are fenced the same way.
      */
-    Future<Void> run(Snapshot s, List<Action> actions, java.util.function.BooleanSupplier fence) {
+    ActionExecutor fencedBy(BooleanSupplier held, String why) {
+        Kube fenced = kube.fenced(held, why);
+        return new ActionExecutor(fenced, view, settings, webhooks, notifier, events.through(fenced), held, why);
+    }
+
+    /**
+     * Runs {@code actions} in order while the fence holds; once it drops every remaining action is refused as a
+     * write after lost leadership is.
+     */
+    Future<Void> run(Snapshot s, List<Action> actions) {
         Throwable[] first = {null};
         Perform perform = new Perform(s);
         Future<Void> chain = Future.succeededFuture();
@@ -92,7 +118,7 @@ final class ActionExecutor {
                 }
                 Future<Void> done = fence.getAsBoolean()
                         ? a.accept(perform)
-                        : Future.failedFuture(new Kube.NotLeaderException("the Canary's shard is no longer held here"));
+                        : Future.failedFuture(new Kube.NotLeaderException(refusal));
                 return done.recover(err -> {
                     if (first[0] == null) {
                         first[0] = err;

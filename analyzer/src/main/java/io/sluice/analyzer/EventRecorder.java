@@ -40,18 +40,28 @@ final class EventRecorder {
     private final Clock clock;
     private final String instance;
     /** {@code namespace/name} → the count this process last wrote. */
-    private final Map<String, Integer> counts = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > MEMORY;
-        }
-    });
+    private final Map<String, Integer> counts;
 
     EventRecorder(Kube kube, Notifier notifier, Clock clock, String instance) {
+        this(kube, notifier, clock, instance, Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                return size() > MEMORY;
+            }
+        }));
+    }
+
+    private EventRecorder(Kube kube, Notifier notifier, Clock clock, String instance, Map<String, Integer> counts) {
         this.kube = kube;
         this.notifier = notifier;
         this.clock = clock;
         this.instance = instance;
+        this.counts = counts;
+    }
+
+    /** The same recorder (and memory of counts), writing through {@code other}: a view fenced by a shard. */
+    EventRecorder through(Kube other) {
+        return new EventRecorder(other, notifier, clock, instance, counts);
     }
 
     /** The Event a decision asked for. */

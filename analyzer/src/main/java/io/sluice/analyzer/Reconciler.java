@@ -217,13 +217,8 @@ final class Reconciler {
             }
             started.starting(key, canary, d.status());
         }
-        if (!owns.test(key)) {
-            if (starts) {
-                started.forget(key);
-            }
-            return Future.failedFuture(new Kube.NotLeaderException("the shard of " + key + " is no longer held here"));
-        }
-        return statuses.write(canary, d.status())
+        return statuses.fencedBy(() -> owns.test(key), notHeld(key))
+                .write(canary, d.status())
                 .andThen(ar -> {
                     if (starts && ar.succeeded()) {
                         started.written(key, ar.result());
@@ -262,21 +257,27 @@ final class Reconciler {
         Outcome outcome = new Outcome(d.requeue(), d.consumedTick(), false, d.status());
         long started = System.nanoTime();
         String key = Controller.key(read);
-        return executor.run(s, d.actions(), () -> owns.test(key)).transform(ar -> {
-            if (!s.observations().blocked()) {
-                // A Canary that must not act is no run: the run metrics keep not seeing it.
-                long end = System.nanoTime();
-                listener.reconciled(s.canary(), read.getStatus(), d.status(), Duration.ofNanos(end - started));
-                if (d.analysed()) {
-                    listener.analysed(s.canary(), Duration.ofNanos(end - checksStarted));
-                }
-            }
-            // The status is written either way: a failed action must not leave the tick owed, or the retry that
-            // repairs it would also take the next step early.
-            return ar.succeeded()
-                    ? Future.succeededFuture(outcome)
-                    : Future.failedFuture(new ActionsFailed(ar.cause(), outcome));
-        });
+        return executor.fencedBy(() -> owns.test(key), notHeld(key))
+                .run(s, d.actions())
+                .transform(ar -> {
+                    if (!s.observations().blocked()) {
+                        // A Canary that must not act is no run: the run metrics keep not seeing it.
+                        long end = System.nanoTime();
+                        listener.reconciled(s.canary(), read.getStatus(), d.status(), Duration.ofNanos(end - started));
+                        if (d.analysed()) {
+                            listener.analysed(s.canary(), Duration.ofNanos(end - checksStarted));
+                        }
+                    }
+                    // The status is written either way: a failed action must not leave the tick owed, or the retry that
+                    // repairs it would also take the next step early.
+                    return ar.succeeded()
+                            ? Future.succeededFuture(outcome)
+                            : Future.failedFuture(new ActionsFailed(ar.cause(), outcome));
+                });
+    }
+
+    private static String notHeld(String key) {
+        return "the shard of " + key + " is no longer held here";
     }
 
     private CheckLoop.Gates gates(Canary canary) {

@@ -21,6 +21,11 @@ final class StatusWriter {
         this.json = kube.serialization();
     }
 
+    /** The writer whose writes also need {@code held} ({@link Kube#fenced}): a Canary's, on a sharded replica. */
+    StatusWriter fencedBy(java.util.function.BooleanSupplier held, String why) {
+        return new StatusWriter(kube.fenced(held, why), view);
+    }
+
     /** The Canary as written (with its new resourceVersion), or {@code canary} itself when nothing changed. */
     Future<Canary> write(Canary canary, CanaryStatus status) {
         String before = json.asJson(canary.getStatus() == null ? new CanaryStatus() : canary.getStatus());

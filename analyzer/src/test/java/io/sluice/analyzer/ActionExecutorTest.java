@@ -9,10 +9,16 @@ import io.sluice.analyzer.decision.Observations;
 import io.sluice.analyzer.decision.Severity;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryPhase;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,5 +50,48 @@ class ActionExecutorTest {
                 nothingRead, List.of(new Action.SendAlert(alert.message(), alert.severity(), alert.withMetadata()))));
 
         assertThat(sent).containsExactly("podinfo.test ERROR false Rolling back: no metric data for 1m0s");
+    }
+
+    @Test
+    @DisplayName("an executor fenced by the Canary's shard sends none of the writes it had already asked for once the"
+            + " shard is lost: its Event, queued for a worker, never reaches the API server")
+    void aFencedExecutorsQueuedWritesStayUnsent(SeededApi api) throws Exception {
+        var one = api.vertx.createSharedWorkerExecutor("fence-test", 1);
+        TestGates gates = new TestGates();
+        Kube kube = new Kube(api.cluster.client, one, () -> true);
+        AtomicBoolean held = new AtomicBoolean(true);
+        ActionExecutor executor = new ActionExecutor(
+                        kube,
+                        new ClusterView(api.cluster.caches(), kube),
+                        Settings.defaults(),
+                        gates,
+                        gates,
+                        new EventRecorder(kube, gates, Clock.systemUTC(), "test"))
+                .fencedBy(held::get, "the shard of test/podinfo is no longer held here");
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        one.executeBlocking(
+                () -> {
+                    busy.countDown();
+                    return release.await(60, TimeUnit.SECONDS);
+                },
+                false);
+        busy.await(60, TimeUnit.SECONDS);
+        int before = api.cluster.events().size();
+
+        var ran = executor.run(
+                Snapshot.blocked(
+                        api.cluster.canary(),
+                        Observations.builder("podinfo", "test").build()),
+                List.of(new Action.EmitEvent(
+                        Action.EmitEvent.Type.Normal,
+                        "Advance podinfo.test canary weight 10",
+                        Map.of(),
+                        CanaryPhase.Progressing)));
+        held.set(false);
+        release.countDown();
+        await(ran);
+
+        assertThat(api.cluster.events()).hasSize(before);
     }
 }

@@ -74,4 +74,37 @@ class KubeTest {
         assertThat(live.getLastTimestamp()).isEqualTo("2026-05-17T08:00:40Z");
         assertThat(api.cluster.events()).hasSize(1);
     }
+
+    @Test
+    @DisplayName("a view fenced by a shard refuses, with its reason, a write asked for while the shard was held but"
+            + " still waiting for a worker when the shard was lost")
+    void aFencedViewChecksAgainRightBeforeTheRequest(SeededApi api) throws Exception {
+        var one = api.vertx.createSharedWorkerExecutor("fence-test", 1);
+        AtomicBoolean held = new AtomicBoolean(true);
+        Kube kube = new Kube(api.cluster.client, one, () -> true).fenced(held::get, "shard 2 is no longer held here");
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        one.executeBlocking(
+                () -> {
+                    busy.countDown();
+                    return release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                },
+                false);
+        busy.await(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        var queued = kube.scale("test", "podinfo", 0);
+        held.set(false);
+        release.countDown();
+
+        Throwable refused = awaitFailure(queued);
+        while (refused.getCause() != null) {
+            refused = refused.getCause();
+        }
+        assertThat(refused).isInstanceOf(Kube.NotLeaderException.class).hasMessage("shard 2 is no longer held here");
+        assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
+
+        held.set(true);
+        await(kube.scale("test", "podinfo", 3));
+        assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+    }
 }

@@ -41,17 +41,40 @@ public final class Kube {
     private final WorkerExecutor pool;
     private final BooleanSupplier leading;
     private final RateLimiter limiter;
+    /** Why a write is refused when {@link #leading} is false. */
+    private final String refusal;
 
     public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading) {
         this(client, pool, leading, new RateLimiter(1e6, 1_000_000));
     }
 
     public Kube(KubernetesClient client, WorkerExecutor pool, BooleanSupplier leading, RateLimiter limiter) {
+        this(client, pool, leading, limiter, NotLeaderException.NOT_LEADER);
+        register(client);
+    }
+
+    private Kube(
+            KubernetesClient client,
+            WorkerExecutor pool,
+            BooleanSupplier leading,
+            RateLimiter limiter,
+            String refusal) {
         this.limiter = limiter;
         this.client = client;
         this.pool = pool;
         this.leading = leading;
-        register(client);
+        this.refusal = refusal;
+    }
+
+    /**
+     * The same client, pool and rate limit, whose writes also need {@code held}: checked when a write is asked for and
+     * again on the worker right before the request, after any wait for the rate limit, as the process's lease is. A
+     * sharded replica writes for a Canary through a view fenced by the Canary's shard, so that a write queued before
+     * the shard was lost never goes out.
+     */
+    public Kube fenced(BooleanSupplier held, String why) {
+        BooleanSupplier outer = leading;
+        return new Kube(client, pool, () -> outer.getAsBoolean() && held.getAsBoolean(), limiter, why);
     }
 
     /** Teaches the client's serializer Sluice's kinds; otherwise it reads them as generic resources. */
@@ -85,13 +108,13 @@ public final class Kube {
     /** Runs a blocking write on the pool, unless leadership was lost: a follower must not write at all. */
     <T> Future<T> write(Callable<T> call) {
         if (!leading.getAsBoolean()) {
-            return Future.failedFuture(new NotLeaderException());
+            return Future.failedFuture(new NotLeaderException(refusal));
         }
         return pool.executeBlocking(
                 () -> {
                     throttle();
                     if (!leading.getAsBoolean()) {
-                        throw new NotLeaderException();
+                        throw new NotLeaderException(refusal);
                     }
                     return call.call();
                 },
@@ -100,9 +123,7 @@ public final class Kube {
 
     /** Thrown instead of writing when this process lost (or never had) the lease. */
     public static final class NotLeaderException extends IllegalStateException {
-        NotLeaderException() {
-            this("not the leader: writes are disabled");
-        }
+        static final String NOT_LEADER = "not the leader: writes are disabled";
 
         /** Refused for a narrower reason than the whole process's lease (a shard this replica no longer holds). */
         public NotLeaderException(String why) {

@@ -1035,6 +1035,12 @@ public final class CanaryDecider {
         boolean statusFirst = statusIsIntent(old, old.phase());
         int weight = Statuses.n(old.canaryWeight);
         boolean readable = statusFirst ? routes.routes(100 - weight, weight) : routed != null;
+        if (routes.acceptance() != Routes.Acceptance.PENDING && statusFirst && routed != null && !readable) {
+            // What is missing is a route write of Sluice's own (a crash, or a request that failed after the status
+            // write landed): the end of the tick writes it again. The progress deadline is for Gloo Mesh not
+            // accepting routes; a retry that comes after it (an API server too slow to answer) must not roll back.
+            return tickHeld();
+        }
         if (!readable || routes.acceptance() == Routes.Acceptance.PENDING) {
             return heldForRoutes(promoted, statusFirst || routed == null ? weight : routed);
         }

@@ -2,6 +2,7 @@ package io.sluice.analyzer.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.model.flagger.CanaryDefaults;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,6 +178,38 @@ class RouterWeightsTest {
                     w.tick();
                     assertThat(w.phase()).isEqualTo("Promoting");
                     assertThat(w.events).noneMatch(e -> e.contains("canary weight"));
+                }),
+                row(
+                        "a route write of Sluice's own lost past the progress deadline is repaired, never rolled back",
+                        w -> {
+                            atThirty(w);
+                            w.tick();
+                            assertThat(w.weight()).isEqualTo(60);
+                            // The status write landed, the route write did not, and the retry came after the deadline
+                            // (an
+                            // API server too slow to answer the status write within the client's timeout).
+                            w.routes = Routes.accepted(70, 30);
+                            w.now = w.now.plusSeconds(CanaryDefaults.progressDeadlineSeconds(w.spec) + 60);
+                            w.events.clear();
+                            w.tick();
+                            assertThat(w.phase()).isEqualTo("Progressing");
+                            assertThat(w.events).noneMatch(e -> e.contains("Rolling back"));
+                            assertThat(w.last.consumedTick())
+                                    .as("the step stays owed")
+                                    .isFalse();
+                            assertThat(w.routes).isEqualTo(Routes.accepted(40, 60));
+                            w.reconcile(true);
+                            assertThat(w.phase()).isEqualTo("Promoting");
+                        }),
+                row("a step Gloo Mesh does not accept within the progress deadline still rolls back", w -> {
+                    atThirty(w);
+                    w.routes =
+                            new Routes(null, 70, 30, Routes.Acceptance.PENDING, null, "podinfo-delegate.test", false);
+                    w.now = w.now.plusSeconds(CanaryDefaults.progressDeadlineSeconds(w.spec) + 60);
+                    w.tick();
+                    assertThat(w.events)
+                            .anyMatch(e -> e.contains("Rolling back")
+                                    && e.contains("RouteTable podinfo-delegate.test not accepted at weight 30"));
                 }),
                 row("a first step whose route write was lost does not start the analysis again", w -> {
                     w.initialized().newRevision("rev-2").event();

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * per second ({@code maxTicksPerSecond}): a tick that would fall in a full second moves to the next second with room,
  * so thousands of Canaries started together spread out over their first interval and stay spread. Used on the
  * verticle's context only, so it needs no locks.
+ *
+ * <p>At most {@link #PER_TURN} reconciles start in one turn of the event loop; keys added beyond that wait, in the
+ * order added, for the next turn. A reconcile runs on the event loop up to its first request, about a millisecond or
+ * two: when the caches first fill with 10,000 Canaries, starting them all at once held the event loop for over 20
+ * seconds, and with it the health endpoints and every watch event.
  */
 final class WorkQueue {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
@@ -35,6 +40,8 @@ final class WorkQueue {
      * warning.
      */
     private static final Duration FIRST_CONFLICT_BACKOFF = Duration.ofMillis(100);
+    /** The most reconciles started in one turn of the event loop. */
+    static final int PER_TURN = 64;
 
     /** Where timers come from: Vert.x in production, a hand-driven fake in tests. */
     interface Timers {
@@ -45,8 +52,16 @@ final class WorkQueue {
         /** A monotonic clock, in milliseconds. */
         long nowMs();
 
+        /** Runs {@code task} in a later turn of the event loop, after what is queued there now. */
+        void nextTurn(Runnable task);
+
         static Timers of(Vertx vertx) {
             return new Timers() {
+                @Override
+                public void nextTurn(Runnable task) {
+                    vertx.runOnContext(v -> task.run());
+                }
+
                 @Override
                 public long set(long delayMs, Runnable task) {
                     return vertx.setTimer(delayMs, id -> task.run());
@@ -89,6 +104,11 @@ final class WorkQueue {
     private final BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile;
     private final Set<String> inFlight = new HashSet<>();
     private final Set<String> again = new HashSet<>();
+    /** Keys added after this turn's budget was spent, in the order added. */
+    private final Set<String> waiting = new java.util.LinkedHashSet<>();
+    /** Reconciles started in this turn; set back to 0 by the next turn's timer. */
+    private int startedThisTurn;
+
     private final Set<String> due = new HashSet<>();
     private final Set<String> known = new HashSet<>();
     /** The next analysis tick: makes the key due when it fires. */
@@ -156,7 +176,34 @@ final class WorkQueue {
             again.add(key);
             return;
         }
+        if (startedThisTurn >= PER_TURN) {
+            waiting.add(key);
+            return;
+        }
+        if (startedThisTurn++ == 0) {
+            clock.nextTurn(this::nextTurn);
+        }
         run(key);
+    }
+
+    /** A new turn: the budget is whole again, and the keys that waited start first. */
+    private void nextTurn() {
+        startedThisTurn = 0;
+        if (stopped) {
+            waiting.clear();
+            return;
+        }
+        var it = waiting.iterator();
+        while (it.hasNext() && startedThisTurn < PER_TURN) {
+            String key = it.next();
+            it.remove();
+            add(key);
+        }
+    }
+
+    /** Keys waiting for a turn with room (for tests). */
+    int waiting() {
+        return waiting.size();
     }
 
     private void run(String key) {

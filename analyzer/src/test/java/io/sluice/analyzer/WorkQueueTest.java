@@ -126,8 +126,23 @@ class WorkQueueTest {
 
         final java.util.Map<Long, Timer> pending = new java.util.LinkedHashMap<>();
         final java.util.Set<Long> cancelled = new java.util.HashSet<>();
+        /** Tasks for the event loop's next turn, run by {@link #turn()}. */
+        final java.util.List<Runnable> turns = new java.util.ArrayList<>();
+
         long next = 1;
         long now;
+
+        @Override
+        public void nextTurn(Runnable task) {
+            turns.add(task);
+        }
+
+        /** The event loop's next turn: runs what was queued for it (and not what that queues in turn). */
+        void turn() {
+            var now = List.copyOf(turns);
+            turns.clear();
+            now.forEach(Runnable::run);
+        }
 
         @Override
         public long nowMs() {
@@ -374,5 +389,35 @@ class WorkQueueTest {
                 .isEmpty();
         pending.get(1).complete(watched(Duration.ofSeconds(20)));
         assertThat(told.started).containsExactly("test/podinfo 250");
+    }
+
+    @Test
+    @DisplayName(
+            "at most a turn's budget of reconciles start in one turn of the event loop; the keys beyond it start in"
+                    + " the next turns, in the order they were added, each once")
+    void aBurstOfKeysIsSpreadOverTurns() {
+        FakeTimers timers = new FakeTimers();
+        List<String> started = new java.util.ArrayList<>();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
+            started.add(key);
+            return Promise.<Reconciler.Outcome>promise().future();
+        });
+        int keys = 2 * WorkQueue.PER_TURN + 22;
+        for (int i = 0; i < keys; i++) {
+            q.add("k" + i);
+        }
+        q.add("k" + (keys - 1));
+        assertThat(started).hasSize(WorkQueue.PER_TURN);
+        assertThat(q.waiting()).isEqualTo(keys - WorkQueue.PER_TURN);
+
+        timers.turn();
+        assertThat(started).hasSize(2 * WorkQueue.PER_TURN);
+        timers.turn();
+        assertThat(started).hasSize(keys);
+        assertThat(q.waiting()).isZero();
+        assertThat(started)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, keys)
+                        .mapToObj(i -> "k" + i)
+                        .toList());
     }
 }

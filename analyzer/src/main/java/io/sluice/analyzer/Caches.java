@@ -72,6 +72,19 @@ final class Caches {
                 all().stream().map(i -> i.start().toCompletableFuture()).toArray(CompletableFuture[]::new));
     }
 
+    /** The kinds whose informer has not finished its first list, with how many objects each holds so far. */
+    String listing() {
+        java.util.List<String> kinds = List.of("Canaries", "Deployments", "Services", "RouteTables", "Namespaces");
+        java.util.List<String> open = new java.util.ArrayList<>();
+        for (int i = 0; i < all().size(); i++) {
+            SharedIndexInformer<?> informer = all().get(i);
+            if (!informer.hasSynced()) {
+                open.add(kinds.get(i) + " (" + informer.getStore().listKeys().size() + " so far)");
+            }
+        }
+        return open.isEmpty() ? "none" : String.join(", ", open);
+    }
+
     void stop() {
         all().forEach(SharedIndexInformer::stop);
     }

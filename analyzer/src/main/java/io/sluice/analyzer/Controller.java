@@ -131,6 +131,27 @@ public final class Controller extends AbstractVerticle {
         });
     }
 
+    /**
+     * Waits, on a worker, for every informer's first list, however long it takes: a large cluster behind a busy API
+     * server may need minutes, and exiting would only start the lists over. Which kinds are still listing is logged
+     * every half minute; readiness stays false meanwhile. A list that fails (RBAC, a missing CRD) ends the wait.
+     */
+    private static void awaitFirstLists(Caches caches) throws Exception {
+        java.util.concurrent.CompletableFuture<Void> all = caches.start();
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                all.get(30, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.info(
+                        "still waiting for the first lists of the caches after {} s: {}",
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                        caches.listing());
+            }
+        }
+    }
+
     /** True once every informer finished its first list. */
     public boolean synced() {
         return synced;
@@ -173,7 +194,7 @@ public final class Controller extends AbstractVerticle {
                             // interval (idle ones
                             // too), on every event of its Deployment, and at each resync: a change is seen within one
                             // interval.
-                            caches.start().get(2, TimeUnit.MINUTES);
+                            awaitFirstLists(caches);
                             return null;
                         },
                         false)

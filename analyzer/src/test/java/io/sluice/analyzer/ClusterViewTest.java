@@ -221,4 +221,14 @@ class ClusterViewTest {
         service.getSpec().setSelector(java.util.Map.of("app", "other"));
         assertThat(await(view.service("test", "plain")).getSpec().getSelector()).containsEntry("app", "podinfo");
     }
+
+    @Test
+    @DisplayName("while the caches fill, the kinds still listing are named with what each holds so far")
+    void theKindsStillListingAreNamed() throws Exception {
+        assertThat(caches.listing()).isEqualTo("none");
+        Caches fresh = new Caches(cluster.client, "test");
+        assertThat(fresh.listing())
+                .isEqualTo("Canaries (0 so far), Deployments (0 so far), Services (0 so far), RouteTables (0 so far),"
+                        + " Namespaces (0 so far)");
+    }
 }

@@ -90,6 +90,57 @@ final class ShardLeases implements LeaseHolder {
         void lost(int shard);
     }
 
+    /**
+     * The balance rules of the class comment, without I/O or a clock of their own: which free shard to take and when
+     * to give one back, from counts and instants the competing round read. Remembers until when nothing is given back;
+     * used by the competing thread only.
+     */
+    static final class Balance {
+        private final int share;
+        private final Duration grace;
+        private final Duration duration;
+        /** No shard is given back before this. */
+        private Instant noGiveBackBefore = Instant.MIN;
+
+        Balance(int share, Duration retry, Duration duration) {
+            this.share = share;
+            this.grace = retry.multipliedBy(GRACE_RETRIES);
+            this.duration = duration;
+        }
+
+        Balance(Config config) {
+            this(config.share(), config.retry(), config.duration());
+        }
+
+        /**
+         * Whether to compete for a shard seen free since {@code freeSince}, holding or competing for {@code held}
+         * shards already. Taking one beyond the share whose Lease {@code existed} starts the surplus hold.
+         */
+        boolean take(int held, Instant freeSince, boolean existed, Instant now) {
+            boolean belowShare = held < share;
+            if (!belowShare && now.isBefore(freeSince.plus(grace))) {
+                return false;
+            }
+            if (!belowShare && existed) {
+                noGiveBackBefore = later(noGiveBackBefore, now.plus(duration.multipliedBy(SURPLUS_HOLD)));
+            }
+            return true;
+        }
+
+        /** Whether to give one of {@code held} shards back now; if so, the next may go one lease duration later. */
+        boolean giveBack(int held, Instant now) {
+            if (held <= share || now.isBefore(noGiveBackBefore)) {
+                return false;
+            }
+            noGiveBackBefore = now.plus(duration);
+            return true;
+        }
+
+        private static Instant later(Instant a, Instant b) {
+            return a.isAfter(b) ? a : b;
+        }
+    }
+
     private final class Slot {
         final int shard;
         final Lock reader;
@@ -125,15 +176,15 @@ final class ShardLeases implements LeaseHolder {
     private volatile boolean stopped;
     /** While set, no Lease write of this replica reaches the API server (a network partition, in tests). */
     private volatile boolean partitioned;
-
-    /** No shard is given back before this; this class's thread only. */
-    private Instant noShedBefore = Instant.MIN;
+    /** This class's thread only. */
+    private final Balance balance;
 
     ShardLeases(KubernetesClient client, Config config, Clock clock, Listener listener) {
         this.client = client;
         this.config = config;
         this.clock = clock;
         this.listener = listener;
+        this.balance = new Balance(config);
         for (int i = 0; i < config.shards(); i++) {
             slots.add(new Slot(i));
         }
@@ -340,32 +391,21 @@ final class ShardLeases implements LeaseHolder {
                 competing++;
                 continue;
             }
-            boolean belowShare = owned + competing < config.share();
-            boolean waitedLongEnough =
-                    !now.isBefore(s.freeSince.plus(config.retry().multipliedBy(GRACE_RETRIES)));
-            if (belowShare || waitedLongEnough) {
-                if (!belowShare && r != null) {
-                    noShedBefore =
-                            later(noShedBefore, now.plus(config.duration().multipliedBy(SURPLUS_HOLD)));
-                }
+            if (balance.take(owned + competing, s.freeSince, r != null, now)) {
                 compete(s);
                 competing++;
             }
         }
-        if (owned > config.share() && !now.isBefore(noShedBefore)) {
-            for (int i = config.shards() - 1; i >= 0; i--) {
-                Slot s = slots.get(i);
-                if (s.leading && !s.shedding) {
-                    noShedBefore = now.plus(config.duration());
-                    shed(s);
-                    break;
-                }
+        Slot last = null;
+        for (int i = config.shards() - 1; i >= 0 && last == null; i--) {
+            Slot s = slots.get(i);
+            if (s.leading && !s.shedding) {
+                last = s;
             }
         }
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
+        if (last != null && balance.giveBack(owned, now)) {
+            shed(last);
+        }
     }
 
     private void compete(Slot s) {

@@ -208,32 +208,41 @@ final class ShardLeases implements LeaseHolder {
         return this;
     }
 
-    /** Whether this replica may act on {@code shard}'s Canaries now. */
+    /** Whether this replica may act on {@code shard}'s Canaries now. A question only: see {@link #admits(int)}. */
     boolean holds(int shard) {
         Slot s = slots.get(shard);
         Instant renewed = s.renewed;
-        boolean holds = !stopped
+        return !stopped
                 && !partitioned
                 && s.leading
                 && !s.shedding
                 && renewed != null
                 && clock.instant().isBefore(renewed.plus(config.renew()));
+    }
+
+    /**
+     * {@link #holds(int)}, asked by a caller about to act, which lets the shard's Canary go when refused: a refusal
+     * while the listener still counts the shard as held is noted, so that a drop shorter than the fence thread's
+     * period still re-enqueues the Canaries it let go.
+     */
+    private boolean admits(int shard) {
+        boolean holds = holds(shard);
+        Slot s = slots.get(shard);
         if (!holds && s.told) {
-            // Someone was refused while the listener still counts the shard as held: a drop shorter than the
-            // fence thread's period must still re-enqueue the Canaries a refused reconcile let go.
             s.refused = true;
         }
         return holds;
     }
 
-    /** Whether this replica may act on the Canary of work-queue key {@code namespace/name}. */
+    /** Whether this replica may act on the Canary of work-queue key {@code namespace/name}; the Controller's fence. */
     boolean holdsKey(String key) {
-        return holds(Shards.of(key, config.shards()));
+        return admits(Shards.of(key, config.shards()));
     }
 
+    /** Whether this replica holds any shard: the fence of every write of the process, asked as {@link #holdsKey}. */
     boolean holdsAny() {
         for (int i = 0; i < config.shards(); i++) {
-            if (holds(i)) {
+            if (admits(i)) {
                 return true;
             }
         }

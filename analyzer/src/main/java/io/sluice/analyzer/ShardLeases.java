@@ -322,9 +322,10 @@ final class ShardLeases implements LeaseHolder {
 
     /**
      * Tells the listener whose fence rose or dropped. On a thread of its own, without any I/O, so that a Lease read
-     * that hangs on the competing thread never delays it.
+     * that hangs on the competing thread never delays it. Only ever run there ({@link #start()} and {@link #tellSoon()}
+     * hand it to the one-thread {@code fenceThread} and nobody else calls it), so it needs no lock.
      */
-    private synchronized void tell() {
+    private void tell() {
         for (Slot s : slots) {
             boolean holds = holds(s.shard);
             if (holds != s.told) {

@@ -3,7 +3,6 @@ package io.sluice.analyzer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -80,6 +79,11 @@ final class ShardLeases implements LeaseHolder {
 
         String lease(int shard) {
             return Shards.leaseName(name, shard, shards);
+        }
+
+        /** Shard {@code shard}'s Lease and its timing. */
+        Leadership.Lease leaseOf(int shard) {
+            return new Leadership.Lease(namespace, lease(shard), identity, duration, renew, retry);
         }
     }
 
@@ -422,32 +426,26 @@ final class ShardLeases implements LeaseHolder {
         // The callbacks act only while their elector is still the slot's: one cancelled during its acquiring write
         // may still report leading after the slot was cleared, and would mark the shard held with no elector.
         AtomicReference<LeaderElector> self = new AtomicReference<>();
-        LeaderElector elector = client.leaderElector()
-                .withConfig(new LeaderElectionConfigBuilder()
-                        .withName(config.lease(s.shard))
-                        .withLeaseDuration(config.duration())
-                        .withRenewDeadline(config.renew())
-                        .withRetryPeriod(config.retry())
-                        .withReleaseOnCancel(true)
-                        .withLock(new RecordingLock(s))
-                        .withLeaderCallbacks(new LeaderCallbacks(
-                                () -> {
-                                    if (s.elector == self.get()) {
-                                        s.leading = true;
-                                    }
-                                    poke();
-                                    tellSoon();
-                                },
-                                () -> {
-                                    if (s.elector == self.get()) {
-                                        s.leading = false;
-                                    }
-                                    poke();
-                                    tellSoon();
-                                },
-                                holder -> {}))
-                        .build())
-                .build();
+        LeaderElector elector = Leadership.elector(
+                client,
+                config.leaseOf(s.shard),
+                new RecordingLock(s),
+                new LeaderCallbacks(
+                        () -> {
+                            if (s.elector == self.get()) {
+                                s.leading = true;
+                            }
+                            poke();
+                            tellSoon();
+                        },
+                        () -> {
+                            if (s.elector == self.get()) {
+                                s.leading = false;
+                            }
+                            poke();
+                            tellSoon();
+                        },
+                        holder -> {}));
         self.set(elector);
         s.elector = elector;
         CompletableFuture<?> running = elector.start();

@@ -15,6 +15,7 @@ import io.sluice.model.flagger.CanaryStatus;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.Test;
 class ShardingTest {
     static final int SHARDS = 3;
     static final String NS = "apps";
+    /** The Canaries' analysis interval: one step each. */
+    static final Duration INTERVAL = Duration.ofSeconds(10);
     /** The weights of a run's steps, as {@link Fleet}'s Canary spec gives them: stepWeight 10 up to maxWeight 50. */
     static final List<Integer> STEPS = List.of(10, 20, 30, 40, 50);
     /** A step's Event, {@code Advance <name>.<namespace> canary weight <w>}. */
@@ -256,7 +259,7 @@ class ShardingTest {
                 .containsExactlyInAnyOrder(0, 1, 2);
 
         List<String> names = canaries();
-        names.forEach(n -> fleet.create(NS, n, "10s"));
+        names.forEach(n -> fleet.create(NS, n, INTERVAL.toSeconds() + "s"));
         settleUntil(
                 "every Canary Initialized",
                 () -> names.stream().allMatch(n -> fleet.phase(NS, n).equals("Initialized")));
@@ -333,6 +336,33 @@ class ShardingTest {
                     .as("%s's step Events, each counted as often as it was written", n)
                     .containsExactlyElementsOf(STEPS);
         }
+        // Two replicas acting on one Canary do not take the same step twice (the status write is fenced by its
+        // resourceVersion): each takes the next step on its own schedule, and steps come closer than the interval.
+        // Half of it leaves room for the Events' second-truncated times and a slow write.
+        Map<String, List<Instant>> times = stepTimes();
+        for (String n : names) {
+            List<Instant> at = times.get(n);
+            for (int i = 1; i < at.size(); i++) {
+                assertThat(Duration.between(at.get(i - 1), at.get(i)))
+                        .as("%s's steps one interval apart: %s", n, at)
+                        .isGreaterThanOrEqualTo(INTERVAL.dividedBy(2));
+            }
+        }
+    }
+
+    /** When each step's Event of each Canary was first written, by Canary name, in the order of the weights. */
+    Map<String, List<Instant>> stepTimes() {
+        Map<String, java.util.TreeMap<Integer, Instant>> byWeight = new java.util.TreeMap<>();
+        for (Event e : cluster.client.v1().events().inNamespace(NS).list().getItems()) {
+            Matcher m = STEP.matcher(e.getMessage() == null ? "" : e.getMessage());
+            if (m.matches()) {
+                byWeight.computeIfAbsent(e.getInvolvedObject().getName(), k -> new java.util.TreeMap<>())
+                        .put(Integer.parseInt(m.group(1)), Instant.parse(e.getFirstTimestamp()));
+            }
+        }
+        Map<String, List<Instant>> times = new java.util.TreeMap<>();
+        byWeight.forEach((name, at) -> times.put(name, List.copyOf(at.values())));
+        return times;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,22 +36,34 @@ final class Leadership implements LeaseHolder {
      */
     Leadership(KubernetesClient client, Lease lease, Runnable onStart, Runnable onLost, Consumer<String> onNewLeader) {
         this.lease = lease;
-        this.elector = client.leaderElector()
+        this.elector = elector(
+                client,
+                lease,
+                new LeaseLock(lease.namespace(), lease.name(), lease.identity()),
+                new LeaderCallbacks(
+                        onStart,
+                        () -> {
+                            if (!stopping.get()) {
+                                onLost.run();
+                            }
+                        },
+                        onNewLeader::accept));
+    }
+
+    /**
+     * A fabric8 elector for {@code lease} through {@code lock}, which releases the Lease when cancelled: the one
+     * setup of this class and of {@link ShardLeases}' electors, one per shard.
+     */
+    static LeaderElector elector(KubernetesClient client, Lease lease, Lock lock, LeaderCallbacks callbacks) {
+        return client.leaderElector()
                 .withConfig(new LeaderElectionConfigBuilder()
                         .withName(lease.name())
                         .withLeaseDuration(lease.duration())
                         .withRenewDeadline(lease.renew())
                         .withRetryPeriod(lease.retry())
                         .withReleaseOnCancel(true)
-                        .withLock(new LeaseLock(lease.namespace(), lease.name(), lease.identity()))
-                        .withLeaderCallbacks(new LeaderCallbacks(
-                                onStart,
-                                () -> {
-                                    if (!stopping.get()) {
-                                        onLost.run();
-                                    }
-                                },
-                                onNewLeader::accept))
+                        .withLock(lock)
+                        .withLeaderCallbacks(callbacks)
                         .build())
                 .build();
     }

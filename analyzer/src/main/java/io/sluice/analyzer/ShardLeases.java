@@ -3,7 +3,6 @@ package io.sluice.analyzer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -81,6 +80,11 @@ final class ShardLeases implements LeaseHolder {
         String lease(int shard) {
             return Shards.leaseName(name, shard, shards);
         }
+
+        /** Shard {@code shard}'s Lease and its timing. */
+        Leadership.Lease leaseOf(int shard) {
+            return new Leadership.Lease(namespace, lease(shard), identity, duration, renew, retry);
+        }
     }
 
     /** Told, on this class's fence thread, when the fence of a shard rises or drops. Must not block for long. */
@@ -88,6 +92,57 @@ final class ShardLeases implements LeaseHolder {
         void gained(int shard);
 
         void lost(int shard);
+    }
+
+    /**
+     * The balance rules of the class comment, without I/O or a clock of their own: which free shard to take and when
+     * to give one back, from counts and instants the competing round read. Remembers until when nothing is given back;
+     * used by the competing thread only.
+     */
+    static final class Balance {
+        private final int share;
+        private final Duration grace;
+        private final Duration duration;
+        /** No shard is given back before this. */
+        private Instant noGiveBackBefore = Instant.MIN;
+
+        Balance(int share, Duration retry, Duration duration) {
+            this.share = share;
+            this.grace = retry.multipliedBy(GRACE_RETRIES);
+            this.duration = duration;
+        }
+
+        Balance(Config config) {
+            this(config.share(), config.retry(), config.duration());
+        }
+
+        /**
+         * Whether to compete for a shard seen free since {@code freeSince}, holding or competing for {@code held}
+         * shards already. Taking one beyond the share whose Lease {@code existed} starts the surplus hold.
+         */
+        boolean take(int held, Instant freeSince, boolean existed, Instant now) {
+            boolean belowShare = held < share;
+            if (!belowShare && now.isBefore(freeSince.plus(grace))) {
+                return false;
+            }
+            if (!belowShare && existed) {
+                noGiveBackBefore = later(noGiveBackBefore, now.plus(duration.multipliedBy(SURPLUS_HOLD)));
+            }
+            return true;
+        }
+
+        /** Whether to give one of {@code held} shards back now; if so, the next may go one lease duration later. */
+        boolean giveBack(int held, Instant now) {
+            if (held <= share || now.isBefore(noGiveBackBefore)) {
+                return false;
+            }
+            noGiveBackBefore = now.plus(duration);
+            return true;
+        }
+
+        private static Instant later(Instant a, Instant b) {
+            return a.isAfter(b) ? a : b;
+        }
     }
 
     private final class Slot {
@@ -125,15 +180,15 @@ final class ShardLeases implements LeaseHolder {
     private volatile boolean stopped;
     /** While set, no Lease write of this replica reaches the API server (a network partition, in tests). */
     private volatile boolean partitioned;
-
-    /** No shard is given back before this; this class's thread only. */
-    private Instant noShedBefore = Instant.MIN;
+    /** This class's thread only. */
+    private final Balance balance;
 
     ShardLeases(KubernetesClient client, Config config, Clock clock, Listener listener) {
         this.client = client;
         this.config = config;
         this.clock = clock;
         this.listener = listener;
+        this.balance = new Balance(config);
         for (int i = 0; i < config.shards(); i++) {
             slots.add(new Slot(i));
         }
@@ -157,32 +212,41 @@ final class ShardLeases implements LeaseHolder {
         return this;
     }
 
-    /** Whether this replica may act on {@code shard}'s Canaries now. */
+    /** Whether this replica may act on {@code shard}'s Canaries now. A question only: see {@link #admits(int)}. */
     boolean holds(int shard) {
         Slot s = slots.get(shard);
         Instant renewed = s.renewed;
-        boolean holds = !stopped
+        return !stopped
                 && !partitioned
                 && s.leading
                 && !s.shedding
                 && renewed != null
                 && clock.instant().isBefore(renewed.plus(config.renew()));
+    }
+
+    /**
+     * {@link #holds(int)}, asked by a caller about to act, which lets the shard's Canary go when refused: a refusal
+     * while the listener still counts the shard as held is noted, so that a drop shorter than the fence thread's
+     * period still re-enqueues the Canaries it let go.
+     */
+    private boolean admits(int shard) {
+        boolean holds = holds(shard);
+        Slot s = slots.get(shard);
         if (!holds && s.told) {
-            // Someone was refused while the listener still counts the shard as held: a drop shorter than the
-            // fence thread's period must still re-enqueue the Canaries a refused reconcile let go.
             s.refused = true;
         }
         return holds;
     }
 
-    /** Whether this replica may act on the Canary of work-queue key {@code namespace/name}. */
+    /** Whether this replica may act on the Canary of work-queue key {@code namespace/name}; the Controller's fence. */
     boolean holdsKey(String key) {
-        return holds(Shards.of(key, config.shards()));
+        return admits(Shards.of(key, config.shards()));
     }
 
+    /** Whether this replica holds any shard: the fence of every write of the process, asked as {@link #holdsKey}. */
     boolean holdsAny() {
         for (int i = 0; i < config.shards(); i++) {
-            if (holds(i)) {
+            if (admits(i)) {
                 return true;
             }
         }
@@ -262,9 +326,10 @@ final class ShardLeases implements LeaseHolder {
 
     /**
      * Tells the listener whose fence rose or dropped. On a thread of its own, without any I/O, so that a Lease read
-     * that hangs on the competing thread never delays it.
+     * that hangs on the competing thread never delays it. Only ever run there ({@link #start()} and {@link #tellSoon()}
+     * hand it to the one-thread {@code fenceThread} and nobody else calls it), so it needs no lock.
      */
-    private synchronized void tell() {
+    private void tell() {
         for (Slot s : slots) {
             boolean holds = holds(s.shard);
             if (holds != s.told) {
@@ -340,64 +405,47 @@ final class ShardLeases implements LeaseHolder {
                 competing++;
                 continue;
             }
-            boolean belowShare = owned + competing < config.share();
-            boolean waitedLongEnough =
-                    !now.isBefore(s.freeSince.plus(config.retry().multipliedBy(GRACE_RETRIES)));
-            if (belowShare || waitedLongEnough) {
-                if (!belowShare && r != null) {
-                    noShedBefore =
-                            later(noShedBefore, now.plus(config.duration().multipliedBy(SURPLUS_HOLD)));
-                }
+            if (balance.take(owned + competing, s.freeSince, r != null, now)) {
                 compete(s);
                 competing++;
             }
         }
-        if (owned > config.share() && !now.isBefore(noShedBefore)) {
-            for (int i = config.shards() - 1; i >= 0; i--) {
-                Slot s = slots.get(i);
-                if (s.leading && !s.shedding) {
-                    noShedBefore = now.plus(config.duration());
-                    shed(s);
-                    break;
-                }
+        Slot last = null;
+        for (int i = config.shards() - 1; i >= 0 && last == null; i--) {
+            Slot s = slots.get(i);
+            if (s.leading && !s.shedding) {
+                last = s;
             }
         }
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
+        if (last != null && balance.giveBack(owned, now)) {
+            shed(last);
+        }
     }
 
     private void compete(Slot s) {
         // The callbacks act only while their elector is still the slot's: one cancelled during its acquiring write
         // may still report leading after the slot was cleared, and would mark the shard held with no elector.
         AtomicReference<LeaderElector> self = new AtomicReference<>();
-        LeaderElector elector = client.leaderElector()
-                .withConfig(new LeaderElectionConfigBuilder()
-                        .withName(config.lease(s.shard))
-                        .withLeaseDuration(config.duration())
-                        .withRenewDeadline(config.renew())
-                        .withRetryPeriod(config.retry())
-                        .withReleaseOnCancel(true)
-                        .withLock(new RecordingLock(s))
-                        .withLeaderCallbacks(new LeaderCallbacks(
-                                () -> {
-                                    if (s.elector == self.get()) {
-                                        s.leading = true;
-                                    }
-                                    poke();
-                                    tellSoon();
-                                },
-                                () -> {
-                                    if (s.elector == self.get()) {
-                                        s.leading = false;
-                                    }
-                                    poke();
-                                    tellSoon();
-                                },
-                                holder -> {}))
-                        .build())
-                .build();
+        LeaderElector elector = Leadership.elector(
+                client,
+                config.leaseOf(s.shard),
+                new RecordingLock(s),
+                new LeaderCallbacks(
+                        () -> {
+                            if (s.elector == self.get()) {
+                                s.leading = true;
+                            }
+                            poke();
+                            tellSoon();
+                        },
+                        () -> {
+                            if (s.elector == self.get()) {
+                                s.leading = false;
+                            }
+                            poke();
+                            tellSoon();
+                        },
+                        holder -> {}));
         self.set(elector);
         s.elector = elector;
         CompletableFuture<?> running = elector.start();

@@ -15,6 +15,7 @@ import io.sluice.model.flagger.CanaryStatus;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +42,12 @@ import org.junit.jupiter.api.Test;
 class ShardingTest {
     static final int SHARDS = 3;
     static final String NS = "apps";
+    /** The Canaries' analysis interval: one step each. */
+    static final Duration INTERVAL = Duration.ofSeconds(10);
+    /** The weights of a run's steps, as {@link Fleet}'s Canary spec gives them: stepWeight 10 up to maxWeight 50. */
+    static final List<Integer> STEPS = List.of(10, 20, 30, 40, 50);
+    /** A step's Event, {@code Advance <name>.<namespace> canary weight <w>}. */
+    static final Pattern STEP = Pattern.compile("Advance \\S+ canary weight (\\d+)");
 
     MockCluster cluster;
     Fleet fleet;
@@ -250,7 +259,7 @@ class ShardingTest {
                 .containsExactlyInAnyOrder(0, 1, 2);
 
         List<String> names = canaries();
-        names.forEach(n -> fleet.create(NS, n, "10s"));
+        names.forEach(n -> fleet.create(NS, n, INTERVAL.toSeconds() + "s"));
         settleUntil(
                 "every Canary Initialized",
                 () -> names.stream().allMatch(n -> fleet.phase(NS, n).equals("Initialized")));
@@ -260,6 +269,13 @@ class ShardingTest {
                 () -> names.stream()
                         .allMatch(n -> fleet.canary(NS, n).getStatus().canaryWeight >= 10
                                 || !Set.of("Initialized", "Progressing").contains(fleet.phase(NS, n))));
+        // A step's Event is written after its status, and a fence that drops in between refuses it: with every first
+        // step's Event written, the replicas are an interval away from their next step, and the cut below falls
+        // between two steps, as the exact count of Events at the end needs.
+        settleUntil(
+                "every Canary's first step Event written",
+                () -> names.stream()
+                        .allMatch(n -> stepWeights().getOrDefault(n, List.of()).contains(10)));
 
         Map<String, Set<String>> before = handlersSince(0);
         for (String n : names) {
@@ -309,18 +325,65 @@ class ShardingTest {
             }
             assertThat(weights).as("%s reached the last step", n).contains(50);
         }
-        List<Event> steps = cluster.client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> e.getMessage().contains(" canary weight "))
-                .toList();
-        assertThat(steps).as("every step's Event").hasSizeGreaterThanOrEqualTo(names.size());
-        assertThat(steps)
-                .as("no step taken twice")
-                .allSatisfy(e -> assertThat(e.getCount() == null ? 1 : e.getCount())
-                        .as(e.getMessage())
-                        .isEqualTo(1));
-        Map<String, Long> perMessage =
-                steps.stream().collect(Collectors.groupingBy(Event::getMessage, Collectors.counting()));
-        assertThat(perMessage)
-                .allSatisfy((message, n) -> assertThat(n).as(message).isEqualTo(1L));
+        // Each step's Event is written after its status: wait for the last step's, then count them all.
+        settleUntil(
+                "the last step's Event of every Canary written",
+                () -> names.stream()
+                        .allMatch(n -> stepWeights().getOrDefault(n, List.of()).contains(50)));
+        Map<String, List<Integer>> steps = stepWeights();
+        for (String n : names) {
+            assertThat(steps.get(n))
+                    .as("%s's step Events, each counted as often as it was written", n)
+                    .containsExactlyElementsOf(STEPS);
+        }
+        // Two replicas acting on one Canary do not take the same step twice (the status write is fenced by its
+        // resourceVersion): each takes the next step on its own schedule, and steps come closer than the interval.
+        // Half of it leaves room for the Events' second-truncated times and a slow write.
+        Map<String, List<Instant>> times = stepTimes();
+        for (String n : names) {
+            List<Instant> at = times.get(n);
+            for (int i = 1; i < at.size(); i++) {
+                assertThat(Duration.between(at.get(i - 1), at.get(i)))
+                        .as("%s's steps one interval apart: %s", n, at)
+                        .isGreaterThanOrEqualTo(INTERVAL.dividedBy(2));
+            }
+        }
+    }
+
+    /** When each step's Event of each Canary was first written, by Canary name, in the order of the weights. */
+    Map<String, List<Instant>> stepTimes() {
+        Map<String, java.util.TreeMap<Integer, Instant>> byWeight = new java.util.TreeMap<>();
+        for (Event e : cluster.client.v1().events().inNamespace(NS).list().getItems()) {
+            Matcher m = STEP.matcher(e.getMessage() == null ? "" : e.getMessage());
+            if (m.matches()) {
+                byWeight.computeIfAbsent(e.getInvolvedObject().getName(), k -> new java.util.TreeMap<>())
+                        .put(Integer.parseInt(m.group(1)), Instant.parse(e.getFirstTimestamp()));
+            }
+        }
+        Map<String, List<Instant>> times = new java.util.TreeMap<>();
+        byWeight.forEach((name, at) -> times.put(name, List.copyOf(at.values())));
+        return times;
+    }
+
+    /**
+     * The weight of every step Event, by Canary name, sorted, each as many times as its {@code count} says: a step
+     * taken twice shows twice (its Event is aggregated into one with count 2, or written under a second name).
+     */
+    Map<String, List<Integer>> stepWeights() {
+        Map<String, List<Integer>> weights = new java.util.TreeMap<>();
+        for (Event e : cluster.client.v1().events().inNamespace(NS).list().getItems()) {
+            Matcher m = STEP.matcher(e.getMessage() == null ? "" : e.getMessage());
+            if (!m.matches()) {
+                continue;
+            }
+            int weight = Integer.parseInt(m.group(1));
+            int count = e.getCount() == null ? 1 : e.getCount();
+            List<Integer> of = weights.computeIfAbsent(e.getInvolvedObject().getName(), k -> new ArrayList<>());
+            for (int i = 0; i < count; i++) {
+                of.add(weight);
+            }
+        }
+        weights.values().forEach(java.util.Collections::sort);
+        return weights;
     }
 }

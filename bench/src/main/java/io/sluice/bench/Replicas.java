@@ -96,7 +96,7 @@ final class Replicas {
                                     a.heapBytes + b.heapBytes,
                                     a.rssKib + b.rssKib,
                                     a.cpuMs + b.cpuMs,
-                                    a.reconciles + b.reconciles));
+                                    a.reconciles < 0 || b.reconciles < 0 ? -1 : a.reconciles + b.reconciles));
         }
     }
 
@@ -117,7 +117,7 @@ final class Replicas {
     static String row(int size, String replica, String shards, Figures f, long ticks, double secs) {
         long t = Math.max(1, ticks);
         return String.format(
-                "| %d | %s | %s | %.0f | %d | %.2f | %.3f | %.1f |",
+                "| %d | %s | %s | %.0f | %d | %.2f | %.3f | %s |",
                 size,
                 replica,
                 shards,
@@ -125,6 +125,11 @@ final class Replicas {
                 f.rssKib / 1024,
                 (double) f.cpuMs / t,
                 f.cpuMs / 1000.0 / secs,
-                (double) f.reconciles / t);
+                perTick(f.reconciles, t));
+    }
+
+    /** Reconciles per tick, or {@code n/a} when the count could not be read ({@code -1}). */
+    static String perTick(long reconciles, long ticks) {
+        return reconciles < 0 ? "n/a" : String.format("%.1f", (double) reconciles / Math.max(1, ticks));
     }
 }

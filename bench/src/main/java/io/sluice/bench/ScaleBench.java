@@ -372,7 +372,9 @@ public final class ScaleBench implements Callable<Integer> {
                         h.totalBytes(),
                         a.statusKib("VmRSS"),
                         after.cpuMs.get(i) - before.cpuMs.get(i),
-                        after.reconciles.get(i) - before.reconciles.get(i)));
+                        after.reconciles.get(i) < 0 || before.reconciles.get(i) < 0
+                                ? -1
+                                : after.reconciles.get(i) - before.reconciles.get(i)));
             }
             Replicas.Figures summed = Replicas.Figures.sum(figures);
             ChildJvm.Histogram bHeap = baseline.liveHeap(15);
@@ -430,7 +432,7 @@ public final class ScaleBench implements Callable<Integer> {
                             .flatMap(List::stream)
                             .toList());
             String row = String.format(
-                    "| %s | %.1f s | %.0f / %.0f (%.1fx) | %d / %d | %d | %.2f / %.2f / %.2f | %.1f | %.2f | %.1f |"
+                    "| %s | %.1f s | %.0f / %.0f (%.1fx) | %d / %d | %d | %.2f / %.2f / %.2f | %.1f | %.2f | %s |"
                             + " %.1f | %.2f | %.3f / %.3f (%.1fx) | %s |",
                     replicas == 1 ? Integer.toString(size) : size + " (" + replicas + " replicas)",
                     toInitialized.toMillis() / 1e3,
@@ -445,7 +447,7 @@ public final class ScaleBench implements Callable<Integer> {
                     result.percentile(100) / 1e3,
                     apiRequests / secs,
                     (double) apiRequests / t,
-                    (double) summed.reconciles() / t,
+                    Replicas.perTick(summed.reconciles(), t),
                     (after.queries - before.queries) / secs,
                     (double) aCpu / t,
                     aCpu / 1000.0 / secs,
@@ -540,9 +542,13 @@ public final class ScaleBench implements Callable<Integer> {
     /** Reconciles so far: the count of {@code sluice_reconcile_duration_seconds} over every result. */
     private static long reconciles(Integer port) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient()
+            // HTTP/1.1 and a generous timeout: at 10,000 Canaries the exposition is tens of megabytes.
+            HttpResponse<String> r = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .timeout(Duration.ofMinutes(2))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             return r.body()
@@ -551,6 +557,7 @@ public final class ScaleBench implements Callable<Integer> {
                     .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                     .sum();
         } catch (IOException e) {
+            System.err.println("reconciles not read from the analyzer on port " + port + ": " + e);
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

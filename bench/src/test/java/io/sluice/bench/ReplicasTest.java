@@ -61,4 +61,14 @@ class ReplicasTest {
         assertThat(Replicas.row(1000, "all", "0,1", sum, 100, 10))
                 .isEqualTo("| 1000 | all | 0,1 | 220 | 610 | 30.00 | 0.300 | 1.0 |");
     }
+
+    @Test
+    void aReconcileCountThatCouldNotBeReadIsNotApplicableNotNegative() {
+        Replicas.Figures sum = Replicas.Figures.sum(List.of(
+                new Replicas.Figures(100L << 20, 300 * 1024, 1_000, 40),
+                new Replicas.Figures(100L << 20, 300 * 1024, 1_000, -1)));
+        assertThat(sum.reconciles()).isEqualTo(-1);
+        assertThat(Replicas.perTick(sum.reconciles(), 100)).isEqualTo("n/a");
+        assertThat(Replicas.perTick(250, 100)).isEqualTo("2.5");
+    }
 }

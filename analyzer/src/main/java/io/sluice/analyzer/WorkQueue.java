@@ -26,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * so thousands of Canaries started together spread out over their first interval and stay spread. Used on the
  * verticle's context only, so it needs no locks.
  *
- * <p>At most {@link #PER_TURN} reconciles start in one turn of the event loop; keys added beyond that wait, in the
- * order added, for the next turn. A reconcile runs on the event loop up to its first request, about a millisecond or
- * two: when the caches first fill with 10,000 Canaries, starting them all at once held the event loop for over 20
- * seconds, and with it the health endpoints and every watch event.
+ * <p>At most {@link #PER_TURN} reconciles start in one turn of the event loop, and at most {@link #MAX_IN_FLIGHT} are
+ * in flight at once; keys added beyond either wait, in the order added, for a later turn. A reconcile runs on the event
+ * loop up to its first request, about a millisecond or two: when the caches first fill with 10,000 Canaries, starting
+ * them all at once held the event loop for over 20 seconds, and with it the health endpoints and every watch event. A
+ * reconcile in flight holds what it read (about 30 KiB): when 10,000 ticks fell due within seconds, thousands waiting
+ * for the client's rate limit added about 190 MiB to the live heap.
  */
 final class WorkQueue {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
@@ -42,6 +44,8 @@ final class WorkQueue {
     private static final Duration FIRST_CONFLICT_BACKOFF = Duration.ofMillis(100);
     /** The most reconciles started in one turn of the event loop. */
     static final int PER_TURN = 64;
+    /** The most reconciles in flight at once. */
+    static final int MAX_IN_FLIGHT = 512;
 
     /** Where timers come from: Vert.x in production, a hand-driven fake in tests. */
     interface Timers {
@@ -106,8 +110,10 @@ final class WorkQueue {
     private final Set<String> again = new HashSet<>();
     /** Keys added after this turn's budget was spent, in the order added. */
     private final Set<String> waiting = new java.util.LinkedHashSet<>();
-    /** Reconciles started in this turn; set back to 0 by the next turn's timer. */
+    /** Reconciles started in this turn; set back to 0 by the next turn. */
     private int startedThisTurn;
+    /** A next turn is asked for and has not run yet. */
+    private boolean turnPending;
 
     private final Set<String> due = new HashSet<>();
     private final Set<String> known = new HashSet<>();
@@ -176,25 +182,36 @@ final class WorkQueue {
             again.add(key);
             return;
         }
-        if (startedThisTurn >= PER_TURN) {
+        if (startedThisTurn >= PER_TURN || inFlight.size() >= MAX_IN_FLIGHT) {
             waiting.add(key);
+            askNextTurn();
             return;
         }
-        if (startedThisTurn++ == 0) {
-            clock.nextTurn(this::nextTurn);
-        }
+        startedThisTurn++;
+        askNextTurn();
         run(key);
     }
 
-    /** A new turn: the budget is whole again, and the keys that waited start first. */
+    private void askNextTurn() {
+        if (!turnPending) {
+            turnPending = true;
+            clock.nextTurn(this::nextTurn);
+        }
+    }
+
+    /**
+     * A new turn: the budget is whole again, and the keys that waited start first, as far as the turn's budget and the
+     * room in flight allow. Keys still waiting for room are asked for again when a reconcile ends.
+     */
     private void nextTurn() {
+        turnPending = false;
         startedThisTurn = 0;
         if (stopped) {
             waiting.clear();
             return;
         }
         var it = waiting.iterator();
-        while (it.hasNext() && startedThisTurn < PER_TURN) {
+        while (it.hasNext() && startedThisTurn < PER_TURN && inFlight.size() < MAX_IN_FLIGHT) {
             String key = it.next();
             it.remove();
             add(key);
@@ -217,6 +234,9 @@ final class WorkQueue {
             inFlight.remove(key);
             if (stopped) {
                 return;
+            }
+            if (!waiting.isEmpty()) {
+                askNextTurn();
             }
             if (ar.failed()) {
                 int n = failures.merge(key, 1, Integer::sum);

@@ -420,4 +420,35 @@ class WorkQueueTest {
                         .mapToObj(i -> "k" + i)
                         .toList());
     }
+
+    @Test
+    @DisplayName("at most MAX_IN_FLIGHT reconciles are in flight; a key waiting for room starts in the turn after one"
+            + " ends")
+    void reconcilesInFlightAreCapped() {
+        FakeTimers timers = new FakeTimers();
+        List<String> started = new java.util.ArrayList<>();
+        List<Promise<Reconciler.Outcome>> running = new java.util.ArrayList<>();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), (key, due) -> {
+            started.add(key);
+            Promise<Reconciler.Outcome> p = Promise.promise();
+            running.add(p);
+            return p.future();
+        });
+        int keys = WorkQueue.MAX_IN_FLIGHT + 10;
+        for (int i = 0; i < keys; i++) {
+            q.add("k" + i);
+        }
+        while (!timers.turns.isEmpty()) {
+            timers.turn();
+        }
+        assertThat(started).hasSize(WorkQueue.MAX_IN_FLIGHT);
+        assertThat(q.waiting()).isEqualTo(10);
+
+        running.get(0).complete(new Reconciler.Outcome(Duration.ofSeconds(30), false, false, null));
+        assertThat(started).as("not in the same turn").hasSize(WorkQueue.MAX_IN_FLIGHT);
+        timers.turn();
+        assertThat(started).hasSize(WorkQueue.MAX_IN_FLIGHT + 1);
+        assertThat(started.get(WorkQueue.MAX_IN_FLIGHT)).isEqualTo("k" + WorkQueue.MAX_IN_FLIGHT);
+        assertThat(q.waiting()).isEqualTo(9);
+    }
 }

@@ -45,7 +45,7 @@ final class WorkQueue {
     /** The most reconciles started in one turn of the event loop. */
     static final int PER_TURN = 64;
     /** The most reconciles in flight at once. */
-    static final int MAX_IN_FLIGHT = 512;
+    static final int MAX_IN_FLIGHT = 2048;
 
     /** Where timers come from: Vert.x in production, a hand-driven fake in tests. */
     interface Timers {

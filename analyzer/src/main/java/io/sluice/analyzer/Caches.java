@@ -74,8 +74,8 @@ final class Caches {
 
     /** The kinds whose informer has not finished its first list, with how many objects each holds so far. */
     String listing() {
-        java.util.List<String> kinds = List.of("Canaries", "Deployments", "Services", "RouteTables", "Namespaces");
-        java.util.List<String> open = new java.util.ArrayList<>();
+        List<String> kinds = List.of("Canaries", "Deployments", "Services", "RouteTables", "Namespaces");
+        List<String> open = new java.util.ArrayList<>();
         for (int i = 0; i < all().size(); i++) {
             SharedIndexInformer<?> informer = all().get(i);
             if (!informer.hasSynced()) {

@@ -24,6 +24,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SeededApi.PerTest.class)
 class ActionExecutorTest {
+    /** An executor on the seeded cluster, writing through {@code kube}, with {@code gates} as hooks and notifier. */
+    static ActionExecutor executor(SeededApi api, Kube kube, TestGates gates) {
+        return new ActionExecutor(
+                kube,
+                new ClusterView(api.cluster.caches(), kube),
+                Settings.defaults(),
+                gates,
+                gates,
+                new EventRecorder(kube, gates, Clock.systemUTC(), "test"));
+    }
+
     @Test
     void anAlertReachesTheNotifierAsTheDecisionWroteIt(SeededApi api) {
         List<String> sent = new CopyOnWriteArrayList<>();
@@ -34,13 +45,7 @@ class ActionExecutorTest {
             }
         };
         Kube kube = api.kube(() -> true);
-        ActionExecutor executor = new ActionExecutor(
-                kube,
-                new ClusterView(api.cluster.caches(), kube),
-                Settings.defaults(),
-                gates,
-                gates,
-                new EventRecorder(kube, gates, Clock.systemUTC(), "test"));
+        ActionExecutor executor = executor(api, kube, gates);
         Canary canary = api.cluster.canary();
         Alerts.Alert alert = Alerts.holdDeadlineExceeded(Duration.ofSeconds(60));
         Snapshot nothingRead =
@@ -60,14 +65,8 @@ class ActionExecutorTest {
         TestGates gates = new TestGates();
         Kube kube = new Kube(api.cluster.client, one, () -> true);
         AtomicBoolean held = new AtomicBoolean(true);
-        ActionExecutor executor = new ActionExecutor(
-                        kube,
-                        new ClusterView(api.cluster.caches(), kube),
-                        Settings.defaults(),
-                        gates,
-                        gates,
-                        new EventRecorder(kube, gates, Clock.systemUTC(), "test"))
-                .fencedBy(held::get, "the shard of test/podinfo is no longer held here");
+        ActionExecutor executor =
+                executor(api, kube, gates).fencedBy(held::get, "the shard of test/podinfo is no longer held here");
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         one.executeBlocking(

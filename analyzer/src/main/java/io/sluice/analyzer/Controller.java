@@ -225,6 +225,7 @@ public final class Controller extends AbstractVerticle {
                                         .reconcile(key.substring(0, dot), key.substring(dot + 1), due)
                                         .andThen(done -> liveness.reconcileEnded(key));
                             })
+                            .maxInFlight(settings.maxConcurrentReconciles())
                             .ticks(new WorkQueue.TickListener() {
                                 @Override
                                 public void started(String key, Duration lateness) {

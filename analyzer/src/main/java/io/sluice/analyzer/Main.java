@@ -229,6 +229,17 @@ public final class Main implements Callable<Integer> {
     Integer maxTicksPerSecond;
 
     @Option(
+            names = "--max-concurrent-reconciles",
+            defaultValue = "${env:SLUICE_MAX_CONCURRENT_RECONCILES:-2048}",
+            description = "The most reconciles in flight at once; Canaries beyond it wait, in order, for room. Each"
+                    + " holds what it read (about 30 KiB) until its writes are answered, so this bounds the heap that"
+                    + " a wave of ticks queued behind --kube-qps can take; too low, and ticks start late. The default"
+                    + " keeps 10,000 Canaries within a 512 MiB heap; raise it, with the heap, when ticks start late"
+                    + " (sluice_tick_lateness_seconds) while the API server keeps up"
+                    + " (env SLUICE_MAX_CONCURRENT_RECONCILES). Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentReconciles;
+
+    @Option(
             names = "--no-cross-namespace-refs",
             defaultValue = "${env:SLUICE_NO_CROSS_NAMESPACE_REFS:-false}",
             fallbackValue = "true",
@@ -402,6 +413,11 @@ public final class Main implements Callable<Integer> {
                     new CommandLine(this),
                     "--max-ticks-per-second must be 0 (no cap) or more, not " + maxTicksPerSecond);
         }
+        if (maxConcurrentReconciles < 1) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--max-concurrent-reconciles must be 1 or more, not " + maxConcurrentReconciles);
+        }
         if (shards < 1 || replicas < 1) {
             throw new CommandLine.ParameterException(
                     new CommandLine(this), "--shards and --replicas must be 1 or more");
@@ -433,6 +449,7 @@ public final class Main implements Callable<Integer> {
                 burst,
                 maxProgressingCanaries,
                 ticksPerSecond(maxTicksPerSecond, qps),
+                maxConcurrentReconciles,
                 noCrossNamespaceRefs);
         GatesConfig gatesConfig;
         try {

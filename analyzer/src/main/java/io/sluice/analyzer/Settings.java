@@ -21,6 +21,7 @@ import java.util.List;
  * @param maxProgressingCanaries how many Canaries may run at once, cluster-wide; 0 for no limit
  * @param maxTicksPerSecond      the most analysis ticks planned in one second (later ones move to the next second
  *                               with room); 0 for no cap
+ * @param maxConcurrentReconciles the most reconciles in flight at once; keys beyond it wait for room
  * @param noCrossNamespaceRefs   halt Canaries that name objects of other namespaces (Flagger's flag)
  */
 public record Settings(
@@ -37,7 +38,18 @@ public record Settings(
         int kubeBurst,
         int maxProgressingCanaries,
         int maxTicksPerSecond,
+        int maxConcurrentReconciles,
         boolean noCrossNamespaceRefs) {
+
+    /** {@code --max-concurrent-reconciles}'s default. */
+    public static final int MAX_CONCURRENT_RECONCILES = 2048;
+
+    public Settings {
+        if (maxConcurrentReconciles < 1) {
+            throw new IllegalArgumentException(
+                    "maxConcurrentReconciles must be 1 or more, not " + maxConcurrentReconciles);
+        }
+    }
 
     /** Flagger's defaults. */
     public static Settings defaults() {
@@ -55,6 +67,7 @@ public record Settings(
                 250,
                 0,
                 0,
+                MAX_CONCURRENT_RECONCILES,
                 false);
     }
 
@@ -74,6 +87,7 @@ public record Settings(
                 kubeBurst,
                 max,
                 maxTicksPerSecond,
+                maxConcurrentReconciles,
                 noCrossNamespaceRefs);
     }
 
@@ -93,6 +107,7 @@ public record Settings(
                 kubeBurst,
                 maxProgressingCanaries,
                 maxTicksPerSecond,
+                maxConcurrentReconciles,
                 refuse);
     }
 }

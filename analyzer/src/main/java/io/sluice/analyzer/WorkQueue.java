@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * so thousands of Canaries started together spread out over their first interval and stay spread. Used on the
  * verticle's context only, so it needs no locks.
  *
- * <p>At most {@link #PER_TURN} reconciles start in one turn of the event loop, and at most {@link #MAX_IN_FLIGHT} are
- * in flight at once; keys added beyond either wait, in the order added, for a later turn. A reconcile runs on the event
+ * <p>At most {@link #PER_TURN} reconciles start in one turn of the event loop, and at most {@code maxInFlight} (the
+ * analyzer's {@code --max-concurrent-reconciles}) are in flight at once; keys added beyond either wait, in the order added, for a later turn. A reconcile runs on the event
  * loop up to its first request, about a millisecond or two: when the caches first fill with 10,000 Canaries, starting
  * them all at once held the event loop for over 20 seconds, and with it the health endpoints and every watch event. A
  * reconcile in flight holds what it read (about 30 KiB): when 10,000 ticks fell due within seconds, thousands waiting
@@ -44,8 +44,6 @@ final class WorkQueue {
     private static final Duration FIRST_CONFLICT_BACKOFF = Duration.ofMillis(100);
     /** The most reconciles started in one turn of the event loop. */
     static final int PER_TURN = 64;
-    /** The most reconciles in flight at once. */
-    static final int MAX_IN_FLIGHT = 2048;
 
     /** Where timers come from: Vert.x in production, a hand-driven fake in tests. */
     interface Timers {
@@ -104,6 +102,7 @@ final class WorkQueue {
     private final Timers clock;
     private final Duration maxBackoff;
     private final int maxTicksPerSecond;
+    private int maxInFlight = Settings.MAX_CONCURRENT_RECONCILES;
     private TickListener listener = TickListener.NONE;
     private final BiFunction<String, Boolean, Future<Reconciler.Outcome>> reconcile;
     private final Set<String> inFlight = new HashSet<>();
@@ -167,6 +166,15 @@ final class WorkQueue {
         this.reconcile = reconcile;
     }
 
+    /** At most {@code n} reconciles in flight at once; keys beyond wait, in the order added, for room. */
+    WorkQueue maxInFlight(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("at most " + n + " reconciles in flight: must be 1 or more");
+        }
+        this.maxInFlight = n;
+        return this;
+    }
+
     /** Tells {@code l} when ticks start and when they are deferred. */
     WorkQueue ticks(TickListener l) {
         this.listener = l;
@@ -182,7 +190,7 @@ final class WorkQueue {
             again.add(key);
             return;
         }
-        if (startedThisTurn >= PER_TURN || inFlight.size() >= MAX_IN_FLIGHT) {
+        if (startedThisTurn >= PER_TURN || inFlight.size() >= maxInFlight) {
             waiting.add(key);
             askNextTurn();
             return;
@@ -211,7 +219,7 @@ final class WorkQueue {
             return;
         }
         var it = waiting.iterator();
-        while (it.hasNext() && startedThisTurn < PER_TURN && inFlight.size() < MAX_IN_FLIGHT) {
+        while (it.hasNext() && startedThisTurn < PER_TURN && inFlight.size() < maxInFlight) {
             String key = it.next();
             it.remove();
             add(key);

@@ -102,6 +102,25 @@ class MainTest {
         assertThat(m.leaseDuration).isEqualTo(Duration.ofSeconds(60));
         assertThat(m.waitForAcceptance).isFalse();
         assertThat(m.meshProvider).isEqualTo("gloo-mesh");
+        assertThat(m.maxConcurrentReconciles).isEqualTo(Settings.MAX_CONCURRENT_RECONCILES);
+    }
+
+    @Test
+    @DisplayName("--max-concurrent-reconciles below one is refused")
+    void noRoomForReconcilesIsRefused() {
+        // Main reports its own checks through a CommandLine of its own, which prints to System.err.
+        java.io.PrintStream was = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = new CommandLine(new Main()).execute("--max-concurrent-reconciles=0", "--no-leader-election");
+        } finally {
+            System.setErr(was);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("--max-concurrent-reconciles must be 1 or more, not 0");
     }
 
     @Test

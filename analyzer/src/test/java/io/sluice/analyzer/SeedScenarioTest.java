@@ -1297,6 +1297,7 @@ class SeedScenarioTest {
                 250,
                 0,
                 0,
+                Settings.MAX_CONCURRENT_RECONCILES,
                 false));
         createHpa(
                 Map.of("team", "web", "tier", "front", "kustomize.toolkit.fluxcd.io/name", "apps"),

@@ -90,6 +90,7 @@ class ShardingTest {
                     d.kubeBurst(),
                     d.maxProgressingCanaries(),
                     d.maxTicksPerSecond(),
+                    d.maxConcurrentReconciles(),
                     d.noCrossNamespaceRefs());
             leases = new ShardLeases(
                     client,

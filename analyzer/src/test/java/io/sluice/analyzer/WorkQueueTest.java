@@ -2,6 +2,7 @@ package io.sluice.analyzer;
 
 import static io.sluice.analyzer.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WorkQueueTest {
     final Vertx vertx = Vertx.vertx();
@@ -421,10 +424,12 @@ class WorkQueueTest {
                         .toList());
     }
 
-    @Test
-    @DisplayName("at most MAX_IN_FLIGHT reconciles are in flight; a key waiting for room starts in the turn after one"
-            + " ends")
-    void reconcilesInFlightAreCapped() {
+    @ParameterizedTest(name = "cap {0}")
+    @ValueSource(ints = {0, 100})
+    @DisplayName(
+            "at most --max-concurrent-reconciles reconciles are in flight (its default when not set); a key waiting"
+                    + " for room starts in the turn after one ends")
+    void reconcilesInFlightAreCapped(int set) {
         FakeTimers timers = new FakeTimers();
         List<String> started = new java.util.ArrayList<>();
         List<Promise<Reconciler.Outcome>> running = new java.util.ArrayList<>();
@@ -434,21 +439,34 @@ class WorkQueueTest {
             running.add(p);
             return p.future();
         });
-        int keys = WorkQueue.MAX_IN_FLIGHT + 10;
+        int cap = set == 0 ? Settings.MAX_CONCURRENT_RECONCILES : set;
+        if (set != 0) {
+            q.maxInFlight(set);
+        }
+        int keys = cap + 10;
         for (int i = 0; i < keys; i++) {
             q.add("k" + i);
         }
         while (!timers.turns.isEmpty()) {
             timers.turn();
         }
-        assertThat(started).hasSize(WorkQueue.MAX_IN_FLIGHT);
+        assertThat(started).hasSize(cap);
         assertThat(q.waiting()).isEqualTo(10);
 
         running.get(0).complete(new Reconciler.Outcome(Duration.ofSeconds(30), false, false, null));
-        assertThat(started).as("not in the same turn").hasSize(WorkQueue.MAX_IN_FLIGHT);
+        assertThat(started).as("not in the same turn").hasSize(cap);
         timers.turn();
-        assertThat(started).hasSize(WorkQueue.MAX_IN_FLIGHT + 1);
-        assertThat(started.get(WorkQueue.MAX_IN_FLIGHT)).isEqualTo("k" + WorkQueue.MAX_IN_FLIGHT);
+        assertThat(started).hasSize(cap + 1);
+        assertThat(started.get(cap)).isEqualTo("k" + cap);
         assertThat(q.waiting()).isEqualTo(9);
+    }
+
+    @Test
+    @DisplayName("a cap below one reconcile in flight is refused")
+    void aCapBelowOneIsRefused() {
+        WorkQueue q = new WorkQueue(new FakeTimers(), Duration.ofSeconds(2), this::recordRun);
+        assertThatThrownBy(() -> q.maxInFlight(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be 1 or more");
     }
 }

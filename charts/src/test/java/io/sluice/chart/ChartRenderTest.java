@@ -347,6 +347,15 @@ class ChartRenderTest {
     }
 
     @Test
+    void maxConcurrentReconcilesIsPassedOnlyWhenSet() {
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("maxConcurrentReconciles", 4096))
+                        .get("Deployment", ANALYZER)))
+                .contains("--max-concurrent-reconciles=4096");
+        assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of()).get("Deployment", ANALYZER)))
+                .noneMatch(a -> a.startsWith("--max-concurrent-reconciles"));
+    }
+
+    @Test
     void maxTicksPerSecondIsPassedWhenSetZeroIncluded() {
         assertThat(Rendered.args(Rendered.chart("sluice-system", Map.of("maxTicksPerSecond", 0))
                         .get("Deployment", ANALYZER)))

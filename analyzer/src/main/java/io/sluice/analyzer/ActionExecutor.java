@@ -495,14 +495,14 @@ final class ActionExecutor {
     private Future<Void> promote(Snapshot s, String revision) {
         String ns = s.canary().getMetadata().getNamespace();
         String tgt = s.canary().getSpec().targetRef.name;
-        return view.rawDeployment(ns, tgt).compose(raw -> {
-            String now = view.revision(raw);
-            if (raw != null && !Objects.equals(now, revision)) {
+        return view.deploymentRead(ns, tgt).compose(read -> {
+            String now = read.revision();
+            if (read.deployment() != null && !Objects.equals(now, revision)) {
                 // The template changed after the analysis: copying it would promote what nobody analysed. The next
                 // reconcile sees the new revision and restarts the run.
                 return events.promotionRefused(s.canary(), now, revision);
             }
-            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, view.toDeployment(raw), revision));
+            return syncConfigCopies(s, true).compose(v -> promoteCopy(s, read.deployment(), revision));
         });
     }
 

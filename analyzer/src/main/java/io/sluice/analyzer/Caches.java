@@ -39,6 +39,8 @@ final class Caches {
     final SharedIndexInformer<Namespace> namespaces;
 
     private final String namespace;
+    /** The Deployments' store, read as text where a reconcile needs a Deployment two ways. */
+    private final CompactStore<GenericKubernetesResource> deploymentTexts;
 
     /** Builds the informers, not started; {@code namespace} null means all namespaces. */
     Caches(KubernetesClient client, String namespace) {
@@ -51,7 +53,8 @@ final class Caches {
         this.namespaces = client.namespaces().runnableInformer(0);
         canaries.itemStore(new TrimmedStore<>());
         // Read by key only, and most of a cluster's objects: kept as JSON text (CompactStore).
-        deployments.itemStore(new CompactStore<>(GenericKubernetesResource.class, client.getKubernetesSerialization()));
+        deploymentTexts = new CompactStore<>(GenericKubernetesResource.class, client.getKubernetesSerialization());
+        deployments.itemStore(deploymentTexts);
         services.itemStore(new CompactStore<>(Service.class, client.getKubernetesSerialization()));
         routeTables.itemStore(new TrimmedStore<>());
         namespaces.itemStore(new TrimmedStore<>());
@@ -101,6 +104,16 @@ final class Caches {
 
     GenericKubernetesResource deployment(String ns, String name) {
         return deployments.getStore().getByKey(ns + "/" + name);
+    }
+
+    /** The cached text of a Deployment, or null ({@link CompactStore#text}). */
+    byte[] deploymentText(String ns, String name) {
+        return deploymentTexts.text(ns + "/" + name);
+    }
+
+    /** {@code text} ({@link #deploymentText}) decoded as {@code as}. */
+    <R> R decodeDeployment(byte[] text, Class<R> as) {
+        return deploymentTexts.decode(text, as);
     }
 
     Service service(String ns, String name) {

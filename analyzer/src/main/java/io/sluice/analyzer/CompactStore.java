@@ -16,9 +16,11 @@ import java.util.stream.Stream;
  *
  * <p>Why not the objects themselves: a decoded Deployment is a tree of maps about six times the size of its JSON
  * (7.9 KB against 1.3 KB for the podinfo Deployment), and at 10,000 Canaries with 20,000 other Deployments the
- * decoded trees were most of the analyzer's heap. A reconcile reads two Deployments and three Services, so decoding
- * costs it a few tens of microseconds; the revision, the one thing computed from the whole template, is computed once
- * per resourceVersion ({@link ClusterView#revision}). fabric8's {@code ReducedStateItemStore} keeps chosen fields
+ * decoded trees were most of the analyzer's heap. The price is a decoding per read: a reconcile reads two Deployments
+ * and three Services, and those decodings were about a quarter of the analyzer's CPU at 1,000 Canaries (docs/benchmarks.md,
+ * 7 Dec 2026). So a Deployment is decoded straight into the model class a reconcile uses ({@link #decode(byte[],
+ * Class)}), and the revision, the one thing computed from the raw tree, once per resourceVersion
+ * ({@link ClusterView#revision}). fabric8's {@code ReducedStateItemStore} keeps chosen fields
  * only, but the analyzer copies a target's whole template into its primary, so every field is needed.
  *
  * <p>{@code metadata.managedFields} are left out, as {@link TrimmedStore} does. Every read returns a new object, so
@@ -72,12 +74,28 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
         return decode(items.get(key));
     }
 
+    /**
+     * The text held under {@code key}, or null: for a caller that decodes one version of the object in two ways
+     * ({@link #decode(byte[], Class)}). The array is never changed: a new version replaces it.
+     */
+    byte[] text(String key) {
+        return items.get(key);
+    }
+
+    /**
+     * {@code text} decoded as {@code as}: a model class of the stored kind is decoded straight from the text, where
+     * {@code get} and a conversion would build the generic tree first and then convert it, twice the work.
+     */
+    <R> R decode(byte[] text, Class<R> as) {
+        return text == null ? null : json.unmarshal(new ByteArrayInputStream(text), as);
+    }
+
     /** The bytes held, for the tests. */
     long bytesHeld() {
         return items.values().stream().mapToLong(b -> b.length).sum();
     }
 
     private T decode(byte[] text) {
-        return text == null ? null : json.unmarshal(new ByteArrayInputStream(text), type);
+        return decode(text, type);
     }
 }

@@ -133,9 +133,9 @@ final class Gatherer {
                 .noDataDeadline(settings.noDataDeadline());
         String ns = canary.getMetadata().getNamespace();
         String tgt = canary.getSpec().targetRef.name;
-        return view.rawDeployment(ns, tgt).compose(raw -> {
-            Deployment target = view.toDeployment(raw);
-            String revision = view.revision(raw);
+        return view.deploymentRead(ns, tgt).compose(read -> {
+            Deployment target = read.deployment();
+            String revision = read.revision();
             String key = target == null ? null : Workloads.selectorKey(target, settings.selectorLabels());
             String problem = target != null && key == null
                     ? Workloads.selectorProblem(tgt, ns, settings.selectorLabels())

@@ -74,7 +74,7 @@ class ClusterViewTest {
     void readsOutsideTheWatchedNamespaceGoToTheApiServer() throws Exception {
         int from = cluster.requests.size();
         assertThat(await(view.routeTable("test", "podinfo"))).isNotNull();
-        assertThat(await(view.rawDeployment("test", "podinfo"))).isNotNull();
+        assertThat(await(view.deployment("test", "podinfo"))).isNotNull();
         assertThat(cluster.requestsSince(from)).isEmpty();
 
         assertThat(await(view.routeTable("gloo", "podinfo"))).isNotNull();
@@ -154,12 +154,23 @@ class ClusterViewTest {
     @Test
     @DisplayName("a Deployment's revision is hashed once per resourceVersion, and again when the object changes")
     void revisionsAreHashedOncePerResourceVersion() throws Exception {
-        var raw = await(view.rawDeployment("test", "podinfo"));
-        String first = view.revision(raw);
+        var raw = caches.deployment("test", "podinfo");
+        var read = await(view.deploymentRead("test", "podinfo"));
+        String first = read.revision();
         assertThat(first)
                 .isEqualTo(io.sluice.model.Revisions.ofDeployment(
                         cluster.client.getKubernetesSerialization().asJson(raw)));
-        assertThat(view.revision(raw)).as("the same version: the kept revision").isSameAs(first);
+        assertThat(read.deployment())
+                .as("the model object decoded straight from the text is the one a conversion of the tree gives")
+                .isEqualTo(cluster.client
+                        .getKubernetesSerialization()
+                        .convertValue(raw, io.fabric8.kubernetes.api.model.apps.Deployment.class));
+        assertThat(view.revision(raw.getMetadata(), () -> {
+                    throw new AssertionError("the raw tree was decoded again for a version already hashed");
+                }))
+                .as("the same version: the kept revision, without decoding the tree")
+                .isSameAs(first);
+        assertThat(await(view.deploymentRead("test", "podinfo")).revision()).isSameAs(first);
 
         var changed = cluster.client.getKubernetesSerialization().clone(raw);
         changed.getMetadata().setResourceVersion(raw.getMetadata().getResourceVersion() + "1");
@@ -170,6 +181,7 @@ class ClusterViewTest {
         ((java.util.Map<String, Object>) template.get("metadata")).put("annotations", java.util.Map.of("x", "y"));
         assertThat(view.revision(changed)).as("a new version is hashed again").isNotEqualTo(first);
         assertThat(view.revision(null)).isNull();
+        assertThat(await(view.deploymentRead("test", "absent"))).isSameAs(ClusterView.DeploymentRead.NONE);
 
         assertThat(view.revisionsKept()).isEqualTo(1);
         cluster.client
@@ -200,7 +212,9 @@ class ClusterViewTest {
                         .getManagedFields())
                 .as("the server has them")
                 .isNotEmpty();
-        assertThat(await(view.rawDeployment("test", "podinfo")).getMetadata().getManagedFields())
+        assertThat(caches.deployment("test", "podinfo").getMetadata().getManagedFields())
+                .isNullOrEmpty();
+        assertThat(await(view.deployment("test", "podinfo")).getMetadata().getManagedFields())
                 .isNullOrEmpty();
     }
 
@@ -208,9 +222,9 @@ class ClusterViewTest {
     @DisplayName(
             "Deployments and Services are cached as text: each read is a copy, so changing one changes nothing cached")
     void deploymentsAndServicesAreReadAsCopies() throws Exception {
-        var first = await(view.rawDeployment("test", "podinfo"));
+        var first = await(view.deployment("test", "podinfo"));
         first.getMetadata().getLabels().put("changed", "by a caller");
-        var second = await(view.rawDeployment("test", "podinfo"));
+        var second = await(view.deployment("test", "podinfo"));
         assertThat(second).isNotSameAs(first);
         assertThat(second.getMetadata().getLabels()).doesNotContainKey("changed");
         assertThat(second.getMetadata().getResourceVersion())

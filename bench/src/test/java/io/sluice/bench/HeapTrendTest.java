@@ -91,6 +91,17 @@ class HeapTrendTest {
     }
 
     @Test
+    void theSoakSamplesEveryFiveMinutesUnlessToldOtherwise() {
+        ScaleBench defaults = new ScaleBench();
+        new picocli.CommandLine(defaults).parseArgs("--repo", ".", "--soak");
+        ScaleBench every = new ScaleBench();
+        new picocli.CommandLine(every).parseArgs("--repo", ".", "--soak", "--heap-every", "90s");
+
+        assertThat(defaults.heapEvery).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(every.heapEvery).isEqualTo(java.time.Duration.ofSeconds(90));
+    }
+
+    @Test
     void aClassHistogramIsReadWithEveryClassByName() {
         List<String> out = List.of(
                 "25584:",

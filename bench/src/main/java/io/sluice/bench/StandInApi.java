@@ -179,7 +179,8 @@ final class StandInApi extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleGet(String path) {
-        if (path.indexOf('?') < 0) {
+        // One object by its name, through the index; a list (no name) is the mock's or a page.
+        if (path.indexOf('?') < 0 && Indexed.key(getKey(path)) != null) {
             Map.Entry<AttributeSet, String> found = findResource(getKey(path));
             if (found != null) {
                 return new MockResponse().setResponseCode(200).setBody(found.getValue());

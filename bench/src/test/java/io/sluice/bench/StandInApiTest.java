@@ -114,6 +114,13 @@ class StandInApiTest {
     }
 
     @Test
+    void aListWithoutParametersHoldsEveryObjectOfItsNamespace() {
+        assertThat(client.configMaps().inNamespace("ns-2").list().getItems()).hasSize(OBJECTS / 3);
+        assertThat(client.configMaps().inNamespace("ns-2").withName("cm-2").get())
+                .isNotNull();
+    }
+
+    @Test
     void aTokenThatNamesNoListIsGone() {
         assertThatThrownBy(() -> client.configMaps()
                         .inAnyNamespace()

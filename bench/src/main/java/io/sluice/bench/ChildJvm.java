@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,23 +74,39 @@ final class ChildJvm implements AutoCloseable {
     /** The class histogram after a full collection: its total line first, then its largest {@code top} rows. */
     Histogram liveHeap(int top) {
         List<String> out = jcmd("GC.class_histogram");
-        long total = -1;
-        List<String> rows = new ArrayList<>();
-        for (String line : out) {
-            String t = line.trim();
-            if (t.startsWith("Total")) {
-                total = Long.parseLong(t.split("\\s+")[2]);
-            } else if (t.matches("^\\d+:\\s+\\d+.*") && rows.size() < top) {
-                rows.add(t);
-            }
-        }
-        if (total < 0) {
+        Histogram h = Histogram.parse(out, top);
+        if (h == null) {
             throw new IllegalStateException("no class histogram from " + name + ": " + out);
         }
-        return new Histogram(total, rows);
+        return h;
     }
 
-    record Histogram(long totalBytes, List<String> top) {}
+    /**
+     * A class histogram: its total live bytes, its largest {@code top} rows as printed, and the live bytes of every
+     * class by name (summed when one name is loaded more than once).
+     */
+    record Histogram(long totalBytes, List<String> top, Map<String, Long> bytesByClass) {
+        /** The histogram {@code jcmd GC.class_histogram} printed; null without its total line. */
+        static Histogram parse(List<String> out, int top) {
+            long total = -1;
+            List<String> rows = new ArrayList<>();
+            Map<String, Long> byClass = new HashMap<>();
+            for (String line : out) {
+                String t = line.trim();
+                if (t.startsWith("Total")) {
+                    total = Long.parseLong(t.split("\\s+")[2]);
+                } else if (t.matches("^\\d+:\\s+\\d+.*")) {
+                    // num:  #instances  #bytes  class name (module)
+                    String[] f = t.split("\\s+");
+                    byClass.merge(f[3], Long.parseLong(f[2]), Long::sum);
+                    if (rows.size() < top) {
+                        rows.add(t);
+                    }
+                }
+            }
+            return total < 0 ? null : new Histogram(total, List.copyOf(rows), Map.copyOf(byClass));
+        }
+    }
 
     List<String> jcmd(String... args) {
         List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(pid())));

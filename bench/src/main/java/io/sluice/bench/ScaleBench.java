@@ -106,10 +106,18 @@ public final class ScaleBench implements Callable<Integer> {
 
     @Option(
             names = "--soak",
-            description =
-                    "Also take the analyzer's live heap (a class histogram, after a full GC) when the window starts,"
-                            + " and report its slope over the window.")
+            description = "Also take each analyzer's live heap (a class histogram, after a full GC) when the window"
+                    + " starts and every --heap-every during it, and report the samples, their least-squares slope over"
+                    + " the window and over its second half, and the classes that grew most.")
     boolean soak;
+
+    @Option(
+            names = "--heap-every",
+            defaultValue = "5m",
+            converter = Durations.class,
+            description = "With --soak: how often the live heap is sampled during the window; each sample is a full"
+                    + " GC, whose pause the tick lateness includes. Default: ${DEFAULT-VALUE}.")
+    Duration heapEvery;
 
     @Option(
             names = "--init-timeout",
@@ -193,6 +201,9 @@ public final class ScaleBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (out == null) {
             out = repo.resolve("bench/target/scale-" + Instant.now().toString().replace(':', '-'));
+        }
+        if (heapEvery.isNegative() || heapEvery.isZero()) {
+            throw new IllegalArgumentException("--heap-every must be positive: " + heapEvery);
         }
         Files.createDirectories(out);
         Replicas.electionFlags(replicas);
@@ -314,11 +325,16 @@ public final class ScaleBench implements Callable<Integer> {
             Thread.sleep(interval.toMillis() * 3 / 2);
             analyzers.ensureAlive();
 
-            Long startHeap = soak
-                    ? analyzers.jvms().stream()
-                            .mapToLong(a -> a.liveHeap(0).totalBytes())
-                            .sum()
-                    : null;
+            // With --soak, each analyzer's live heap over the window, and its classes' live bytes at the start.
+            List<List<HeapTrend.Sample>> heaps = new ArrayList<>();
+            List<Map<String, Long>> startClasses = new ArrayList<>();
+            if (soak) {
+                for (ChildJvm a : analyzers.jvms()) {
+                    ChildJvm.Histogram h = a.liveHeap(0);
+                    heaps.add(new ArrayList<>(List.of(new HeapTrend.Sample(0, h.totalBytes()))));
+                    startClasses.add(h.bytesByClass());
+                }
+            }
             ticks.measure();
             Snapshot before = new Snapshot(api, gates, analyzers, baseline, ports);
             if (jfrSizes.contains(size)) {
@@ -338,9 +354,25 @@ public final class ScaleBench implements Callable<Integer> {
             List<String> rss = new ArrayList<>();
             long windowStart = System.nanoTime();
             long end = windowStart + duration.toNanos();
+            long nextHeap = windowStart + heapEvery.toNanos();
             while (System.nanoTime() < end) {
-                Thread.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                long until = soak ? Math.min(end, nextHeap) : end;
+                Thread.sleep(Math.min(30_000, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
                 analyzers.ensureAlive();
+                if (soak && System.nanoTime() >= nextHeap && System.nanoTime() < end) {
+                    for (int i = 0; i < replicas; i++) {
+                        long bytes = analyzers.jvms().get(i).liveHeap(0).totalBytes();
+                        heaps.get(i).add(new HeapTrend.Sample((System.nanoTime() - windowStart) / 60e9, bytes));
+                    }
+                    nextHeap += heapEvery.toNanos();
+                    say(
+                            "size %d: live heap %s MiB",
+                            size,
+                            heaps.stream()
+                                    .map(h -> String.format(
+                                            "%.1f", h.get(h.size() - 1).mib()))
+                                    .collect(Collectors.joining(" + ")));
+                }
                 rss.add(String.format(
                         "%.0f s: analyzer VmRSS %s MiB, baseline VmRSS %d MiB,%s phases %s",
                         (System.nanoTime() - windowStart) / 1e9,
@@ -367,6 +399,9 @@ public final class ScaleBench implements Callable<Integer> {
                 ChildJvm a = analyzers.jvms().get(i);
                 ChildJvm.Histogram h = a.liveHeap(25);
                 aHeaps.add(h);
+                if (soak) {
+                    heaps.get(i).add(new HeapTrend.Sample((System.nanoTime() - windowStart) / 60e9, h.totalBytes()));
+                }
                 hwm.add(Long.toString(a.statusKib("VmHWM")));
                 figures.add(new Replicas.Figures(
                         h.totalBytes(),
@@ -396,6 +431,22 @@ public final class ScaleBench implements Callable<Integer> {
                 }
                 replicaRows.add(Replicas.row(size, "all", "all", summed, result.ticks(), secs));
             }
+            List<String> heapTrend = new ArrayList<>();
+            if (!soak) {
+                heapTrend.add("heap slope: not measured (--soak)");
+            } else {
+                for (int i = 0; i < replicas; i++) {
+                    heapTrend.addAll(HeapTrend.report(
+                            replicas == 1 ? "analyzer" : Replicas.identity(i, replicas),
+                            heaps.get(i),
+                            HeapTrend.grewMost(
+                                    startClasses.get(i), aHeaps.get(i).bytesByClass(), 10)));
+                }
+                if (replicas > 1) {
+                    heapTrend.addAll(HeapTrend.report("all replicas", HeapTrend.sum(heaps), null));
+                }
+                heapTrend.forEach(l -> say("size %d: %s", size, l));
+            }
             for (int i = 0; i < replicas; i++) {
                 histograms.add(
                         replicas == 1
@@ -415,15 +466,8 @@ public final class ScaleBench implements Callable<Integer> {
                                             "stand-in API busy: " + (after.apiBusyMs - before.apiBusyMs) + " ms",
                                             "webhook calls: " + (after.webhooks - before.webhooks),
                                             "reconciles: " + summed.reconciles(),
-                                            "analyzer VmHWM KiB: " + String.join(" + ", hwm),
-                                            startHeap == null
-                                                    ? "heap slope: not measured (--soak)"
-                                                    : String.format(
-                                                            "analyzer live heap at the window's start %.1f MiB, at its"
-                                                                    + " end %.1f MiB: %.2f MiB per minute",
-                                                            startHeap / 1048576.0,
-                                                            aHeapBytes / 1048576.0,
-                                                            (aHeapBytes - startHeap) / 1048576.0 / (secs / 60))),
+                                            "analyzer VmHWM KiB: " + String.join(" + ", hwm)),
+                                    heapTrend,
                                     histograms,
                                     List.of("baseline heap histogram:"),
                                     bHeap.top(),

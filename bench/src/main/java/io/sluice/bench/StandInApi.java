@@ -8,6 +8,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Field;
@@ -18,7 +19,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
@@ -39,6 +44,8 @@ import java.util.regex.Pattern;
  *       (the mock answers every list whole), so that the services' paged lists are what is measured.
  *   <li>It counts the requests it answers (by method; watches apart) and the time spent answering them, and records
  *       each Canary's phase from the status the analyzer writes.
+ *   <li>A watch's end runs off the mock server's event loop ({@link OffLoopWatchClose}), where the mock's own would
+ *       stop every request for up to 30 s per closing watch.
  * </ul>
  */
 final class StandInApi extends KubernetesCrudDispatcher {
@@ -82,6 +89,14 @@ final class StandInApi extends KubernetesCrudDispatcher {
     /** When each Canary's status first said {@code Initialized} (ms since the epoch). */
     final Map<String, Long> initializedAt = new ConcurrentHashMap<>();
 
+    /** The mock's watch listeners, which every write sends its event to. */
+    private final Set<?> watchers;
+    /**
+     * Where watches end, off the event loop: daemon threads that stop when idle, never shut down, so that a watch the
+     * mock server closes on its way down still shuts its sender thread down.
+     */
+    private final ExecutorService watchCloser = Executors.newCachedThreadPool(new ThreadFactory());
+
     StandInApi() {
         super(List.of());
         try {
@@ -90,6 +105,36 @@ final class StandInApi extends KubernetesCrudDispatcher {
             f.set(this, index);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot index the mock server's store", e);
+        }
+        try {
+            Field f = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+            f.setAccessible(true);
+            watchers = (Set<?>) f.get(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the mock server's watches", e);
+        }
+    }
+
+    /** Watches open or opening, not yet ended. */
+    int watching() {
+        return watchers.size();
+    }
+
+    @Override
+    public MockResponse handleWatch(String path) {
+        MockResponse watch = super.handleWatch(path);
+        WebSocketListener mocks = watch.getWebSocketListener();
+        return watch.withWebSocketUpgrade(new OffLoopWatchClose(mocks, watchCloser, () -> watchers.remove(mocks)));
+    }
+
+    private static final class ThreadFactory implements java.util.concurrent.ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "stand-in-watch-close-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
         }
     }
 
@@ -134,7 +179,8 @@ final class StandInApi extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleGet(String path) {
-        if (path.indexOf('?') < 0) {
+        // One object by its name, through the index; a list (no name) is the mock's or a page.
+        if (path.indexOf('?') < 0 && Indexed.key(getKey(path)) != null) {
             Map.Entry<AttributeSet, String> found = findResource(getKey(path));
             if (found != null) {
                 return new MockResponse().setResponseCode(200).setBody(found.getValue());

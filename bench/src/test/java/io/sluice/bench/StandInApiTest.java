@@ -3,10 +3,15 @@ package io.sluice.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -18,14 +23,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The stand-in answers paged lists as an API server does, and the Leases of sharded analyzers. */
+/** The stand-in answers paged lists as an API server does, the Leases of sharded analyzers, and watches. */
 class StandInApiTest {
     static final int OBJECTS = 1_201;
 
@@ -107,6 +114,13 @@ class StandInApiTest {
     }
 
     @Test
+    void aListWithoutParametersHoldsEveryObjectOfItsNamespace() {
+        assertThat(client.configMaps().inNamespace("ns-2").list().getItems()).hasSize(OBJECTS / 3);
+        assertThat(client.configMaps().inNamespace("ns-2").withName("cm-2").get())
+                .isNotNull();
+    }
+
+    @Test
     void aTokenThatNamesNoListIsGone() {
         assertThatThrownBy(() -> client.configMaps()
                         .inAnyNamespace()
@@ -151,5 +165,41 @@ class StandInApiTest {
         } finally {
             elector.cancel(true);
         }
+    }
+
+    @Test
+    void aWatchThroughTheStandInGetsItsEventsAndEnds() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        Watch watch = client.configMaps().inNamespace("watched").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap c) {
+                events.add(action + " " + c.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {}
+        });
+        client.configMaps().inNamespace("watched").resource(configMap("first")).create();
+        assertThat(events.poll(60, TimeUnit.SECONDS)).isEqualTo("ADDED first");
+        assertThat(api.watches.sum()).isEqualTo(1);
+
+        watch.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (api.watching() > 0) {
+            assertThat(System.nanoTime()).as("the watch never ended").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        // A write its ended watch would have matched is answered.
+        client.configMaps().inNamespace("watched").resource(configMap("second")).create();
+        assertThat(api.read("/api/v1/namespaces/watched/configmaps/second")).contains("\"second\"");
+        assertThat(events).isEmpty();
+    }
+
+    private static ConfigMap configMap(String name) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build();
     }
 }

@@ -459,13 +459,15 @@ final class ActionExecutor {
                     : GlooRouter.desired(s.canary(), s.parent(), where, live, primary, canary);
             if (live == null) {
                 LOG.info("Delegate RouteTable {} created", where.key());
-                return kube.createRouteTable(desired).mapEmpty();
+                return kube.createRouteTable(desired)
+                        .map(view.routeWrites::wrote)
+                        .mapEmpty();
             }
             if (GlooRouter.same(live, desired, json)) {
                 return Future.succeededFuture();
             }
             LOG.info("Delegate RouteTable {} updated: primary {} canary {}", where.key(), primary, canary);
-            return kube.updateRouteTable(desired).mapEmpty();
+            return kube.updateRouteTable(desired).map(view.routeWrites::wrote).mapEmpty();
         });
     }
 

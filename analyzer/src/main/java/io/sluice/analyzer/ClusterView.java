@@ -38,6 +38,9 @@ final class ClusterView {
 
     private record KnownRevision(String uid, String resourceVersion, String revision) {}
 
+    /** The delegate RouteTables this process wrote, until their watch events come back. */
+    final OwnRouteWrites routeWrites = new OwnRouteWrites();
+
     ClusterView(Caches caches, Kube kube) {
         this.caches = caches;
         this.kube = kube;

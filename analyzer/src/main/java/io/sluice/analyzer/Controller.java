@@ -178,7 +178,11 @@ public final class Controller extends AbstractVerticle {
                                     handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
                             watch(caches.deployments, d -> forTarget(d));
                             watch(caches.services, s -> forOwner(s));
-                            watch(caches.routeTables, this::forRouteTable);
+                            // The echo of a delegate write of this process's own changes nothing to reconcile.
+                            watch(
+                                    caches.routeTables,
+                                    this::forRouteTable,
+                                    rt -> reconciler.routeWrites().isEcho(rt));
                             caches.namespaces.addEventHandler(handler(
                                     n -> {},
                                     (a, b) -> {
@@ -286,6 +290,12 @@ public final class Controller extends AbstractVerticle {
      * verticle's context; finding the Canaries concerned (index look-ups) and enqueuing happen there.
      */
     private <T extends HasMetadata> void watch(SharedIndexInformer<T> i, Consumer<T> onChange) {
+        watch(i, onChange, o -> false);
+    }
+
+    /** As {@link #watch(SharedIndexInformer, Consumer)}, skipping the updates {@code echo} tells (on the context). */
+    private <T extends HasMetadata> void watch(
+            SharedIndexInformer<T> i, Consumer<T> onChange, java.util.function.Predicate<T> echo) {
         Consumer<T> hop = o -> context.runOnContext(v -> {
             if (synced) {
                 onChange.accept(o);
@@ -297,7 +307,11 @@ public final class Controller extends AbstractVerticle {
                     if (!Objects.equals(
                             a.getMetadata().getResourceVersion(),
                             b.getMetadata().getResourceVersion())) {
-                        hop.accept(b);
+                        context.runOnContext(v -> {
+                            if (synced && !echo.test(b)) {
+                                onChange.accept(b);
+                            }
+                        });
                     }
                 },
                 hop));

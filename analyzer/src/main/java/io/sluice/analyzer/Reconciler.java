@@ -355,4 +355,9 @@ final class Reconciler {
         gatherer.siblings(lookup);
         return this;
     }
+
+    /** The delegate writes of this process whose watch events have not come back yet. */
+    OwnRouteWrites routeWrites() {
+        return view.routeWrites;
+    }
 }

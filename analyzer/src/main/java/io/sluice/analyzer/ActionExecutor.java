@@ -315,7 +315,7 @@ final class ActionExecutor {
                 "Deployment {}.{} created",
                 p.getMetadata().getName(),
                 p.getMetadata().getNamespace());
-        return kube.create(p).mapEmpty();
+        return kube.create(p).map(view::created).mapEmpty();
     }
 
     /** The Warning on a Canary the analyzer cannot decode; nothing else is done for it. */

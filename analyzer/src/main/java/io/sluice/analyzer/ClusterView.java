@@ -1,6 +1,7 @@
 package io.sluice.analyzer;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -38,6 +39,13 @@ final class ClusterView {
 
     private record KnownRevision(String uid, String resourceVersion, String revision) {}
 
+    /**
+     * {@code namespace/name} → a Deployment this process created, until the cache shows an event of that name. Reads
+     * between the create's answer and its watch event would see no primary and create it again, only to meet a 409:
+     * at 10,000 Canaries starting together that was about two failed creates per Canary.
+     */
+    private final Map<String, Deployment> created = new ConcurrentHashMap<>();
+
     /** The delegate RouteTables this process wrote, until their watch events come back. */
     final OwnRouteWrites routeWrites = new OwnRouteWrites();
 
@@ -48,15 +56,19 @@ final class ClusterView {
         // A deleted Deployment's revision goes with it, so the memory stays one entry per Deployment that exists.
         caches.deployments.addEventHandler(new ResourceEventHandler<>() {
             @Override
-            public void onAdd(GenericKubernetesResource d) {}
+            public void onAdd(GenericKubernetesResource d) {
+                created.remove(key(d));
+            }
 
             @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {}
+            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+                created.remove(key(after));
+            }
 
             @Override
             public void onDelete(GenericKubernetesResource d, boolean deletedFinalStateUnknown) {
-                revisions.remove(
-                        d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
+                revisions.remove(key(d));
+                created.remove(key(d));
             }
         });
     }
@@ -140,8 +152,11 @@ final class ClusterView {
         }
         byte[] text = caches.deploymentText(ns, name);
         if (text == null) {
-            return Future.succeededFuture(DeploymentRead.NONE);
+            Deployment mine = created.get(ns + "/" + name);
+            return Future.succeededFuture(
+                    mine == null ? DeploymentRead.NONE : new DeploymentRead(json.clone(mine), null));
         }
+        created.remove(ns + "/" + name);
         Deployment d = caches.decodeDeployment(text, Deployment.class);
         return Future.succeededFuture(new DeploymentRead(
                 d,
@@ -149,6 +164,29 @@ final class ClusterView {
                         d.getMetadata(),
                         () -> caches.decodeDeployment(text, GenericKubernetesResource.class)
                                 .getAdditionalProperties())));
+    }
+
+    /**
+     * Records {@code answered}, what a create of a Deployment returned: until the cache shows it, reads return a copy
+     * of it (with no revision: only primaries are created, and theirs is not read this way). Returns it.
+     */
+    Deployment created(Deployment answered) {
+        if (answered != null && answered.getMetadata() != null) {
+            created.put(
+                    answered.getMetadata().getNamespace() + "/"
+                            + answered.getMetadata().getName(),
+                    answered);
+        }
+        return answered;
+    }
+
+    /** Created Deployments the cache has not shown yet (for tests). */
+    int createdKept() {
+        return created.size();
+    }
+
+    private static String key(HasMetadata o) {
+        return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
     }
 
     /** The Deployment as a model object (a copy: callers may change it), or null. */

@@ -200,6 +200,43 @@ class ClusterViewTest {
     }
 
     @Test
+    @DisplayName("a Deployment this process created is read back, as a copy, until the cache shows an event of it")
+    void createdDeploymentsAreReadUntilTheCacheShowsThem() throws Exception {
+        var made = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata()
+                .withNamespace("test")
+                .withName("made-primary")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .endSpec()
+                .build();
+        assertThat(await(view.deployment("test", "made-primary"))).isNull();
+        var answered = cluster.client.getKubernetesSerialization().clone(made);
+        answered.getMetadata().setResourceVersion("1");
+        assertThat(view.created(answered)).isSameAs(answered);
+        var read = await(view.deployment("test", "made-primary"));
+        assertThat(read)
+                .as("the cache has not shown it yet")
+                .isEqualTo(answered)
+                .isNotSameAs(answered);
+        assertThat(await(view.deployment("test", "other-primary"))).isNull();
+
+        cluster.client.apps().deployments().inNamespace("test").resource(made).create();
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (view.createdKept() > 0 && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        assertThat(view.createdKept())
+                .as("the watch event of the name ends the memory")
+                .isZero();
+        assertThat(caches.deployment("test", "made-primary"))
+                .as("now in the cache")
+                .isNotNull();
+        assertThat(await(view.deployment("test", "made-primary"))).isNotNull();
+    }
+
+    @Test
     @DisplayName("the caches keep no managedFields: the analyzer never reads them")
     void cachedObjectsCarryNoManagedFields() throws Exception {
         assertThat(cluster.client

@@ -194,11 +194,6 @@ final class ClusterView {
         return deploymentRead(ns, name).map(DeploymentRead::deployment);
     }
 
-    /** The revision of {@code raw}, a Deployment as the API server sent it, or null for none. */
-    String revision(GenericKubernetesResource raw) {
-        return raw == null ? null : revision(raw.getMetadata(), raw::getAdditionalProperties);
-    }
-
     /**
      * The revision of the Deployment {@code meta} describes. Every tick of every Canary needs its target's revision,
      * which changes only with the object: so it is hashed once per resourceVersion, from the values {@code raw}

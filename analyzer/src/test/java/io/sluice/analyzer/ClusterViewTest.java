@@ -179,8 +179,9 @@ class ClusterViewTest {
                         changed.getAdditionalProperties().get("spec"))
                 .get("template");
         ((java.util.Map<String, Object>) template.get("metadata")).put("annotations", java.util.Map.of("x", "y"));
-        assertThat(view.revision(changed)).as("a new version is hashed again").isNotEqualTo(first);
-        assertThat(view.revision(null)).isNull();
+        assertThat(view.revision(changed.getMetadata(), changed::getAdditionalProperties))
+                .as("a new version is hashed again")
+                .isNotEqualTo(first);
         assertThat(await(view.deploymentRead("test", "absent"))).isSameAs(ClusterView.DeploymentRead.NONE);
 
         assertThat(view.revisionsKept()).isEqualTo(1);

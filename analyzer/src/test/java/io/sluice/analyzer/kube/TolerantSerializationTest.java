@@ -72,4 +72,28 @@ class TolerantSerializationTest {
                 .rootCause()
                 .hasMessageContaining("nesting depth");
     }
+
+    @Test
+    void depth_counts_a_scalar_one_level_below_its_container_so_100_levels_decode_and_101_do_not() {
+        KubernetesSerialization json = TolerantSerialization.create();
+        // Levels: the Canary 1, spec 2, the nested objects 3..k+2, the scalar k+3.
+        Canary at100 = json.unmarshal(canary("edge", "\"preserved\":" + nested(97) + ","), Canary.class);
+        assertThat(at100).isNotInstanceOf(UndecodableCanary.class);
+        assertThat(at100.getSpec().targetRef.name).isEqualTo("edge");
+        Canary at101 = json.unmarshal(canary("over", "\"preserved\":" + nested(98) + ","), Canary.class);
+        assertThat(((UndecodableCanary) at101).problem()).isEqualTo("nested deeper than 100 levels");
+        assertThat(at101.getMetadata().getName()).isEqualTo("over");
+    }
+
+    @Test
+    void the_bean_deserializer_is_built_once_however_many_canaries_the_watch_path_decodes() {
+        KubernetesSerialization json = registered(TolerantSerialization.create());
+        int before = TolerantSerialization.Tolerant.BUILT.get();
+        for (int i = 0; i < 3; i++) {
+            // Without a type, as a watch event's object: the client reads a tree, then the value of its kind.
+            Object decoded = json.unmarshal(canary("c" + i, ""));
+            assertThat(((Canary) decoded).getMetadata().getName()).isEqualTo("c" + i);
+        }
+        assertThat(TolerantSerialization.Tolerant.BUILT.get() - before).isEqualTo(1);
+    }
 }

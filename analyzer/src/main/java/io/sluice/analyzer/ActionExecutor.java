@@ -232,13 +232,28 @@ final class ActionExecutor {
         String value = s.target().getSpec().getSelector().getMatchLabels().get(key);
         String svc = CanaryDefaults.serviceName(c.getSpec());
         var meta = c.getSpec().service;
+        String ns = c.getMetadata().getNamespace();
+        List<String> names =
+                apex ? List.of(svc + "-canary", svc + "-primary", svc) : List.of(svc + "-canary", svc + "-primary");
+        String canaryKey = Controller.key(c);
+        ConvergedServices.Inputs inputs = new ConvergedServices.Inputs(
+                c.getMetadata().getUid(),
+                c.getMetadata().getGeneration(),
+                s.target().getMetadata().getResourceVersion(),
+                apex,
+                names.stream().map(n -> view.serviceText(ns, n)).toList());
+        if (view.services.unchanged(canaryKey, inputs)) {
+            return Future.succeededFuture();
+        }
+        view.services.forget(canaryKey);
         Map<String, Integer> ports = Workloads.discoveredPorts(c, s.target());
         List<Service> desired = new ArrayList<>();
-        desired.add(Workloads.service(c, svc + "-canary", key, value, meta.canary, ports));
-        desired.add(Workloads.service(c, svc + "-primary", key, value + "-primary", meta.primary, ports));
+        desired.add(Workloads.service(c, names.get(0), key, value, meta.canary, ports));
+        desired.add(Workloads.service(c, names.get(1), key, value + "-primary", meta.primary, ports));
         if (apex) {
-            desired.add(Workloads.service(c, svc, key, value + "-primary", meta.apex, ports));
+            desired.add(Workloads.service(c, names.get(2), key, value + "-primary", meta.apex, ports));
         }
+        java.util.concurrent.atomic.AtomicBoolean wrote = new java.util.concurrent.atomic.AtomicBoolean();
         Future<Void> chain = Future.succeededFuture();
         for (Service d : desired) {
             chain = chain.compose(v -> view.service(
@@ -249,6 +264,7 @@ final class ActionExecutor {
                                     "Service {}.{} created",
                                     d.getMetadata().getName(),
                                     d.getMetadata().getNamespace());
+                            wrote.set(true);
                             return kube.create(d).mapEmpty();
                         }
                         Service merged = Workloads.merge(live, d, c);
@@ -259,10 +275,16 @@ final class ActionExecutor {
                                 "Service {}.{} updated",
                                 d.getMetadata().getName(),
                                 d.getMetadata().getNamespace());
+                        wrote.set(true);
                         return kube.update(merged).mapEmpty();
                     }));
         }
-        return chain;
+        // Remembered only when nothing needed writing: the texts read before are then the Services as they should be.
+        return chain.onSuccess(v -> {
+            if (!wrote.get()) {
+                view.services.converged(canaryKey, inputs);
+            }
+        });
     }
 
     /** The apex Service selecting the target's pods, without this Canary among its owners. */
@@ -467,7 +489,12 @@ final class ActionExecutor {
                 return Future.succeededFuture();
             }
             LOG.info("Delegate RouteTable {} updated: primary {} canary {}", where.key(), primary, canary);
-            return kube.updateRouteTable(desired).map(view.routeWrites::wrote).mapEmpty();
+            return kube.updateRouteTable(desired)
+                    .map(version -> view.routeWrites.wrote(
+                            desired.getMetadata().getNamespace(),
+                            desired.getMetadata().getName(),
+                            version))
+                    .mapEmpty();
         });
     }
 

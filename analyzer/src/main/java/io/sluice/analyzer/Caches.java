@@ -42,6 +42,8 @@ final class Caches {
     /** The Deployments' store, read as text where a reconcile needs a Deployment two ways. */
     private final CompactStore<GenericKubernetesResource> deploymentTexts;
 
+    private final CompactStore<Service> serviceTexts;
+
     /** Builds the informers, not started; {@code namespace} null means all namespaces. */
     Caches(KubernetesClient client, String namespace) {
         this.namespace = namespace;
@@ -55,7 +57,8 @@ final class Caches {
         // Read by key only, and most of a cluster's objects: kept as JSON text (CompactStore).
         deploymentTexts = new CompactStore<>(GenericKubernetesResource.class, client.getKubernetesSerialization());
         deployments.itemStore(deploymentTexts);
-        services.itemStore(new CompactStore<>(Service.class, client.getKubernetesSerialization()));
+        serviceTexts = new CompactStore<>(Service.class, client.getKubernetesSerialization());
+        services.itemStore(serviceTexts);
         routeTables.itemStore(new TrimmedStore<>());
         namespaces.itemStore(new TrimmedStore<>());
     }
@@ -118,6 +121,11 @@ final class Caches {
 
     Service service(String ns, String name) {
         return services.getStore().getByKey(ns + "/" + name);
+    }
+
+    /** The cached text of a Service, or null ({@link CompactStore#text}). */
+    byte[] serviceText(String ns, String name) {
+        return serviceTexts.text(ns + "/" + name);
     }
 
     RouteTable routeTable(String ns, String name) {

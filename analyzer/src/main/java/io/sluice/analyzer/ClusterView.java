@@ -49,6 +49,9 @@ final class ClusterView {
     /** The delegate RouteTables this process wrote, until their watch events come back. */
     final OwnRouteWrites routeWrites = new OwnRouteWrites();
 
+    /** The Canaries whose Services were found as they should be, and from what. */
+    final ConvergedServices services = new ConvergedServices();
+
     ClusterView(Caches caches, Kube kube) {
         this.caches = caches;
         this.kube = kube;
@@ -220,6 +223,11 @@ final class ClusterView {
 
     Future<Service> service(String ns, String name) {
         return caches.covers(ns) ? Future.succeededFuture(caches.service(ns, name)) : unwatched(ns);
+    }
+
+    /** The cached text of a Service ({@link CompactStore#text}); null when absent or its namespace is not watched. */
+    byte[] serviceText(String ns, String name) {
+        return caches.covers(ns) ? caches.serviceText(ns, name) : null;
     }
 
     private static <T> Future<T> unwatched(String ns) {

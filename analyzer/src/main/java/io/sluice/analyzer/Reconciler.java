@@ -154,6 +154,7 @@ final class Reconciler {
         return fetched.compose(canary -> {
             if (canary == null) {
                 started.forget(ns + "/" + name);
+                view.services.forget(ns + "/" + name);
                 return Future.succeededFuture(new Outcome(Duration.ZERO, false, true, null));
             }
             if (!Coexistence.ours(canary)) {
@@ -357,6 +358,11 @@ final class Reconciler {
     }
 
     /** The delegate writes of this process whose watch events have not come back yet. */
+    /** The Canaries whose Services were found as they should be (for tests). */
+    ConvergedServices convergedServices() {
+        return view.services;
+    }
+
     OwnRouteWrites routeWrites() {
         return view.routeWrites;
     }

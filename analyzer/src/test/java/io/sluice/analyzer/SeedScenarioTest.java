@@ -601,6 +601,50 @@ class SeedScenarioTest {
     }
 
     @Test
+    @DisplayName("Services found as they should be are remembered and not looked at again, yet a hand edit of one,"
+            + " or a change of the Canary's service port, is still brought back at the next reconcile")
+    void convergedServicesStillRepaired() throws Exception {
+        bootstrap();
+        watchEvent();
+        assertThat(reconciler.convergedServices().size()).isEqualTo(1);
+
+        Service primary = cluster.client
+                .services()
+                .inNamespace("test")
+                .withName("podinfo-primary")
+                .get();
+        primary.getSpec().setSelector(Map.of("app", "someone-else"));
+        cluster.client.services().inNamespace("test").resource(primary).update();
+        watchEvent();
+        assertThat(cluster.client
+                        .services()
+                        .inNamespace("test")
+                        .withName("podinfo-primary")
+                        .get()
+                        .getSpec()
+                        .getSelector())
+                .containsExactly(Map.entry("app", "podinfo-primary"));
+
+        Canary c = cluster.canary();
+        c.getSpec().service.port = 9999;
+        cluster.client.resources(Canary.class).inNamespace("test").resource(c).update();
+        watchEvent();
+        for (String name : List.of("podinfo", "podinfo-canary", "podinfo-primary")) {
+            assertThat(cluster.client
+                            .services()
+                            .inNamespace("test")
+                            .withName(name)
+                            .get()
+                            .getSpec()
+                            .getPorts()
+                            .get(0)
+                            .getPort())
+                    .as(name)
+                    .isEqualTo(9999);
+        }
+    }
+
+    @Test
     @DisplayName("drift in the delegate RouteTable is corrected and the weights are kept")
     void driftIsCorrected() throws Exception {
         bootstrap();

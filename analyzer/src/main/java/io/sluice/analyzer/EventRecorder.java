@@ -159,7 +159,7 @@ final class EventRecorder {
         long sent = System.nanoTime();
         return kube.event(e, counts.get(key))
                 .onSuccess(written -> {
-                    counts.put(key, written.getCount() == null ? 1 : written.getCount());
+                    counts.put(key, written);
                     LOG.debug(
                             "{}: Event {} written in {} us",
                             canary.key(),

@@ -21,12 +21,21 @@ final class OwnRouteWrites {
 
     /** Records {@code answered}, what a create or update of a RouteTable returned; returns it. */
     RouteTable wrote(RouteTable answered) {
-        if (answered != null
-                && answered.getMetadata() != null
-                && answered.getMetadata().getResourceVersion() != null) {
-            written.put(key(answered), answered.getMetadata().getResourceVersion());
+        if (answered != null && answered.getMetadata() != null) {
+            wrote(
+                    answered.getMetadata().getNamespace(),
+                    answered.getMetadata().getName(),
+                    answered.getMetadata().getResourceVersion());
         }
         return answered;
+    }
+
+    /** Records that the write of {@code ns/name} was answered with {@code version} (nothing when null). */
+    String wrote(String ns, String name, String version) {
+        if (version != null) {
+            written.put(ns + "/" + name, version);
+        }
+        return version;
     }
 
     /**

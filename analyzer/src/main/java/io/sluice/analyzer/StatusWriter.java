@@ -1,5 +1,6 @@
 package io.sluice.analyzer;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.flagger.Canary;
@@ -33,9 +34,23 @@ final class StatusWriter {
         if (before.equals(after)) {
             return Future.succeededFuture(canary);
         }
-        Canary copy = json.clone(canary);
+        return kube.updateStatus(withStatus(canary, status)).map(view::remember);
+    }
+
+    /**
+     * A new Canary with {@code canary}'s spec and unknown fields (shared, read only), its own copy of the metadata (the
+     * write sets the new resourceVersion there) and {@code status}. Not a clone through JSON: that encoded and decoded
+     * the whole Canary on every step, 8 % of the analyzer's CPU at 10,000 Canaries.
+     */
+    static Canary withStatus(Canary canary, CanaryStatus status) {
+        Canary copy = new Canary();
+        copy.setApiVersion(canary.getApiVersion());
+        copy.setKind(canary.getKind());
+        copy.setMetadata(new ObjectMetaBuilder(canary.getMetadata()).build());
+        copy.setSpec(canary.getSpec());
+        canary.unknownFields().forEach(copy::setUnknownField);
         copy.setStatus(status);
-        return kube.updateStatus(copy).map(view::remember);
+        return copy;
     }
 
     /** The write lost a race: read the Canary again and decide again. */

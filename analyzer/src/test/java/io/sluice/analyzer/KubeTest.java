@@ -57,7 +57,8 @@ class KubeTest {
         Kube kube = api.kube(() -> true);
         int from = api.cluster.requests.size();
         var first = await(kube.event(event("2026-05-17T08:00:00Z"), null));
-        await(kube.event(event("2026-05-17T08:00:20Z"), first.getCount()));
+        assertThat(first).isEqualTo(1);
+        assertThat(await(kube.event(event("2026-05-17T08:00:20Z"), first))).isEqualTo(2);
         assertThat(api.cluster.requestsSince(from)).noneMatch(r -> r.startsWith("GET "));
 
         await(kube.event(event("2026-05-17T08:00:40Z"), null));
@@ -106,5 +107,67 @@ class KubeTest {
         held.set(true);
         await(kube.scale("test", "podinfo", 3));
         assertThat(api.cluster.deployment("podinfo").getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("a status write answers the Canary written with the version the API server gave it, leaving the read"
+            + " one as it was; a write from a stale read is a conflict carrying the server's message")
+    void statusWritesAnswerTheNewVersion(SeededApi api) throws Exception {
+        Kube kube = api.kube(() -> true);
+        io.sluice.model.flagger.Canary read = api.cluster.canary();
+        String before = read.getMetadata().getResourceVersion();
+        var status = new io.sluice.model.flagger.CanaryStatus();
+        status.phase = "Initializing";
+        status.canaryWeight = 0;
+
+        var written = await(kube.updateStatus(StatusWriter.withStatus(read, status)));
+
+        var stored = api.cluster.canary();
+        assertThat(stored.getStatus().phase).isEqualTo("Initializing");
+        assertThat(stored.getSpec().targetRef.name).isEqualTo("podinfo");
+        assertThat(written.getMetadata().getResourceVersion())
+                .isEqualTo(stored.getMetadata().getResourceVersion())
+                .isNotEqualTo(before);
+        assertThat(written.getStatus().phase).isEqualTo("Initializing");
+        assertThat(read.getMetadata().getResourceVersion()).isEqualTo(before);
+        assertThat(read.getStatus()).isNotSameAs(status);
+
+        Throwable stale = awaitFailure(kube.updateStatus(StatusWriter.withStatus(read, status)));
+        assertThat(Kube.isConflict(stale)).isTrue();
+        assertThat(stale).hasMessageContaining("the object has been modified");
+    }
+
+    @Test
+    @DisplayName("a RouteTable update answers the version it was stored with; a refusal keeps the admission"
+            + " webhook's code and message")
+    void routeTableUpdatesAnswerTheStoredVersion(SeededApi api) throws Exception {
+        Kube kube = api.kube(() -> true);
+        var table = api.cluster
+                .client
+                .resources(io.sluice.model.gloo.RouteTable.class)
+                .inNamespace("test")
+                .list()
+                .getItems()
+                .get(0);
+        table.getMetadata().setLabels(java.util.Map.of("changed", "yes"));
+
+        String version = await(kube.updateRouteTable(table));
+
+        var stored = api.cluster
+                .client
+                .resources(io.sluice.model.gloo.RouteTable.class)
+                .inNamespace("test")
+                .withName(table.getMetadata().getName())
+                .get();
+        assertThat(stored.getMetadata().getLabels()).containsEntry("changed", "yes");
+        assertThat(version).isEqualTo(stored.getMetadata().getResourceVersion());
+
+        api.cluster.refuseRouteTables.set(422);
+        stored.getMetadata().setLabels(java.util.Map.of("changed", "again"));
+        Throwable refused = awaitFailure(kube.updateRouteTable(stored));
+        assertThat(refused).isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
+        assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) refused).getCode())
+                .isEqualTo(422);
+        assertThat(refused).hasMessageContaining("weights do not add up");
     }
 }

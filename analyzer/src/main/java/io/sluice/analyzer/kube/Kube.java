@@ -409,11 +409,22 @@ public final class Kube {
 
     /** The URL path of a namespaced object of a registered kind (its collection when {@code name} is null). */
     String path(Class<? extends HasMetadata> kind, String ns, String name) {
-        String group = HasMetadata.getGroup(kind);
-        String version = HasMetadata.getVersion(kind);
-        String root = group == null || group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-        return root + "/namespaces/" + ns + "/" + HasMetadata.getPlural(kind) + (name == null ? "" : "/" + name);
+        String[] root = ROOTS.get(kind);
+        return root[0] + ns + root[1] + (name == null ? "" : "/" + name);
     }
+
+    /** Per kind, the path before and after the namespace; read from the kind's annotations once. */
+    private static final ClassValue<String[]> ROOTS = new ClassValue<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected String[] computeValue(Class<?> type) {
+            Class<? extends HasMetadata> kind = (Class<? extends HasMetadata>) type;
+            String group = HasMetadata.getGroup(kind);
+            String version = HasMetadata.getVersion(kind);
+            String api = group == null || group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+            return new String[] {api + "/namespaces/", "/" + HasMetadata.getPlural(kind)};
+        }
+    };
 
     /**
      * Sends one request on the worker and scans the answer for what {@link Answer} keeps; a refusal becomes the

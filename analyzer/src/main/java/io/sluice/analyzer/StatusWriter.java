@@ -8,8 +8,9 @@ import io.sluice.model.flagger.CanaryStatus;
 import io.vertx.core.Future;
 
 /**
- * Writes a decision's status once: skipped when it equals what was read, otherwise a PUT fenced by the read's
- * resourceVersion, so a decision made from a stale Canary fails with a conflict instead of overwriting newer state.
+ * Writes a decision's status once: skipped when it equals what was read, otherwise a patch of the status alone fenced
+ * by the read's resourceVersion ({@link Kube#updateStatus(Canary, String)}), so a decision made from a stale Canary
+ * fails with a conflict instead of overwriting newer state.
  */
 final class StatusWriter {
     private final Kube kube;
@@ -34,7 +35,7 @@ final class StatusWriter {
         if (before.equals(after)) {
             return Future.succeededFuture(canary);
         }
-        return kube.updateStatus(withStatus(canary, status)).map(view::remember);
+        return kube.updateStatus(withStatus(canary, status), after).map(view::remember);
     }
 
     /**

@@ -138,6 +138,52 @@ class KubeTest {
     }
 
     @Test
+    @DisplayName("a status write is a patch of the status subresource alone that replaces the status whole: a field the"
+            + " new status leaves out is gone, as with a PUT, not kept as a merge patch would keep it")
+    void statusWritesReplaceTheStatusWhole(SeededApi api) throws Exception {
+        Kube kube = api.kube(() -> true);
+        var first = new io.sluice.model.flagger.CanaryStatus();
+        first.phase = "Progressing";
+        first.failedChecks = 2;
+        first.sessionAffinityCookie = "sluice-cookie";
+        var written = await(kube.updateStatus(StatusWriter.withStatus(api.cluster.canary(), first)));
+        var second = new io.sluice.model.flagger.CanaryStatus();
+        second.phase = "Succeeded";
+        api.cluster.requests.clear();
+
+        await(kube.updateStatus(StatusWriter.withStatus(written, second)));
+        var sent = java.util.List.copyOf(api.cluster.requests);
+
+        var stored = api.cluster.canary().getStatus();
+        assertThat(stored.phase).isEqualTo("Succeeded");
+        assertThat(stored.failedChecks).isNull();
+        assertThat(stored.sessionAffinityCookie).isNull();
+        assertThat(sent)
+                .filteredOn(r -> r.contains("/canaries/podinfo"))
+                .containsExactly("PATCH /apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo/status");
+    }
+
+    @Test
+    @DisplayName("a status write from a Canary that names no resourceVersion is refused before it is sent: it could"
+            + " not be fenced")
+    void unfencedStatusWritesAreRefused(SeededApi api) {
+        Kube kube = api.kube(() -> true);
+        var canary = StatusWriter.withStatus(api.cluster.canary(), new io.sluice.model.flagger.CanaryStatus());
+        canary.getMetadata().setResourceVersion(null);
+        api.cluster.requests.clear();
+
+        Throwable refused = awaitFailure(kube.updateStatus(canary));
+
+        assertThat(refused)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the status of Canary test/podinfo is written only from a read one: it names no"
+                        + " resourceVersion to fence the write");
+        assertThat(api.cluster.requests)
+                .filteredOn(r -> r.contains("/canaries/podinfo"))
+                .isEmpty();
+    }
+
+    @Test
     @DisplayName("a RouteTable update answers the version it was stored with; a refusal keeps the admission"
             + " webhook's code and message")
     void routeTableUpdatesAnswerTheStoredVersion(SeededApi api) throws Exception {

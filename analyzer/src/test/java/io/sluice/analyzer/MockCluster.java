@@ -31,7 +31,7 @@ final class MockCluster implements AutoCloseable {
     static final Path ROOT = Path.of("..");
     final KubernetesMockServer server;
     final KubernetesClient client;
-    /** The next update (PUT) of this path answers 409, as a real API server does after a concurrent write. */
+    /** The next update (a PUT or a patch) of this path answers 409, as a real API server does after a concurrent write. */
     final java.util.concurrent.atomic.AtomicReference<String> conflictOnce =
             new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -57,8 +57,7 @@ final class MockCluster implements AutoCloseable {
                     public io.fabric8.mockwebserver.http.MockResponse handleUpdate(
                             io.fabric8.mockwebserver.http.RecordedRequest request) {
                         String path = request.getPath();
-                        String armed = conflictOnce.get();
-                        if (path != null && path.equals(armed) && conflictOnce.compareAndSet(armed, null)) {
+                        if (armedConflict(request)) {
                             return conflict();
                         }
                         Integer refusal = refuseRouteTables.get();
@@ -70,35 +69,42 @@ final class MockCluster implements AutoCloseable {
                                             + " \\\"validation.gloo.solo.io\\\" denied the request: weights do not"
                                             + " add up\"}");
                         }
-                        if (path != null && path.endsWith("/status") && staleStatus(request, path)) {
+                        if (staleStatus(request)) {
                             return conflict();
                         }
                         return super.handleUpdate(request);
                     }
 
-                    /**
-                     * The mock applies a status update to the stored object without comparing resourceVersions; a real
-                     * API server refuses a stale one with 409, which the analyzer relies on.
-                     */
-                    private boolean staleStatus(io.fabric8.mockwebserver.http.RecordedRequest request, String path) {
-                        var sent = client.getKubernetesSerialization()
-                                .unmarshal(
-                                        new String(
-                                                request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
-                                        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
-                        var stored = handleGet(path.substring(0, path.length() - "/status".length()));
-                        if (sent.getMetadata() == null
-                                || sent.getMetadata().getResourceVersion() == null
-                                || stored.code() != 200) {
-                            return false;
-                        }
-                        var current = client.getKubernetesSerialization()
-                                .unmarshal(
-                                        stored.getBody().readUtf8(),
-                                        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
-                        return !sent.getMetadata()
-                                .getResourceVersion()
-                                .equals(current.getMetadata().getResourceVersion());
+                    @Override
+                    public io.fabric8.mockwebserver.http.MockResponse handlePatch(
+                            io.fabric8.mockwebserver.http.RecordedRequest request) {
+                        return armedConflict(request) || staleStatus(request) ? conflict() : super.handlePatch(request);
+                    }
+
+                    private boolean armedConflict(io.fabric8.mockwebserver.http.RecordedRequest request) {
+                        String armed = conflictOnce.get();
+                        return request.getPath() != null
+                                && request.getPath().equals(armed)
+                                && conflictOnce.compareAndSet(armed, null);
+                    }
+
+                    private boolean staleStatus(io.fabric8.mockwebserver.http.RecordedRequest request) {
+                        return StatusFence.stale(
+                                request.getMethod(),
+                                request.getPath(),
+                                request.getBody().getBytes(),
+                                object -> {
+                                    var stored = handleGet(object);
+                                    return stored.code() != 200
+                                            ? null
+                                            : client.getKubernetesSerialization()
+                                                    .unmarshal(
+                                                            stored.getBody().readUtf8(),
+                                                            io.fabric8.kubernetes.api.model.GenericKubernetesResource
+                                                                    .class)
+                                                    .getMetadata()
+                                                    .getResourceVersion();
+                                });
                     }
 
                     @Override

@@ -1719,7 +1719,7 @@ class SeedScenarioTest {
                     .as("the status and the Event, beside the rollouts the test plays")
                     .filteredOn(r -> !r.matches("PUT /apis/apps/v1/namespaces/test/deployments/[^/]+/status"))
                     .containsExactly(
-                            "PUT /apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo/status",
+                            "PATCH /apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo/status",
                             "POST /api/v1/namespaces/test/events");
         }
 

@@ -276,10 +276,24 @@ final class StandInApi extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleUpdate(RecordedRequest request) {
+        return controlled(request, statusWritten(request, super::handleUpdate));
+    }
+
+    @Override
+    public MockResponse handlePatch(RecordedRequest request) {
+        return controlled(request, statusWritten(request, super::handlePatch));
+    }
+
+    /**
+     * Answers {@code request} with {@code write}, and records the phase a Canary status write (a patch or a PUT) carried
+     * once it is stored.
+     */
+    private MockResponse statusWritten(
+            RecordedRequest request, java.util.function.Function<RecordedRequest, MockResponse> write) {
         Matcher m = CANARY_STATUS.matcher(request.getPath());
         // getBytes() leaves the body to be read; getUtf8Body() would consume it.
         String body = m.find() ? new String(request.getBody().getBytes(), StandardCharsets.UTF_8) : null;
-        MockResponse r = super.handleUpdate(request);
+        MockResponse r = write.apply(request);
         if (body != null && r.code() < 300) {
             Matcher p = PHASE.matcher(body);
             if (p.find()) {
@@ -290,12 +304,7 @@ final class StandInApi extends KubernetesCrudDispatcher {
                 }
             }
         }
-        return controlled(request, r);
-    }
-
-    @Override
-    public MockResponse handlePatch(RecordedRequest request) {
-        return controlled(request, super.handlePatch(request));
+        return r;
     }
 
     /** The object stored at {@code path} as JSON, read in-process and uncounted; null when there is none. */

@@ -219,13 +219,33 @@ public final class Kube {
 
     /**
      * Writes the status subresource of {@code canary}, a copy the caller owns, fenced by the resourceVersion it carries
-     * (409 when stale); answers it with the version the write was given. The API server ignores everything but the
-     * status here, and the fence held, so the copy is what it now stores.
+     * (409 when stale); answers it with the version the write was given. See {@link #updateStatus(Canary, String)}.
      */
     public Future<Canary> updateStatus(Canary canary) {
+        return updateStatus(canary, json(canary.getStatus() == null ? Map.of() : canary.getStatus()));
+    }
+
+    /**
+     * Writes {@code status}, the JSON of {@code canary}'s status, as the Canary's status subresource: a JSON patch that
+     * sets the resourceVersion the caller decided from and replaces the status whole. An API server refuses the patched
+     * object with 409 when that version is no longer the stored one, as it refuses a stale PUT; a replaced status keeps
+     * nothing of the one before, which a merge patch would. Only the status travels: a PUT carried the whole Canary, and
+     * encoding it was the largest part of a step's write. Answers {@code canary}, a copy the caller owns, with the new
+     * version set on it: the API server ignores everything but the status here, and the fence held, so the copy is what
+     * it now stores.
+     */
+    public Future<Canary> updateStatus(Canary canary, String status) {
         ObjectMeta m = canary.getMetadata();
+        if (m.getResourceVersion() == null || m.getResourceVersion().isEmpty()) {
+            return Future.failedFuture(
+                    new IllegalArgumentException("the status of Canary " + m.getNamespace() + "/" + m.getName()
+                            + " is written only from a read one: it names no resourceVersion to fence the write"));
+        }
+        String patch = "[{\"op\":\"replace\",\"path\":\"/metadata/resourceVersion\",\"value\":"
+                + json(m.getResourceVersion()) + "},{\"op\":\"add\",\"path\":\"/status\",\"value\":" + status
+                + "}]";
         return write(() -> {
-            Answer a = send("PUT", path(Canary.class, m.getNamespace(), m.getName()) + "/status", JSON, json(canary));
+            Answer a = send("PATCH", path(Canary.class, m.getNamespace(), m.getName()) + "/status", JSON_PATCH, patch);
             m.setResourceVersion(a.resourceVersion());
             return canary;
         });
@@ -396,6 +416,7 @@ public final class Kube {
 
     private static final String JSON = "application/json";
     private static final String MERGE_PATCH = "application/merge-patch+json";
+    private static final String JSON_PATCH = "application/json-patch+json";
     /** Answers are scanned, not decoded; as deep as the API server may store (see {@link TolerantSerialization}). */
     private static final JsonFactory ANSWERS = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()

@@ -18,6 +18,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.sluice.analyzer.StatusFence;
 import io.sluice.analyzer.kube.Kube;
 import io.sluice.model.Fixtures;
 import io.sluice.model.flagger.Canary;
@@ -29,7 +30,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -211,25 +211,12 @@ final class CrashCluster implements AutoCloseable {
             }
         }
 
-        /**
-         * The mock applies a status update without comparing resourceVersions; a real API server refuses a stale one
-         * with 409, and the analyzer's fencing relies on it.
-         */
         private boolean staleStatusWrite(RecordedRequest request) {
-            String path = request.getPath();
-            if (!"PUT".equals(request.getMethod()) || path == null || !path.endsWith("/status")) {
-                return false;
-            }
-            GenericKubernetesResource sent = client.getKubernetesSerialization()
-                    .unmarshal(
-                            new String(request.getBody().getBytes(), StandardCharsets.UTF_8),
-                            GenericKubernetesResource.class);
-            GenericKubernetesResource stored = stored(path.substring(0, path.length() - "/status".length()));
-            String version =
-                    sent.getMetadata() == null ? null : sent.getMetadata().getResourceVersion();
-            return version != null
-                    && stored != null
-                    && !version.equals(stored.getMetadata().getResourceVersion());
+            return StatusFence.stale(
+                    request.getMethod(), request.getPath(), request.getBody().getBytes(), object -> {
+                        GenericKubernetesResource stored = stored(object);
+                        return stored == null ? null : stored.getMetadata().getResourceVersion();
+                    });
         }
 
         private GenericKubernetesResource stored(String path) {

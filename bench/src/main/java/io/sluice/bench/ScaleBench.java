@@ -247,10 +247,11 @@ public final class ScaleBench implements Callable<Integer> {
     private static List<String> table(List<String> rows) {
         List<String> t = new ArrayList<>();
         t.add("| Canaries | time to all Initialized | heap after full GC, analyzer / baseline (MiB) | RSS analyzer /"
-                + " baseline (MiB) | ticks | tick lateness p50 / p99 / max (s) | API req/s | API req per tick |"
+                + " baseline (MiB) | ticks | tick lateness p50 / p99 / max (s) | the analyzer's own lateness p50 / p99 /"
+                + " max (s, bucket bounds) | API req/s | API req per tick |"
                 + " reconciles per tick | metric queries/s | CPU ms per tick | CPU analyzer / baseline (cores) |"
                 + " phases at the end |");
-        t.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        t.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         t.addAll(rows);
         return t;
     }
@@ -336,6 +337,7 @@ public final class ScaleBench implements Callable<Integer> {
                 }
             }
             ticks.measure();
+            Pauses pauses = Pauses.count();
             Snapshot before = new Snapshot(api, gates, analyzers, baseline, ports);
             if (jfrSizes.contains(size)) {
                 for (int i = 0; i < replicas; i++) {
@@ -386,6 +388,10 @@ public final class ScaleBench implements Callable<Integer> {
             }
             Ticks.Result result = ticks.stop();
             Snapshot after = new Snapshot(api, gates, analyzers, baseline, ports);
+            pauses.close();
+            OwnLateness own = after.lateness.since(before.lateness);
+            say("size %d: %s", size, own.describe());
+            say("size %d: %s", size, pauses.describe());
             if (jfrSizes.contains(size)) {
                 for (ChildJvm a : analyzers.jvms()) {
                     a.jcmd("JFR.stop", "name=bench");
@@ -466,7 +472,9 @@ public final class ScaleBench implements Callable<Integer> {
                                             "stand-in API busy: " + (after.apiBusyMs - before.apiBusyMs) + " ms",
                                             "webhook calls: " + (after.webhooks - before.webhooks),
                                             "reconciles: " + summed.reconciles(),
-                                            "analyzer VmHWM KiB: " + String.join(" + ", hwm)),
+                                            "analyzer VmHWM KiB: " + String.join(" + ", hwm),
+                                            own.describe(),
+                                            pauses.describe()),
                                     heapTrend,
                                     histograms,
                                     List.of("baseline heap histogram:"),
@@ -476,7 +484,7 @@ public final class ScaleBench implements Callable<Integer> {
                             .flatMap(List::stream)
                             .toList());
             String row = String.format(
-                    "| %s | %.1f s | %.0f / %.0f (%.1fx) | %d / %d | %d | %.2f / %.2f / %.2f | %.1f | %.2f | %s |"
+                    "| %s | %.1f s | %.0f / %.0f (%.1fx) | %d / %d | %d | %.2f / %.2f / %.2f | %s | %.1f | %.2f | %s |"
                             + " %.1f | %.2f | %.3f / %.3f (%.1fx) | %s |",
                     replicas == 1 ? Integer.toString(size) : size + " (" + replicas + " replicas)",
                     toInitialized.toMillis() / 1e3,
@@ -489,6 +497,7 @@ public final class ScaleBench implements Callable<Integer> {
                     result.percentile(50) / 1e3,
                     result.percentile(99) / 1e3,
                     result.percentile(100) / 1e3,
+                    own.cell(),
                     apiRequests / secs,
                     (double) apiRequests / t,
                     Replicas.perTick(summed.reconciles(), t),
@@ -555,6 +564,9 @@ public final class ScaleBench implements Callable<Integer> {
         final List<Long> cpuMs;
 
         final List<Long> reconciles;
+        /** The replicas' own tick lateness histograms, summed. */
+        final OwnLateness lateness;
+
         final long baselineCpuMs;
 
         Snapshot(StandInApi api, StandInGates gates, Analyzers analyzers, ChildJvm baseline, List<Integer> ports) {
@@ -566,7 +578,12 @@ public final class ScaleBench implements Callable<Integer> {
             queries = gates.queries.sum();
             webhooks = gates.webhooks.sum();
             cpuMs = analyzers.jvms().stream().map(ChildJvm::cpuMs).toList();
-            reconciles = ports.stream().map(ScaleBench::reconciles).toList();
+            List<List<String>> expositions =
+                    ports.stream().map(ScaleBench::exposition).toList();
+            reconciles = expositions.stream().map(ScaleBench::reconciles).toList();
+            lateness = expositions.stream()
+                    .map(e -> e == null ? OwnLateness.NONE : OwnLateness.parse(e))
+                    .reduce(OwnLateness.NONE, OwnLateness::plus);
             baselineCpuMs = baseline.cpuMs();
         }
     }
@@ -583,8 +600,19 @@ public final class ScaleBench implements Callable<Integer> {
                 .toString();
     }
 
-    /** Reconciles so far: the count of {@code sluice_reconcile_duration_seconds} over every result. */
-    private static long reconciles(Integer port) {
+    /** Reconciles so far in one exposition: the count of {@code sluice_reconcile_duration_seconds}; -1 unread. */
+    private static long reconciles(List<String> exposition) {
+        if (exposition == null) {
+            return -1;
+        }
+        return exposition.stream()
+                .filter(l -> l.startsWith("sluice_reconcile_duration_seconds_count"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** An analyzer's {@code /metrics}, by line; null when it cannot be read. */
+    private static List<String> exposition(Integer port) {
         try {
             // HTTP/1.1 and a generous timeout: at 10,000 Canaries the exposition is tens of megabytes.
             HttpResponse<String> r = HttpClient.newBuilder()
@@ -595,17 +623,13 @@ public final class ScaleBench implements Callable<Integer> {
                                     .timeout(Duration.ofMinutes(2))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
-            return r.body()
-                    .lines()
-                    .filter(l -> l.startsWith("sluice_reconcile_duration_seconds_count"))
-                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                    .sum();
+            return r.body().lines().toList();
         } catch (IOException e) {
-            System.err.println("reconciles not read from the analyzer on port " + port + ": " + e);
-            return -1;
+            System.err.println("the metrics of the analyzer on port " + port + " not read: " + e);
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return null;
         }
     }
 

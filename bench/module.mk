@@ -3,7 +3,9 @@
 SIZES ?= 1000,5000,10000
 DURATION ?= 10m
 BENCH_SCALE_ARGS ?=
-BENCH_JAVA = java -Xmx6g -XX:+UseParallelGC -cp "bench/target/classes:$$(cat bench/target/runtime-classpath.txt)"
+# The stand-ins' process holds every object of the cluster; G1 keeps its pauses short: under the parallel collector its
+# full collections stopped every answer for up to 2 s, which the analyzer's lateness then showed (docs/benchmarks.md).
+BENCH_JAVA = java -Xmx6g -XX:+UseG1GC -XX:MaxGCPauseMillis=100 -cp "bench/target/classes:$$(cat bench/target/runtime-classpath.txt)"
 
 .PHONY: bench-scale bench-build
 

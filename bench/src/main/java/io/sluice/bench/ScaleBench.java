@@ -475,6 +475,7 @@ public final class ScaleBench implements Callable<Integer> {
                                             "analyzer VmHWM KiB: " + String.join(" + ", hwm),
                                             own.describe(),
                                             pauses.describe()),
+                                    result.describeLate(100),
                                     heapTrend,
                                     histograms,
                                     List.of("baseline heap histogram:"),

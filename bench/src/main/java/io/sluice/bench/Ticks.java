@@ -1,9 +1,13 @@
 package io.sluice.bench;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Analysis ticks as seen from outside the analyzer: a tick of a progressing Canary starts with its first check (a
@@ -11,11 +15,19 @@ import java.util.Map;
  * later it started than one interval after the previous tick of the same Canary started. That is the schedule a user
  * expects (Flagger's ticker); the analyzer's own timer starts when the previous reconcile ends, so this lateness also
  * holds the previous tick's duration. The analyzer exposes no due time of its own (see bench/README.md).
+ *
+ * <p>Ticks a second or more late are also counted by the wall-clock second they started in, so that the tail can be
+ * laid beside the analyzer's recording (its collections, its safepoints) and the benchmark's own pauses.
  */
 final class Ticks {
+    static final long LATE_MS = 1_000;
+
     private final long intervalMs;
     private final Map<String, long[]> perCanary = new HashMap<>();
     private final List<Long> lateness = new ArrayList<>();
+    /** Epoch second → {ticks started in it at least {@link #LATE_MS} late, the latest of them (ms)}. */
+    private final TreeMap<Long, long[]> late = new TreeMap<>();
+
     private long ticks;
     private boolean measuring;
 
@@ -28,25 +40,30 @@ final class Ticks {
         long[] s = perCanary.get(key);
         if (s == null) {
             perCanary.put(key, new long[] {nowMs, nowMs});
-            count(null);
+            count(null, nowMs);
             return;
         }
         // s[0]: when the current tick started, s[1]: the last check seen.
         if (nowMs - s[1] > intervalMs / 2) {
-            count(nowMs - (s[0] + intervalMs));
+            count(nowMs - (s[0] + intervalMs), nowMs);
             s[0] = nowMs;
         }
         s[1] = nowMs;
     }
 
     /** {@code latenessMs} is null for a Canary's first tick seen: nothing to be late against. */
-    private void count(Long latenessMs) {
+    private void count(Long latenessMs, long nowMs) {
         if (!measuring) {
             return;
         }
         ticks++;
         if (latenessMs != null) {
             lateness.add(latenessMs);
+            if (latenessMs >= LATE_MS) {
+                long[] second = late.computeIfAbsent(nowMs / 1000, k -> new long[2]);
+                second[0]++;
+                second[1] = Math.max(second[1], latenessMs);
+            }
         }
     }
 
@@ -55,18 +72,49 @@ final class Ticks {
         measuring = true;
         ticks = 0;
         lateness.clear();
+        late.clear();
     }
 
     /** Stops counting; returns the ticks counted and the lateness of each that had a previous tick (ms). */
     synchronized Result stop() {
         measuring = false;
-        Result r = new Result(ticks, List.copyOf(lateness));
+        List<LateSecond> seconds = new ArrayList<>();
+        late.forEach((second, v) -> seconds.add(new LateSecond(second, v[0], v[1])));
+        Result r = new Result(ticks, List.copyOf(lateness), List.copyOf(seconds));
         ticks = 0;
         lateness.clear();
+        late.clear();
         return r;
     }
 
-    record Result(long ticks, List<Long> latenessMs) {
+    /** The ticks that started in one wall-clock second at least {@link #LATE_MS} late, and the latest of them. */
+    record LateSecond(long epochSecond, long ticks, long maxMs) {
+        private static final DateTimeFormatter TIME =
+                DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+        @Override
+        public String toString() {
+            return TIME.format(Instant.ofEpochSecond(epochSecond)) + " " + ticks + " (up to "
+                    + String.format(java.util.Locale.ROOT, "%.2f", maxMs / 1e3) + " s)";
+        }
+    }
+
+    record Result(long ticks, List<Long> latenessMs, List<LateSecond> late) {
+        /** The late seconds, one per line, at most {@code limit} of them with the most late ticks, in time order. */
+        List<String> describeLate(int limit) {
+            List<String> lines = new ArrayList<>();
+            lines.add("ticks at least " + LATE_MS / 1000 + " s late, by the second (UTC) they started in: "
+                    + late.stream().mapToLong(LateSecond::ticks).sum() + " in " + late.size() + " seconds"
+                    + (late.size() > limit ? "; the " + limit + " with the most" : ""));
+            late.stream()
+                    .sorted(java.util.Comparator.comparingLong(LateSecond::ticks)
+                            .reversed())
+                    .limit(limit)
+                    .sorted(java.util.Comparator.comparingLong(LateSecond::epochSecond))
+                    .forEach(l -> lines.add("  " + l));
+            return lines;
+        }
+
         long percentile(double p) {
             if (latenessMs.isEmpty()) {
                 return -1;

@@ -29,9 +29,33 @@ class TicksTest {
         t.seen("ns/a", 0);
         t.measure();
         t.seen("ns/a", 10_300);
-        assertThat(t.stop()).isEqualTo(new Ticks.Result(1, List.of(300L)));
+        assertThat(t.stop()).isEqualTo(new Ticks.Result(1, List.of(300L), List.of()));
         t.seen("ns/a", 20_300);
         assertThat(t.stop().ticks()).isZero();
+    }
+
+    @Test
+    void ticksASecondOrMoreLateAreCountedByTheSecondTheyStartedIn() {
+        Ticks t = new Ticks(10_000);
+        long at = 1_796_000_000_000L; // 2026-11-30T00:53:20Z
+        t.seen("ns/a", at);
+        t.seen("ns/b", at);
+        t.seen("ns/c", at);
+        t.measure();
+        t.seen("ns/a", at + 10_999); // 999 ms: not late enough
+        t.seen("ns/b", at + 11_000); // 1 s, in the second at + 11 s
+        t.seen("ns/c", at + 11_900); // 1.9 s, the same second
+        t.seen("ns/a", at + 23_500); // 2.501 s after a's tick at + 10.999 s
+        Ticks.Result r = t.stop();
+        assertThat(r.late())
+                .containsExactly(
+                        new Ticks.LateSecond(at / 1000 + 11, 2, 1_900), new Ticks.LateSecond(at / 1000 + 23, 1, 2_501));
+        assertThat(r.describeLate(1))
+                .containsExactly(
+                        "ticks at least 1 s late, by the second (UTC) they started in: 3 in 2 seconds; the 1 with the"
+                                + " most",
+                        "  00:53:31 2 (up to 1.90 s)");
+        assertThat(r.describeLate(5)).hasSize(3).endsWith("  00:53:43 1 (up to 2.50 s)");
     }
 
     @Test

@@ -360,6 +360,58 @@ class WorkQueueTest {
         assertThat(told.deferred).containsExactly("test/c 700", "test/d 700", "test/e 1700");
     }
 
+    /** How many pending ticks fall in each second, by second. */
+    static java.util.SortedMap<Long, Long> perSecond(FakeTimers timers) {
+        return timers.pending.values().stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        t -> t.atMs() / 1000, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    }
+
+    @Test
+    @DisplayName(
+            "Canaries started together spread over their interval at a little above the even rate, well under the cap")
+    void ticksStartedTogetherSpreadAtTheEvenRate() {
+        FakeTimers timers = new FakeTimers();
+        Ticks told = new Ticks();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), 1_000, this::recordRun)
+                .maxInFlight(1_000)
+                .ticks(told);
+        for (int i = 0; i < 300; i++) {
+            q.add("test/c" + i);
+            timers.turn();
+        }
+        pending.forEach(p -> p.complete(consumed(Duration.ofSeconds(30))));
+        // 300 Canaries at 30 s ask for 10 ticks a second; a second holds 1.25 times that at most.
+        assertThat(q.capPerSecond()).isEqualTo(13);
+        java.util.SortedMap<Long, Long> seconds = perSecond(timers);
+        assertThat(seconds.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(13L));
+        assertThat(seconds.firstKey()).isEqualTo(30L);
+        // The rate is counted from the Canaries planned so far: the first 241 find 10 a second (the floor), the
+        // later ones fill those seconds up to 13. Without the even rate, 1,000 a second would keep all in one.
+        assertThat(seconds.lastKey()).isEqualTo(30L + 24);
+        assertThat(seconds.get(30L)).isEqualTo(13L);
+        assertThat(told.deferred).hasSize(300 - 13);
+
+        q.forget("test/c0");
+        assertThat(q.capPerSecond())
+                .as("the even rate follows the Canaries planned")
+                .isEqualTo((int) Math.ceil(299 / 30.0 * 1.25));
+    }
+
+    @Test
+    @DisplayName("a handful of Canaries started together are not spread: no second is held below ten ticks")
+    void aHandfulOfTicksIsNotSpread() {
+        FakeTimers timers = new FakeTimers();
+        Ticks told = new Ticks();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), 1_000, this::recordRun).ticks(told);
+        for (int i = 0; i < 10; i++) {
+            q.add("test/c" + i);
+        }
+        pending.forEach(p -> p.complete(consumed(Duration.ofMinutes(1))));
+        assertThat(perSecond(timers)).containsExactly(java.util.Map.entry(60L, 10L));
+        assertThat(told.deferred).isEmpty();
+    }
+
     @Test
     @DisplayName("a forgotten Canary gives its tick's room in that second to the next one")
     void aForgottenTickFreesItsPlace() {

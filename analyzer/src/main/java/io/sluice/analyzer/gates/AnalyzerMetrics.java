@@ -183,7 +183,8 @@ public final class AnalyzerMetrics {
                 r,
                 Counter.builder()
                         .name("sluice_ticks_deferred_total")
-                        .help("Analysis ticks moved to a later second by --max-ticks-per-second.")
+                        .help(
+                                "Analysis ticks moved to a later second by --max-ticks-per-second or to keep ticks at the even rate.")
                         .withoutExemplars()
                         .build());
         reconcileDuration = register(

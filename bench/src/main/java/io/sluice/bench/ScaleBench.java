@@ -391,6 +391,7 @@ public final class ScaleBench implements Callable<Integer> {
             pauses.close();
             OwnLateness own = after.lateness.since(before.lateness);
             say("size %d: %s", size, own.describe());
+            say("size %d: %s", size, result.spread());
             say("size %d: %s", size, pauses.describe());
             if (jfrSizes.contains(size)) {
                 for (ChildJvm a : analyzers.jvms()) {
@@ -475,6 +476,7 @@ public final class ScaleBench implements Callable<Integer> {
                                             "analyzer VmHWM KiB: " + String.join(" + ", hwm),
                                             own.describe(),
                                             pauses.describe()),
+                                    List.of(result.spread().toString()),
                                     result.describeLate(100),
                                     heapTrend,
                                     histograms,

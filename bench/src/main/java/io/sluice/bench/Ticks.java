@@ -27,6 +27,8 @@ final class Ticks {
     private final List<Long> lateness = new ArrayList<>();
     /** Epoch second → {ticks started in it at least {@link #LATE_MS} late, the latest of them (ms)}. */
     private final TreeMap<Long, long[]> late = new TreeMap<>();
+    /** Epoch second → ticks started in it: how evenly the ticks fall over the interval. */
+    private final TreeMap<Long, Long> started = new TreeMap<>();
 
     private long ticks;
     private boolean measuring;
@@ -57,6 +59,7 @@ final class Ticks {
             return;
         }
         ticks++;
+        started.merge(nowMs / 1000, 1L, Long::sum);
         if (latenessMs != null) {
             lateness.add(latenessMs);
             if (latenessMs >= LATE_MS) {
@@ -73,6 +76,7 @@ final class Ticks {
         ticks = 0;
         lateness.clear();
         late.clear();
+        started.clear();
     }
 
     /** Stops counting; returns the ticks counted and the lateness of each that had a previous tick (ms). */
@@ -80,10 +84,12 @@ final class Ticks {
         measuring = false;
         List<LateSecond> seconds = new ArrayList<>();
         late.forEach((second, v) -> seconds.add(new LateSecond(second, v[0], v[1])));
-        Result r = new Result(ticks, List.copyOf(lateness), List.copyOf(seconds));
+        Spread spread = Spread.of(started);
+        Result r = new Result(ticks, List.copyOf(lateness), List.copyOf(seconds), spread);
         ticks = 0;
         lateness.clear();
         late.clear();
+        started.clear();
         return r;
     }
 
@@ -99,7 +105,43 @@ final class Ticks {
         }
     }
 
-    record Result(long ticks, List<Long> latenessMs, List<LateSecond> late) {
+    /**
+     * How the ticks fell over the seconds from the first tick counted to the last: the mean per second, the busiest
+     * second, the 99th percentile of seconds, and how many seconds had none. Ticks at an even rate have a busiest
+     * second close to the mean and few empty seconds; ticks in phase have a long quiet part of every interval.
+     */
+    record Spread(long seconds, double mean, long p99, long max, long empty) {
+        static final Spread NONE = new Spread(0, 0, 0, 0, 0);
+
+        static Spread of(java.util.SortedMap<Long, Long> perSecond) {
+            if (perSecond.isEmpty()) {
+                return NONE;
+            }
+            long first = perSecond.firstKey();
+            long n = perSecond.lastKey() - first + 1;
+            long[] counts = new long[(int) n];
+            perSecond.forEach((s, c) -> counts[(int) (s - first)] = c);
+            java.util.Arrays.sort(counts);
+            long total = java.util.Arrays.stream(counts).sum();
+            long empty = java.util.Arrays.stream(counts).filter(c -> c == 0).count();
+            int i = (int) Math.ceil(0.99 * n) - 1;
+            return new Spread(n, (double) total / n, counts[Math.max(0, i)], counts[(int) n - 1], empty);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "ticks started per second over %d s: mean %.1f, p99 %d, busiest %d; %d seconds without one",
+                    seconds,
+                    mean,
+                    p99,
+                    max,
+                    empty);
+        }
+    }
+
+    record Result(long ticks, List<Long> latenessMs, List<LateSecond> late, Spread spread) {
         /** The late seconds, one per line, at most {@code limit} of them with the most late ticks, in time order. */
         List<String> describeLate(int limit) {
             List<String> lines = new ArrayList<>();

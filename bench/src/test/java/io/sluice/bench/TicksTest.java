@@ -29,7 +29,7 @@ class TicksTest {
         t.seen("ns/a", 0);
         t.measure();
         t.seen("ns/a", 10_300);
-        assertThat(t.stop()).isEqualTo(new Ticks.Result(1, List.of(300L), List.of()));
+        assertThat(t.stop()).isEqualTo(new Ticks.Result(1, List.of(300L), List.of(), new Ticks.Spread(1, 1, 1, 1, 0)));
         t.seen("ns/a", 20_300);
         assertThat(t.stop().ticks()).isZero();
     }
@@ -56,6 +56,21 @@ class TicksTest {
                                 + " most",
                         "  00:53:31 2 (up to 1.90 s)");
         assertThat(r.describeLate(5)).hasSize(3).endsWith("  00:53:43 1 (up to 2.50 s)");
+    }
+
+    @Test
+    void theSpreadCountsTicksPerSecondFromTheFirstToTheLastIncludingEmptySeconds() {
+        Ticks t = new Ticks(60_000);
+        t.measure();
+        t.seen("ns/a", 10_000);
+        t.seen("ns/b", 10_500);
+        t.seen("ns/c", 10_900);
+        t.seen("ns/d", 13_100); // seconds 10 (3 ticks), 11 and 12 (none), 13 (1)
+        Ticks.Spread s = t.stop().spread();
+        assertThat(s).isEqualTo(new Ticks.Spread(4, 1.0, 3, 3, 2));
+        assertThat(s.toString())
+                .isEqualTo("ticks started per second over 4 s: mean 1.0, p99 3, busiest 3; 2 seconds without one");
+        assertThat(new Ticks(1).stop().spread()).isEqualTo(Ticks.Spread.NONE);
     }
 
     @Test

@@ -225,8 +225,8 @@ public final class Main implements Callable<Integer> {
             description = "The most analysis ticks planned in one second: a tick that would fall in a full second"
                     + " moves to the next second with room, so Canaries started together spread over their first"
                     + " interval and a burst of ticks cannot use up the API budget that detection needs. Below it, a"
-                    + " second holds at most 1.25 times the ticks per second the Canaries' intervals ask for (at least"
-                    + " 10), so they spread over the whole interval. 0 means no cap and no spreading"
+                    + " second holds at most 1.25 times the ticks per second the Canaries' intervals (or sooner"
+                    + " requeues) ask for (at least 10), so they spread over the whole interval. 0 means no cap and no spreading"
                     + " (env SLUICE_MAX_TICKS_PER_SECOND). Default: half of --kube-qps.")
     Integer maxTicksPerSecond;
 

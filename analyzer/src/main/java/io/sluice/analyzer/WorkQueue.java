@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * not after the reconcile ended, so time spent reconciling does not push every later tick back. Ticks may be capped
  * per second ({@code maxTicksPerSecond}): a tick that would fall in a full second moves to the next second with room,
  * so thousands of Canaries started together spread out over their first interval and stay spread. Under that cap a
- * second also holds no more than {@link #EVEN_HEADROOM} times the even rate, the ticks per second that the planned
- * ticks' intervals ask for together (10,000 Canaries at 60 s: 167, so 209), and never fewer than {@link #EVEN_FLOOR}:
+ * second also holds no more than {@link #EVEN_HEADROOM} times the even rate, the ticks per second that the Canaries'
+ * planned ticks ask for together (each one per interval, or per requeue while it initializes or waits; 10,000
+ * Canaries at 60 s: 167, so 209), and never fewer than {@link #EVEN_FLOOR}:
  * Canaries started together then take about the whole interval, not the few seconds the fixed cap would allow, and the
  * analyzer's CPU and API use stay level over the interval instead of peaking in part of it. Used on the verticle's
  * context only, so it needs no locks.
@@ -131,10 +132,14 @@ final class WorkQueue {
     /** When the pending tick is due ({@link Timers#nowMs()}) and the analysis interval it was counted with. */
     private final Map<String, Tick> nextTick = new HashMap<>();
 
-    private record Tick(long dueAtMs, Duration interval) {
-        /** The ticks per million seconds this tick's interval asks for: an integer, so sums taken away stay exact. */
+    /** {@code period}: how often ticks come at this pace ({@link #tick}); null counts as none. */
+    private record Tick(long dueAtMs, Duration interval, Duration period) {
+        /**
+         * The ticks per million seconds this pace asks for: an integer, so sums taken away stay exact. A period under
+         * a second counts as a second: ticks are placed by the second.
+         */
         long perMegasecond() {
-            return interval == null || interval.toMillis() <= 0 ? 0 : 1_000_000_000L / interval.toMillis();
+            return period == null ? 0 : 1_000_000_000L / Math.max(1_000, period.toMillis());
         }
     }
 
@@ -307,7 +312,7 @@ final class WorkQueue {
                     due.add(key);
                     schedule(key, o.requeue(), false);
                 } else if (!ticks.containsKey(key) && !due.contains(key)) {
-                    tick(key, o.requeue(), o.interval());
+                    tick(key, o.requeue(), o.interval(), o.requeue());
                 } else if (intervalChanged(key, o.interval())) {
                     // The new interval counts from the last tick: due at once when that much time has passed.
                     Tick pending = nextTick.get(key);
@@ -318,7 +323,7 @@ final class WorkQueue {
                             key,
                             o.interval(),
                             dueAt - clock.nowMs());
-                    tick(key, Duration.ofMillis(Math.max(0, dueAt - clock.nowMs())), o.interval());
+                    tick(key, Duration.ofMillis(Math.max(0, dueAt - clock.nowMs())), o.interval(), o.interval());
                 }
             }
             if (again.remove(key)) {
@@ -342,15 +347,19 @@ final class WorkQueue {
         if (last != null && interval != null && requeue.equals(interval) && last.dueAtMs() <= now) {
             long dueAt = last.dueAtMs() + interval.toMillis();
             if (dueAt > now) {
-                tick(key, Duration.ofMillis(dueAt - now), interval);
+                tick(key, Duration.ofMillis(dueAt - now), interval, interval);
                 return;
             }
         }
-        tick(key, requeue, interval);
+        tick(key, requeue, interval, requeue);
     }
 
-    /** Schedules the next analysis tick {@code delay} from now (later if its second is full), counted with {@code interval}. */
-    private void tick(String key, Duration delay, Duration interval) {
+    /**
+     * Schedules the next analysis tick {@code delay} from now (later if its second is full), counted with {@code
+     * interval}. {@code period} is how often the key's ticks come while the decision asks for them this way (its
+     * requeue: the interval on cadence, less while a Canary initializes or waits), counted in the even rate.
+     */
+    private void tick(String key, Duration delay, Duration interval, Duration period) {
         release(key);
         long now = clock.nowMs();
         long wanted = now + Math.max(1, delay.toMillis());
@@ -359,7 +368,7 @@ final class WorkQueue {
             listener.deferred(key, Duration.ofMillis(dueAt - wanted));
         }
         schedule(key, Duration.ofMillis(dueAt - now), true);
-        plan(key, new Tick(dueAt, interval));
+        plan(key, new Tick(dueAt, interval, period));
     }
 
     /** Keeps {@code t} as the key's planned tick, and the even rate with it. */

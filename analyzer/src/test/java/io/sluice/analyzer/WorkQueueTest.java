@@ -399,6 +399,23 @@ class WorkQueueTest {
     }
 
     @Test
+    @DisplayName("the even rate counts how soon each Canary's decision asks again, not only its analysis interval")
+    void theEvenRateCountsTheRequeue() {
+        FakeTimers timers = new FakeTimers();
+        WorkQueue q = new WorkQueue(timers, Duration.ofSeconds(2), 1_000, this::recordRun).maxInFlight(1_000);
+        for (int i = 0; i < 100; i++) {
+            q.add("test/c" + i);
+            timers.turn();
+        }
+        // Initializing at a 60 s interval, each asks again in 2 s: 50 ticks a second in all, not 100 / 60.
+        pending.forEach(p ->
+                p.complete(new Reconciler.Outcome(Duration.ofSeconds(2), true, false, null, Duration.ofSeconds(60))));
+        assertThat(q.capPerSecond()).isEqualTo(63);
+        // Each was placed with the rate of those before it: the last, with 99 counted, found 62 a second.
+        assertThat(perSecond(timers)).containsExactly(java.util.Map.entry(2L, 62L), java.util.Map.entry(3L, 38L));
+    }
+
+    @Test
     @DisplayName("a handful of Canaries started together are not spread: no second is held below ten ticks")
     void aHandfulOfTicksIsNotSpread() {
         FakeTimers timers = new FakeTimers();

@@ -89,7 +89,8 @@ public final class ScaleBench implements Callable<Integer> {
     @Option(
             names = "--analyzer-java-opts",
             defaultValue = "-XX:+UseSerialGC -Xmx2g -XX:+ExitOnOutOfMemoryError",
-            description = "The analyzer's JVM options (and the baseline's). Default: ${DEFAULT-VALUE}.")
+            description = "The analyzer's JVM options (and the baseline's: a log file named here needs %p, the process"
+                    + " id, in its name). Default: ${DEFAULT-VALUE}.")
     String javaOpts;
 
     @Option(

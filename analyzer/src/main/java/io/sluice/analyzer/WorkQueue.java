@@ -389,11 +389,7 @@ final class WorkQueue {
         return (int) Math.min(maxTicksPerSecond, Math.max(EVEN_FLOOR, even));
     }
 
-    /**
-     * The moment, at {@code wanted} or after, of the first second with room for one more tick; takes that room. A tick
-     * moved to a later second is placed after the ones already there, at the pace the cap allows, so that the moved
-     * ticks are not all due at the second's first millisecond.
-     */
+    /** The moment, at {@code wanted} or after, of the first second with room for one more tick; takes that room. */
     private long place(long wanted) {
         if (maxTicksPerSecond == 0) {
             return wanted;
@@ -404,8 +400,8 @@ final class WorkQueue {
         while (ticksPerSecond.getOrDefault(second, 0) >= cap) {
             second++;
         }
-        int before = ticksPerSecond.merge(second, 1, Integer::sum) - 1;
-        return second == wanted / 1000 ? wanted : second * 1000 + before * 1000L / cap;
+        ticksPerSecond.merge(second, 1, Integer::sum);
+        return second == wanted / 1000 ? wanted : second * 1000;
     }
 
     /** Gives back the room the key's pending tick took in its second. */

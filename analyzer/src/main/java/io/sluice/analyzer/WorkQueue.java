@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * so thousands of Canaries started together spread out over their first interval and stay spread. Under that cap a
  * second also holds no more than {@link #EVEN_HEADROOM} times the even rate, the ticks per second that the Canaries'
  * planned ticks ask for together (each one per interval, or per requeue while it initializes or waits; 10,000
- * Canaries at 60 s: 167, so 209), and never fewer than {@link #EVEN_FLOOR}:
+ * Canaries at 60 s: 167, so 209), and never fewer than {@link #EVEN_FLOOR}.
  * Canaries started together then take about the whole interval, not the few seconds the fixed cap would allow, and the
- * analyzer's CPU and API use stay level over the interval instead of peaking in part of it. Used on the verticle's
+ * analyzer's CPU and API use stay within that share above their average instead of peaking in part of the interval. Used on the verticle's
  * context only, so it needs no locks.
  *
  * <p>At most {@link #PER_TURN} reconciles start in one turn of the event loop, and at most {@code maxInFlight} (the

@@ -27,10 +27,9 @@ final class Ticks {
     private final List<Long> lateness = new ArrayList<>();
     /** Epoch second → {ticks started in it at least {@link #LATE_MS} late, the latest of them (ms)}. */
     private final TreeMap<Long, long[]> late = new TreeMap<>();
-    /** Epoch second → ticks started in it: how evenly the ticks fall over the interval. */
+    /** Epoch second → ticks started in it: how evenly the ticks fall over the interval, and how many were counted. */
     private final TreeMap<Long, Long> started = new TreeMap<>();
 
-    private long ticks;
     private boolean measuring;
 
     Ticks(long intervalMs) {
@@ -58,7 +57,6 @@ final class Ticks {
         if (!measuring) {
             return;
         }
-        ticks++;
         started.merge(nowMs / 1000, 1L, Long::sum);
         if (latenessMs != null) {
             lateness.add(latenessMs);
@@ -73,7 +71,6 @@ final class Ticks {
     /** Starts counting ticks and their lateness from now on. */
     synchronized void measure() {
         measuring = true;
-        ticks = 0;
         lateness.clear();
         late.clear();
         started.clear();
@@ -85,8 +82,8 @@ final class Ticks {
         List<LateSecond> seconds = new ArrayList<>();
         late.forEach((second, v) -> seconds.add(new LateSecond(second, v[0], v[1])));
         Spread spread = Spread.of(started);
+        long ticks = started.values().stream().mapToLong(Long::longValue).sum();
         Result r = new Result(ticks, List.copyOf(lateness), List.copyOf(seconds), spread);
-        ticks = 0;
         lateness.clear();
         late.clear();
         started.clear();

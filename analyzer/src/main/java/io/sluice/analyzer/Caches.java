@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.model.flagger.Canary;
 import io.sluice.model.gloo.RouteTable;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,6 +30,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Deployments and Services are kept as JSON text and decoded on each read ({@link CompactStore}): those reads
  * return copies. The other objects returned are the stores' own: callers must not modify them.
+ *
+ * <p>Of the Deployments, only those a Canary targets and their primaries are held; the others are only known (their
+ * uid and resourceVersion), since most Deployments of a cluster have no Canary and their texts were the largest part
+ * of the analyzer's heap. The Canaries are listed first, so that the Deployments' first list already knows which to
+ * hold; a Deployment a later Canary targets is read once from the API server ({@link ClusterView#deploymentRead}).
  */
 final class Caches {
     final SharedIndexInformer<Canary> canaries;
@@ -44,10 +50,18 @@ final class Caches {
 
     private final CompactStore<Service> serviceTexts;
 
+    /** The index of Canaries by the workload they target, {@code namespace/name}. */
+    static final String BY_TARGET = "target";
+
     /** Builds the informers, not started; {@code namespace} null means all namespaces. */
     Caches(KubernetesClient client, String namespace) {
         this.namespace = namespace;
         this.canaries = op(client.resources(Canary.class)).runnableInformer(0);
+        canaries.addIndexers(Map.of(
+                BY_TARGET,
+                c -> c.getSpec() == null || c.getSpec().targetRef == null
+                        ? List.of()
+                        : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name))));
         this.deployments =
                 op(client.genericKubernetesResources("apps/v1", "Deployment")).runnableInformer(0);
         this.services = op(client.services()).runnableInformer(0);
@@ -55,7 +69,8 @@ final class Caches {
         this.namespaces = client.namespaces().runnableInformer(0);
         canaries.itemStore(new TrimmedStore<>());
         // Read by key only, and most of a cluster's objects: kept as JSON text (CompactStore).
-        deploymentTexts = new CompactStore<>(GenericKubernetesResource.class, client.getKubernetesSerialization());
+        deploymentTexts = new CompactStore<>(
+                GenericKubernetesResource.class, client.getKubernetesSerialization(), this::targeted);
         deployments.itemStore(deploymentTexts);
         serviceTexts = new CompactStore<>(Service.class, client.getKubernetesSerialization());
         services.itemStore(serviceTexts);
@@ -72,10 +87,62 @@ final class Caches {
         return List.of(canaries, deployments, services, routeTables, namespaces);
     }
 
-    /** Starts every informer; completes when each finished its first list. Blocking callers only. */
+    /**
+     * Starts every informer; completes when each finished its first list. The Canaries' informer lists first: the
+     * Deployments' store asks it which Deployments to hold. Blocking callers only.
+     */
     CompletableFuture<Void> start() {
-        return CompletableFuture.allOf(
-                all().stream().map(i -> i.start().toCompletableFuture()).toArray(CompletableFuture[]::new));
+        return canaries.start()
+                .toCompletableFuture()
+                .thenCompose(listed -> CompletableFuture.allOf(all().stream()
+                        .filter(i -> i != canaries)
+                        .map(i -> i.start().toCompletableFuture())
+                        .toArray(CompletableFuture[]::new)));
+    }
+
+    static String targetKey(String ns, String target) {
+        return ns + "/" + target;
+    }
+
+    /** The Canaries that target the workload {@code namespace/name}. */
+    List<Canary> targeting(String ns, String name) {
+        return canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name));
+    }
+
+    /**
+     * Whether the Deployment {@code namespace/name} is one a reconcile reads: a Canary's target, or its primary (the
+     * target's name and {@code -primary}).
+     */
+    boolean targeted(String key) {
+        int slash = key.indexOf('/');
+        String ns = key.substring(0, slash);
+        String name = key.substring(slash + 1);
+        if (!targeting(ns, name).isEmpty()) {
+            return true;
+        }
+        return name.endsWith(PRIMARY)
+                && !targeting(ns, name.substring(0, name.length() - PRIMARY.length()))
+                        .isEmpty();
+    }
+
+    private static final String PRIMARY = "-primary";
+
+    /**
+     * Starts reading Deployment {@code ns/name}, known but not held, from the API server: a token for
+     * {@link #fetchedDeployment}, or null when the cache holds it or knows of no such Deployment.
+     */
+    Object fetchingDeployment(String ns, String name) {
+        return deploymentTexts.fetching(ns + "/" + name);
+    }
+
+    /** Hands over what the fetch {@code token} read (null: not found); answers its text ({@link CompactStore#fetched}). */
+    byte[] fetchedDeployment(String ns, String name, Object token, GenericKubernetesResource read) {
+        return deploymentTexts.fetched(ns + "/" + name, token, read);
+    }
+
+    /** Lets go of the Deployments' texts no Canary needs any more (a deleted Canary's); answers how many. */
+    int sweep() {
+        return deploymentTexts.sweep();
     }
 
     /** The kinds whose informer has not finished its first list, with how many objects each holds so far. */

@@ -141,8 +141,9 @@ final class ClusterView {
 
     /**
      * The Deployment with its template's revision ({@link Revisions}), {@link DeploymentRead#NONE} when there is none.
-     * Deployments and Services are read from the caches only: they live in their Canary's namespace, which the caches
-     * always watch, so the analyzer needs no {@code get} on them (its RBAC grants list and watch).
+     * Deployments and Services are read from the caches: they live in their Canary's namespace, which the caches
+     * always watch. A Deployment the cache knows of but does not hold (no Canary targeted it at its last event, see
+     * {@link Caches}) is read once from the API server, and held from then on.
      *
      * <p>Both come from one cached version. The model object is decoded straight from the cached text; the raw tree
      * the revision is hashed from (the object as the API server sent it, as the admission service hashes it) is
@@ -154,19 +155,37 @@ final class ClusterView {
             return unwatched(ns);
         }
         byte[] text = caches.deploymentText(ns, name);
-        if (text == null) {
+        if (text != null) {
+            return Future.succeededFuture(readOf(ns, name, text));
+        }
+        Object token = caches.fetchingDeployment(ns, name);
+        if (token == null) {
+            // Held since the first look (its event came in between), or not there at all.
+            text = caches.deploymentText(ns, name);
+            if (text != null) {
+                return Future.succeededFuture(readOf(ns, name, text));
+            }
             Deployment mine = created.get(ns + "/" + name);
             return Future.succeededFuture(
                     mine == null ? DeploymentRead.NONE : new DeploymentRead(json.clone(mine), null));
         }
+        // Known to the cache but not held: no Canary targeted it when its last event came (the Canary is newer).
+        return kube.deployment(ns, name).map(read -> {
+            byte[] fetched = caches.fetchedDeployment(ns, name, token, read);
+            return fetched == null ? DeploymentRead.NONE : readOf(ns, name, fetched);
+        });
+    }
+
+    /** {@code text}, one version of Deployment {@code ns/name}, as a read. */
+    private DeploymentRead readOf(String ns, String name, byte[] text) {
         created.remove(ns + "/" + name);
         Deployment d = caches.decodeDeployment(text, Deployment.class);
-        return Future.succeededFuture(new DeploymentRead(
+        return new DeploymentRead(
                 d,
                 revision(
                         d.getMetadata(),
                         () -> caches.decodeDeployment(text, GenericKubernetesResource.class)
-                                .getAdditionalProperties())));
+                                .getAdditionalProperties()));
     }
 
     /**

@@ -1,13 +1,17 @@
 package io.sluice.analyzer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -23,17 +27,44 @@ import java.util.stream.Stream;
  * ({@link ClusterView#revision}). fabric8's {@code ReducedStateItemStore} keeps chosen fields
  * only, but the analyzer copies a target's whole template into its primary, so every field is needed.
  *
+ * <p><b>Held and known objects.</b> With a {@code holds} predicate, the text is kept only of the objects it accepts
+ * when their watch event arrives (the Deployments some Canary targets, and their primaries); of every other object
+ * only its uid and resourceVersion are kept, so that the store still knows it exists. A reader that needs one of
+ * those (a Canary created after its target's last event) reads it from the API server and hands it over with
+ * {@link #fetching}/{@link #fetched}; from then on its events keep it current, as long as the predicate accepts it.
+ * {@link #sweep()} lets go of the texts the predicate no longer accepts (a deleted Canary's).
+ *
+ * <p>The object this store returns for an update or a delete (the "old" object the informer hands its handlers) is
+ * its metadata only (name, namespace, uid, resourceVersion): decoding the previous text on every event only to
+ * compare versions cost a decoding per event. Handlers of these kinds must read the new object; no indexer may be
+ * added to them (an index of the old object would be computed from the metadata alone).
+ *
  * <p>{@code metadata.managedFields} are left out, as {@link TrimmedStore} does. Every read returns a new object, so
  * a caller that changes what it read changes nothing in the cache.
  */
 final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
-    private final Map<String, byte[]> items = new ConcurrentHashMap<>();
+    /** What the store keeps of one object: its identity, and its text when held (else null). */
+    private record Entry(String namespace, String name, String uid, String resourceVersion, byte[] text, Object fetch) {
+        Entry without() {
+            return new Entry(namespace, name, uid, resourceVersion, null, null);
+        }
+    }
+
+    private final Map<String, Entry> items = new ConcurrentHashMap<>();
     private final Class<T> type;
     private final KubernetesSerialization json;
+    private final Predicate<String> holds;
 
+    /** A store that holds every object's text. */
     CompactStore(Class<T> type, KubernetesSerialization json) {
+        this(type, json, key -> true);
+    }
+
+    /** A store that holds the text of the objects whose key {@code holds} accepts when their event arrives. */
+    CompactStore(Class<T> type, KubernetesSerialization json, Predicate<String> holds) {
         this.type = type;
         this.json = json;
+        this.holds = holds;
     }
 
     @Override
@@ -43,15 +74,21 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T put(String key, T obj) {
-        if (obj.getMetadata() != null) {
-            obj.getMetadata().setManagedFields(null);
+        ObjectMeta meta = obj.getMetadata() == null ? new ObjectMeta() : obj.getMetadata();
+        byte[] text = null;
+        if (holds.test(key)) {
+            meta.setManagedFields(null);
+            text = encode(obj);
         }
-        return decode(items.put(key, json.asJson(obj).getBytes(StandardCharsets.UTF_8)));
+        // A newer version ends any fetch in flight: what it read is this version or an older one.
+        return stub(items.put(
+                key,
+                new Entry(meta.getNamespace(), meta.getName(), meta.getUid(), meta.getResourceVersion(), text, null)));
     }
 
     @Override
     public T remove(String key) {
-        return decode(items.remove(key));
+        return stub(items.remove(key));
     }
 
     @Override
@@ -59,9 +96,10 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
         return items.keySet().stream();
     }
 
+    /** The objects held (not those only known): nothing in the analyzer lists these kinds from the store. */
     @Override
     public Stream<T> values() {
-        return items.values().stream().map(this::decode);
+        return items.values().stream().map(Entry::text).filter(Objects::nonNull).map(this::decode);
     }
 
     @Override
@@ -71,15 +109,77 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T get(String key) {
-        return decode(items.get(key));
+        return decode(text(key));
     }
 
     /**
-     * The text held under {@code key}, or null: for a caller that decodes one version of the object in two ways
-     * ({@link #decode(byte[], Class)}). The array is never changed: a new version replaces it.
+     * The text held under {@code key}, or null (no such object, or one known but not held): for a caller that decodes
+     * one version of the object in two ways ({@link #decode(byte[], Class)}). The array is never changed: a new
+     * version replaces it.
      */
     byte[] text(String key) {
-        return items.get(key);
+        Entry e = items.get(key);
+        return e == null ? null : e.text();
+    }
+
+    /**
+     * Starts reading {@code key} from elsewhere: answers a token for {@link #fetched}, or null when there is nothing to
+     * fetch (the store holds the object's text, or knows of no such object).
+     */
+    Object fetching(String key) {
+        Object token = new Object();
+        Entry e = items.computeIfPresent(
+                key,
+                (k, old) -> old.text() != null
+                        ? old
+                        : new Entry(old.namespace(), old.name(), old.uid(), old.resourceVersion(), null, token));
+        return e != null && e.fetch() == token ? token : null;
+    }
+
+    /**
+     * Hands over {@code read}, what the fetch {@code token} read (null: not found), and answers its text (null when
+     * not found). It is held only if no event for the object arrived since the fetch began: an event carries that
+     * version or a newer one, and a delete means the read may be of an object that is gone.
+     */
+    byte[] fetched(String key, Object token, T read) {
+        if (read == null) {
+            return null;
+        }
+        ObjectMeta meta = read.getMetadata();
+        meta.setManagedFields(null);
+        byte[] text = encode(read);
+        items.computeIfPresent(
+                key,
+                (k, old) -> old.fetch() == token
+                        ? new Entry(
+                                meta.getNamespace(),
+                                meta.getName(),
+                                meta.getUid(),
+                                meta.getResourceVersion(),
+                                text,
+                                null)
+                        : old);
+        return text;
+    }
+
+    /** Lets go of the texts the predicate no longer accepts; the objects stay known. Answers how many. */
+    int sweep() {
+        int dropped = 0;
+        for (Map.Entry<String, Entry> e : items.entrySet()) {
+            Entry before = e.getValue();
+            // replace() only if no event changed it meanwhile: an event decided for itself whether to hold it.
+            if (before.text() != null
+                    && !holds.test(e.getKey())
+                    && items.replace(e.getKey(), before, before.without())) {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** Whether the store holds the text of {@code key} (for tests). */
+    boolean held(String key) {
+        return text(key) != null;
     }
 
     /**
@@ -92,10 +192,41 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
 
     /** The bytes held, for the tests. */
     long bytesHeld() {
-        return items.values().stream().mapToLong(b -> b.length).sum();
+        return items.values().stream()
+                .map(Entry::text)
+                .filter(Objects::nonNull)
+                .mapToLong(b -> b.length)
+                .sum();
+    }
+
+    private byte[] encode(T obj) {
+        return json.asJson(obj).getBytes(StandardCharsets.UTF_8);
     }
 
     private T decode(byte[] text) {
         return decode(text, type);
+    }
+
+    /** The metadata of {@code e} as a {@code T}, or null: what an update or a delete hands back as the old object. */
+    private T stub(Entry e) {
+        if (e == null) {
+            return null;
+        }
+        T o;
+        try {
+            o = type.getDeclaredConstructor().newInstance();
+        } catch (InstantiationException
+                | IllegalAccessException
+                | InvocationTargetException
+                | NoSuchMethodException ex) {
+            throw new IllegalStateException(type + " has no public constructor without arguments", ex);
+        }
+        ObjectMeta meta = new ObjectMeta();
+        meta.setNamespace(e.namespace());
+        meta.setName(e.name());
+        meta.setUid(e.uid());
+        meta.setResourceVersion(e.resourceVersion());
+        o.setMetadata(meta);
+        return o;
     }
 }

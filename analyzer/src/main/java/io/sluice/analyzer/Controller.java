@@ -165,14 +165,7 @@ public final class Controller extends AbstractVerticle {
         pool.executeBlocking(
                         () -> {
                             caches = new Caches(client, namespace);
-                            caches.canaries.addIndexers(Map.of(
-                                    BY_TARGET,
-                                    c -> c.getSpec() == null || c.getSpec().targetRef == null
-                                            ? List.of()
-                                            : List.of(targetKey(
-                                                    c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
-                                    BY_PARENT,
-                                    RouteTableEvents::parentOf));
+                            caches.canaries.addIndexers(Map.of(BY_PARENT, RouteTableEvents::parentOf));
                             caches.routeTables.addIndexers(Map.of(BY_DELEGATE, RouteTableEvents::delegatesOf));
                             caches.canaries.addEventHandler(
                                     handler(this::onCanary, this::onCanaryUpdate, c -> enqueue(key(c))));
@@ -215,11 +208,7 @@ public final class Controller extends AbstractVerticle {
                     }
                     reconciler.siblings(c -> c.getSpec() == null || c.getSpec().targetRef == null
                             ? List.of()
-                            : caches.canaries
-                                    .getIndexer()
-                                    .byIndex(
-                                            BY_TARGET,
-                                            targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)));
+                            : caches.targeting(c.getMetadata().getNamespace(), c.getSpec().targetRef.name));
                     reconciler.all(() -> caches.canaries.getStore().list());
                     reconciler.namespaceCaps(new NamespaceCaps(caches::namespace));
                     queue = new WorkQueue(vertx, settings.maxBackoff(), settings.maxTicksPerSecond(), (key, due) -> {
@@ -252,9 +241,12 @@ public final class Controller extends AbstractVerticle {
                             "informers synced; watching {}",
                             namespace == null ? "all namespaces" : "namespace " + namespace);
                     caches.canaries.getStore().list().forEach(c -> queue.add(key(c)));
-                    resyncTimer = vertx.setPeriodic(
-                            settings.resync().toMillis(),
-                            t -> caches.canaries.getStore().list().forEach(c -> queue.add(key(c))));
+                    resyncTimer = vertx.setPeriodic(settings.resync().toMillis(), t -> {
+                        caches.canaries.getStore().list().forEach(c -> queue.add(key(c)));
+                        // The Deployments no Canary targets any more are let go of off the event loop.
+                        pool.executeBlocking(caches::sweep, false)
+                                .onSuccess(n -> LOG.debug("let go of {} Deployments no Canary targets", n));
+                    });
                     started.complete();
                 });
     }
@@ -337,16 +329,10 @@ public final class Controller extends AbstractVerticle {
         };
     }
 
-    /** The index of Canaries by the workload they target, {@code namespace/name}. */
-    private static final String BY_TARGET = "target";
     /** The index of Canaries by their parent RouteTable, {@code namespace/name}. */
     private static final String BY_PARENT = "parent";
     /** The index of RouteTables by each RouteTable they delegate to, {@code namespace/name}. */
     private static final String BY_DELEGATE = "delegate";
-
-    private static String targetKey(String ns, String target) {
-        return ns + "/" + target;
-    }
 
     /** The work-queue key of {@code o}: {@code <namespace>/<name>}. */
     static String key(HasMetadata o) {
@@ -446,11 +432,9 @@ public final class Controller extends AbstractVerticle {
                 d.getMetadata().getResourceVersion());
         String ns = d.getMetadata().getNamespace();
         String name = d.getMetadata().getName();
-        List<Canary> hit = new ArrayList<>(caches.canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name)));
+        List<Canary> hit = new ArrayList<>(caches.targeting(ns, name));
         if (name.endsWith("-primary")) {
-            hit.addAll(caches.canaries
-                    .getIndexer()
-                    .byIndex(BY_TARGET, targetKey(ns, name.substring(0, name.length() - "-primary".length()))));
+            hit.addAll(caches.targeting(ns, name.substring(0, name.length() - "-primary".length())));
         }
         hit.forEach(c -> queue.add(key(c)));
     }

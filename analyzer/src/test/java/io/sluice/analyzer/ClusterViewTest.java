@@ -206,17 +206,17 @@ class ClusterViewTest {
         var made = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
                 .withNewMetadata()
                 .withNamespace("test")
-                .withName("made-primary")
+                .withName("podinfo-primary")
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(1)
                 .endSpec()
                 .build();
-        assertThat(await(view.deployment("test", "made-primary"))).isNull();
+        assertThat(await(view.deployment("test", "podinfo-primary"))).isNull();
         var answered = cluster.client.getKubernetesSerialization().clone(made);
         answered.getMetadata().setResourceVersion("1");
         assertThat(view.created(answered)).isSameAs(answered);
-        var read = await(view.deployment("test", "made-primary"));
+        var read = await(view.deployment("test", "podinfo-primary"));
         assertThat(read)
                 .as("the cache has not shown it yet")
                 .isEqualTo(answered)
@@ -231,10 +231,10 @@ class ClusterViewTest {
         assertThat(view.createdKept())
                 .as("the watch event of the name ends the memory")
                 .isZero();
-        assertThat(caches.deployment("test", "made-primary"))
+        assertThat(caches.deployment("test", "podinfo-primary"))
                 .as("now in the cache")
                 .isNotNull();
-        assertThat(await(view.deployment("test", "made-primary"))).isNotNull();
+        assertThat(await(view.deployment("test", "podinfo-primary"))).isNotNull();
     }
 
     @Test
@@ -282,5 +282,77 @@ class ClusterViewTest {
         assertThat(fresh.listing())
                 .isEqualTo("Canaries (0 so far), Deployments (0 so far), Services (0 so far), RouteTables (0 so far),"
                         + " Namespaces (0 so far)");
+    }
+
+    /** Creates Deployment {@code test/name} like the seed's target, and waits until the cache knows it. */
+    void deploymentNoCanaryTargets(String name) throws Exception {
+        var d = MockCluster.podinfo("6.0.1");
+        d.getMetadata().setName(name);
+        d.getMetadata().setNamespace("test");
+        cluster.client.apps().deployments().inNamespace("test").resource(d).create();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!caches.deployments.getStore().listKeys().contains("test/" + name) && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        assertThat(caches.deployments.getStore().listKeys()).contains("test/" + name);
+    }
+
+    @Test
+    @DisplayName(
+            "a Deployment no Canary targets is known, not held; a later Canary's read fetches it once, then holds it")
+    void untargetedDeploymentsAreKnownNotHeld() throws Exception {
+        deploymentNoCanaryTargets("later");
+        assertThat(caches.deploymentText("test", "later"))
+                .as("no Canary targets it")
+                .isNull();
+        assertThat(caches.deploymentText("test", "podinfo"))
+                .as("the seed's Canary targets it")
+                .isNotNull();
+
+        Canary c = cluster.canary();
+        c.getMetadata().setName("later");
+        c.getMetadata().setResourceVersion(null);
+        c.getMetadata().setUid(null);
+        c.setStatus(null);
+        c.getSpec().targetRef.name = "later";
+        cluster.client.resources(Canary.class).inNamespace("test").resource(c).create();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (caches.targeting("test", "later").isEmpty() && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+
+        int from = cluster.requests.size();
+        ClusterView.DeploymentRead read = await(view.deploymentRead("test", "later"));
+        assertThat(read.deployment().getMetadata().getName()).isEqualTo("later");
+        assertThat(read.revision()).isNotNull();
+        assertThat(cluster.requestsSince(from)).containsExactly("GET /apis/apps/v1/namespaces/test/deployments/later");
+        assertThat(caches.deploymentText("test", "later"))
+                .as("held from now on")
+                .isNotNull();
+
+        from = cluster.requests.size();
+        assertThat(await(view.deploymentRead("test", "later")).revision()).isEqualTo(read.revision());
+        assertThat(cluster.requestsSince(from)).as("read from the cache").isEmpty();
+
+        cluster.client
+                .resources(Canary.class)
+                .inNamespace("test")
+                .withName("later")
+                .delete();
+        end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!caches.targeting("test", "later").isEmpty() && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        assertThat(caches.sweep()).as("its Canary is gone").isEqualTo(1);
+        assertThat(caches.deploymentText("test", "later")).isNull();
+        assertThat(caches.deploymentText("test", "podinfo")).isNotNull();
+    }
+
+    @Test
+    @DisplayName("a Deployment that does not exist is not fetched: the cache knows every Deployment")
+    void anAbsentDeploymentIsNotFetched() throws Exception {
+        int from = cluster.requests.size();
+        assertThat(await(view.deploymentRead("test", "nothing"))).isEqualTo(ClusterView.DeploymentRead.NONE);
+        assertThat(cluster.requestsSince(from)).isEmpty();
     }
 }

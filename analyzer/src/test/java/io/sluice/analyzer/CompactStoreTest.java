@@ -42,7 +42,7 @@ class CompactStoreTest {
     }
 
     @Test
-    @DisplayName("put and remove answer the version they replace, as the informer's indexes and update events need")
+    @DisplayName("put and remove answer the version they replace, as the informer's update and delete events need")
     void putAndRemoveAnswerThePreviousVersion() {
         store.put("test/a", deployment("a", "7", "podinfo:6.0.1"));
         store.put("test/b", deployment("b", "8", "podinfo:6.0.1"));
@@ -55,7 +55,10 @@ class CompactStoreTest {
         assertThat(store.keySet()).containsExactlyInAnyOrder("test/a", "test/b");
         assertThat(store.values().map(d -> d.getMetadata().getName())).containsExactlyInAnyOrder("a", "b");
 
-        assertThat(store.remove("test/b").getMetadata().getResourceVersion()).isEqualTo("8");
+        GenericKubernetesResource removed = store.remove("test/b");
+        assertThat(removed.getMetadata().getResourceVersion()).isEqualTo("8");
+        assertThat(removed.getMetadata().getName()).isEqualTo("b");
+        assertThat(removed.getMetadata().getNamespace()).isEqualTo("test");
         assertThat(store.remove("test/b")).isNull();
         assertThat(store.get("test/b")).isNull();
         assertThat(store.size()).isEqualTo(1);
@@ -69,5 +72,85 @@ class CompactStoreTest {
         d.getMetadata().setManagedFields(null);
         assertThat(store.bytesHeld())
                 .isEqualTo(json.asJson(d).getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    /** A store that holds the text of {@code test/held} only, until {@link #letGo}. */
+    final java.util.Set<String> wanted = new java.util.HashSet<>(java.util.Set.of("test/held"));
+
+    final CompactStore<GenericKubernetesResource> choosy =
+            new CompactStore<>(GenericKubernetesResource.class, json, wanted::contains);
+
+    @Test
+    @DisplayName("with a predicate it holds the text of what it accepts and only knows the rest")
+    void holdsWhatThePredicateAccepts() {
+        choosy.put("test/held", deployment("held", "7", "podinfo:6.0.1"));
+        choosy.put("test/other", deployment("other", "8", "podinfo:6.0.1"));
+
+        assertThat(choosy.held("test/held")).isTrue();
+        assertThat(choosy.held("test/other")).isFalse();
+        assertThat(choosy.get("test/other")).isNull();
+        assertThat(choosy.keySet()).containsExactlyInAnyOrder("test/held", "test/other");
+        assertThat(choosy.size()).isEqualTo(2);
+        assertThat(choosy.values().map(d -> d.getMetadata().getName())).containsExactly("held");
+        GenericKubernetesResource held = deployment("held", "7", "podinfo:6.0.1");
+        held.getMetadata().setManagedFields(null);
+        assertThat(choosy.bytesHeld())
+                .isEqualTo(json.asJson(held).getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+
+        // An update of an object only known still answers its previous version: the informer tells an update.
+        assertThat(choosy.put("test/other", deployment("other", "9", "podinfo:6.0.2"))
+                        .getMetadata()
+                        .getResourceVersion())
+                .isEqualTo("8");
+        assertThat(choosy.remove("test/other").getMetadata().getResourceVersion())
+                .isEqualTo("9");
+        assertThat(choosy.remove("test/other")).isNull();
+    }
+
+    @Test
+    @DisplayName("a fetched object is held from then on, and its later events keep it current")
+    void aFetchedObjectIsHeld() {
+        choosy.put("test/late", deployment("late", "7", "podinfo:6.0.1"));
+        assertThat(choosy.fetching("test/absent")).as("no such object").isNull();
+        assertThat(choosy.fetching("test/held")).isNull();
+
+        wanted.add("test/late");
+        Object token = choosy.fetching("test/late");
+        assertThat(token).isNotNull();
+        byte[] text = choosy.fetched("test/late", token, deployment("late", "8", "podinfo:6.0.2"));
+        assertThat(choosy.text("test/late")).isSameAs(text);
+        assertThat(choosy.get("test/late").getMetadata().getResourceVersion()).isEqualTo("8");
+
+        choosy.put("test/late", deployment("late", "9", "podinfo:6.0.3"));
+        assertThat(choosy.get("test/late").getMetadata().getResourceVersion()).isEqualTo("9");
+    }
+
+    @Test
+    @DisplayName("a fetch overtaken by an event or a delete is not held: the event is as new or newer")
+    void anOvertakenFetchIsNotHeld() {
+        choosy.put("test/late", deployment("late", "7", "podinfo:6.0.1"));
+        Object token = choosy.fetching("test/late");
+        choosy.put("test/late", deployment("late", "9", "podinfo:6.0.3"));
+        byte[] text = choosy.fetched("test/late", token, deployment("late", "8", "podinfo:6.0.2"));
+        assertThat(text).as("the reader still gets what it read").isNotNull();
+        assertThat(choosy.held("test/late")).isFalse();
+
+        Object again = choosy.fetching("test/late");
+        choosy.remove("test/late");
+        choosy.fetched("test/late", again, deployment("late", "9", "podinfo:6.0.3"));
+        assertThat(choosy.keySet()).isEmpty();
+        assertThat(choosy.fetched("test/late", again, null)).isNull();
+    }
+
+    @Test
+    @DisplayName("a sweep lets go of the texts the predicate no longer accepts and keeps the objects known")
+    void aSweepLetsGo() {
+        choosy.put("test/held", deployment("held", "7", "podinfo:6.0.1"));
+        assertThat(choosy.sweep()).isZero();
+        wanted.clear();
+        assertThat(choosy.sweep()).isEqualTo(1);
+        assertThat(choosy.held("test/held")).isFalse();
+        assertThat(choosy.keySet()).containsExactly("test/held");
+        assertThat(choosy.bytesHeld()).isZero();
     }
 }

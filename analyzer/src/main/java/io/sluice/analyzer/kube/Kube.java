@@ -173,6 +173,17 @@ public final class Kube {
                 .get());
     }
 
+    /**
+     * A Deployment as the API server has it (raw, as the informer's store keeps it), or null: for one the analyzer's
+     * cache knows of but does not hold ({@code Caches}).
+     */
+    public Future<GenericKubernetesResource> deployment(String ns, String name) {
+        return read(() -> client.genericKubernetesResources("apps/v1", "Deployment")
+                .inNamespace(ns)
+                .withName(name)
+                .get());
+    }
+
     public Future<io.sluice.model.flagger.MetricTemplate> metricTemplate(String ns, String name) {
         return read(() -> client.resources(io.sluice.model.flagger.MetricTemplate.class)
                 .inNamespace(ns)

@@ -11,11 +11,13 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.model.flagger.Canary;
+import io.sluice.model.flagger.CanaryDefaults;
 import io.sluice.model.gloo.RouteTable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The informers the analyzer runs, and reads from their stores: a reconcile observes the Canary, its Deployments,
@@ -31,10 +33,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Deployments and Services are kept as JSON text and decoded on each read ({@link CompactStore}): those reads
  * return copies. The other objects returned are the stores' own: callers must not modify them.
  *
- * <p>Of the Deployments, only those a Canary targets and their primaries are held; the others are only known (their
- * uid and resourceVersion), since most Deployments of a cluster have no Canary and their texts were the largest part
- * of the analyzer's heap. The Canaries are listed first, so that the Deployments' first list already knows which to
- * hold; a Deployment a later Canary targets is read once from the API server ({@link ClusterView#deploymentRead}).
+ * <p>Of the Deployments, only those a Canary targets and their primaries are held, and of the Services only a Canary's
+ * apex, {@code -canary} and {@code -primary} Services; the others are only known (their uid and resourceVersion),
+ * since most Deployments and Services of a cluster have no Canary and their texts were the largest part of the
+ * analyzer's heap. The Canaries are listed first, so that the other first lists already know which to hold; an object
+ * a later Canary needs is read once from the API server ({@link ClusterView#deploymentRead},
+ * {@link ClusterView#service}).
  */
 final class Caches {
     final SharedIndexInformer<Canary> canaries;
@@ -52,6 +56,11 @@ final class Caches {
 
     /** The index of Canaries by the workload they target, {@code namespace/name}. */
     static final String BY_TARGET = "target";
+    /** The index of Canaries by their Service name (the apex; {@code -canary} and {@code -primary} follow it). */
+    static final String BY_SERVICE = "service";
+
+    /** Of which Canaries, by key {@code namespace/name}, the Deployments and Services are held ({@link #keeps}). */
+    private volatile Predicate<String> keeps = key -> true;
 
     /** Builds the informers, not started; {@code namespace} null means all namespaces. */
     Caches(KubernetesClient client, String namespace) {
@@ -61,7 +70,11 @@ final class Caches {
                 BY_TARGET,
                 c -> c.getSpec() == null || c.getSpec().targetRef == null
                         ? List.of()
-                        : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name))));
+                        : List.of(targetKey(c.getMetadata().getNamespace(), c.getSpec().targetRef.name)),
+                BY_SERVICE,
+                c -> c.getSpec() == null || c.getSpec().targetRef == null
+                        ? List.of()
+                        : List.of(targetKey(c.getMetadata().getNamespace(), CanaryDefaults.serviceName(c.getSpec())))));
         this.deployments =
                 op(client.genericKubernetesResources("apps/v1", "Deployment")).runnableInformer(0);
         this.services = op(client.services()).runnableInformer(0);
@@ -72,7 +85,7 @@ final class Caches {
         deploymentTexts = new CompactStore<>(
                 GenericKubernetesResource.class, client.getKubernetesSerialization(), this::targeted);
         deployments.itemStore(deploymentTexts);
-        serviceTexts = new CompactStore<>(Service.class, client.getKubernetesSerialization());
+        serviceTexts = new CompactStore<>(Service.class, client.getKubernetesSerialization(), this::served);
         services.itemStore(serviceTexts);
         routeTables.itemStore(new TrimmedStore<>());
         namespaces.itemStore(new TrimmedStore<>());
@@ -104,6 +117,27 @@ final class Caches {
         return ns + "/" + target;
     }
 
+    /**
+     * Set before {@link #start()}: hold the Deployments and Services of the Canaries {@code canaries} accepts, by key
+     * {@code namespace/name} (with shards, those of the shards this replica holds or held a moment ago); the others'
+     * are only known, and read by name if a reconcile needs them after all. Every Canary is still cached.
+     */
+    Caches keeps(Predicate<String> canaries) {
+        this.keeps = canaries;
+        return this;
+    }
+
+    /** Whether {@code any} holds a Canary whose objects this cache keeps. */
+    private boolean kept(List<Canary> any) {
+        for (Canary c : any) {
+            if (keeps.test(
+                    c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The Canaries that target the workload {@code namespace/name}. */
     List<Canary> targeting(String ns, String name) {
         return canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name));
@@ -117,15 +151,31 @@ final class Caches {
         int slash = key.indexOf('/');
         String ns = key.substring(0, slash);
         String name = key.substring(slash + 1);
-        if (!targeting(ns, name).isEmpty()) {
+        if (kept(targeting(ns, name))) {
             return true;
         }
-        return name.endsWith(PRIMARY)
-                && !targeting(ns, name.substring(0, name.length() - PRIMARY.length()))
-                        .isEmpty();
+        return name.endsWith(PRIMARY) && kept(targeting(ns, name.substring(0, name.length() - PRIMARY.length())));
+    }
+
+    /**
+     * Whether the Service {@code namespace/name} is one a reconcile reads: a Canary's apex Service, or its
+     * {@code -canary} or {@code -primary} Service.
+     */
+    boolean served(String key) {
+        int slash = key.indexOf('/');
+        String ns = key.substring(0, slash);
+        String name = key.substring(slash + 1);
+        return servedBy(ns, name)
+                || name.endsWith(PRIMARY) && servedBy(ns, name.substring(0, name.length() - PRIMARY.length()))
+                || name.endsWith(CANARY) && servedBy(ns, name.substring(0, name.length() - CANARY.length()));
+    }
+
+    private boolean servedBy(String ns, String service) {
+        return kept(canaries.getIndexer().byIndex(BY_SERVICE, targetKey(ns, service)));
     }
 
     private static final String PRIMARY = "-primary";
+    private static final String CANARY = "-canary";
 
     /**
      * Starts reading Deployment {@code ns/name}, known but not held, from the API server: a token for
@@ -140,9 +190,24 @@ final class Caches {
         return deploymentTexts.fetched(ns + "/" + name, token, read);
     }
 
-    /** Lets go of the Deployments' texts no Canary needs any more (a deleted Canary's); answers how many. */
+    /** As {@link #fetchingDeployment}, for a Service. */
+    Object fetchingService(String ns, String name) {
+        return serviceTexts.fetching(ns + "/" + name);
+    }
+
+    /** As {@link #fetchedDeployment}, for a Service. */
+    byte[] fetchedService(String ns, String name, Object token, Service read) {
+        return serviceTexts.fetched(ns + "/" + name, token, read);
+    }
+
+    /** {@code text} ({@link #serviceText}) decoded. */
+    Service decodeService(byte[] text) {
+        return serviceTexts.decode(text, Service.class);
+    }
+
+    /** Lets go of the Deployments' and Services' texts no Canary needs any more (a deleted Canary's); how many. */
     int sweep() {
-        return deploymentTexts.sweep();
+        return deploymentTexts.sweep() + serviceTexts.sweep();
     }
 
     /** The kinds whose informer has not finished its first list, with how many objects each holds so far. */

@@ -240,8 +240,23 @@ final class ClusterView {
         return revisions.size();
     }
 
+    /** The Service (a copy), or null; one the cache knows of but does not hold is read once from the API server. */
     Future<Service> service(String ns, String name) {
-        return caches.covers(ns) ? Future.succeededFuture(caches.service(ns, name)) : unwatched(ns);
+        if (!caches.covers(ns)) {
+            return unwatched(ns);
+        }
+        byte[] text = caches.serviceText(ns, name);
+        if (text != null) {
+            return Future.succeededFuture(caches.decodeService(text));
+        }
+        Object token = caches.fetchingService(ns, name);
+        if (token == null) {
+            return Future.succeededFuture(caches.service(ns, name));
+        }
+        return kube.service(ns, name).map(read -> {
+            byte[] fetched = caches.fetchedService(ns, name, token, read);
+            return fetched == null ? null : caches.decodeService(fetched);
+        });
     }
 
     /** The cached text of a Service ({@link CompactStore#text}); null when absent or its namespace is not watched. */

@@ -58,6 +58,7 @@ public final class Controller extends AbstractVerticle {
     private volatile boolean synced;
     private ReconcileListener listener = ReconcileListener.NONE;
     private java.util.function.Predicate<String> owns = key -> true;
+    private java.util.function.Predicate<String> keeps = key -> true;
     private java.util.function.Function<Canary, Future<io.sluice.analyzer.decision.ProviderAvailability>> providers;
 
     /**
@@ -113,6 +114,20 @@ public final class Controller extends AbstractVerticle {
     }
 
     /**
+     * Set before deployment: of which Canaries, by key, the caches hold the Deployments and Services ({@link
+     * Caches#keeps}); all of them unless set.
+     */
+    public Controller keeps(java.util.function.Predicate<String> cached) {
+        this.keeps = cached;
+        return this;
+    }
+
+    /** The caches, once the informers were built (for tests). */
+    Caches caches() {
+        return caches;
+    }
+
+    /**
      * From any thread: this replica now acts on the Canaries {@code keys} matches (it gained their shard), so each is
      * looked at once, as at start: a Canary's next tick is taken from its status, so none is taken early or twice.
      */
@@ -164,7 +179,7 @@ public final class Controller extends AbstractVerticle {
         Kube kube = new Kube(client, pool, leading, new RateLimiter(settings.kubeQps(), settings.kubeBurst()));
         pool.executeBlocking(
                         () -> {
-                            caches = new Caches(client, namespace);
+                            caches = new Caches(client, namespace).keeps(keeps);
                             caches.canaries.addIndexers(Map.of(BY_PARENT, RouteTableEvents::parentOf));
                             caches.routeTables.addIndexers(Map.of(BY_DELEGATE, RouteTableEvents::delegatesOf));
                             caches.canaries.addEventHandler(

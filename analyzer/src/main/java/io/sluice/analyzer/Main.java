@@ -524,6 +524,7 @@ public final class Main implements Callable<Integer> {
                             Clock.systemUTC(),
                             mayWrite)
                     .owns(key -> shardLeases.get() == null || shardLeases.get().holdsKey(key))
+                    .keeps(key -> shardLeases.get() == null || shardLeases.get().cachesKey(key))
                     .listener(new MetricsListener(metrics, Clock.systemUTC()))
                     .liveness(liveness)
                     .providers(gates.metricGate()::checkProviders);
@@ -552,9 +553,9 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
         if (sharded) {
-            // Every replica runs its informers from the start (a shard that moves here is reconciled from a warm
-            // cache) and reconciles only the Canaries of the shards it holds; losing a shard stops those at once and
-            // the replica keeps competing, it does not exit.
+            // Every replica runs its informers from the start and reconciles only the Canaries of the shards it holds;
+            // its caches hold those shards' Deployments and Services (a shard that moves here reads its objects by
+            // name once). Losing a shard stops its Canaries at once and the replica keeps competing, it does not exit.
             ShardLeases.Config config = new ShardLeases.Config(
                     leaseNamespace, leaseName, identity, shards, replicas, leaseDuration, renewDeadline, retryPeriod);
             ShardLeases leases = new ShardLeases(client, config, Clock.systemUTC(), new ShardLeases.Listener() {

@@ -163,6 +163,8 @@ final class ShardLeases implements LeaseHolder {
         volatile boolean told;
         /** The fence refused someone while {@link #told} said held. */
         volatile boolean refused;
+        /** When the fence thread last saw this shard held; null if never. */
+        volatile Instant lastHeld;
 
         Slot(int shard) {
             this.shard = shard;
@@ -178,6 +180,8 @@ final class ShardLeases implements LeaseHolder {
     private final ScheduledExecutorService thread;
     private final ScheduledExecutorService fenceThread;
     private volatile boolean stopped;
+    /** Whether the fence thread saw any shard held yet. */
+    private volatile boolean everHeld;
     /** While set, no Lease write of this replica reaches the API server (a network partition, in tests). */
     private volatile boolean partitioned;
     /** This class's thread only. */
@@ -241,6 +245,26 @@ final class ShardLeases implements LeaseHolder {
     /** Whether this replica may act on the Canary of work-queue key {@code namespace/name}; the Controller's fence. */
     boolean holdsKey(String key) {
         return admits(Shards.of(key, config.shards()));
+    }
+
+    /**
+     * Whether this replica keeps the Deployments and Services of the Canary of key {@code namespace/name} in its caches
+     * ({@code Caches}): while it holds the Canary's shard; for two lease durations after it last held it, so that a
+     * fence that drops for a moment (a slow renewal) lets go of nothing, where a shard gone that long has most likely
+     * moved to another replica; and for every Canary until it first held a shard, so that its first lists already hold
+     * whichever shards it takes. A question only, with no effect on the fence.
+     */
+    boolean cachesKey(String key) {
+        if (!everHeld) {
+            return true;
+        }
+        int shard = Shards.of(key, config.shards());
+        if (holds(shard)) {
+            return true;
+        }
+        Instant last = slots.get(shard).lastHeld;
+        return last != null
+                && clock.instant().isBefore(last.plus(config.duration().multipliedBy(2)));
     }
 
     /** Whether this replica holds any shard: the fence of every write of the process, asked as {@link #holdsKey}. */
@@ -332,6 +356,10 @@ final class ShardLeases implements LeaseHolder {
     private void tell() {
         for (Slot s : slots) {
             boolean holds = holds(s.shard);
+            if (holds) {
+                s.lastHeld = clock.instant();
+                everHeld = true;
+            }
             if (holds != s.told) {
                 s.told = holds;
                 LOG.info(

@@ -355,4 +355,44 @@ class ClusterViewTest {
         assertThat(await(view.deploymentRead("test", "nothing"))).isEqualTo(ClusterView.DeploymentRead.NONE);
         assertThat(cluster.requestsSince(from)).isEmpty();
     }
+
+    @Test
+    @DisplayName("of the Services only a Canary's are held; another one is read once by name, then held")
+    void servicesNoCanaryNeedsAreKnownNotHeld() throws Exception {
+        for (String name : List.of("podinfo-canary", "podinfo-primary", "podinfo-canary-primary")) {
+            cluster.client
+                    .services()
+                    .inNamespace("test")
+                    .resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .endMetadata()
+                            .withNewSpec()
+                            .addToSelector("app", name)
+                            .endSpec()
+                            .build())
+                    .create();
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (caches.services.getStore().listKeys().size() < 4 && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        assertThat(caches.services.getStore().listKeys()).hasSize(4);
+        assertThat(caches.serviceText("test", "podinfo-canary")).isNotNull();
+        assertThat(caches.serviceText("test", "podinfo-primary")).isNotNull();
+        assertThat(caches.serviceText("test", "podinfo-canary-primary"))
+                .as("no Canary's")
+                .isNull();
+        assertThat(caches.serviceText("test", "plain")).as("no Canary's").isNull();
+
+        int from = cluster.requests.size();
+        assertThat(await(view.service("test", "plain")).getSpec().getSelector()).containsEntry("app", "podinfo");
+        assertThat(cluster.requestsSince(from)).containsExactly("GET /api/v1/namespaces/test/services/plain");
+        from = cluster.requests.size();
+        assertThat(await(view.service("test", "plain"))).isNotNull();
+        assertThat(await(view.service("test", "podinfo-canary"))).isNotNull();
+        assertThat(await(view.service("test", "nothing"))).isNull();
+        assertThat(cluster.requestsSince(from)).as("from the cache").isEmpty();
+        assertThat(caches.sweep()).as("plain: no Canary needs it").isEqualTo(1);
+    }
 }

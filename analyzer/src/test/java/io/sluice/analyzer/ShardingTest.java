@@ -116,6 +116,7 @@ class ShardingTest {
             controller = new Controller(
                             client, settings, null, gates, gates, gates, Clock.systemUTC(), leases::holdsAny)
                     .owns(leases::holdsKey)
+                    .keeps(leases::cachesKey)
                     .listener(new ReconcileListener() {
                         @Override
                         public void reconciled(Canary c, CanaryStatus before, CanaryStatus after, Duration took) {
@@ -264,6 +265,31 @@ class ShardingTest {
         settleUntil(
                 "every Canary Initialized",
                 () -> names.stream().allMatch(n -> fleet.phase(NS, n).equals("Initialized")));
+        // Each replica keeps the Deployments and Services of its own shard's Canaries only, once the shards it held
+        // on its way up are two lease durations behind it.
+        settleUntil(
+                "each replica keeps its own shard only",
+                () -> replicas.stream()
+                        .allMatch(r ->
+                                names.stream().allMatch(n -> r.leases.cachesKey(NS + "/" + n) == (holderOf(n) == r))));
+        for (Replica r : replicas) {
+            Caches caches = r.controller().caches();
+            caches.sweep();
+            for (String n : names) {
+                boolean own = holderOf(n) == r;
+                for (String d : List.of(n, n + "-primary")) {
+                    assertThat(caches.deploymentText(NS, d) != null)
+                            .as("%s holds Deployment %s (shard %d)", r.id, d, Shards.of(NS, n, SHARDS))
+                            .isEqualTo(own);
+                }
+                for (String svc : List.of(n, n + "-canary", n + "-primary")) {
+
+                    assertThat(caches.serviceText(NS, svc) != null)
+                            .as("%s holds Service %s (shard %d)", r.id, svc, Shards.of(NS, n, SHARDS))
+                            .isEqualTo(own);
+                }
+            }
+        }
         names.forEach(n -> fleet.setImage(NS, n, "2"));
         settleUntil(
                 "every Canary past its first step",

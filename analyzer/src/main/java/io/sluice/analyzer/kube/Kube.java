@@ -184,6 +184,11 @@ public final class Kube {
                 .get());
     }
 
+    /** A Service, or null: for one the analyzer's cache knows of but does not hold ({@code Caches}). */
+    public Future<io.fabric8.kubernetes.api.model.Service> service(String ns, String name) {
+        return read(() -> client.services().inNamespace(ns).withName(name).get());
+    }
+
     public Future<io.sluice.model.flagger.MetricTemplate> metricTemplate(String ns, String name) {
         return read(() -> client.resources(io.sluice.model.flagger.MetricTemplate.class)
                 .inNamespace(ns)

@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  * return copies. The other objects returned are the stores' own: callers must not modify them.
  *
  * <p>Of the Deployments, only those a Canary targets and their primaries are held, and of the Services only a Canary's
- * apex, {@code -canary} and {@code -primary} Services; the others are only known (their uid and resourceVersion),
+ * apex, {@code -canary} and {@code -primary} Services; the others are only known (their resourceVersion),
  * since most Deployments and Services of a cluster have no Canary and their texts were the largest part of the
  * analyzer's heap. The Canaries are listed first, so that the other first lists already know which to hold; an object
  * a later Canary needs is read once from the API server ({@link ClusterView#deploymentRead},

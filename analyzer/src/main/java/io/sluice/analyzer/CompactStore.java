@@ -29,13 +29,13 @@ import java.util.stream.Stream;
  *
  * <p><b>Held and known objects.</b> With a {@code holds} predicate, the text is kept only of the objects it accepts
  * when their watch event arrives (the Deployments some Canary targets, and their primaries); of every other object
- * only its uid and resourceVersion are kept, so that the store still knows it exists. A reader that needs one of
+ * only its resourceVersion is kept, so that the store still knows it exists. A reader that needs one of
  * those (a Canary created after its target's last event) reads it from the API server and hands it over with
  * {@link #fetching}/{@link #fetched}; from then on its events keep it current, as long as the predicate accepts it.
  * {@link #sweep()} lets go of the texts the predicate no longer accepts (a deleted Canary's).
  *
  * <p>The object this store returns for an update or a delete (the "old" object the informer hands its handlers) is
- * its metadata only (name, namespace, uid, resourceVersion): decoding the previous text on every event only to
+ * its metadata only (name, namespace, resourceVersion): decoding the previous text on every event only to
  * compare versions cost a decoding per event. Handlers of these kinds must read the new object; no indexer may be
  * added to them (an index of the old object would be computed from the metadata alone).
  *
@@ -43,10 +43,13 @@ import java.util.stream.Stream;
  * a caller that changes what it read changes nothing in the cache.
  */
 final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
-    /** What the store keeps of one object: its identity, and its text when held (else null). */
-    private record Entry(String namespace, String name, String uid, String resourceVersion, byte[] text, Object fetch) {
+    /**
+     * What the store keeps of one object besides its key: its resourceVersion, its text when held (else null), and the
+     * token of a fetch in flight (else null). Nothing more: at 70,000 objects each string kept costs about 5 MiB.
+     */
+    private record Entry(String resourceVersion, byte[] text, Object fetch) {
         Entry without() {
-            return new Entry(namespace, name, uid, resourceVersion, null, null);
+            return new Entry(resourceVersion, null, null);
         }
     }
 
@@ -81,14 +84,12 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
             text = encode(obj);
         }
         // A newer version ends any fetch in flight: what it read is this version or an older one.
-        return stub(items.put(
-                key,
-                new Entry(meta.getNamespace(), meta.getName(), meta.getUid(), meta.getResourceVersion(), text, null)));
+        return stub(key, items.put(key, new Entry(meta.getResourceVersion(), text, null)));
     }
 
     @Override
     public T remove(String key) {
-        return stub(items.remove(key));
+        return stub(key, items.remove(key));
     }
 
     @Override
@@ -129,10 +130,7 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
     Object fetching(String key) {
         Object token = new Object();
         Entry e = items.computeIfPresent(
-                key,
-                (k, old) -> old.text() != null
-                        ? old
-                        : new Entry(old.namespace(), old.name(), old.uid(), old.resourceVersion(), null, token));
+                key, (k, old) -> old.text() != null ? old : new Entry(old.resourceVersion(), null, token));
         return e != null && e.fetch() == token ? token : null;
     }
 
@@ -149,16 +147,7 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
         meta.setManagedFields(null);
         byte[] text = encode(read);
         items.computeIfPresent(
-                key,
-                (k, old) -> old.fetch() == token
-                        ? new Entry(
-                                meta.getNamespace(),
-                                meta.getName(),
-                                meta.getUid(),
-                                meta.getResourceVersion(),
-                                text,
-                                null)
-                        : old);
+                key, (k, old) -> old.fetch() == token ? new Entry(meta.getResourceVersion(), text, null) : old);
         return text;
     }
 
@@ -207,8 +196,11 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
         return decode(text, type);
     }
 
-    /** The metadata of {@code e} as a {@code T}, or null: what an update or a delete hands back as the old object. */
-    private T stub(Entry e) {
+    /**
+     * The metadata of {@code e}, the entry of {@code key} ({@code namespace/name}), as a {@code T}, or null: what an
+     * update or a delete hands back as the old object.
+     */
+    private T stub(String key, Entry e) {
         if (e == null) {
             return null;
         }
@@ -222,9 +214,9 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
             throw new IllegalStateException(type + " has no public constructor without arguments", ex);
         }
         ObjectMeta meta = new ObjectMeta();
-        meta.setNamespace(e.namespace());
-        meta.setName(e.name());
-        meta.setUid(e.uid());
+        int slash = key.indexOf('/');
+        meta.setNamespace(slash < 0 ? null : key.substring(0, slash));
+        meta.setName(key.substring(slash + 1));
         meta.setResourceVersion(e.resourceVersion());
         o.setMetadata(meta);
         return o;

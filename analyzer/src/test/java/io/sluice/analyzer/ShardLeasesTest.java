@@ -15,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,5 +135,64 @@ class ShardLeasesTest {
         assertThat(only.holds(1)).isFalse();
         assertThat(holder(a, 0)).isEqualTo("analyzer-a");
         await("the listener told", () -> log.containsAll(List.of("analyzer-a lost 0", "analyzer-a lost 1")));
+    }
+
+    @Test
+    @DisplayName("a replica caches every Canary's objects until it first holds a shard, then its shards' for two lease"
+            + " durations after it last held them")
+    void theCachesKeepAShardForTwoLeaseDurationsAfterItWasHeld() {
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        ShardLeases idle = new ShardLeases(
+                a,
+                new ShardLeases.Config(
+                        NS,
+                        "other-leader",
+                        "analyzer-idle",
+                        2,
+                        1,
+                        Duration.ofMinutes(10),
+                        Duration.ofMinutes(9),
+                        Duration.ofMillis(200)),
+                clock,
+                new ShardLeases.Listener() {
+                    @Override
+                    public void gained(int shard) {}
+
+                    @Override
+                    public void lost(int shard) {}
+                });
+        started.add(idle);
+        String inShard0 = keyIn(0);
+        String inShard1 = keyIn(1);
+        assertThat(idle.cachesKey(inShard0) && idle.cachesKey(inShard1))
+                .as("no shard held yet: everything kept")
+                .isTrue();
+
+        ShardLeases only = replica(a, "analyzer-a", 2, 1, clock);
+        await(
+                "both shards held, and the listener told",
+                () -> only.held() == 2 && log.containsAll(List.of("analyzer-a gained 0", "analyzer-a gained 1")));
+        assertThat(only.cachesKey(inShard0)).isTrue();
+
+        // The renewals run on real time: a clock 9.5 minutes ahead sees them older than the renew deadline (9 min).
+        clock.advance(Duration.ofSeconds(570));
+        await("the listener told", () -> log.containsAll(List.of("analyzer-a lost 0", "analyzer-a lost 1")));
+        assertThat(only.holds(0)).isFalse();
+        assertThat(only.cachesKey(inShard0) && only.cachesKey(inShard1))
+                .as("lost 9.5 minutes ago, within two lease durations")
+                .isTrue();
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(only.cachesKey(inShard0) || only.cachesKey(inShard1))
+                .as("20.5 minutes after it was last held")
+                .isFalse();
+    }
+
+    /** A Canary key of {@code shard} among two. */
+    static String keyIn(int shard) {
+        for (int i = 0; ; i++) {
+            if (Shards.of("apps/app-" + i, 2) == shard) {
+                return "apps/app-" + i;
+            }
+        }
     }
 }

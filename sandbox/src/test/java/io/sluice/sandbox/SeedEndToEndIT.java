@@ -389,6 +389,11 @@ class SeedEndToEndIT {
             Set<String> unused = new TreeSet<>(granted);
             unused.removeAll(used);
             unused.removeAll(service.getValue().keySet());
+            Map<String, String> timing = TIMING_GRANTS.getOrDefault(account, Map.of());
+            unused.removeAll(timing.keySet());
+            softly.assertThat(granted)
+                    .as("grants of %s listed as reached or not by timing", account)
+                    .containsAll(timing.keySet());
             softly.assertThat(unused)
                     .as("grants of %s that no call used (calls: %s)", account, used)
                     .isEmpty();
@@ -403,6 +408,22 @@ class SeedEndToEndIT {
         }
         softly.assertAll();
     }
+
+    /**
+     * Per service account: the grants the seed's scenarios reach or not depending on the order of watch events, each
+     * with the path that needs it. The analyzer holds a Deployment's or Service's text only if a Canary needs it when
+     * the object's event arrives; one whose last event came before its Canary is read by name once. Whether the
+     * podinfo Deployment's last event (its rollout's status) comes before or after the Canary is applied is timing.
+     */
+    static final Map<String, Map<String, String>> TIMING_GRANTS = Map.of(
+            "sluice-analyzer",
+            Map.of(
+                    "get apps/deployments",
+                    "a Canary applied after its target's last event: the target read by name once"
+                            + " (ClusterViewTest.untargetedDeploymentsAreKnownNotHeld)",
+                    "get services",
+                    "a Canary whose Services existed before it (re-created, or a shard moved to this replica): each"
+                            + " read by name once (ClusterViewTest.servicesNoCanaryNeedsAreKnownNotHeld)"));
 
     /** Per service account: the grants the seed's scenarios do not reach, each with the path that needs it. */
     static final Map<String, Map<String, String>> UNREACHED_GRANTS = Map.of(

@@ -54,6 +54,11 @@ class ShardLeasesTest {
     }
 
     ShardLeases replica(KubernetesClient client, String identity, int shards, int replicas, Clock clock) {
+        return unstarted(client, identity, shards, replicas, clock).start();
+    }
+
+    /** A replica's Leases, stopped after the test, not started. */
+    ShardLeases unstarted(KubernetesClient client, String identity, int shards, int replicas, Clock clock) {
         ShardLeases l = new ShardLeases(
                 client,
                 new ShardLeases.Config(
@@ -78,7 +83,7 @@ class ShardLeasesTest {
                     }
                 });
         started.add(l);
-        return l.start();
+        return l;
     }
 
     static void await(String what, BooleanSupplier condition) {
@@ -142,26 +147,7 @@ class ShardLeasesTest {
             + " durations after it last held them")
     void theCachesKeepAShardForTwoLeaseDurationsAfterItWasHeld() {
         MutableClock clock = new MutableClock(java.time.Instant.now());
-        ShardLeases idle = new ShardLeases(
-                a,
-                new ShardLeases.Config(
-                        NS,
-                        "other-leader",
-                        "analyzer-idle",
-                        2,
-                        1,
-                        Duration.ofMinutes(10),
-                        Duration.ofMinutes(9),
-                        Duration.ofMillis(200)),
-                clock,
-                new ShardLeases.Listener() {
-                    @Override
-                    public void gained(int shard) {}
-
-                    @Override
-                    public void lost(int shard) {}
-                });
-        started.add(idle);
+        ShardLeases idle = unstarted(b, "analyzer-idle", 2, 1, clock);
         String inShard0 = keyIn(0);
         String inShard1 = keyIn(1);
         assertThat(idle.cachesKey(inShard0) && idle.cachesKey(inShard1))

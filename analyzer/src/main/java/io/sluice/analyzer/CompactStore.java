@@ -97,10 +97,16 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
         return items.keySet().stream();
     }
 
-    /** The objects held (not those only known): nothing in the analyzer lists these kinds from the store. */
+    /**
+     * Every object: those held decoded, those only known as their metadata ({@link #stub}). The informer lists its
+     * store after a relist to delete what the new list lacks, so every object known must be in it.
+     */
     @Override
     public Stream<T> values() {
-        return items.values().stream().map(Entry::text).filter(Objects::nonNull).map(this::decode);
+        return items.entrySet().stream()
+                .map(e -> e.getValue().text() == null
+                        ? stub(e.getKey(), e.getValue())
+                        : decode(e.getValue().text()));
     }
 
     @Override
@@ -137,10 +143,13 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
     /**
      * Hands over {@code read}, what the fetch {@code token} read (null: not found), and answers its text (null when
      * not found). It is held only if no event for the object arrived since the fetch began: an event carries that
-     * version or a newer one, and a delete means the read may be of an object that is gone.
+     * version or a newer one, and a delete means the read may be of an object that is gone. A read that found nothing
+     * forgets the object, on the same condition.
      */
     byte[] fetched(String key, Object token, T read) {
         if (read == null) {
+            // Gone as of the read, and no event since the fetch began: a delete the watch has not shown yet.
+            items.computeIfPresent(key, (k, old) -> old.fetch() == token ? null : old);
             return null;
         }
         ObjectMeta meta = read.getMetadata();

@@ -91,7 +91,16 @@ class CompactStoreTest {
         assertThat(choosy.get("test/other")).isNull();
         assertThat(choosy.keySet()).containsExactlyInAnyOrder("test/held", "test/other");
         assertThat(choosy.size()).isEqualTo(2);
-        assertThat(choosy.values().map(d -> d.getMetadata().getName())).containsExactly("held");
+        // Every object is listed, the informer deletes after a relist what the new list lacks; one only known as its
+        // metadata.
+        assertThat(choosy.values().map(d -> d.getMetadata().getName())).containsExactlyInAnyOrder("held", "other");
+        GenericKubernetesResource known = choosy.values()
+                .filter(d -> d.getMetadata().getName().equals("other"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(known.getMetadata().getNamespace()).isEqualTo("test");
+        assertThat(known.getMetadata().getResourceVersion()).isEqualTo("8");
+        assertThat(known.getAdditionalProperties()).doesNotContainKey("spec");
         GenericKubernetesResource held = deployment("held", "7", "podinfo:6.0.1");
         held.getMetadata().setManagedFields(null);
         assertThat(choosy.bytesHeld())
@@ -140,6 +149,21 @@ class CompactStoreTest {
         choosy.fetched("test/late", again, deployment("late", "9", "podinfo:6.0.3"));
         assertThat(choosy.keySet()).isEmpty();
         assertThat(choosy.fetched("test/late", again, null)).isNull();
+    }
+
+    @Test
+    @DisplayName("a fetch that finds nothing forgets the object, unless an event came since it began")
+    void aFetchThatFindsNothingForgetsTheObject() {
+        choosy.put("test/gone", deployment("gone", "7", "podinfo:6.0.1"));
+        Object token = choosy.fetching("test/gone");
+        assertThat(choosy.fetched("test/gone", token, null)).isNull();
+        assertThat(choosy.keySet()).as("deleted, the watch not there yet").isEmpty();
+
+        choosy.put("test/back", deployment("back", "7", "podinfo:6.0.1"));
+        Object stale = choosy.fetching("test/back");
+        choosy.put("test/back", deployment("back", "9", "podinfo:6.0.1"));
+        choosy.fetched("test/back", stale, null);
+        assertThat(choosy.keySet()).as("created again since: the event wins").containsExactly("test/back");
     }
 
     @Test

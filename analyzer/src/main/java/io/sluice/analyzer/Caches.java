@@ -49,10 +49,10 @@ final class Caches {
     final SharedIndexInformer<Namespace> namespaces;
 
     private final String namespace;
-    /** The Deployments' store, read as text where a reconcile needs a Deployment two ways. */
-    private final CompactStore<GenericKubernetesResource> deploymentTexts;
-
-    private final CompactStore<Service> serviceTexts;
+    /** The Deployments' store, read as text where a reconcile needs a Deployment two ways, and read into by name. */
+    final CompactStore<GenericKubernetesResource> deploymentTexts;
+    /** The Services' store. */
+    final CompactStore<Service> serviceTexts;
 
     /** The index of Canaries by the workload they target, {@code namespace/name}. */
     static final String BY_TARGET = "target";
@@ -83,9 +83,12 @@ final class Caches {
         canaries.itemStore(new TrimmedStore<>());
         // Read by key only, and most of a cluster's objects: kept as JSON text (CompactStore).
         deploymentTexts = new CompactStore<>(
-                GenericKubernetesResource.class, client.getKubernetesSerialization(), this::targeted);
+                GenericKubernetesResource.class,
+                client.getKubernetesSerialization(),
+                key -> holds(key, this::readingDeployment));
         deployments.itemStore(deploymentTexts);
-        serviceTexts = new CompactStore<>(Service.class, client.getKubernetesSerialization(), this::served);
+        serviceTexts = new CompactStore<>(
+                Service.class, client.getKubernetesSerialization(), key -> holds(key, this::readingService));
         services.itemStore(serviceTexts);
         routeTables.itemStore(new TrimmedStore<>());
         namespaces.itemStore(new TrimmedStore<>());
@@ -127,83 +130,46 @@ final class Caches {
         return this;
     }
 
-    /** Whether {@code any} holds a Canary whose objects this cache keeps. */
-    private boolean kept(List<Canary> any) {
-        for (Canary c : any) {
-            if (keeps.test(
-                    c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())) {
+    /** The Canaries that target the workload {@code namespace/name}. */
+    List<Canary> targeting(String ns, String name) {
+        return canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name));
+    }
+
+    /** The Canaries that read Deployment {@code ns/name}: as their target, or as their target's primary. */
+    List<Canary> readingDeployment(String ns, String name) {
+        return reading(BY_TARGET, ns, name, "", PRIMARY);
+    }
+
+    /** The Canaries that read Service {@code ns/name}: as their apex, {@code -primary} or {@code -canary} Service. */
+    List<Canary> readingService(String ns, String name) {
+        return reading(BY_SERVICE, ns, name, "", PRIMARY, CANARY);
+    }
+
+    /** The Canaries {@code index} files under {@code name} less one of {@code suffixes} it ends with. */
+    private List<Canary> reading(String index, String ns, String name, String... suffixes) {
+        List<Canary> found = new java.util.ArrayList<>();
+        for (String suffix : suffixes) {
+            if (name.endsWith(suffix)) {
+                found.addAll(canaries.getIndexer()
+                        .byIndex(index, targetKey(ns, name.substring(0, name.length() - suffix.length()))));
+            }
+        }
+        return found;
+    }
+
+    /** Whether the store of a kind holds object {@code namespace/name}: some Canary {@code reading} it is kept. */
+    private boolean holds(String key, java.util.function.BiFunction<String, String, List<Canary>> reading) {
+        int slash = key.indexOf('/');
+        for (Canary c : reading.apply(key.substring(0, slash), key.substring(slash + 1))) {
+            if (keeps.test(Controller.key(c))) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The Canaries that target the workload {@code namespace/name}. */
-    List<Canary> targeting(String ns, String name) {
-        return canaries.getIndexer().byIndex(BY_TARGET, targetKey(ns, name));
-    }
-
-    /**
-     * Whether the Deployment {@code namespace/name} is one a reconcile reads: a Canary's target, or its primary (the
-     * target's name and {@code -primary}).
-     */
-    boolean targeted(String key) {
-        int slash = key.indexOf('/');
-        String ns = key.substring(0, slash);
-        String name = key.substring(slash + 1);
-        if (kept(targeting(ns, name))) {
-            return true;
-        }
-        return name.endsWith(PRIMARY) && kept(targeting(ns, name.substring(0, name.length() - PRIMARY.length())));
-    }
-
-    /**
-     * Whether the Service {@code namespace/name} is one a reconcile reads: a Canary's apex Service, or its
-     * {@code -canary} or {@code -primary} Service.
-     */
-    boolean served(String key) {
-        int slash = key.indexOf('/');
-        String ns = key.substring(0, slash);
-        String name = key.substring(slash + 1);
-        return servedBy(ns, name)
-                || name.endsWith(PRIMARY) && servedBy(ns, name.substring(0, name.length() - PRIMARY.length()))
-                || name.endsWith(CANARY) && servedBy(ns, name.substring(0, name.length() - CANARY.length()));
-    }
-
-    private boolean servedBy(String ns, String service) {
-        return kept(canaries.getIndexer().byIndex(BY_SERVICE, targetKey(ns, service)));
-    }
-
     private static final String PRIMARY = "-primary";
     private static final String CANARY = "-canary";
-
-    /**
-     * Starts reading Deployment {@code ns/name}, known but not held, from the API server: a token for
-     * {@link #fetchedDeployment}, or null when the cache holds it or knows of no such Deployment.
-     */
-    Object fetchingDeployment(String ns, String name) {
-        return deploymentTexts.fetching(ns + "/" + name);
-    }
-
-    /** Hands over what the fetch {@code token} read (null: not found); answers its text ({@link CompactStore#fetched}). */
-    byte[] fetchedDeployment(String ns, String name, Object token, GenericKubernetesResource read) {
-        return deploymentTexts.fetched(ns + "/" + name, token, read);
-    }
-
-    /** As {@link #fetchingDeployment}, for a Service. */
-    Object fetchingService(String ns, String name) {
-        return serviceTexts.fetching(ns + "/" + name);
-    }
-
-    /** As {@link #fetchedDeployment}, for a Service. */
-    byte[] fetchedService(String ns, String name, Object token, Service read) {
-        return serviceTexts.fetched(ns + "/" + name, token, read);
-    }
-
-    /** {@code text} ({@link #serviceText}) decoded. */
-    Service decodeService(byte[] text) {
-        return serviceTexts.decode(text, Service.class);
-    }
 
     /** Lets go of the Deployments' and Services' texts no Canary needs any more (a deleted Canary's); how many. */
     int sweep() {

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -154,26 +155,33 @@ final class ClusterView {
         if (!caches.covers(ns)) {
             return unwatched(ns);
         }
-        byte[] text = caches.deploymentText(ns, name);
-        if (text != null) {
-            return Future.succeededFuture(readOf(ns, name, text));
-        }
-        Object token = caches.fetchingDeployment(ns, name);
-        if (token == null) {
-            // Held since the first look (its event came in between), or not there at all.
-            text = caches.deploymentText(ns, name);
+        return textOf(caches.deploymentTexts, ns, name, kube::deployment).map(text -> {
             if (text != null) {
-                return Future.succeededFuture(readOf(ns, name, text));
+                return readOf(ns, name, text);
             }
             Deployment mine = created.get(ns + "/" + name);
-            return Future.succeededFuture(
-                    mine == null ? DeploymentRead.NONE : new DeploymentRead(json.clone(mine), null));
-        }
-        // Known to the cache but not held: no Canary targeted it when its last event came (the Canary is newer).
-        return kube.deployment(ns, name).map(read -> {
-            byte[] fetched = caches.fetchedDeployment(ns, name, token, read);
-            return fetched == null ? DeploymentRead.NONE : readOf(ns, name, fetched);
+            return mine == null ? DeploymentRead.NONE : new DeploymentRead(json.clone(mine), null);
         });
+    }
+
+    /**
+     * The text {@code store} holds of {@code ns/name}; when it knows the object but does not hold it (no Canary read
+     * it when its last event came, see {@link Caches}), the text {@code read} from the API server, held from then on;
+     * null when there is no such object.
+     */
+    private static <T extends HasMetadata> Future<byte[]> textOf(
+            CompactStore<T> store, String ns, String name, BiFunction<String, String, Future<T>> read) {
+        String key = ns + "/" + name;
+        byte[] text = store.text(key);
+        if (text != null) {
+            return Future.succeededFuture(text);
+        }
+        Object token = store.fetching(key);
+        if (token == null) {
+            // Held since the first look (its event came in between), or not there at all.
+            return Future.succeededFuture(store.text(key));
+        }
+        return read.apply(ns, name).map(found -> store.fetched(key, token, found));
     }
 
     /** {@code text}, one version of Deployment {@code ns/name}, as a read. */
@@ -245,18 +253,8 @@ final class ClusterView {
         if (!caches.covers(ns)) {
             return unwatched(ns);
         }
-        byte[] text = caches.serviceText(ns, name);
-        if (text != null) {
-            return Future.succeededFuture(caches.decodeService(text));
-        }
-        Object token = caches.fetchingService(ns, name);
-        if (token == null) {
-            return Future.succeededFuture(caches.service(ns, name));
-        }
-        return kube.service(ns, name).map(read -> {
-            byte[] fetched = caches.fetchedService(ns, name, token, read);
-            return fetched == null ? null : caches.decodeService(fetched);
-        });
+        return textOf(caches.serviceTexts, ns, name, kube::service)
+                .map(text -> caches.serviceTexts.decode(text, Service.class));
     }
 
     /** The cached text of a Service ({@link CompactStore#text}); null when absent or its namespace is not watched. */

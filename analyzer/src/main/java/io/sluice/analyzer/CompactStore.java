@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -216,10 +215,7 @@ final class CompactStore<T extends HasMetadata> implements ItemStore<T> {
         T o;
         try {
             o = type.getDeclaredConstructor().newInstance();
-        } catch (InstantiationException
-                | IllegalAccessException
-                | InvocationTargetException
-                | NoSuchMethodException ex) {
+        } catch (ReflectiveOperationException ex) {
             throw new IllegalStateException(type + " has no public constructor without arguments", ex);
         }
         ObjectMeta meta = new ObjectMeta();

@@ -20,7 +20,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -258,9 +257,9 @@ public final class Controller extends AbstractVerticle {
                     caches.canaries.getStore().list().forEach(c -> queue.add(key(c)));
                     resyncTimer = vertx.setPeriodic(settings.resync().toMillis(), t -> {
                         caches.canaries.getStore().list().forEach(c -> queue.add(key(c)));
-                        // The Deployments no Canary targets any more are let go of off the event loop.
+                        // The Deployments and Services no Canary reads any more are let go of off the event loop.
                         pool.executeBlocking(caches::sweep, false)
-                                .onSuccess(n -> LOG.debug("let go of {} Deployments no Canary targets", n));
+                                .onSuccess(n -> LOG.debug("let go of {} Deployments and Services no Canary reads", n));
                     });
                     started.complete();
                 });
@@ -447,10 +446,7 @@ public final class Controller extends AbstractVerticle {
                 d.getMetadata().getResourceVersion());
         String ns = d.getMetadata().getNamespace();
         String name = d.getMetadata().getName();
-        List<Canary> hit = new ArrayList<>(caches.targeting(ns, name));
-        if (name.endsWith("-primary")) {
-            hit.addAll(caches.targeting(ns, name.substring(0, name.length() - "-primary".length())));
-        }
+        List<Canary> hit = caches.readingDeployment(ns, name);
         hit.forEach(c -> queue.add(key(c)));
     }
 
